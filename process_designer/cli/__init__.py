@@ -1,0 +1,1 @@
+"""The ``process-designer`` command line: one module per sub-command, each with ``register``."""

@@ -1,0 +1,55 @@
+"""Entry point of ``process-designer``: builds the parser from the sub-command modules and runs one.
+
+Exit codes: 0 success, 1 the input is wrong or checks failed, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from process_designer import __version__
+from process_designer.errors import ProcessDesignerError
+
+__all__ = ["build_parser", "main"]
+
+# Each module defines ``register(subparsers)``; its parser sets ``handler(args) -> int``.
+_COMMANDS = (
+    "process_designer.cli.spy",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="process-designer",
+        description="Design processes by conversation: documents, SPy code, tests and quality reports.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers.required = True
+    for module_name in _COMMANDS:
+        importlib.import_module(module_name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    os.environ.setdefault("LANGGRAPH_CLI_NO_ANALYTICS", "1")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except ProcessDesignerError as exc:
+        print(f"process-designer: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("process-designer: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,215 @@
+"""Pydantic models of the domain; ``ProcessDocument.to_json`` is the ``design --format json`` contract."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+__all__ = [
+    "Constraint",
+    "DataMapping",
+    "Decision",
+    "DesignContext",
+    "Efficiency",
+    "IntegrationSpec",
+    "Overview",
+    "ProcessDocument",
+    "ProcessKind",
+    "QualityReport",
+    "Requirement",
+    "RequirementStep",
+    "SpyArtifacts",
+    "Step",
+]
+
+ProcessKind = Literal["standard", "integration"]
+Complexity = Literal["low", "medium", "high"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class DesignContext(_Model):
+    """What a user or a SYSTEM message says about the process's surroundings."""
+
+    business_domain: str | None = None
+    complexity: Complexity | None = None
+    integrations: list[str] = Field(default_factory=list)
+    owner: str | None = None
+
+    @field_validator("integrations")
+    @classmethod
+    def _normalise_integrations(cls, value: list[str]) -> list[str]:
+        seen: list[str] = []
+        for name in value:
+            clean = name.strip().lower().replace("-", "_").replace(" ", "_")
+            if clean and clean not in seen:
+                seen.append(clean)
+        return seen
+
+
+class Decision(_Model):
+    """A decision point: ``subject operator value`` with what happens on either branch."""
+
+    text: str
+    subject: str = ""
+    operator: Literal[">", ">=", "<", "<=", "==", "!=", "is", "is_not"] = "=="
+    value: float | str | bool | None = None
+    unit: str = ""
+    if_true: str = ""
+    if_false: str = ""
+
+
+class Constraint(_Model):
+    """An SLA, threshold or rule the process must respect."""
+
+    text: str
+    kind: Literal["sla", "threshold", "rule", "frequency"] = "rule"
+    value: float | None = None
+    unit: str = ""
+
+
+class RequirementStep(_Model):
+    """A step as the analyst understood it from the user's words."""
+
+    name: str
+    description: str
+    actor: str | None = None
+    systems: list[str] = Field(default_factory=list)
+    depends_on: list[int] = Field(default_factory=list)
+    decisions: list[Decision] = Field(default_factory=list)
+    source: Literal["user", "template", "inferred"] = "user"
+
+
+class Requirement(_Model):
+    """The analyst's structured reading of free-text requirements plus context."""
+
+    text: str
+    title: str
+    kind: ProcessKind = "standard"
+    purpose: str = ""
+    scope: str = ""
+    owner: str = ""
+    trigger: str = ""
+    actors: list[str] = Field(default_factory=list)
+    systems: list[str] = Field(default_factory=list)
+    steps: list[RequirementStep] = Field(default_factory=list)
+    decisions: list[Decision] = Field(default_factory=list)
+    constraints: list[Constraint] = Field(default_factory=list)
+    error_cases: list[str] = Field(default_factory=list)
+    kpis: list[str] = Field(default_factory=list)
+    context: DesignContext = Field(default_factory=DesignContext)
+    questions: list[str] = Field(default_factory=list)
+    templates: list[str] = Field(default_factory=list)
+
+
+class Overview(_Model):
+    purpose: str
+    scope: str
+    owner: str
+    last_updated: str
+
+
+class Step(_Model):
+    """One step of the document; ``code`` is the SPy define that implements it."""
+
+    number: int
+    name: str
+    objective: str
+    responsible: str
+    duration: str
+    actions: list[str] = Field(default_factory=list)
+    validation: list[str] = Field(default_factory=list)
+    code: str = ""
+    depends_on: list[int] = Field(default_factory=list)
+    decisions: list[Decision] = Field(default_factory=list)
+    systems: list[str] = Field(default_factory=list)
+
+
+class DataMapping(_Model):
+    source: str
+    target: str
+    transformation: str
+
+
+class IntegrationSpec(_Model):
+    """The seed's *Integration Process Pattern* sections."""
+
+    systems: list[str]
+    data_flow: str
+    frequency: str
+    data_mapping: list[DataMapping] = Field(default_factory=list)
+    authentication: str = ""
+    error_recovery: str = ""
+
+
+class SpyArtifacts(_Model):
+    program: str = ""
+    tests: str = ""
+    diagnostics: list[str] = Field(default_factory=list)
+    tests_passed: int = 0
+    tests_failed: int = 0
+
+
+class Efficiency(_Model):
+    """The reviewer's efficiency analysis of the step graph."""
+
+    total_minutes: float = 0.0
+    critical_path: list[int] = Field(default_factory=list)
+    critical_path_minutes: float = 0.0
+    handoffs: int = 0
+    parallel_groups: list[list[int]] = Field(default_factory=list)
+    bottlenecks: list[int] = Field(default_factory=list)
+
+
+class QualityReport(_Model):
+    score: float = 0.0
+    completeness: float = 0.0
+    clarity: float = 0.0
+    best_practices: float = 0.0
+    code: float = 0.0
+    findings: list[str] = Field(default_factory=list)
+    revisions: int = 0
+    fixed: list[str] = Field(default_factory=list)
+    efficiency: Efficiency = Field(default_factory=Efficiency)
+
+
+class ProcessDocument(_Model):
+    """A process in the seed's *Standard Process Structure* or *Integration Process Pattern*."""
+
+    title: str
+    kind: ProcessKind = "standard"
+    overview: Overview
+    prerequisites: list[str] = Field(default_factory=list)
+    steps: list[Step] = Field(default_factory=list)
+    error_handling: list[str] = Field(default_factory=list)
+    monitoring: list[str] = Field(default_factory=list)
+    related_documents: list[str] = Field(default_factory=list)
+    integration: IntegrationSpec | None = None
+    spy: SpyArtifacts = Field(default_factory=SpyArtifacts)
+    quality: QualityReport = Field(default_factory=QualityReport)
+    templates_used: list[str] = Field(default_factory=list)
+    context: DesignContext = Field(default_factory=DesignContext)
+
+    def step(self, number: int) -> Step | None:
+        return next((s for s in self.steps if s.number == number), None)
+
+    @property
+    def integrations(self) -> list[str]:
+        """Connector names the process declares (the SPy host bindings of its steps)."""
+        names: list[str] = list(self.context.integrations)
+        for step in self.steps:
+            for system in step.systems:
+                if system not in names:
+                    names.append(system)
+        return names
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``design --format json`` object of DESIGN.md (plus additive fields)."""
+        from process_designer.domain.markdown import render_markdown
+
+        data = self.model_dump(mode="json")
+        data["markdown"] = render_markdown(self)
+        return data

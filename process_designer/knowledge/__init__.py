@@ -1,0 +1,1 @@
+"""The process template library: curated templates, their embeddings and search over Chroma."""

@@ -56,7 +56,7 @@ class Decision(_Model):
     text: str
     subject: str = ""
     operator: Literal[">", ">=", "<", "<=", "==", "!=", "is", "is_not"] = "=="
-    value: float | str | bool | None = None
+    value: bool | int | float | str | None = None
     unit: str = ""
     if_true: str = ""
     if_false: str = ""

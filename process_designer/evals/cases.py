@@ -1,0 +1,164 @@
+"""Eval cases: requirement text (or a conversation) plus expectations written independently of the engine."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from process_designer.domain.models import DesignContext
+from process_designer.errors import InputError, NotFoundError
+
+__all__ = [
+    "EvalCase",
+    "GoldStep",
+    "default_suites_dir",
+    "list_suites",
+    "load_cases",
+    "load_suite",
+    "select_cases",
+]
+
+Style = Literal["short", "medium", "detailed", "messy"]
+Keywords = list[str]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class GoldStep(_Strict):
+    """A step the process must have; ``depends_on`` lists 1-based gold step numbers (parallel steps)."""
+
+    name: str = Field(min_length=1)
+    depends_on: list[int] = Field(default_factory=list)
+
+
+class EvalCase(_Strict):
+    """One eval case: a single requirement text or a multi-turn conversation, with what must come out.
+
+    Keyword expectations are lists that must all occur, e.g. ``["$500", "manager"]``.
+    ``final_order`` pairs say that a step matching the first phrase precedes one matching the second.
+    """
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+    domain: str = Field(min_length=1)
+    style: Style
+    requirements: str = ""
+    turns: list[str] = Field(default_factory=list)
+    context: DesignContext | None = None
+    gold_steps: list[GoldStep] = Field(min_length=1)
+    decisions: list[Keywords] = Field(default_factory=list)
+    constraints: list[Keywords] = Field(default_factory=list)
+    integrations: list[str] = Field(default_factory=list)
+    error_cases: list[Keywords] = Field(default_factory=list)
+    final_must_contain: list[Keywords] = Field(default_factory=list)
+    final_must_not_contain: list[Keywords] = Field(default_factory=list)
+    final_order: list[tuple[str, str]] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _check(self) -> EvalCase:
+        if bool(self.requirements.strip()) == bool(self.turns):
+            raise ValueError("give either `requirements` (one turn) or `turns` (a conversation)")
+        if self.turns and self.context is not None:
+            raise ValueError("a conversation carries its context in its messages; drop `context`")
+        for number, step in enumerate(self.gold_steps, start=1):
+            for dep in step.depends_on:
+                if not 1 <= dep < number:
+                    raise ValueError(
+                        f"gold step {number} depends on {dep}; use an earlier step number (1..{number - 1})"
+                    )
+        return self
+
+    @property
+    def multi_turn(self) -> bool:
+        return bool(self.turns)
+
+    @property
+    def messages(self) -> list[str]:
+        """The user messages in order (one for a single-turn case)."""
+        return list(self.turns) if self.turns else [self.requirements]
+
+    @property
+    def gold_names(self) -> list[str]:
+        return [step.name for step in self.gold_steps]
+
+    @property
+    def gold_dependencies(self) -> list[list[int]]:
+        """0-based prerequisites of each gold step; a step without ``depends_on`` follows the previous one."""
+        deps: list[list[int]] = []
+        for index, step in enumerate(self.gold_steps):
+            if step.depends_on:
+                deps.append([d - 1 for d in step.depends_on])
+            else:
+                deps.append([index - 1] if index else [])
+        return deps
+
+
+def default_suites_dir() -> Path:
+    """``evals/suites`` of the source checkout, else of the working directory."""
+    checkout = Path(__file__).resolve().parents[2] / "evals" / "suites"
+    return checkout if checkout.is_dir() else Path.cwd() / "evals" / "suites"
+
+
+def list_suites(suites_dir: Path | None = None) -> list[str]:
+    """Names of the suites (``<name>.jsonl`` files) in ``suites_dir``."""
+    directory = suites_dir or default_suites_dir()
+    return sorted(path.stem for path in directory.glob("*.jsonl"))
+
+
+def load_cases(path: Path) -> list[EvalCase]:
+    """Read a JSON-lines file of cases; errors name the file, the line and what is wrong."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise InputError(f"cannot read eval cases from {path}: {exc.strerror}") from exc
+    cases: list[EvalCase] = []
+    seen: set[str] = set()
+    for number, line in enumerate(lines, start=1):
+        if not line.strip() or line.lstrip().startswith("//"):
+            continue
+        try:
+            case = EvalCase.model_validate(json.loads(line))
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                f"{path}:{number}: not valid JSON ({exc.msg}); write one case per line"
+            ) from exc
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"]) or "case"
+            raise InputError(f"{path}:{number}: {where}: {first['msg']}") from exc
+        if case.id in seen:
+            raise InputError(f"{path}:{number}: duplicate case id {case.id!r}; ids must be unique")
+        seen.add(case.id)
+        cases.append(case)
+    if not cases:
+        raise InputError(f"{path} holds no eval cases; add one JSON object per line")
+    return cases
+
+
+def load_suite(name: str, suites_dir: Path | None = None) -> list[EvalCase]:
+    """Cases of suite ``name`` (or of a ``.jsonl`` path); unknown names list the suites there are."""
+    as_path = Path(name)
+    if as_path.suffix == ".jsonl" and as_path.is_file():
+        return load_cases(as_path)
+    directory = suites_dir or default_suites_dir()
+    path = directory / f"{name}.jsonl"
+    if not path.is_file():
+        known = ", ".join(list_suites(directory)) or f"none in {directory}"
+        raise NotFoundError(f"unknown eval suite {name!r}; choose one of: {known}")
+    return load_cases(path)
+
+
+def select_cases(cases: list[EvalCase], ids: list[str]) -> list[EvalCase]:
+    """The cases whose id is in ``ids``, in suite order; an unknown id is an error."""
+    wanted = [i.strip() for i in ids if i.strip()]
+    known = {case.id for case in cases}
+    missing = [i for i in wanted if i not in known]
+    if missing:
+        raise NotFoundError(
+            f"no eval case with id {', '.join(missing)} in this suite; check --cases"
+        )
+    return [case for case in cases if case.id in wanted]

@@ -1,0 +1,97 @@
+"""Runs eval cases through a designer, times them and scores the documents it returns."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from process_designer.domain.models import DesignContext, ProcessDocument
+from process_designer.evals.cases import EvalCase
+from process_designer.evals.matching import DEFAULT_THRESHOLD, TextEmbedder
+from process_designer.evals.metrics import CaseResult, failed_case, score_case
+from process_designer.evals.summary import aggregate, per_domain
+
+__all__ = ["DesignerLike", "EvalRun", "Progress", "run_cases"]
+
+Progress = Callable[[int, int, str], None]
+
+
+class DesignerLike(Protocol):
+    """The part of ``process_designer.designer.Designer`` an eval needs."""
+
+    def design(
+        self,
+        requirements: str,
+        *,
+        title: str | None = None,
+        context: DesignContext | dict[str, Any] | None = None,
+    ) -> ProcessDocument: ...
+
+    def run_turn(self, thread_id: str, content: str) -> Sequence[object]: ...
+
+    def document(self, thread_id: str) -> ProcessDocument | None: ...
+
+
+@dataclass
+class EvalRun:
+    """The results of one eval run, with overall and per-domain aggregates."""
+
+    suite: str
+    threshold: float
+    results: list[CaseResult]
+    started: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+
+    @property
+    def overall(self) -> dict[str, float | None]:
+        return aggregate(self.results)
+
+    @property
+    def domains(self) -> dict[str, dict[str, float | None]]:
+        return per_domain(self.results)
+
+
+def _produce(designer: DesignerLike, case: EvalCase) -> ProcessDocument:
+    if not case.multi_turn:
+        return designer.design(case.requirements, context=case.context)
+    thread_id = f"eval-{case.id}"
+    for message in case.messages:
+        designer.run_turn(thread_id, message)
+    document = designer.document(thread_id)
+    if document is None:
+        raise LookupError(f"thread {thread_id} has no document after {len(case.messages)} turns")
+    return document
+
+
+def run_cases(
+    cases: Sequence[EvalCase],
+    designer: DesignerLike,
+    embedder: TextEmbedder,
+    *,
+    suite: str = "custom",
+    threshold: float = DEFAULT_THRESHOLD,
+    progress: Progress | None = None,
+    clock: Callable[[], float] = time.perf_counter,
+) -> EvalRun:
+    """Design every case, score it, and report progress as ``progress(done, total, case_id)``.
+
+    A case whose design raises is recorded as failed (all scores 0, the error kept), so one
+    broken case shows up in the report instead of hiding the others.
+    """
+    results: list[CaseResult] = []
+    for index, case in enumerate(cases, start=1):
+        if progress is not None:
+            progress(index - 1, len(cases), case.id)
+        started = clock()
+        try:
+            document = _produce(designer, case)
+        except Exception as exc:  # recorded in the report, never swallowed
+            results.append(failed_case(case, f"{type(exc).__name__}: {exc}", clock() - started))
+            continue
+        latency = clock() - started
+        results.append(score_case(case, document, embedder, threshold=threshold, latency_s=latency))
+    if progress is not None and cases:
+        progress(len(cases), len(cases), "")
+    return EvalRun(suite=suite, threshold=threshold, results=results)

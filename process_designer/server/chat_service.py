@@ -1,0 +1,243 @@
+"""ChatService: validate, dedupe by ``client_msg_id``, serialise turns per thread, stream stages."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+import weakref
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+from process_designer.config import Settings
+from process_designer.server.messages import (
+    IncomingMessage,
+    MessageConflictError,
+    OutgoingMessage,
+    ServiceUnavailableError,
+    TurnAbortedError,
+    fingerprint,
+    validate_id,
+    validate_message,
+)
+from process_designer.server.turn_records import TurnRecords
+
+if TYPE_CHECKING:
+    from process_designer.domain.models import ProcessDocument
+
+__all__ = ["ChatService", "TurnDesigner", "TurnEventLike"]
+
+
+class TurnEventLike(Protocol):
+    """What ChatService reads from the designer's ``TurnEvent``."""
+
+    @property
+    def agent(self) -> str: ...
+    @property
+    def content(self) -> str: ...
+    @property
+    def final(self) -> bool: ...
+    @property
+    def version(self) -> int | None: ...
+
+
+class TurnDesigner(Protocol):
+    """The part of ``process_designer.designer.Designer`` that ChatService drives."""
+
+    def astream_turn(
+        self, thread_id: str, content: str, *, role: Literal["USER", "SYSTEM"] = "USER"
+    ) -> AsyncIterator[Any]: ...
+    def document(self, thread_id: str) -> ProcessDocument | None: ...
+    def history(self, thread_id: str) -> list[Any]: ...
+    def close(self) -> None: ...
+
+
+class _RunningTurn:
+    """A turn in progress that duplicates of its ``client_msg_id`` can follow from the start."""
+
+    def __init__(self, fingerprint: str) -> None:
+        self.fingerprint = fingerprint
+        self.messages: list[OutgoingMessage] = []
+        self.finished = False
+        self.answered = False
+        self._changed = asyncio.Event()
+
+    def publish(self, message: OutgoingMessage) -> None:
+        self.messages.append(message)
+        self.answered = self.answered or message.final
+        self._wake()
+
+    def finish(self) -> None:
+        self.finished = True
+        self._wake()
+
+    def _wake(self) -> None:
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    async def follow(self) -> AsyncIterator[OutgoingMessage]:
+        index = 0
+        while True:
+            while index < len(self.messages):
+                yield self.messages[index].model_copy(update={"replayed": True})
+                index += 1
+            if self.finished:
+                if not self.answered:
+                    raise TurnAbortedError(
+                        "the first message with this client_msg_id ended before its answer "
+                        "(cancelled or failed); send it again to run the turn"
+                    )
+                return
+            await self._changed.wait()
+
+
+class ChatService:
+    """The one chat entry point of every transport (gRPC, HTTP, WebSocket, the terminal).
+
+    ``handle`` yields an ASSISTANT message per agent stage, then the final answer. A resent
+    ``client_msg_id`` is answered from the record (or follows the run still in progress) and
+    never runs twice; the same id with other content raises :class:`MessageConflictError`.
+    """
+
+    def __init__(
+        self,
+        designer: TurnDesigner,
+        settings: Settings,
+        *,
+        records: TurnRecords | None = None,
+        new_id: Callable[[], str] | None = None,
+    ) -> None:
+        self._designer = designer
+        self._settings = settings
+        self._records = records if records is not None else TurnRecords(settings.data_dir / "chat.sqlite")
+        self._new_id = new_id or (lambda: uuid.uuid4().hex)
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._running: dict[tuple[str, str], _RunningTurn] = {}
+        self._active = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._accepting = True
+        self._closed = False
+
+    @classmethod
+    def open(cls, settings: Settings) -> ChatService:
+        """Build the service over a new :class:`~process_designer.designer.Designer`."""
+        from process_designer.designer import Designer
+
+        return cls(Designer(settings), settings)
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings
+
+    async def handle(self, message: IncomingMessage) -> AsyncGenerator[OutgoingMessage, None]:
+        """Answer one client message; raise an ``InputError`` subclass if it cannot be accepted.
+
+        Close the iterator (``contextlib.aclosing``) or cancel its task to stop the turn;
+        the designer stops at the next stage boundary.
+        """
+        self._check_accepting()
+        role = validate_message(message, self._settings.max_message_bytes)
+        if not message.client_msg_id:
+            async for out in self._run(message, role, None):
+                yield out
+            return
+
+        key = (message.thread_id, message.client_msg_id)
+        digest = fingerprint(message)
+        running = self._running.get(key)
+        if running is not None:
+            self._check_same(running.fingerprint, digest, message)
+            async for out in running.follow():
+                yield out
+            return
+        record = self._records.get(*key)
+        if record is not None:
+            self._check_same(record.fingerprint, digest, message)
+            for out in record.messages:
+                yield out.model_copy(update={"replayed": True})
+            return
+
+        turn = self._running[key] = _RunningTurn(digest)
+        try:
+            async for out in self._run(message, role, turn):
+                yield out
+        finally:
+            turn.finish()
+            del self._running[key]
+
+    def document(self, thread_id: str) -> ProcessDocument | None:
+        """The thread's current process document, or ``None`` before the first design."""
+        return self._designer.document(validate_id(thread_id, "thread_id"))
+
+    def history(self, thread_id: str) -> list[Any]:
+        """The thread's messages, oldest first (the designer's ``ChatRecord`` objects)."""
+        return self._designer.history(validate_id(thread_id, "thread_id"))
+
+    def stop_accepting(self) -> None:
+        """Refuse new messages with :class:`ServiceUnavailableError`; running turns go on."""
+        self._accepting = False
+
+    async def wait_idle(self) -> None:
+        """Return once no turn is running."""
+        await self._idle.wait()
+
+    def close(self) -> None:
+        """Stop accepting and release the designer and the records; call after the adapters stop."""
+        if self._closed:
+            return
+        self._accepting = False
+        self._closed = True
+        try:
+            self._designer.close()
+        finally:
+            self._records.close()
+
+    async def _run(
+        self, message: IncomingMessage, role: Literal["USER", "SYSTEM"], turn: _RunningTurn | None
+    ) -> AsyncIterator[OutgoingMessage]:
+        self._active += 1
+        self._idle.clear()
+        try:
+            lock = self._locks.setdefault(message.thread_id, asyncio.Lock())
+            async with lock:
+                self._check_accepting()
+                produced: list[OutgoingMessage] = []
+                async for event in self._designer.astream_turn(message.thread_id, message.content, role=role):
+                    out = self._outgoing(message, event)
+                    produced.append(out)
+                    if out.final and turn is not None:
+                        # Recorded before it is sent: a client that saw the answer can resend safely.
+                        self._records.put(message.thread_id, message.client_msg_id, turn.fingerprint, produced)
+                    if turn is not None:
+                        turn.publish(out)
+                    yield out
+        finally:
+            self._active -= 1
+            if self._active == 0:
+                self._idle.set()
+
+    def _outgoing(self, message: IncomingMessage, event: TurnEventLike) -> OutgoingMessage:
+        return OutgoingMessage(
+            thread_id=message.thread_id,
+            content=event.content,
+            client_msg_id=message.client_msg_id,
+            agent=event.agent,
+            final=event.final,
+            message_id=self._new_id(),
+            version=event.version,
+        )
+
+    def _check_accepting(self) -> None:
+        if not self._accepting:
+            raise ServiceUnavailableError(
+                "the chat service is shutting down; reconnect and send the message again "
+                "(resending the same client_msg_id is safe)"
+            )
+
+    @staticmethod
+    def _check_same(recorded: str, digest: str, message: IncomingMessage) -> None:
+        if recorded != digest:
+            raise MessageConflictError(
+                f"client_msg_id {message.client_msg_id!r} was already used on thread "
+                f"{message.thread_id!r} for a different message; use a new client_msg_id"
+            )

@@ -1,0 +1,180 @@
+"""The ``sopwriter.v1.ProcessWriter`` servicer: translates ``ChatMessage`` streams to ChatService."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterable, AsyncIterator
+
+import grpc
+
+from process_designer.errors import EngineError, InputError, NotFoundError, ProcessDesignerError
+from process_designer.server._proto.sopwriter.v1 import sopwriter_pb2, sopwriter_pb2_grpc
+from process_designer.server._proto.threads.v1 import threads_pb2
+from process_designer.server.chat_service import ChatService
+from process_designer.server.messages import (
+    IncomingMessage,
+    MessageConflictError,
+    OutgoingMessage,
+    ServiceUnavailableError,
+    TurnAbortedError,
+)
+
+__all__ = ["ProcessWriterServicer", "status_code", "to_incoming", "to_proto"]
+
+logger = logging.getLogger(__name__)
+
+ChatMessage = sopwriter_pb2.ChatMessage
+
+_STATUS: tuple[tuple[type[ProcessDesignerError], grpc.StatusCode], ...] = (
+    (MessageConflictError, grpc.StatusCode.ALREADY_EXISTS),
+    (NotFoundError, grpc.StatusCode.NOT_FOUND),
+    (InputError, grpc.StatusCode.INVALID_ARGUMENT),
+    (TurnAbortedError, grpc.StatusCode.ABORTED),
+    (ServiceUnavailableError, grpc.StatusCode.UNAVAILABLE),
+    (EngineError, grpc.StatusCode.UNAVAILABLE),
+)
+
+
+def status_code(error: ProcessDesignerError) -> grpc.StatusCode:
+    """The gRPC status an error ends a stream with; unlisted errors are INTERNAL."""
+    for kind, code in _STATUS:
+        if isinstance(error, kind):
+            return code
+    return grpc.StatusCode.INTERNAL
+
+
+def to_incoming(request: sopwriter_pb2.ChatMessage) -> IncomingMessage:
+    """Translate a client's ``ChatMessage``; an unknown role number is kept for validation to name."""
+    try:
+        role = threads_pb2.Role.Name(request.role)
+    except ValueError:
+        role = str(request.role)
+    return IncomingMessage(
+        thread_id=request.thread_id, role=role, content=request.content, client_msg_id=request.client_msg_id
+    )
+
+
+def to_proto(message: OutgoingMessage) -> sopwriter_pb2.ChatMessage:
+    """Translate an ASSISTANT message for the wire."""
+    return ChatMessage(
+        thread_id=message.thread_id,
+        role=threads_pb2.ASSISTANT,
+        content=message.content,
+        client_msg_id=message.client_msg_id,
+        agent=message.agent,
+        final=message.final,
+        message_id=message.message_id,
+        version=message.version,
+        replayed=message.replayed,
+    )
+
+
+class _InternalError(ProcessDesignerError):
+    """A defect in the service; the details are in the server log."""
+
+
+class _ChatStream:
+    """One ``Chat`` call: reads messages, runs each as a ChatService turn, merges the answers.
+
+    Turns of different threads run concurrently; ChatService orders turns of one thread. The
+    first error, or a server shutdown, stops reading: turns already accepted finish and their
+    answers are sent, then the stream ends with the error's status.
+    """
+
+    def __init__(self, service: ChatService) -> None:
+        self._service = service
+        self._answers: asyncio.Queue[sopwriter_pb2.ChatMessage | None] = asyncio.Queue()
+        self._turns: set[asyncio.Task[None]] = set()
+        self._stop_reading = asyncio.Event()
+        self.error: ProcessDesignerError | None = None
+
+    def end(self, error: ProcessDesignerError) -> None:
+        """Stop reading; end with ``error`` once the accepted turns are answered."""
+        if self.error is None:
+            self.error = error
+        self._stop_reading.set()
+
+    async def answers(self, requests: AsyncIterable[sopwriter_pb2.ChatMessage]) -> AsyncIterator[ChatMessage]:
+        reader = asyncio.create_task(self._read(requests))
+        try:
+            while (answer := await self._answers.get()) is not None:
+                yield answer
+        finally:
+            reader.cancel()
+            for turn in list(self._turns):
+                turn.cancel()
+            # Wait so that cancelled turns release their thread locks before the call ends.
+            await asyncio.gather(reader, *self._turns, return_exceptions=True)
+
+    async def _read(self, requests: AsyncIterable[sopwriter_pb2.ChatMessage]) -> None:
+        try:
+            iterator = aiter(requests)
+            stop = asyncio.ensure_future(self._stop_reading.wait())
+            while True:
+                receive = asyncio.ensure_future(anext(iterator))
+                await asyncio.wait({receive, stop}, return_when=asyncio.FIRST_COMPLETED)
+                if not receive.done():
+                    receive.cancel()
+                    break
+                try:
+                    request = receive.result()
+                except StopAsyncIteration:
+                    break
+                self._start(request)
+                if stop.done():
+                    break
+            stop.cancel()
+            if self._turns:
+                await asyncio.wait(set(self._turns))
+        finally:
+            self._answers.put_nowait(None)
+
+    def _start(self, request: sopwriter_pb2.ChatMessage) -> None:
+        turn = asyncio.create_task(self._answer(to_incoming(request)))
+        self._turns.add(turn)
+        turn.add_done_callback(self._turns.discard)
+
+    async def _answer(self, message: IncomingMessage) -> None:
+        try:
+            async with contextlib.aclosing(self._service.handle(message)) as answers:
+                async for answer in answers:
+                    self._answers.put_nowait(to_proto(answer))
+        except ProcessDesignerError as exc:
+            self.end(exc)
+        except Exception:
+            logger.exception("chat turn on thread %r failed", message.thread_id)
+            self.end(_InternalError("the server failed on this message; the details are in its log"))
+
+
+class ProcessWriterServicer(sopwriter_pb2_grpc.ProcessWriterServicer):
+    """``sopwriter.v1.ProcessWriter`` over a :class:`ChatService`."""
+
+    def __init__(self, service: ChatService) -> None:
+        self._service = service
+        self._streams: set[_ChatStream] = set()
+
+    async def Chat(
+        self, request_iterator: AsyncIterable[sopwriter_pb2.ChatMessage], context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[sopwriter_pb2.ChatMessage]:
+        stream = _ChatStream(self._service)
+        self._streams.add(stream)
+        try:
+            async for answer in stream.answers(request_iterator):
+                yield answer
+        finally:
+            self._streams.discard(stream)
+        if stream.error is not None:
+            await context.abort(status_code(stream.error), str(stream.error))
+
+    def begin_shutdown(self) -> None:
+        """Stop reading every open stream; each finishes its accepted turns, then ends UNAVAILABLE."""
+        self._service.stop_accepting()
+        for stream in list(self._streams):
+            stream.end(
+                ServiceUnavailableError(
+                    "the server is shutting down; reconnect and resend any message that was not "
+                    "answered (resending the same client_msg_id is safe)"
+                )
+            )

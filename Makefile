@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/process-designer chat
+	$(BIN)/process-designer serve
 
 test: $(STAMP)
 	$(BIN)/pytest

@@ -20,8 +20,8 @@ from process_designer.knowledge.ranking import (
     IndexedTemplate,
     SearchFilters,
     keyword_candidates,
-    keyword_terms,
     normalise_name,
+    query_terms,
     rank,
 )
 from process_designer.knowledge.sources import TemplateSource, read_sources
@@ -95,6 +95,11 @@ class TemplateLibrary:
         self._usage = UsageCounter(settings.data_dir / "template_usage.json")
 
     # -- indexing -----------------------------------------------------------------------------
+
+    @property
+    def user_templates_dir(self) -> Path:
+        """Where :meth:`add` saves user templates (``data_dir/templates``)."""
+        return self._user_dir
 
     @property
     def embedder(self) -> Embedder:
@@ -260,12 +265,13 @@ class TemplateLibrary:
         store = self._store
         if store is None:
             raise TemplateError("the template library is closed; create a new TemplateLibrary")
-        terms = keyword_terms(text)
+        terms = query_terms(text)
+        stems = [term for term, _ in terms]
         named = frozenset(re.findall(r"[a-z0-9_]+", text.lower())) & self._known_integrations
         vector = self.embedder.embed([text])[0]
         n_vector = min(len(entries), max(top * 4, 20))
         cosines = dict(store.query(vector, n_vector, where_clause(filters)))
-        extra = keyword_candidates(terms, entries, self._postings, set(cosines), top * 2, filters)
+        extra = keyword_candidates(stems, entries, self._postings, set(cosines), top * 2, filters)
         for tid, stored in store.embeddings(extra).items():
             cosines[tid] = sum(a * b for a, b in zip(vector, stored, strict=False))
         candidates = [(entries[tid], cos) for tid, cos in cosines.items() if tid in entries]

@@ -15,6 +15,7 @@ __all__ = [
     "keyword_candidates",
     "keyword_terms",
     "normalise_name",
+    "query_terms",
     "rank",
 ]
 
@@ -42,16 +43,23 @@ def _stem(word: str) -> str:
     return word
 
 
-def keyword_terms(text: str) -> list[str]:
-    """Content words of ``text``, lowercased and lightly stemmed, in order, without repeats."""
-    seen: list[str] = []
+def query_terms(text: str) -> list[tuple[str, str]]:
+    """``(term, word)`` pairs of ``text``: its content words lowercased and lightly stemmed."""
+    pairs: list[tuple[str, str]] = []
+    seen: set[str] = set()
     for word in _WORD.findall(text.lower()):
         if word in _STOPWORDS or len(word) < 2:
             continue
         term = _stem(word)
         if term not in seen:
-            seen.append(term)
-    return seen
+            seen.add(term)
+            pairs.append((term, word))
+    return pairs
+
+
+def keyword_terms(text: str) -> list[str]:
+    """Content words of ``text``, lowercased and lightly stemmed, in order, without repeats."""
+    return [term for term, _ in query_terms(text)]
 
 
 def normalise_name(name: str) -> str:
@@ -121,24 +129,26 @@ class Ranked:
     reasons: list[str]
 
 
-def _keyword_overlap(terms: list[str], entry: IndexedTemplate) -> tuple[float, list[str]]:
+def _keyword_overlap(
+    terms: list[tuple[str, str]], entry: IndexedTemplate
+) -> tuple[float, list[str]]:
     if not terms:
         return 0.0, []
     credit = 0.0
     hits: list[str] = []
-    for term in terms:
+    for term, word in terms:
         if term in entry.strong_terms:
             credit += 1.0
-            hits.append(term)
+            hits.append(word)
         elif term in entry.weak_terms:
             credit += _WEAK_FIELD_CREDIT
-            hits.append(term)
+            hits.append(word)
     return credit / len(terms), hits
 
 
 def rank(
     candidates: Iterable[tuple[IndexedTemplate, float]],
-    terms: list[str],
+    terms: list[tuple[str, str]],
     wanted_integrations: frozenset[str],
     filters: list[str],
 ) -> list[Ranked]:

@@ -47,10 +47,29 @@ class ProcessTemplate(BaseModel):
         )
 
 
-def _first_line_of(source: str, key: str) -> int | None:
-    pattern = re.compile(rf"^\s*(\[\[?)?\s*{re.escape(key)}\b", re.MULTILINE)
-    match = pattern.search(source)
+def _first_line_of(source: str, key: str, after: int = 0) -> int | None:
+    # [ \t]* rather than \s*: \s would run over blank lines and report the line above.
+    pattern = re.compile(rf"^[ \t]*(\[\[?)?[ \t]*{re.escape(key)}\b", re.MULTILINE)
+    match = pattern.search(source, after)
     return source.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _step_line(source: str, number: int) -> int | None:
+    """The line of the ``number``-th ``[[steps]]`` table."""
+    tables = list(re.finditer(r"^[ \t]*\[\[[ \t]*steps[ \t]*\]\]", source, re.MULTILINE))
+    if len(tables) < number:
+        return _first_line_of(source, "steps")
+    return source.count("\n", 0, tables[number - 1].start()) + 1
+
+
+def _error_line(source: str, exc: ValidationError) -> int | None:
+    """The line of the innermost key of the first error that appears in ``source``."""
+    for part in reversed(exc.errors()[0]["loc"]):
+        if isinstance(part, str) and part != "document":
+            line = _first_line_of(source, part)
+            if line is not None:
+                return line
+    return None
 
 
 def template_from_toml(source: str, name: str = "<template>") -> ProcessTemplate:
@@ -69,7 +88,7 @@ def template_from_toml(source: str, name: str = "<template>") -> ProcessTemplate
         try:
             steps.append(Step(number=number, **raw))
         except ValidationError as exc:
-            line = _first_line_of(source, "steps")
+            line = _step_line(source, number)
             where = f"{name}:{line}" if line else name
             raise TemplateError(f"{where}: step {number} is invalid: {_brief(exc)}") from None
     overview = dict(data.pop("overview", {}) or {})
@@ -90,7 +109,10 @@ def template_from_toml(source: str, name: str = "<template>") -> ProcessTemplate
             **document_fields,
         )
         template = ProcessTemplate(document=document, **data)
-    except (ValidationError, TypeError) as exc:
+    except ValidationError as exc:
+        line = _error_line(source, exc)
+        raise TemplateError(f"{name}:{line}: {_brief(exc)}" if line else f"{name}: {_brief(exc)}") from None
+    except TypeError as exc:
         raise TemplateError(f"{name}: {_brief(exc)}") from None
     if not _ID.match(template.id):
         line = _first_line_of(source, "id")

@@ -1,0 +1,179 @@
+"""A tree-walking interpreter: the AST is compiled once into Python closures, then run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from process_designer.spy import ast
+from process_designer.spy.errors import LimitExceeded, SpyError, SpyRuntimeError
+from process_designer.spy.expressions import ExpressionCompiler
+from process_designer.spy.parser import ensure_recursion_floor
+from process_designer.spy.stdlib import make_stdlib
+from process_designer.spy.values import DefineValue, display, type_error
+
+__all__ = ["Function", "Interpreter", "Limits", "Runtime"]
+
+Code = Callable[[list[Any]], Any]
+
+UNSET: Any = type("Unset", (), {"__repr__": lambda self: "<unset>"})()
+BREAK: Any = type("Break", (), {})()
+CONTINUE: Any = type("Continue", (), {})()
+RETURN: Any = type("Return", (), {})()
+
+
+class Runtime(Protocol):
+    """What the interpreter needs from a host runtime."""
+
+    def lookup(self, name: str) -> Any: ...
+    def now(self) -> str: ...
+    def log(self, message: str) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Per-run limits (SPEC §8); exceeding one raises the uncatchable ``LimitExceeded``."""
+
+    max_steps: int = 1_000_000
+    max_depth: int = 200
+
+
+class Function:
+    """A compiled SPy method."""
+
+    __slots__ = ("body", "define", "name", "nlocals", "nparams")
+
+    def __init__(self, define: str, name: str, nparams: int) -> None:
+        self.define, self.name, self.nparams = define, name, nparams
+        self.nlocals = 0
+        self.body: Code = _no_body
+
+    def __repr__(self) -> str:
+        return f"<method {self.define}.{self.name}>"
+
+
+def _no_body(loc: list[Any]) -> None:
+    return None
+
+
+class Interpreter:
+    """Runs one program against one runtime; ``steps`` and ``depth`` are counted per interpreter."""
+
+    def __init__(self, program: ast.Program, runtime: Runtime, limits: Limits | None = None) -> None:
+        self.program = program
+        self.runtime = runtime
+        self.limits = limits or Limits()
+        self.budget = self.limits.max_steps
+        self.depth = 0
+        self.stdlib = make_stdlib(runtime.now, runtime.log)
+        self.defines: dict[str, DefineValue] = {}
+        self.positions: dict[Code, tuple[int, int]] = {}
+        for define in program.defines:
+            value = self.defines.setdefault(define.name, DefineValue(define.name))
+            for member in define.members:
+                if isinstance(member, ast.Method) and member.name not in value.methods:
+                    value.methods[member.name] = Function(define.name, member.name, len(member.params))
+        self._field_code: dict[tuple[str, str], Code] = {}
+        self._resolving: set[tuple[str, str]] = set()
+        for define in program.defines:
+            self._compile_define(define)
+
+    # ------------------------------------------------------------ compile
+    def _compile_define(self, define: ast.Define) -> None:
+        value = self.defines[define.name]
+        for member in define.members:
+            if isinstance(member, ast.Field):
+                if (define.name, member.name) not in self._field_code:
+                    comp = ExpressionCompiler(self, define.name, {})
+                    self._field_code[(define.name, member.name)] = comp.expr(member.value)
+            else:
+                fn = value.methods[member.name]
+                if fn.body is _no_body:
+                    self._compile_method(define.name, member, fn)
+
+    def _compile_method(self, define: str, method: ast.Method, fn: Function) -> None:
+        slots: dict[str, int] = {}
+        for i, p in enumerate(method.params, start=1):
+            slots[p] = i
+        comp = ExpressionCompiler(self, define, slots, params=frozenset(method.params))
+        from process_designer.spy.statements import StatementCompiler
+
+        fn.body = StatementCompiler(self, comp).block(method.body)
+        fn.nlocals = len(slots) + 1
+
+    def field(self, define: str, name: str) -> Any:
+        """The value of a field, evaluated on first use (fields may refer to other fields)."""
+        value = self.defines[define]
+        if name in value.fields:
+            return value.fields[name]
+        key = (define, name)
+        if key in self._resolving:
+            raise SpyRuntimeError("NameError", f"field {define}.{name} refers to itself")
+        self._resolving.add(key)
+        try:
+            result = self._field_code[key]([None])
+        finally:
+            self._resolving.discard(key)
+        value.fields[name] = result
+        return result
+
+    def has_field(self, define: str, name: str) -> bool:
+        """Whether ``define`` has a field called ``name``."""
+        return (define, name) in self._field_code
+
+    # ---------------------------------------------------------------- run
+    def invoke(self, fn: Function, args: list[Any]) -> Any:
+        """Call a compiled method with already evaluated arguments."""
+        if len(args) != fn.nparams:
+            raise type_error(f"{fn.define}.{fn.name}() takes {fn.nparams} argument"
+                             f"{'' if fn.nparams == 1 else 's'}, got {len(args)}")
+        self.depth += 1
+        if self.depth > self.limits.max_depth:
+            self.depth = 0
+            raise LimitExceeded(f"call depth exceeded {self.limits.max_depth} "
+                                f"(in {fn.define}.{fn.name}); is a recursion missing its base case?")
+        loc = [None, *args]
+        loc.extend([UNSET] * (fn.nlocals - len(loc)))
+        try:
+            fn.body(loc)
+        finally:
+            self.depth -= 1
+        return loc[0]
+
+    def spend(self, steps: int) -> None:
+        """Charge ``steps`` evaluation steps; raise ``LimitExceeded`` past the budget."""
+        self.budget -= steps
+        if self.budget < 0:
+            raise LimitExceeded(f"more than {self.limits.max_steps:,} evaluation steps; "
+                                "is a loop missing its exit?")
+
+    def call_value(self, value: Any, args: list[Any]) -> Any:
+        """Call any SPy value: a method, a stdlib function or a host binding."""
+        if type(value) is Function:
+            return self.invoke(value, args)
+        if callable(value) and type(value) is not DefineValue:
+            return value(*args)
+        raise type_error(f"{display(value, True)} is not callable")
+
+    def run(self, target: str, args: Sequence[Any] = ()) -> Any:
+        """Run ``Define.method`` with ``args``; uncaught errors raise ``SpyRuntimeError``."""
+        define_name, _, method_name = target.partition(".")
+        define = self.defines.get(define_name)
+        if define is None or not method_name:
+            names = ", ".join(self.defines) or "none"
+            raise SpyError(f"no define {define_name!r} to call; give the target as Define.method "
+                           f"(defines: {names})")
+        fn = define.methods.get(method_name)
+        if fn is None:
+            names = ", ".join(define.methods) or "none"
+            raise SpyError(f"define {define_name} has no method {method_name!r} (methods: {names})")
+        if len(args) != fn.nparams:
+            raise SpyError(f"{target}() takes {fn.nparams} argument(s), got {len(args)}")
+        ensure_recursion_floor()
+        try:
+            return self.invoke(fn, list(args))
+        except RecursionError:
+            self.depth = 0
+            raise LimitExceeded("nesting too deep while running; simplify the expression or the "
+                                "recursion") from None

@@ -1,0 +1,273 @@
+"""The offline requirement analyst: free text plus context and templates → a structured Requirement."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from process_designer.agents.analyst.parsing import (
+    Clause,
+    clean_action,
+    find_constraints,
+    find_decision,
+    split_clauses,
+    step_name,
+)
+from process_designer.agents.vocabulary import classify_action, detect_roles, detect_systems
+from process_designer.domain.models import Decision, DesignContext, Requirement, RequirementStep
+from process_designer.knowledge.template_model import ProcessTemplate
+
+__all__ = ["MAX_ANALYSED_CHARS", "analyze_requirements"]
+
+MAX_ANALYSED_CHARS = 20_000
+
+_META_REQUEST = re.compile(
+    r"^(?:(?:please|pls|kindly)\s+)?(?:(?:i|we)\s+(?:need|want|would like)\s+(?:to\s+)?|can you\s+|help me\s+)?"
+    r"(?:create|design|build|write|draft|make|define|document|set up|automate|need|want)?\s*"
+    r"(?:an?|the|our)?\s*(?:new\s+)?(?:automated\s+)?(?:process|workflow|sop|procedure|flow|playbook|runbook)\s+"
+    r"(?:for|to|of|around|covering|that handles)\s+(?P<topic>.+)$",
+    re.IGNORECASE,
+)
+_TOPIC_FIRST = re.compile(
+    r"^(?P<topic>[\w\s/&-]{3,80}?)\s+(?:process|workflow|procedure|sop)$", re.IGNORECASE
+)
+_TRIGGER = re.compile(
+    r"^(?:when|whenever|once|as soon as|each time|every time)\s+(?:an?|the)?\s*(?P<event>.+?)\s+"
+    r"(?:arrives?|comes? in|is received|is submitted|is raised|is opened|is created|is reported|is filed|"
+    r"is detected|happens|occurs|is made|is requested|starts|joins|leaves|signs up|registers|applies|submits)\b",
+    re.IGNORECASE,
+)
+_INJECTION = re.compile(
+    r"ignore (?:all |any )?(?:previous|prior|above) (?:instructions|prompts?)|system prompt|"
+    r"you are now|disregard (?:the|your) (?:rules|instructions)|reveal your|jailbreak",
+    re.IGNORECASE,
+)
+_ERROR_CASE = re.compile(
+    r"\b(?:is down|goes down|unavailable|fails|failed|failure|outage|times? out|timeout|error|bounces?|"
+    r"declined|not reachable|unreachable)\b",
+    re.IGNORECASE,
+)
+_TERMINAL = re.compile(r"\b(?:reject|deny|decline|refuse|cancel|stop|close|block|abort|discard|end)\w*\b", re.I)
+_APPROVAL = re.compile(r"\b(?:approv\w*|sign(?:s|ed)? off|authori[sz]\w*)\b", re.IGNORECASE)
+_ENGLISH_HINTS = re.compile(
+    r"\b(?:the|and|to|of|a|for|is|in|then|if|with|on|by|we|our|be|must|should|when|after|each)\b", re.IGNORECASE
+)
+_KPI_HINT = re.compile(r"\b(?:measure|track|kpi|metric|report on)\s+(?P<what>[^.;]+)", re.IGNORECASE)
+
+
+def _normalise(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\t", " ")
+    text = "".join(ch for ch in text if ch == "\n" or ch.isprintable())
+    text = re.sub(r"[ \u00a0]+", " ", text)
+    return text.strip()[:MAX_ANALYSED_CHARS]
+
+
+def _is_english(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return False
+    ascii_share = sum(ch.isascii() for ch in letters) / len(letters)
+    words = max(1, len(text.split()))
+    hints = len(_ENGLISH_HINTS.findall(text))
+    return ascii_share > 0.8 and hints > 0 and (hints / words > 0.04 or words <= 8)
+
+
+def _title_case(text: str) -> str:
+    small = {"and", "or", "of", "for", "to", "in", "on", "a", "an", "the", "with", "by"}
+    words = re.sub(r"\s+", " ", text).strip(" .").split(" ")
+    out = []
+    for i, word in enumerate(words):
+        if word.isupper() and len(word) > 1:
+            out.append(word)
+        elif i and word.lower() in small:
+            out.append(word.lower())
+        else:
+            out.append(word[:1].upper() + word[1:])
+    return " ".join(out)
+
+
+def _topic_title(topic: str) -> str:
+    topic = re.sub(r"\b(?:process|workflow|procedure|sop)\b", "", topic, flags=re.IGNORECASE)
+    topic = re.split(r"[,.;:]|\bwith\b|\busing\b|\bthat\b|\bwhich\b", topic, maxsplit=1)[0]
+    topic = re.sub(r"^(?:an?|the|our|handling|managing|processing)\s+", "", topic.strip(), flags=re.IGNORECASE)
+    words = topic.split()[:6]
+    return _title_case(" ".join(words)) if words else ""
+
+
+def _strip_injection(text: str) -> tuple[str, bool]:
+    sentences = re.split(r"(?<=[.!?\n])\s*", text)
+    kept = [s for s in sentences if not _INJECTION.search(s)]
+    return " ".join(kept).strip(), len(kept) != len(sentences)
+
+
+def _step_from_clause(clause: Clause, systems_hint: list[str]) -> RequirementStep | None:
+    action = clean_action(clause.text)
+    decision: Decision | None = find_decision(clause.condition, action) if clause.condition else None
+    roles = detect_roles(action)
+    systems = detect_systems(action)
+    if decision is not None:
+        if _APPROVAL.search(action):
+            role = roles[0] if roles else "Manager"
+            name = f"{role} approval"
+            decision = decision.model_copy(update={"if_true": f"route to the {role} for approval",
+                                                   "if_false": "approve automatically and continue"})
+        elif _TERMINAL.search(action):
+            subject_words = decision.subject.replace("_", " ")
+            subject_words = re.sub(r"\b(?:days|hours|amount)\b", "", subject_words).strip() or "request"
+            aspect = "age" if "age" in decision.subject else ("amount" if "amount" in decision.subject else "")
+            name = f"Check {subject_words} {aspect}".replace(" age age", " age").strip()
+            decision = decision.model_copy(update={"if_true": _outcome(action), "if_false": "continue"})
+        else:
+            name = step_name(action)
+        description = f"{clause.condition}: {action}"
+    else:
+        name = step_name(action)
+        description = action
+        if not _looks_like_step(action):
+            return None
+    actor = roles[0] if roles else None
+    return RequirementStep(
+        name=name[:1].upper() + name[1:],
+        description=description[:1].upper() + description[1:],
+        actor=actor,
+        systems=systems,
+        decisions=[decision] if decision else [],
+    )
+
+
+def _outcome(action: str) -> str:
+    action = re.sub(r"\bit\b", "the request", action)
+    return action[:1].lower() + action[1:]
+
+
+def _looks_like_step(text: str) -> bool:
+    kind = classify_action(text)
+    return kind.name != "prepare" or bool(re.search(r"\b(?:prepare|compile|produce|draft|write|calculate|plan|"
+                                                   r"build|design|report|forecast)\w*\b", text, re.IGNORECASE))
+
+
+def _adapt_template_steps(template: ProcessTemplate) -> list[RequirementStep]:
+    return [
+        RequirementStep(
+            name=step.name,
+            description=step.objective,
+            actor=step.responsible,
+            systems=list(step.systems),
+            depends_on=list(step.depends_on),
+            decisions=list(step.decisions),
+            source="template",
+        )
+        for step in template.document.steps
+    ]
+
+
+def analyze_requirements(
+    text: str,
+    context: DesignContext | None = None,
+    templates: Sequence[ProcessTemplate] = (),
+    title: str | None = None,
+) -> Requirement:
+    """Read ``text`` into a :class:`Requirement`.
+
+    The user's own sequence wins; templates fill in when the user says little. When the text
+    cannot be used (empty, not English, no process in it) the requirement carries ``questions``.
+    """
+    context = context or DesignContext()
+    clean, had_injection = _strip_injection(_normalise(text))
+    requirement = Requirement(text=clean, title=title or "", context=context)
+    if not clean or len(re.findall(r"[A-Za-z]{2,}", clean)) < 2:
+        ignored = "I don't follow instructions addressed to the system; I design processes. " if had_injection else ""
+        requirement.questions = [
+            f"{ignored}What process should I design? Tell me what starts it, the main steps in order, who "
+            "does each one and which systems are involved (for example: CRM, e-mail, billing)."
+        ]
+        return requirement
+    if not _is_english(clean):
+        requirement.questions = [
+            "I can read requirements in English only. Please describe the process in English: what "
+            "starts it, the main steps in order, who does each one and which systems are involved."
+        ]
+        return requirement
+
+    clauses = split_clauses(clean)
+    topic = ""
+    steps: list[RequirementStep] = []
+    error_cases: list[str] = []
+    purpose_bits: list[str] = []
+    for index, clause in enumerate(clauses):
+        body = clause.text.strip()
+        meta = _META_REQUEST.match(body) or (_TOPIC_FIRST.match(body) if index == 0 and not clause.condition else None)
+        if meta and not clause.condition:
+            topic = topic or meta.group("topic")
+            continue
+        if clause.condition:
+            trigger = _TRIGGER.match(clause.condition)
+            if trigger and not find_decision(clause.condition):
+                requirement.trigger = requirement.trigger or clause.condition
+                event = trigger.group("event")
+                topic = topic or event
+                steps.append(RequirementStep(
+                    name=step_name(f"receive {event}"), description=f"Receive the {event} and register it",
+                    systems=detect_systems(clause.condition)))
+                clause = Clause(text=body, explicit=clause.explicit)
+            elif _ERROR_CASE.search(clause.condition):
+                error_cases.append(f"{clause.condition[:1].upper()}{clause.condition[1:]}: {body}")
+                continue
+        if re.match(r"^(?:the (?:goal|aim|purpose|objective)|this process|it is|we are|our company)\b", body, re.I):
+            purpose_bits.append(body)
+            continue
+        step = _step_from_clause(clause, list(context.integrations))
+        if step is not None:
+            steps.append(step)
+        elif not purpose_bits and not topic:
+            purpose_bits.append(body)
+
+    best = templates[0] if templates else None
+    if len(steps) < 2 and best is not None:
+        user_steps = steps
+        steps = _adapt_template_steps(best)
+        steps.extend(s for s in user_steps if s.name not in {t.name for t in steps})
+        requirement.templates = [best.id]
+    elif best is not None:
+        requirement.templates = [best.id]
+    if not steps:
+        requirement.questions = [
+            "I could not find the steps of a process in that. Tell me what starts it, the main steps "
+            "in order, who does each one and which systems are involved."
+        ]
+        return requirement
+
+    for number, step in enumerate(steps, start=1):
+        if not step.depends_on and number > 1:
+            step.depends_on = [number - 1]
+
+    systems: list[str] = []
+    for name in [*context.integrations, *detect_systems(clean), *(s for st in steps for s in st.systems)]:
+        if name not in systems:
+            systems.append(name)
+    requirement.systems = systems
+    requirement.steps = steps
+    requirement.decisions = [d for s in steps for d in s.decisions]
+    requirement.constraints = find_constraints(clean)
+    requirement.error_cases = error_cases
+    requirement.actors = list(dict.fromkeys([*(s.actor for s in steps if s.actor), *detect_roles(clean)]))
+    requirement.kpis = [m.group("what").strip() for m in _KPI_HINT.finditer(clean)]
+    if not requirement.title:
+        if topic:
+            requirement.title = _topic_title(topic)
+            if re.search(r"\b(?:request|claim|application|order|ticket|invoice|report|complaint)s?$",
+                         requirement.title, re.IGNORECASE):
+                requirement.title += " Processing"
+        elif best is not None and requirement.templates and len(steps) and steps[0].source == "template":
+            requirement.title = best.title
+        else:
+            requirement.title = _title_case(" ".join(steps[0].name.split()[1:4]) + " process")
+    requirement.purpose = " ".join(purpose_bits)[:400]
+    requirement.kind = "integration" if _is_integration(clean, systems) else "standard"
+    requirement.owner = context.owner or ""
+    return requirement
+
+
+def _is_integration(text: str, systems: list[str]) -> bool:
+    return bool(re.search(r"\b(?:integrat\w*|sync\w*|data (?:flow|mapping)|between (?:the )?\w+ and|map fields|"
+                          r"etl|interface)\b", text, re.IGNORECASE)) and len(systems) >= 2

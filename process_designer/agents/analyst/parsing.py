@@ -1,0 +1,275 @@
+"""Reading requirement text: splitting it into step clauses and finding decisions and constraints."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from process_designer.domain.models import Constraint, Decision
+
+__all__ = [
+    "Clause",
+    "find_constraints",
+    "find_decision",
+    "split_clauses",
+    "step_name",
+    "to_snake",
+]
+
+_LIST_ITEM = re.compile(r"^\s*(?:\d+[.)]|[-*•]|[a-z][.)]|step\s+\d+[:.)-]?)\s+", re.IGNORECASE)
+_SEQUENCE = re.compile(
+    r"(?:^|[,;]\s*|\.\s+|\s+)(?:and\s+)?(?:then|next|after that|afterwards|afterward|subsequently|finally|"
+    r"lastly|at the end|once (?:that is|this is|it is) done|once done|followed by)\b[,:]?\s*",
+    re.IGNORECASE,
+)
+_FIRST = re.compile(r"^\s*(?:first(?:ly)?|to start|initially|start by|begin by)\b[,:]?\s*", re.IGNORECASE)
+_CONDITIONAL_START = re.compile(r"^(?:if|when|whenever|where|in case|unless|should)\b", re.IGNORECASE)
+_FILLER = re.compile(
+    r"^(?:we|i|you|they|the team|our team)\s+(?:need|want|would like|have|must|should|will)\s+(?:to\s+)?|"
+    r"^(?:please|pls|plz|kindly)\s+|^(?:we|i)\s+|^(?:it\s+)?(?:should|must|needs? to|has to|will)\s+|^to\s+",
+    re.IGNORECASE,
+)
+_STOP_WORDS = {"the", "a", "an", "its", "their", "our", "his", "her", "this", "that", "these", "those", "it",
+               "them", "all", "any", "each", "every", "some", "also", "then", "and", "to", "of", "for",
+               "in", "on", "at", "by", "with", "from", "into", "via", "using", "through", "s"}
+
+
+@dataclass
+class Clause:
+    """One unit of the user's sequence: a step, possibly guarded by a condition."""
+
+    text: str
+    condition: str = ""
+    explicit: bool = False  # came from a numbered/bulleted list or an explicit sequence word
+    sub: list[str] = field(default_factory=list)
+
+
+def _sentences(text: str) -> list[str]:
+    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|\n+", text)
+    return [p.strip(" .") for p in parts if p.strip(" .")]
+
+
+def split_clauses(text: str) -> list[Clause]:
+    """Split requirement text into ordered clauses, following lists and sequence words."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    items = [line for line in lines if _LIST_ITEM.match(line)]
+    clauses: list[Clause] = []
+    if len(items) >= 2:
+        for line in lines:
+            if _LIST_ITEM.match(line):
+                body = _LIST_ITEM.sub("", line, count=1).strip(" .;")
+                clauses.extend(_clauses_of_sentence(body, explicit=True))
+        return clauses
+    for sentence in _sentences(text):
+        clauses.extend(_clauses_of_sentence(sentence, explicit=False))
+    return clauses
+
+
+def _clauses_of_sentence(sentence: str, *, explicit: bool) -> list[Clause]:
+    sentence = _FIRST.sub("", sentence)
+    pieces = [p for p in _SEQUENCE.split(sentence) if p and p.strip(" ,;")]
+    result: list[Clause] = []
+    for piece in pieces:
+        for part in re.split(r";\s*", piece):
+            result.extend(_conditional_parts(part.strip(" ,."), explicit or len(pieces) > 1))
+    return result
+
+
+_THEN_SPLIT = re.compile(r",\s*(?:then\s+)?|\s+then\s+", re.IGNORECASE)
+
+
+def _conditional_parts(part: str, explicit: bool) -> list[Clause]:
+    if not part:
+        return []
+    if _CONDITIONAL_START.match(part):
+        # "if X, Y" / "if X then Y" / "if X Y" (condition up to the first verb phrase)
+        match = re.match(r"^(?P<cond>(?:if|when|whenever|where|in case|unless|should)\b.+?)(?:,\s*|\s+then\s+)(?P<rest>.+)$",
+                         part, re.IGNORECASE)
+        if match:
+            return [Clause(text=match.group("rest").strip(), condition=match.group("cond").strip(), explicit=explicit)]
+        inner = re.match(r"^(?P<cond>(?:if|when)\b.+?(?:[$€£]?\d[\d,.]*(?:k\b)?(?:\s*(?:%|percent|business days?|"
+                         r"working days?|days?|hours?|minutes?|weeks?|months?|years?|usd|eur|dollars?)\b)?|\b(?:approved|"
+                         r"rejected|missing|invalid|valid|late|overdue|high|low|fails?|failed|down|unavailable|"
+                         r"incomplete|complete|flagged|suspicious|declined)\b))\s+(?P<rest>[a-z].+)$",
+                         part, re.IGNORECASE)
+        if inner:
+            return [Clause(text=inner.group("rest").strip(), condition=inner.group("cond").strip(), explicit=explicit)]
+        return [Clause(text=part, condition=part, explicit=explicit)]
+    # "X; ..., and Y" lists of actions inside one sentence: split on ", and" / " and then"
+    sub = [s.strip() for s in re.split(r",\s+and\s+|,\s+(?=[a-z]+\s)", part) if s.strip()]
+    if len(sub) > 1 and all(_looks_like_action(s) for s in sub):
+        return [Clause(text=s, explicit=explicit) for s in sub]
+    return [Clause(text=part, explicit=explicit)]
+
+
+_ACTIONISH = re.compile(
+    r"^(?:\w+\s+){0,3}?(?:look|check|verify|send|e-?mail|notify|create|issue|close|approve|review|update|"
+    r"collect|assign|schedule|ship|pay|refund|record|log|open|set|provision|run|generate|prepare|escalate|"
+    r"deploy|archive|reject|confirm|inform|contact|call|book|order|invoice|sign|file|submit|validate|screen|"
+    r"inspect|test|train|reconcile|calculate|post|publish|remove|revoke|disable|back|restore|sync|export|"
+    r"import|analy[sz]e|investigate|triage|route|match|compare|request|receive|capture|enter|register|"
+    r"welcome|onboard|offboard|interview|hire|pick|pack|dispatch|deliver|notify)",
+    re.IGNORECASE,
+)
+
+
+def _looks_like_action(text: str) -> bool:
+    return bool(_ACTIONISH.match(_FILLER.sub("", text)))
+
+
+def clean_action(text: str) -> str:
+    """Drop filler ("we need to", "please") from a clause."""
+    previous = None
+    while previous != text:
+        previous = text
+        text = _FILLER.sub("", text).strip()
+    return text
+
+
+def to_snake(text: str, limit: int = 4) -> str:
+    words = [w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOP_WORDS]
+    return "_".join(words[:limit]) or "value"
+
+
+_VERB_FIX = {"e-mail": "Email", "email": "Email", "lookup": "Look up", "setup": "Set up", "look": "Look"}
+
+
+def step_name(text: str, max_words: int = 6) -> str:
+    """A short imperative title for a clause: "look up the order in the CRM" → "Look up order in CRM"."""
+    text = clean_action(text)
+    text = re.sub(r"\b(?:a|an|the|its|their|our|his|her)\b\s*", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"\s*\(.*?\)", "", text)
+    text = re.sub(r"[\"'“”]", "", text)
+    words = text.split()
+    # a subject before the verb ("a manager approves", "finance issues the refund") → verb first
+    if len(words) >= 2 and re.match(r"^[a-z]+s$", words[1]) and not re.match(r"^(?:is|was|has|does)$", words[1]):
+        verb = words[1][:-1] if not words[1].endswith("ies") else words[1][:-3] + "y"
+        if words[1].endswith("sses") or words[1].endswith("shes") or words[1].endswith("ches"):
+            verb = words[1][:-2]
+        words = [verb, *words[2:]] if len(words) > 2 else [verb, words[0]]
+    words = words[:max_words]
+    while words and words[-1].lower() in {"and", "or", "to", "in", "of", "for", "with", "by", "at", "on", "it"}:
+        words.pop()
+    if not words:
+        return "Complete step"
+    first = _VERB_FIX.get(words[0].lower(), words[0][:1].upper() + words[0][1:])
+    return " ".join([first, *words[1:]]).rstrip(",.;:")
+
+
+# --- decisions -------------------------------------------------------------------------------
+
+_NUMBER = r"(?P<currency>[$€£])?\s?(?P<num>\d[\d,]*(?:\.\d+)?)\s?(?P<mult>k|m|thousand|million)?\b"
+_UNIT = r"\s?(?P<unit>%|percent|business days?|working days?|days?|hours?|minutes?|weeks?|months?|years?|" \
+        r"usd|eur|gbp|dollars?|euros?|items?|units?|points?)?"
+_COMPARATORS: tuple[tuple[str, str], ...] = (
+    (r"(?:older than|more than|over|above|greater than|exceeds?|exceeding|larger than|higher than|beyond|>)", ">"),
+    (r"(?:at least|minimum of|no less than|>=)", ">="),
+    (r"(?:less than|under|below|fewer than|younger than|lower than|smaller than|<)", "<"),
+    (r"(?:at most|up to|no more than|maximum of|<=)", "<="),
+)
+_COMPARE_RE = tuple(
+    (re.compile(rf"(?P<before>.*?){phrase}\s*{_NUMBER}{_UNIT}", re.IGNORECASE), op) for phrase, op in _COMPARATORS
+)
+_STATE_RE = re.compile(
+    r"(?:if|when|unless|in case)\s+(?:the\s+)?(?P<subject>[\w\s-]{2,40}?)\s+(?P<verb>is|are|was|gets?|fails?|"
+    r"has|have)(?:\s+(?P<neg>not\s+)?(?P<state>[\w-]+))?",
+    re.IGNORECASE,
+)
+_SUBJECT_HINTS = (
+    (r"\bamount|refund|total|cost|price|value|spend|expense|invoice|payment|budget|\$", "amount"),
+    (r"\bscore\b", "score"),
+    (r"\brisk\b", "risk_score"),
+)
+
+
+def _number(match: re.Match[str]) -> float | int:
+    raw = float(match.group("num").replace(",", ""))
+    mult = (match.group("mult") or "").lower()
+    if mult in ("k", "thousand"):
+        raw *= 1_000
+    elif mult in ("m", "million"):
+        raw *= 1_000_000
+    return int(raw) if raw.is_integer() else raw
+
+
+def _subject_from(before: str, unit: str, currency: str | None, phrase: str = "") -> str:
+    words = [w for w in re.findall(r"[a-z][a-z0-9_-]*", before.lower()) if w not in _STOP_WORDS]
+    words = [w for w in words if w not in {"if", "when", "is", "are", "was", "be", "has", "have", "unless",
+                                            "whenever", "where", "case", "should", "any", "request", "requests"}
+             or w == "request"]
+    noun = words[-1].replace("-", "_") if words else ""
+    unit = unit.lower()
+    if unit.startswith(("day", "business", "working", "hour", "week", "month", "year", "minute")):
+        base = unit.split()[0].rstrip("s") if not unit.startswith(("business", "working")) else "business_day"
+        if re.search(r"older|younger|\bage\b|\bold\b", phrase or before, re.IGNORECASE) or not noun:
+            return f"{noun}_age_{base}s".strip("_") if noun else f"age_{base}s"
+        return f"{noun}_{base}s"
+    if currency or unit in ("usd", "eur", "gbp", "dollar", "dollars", "euro", "euros"):
+        return f"{noun}_amount" if noun and noun not in ("amount", "total", "value", "cost") else (noun or "amount")
+    if unit in ("%", "percent"):
+        return f"{noun}_percent" if noun else "percent"
+    for pattern, name in _SUBJECT_HINTS:
+        if re.search(pattern, before, re.IGNORECASE):
+            return name if not noun or noun in name else f"{noun}_{name}" if name != "amount" else "amount"
+    return noun or "value"
+
+
+def find_decision(condition: str, outcome: str = "") -> Decision | None:
+    """A :class:`Decision` from a condition such as "if the order is older than 30 days"."""
+    text = condition.strip()
+    for pattern, op in _COMPARE_RE:
+        match = pattern.search(text)
+        if match:
+            value = _number(match)
+            unit = (match.group("unit") or "").lower()
+            currency = match.group("currency")
+            if currency and not unit:
+                unit = {"$": "USD", "€": "EUR", "£": "GBP"}[currency]
+            subject = _subject_from(match.group("before"), unit, currency, match.group(0))
+            return Decision(text=_sentence(text, outcome), subject=subject, operator=op,  # type: ignore[arg-type]
+                            value=value, unit=unit, if_true=outcome or "handle the exception",
+                            if_false="continue with the next step")
+    state = _STATE_RE.search(text)
+    if state:
+        subject = to_snake(state.group("subject"), 3)
+        word = (state.group("state") or "").lower()
+        negative = bool(state.group("neg")) or state.group("verb").lower().startswith("fail")
+        if state.group("verb").lower().startswith("fail"):
+            word = "failed"
+        return Decision(text=_sentence(text, outcome), subject=f"{subject}_{to_snake(word, 2)}".strip("_"),
+                        operator="is", value=not negative if word != "failed" else True, unit="",
+                        if_true=outcome or "handle the exception", if_false="continue with the next step")
+    return None
+
+
+def _sentence(condition: str, outcome: str) -> str:
+    condition = condition[:1].upper() + condition[1:]
+    return f"{condition}: {outcome}" if outcome else condition
+
+
+# --- constraints -----------------------------------------------------------------------------
+
+_SLA_RE = re.compile(
+    r"\b(?:within|in under|in less than|no later than|inside|in)\s+(?P<num>\d+(?:\.\d+)?)\s*"
+    r"(?P<unit>business days?|working days?|days?|hours?|hrs?|minutes?|mins?|weeks?)\b",
+    re.IGNORECASE,
+)
+_FREQUENCY_RE = re.compile(
+    r"\b(?P<freq>every (?:day|night|morning|hour|week|month|quarter|\d+ (?:minutes|hours|days))|daily|nightly|"
+    r"hourly|weekly|monthly|quarterly|annually|real[- ]time)\b",
+    re.IGNORECASE,
+)
+
+
+def find_constraints(text: str) -> list[Constraint]:
+    """SLAs ("within 24 hours") and frequencies ("every night") stated in ``text``."""
+    found: list[Constraint] = []
+    for match in _SLA_RE.finditer(text):
+        start = text.rfind(" ", 0, max(0, match.start() - 40))
+        phrase = text[start + 1 if start >= 0 else 0 : match.end()].strip(" ,;.")
+        found.append(Constraint(text=phrase, kind="sla", value=float(match.group("num")),
+                                unit=match.group("unit").lower()))
+    for match in _FREQUENCY_RE.finditer(text):
+        found.append(Constraint(text=f"Runs {match.group('freq').lower()}", kind="frequency",
+                                unit=match.group("freq").lower()))
+    return found

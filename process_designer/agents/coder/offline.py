@@ -1,0 +1,64 @@
+"""The offline SPy coder: compiles every step of a document to SPy, writes its tests and validates both."""
+
+from __future__ import annotations
+
+from process_designer.agents.coder.generate import (
+    auth_define,
+    error_recovery_define,
+    mapper_define,
+    mapper_tests,
+    runner_define,
+    runner_tests,
+    step_define,
+    step_tests,
+)
+from process_designer.agents.coder.plan import StepPlan, plan_step
+from process_designer.domain.models import ProcessDocument, SpyArtifacts
+
+__all__ = ["compile_document", "validate_spy"]
+
+
+def validate_spy(program: str, tests: str, bindings: list[str]) -> SpyArtifacts:
+    """Check the program and run its tests on the simulated runtime."""
+    from process_designer import spy
+
+    combined = program + "\n" + tests
+    diagnostics = [d.format("process.spy") for d in spy.check(combined, "process.spy", bindings=bindings)]
+    if any(": E" in line for line in diagnostics):
+        return SpyArtifacts(program=program, tests=tests, diagnostics=diagnostics, tests_passed=0,
+                            tests_failed=0)
+    report = spy.run_tests(combined, "process.spy", bindings=bindings)
+    failures = [f"test {c.suite}.{c.name} failed: {c.message}" for c in report.cases if not c.passed]
+    return SpyArtifacts(program=program, tests=tests, diagnostics=diagnostics + failures,
+                        tests_passed=report.passed, tests_failed=report.failed)
+
+
+def compile_document(document: ProcessDocument, only_steps: set[int] | None = None) -> ProcessDocument:
+    """A copy of ``document`` with SPy code for every step, tests, and their validation results.
+
+    ``only_steps`` limits regeneration to those step numbers; the others keep their code.
+    """
+    plans: list[StepPlan] = [plan_step(step) for step in document.steps]
+    steps = []
+    for step, plan in zip(document.steps, plans, strict=True):
+        regenerate = only_steps is None or step.number in only_steps or not step.code.strip()
+        steps.append(step.model_copy(update={"code": step_define(plan).rstrip() + "\n"}) if regenerate else step)
+    program_parts = [s.code.rstrip() for s in steps]
+    test_parts = [step_tests(plan).rstrip() for plan in plans]
+    integration = document.integration
+    if integration is not None:
+        integration = integration.model_copy(update={
+            "authentication": auth_define(),
+            "error_recovery": error_recovery_define(),
+        })
+        program_parts += [integration.authentication.rstrip(), integration.error_recovery.rstrip(),
+                          mapper_define(integration).rstrip()]
+        test_parts.append(mapper_tests(integration).rstrip())
+    if plans:
+        program_parts.append(runner_define(plans).rstrip())
+        test_parts.append(runner_tests(plans).rstrip())
+    program = "\n\n".join(program_parts) + "\n"
+    tests = "\n\n".join(test_parts) + "\n"
+    bindings = sorted({call.system for plan in plans for call in plan.calls})
+    artifacts = validate_spy(program, tests, bindings)
+    return document.model_copy(update={"steps": steps, "integration": integration, "spy": artifacts})

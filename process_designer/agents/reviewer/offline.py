@@ -1,0 +1,177 @@
+"""The offline quality reviewer: completeness, clarity, best practices, SPy results and efficiency."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from process_designer.agents.reviewer.efficiency import analyse_efficiency
+from process_designer.agents.vocabulary import system_label
+from process_designer.domain.durations import format_minutes, parse_duration
+from process_designer.domain.models import ProcessDocument, QualityReport
+
+__all__ = ["PLACEHOLDER", "Finding", "review_document"]
+
+PLACEHOLDER = re.compile(r"\[[A-Z][^\]]*\]|\bTBD\b|\bTODO\b|\.\.\.|…|lorem ipsum|\bplaceholder\b", re.IGNORECASE)
+_VAGUE = re.compile(r"\b(?:etc|as needed|as appropriate|appropriately|various|somehow|stuff|things|"
+                    r"and so on|if necessary|some)\b", re.IGNORECASE)
+_GENERIC_OWNERS = {"", "process owner", "owner", "team", "tbd", "someone"}
+WEIGHTS = {"completeness": 0.3, "clarity": 0.15, "best_practices": 0.3, "code": 0.25}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A finding; ``target`` says which agent can fix it (``writer`` or ``coder``)."""
+
+    text: str
+    target: str
+
+
+def _filled(text: str) -> bool:
+    return bool(text and text.strip()) and not PLACEHOLDER.search(text)
+
+
+def _completeness(doc: ProcessDocument, findings: list[Finding]) -> float:
+    checks: list[tuple[bool, str]] = [
+        (_filled(doc.title), "the process has no title"),
+        (_filled(doc.overview.purpose), "Overview: purpose is missing or a placeholder"),
+        (_filled(doc.overview.scope), "Overview: scope is missing or a placeholder"),
+        (_filled(doc.overview.owner), "Overview: owner is missing or a placeholder"),
+        (_filled(doc.overview.last_updated), "Overview: last updated date is missing"),
+        (bool(doc.prerequisites), "Prerequisites: none listed"),
+        (len(doc.steps) >= 2, "Process Steps: a process needs at least two steps"),
+        (bool(doc.error_handling), "Error Handling: none listed"),
+        (bool(doc.monitoring), "Monitoring and Metrics: none listed"),
+        (bool(doc.related_documents), "Related Documents: none listed"),
+    ]
+    if doc.kind == "integration":
+        spec = doc.integration
+        checks += [
+            (spec is not None and bool(spec.systems), "Integration Overview: systems are missing"),
+            (spec is not None and _filled(spec.data_flow), "Integration Overview: data flow is missing"),
+            (spec is not None and _filled(spec.frequency), "Integration Overview: frequency is missing"),
+            (spec is not None and bool(spec.data_mapping), "Data Mapping: the table is empty"),
+        ]
+    for step in doc.steps:
+        label = f"Step {step.number} ({step.name})"
+        checks += [
+            (_filled(step.name), f"Step {step.number}: the name is missing or a placeholder"),
+            (_filled(step.objective), f"{label}: objective is missing or a placeholder"),
+            (_filled(step.responsible), f"{label}: no responsible role"),
+            (parse_duration(step.duration) is not None, f"{label}: duration '{step.duration}' is not a time span"),
+            (len(step.actions) >= 2 and all(_filled(a) for a in step.actions),
+             f"{label}: needs at least two specific actions"),
+            (bool(step.validation) and all(_filled(v) for v in step.validation), f"{label}: no validation"),
+        ]
+    for ok, message in checks:
+        if not ok:
+            findings.append(Finding(message, "writer"))
+    return sum(ok for ok, _ in checks) / len(checks)
+
+
+def _sentence_score(text: str) -> float:
+    words = len(text.split())
+    length = 1.0 if 4 <= words <= 30 else max(0.0, 1 - abs(words - 17) / 40)
+    return length * (0.6 if _VAGUE.search(text) else 1.0)
+
+
+def _clarity(doc: ProcessDocument, findings: list[Finding]) -> float:
+    prose = [doc.overview.purpose, doc.overview.scope, *doc.prerequisites, *doc.error_handling, *doc.monitoring]
+    for step in doc.steps:
+        prose += [step.objective, *step.actions, *step.validation]
+    prose = [p for p in prose if p.strip()]
+    if not prose:
+        return 0.0
+    scores = [_sentence_score(p) for p in prose]
+    vague = [p for p in prose if _VAGUE.search(p)]
+    if vague:
+        findings.append(Finding(f"Vague wording in {len(vague)} line(s), e.g. '{vague[0][:60]}'", "writer"))
+    long_lines = [p for p in prose if len(p.split()) > 45]
+    if long_lines:
+        findings.append(Finding(f"{len(long_lines)} line(s) longer than 45 words; split them", "writer"))
+    return sum(scores) / len(scores)
+
+
+def _best_practices(doc: ProcessDocument, findings: list[Finding]) -> float:
+    checks: list[tuple[bool, str]] = [
+        (doc.overview.owner.strip().lower() not in _GENERIC_OWNERS, "Name a specific owning team in the Overview"),
+        (all(s.validation for s in doc.steps), "Every step needs a validation"),
+        (all(s.responsible.strip() for s in doc.steps), "Every step needs a responsible role"),
+        (bool(doc.monitoring) and all(re.search(r"\d", m) for m in doc.monitoring),
+         "Every KPI in Monitoring and Metrics needs a measurable target (a number)"),
+    ]
+    handling = " ".join(doc.error_handling).lower()
+    for system in doc.integrations:
+        label = system_label(system).lower()
+        checks.append((label in handling or system in handling,
+                       f"Error Handling: add recovery for the {system_label(system)} integration"))
+    for step in doc.steps:
+        for decision in step.decisions:
+            described = any(decision.subject.replace("_", " ") in a or decision.subject in a for a in step.actions)
+            checks.append((described and bool(decision.if_true) and bool(decision.if_false),
+                           f"Step {step.number}: describe both branches of the {decision.subject} decision"))
+    for ok, message in checks:
+        if not ok:
+            findings.append(Finding(message, "writer"))
+    return sum(ok for ok, _ in checks) / len(checks)
+
+
+def _code(doc: ProcessDocument, findings: list[Finding]) -> float:
+    spy = doc.spy
+    missing = [s.number for s in doc.steps if not s.code.strip()]
+    errors = [d for d in spy.diagnostics if re.search(r": E\d{3} ", d)]
+    checks = [not missing, not errors, spy.tests_failed == 0, spy.tests_passed >= len(doc.steps)]
+    if missing:
+        findings.append(Finding(f"Steps without SPy code: {', '.join(map(str, missing))}", "coder"))
+    if errors:
+        findings.append(Finding(f"SPy check reports {len(errors)} error(s), first: {errors[0]}", "coder"))
+    if spy.tests_failed:
+        findings.append(Finding(f"{spy.tests_failed} SPy test(s) fail", "coder"))
+    if spy.tests_passed < len(doc.steps):
+        findings.append(Finding("Every step needs at least one passing SPy test", "coder"))
+    return sum(checks) / len(checks)
+
+
+def review_document(document: ProcessDocument, revisions: int = 0) -> QualityReport:
+    """Score ``document`` in 0..1 and list what to fix; deterministic."""
+    findings: list[Finding] = []
+    completeness = _completeness(document, findings)
+    clarity = _clarity(document, findings)
+    practices = _best_practices(document, findings)
+    code = _code(document, findings)
+    score = (WEIGHTS["completeness"] * completeness + WEIGHTS["clarity"] * clarity
+             + WEIGHTS["best_practices"] * practices + WEIGHTS["code"] * code)
+    efficiency = analyse_efficiency(document.steps)
+    notes = [
+        f"Efficiency: {format_minutes(efficiency.total_minutes)} of work, critical path "
+        f"{format_minutes(efficiency.critical_path_minutes)} through steps "
+        f"{', '.join(map(str, efficiency.critical_path))}, {efficiency.handoffs} hand-off(s) between roles",
+    ]
+    if efficiency.parallel_groups:
+        groups = "; ".join(", ".join(map(str, g)) for g in efficiency.parallel_groups)
+        notes.append(f"Efficiency: steps {groups} run in parallel")
+    for number in efficiency.bottlenecks:
+        step = document.step(number)
+        if step is not None:
+            notes.append(f"Efficiency: Step {number} ({step.name}) takes {step.duration}, the largest share of "
+                         "the critical path; consider an SLA or more capacity there")
+    return QualityReport(
+        score=round(score, 4),
+        completeness=round(completeness, 4),
+        clarity=round(clarity, 4),
+        best_practices=round(practices, 4),
+        code=round(code, 4),
+        findings=[*(f.text for f in findings), *notes],
+        revisions=revisions,
+        efficiency=efficiency,
+    )
+
+
+def findings_for(report: QualityReport, document: ProcessDocument, target: str) -> list[str]:
+    """Re-derive the findings of ``report`` that agent ``target`` can fix."""
+    fresh: list[Finding] = []
+    _completeness(document, fresh)
+    _clarity(document, fresh)
+    _best_practices(document, fresh)
+    _code(document, fresh)
+    return [f.text for f in fresh if f.target == target]

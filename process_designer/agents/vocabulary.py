@@ -1,0 +1,197 @@
+"""Shared vocabulary of the offline engine: systems (SPy connectors), roles and kinds of action."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = [
+    "ACTION_KINDS",
+    "SYSTEM_LABELS",
+    "ActionKind",
+    "classify_action",
+    "detect_roles",
+    "detect_systems",
+    "system_label",
+]
+
+# Connector name -> phrases that name it. Word-bounded, case-insensitive.
+_SYSTEM_PHRASES: dict[str, tuple[str, ...]] = {
+    "crm": ("crm", "salesforce", "hubspot", "customer record", "customer database", "account record"),
+    "email": ("e-mail", "email", "e-mails", "emails", "mail the", "inbox"),
+    "billing": ("billing", "billing system", "stripe", "chargebee", "subscription", "invoice the"),
+    "ticketing": ("ticket", "tickets", "zendesk", "servicenow", "helpdesk", "help desk", "freshdesk", "jira"),
+    "hris": ("hris", "workday", "bamboohr", "hr system", "personnel file", "employee record"),
+    "erp": ("erp", "sap", "netsuite", "general ledger", "ledger", "accounts payable system", "purchase order system"),
+    "identity": ("okta", "active directory", "azure ad", "sso", "single sign-on", "user account", "user accounts",
+                 "accounts", "access rights", "permissions", "iam", "credentials"),
+    "storage": ("s3", "sharepoint", "google drive", "document store", "file share", "archive", "document management"),
+    "slack": ("slack", "teams channel", "chat channel", "microsoft teams"),
+    "payments": ("payment gateway", "bank transfer", "payout", "wire transfer", "ach", "payment"),
+    "warehouse": ("warehouse", "wms", "inventory", "stock", "pick and pack"),
+    "carrier": ("carrier", "ups", "fedex", "dhl", "shipping label", "courier", "shipment"),
+    "ehr": ("ehr", "emr", "patient record", "medical record", "chart"),
+    "document_signing": ("docusign", "e-signature", "esignature", "signature", "sign the contract"),
+    "monitoring": ("pagerduty", "datadog", "monitoring", "alerting", "grafana", "on-call"),
+    "ci": ("ci pipeline", "github actions", "jenkins", "build pipeline", "ci/cd", "pipeline"),
+    "http": ("api", "webhook", "rest endpoint", "endpoint"),
+    "sms": ("sms", "text message"),
+    "calendar": ("calendar", "schedule a meeting", "book a meeting"),
+    "payroll": ("payroll system", "payroll"),
+    "scanner": ("scanner", "barcode"),
+}
+
+SYSTEM_LABELS: dict[str, str] = {
+    "crm": "CRM", "email": "e-mail service", "billing": "billing system", "ticketing": "ticketing system",
+    "hris": "HRIS", "erp": "ERP", "identity": "identity provider", "storage": "document storage",
+    "slack": "team chat", "payments": "payment gateway", "warehouse": "warehouse management system",
+    "carrier": "carrier platform", "ehr": "EHR", "document_signing": "e-signature service",
+    "monitoring": "monitoring system", "ci": "CI/CD pipeline", "http": "partner API", "sms": "SMS gateway",
+    "calendar": "calendar", "payroll": "payroll system", "scanner": "scanning station",
+}
+
+_SYSTEM_RES = {
+    name: re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(p) for p in phrases) + r")(?![\w-])", re.IGNORECASE)
+    for name, phrases in _SYSTEM_PHRASES.items()
+}
+
+
+def system_label(name: str) -> str:
+    """A readable name of connector ``name`` ("crm" → "CRM")."""
+    return SYSTEM_LABELS.get(name, name.replace("_", " "))
+
+
+def detect_systems(text: str) -> list[str]:
+    """Connector names mentioned in ``text``, in order of first mention."""
+    found: list[tuple[int, str]] = []
+    for name, pattern in _SYSTEM_RES.items():
+        match = pattern.search(text)
+        if match:
+            found.append((match.start(), name))
+    # "accounts payable" is finance, not identity; "payment" inside billing talk stays billing.
+    names = [name for _, name in sorted(found)]
+    if "identity" in names and re.search(r"accounts? (payable|receivable)", text, re.IGNORECASE):
+        names.remove("identity")
+    return names
+
+
+_ROLE_PATTERNS: tuple[tuple[str, str], ...] = (
+    (r"\bcfo\b|chief financial officer", "CFO"),
+    (r"\bceo\b", "CEO"),
+    (r"\bciso\b", "CISO"),
+    (r"hiring manager", "Hiring Manager"),
+    (r"finance (?:team|manager|department)|\bfinance\b", "Finance Manager"),
+    (r"\baccountant\b|accounting team", "Accountant"),
+    (r"\bcontroller\b", "Financial Controller"),
+    (r"\bhr\b|human resources|people team|people ops", "HR Partner"),
+    (r"\bit\b(?: team| admin| support| department)|it ops|sysadmin|system administrator", "IT Administrator"),
+    (r"security (?:team|analyst|officer)|\bsoc\b", "Security Analyst"),
+    (r"support (?:agent|team|rep)|customer service|service desk|agent\b", "Support Agent"),
+    (r"customer success", "Customer Success Manager"),
+    (r"legal (?:team|counsel)|\blawyer\b|\bcounsel\b|\blegal\b", "Legal Counsel"),
+    (r"compliance (?:officer|team)|\bcompliance\b", "Compliance Officer"),
+    (r"procurement|purchasing team|buyer\b", "Procurement Specialist"),
+    (r"warehouse (?:staff|team|operator)|picker|packer", "Warehouse Operator"),
+    (r"\bnurse\b", "Nurse"),
+    (r"\bdoctor\b|physician|clinician", "Physician"),
+    (r"underwriter|underwriting", "Underwriter"),
+    (r"claims? adjuster|adjuster|claims handler", "Claims Adjuster"),
+    (r"recruiter|talent acquisition", "Recruiter"),
+    (r"sales (?:rep|representative|team)|account executive|\bsdr\b", "Sales Representative"),
+    (r"on-call engineer|on call engineer|sre\b", "On-call Engineer"),
+    (r"release manager", "Release Manager"),
+    (r"\bengineer(?:ing)?\b|developer", "Engineer"),
+    (r"data (?:engineer|team)", "Data Engineer"),
+    (r"payroll (?:specialist|team|admin)", "Payroll Specialist"),
+    (r"moderator", "Content Moderator"),
+    (r"quality (?:inspector|team|engineer)|\bqa\b|inspector", "Quality Inspector"),
+    (r"loan officer", "Loan Officer"),
+    (r"\bmanager\b|supervisor|team lead|line manager", "Manager"),
+    (r"approver", "Approver"),
+    (r"receptionist|front desk", "Front Desk Coordinator"),
+)
+_ROLE_RES = tuple((re.compile(p, re.IGNORECASE), role) for p, role in _ROLE_PATTERNS)
+
+
+def detect_roles(text: str) -> list[str]:
+    """Roles named in ``text`` (most specific first, no duplicates)."""
+    roles: list[str] = []
+    for pattern, role in _ROLE_RES:
+        if pattern.search(text) and role not in roles:
+            # "finance manager" also matches plain "manager": keep the specific one only.
+            if role == "Manager" and any(r.endswith("Manager") for r in roles):
+                continue
+            roles.append(role)
+    return roles
+
+
+@dataclass(frozen=True)
+class ActionKind:
+    """A family of actions: how long such a step takes and what doing it well looks like."""
+
+    name: str
+    verbs: tuple[str, ...]
+    duration: str
+    objective: str  # "{what}" is the step's object phrase
+    default_role: str
+
+
+ACTION_KINDS: tuple[ActionKind, ...] = (
+    ActionKind("approve", ("approve", "approves", "authorize", "authorise", "sign off", "signs off", "approval"),
+               "1 business day", "Obtain an accountable decision on {what}", "Manager"),
+    ActionKind("notify", ("email", "e-mail", "notify", "inform", "alert", "send", "message", "tell", "remind",
+                          "announce", "confirm to"),
+               "5 minutes", "Keep the people involved informed about {what}", "Automation Service"),
+    ActionKind("transact", ("issue", "pay", "refund", "charge", "transfer", "disburse", "reimburse", "invoice",
+                            "bill", "credit", "debit", "settle"),
+               "1 hour", "Complete {what} accurately and traceably", "Finance Specialist"),
+    ActionKind("verify", ("look up", "lookup", "verify", "check", "validate", "review", "assess", "evaluate",
+                          "screen", "inspect", "confirm", "audit", "test", "examine", "compare", "match",
+                          "reconcile", "score", "qualify"),
+               "20 minutes", "Confirm {what} against the policy before work continues", "Analyst"),
+    ActionKind("create", ("create", "set up", "setup", "provision", "open", "register", "add", "configure",
+                          "enroll", "enrol", "onboard", "activate", "generate account"),
+               "30 minutes", "Establish {what} so that later steps can rely on it", "Operations Specialist"),
+    ActionKind("intake", ("receive", "submit", "submits", "request", "collect", "gather", "capture", "intake",
+                          "log the", "arrives", "fill", "apply", "file"),
+               "15 minutes", "Capture {what} completely at the start of the process", "Coordinator"),
+    ActionKind("record", ("update", "record", "log", "document", "enter", "store", "save", "tag", "flag"),
+               "10 minutes", "Keep {what} accurate in the system of record", "Operations Specialist"),
+    ActionKind("close", ("close", "archive", "complete", "finalize", "finalise", "resolve", "wrap up", "end"),
+               "10 minutes", "Bring {what} to a documented close", "Process Owner"),
+    ActionKind("fulfil", ("ship", "deliver", "pick", "pack", "dispatch", "return", "restock", "replace"),
+               "4 hours", "Deliver {what} to the agreed standard", "Operations Specialist"),
+    ActionKind("investigate", ("investigate", "triage", "diagnose", "analyze", "analyse", "contain",
+                               "remediate", "fix", "patch", "mitigate", "escalate"),
+               "2 hours", "Establish the cause and the remedy for {what}", "Analyst"),
+    ActionKind("prepare", ("prepare", "compile", "produce", "draft", "write", "calculate", "compute", "plan",
+                           "build", "design", "forecast", "report"),
+               "2 hours", "Produce {what} ready for the next step", "Analyst"),
+    ActionKind("coordinate", ("schedule", "book", "assign", "route", "allocate", "hand over", "handover",
+                              "coordinate", "arrange", "interview", "meet", "train", "invite"),
+               "1 hour", "Arrange {what} with the people involved", "Coordinator"),
+    ActionKind("deploy", ("deploy", "release", "roll out", "rollout", "publish", "launch", "ship to production"),
+               "1 hour", "Put {what} into service safely", "Release Manager"),
+    ActionKind("data", ("backup", "back up", "restore", "sync", "synchronize", "synchronise", "export", "import",
+                        "migrate", "extract", "load", "transform", "ingest"),
+               "30 minutes", "Move {what} completely and consistently between systems", "Data Engineer"),
+    ActionKind("revoke", ("revoke", "disable", "deactivate", "remove access", "offboard", "terminate",
+                          "delete", "cancel", "suspend", "reject", "decline", "deny"),
+               "30 minutes", "Withdraw {what} promptly and completely", "Operations Specialist"),
+)
+_KIND_BY_NAME = {kind.name: kind for kind in ACTION_KINDS}
+_VERB_RES = tuple(
+    (re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(v) for v in kind.verbs) + r")(?:s|es|ed|d|ing)?(?![\w-])",
+                re.IGNORECASE), kind)
+    for kind in ACTION_KINDS
+)
+
+
+def classify_action(text: str) -> ActionKind:
+    """The kind of action ``text`` describes, judged by its earliest action verb."""
+    best: tuple[int, ActionKind] | None = None
+    for pattern, kind in _VERB_RES:
+        match = pattern.search(text)
+        if match and (best is None or match.start() < best[0]):
+            best = (match.start(), kind)
+    return best[1] if best else _KIND_BY_NAME["prepare"]

@@ -1,0 +1,204 @@
+"""The in-process designer: the graph with its checkpointer, as the CLI, servers and evals use it."""
+
+from __future__ import annotations
+
+import asyncio
+import difflib
+import sqlite3
+import threading
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from langgraph.checkpoint.sqlite import SqliteSaver
+
+from process_designer.config import Settings
+from process_designer.domain.markdown import render_markdown
+from process_designer.domain.models import DesignContext, ProcessDocument
+from process_designer.errors import InputError, NotFoundError, StorageError
+from process_designer.graphs.context import DesignerDeps
+from process_designer.graphs.graph import build_graph
+
+__all__ = ["ChatRecord", "Designer", "DocumentVersion", "TurnEvent"]
+
+Role = Literal["USER", "SYSTEM"]
+
+
+@dataclass(frozen=True)
+class TurnEvent:
+    """One message of a turn: a stage that finished, or (``final``) the answer."""
+
+    thread_id: str
+    agent: str
+    content: str
+    final: bool
+    document: ProcessDocument | None = None
+    version: int | None = None
+
+
+@dataclass(frozen=True)
+class ChatRecord:
+    role: str
+    content: str
+    agent: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class DocumentVersion:
+    number: int
+    created_at: str
+    summary: str
+    document: ProcessDocument
+
+
+class Designer:
+    """Runs chat turns through the designer graph; thread state lives in SQLite under ``data_dir``."""
+
+    def __init__(self, settings: Settings, *, library: object | None = None) -> None:
+        self.settings = settings
+        self.deps = DesignerDeps(settings=settings, library=library)
+        try:
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+            self._conn = sqlite3.connect(settings.checkpoint_path, check_same_thread=False, timeout=30)
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA busy_timeout=30000")
+        except (OSError, sqlite3.Error) as exc:
+            raise StorageError(f"cannot open the thread database at {settings.checkpoint_path}: {exc}; "
+                               "check PD_DATA_DIR points to a writable directory") from exc
+        self._saver = SqliteSaver(self._conn)
+        self.graph = build_graph(self._saver)
+        self._oneshot = build_graph()
+        self._lock = threading.Lock()
+
+    # -- turns -----------------------------------------------------------------------------------
+
+    def _input(self, content: str, role: Role, context: DesignContext | dict[str, Any] | None,
+               title: str | None) -> dict[str, Any]:
+        if role not in ("USER", "SYSTEM"):
+            raise InputError(f"role {role!r} cannot send messages; use USER or SYSTEM")
+        payload: dict[str, Any] = {"input": content, "role": role}
+        if context is not None:
+            payload["context"] = DesignContext.model_validate(context).model_dump(mode="json")
+        if title:
+            payload["title"] = title
+        return payload
+
+    def stream_turn(self, thread_id: str, content: str, *, role: Role = "USER",
+                    context: DesignContext | dict[str, Any] | None = None,
+                    title: str | None = None) -> Iterator[TurnEvent]:
+        """Run one turn, yielding each stage as it finishes and then the final answer."""
+        if not thread_id.strip():
+            raise InputError("thread_id is empty; pass the id of the conversation")
+        config = {"configurable": {"thread_id": thread_id}}
+        payload = self._input(content, role, context, title)
+        for update in self.graph.stream(payload, config, stream_mode="updates", context=self.deps):
+            for node, values in update.items():
+                if not isinstance(values, dict) or node == "respond":
+                    continue
+                stage = values.get("stage")
+                if stage:
+                    yield TurnEvent(thread_id, stage["agent"], stage["content"], final=False)
+        state = self.graph.get_state(config).values
+        versions = state.get("versions", [])
+        document = ProcessDocument.model_validate(state["document"]) if state.get("document") else None
+        yield TurnEvent(thread_id, "respond", state.get("reply", ""), final=True, document=document,
+                        version=versions[-1]["number"] if versions else None)
+
+    def run_turn(self, thread_id: str, content: str, *, role: Role = "USER",
+                 context: DesignContext | dict[str, Any] | None = None, title: str | None = None) -> list[TurnEvent]:
+        return list(self.stream_turn(thread_id, content, role=role, context=context, title=title))
+
+    async def astream_turn(self, thread_id: str, content: str, *, role: Role = "USER",
+                           context: DesignContext | dict[str, Any] | None = None,
+                           title: str | None = None) -> AsyncIterator[TurnEvent]:
+        """The async form of :meth:`stream_turn`; the graph runs in a worker thread.
+
+        Cancelling the consumer stops the run at the next stage boundary.
+        """
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[TurnEvent | BaseException | None] = asyncio.Queue()
+        cancelled = threading.Event()
+
+        def work() -> None:
+            try:
+                for event in self.stream_turn(thread_id, content, role=role, context=context, title=title):
+                    if cancelled.is_set():
+                        break
+                    loop.call_soon_threadsafe(queue.put_nowait, event)
+            except BaseException as exc:  # handed to the consumer, re-raised there
+                loop.call_soon_threadsafe(queue.put_nowait, exc)
+            finally:
+                loop.call_soon_threadsafe(queue.put_nowait, None)
+
+        worker = loop.run_in_executor(None, work)
+        try:
+            while (item := await queue.get()) is not None:
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+        finally:
+            cancelled.set()
+            await asyncio.shield(worker)
+
+    def design(self, requirements: str, *, title: str | None = None,
+               context: DesignContext | dict[str, Any] | None = None) -> ProcessDocument:
+        """One design turn with no thread kept; raises :class:`InputError` when a question comes back."""
+        payload = self._input(requirements, "USER", context, title)
+        state = self._oneshot.invoke(payload, {"configurable": {"thread_id": f"oneshot-{uuid.uuid4()}"}},
+                                     context=self.deps)
+        if not state.get("document"):
+            raise InputError(state.get("reply") or "no process could be designed from that text")
+        return ProcessDocument.model_validate(state["document"])
+
+    # -- thread reads ----------------------------------------------------------------------------
+
+    def _state(self, thread_id: str) -> dict[str, Any]:
+        return dict(self.graph.get_state({"configurable": {"thread_id": thread_id}}).values)
+
+    def exists(self, thread_id: str) -> bool:
+        return bool(self._state(thread_id))
+
+    def document(self, thread_id: str) -> ProcessDocument | None:
+        raw = self._state(thread_id).get("document")
+        return ProcessDocument.model_validate(raw) if raw else None
+
+    def context(self, thread_id: str) -> DesignContext:
+        return DesignContext.model_validate(self._state(thread_id).get("context") or {})
+
+    def history(self, thread_id: str) -> list[ChatRecord]:
+        return [ChatRecord(m["role"], m["content"], m.get("agent", ""), m.get("at", ""))
+                for m in self._state(thread_id).get("messages", [])]
+
+    def versions(self, thread_id: str) -> list[DocumentVersion]:
+        return [DocumentVersion(v["number"], v["at"], v["summary"], ProcessDocument.model_validate(v["document"]))
+                for v in self._state(thread_id).get("versions", [])]
+
+    def version(self, thread_id: str, number: int) -> DocumentVersion:
+        versions = self.versions(thread_id)
+        if not 1 <= number <= len(versions):
+            raise NotFoundError(f"thread {thread_id} has no version {number}; it has versions 1 to {len(versions)}")
+        return versions[number - 1]
+
+    def diff(self, thread_id: str, old: int, new: int) -> str:
+        """A unified diff of the markdown of two versions."""
+        a, b = self.version(thread_id, old), self.version(thread_id, new)
+        return "".join(difflib.unified_diff(
+            render_markdown(a.document).splitlines(keepends=True),
+            render_markdown(b.document).splitlines(keepends=True),
+            fromfile=f"version {old}", tofile=f"version {new}",
+        ))
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+            library = self.deps.library
+            if library is not None and hasattr(library, "close"):
+                library.close()
+
+    def __enter__(self) -> Designer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,40 @@
+"""The designer graph's wiring; ``graph`` is compiled without a checkpointer for ``langgraph.json``."""
+
+from __future__ import annotations
+
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.graph import START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
+
+from process_designer.graphs.context import DesignerDeps
+from process_designer.graphs.nodes import (
+    answer_question,
+    process_writer,
+    quality_reviewer,
+    requirement_analyst,
+    respond,
+    route_turn,
+    spy_coder,
+    update_context,
+)
+from process_designer.graphs.state import DesignerInput, DesignerState
+
+__all__ = ["build_graph", "graph"]
+
+
+def build_graph(checkpointer: BaseCheckpointSaver | None = None) -> CompiledStateGraph:
+    """Wire the nodes; every route is declared by the nodes' ``Command[Literal[...]]`` annotations."""
+    builder = StateGraph(DesignerState, context_schema=DesignerDeps, input_schema=DesignerInput)
+    builder.add_node("route_turn", route_turn)
+    builder.add_node("requirement_analyst", requirement_analyst)
+    builder.add_node("process_writer", process_writer)
+    builder.add_node("spy_coder", spy_coder)
+    builder.add_node("quality_reviewer", quality_reviewer)
+    builder.add_node("answer_question", answer_question)
+    builder.add_node("update_context", update_context)
+    builder.add_node("respond", respond)
+    builder.add_edge(START, "route_turn")
+    return builder.compile(checkpointer=checkpointer, name="process_designer")
+
+
+graph = build_graph()

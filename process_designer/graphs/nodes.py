@@ -1,0 +1,250 @@
+"""The nodes of the designer graph: one per agent, plus routing, answers, context and the reply."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Literal
+
+from langgraph.graph import END
+from langgraph.runtime import Runtime
+from langgraph.types import Command
+from pydantic import ValidationError
+
+from process_designer.agents.analyst.offline import analyze_requirements
+from process_designer.agents.coder import compile_document
+from process_designer.agents.reviewer import findings_for, review_document
+from process_designer.agents.writer import apply_edit, compose_document, revise_document
+from process_designer.agents.writer.answers import answer_question as answer_from_document
+from process_designer.domain.markdown import render_markdown
+from process_designer.domain.models import DesignContext, ProcessDocument, Requirement
+from process_designer.errors import InputError
+from process_designer.graphs.context import DesignerDeps
+from process_designer.graphs.router import classify_turn
+from process_designer.graphs.state import DesignerState
+
+__all__ = ["answer_question", "process_writer", "quality_reviewer", "requirement_analyst", "respond",
+           "route_turn", "spy_coder", "update_context"]
+
+_DEFAULT_DEPS: DesignerDeps | None = None
+
+
+def _deps(runtime: Runtime[DesignerDeps] | None) -> DesignerDeps:
+    global _DEFAULT_DEPS
+    if runtime is not None and runtime.context is not None:
+        return runtime.context
+    if _DEFAULT_DEPS is None:  # Studio and other callers without context get the environment's settings
+        _DEFAULT_DEPS = DesignerDeps()
+    return _DEFAULT_DEPS
+
+
+def _document(state: DesignerState) -> ProcessDocument | None:
+    raw = state.get("document")
+    return ProcessDocument.model_validate(raw) if raw else None
+
+
+def _context(state: DesignerState) -> DesignContext:
+    return DesignContext.model_validate(state.get("context") or {})
+
+
+def route_turn(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Command[
+    Literal["requirement_analyst", "process_writer", "spy_coder", "quality_reviewer", "answer_question",
+            "update_context", "respond"]
+]:
+    """Classify the turn and send it to the agents it needs."""
+    deps = _deps(runtime)
+    text, role = state.get("input", ""), state.get("role", "USER")
+    intent = classify_turn(text, role, state.get("document") is not None)
+    goto = {"context": "update_context", "design": "requirement_analyst", "revise": "process_writer",
+            "code": "spy_coder", "review": "quality_reviewer", "question": "answer_question",
+            "clarify": "requirement_analyst"}[intent]
+    entry = {"role": role, "content": text, "agent": "", "at": deps.now_iso()}
+    reset = {"intent": intent, "changed": False, "changed_steps": None, "revisions": 0, "fixed": [], "reply": "",
+             "summary": "", "messages": [entry], "stage": {"agent": "route_turn", "content": f"Route: {intent}"}}
+    return Command(update=reset, goto=goto)
+
+
+def requirement_analyst(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Command[
+    Literal["process_writer", "respond"]
+]:
+    """Read the requirements (with retrieved templates) into a structured Requirement."""
+    deps = _deps(runtime)
+    text = state.get("input", "")
+    context = _context(state)
+    query = " ".join([text[:2000], context.business_domain or "", " ".join(context.integrations)])
+    templates = deps.templates_for(query) if text.strip() else []
+    requirement = analyze_requirements(text, context, templates, title=state.get("title") or None)
+    if requirement.questions:
+        return Command(update={"requirement": None, "reply": requirement.questions[0],
+                               "stage": {"agent": "requirement_analyst", "content": requirement.questions[0]}},
+                       goto="respond")
+    note = (f"Understood '{requirement.title}': {len(requirement.steps)} steps, "
+            f"{len(requirement.decisions)} decision(s), systems: {', '.join(requirement.systems) or 'none'}"
+            + (f"; templates: {', '.join(requirement.templates)}" if requirement.templates else ""))
+    return Command(update={"requirement": requirement.model_dump(mode="json"),
+                           "stage": {"agent": "requirement_analyst", "content": note}}, goto="process_writer")
+
+
+def process_writer(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Command[
+    Literal["spy_coder", "respond"]
+]:
+    """Compose a new document, apply a requested edit, or fix the reviewer's findings."""
+    deps = _deps(runtime)
+    document = _document(state)
+    if state.get("revisions", 0) and document is not None:
+        revised, fixed = revise_document(document)
+        note = "Revised: " + "; ".join(fixed) if fixed else "Nothing left for the writer to fix"
+        return Command(update={"document": revised.model_dump(mode="json"), "fixed": [*state.get("fixed", []), *fixed],
+                               "changed_steps": None, "stage": {"agent": "process_writer", "content": note}},
+                       goto="spy_coder")
+    if state.get("intent") == "revise" and document is not None:
+        try:
+            result = apply_edit(document, state.get("input", ""))
+        except InputError as exc:
+            return Command(update={"reply": str(exc)[:1].upper() + str(exc)[1:] + ".",
+                                   "stage": {"agent": "process_writer", "content": str(exc)}}, goto="respond")
+        return Command(update={"document": result.document.model_dump(mode="json"), "summary": result.summary,
+                               "changed": True, "changed_steps": sorted(result.changed_steps),
+                               "stage": {"agent": "process_writer", "content": result.summary}}, goto="spy_coder")
+    requirement = Requirement.model_validate(state["requirement"])
+    templates = []
+    library = deps._library()
+    for template_id in requirement.templates:
+        try:
+            templates.append(library.get(template_id))  # type: ignore[union-attr]
+        except (AttributeError, InputError):
+            continue
+    composed = compose_document(requirement, templates, today=deps.clock().date())
+    summary = f"Drafted '{composed.title}' with {len(composed.steps)} steps."
+    return Command(update={"document": composed.model_dump(mode="json"), "summary": summary, "changed": True,
+                           "changed_steps": None,
+                           "stage": {"agent": "process_writer", "content": summary + "\n\n" + render_markdown(composed)}},
+                   goto="spy_coder")
+
+
+def spy_coder(state: DesignerState) -> Command[Literal["quality_reviewer", "respond"]]:
+    """Compile the steps to SPy, write the tests, and run both."""
+    document = _document(state)
+    if document is None:
+        return Command(update={"reply": "There is no process yet; describe one first.",
+                               "stage": {"agent": "spy_coder", "content": "No document to compile"}}, goto="respond")
+    changed = state.get("changed_steps")
+    compiled = compile_document(document, only_steps=set(changed) if changed is not None else None)
+    spy = compiled.spy
+    errors = sum(1 for d in spy.diagnostics if re.search(r": E\d{3} ", d))
+    note = (f"SPy for {len(compiled.steps)} steps: {errors} check error(s); tests {spy.tests_passed} passed, "
+            f"{spy.tests_failed} failed")
+    return Command(update={"document": compiled.model_dump(mode="json"), "changed": True,
+                           "stage": {"agent": "spy_coder", "content": note}}, goto="quality_reviewer")
+
+
+def quality_reviewer(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Command[
+    Literal["process_writer", "spy_coder", "respond"]
+]:
+    """Score the work; send it back with findings while under the threshold and within budget."""
+    settings = _deps(runtime).settings
+    document = _document(state)
+    if document is None:
+        return Command(update={"reply": "There is no process to review yet; describe one first.",
+                               "stage": {"agent": "quality_reviewer", "content": "Nothing to review"}}, goto="respond")
+    revisions = state.get("revisions", 0)
+    report = review_document(document, revisions=revisions)
+    report = report.model_copy(update={"fixed": list(state.get("fixed", []))})
+    reviewed = document.model_copy(update={"quality": report})
+    update: dict[str, Any] = {"document": reviewed.model_dump(mode="json")}
+    note = f"Quality {report.score:.2f} (completeness {report.completeness:.2f}, clarity {report.clarity:.2f})"
+    goto: Literal["process_writer", "spy_coder", "respond"] = "respond"
+    if report.score < settings.quality_threshold and revisions < settings.revision_budget:
+        if findings_for(report, document, "coder") and revisions == 0:
+            goto = "spy_coder"
+        elif revise_document(document)[1]:
+            goto = "process_writer"
+        if goto != "respond":
+            update["revisions"] = revisions + 1
+            update["changed_steps"] = None
+            note += f"; below {settings.quality_threshold:.2f}, sending back to the {goto.replace('_', ' ')}"
+    update["stage"] = {"agent": "quality_reviewer", "content": note}
+    return Command(update=update, goto=goto)
+
+
+def answer_question(state: DesignerState) -> Command[Literal["respond"]]:
+    """Answer from the current document."""
+    document = _document(state)
+    answer = answer_from_document(document, state.get("input", "")) if document else (
+        "There is no process yet. Describe the process you need and I will design it.")
+    return Command(update={"reply": answer, "stage": {"agent": "answer_question", "content": answer}}, goto="respond")
+
+
+def _parse_context(text: str) -> dict[str, Any]:
+    text = text.strip()
+    if text.startswith("{"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"the context is not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}") from None
+        if not isinstance(data, dict):
+            raise InputError("the context must be a JSON object such as {\"business_domain\": \"SaaS\"}")
+        return data
+    data: dict[str, Any] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        key, sep, value = line.partition(":")
+        if not sep:
+            raise InputError(f"context line {number} is not 'key: value': {line.strip()!r}")
+        key = key.strip().lower().replace(" ", "_")
+        data[key] = [v.strip() for v in value.split(",") if v.strip()] if key == "integrations" else value.strip()
+    return data
+
+
+def update_context(state: DesignerState) -> Command[Literal["respond"]]:
+    """Merge a SYSTEM message into the thread's context (JSON or ``key: value`` lines)."""
+    try:
+        changes = _parse_context(state.get("input", ""))
+        merged = DesignContext.model_validate({**(state.get("context") or {}), **changes})
+    except InputError as exc:
+        reply = f"Context not changed: {exc}."
+        return Command(update={"reply": reply, "stage": {"agent": "update_context", "content": reply}}, goto="respond")
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        reply = (f"Context not changed: {'.'.join(map(str, first['loc']))}: {first['msg']}. Known keys: "
+                 "business_domain, complexity (low|medium|high), integrations, owner.")
+        return Command(update={"reply": reply, "stage": {"agent": "update_context", "content": reply}}, goto="respond")
+    shown = ", ".join(f"{k}={v}" for k, v in merged.model_dump(exclude_defaults=True).items())
+    reply = f"Context updated: {shown or 'cleared'}."
+    return Command(update={"context": merged.model_dump(mode="json"), "reply": reply,
+                           "stage": {"agent": "update_context", "content": reply}}, goto="respond")
+
+
+def _final_reply(state: DesignerState, document: ProcessDocument) -> str:
+    quality = document.quality
+    spy = document.spy
+    head = state.get("summary") or f"Process '{document.title}'."
+    lines = [
+        head,
+        f"Quality score {quality.score:.2f} (completeness {quality.completeness:.2f}, clarity {quality.clarity:.2f}); "
+        f"SPy tests {spy.tests_passed} passed, {spy.tests_failed} failed.",
+    ]
+    if state.get("fixed"):
+        lines.append("Fixed in review: " + "; ".join(state["fixed"]))
+    return "\n".join(lines) + "\n\n" + render_markdown(document)
+
+
+def respond(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Command[Literal["__end__"]]:
+    """Write the turn's answer and, when the document changed, record a new version."""
+    deps = _deps(runtime)
+    document = _document(state)
+    update: dict[str, Any] = {}
+    reply = state.get("reply", "")
+    if not reply and document is not None and state.get("changed"):
+        reply = _final_reply(state, document)
+        number = len(state.get("versions", [])) + 1
+        update["versions"] = [{"number": number, "at": deps.now_iso(), "summary": state.get("summary", ""),
+                               "document": document.model_dump(mode="json")}]
+    elif not reply and document is not None:
+        reply = _final_reply(state, document)
+    reply = reply or "Tell me about the process you want to design."
+    update["reply"] = reply
+    update["messages"] = [{"role": "ASSISTANT", "content": reply, "agent": "respond", "at": deps.now_iso()}]
+    update["stage"] = {"agent": "respond", "content": reply}
+    return Command(update=update, goto=END)

@@ -1,0 +1,160 @@
+"""``process-designer spy check|fmt|run|test``: the SPy toolchain on files."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from process_designer.errors import InputError
+from process_designer.spy import (
+    LimitExceeded,
+    SimulatedRuntime,
+    SpyRuntimeError,
+    SpySyntaxError,
+    call,
+    check,
+    format_source,
+    parse,
+    run_tests,
+)
+from process_designer.spy.parser import MAX_SOURCE_CHARS
+
+__all__ = ["register"]
+
+
+def _read(path: str) -> str:
+    """The text of ``path``, or an ``InputError`` naming what is wrong with the file."""
+    file = Path(path)
+    try:
+        size = file.stat().st_size
+        if size > MAX_SOURCE_CHARS * 4:
+            raise InputError(f"{path}: file too large ({size:,} bytes); SPy sources are at most "
+                             f"{MAX_SOURCE_CHARS:,} characters")
+        data = file.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, not a SPy file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (bad byte at offset {exc.start}); "
+                         "SPy sources are UTF-8") from None
+
+
+def _bindings(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
+def _check(args: argparse.Namespace) -> int:
+    source = _read(args.file)
+    diagnostics = check(source, args.file, _bindings(args.bindings) or ())
+    for d in diagnostics:
+        print(d.format(args.file))
+    return 1 if any(d.severity == "error" for d in diagnostics) else 0
+
+
+def _fmt(args: argparse.Namespace) -> int:
+    changed = 0
+    for path in args.files:
+        source = _read(path)
+        try:
+            formatted = format_source(source)
+        except SpySyntaxError as exc:
+            exc.filename = path
+            print(exc.diagnostic.format(path), file=sys.stderr)
+            return 1
+        if formatted != source:
+            changed += 1
+            if args.check:
+                print(f"would reformat {path}")
+            else:
+                Path(path).write_text(formatted, encoding="utf-8")
+    return 1 if args.check and changed else 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    source = _read(args.file)
+    try:
+        values: Any = json.loads(args.args) if args.args is not None else []
+    except json.JSONDecodeError as exc:
+        raise InputError(f"--args is not valid JSON ({exc.msg}); give a JSON array such as "
+                         "'[{\"email\": \"a@b.c\"}]'") from None
+    if not isinstance(values, list):
+        raise InputError("--args must be a JSON array of arguments, e.g. '[1, \"x\"]'")
+    try:
+        program = parse(source, args.file)
+    except SpySyntaxError as exc:
+        print(exc.report(), file=sys.stderr)
+        return 1
+    runtime = SimulatedRuntime(_bindings(args.bindings))
+    try:
+        result = call(program, args.call, values, runtime=runtime, filename=args.file)
+    except SpyRuntimeError as exc:
+        error = exc.error
+        where = f"{args.file}:{exc.line}" if exc.line is not None else args.file
+        print(f"{where}: uncaught error {error.get('type')}: {error.get('message')}", file=sys.stderr)
+        return 1
+    except LimitExceeded as exc:
+        print(f"{args.file}: LimitExceeded: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if runtime.simulated:
+            print(f"simulated connectors: {', '.join(runtime.simulated)}", file=sys.stderr)
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+def _test(args: argparse.Namespace) -> int:
+    passed = failed = 0
+    for path in args.files:
+        source = _read(path)
+        try:
+            report = run_tests(source, path, bindings=_bindings(args.bindings))
+        except SpySyntaxError as exc:
+            print(exc.diagnostic.format(path))
+            failed += 1
+            continue
+        for case in report.cases:
+            print(case.format(path))
+        passed += report.passed
+        failed += report.failed
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+def register(subparsers: Any) -> None:
+    """Add ``spy`` and its sub-commands to the CLI."""
+    parser = subparsers.add_parser("spy", help="check, format, run and test SPy programs")
+    commands = parser.add_subparsers(dest="spy_command", metavar="SUBCOMMAND")
+    commands.required = True
+    bindings_help = "comma-separated integration connectors (e.g. crm,email)"
+
+    p = commands.add_parser("check", help="report diagnostics (exit 1 on any error)")
+    p.add_argument("file")
+    p.add_argument("--bindings", help=bindings_help)
+    p.set_defaults(handler=_check)
+
+    p = commands.add_parser("fmt", help="rewrite files in the canonical style")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file would change")
+    p.set_defaults(handler=_fmt)
+
+    p = commands.add_parser("run", help="call Define.method and print the result as JSON")
+    p.add_argument("file")
+    p.add_argument("--call", required=True, metavar="DEFINE.METHOD")
+    p.add_argument("--args", help="JSON array of arguments")
+    p.add_argument("--bindings", help=bindings_help)
+    p.set_defaults(handler=_run)
+
+    p = commands.add_parser("test", help="run *Test defines; ends with 'N passed, N failed'")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--bindings", help=bindings_help)
+    p.set_defaults(handler=_test)

@@ -227,7 +227,7 @@ def execute(
             names = ", ".join(r.metric for r in regressions)
             print(f"process-designer: error: regression beyond tolerance in {names}", file=err)
             code = 1
-    missed = [c.target.text for c in checks if not c.passed]
+    missed = [c.target.text for c in checks if c.passed is False]
     if missed and args.strict:
         print(f"process-designer: error: targets missed: {'; '.join(missed)}", file=err)
         code = 1

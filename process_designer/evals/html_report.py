@@ -119,7 +119,11 @@ def _summary_table(data: dict[str, Any]) -> str:
 def _targets_table(targets: list[dict[str, Any]]) -> str:
     rows = ['<tr><th class="l">target</th><th>value</th><th>result</th></tr>']
     for t in targets:
-        mark = '<span class="pass">pass</span>' if t["passed"] else '<span class="fail">FAIL</span>'
+        mark = {
+            True: '<span class="pass">pass</span>',
+            False: '<span class="fail">MISS</span>',
+            None: "n/a",
+        }[t["passed"]]
         rows.append(
             f'<tr><td class="l">{escape(t["target"])}</td><td>{_fmt(t["value"])}</td><td>{mark}</td></tr>'
         )

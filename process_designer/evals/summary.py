@@ -77,9 +77,11 @@ TARGETS: tuple[Target, ...] = (
 
 @dataclass(frozen=True)
 class TargetCheck:
+    """A target with its measured value; ``passed`` is ``None`` when no case measured it."""
+
     target: Target
     value: float | None
-    passed: bool
+    passed: bool | None
 
 
 @dataclass(frozen=True)
@@ -124,14 +126,13 @@ def per_domain(results: Iterable[CaseResult]) -> dict[str, dict[str, float | Non
 
 
 def check_targets(overall: dict[str, float | None]) -> list[TargetCheck]:
-    """Each target with the measured value and whether it is met (a missing value is a miss)."""
+    """Each target with the measured value and whether it is met (``None``: nothing measured it)."""
     checks = []
     for target in TARGETS:
         value = overall.get(target.metric)
         # A tiny epsilon keeps 0.8999999 from a float mean from missing a 0.9 bar it met.
-        checks.append(
-            TargetCheck(target, value, value is not None and value >= target.minimum - 1e-9)
-        )
+        passed = None if value is None else value >= target.minimum - 1e-9
+        checks.append(TargetCheck(target, value, passed))
     return checks
 
 

@@ -46,10 +46,10 @@ def format_summary(
 
 
 def format_targets(checks: list[TargetCheck]) -> str:
-    """One line per target: ``[pass]``/``[MISS]``, the bar and the measured value."""
+    """One line per target: ``[pass]``, ``[MISS]`` or ``[n/a ]`` (not measured), the bar and the value."""
     lines = ["targets:"]
     for check in checks:
-        mark = "[pass]" if check.passed else "[MISS]"
+        mark = {True: "[pass]", False: "[MISS]", None: "[n/a ]"}[check.passed]
         value = "–" if check.value is None else f"{check.value:.3f}"
         lines.append(f"  {mark} {check.target.text:<40} measured {value}")
     return "\n".join(lines)

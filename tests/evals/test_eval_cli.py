@@ -1,0 +1,152 @@
+"""``process-designer eval``: summary, reports, targets, --strict, --compare and input errors."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from process_designer.cli.eval import execute, register
+from process_designer.config import Settings
+from process_designer.errors import InputError, NotFoundError
+
+SAMPLE = Path(__file__).parent / "data" / "worfbench_sample.json"
+
+
+def _args(*argv: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="process-designer")
+    register(parser.add_subparsers())
+    return parser.parse_args(["eval", *argv])
+
+
+@pytest.fixture
+def suite(tmp_path: Path) -> Path:
+    path = tmp_path / "mini.jsonl"
+    cases = [
+        {
+            "id": "a",
+            "domain": "hr",
+            "style": "short",
+            "requirements": "req a",
+            "gold_steps": [{"name": "One"}, {"name": "Two"}],
+            "decisions": [["$500", "manager"]],
+        },
+        {
+            "id": "b",
+            "domain": "it_ops",
+            "style": "messy",
+            "requirements": "req b",
+            "gold_steps": [{"name": "Three"}],
+        },
+    ]
+    path.write_text("".join(json.dumps(c) + "\n" for c in cases))
+    return path
+
+
+class _Harness:
+    def __init__(self, designer_class: type, document_factory: Any, embedder_class: type) -> None:
+        self.designer = designer_class(
+            {
+                "req a": document_factory(
+                    ["One", "Two"], actions={2: ["Over $500 the manager signs"]}
+                ),
+                "req b": document_factory(["Three"], score=0.5),
+            }
+        )
+        self.settings: list[Settings] = []
+        self.embedder = embedder_class()
+        self.out, self.err = io.StringIO(), io.StringIO()
+
+    def factory(self, settings: Settings) -> Any:
+        self.settings.append(settings)
+        return self.designer
+
+    def run(self, *argv: str) -> int:
+        return execute(
+            _args(*argv),
+            designer_factory=self.factory,
+            embedder=self.embedder,
+            out=self.out,
+            err=self.err,
+        )
+
+
+@pytest.fixture
+def harness(designer_class: type, document_factory: Any, embedder_class: type) -> _Harness:
+    return _Harness(designer_class, document_factory, embedder_class)
+
+
+def test_eval_prints_summary_targets_and_writes_reports(
+    harness: _Harness, suite: Path, tmp_path: Path
+) -> None:
+    assert harness.run("--suite", str(suite), "--report", str(tmp_path / "r")) == 0
+    out = harness.out.getvalue()
+    assert "overall" in out and "hr" in out and "it_ops" in out
+    assert "[pass] step F1 ≥ 0.75" in out
+    assert "[MISS] reviewer score ≥ 0.85 on every case" in out
+    assert "[n/a ] constraint coverage ≥ 0.9" in out
+    assert "[####################] 2/2 done" in harness.err.getvalue()
+    assert json.loads((tmp_path / "r" / "report.json").read_text())["suite"] == "mini"
+    assert (tmp_path / "r" / "report.html").is_file()
+    assert harness.designer.closed
+    # Evals run on a throw-away data directory, never the user's.
+    assert harness.settings[0].data_dir.name.startswith("pd-eval-")
+    assert not harness.settings[0].data_dir.exists()
+
+
+def test_strict_fails_on_a_missed_target(harness: _Harness, suite: Path) -> None:
+    assert harness.run("--suite", str(suite), "--strict") == 1
+    assert "targets missed: reviewer score ≥ 0.85 on every case" in harness.err.getvalue()
+
+
+def test_cases_option_runs_only_those(harness: _Harness, suite: Path, tmp_path: Path) -> None:
+    assert harness.run("--suite", str(suite), "--cases", "b", "--report", str(tmp_path)) == 0
+    data = json.loads((tmp_path / "report.json").read_text())
+    assert [case["id"] for case in data["cases"]] == ["b"]
+
+
+def test_compare_exits_1_naming_the_regressed_metric(
+    harness: _Harness, suite: Path, tmp_path: Path
+) -> None:
+    assert harness.run("--suite", str(suite), "--report", str(tmp_path)) == 0
+    baseline = json.loads((tmp_path / "report.json").read_text())
+    assert harness.run("--suite", str(suite), "--compare", str(tmp_path / "report.json")) == 0
+    assert "no regression against the baseline (tolerance 0.02)" in harness.out.getvalue()
+    baseline["overall"]["decision_coverage"] = 1.0  # measured: 1 case of 1 → inject a better past
+    baseline["overall"]["clarity"] = 0.9  # measured: 0.7
+    (tmp_path / "base.json").write_text(json.dumps(baseline))
+    assert harness.run("--suite", str(suite), "--compare", str(tmp_path / "base.json")) == 1
+    assert "regression beyond tolerance in clarity" in harness.err.getvalue()
+    assert "clarity fell from 0.900 to 0.700" in harness.out.getvalue()
+
+
+def test_unknown_suite_is_a_one_line_error(harness: _Harness) -> None:
+    with pytest.raises(
+        NotFoundError, match=r"unknown eval suite 'nope'; choose one of: full, smoke"
+    ):
+        harness.run("--suite", "nope")
+
+
+def test_bad_options_are_input_errors(harness: _Harness, suite: Path) -> None:
+    with pytest.raises(InputError, match=r"--tolerance 5\.0 is out of range"):
+        harness.run("--suite", str(suite), "--tolerance", "5")
+    with pytest.raises(NotFoundError, match="no eval case with id zz"):
+        harness.run("--suite", str(suite), "--cases", "zz")
+    with pytest.raises(InputError, match="cannot read baseline"):
+        harness.run("--suite", str(suite), "--compare", "/nonexistent/base.json")
+    assert harness.settings == []  # nothing was designed
+
+
+def test_worfbench_file_is_scored(harness: _Harness, tmp_path: Path) -> None:
+    from process_designer.knowledge.embedding import get_embedder
+
+    harness.embedder = get_embedder()
+    assert harness.run("--worfbench", str(SAMPLE), "--report", str(tmp_path)) == 0
+    assert "mean f1_chain 0.933" in harness.out.getvalue()
+    data = json.loads((tmp_path / "worfbench.json").read_text())
+    assert [item["id"] for item in data["items"]] == ["chain_exact", "parallel_gold", "extra_step"]
+    assert harness.settings == []  # every item carried its prediction: no designer needed

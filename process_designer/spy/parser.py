@@ -31,6 +31,10 @@ _BLOCK_AFTER = frozenset(
 _EXPRESSION_START = frozenset(
     {"NAME", "NUMBER", "STRING", "TRUE", "FALSE", "NULL", "LSQB", "LMAP", "LPAR", "MINUS", "NOT"}
 )
+_OPERATORS = frozenset(
+    {"OR", "AND", "EQ", "NE", "LT", "LE", "GT", "GE", "IN", "NOT", "PLUS", "MINUS", "STAR", "SLASH",
+     "PERCENT", "LPAR", "LSQB", "DOT"}
+)
 _NAMED = {
     "NAME": "a name",
     "NUMBER": "a number",
@@ -105,6 +109,9 @@ def _expected(names: set[str], lark: Lark) -> str:
     if {"NAME", "NUMBER", "STRING"} <= names:
         names -= _EXPRESSION_START
         parts.append("an expression")
+    if {"PLUS", "STAR", "EQ"} <= names:
+        names -= _OPERATORS
+        parts.append("an operator")
     parts.extend(sorted(_describe(n, lark) for n in names))
     if not parts:
         return ""
@@ -149,7 +156,7 @@ def _convert(exc: UnexpectedInput, source: str, filename: str, lark: Lark) -> Sp
         if tok.type == "_NL":
             what = "end of line"
         else:
-            what = f"'{tok.value}'" if tok.type not in ("NAME", "NUMBER", "STRING") else f"{_NAMED[tok.type]} {tok.value}"
+            what = f"'{tok.value}'" if tok.type not in _WORDS else f"{_WORDS[tok.type]} {tok.value}"
         if tok.type in _KEYWORDS and "NAME" in (exc.accepts or exc.expected):
             expected += f" ('{tok.value}' is a keyword and cannot be a name)"
         return syntax_error(f"unexpected {what}{expected}", tok.line, tok.column, source, filename)
@@ -158,6 +165,7 @@ def _convert(exc: UnexpectedInput, source: str, filename: str, lark: Lark) -> Sp
     return syntax_error(f"invalid syntax: {exc}", line, column, source, filename)
 
 
+_WORDS = {"NAME": "name", "NUMBER": "number", "STRING": "string"}
 _KEYWORDS = frozenset(
     {"DEFINE", "IF", "ELSE", "FOR", "IN", "WHILE", "BREAK", "CONTINUE", "RETURN", "RAISE", "TRY",
      "CATCH", "ASSERT", "AND", "OR", "NOT", "TRUE", "FALSE", "NULL"}

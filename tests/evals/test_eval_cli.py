@@ -150,3 +150,14 @@ def test_worfbench_file_is_scored(harness: _Harness, tmp_path: Path) -> None:
     data = json.loads((tmp_path / "worfbench.json").read_text())
     assert [item["id"] for item in data["items"]] == ["chain_exact", "parallel_gold", "extra_step"]
     assert harness.settings == []  # every item carried its prediction: no designer needed
+
+
+def test_main_turns_an_unknown_suite_into_one_line_and_exit_1(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from process_designer.cli.main import main
+
+    assert main(["eval", "--suite", "nope"]) == 1
+    assert capsys.readouterr().err == (
+        "process-designer: error: unknown eval suite 'nope'; choose one of: full, smoke\n"
+    )

@@ -63,7 +63,7 @@ class Name(Node):
 class Literal(Node):
     """``null``, ``true``/``false``, a number or a string; ``text`` is the source spelling of a number."""
 
-    value: None | bool | int | float | str
+    value: bool | int | float | str | None
     text: str = field(default="", compare=False, repr=False)
 
 

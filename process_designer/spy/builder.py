@@ -242,11 +242,11 @@ class AstBuilder(Transformer[Token, ast.Program]):
     def null(self, c: list[Token]) -> ast.Literal:
         return ast.Literal(None, **_pos(c[0], c[0]))
 
-    def list(self, c: list[Any]) -> ast.ListLit:
+    def list_lit(self, c: list[Any]) -> ast.ListLit:
         items = c[1:]
         return ast.ListLit(items, **_pos(c[0], items[-1] if items else c[0]))
 
-    def map(self, c: list[Any]) -> ast.MapLit:
+    def map_lit(self, c: list[Any]) -> ast.MapLit:
         entries: list[ast.MapEntry] = c[1:-1]
         keys: set[str] = set()
         for e in entries:

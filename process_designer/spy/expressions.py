@@ -10,7 +10,6 @@ from process_designer.spy.errors import LimitExceeded, SpyRuntimeError
 from process_designer.spy.names import STDLIB_ARITY
 from process_designer.spy.runtime import HostFunction
 from process_designer.spy.values import (
-
     DefineValue,
     check_size,
     kind,
@@ -43,7 +42,7 @@ def add(a: Any, b: Any) -> Any:
     ta, tb = type(a), type(b)
     if (ta is int or ta is float) and (tb is int or tb is float):
         return a + b
-    if ta is str and tb is str or ta is list and tb is list:
+    if (ta is str and tb is str) or (ta is list and tb is list):
         check_size(len(a) + len(b), "string" if ta is str else "list")
         return a + b
     raise type_error(f"cannot add {kind(a)} and {kind(b)}; '+' joins two numbers, two strings "

@@ -8,8 +8,7 @@ from process_designer.spy import ast
 
 __all__ = ["format_expr", "format_program", "scan_comments"]
 
-_KEYWORDS = frozenset("define if else for in while break continue return raise try catch assert "
-                      "and or not true false null".split())
+_KEYWORDS = frozenset(["define", "if", "else", "for", "in", "while", "break", "continue", "return", "raise", "try", "catch", "assert", "and", "or", "not", "true", "false", "null"])
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _PREC = {"or": 1, "and": 2, "==": 4, "!=": 4, "<": 4, "<=": 4, ">": 4, ">=": 4, "in": 4,
          "not in": 4, "+": 5, "-": 5, "*": 6, "/": 6, "%": 6}

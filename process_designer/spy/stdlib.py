@@ -6,7 +6,14 @@ from collections.abc import Callable
 from typing import Any
 
 from process_designer.spy.errors import SpyRuntimeError
-from process_designer.spy.values import check_size, display, kind, spy_contains, spy_less, type_error
+from process_designer.spy.values import (
+    check_size,
+    display,
+    kind,
+    spy_contains,
+    spy_less,
+    type_error,
+)
 
 __all__ = ["make_stdlib"]
 

@@ -6,7 +6,14 @@ from typing import Any
 
 import pytest
 
-from process_designer.spy import LimitExceeded, SimulatedRuntime, SpyError, SpyRuntimeError, call, run_tests
+from process_designer.spy import (
+    LimitExceeded,
+    SimulatedRuntime,
+    SpyError,
+    SpyRuntimeError,
+    call,
+    run_tests,
+)
 
 
 def ev(expression: str, prelude: str = "") -> Any:

@@ -1,0 +1,75 @@
+"""Run the HTTP app with uvicorn inside the service's event loop, as one of its listeners."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Generator
+
+import uvicorn
+
+from process_designer.config import Settings
+from process_designer.designer import Designer
+from process_designer.knowledge.library import TemplateLibrary
+from process_designer.server.chat_service import ChatService
+from process_designer.server.http_app import create_app
+from process_designer.server.serving import StartListener
+
+__all__ = ["HttpListener", "http_listener", "start_http"]
+
+
+class _Server(uvicorn.Server):
+    """A uvicorn server that leaves SIGTERM/SIGINT to the service, which stops every listener."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        yield
+
+
+class HttpListener:
+    """A started HTTP server: ``address`` is ``host:port`` (the real port when 0 was asked)."""
+
+    def __init__(self, server: uvicorn.Server, task: asyncio.Task[None], address: str) -> None:
+        self._server = server
+        self._task = task
+        self.address = address
+
+    @property
+    def port(self) -> int:
+        return int(self.address.rsplit(":", 1)[1])
+
+    async def stop(self, grace: float) -> None:
+        """Stop accepting, give open requests ``grace`` seconds, then close them."""
+        self._server.should_exit = True
+        try:
+            await asyncio.wait_for(asyncio.shield(self._task), timeout=grace)
+        except TimeoutError:
+            self._server.force_exit = True
+            await self._task
+
+
+async def start_http(service: ChatService, settings: Settings, designer: Designer,
+                     library: TemplateLibrary | None = None) -> HttpListener:
+    """Serve :func:`create_app` on ``settings.host:settings.http_port`` until ``stop``."""
+    app = create_app(service, designer, library)
+    config = uvicorn.Config(app, host=settings.host, port=settings.http_port, log_level="warning",
+                            lifespan="on", ws_max_size=max(4 * settings.max_message_bytes, 1024 * 1024))
+    server = _Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+            raise OSError(f"the HTTP server did not start on {settings.host}:{settings.http_port}; "
+                          "pick another port with --http-port or PD_HTTP_PORT")
+        await asyncio.sleep(0.02)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    return HttpListener(server, task, f"{settings.host}:{port}")
+
+
+def http_listener(designer: Designer, library: TemplateLibrary | None = None) -> StartListener:
+    """A listener factory for :func:`~process_designer.server.serving.serve` over ``designer``."""
+
+    async def start(service: ChatService, settings: Settings) -> HttpListener:
+        return await start_http(service, settings, designer, library)
+
+    return start

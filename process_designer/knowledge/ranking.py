@@ -30,7 +30,8 @@ _WORD = re.compile(r"[a-z0-9]+")
 _STOPWORD_TEXT = (
     "a an and are as at be by can do does for from get gets has have how i in into is it its "
     "me my need needs new of on or our process processes that the their them then there these "
-    "they this to us we what when where which who will with you your"
+    "they this to us we what when where which who will with you your about after all also any "
+    "before but each if like must no not out should so some such than through up via want would"
 )
 _STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ers", "er", "ed", "es", "s")

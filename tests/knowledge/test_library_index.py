@@ -14,7 +14,6 @@ from process_designer.errors import NotFoundError
 from process_designer.knowledge import IndexReport, TemplateLibrary
 from process_designer.knowledge.store import COLLECTION_NAME, open_client
 
-
 LibraryFactory = Callable[..., TemplateLibrary]
 STARTERS = (
     "customer-onboarding",
@@ -93,7 +92,9 @@ def test_removing_a_file_deletes_its_template(
     with pytest.raises(NotFoundError, match=r"no template with id 'standard-process'"):
         library.get("standard-process")
     assert _collection(_settings(tmp_path, chroma_url)).count() == 4
-    assert "standard-process" not in [h.template.id for h in library.search("generic request", top=5)]
+    assert "standard-process" not in [
+        h.template.id for h in library.search("generic request", top=5)
+    ]
 
 
 def test_an_index_of_another_embedding_model_is_rebuilt(
@@ -123,7 +124,8 @@ def test_corrupt_and_invalid_files_are_reported_by_name_and_line_and_skipped(
     no_objective = starter_dir / "no-objective.toml"
     no_objective.write_text(
         source.replace('id = "standard-process"', 'id = "no-objective"').replace(
-            'objective = "Check that the request is complete and within the process\'s scope."\n', ""
+            'objective = "Check that the request is complete and within the process\'s scope."\n',
+            "",
         )
     )
     bad_complexity = starter_dir / "bad-complexity.toml"

@@ -26,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """Add the ``serve`` sub-command."""
     parser = subparsers.add_parser(
         "serve",
-        help="run the chat service (gRPC, and HTTP once available) until SIGTERM or Ctrl-C",
+        help="run the chat service (gRPC, and HTTP with the web page) until SIGTERM or Ctrl-C",
         description="Serve sopwriter.v1.ProcessWriter over gRPC with health and reflection. "
         "Defaults come from PD_GRPC_PORT, PD_HTTP_PORT and PD_HOST.",
     )
@@ -41,8 +41,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Start the service from the environment plus the command-line overrides."""
+    from process_designer.designer import Designer
+    from process_designer.knowledge.library import TemplateLibrary
     from process_designer.server.chat_service import ChatService
-    from process_designer.server.serving import serve
+    from process_designer.server.http_listener import http_listener
+    from process_designer.server.serving import LISTENERS, serve
 
     if args.grace < 0:
         raise ConfigError(f"--grace {args.grace:g} is negative; give the seconds to wait, e.g. --grace 10")
@@ -54,9 +57,14 @@ def run(args: argparse.Namespace) -> int:
     settings = load_settings().with_overrides(**overrides)
 
     async def main() -> None:
-        service = ChatService.open(settings)
+        # One library for the designer and the HTTP template routes: embedded Chroma is one client per directory.
+        library = TemplateLibrary(settings)
+        designer = Designer(settings, library=library)
+        service = ChatService(designer, settings)
+        listeners = (*LISTENERS, ("HTTP", http_listener(designer, library)))
         try:
-            await serve(service, settings, grace=args.grace, announce=functools.partial(print, flush=True))
+            await serve(service, settings, grace=args.grace, listeners=listeners,
+                        announce=functools.partial(print, flush=True))
         finally:
             service.close()
 

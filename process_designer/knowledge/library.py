@@ -290,7 +290,7 @@ class TemplateLibrary:
         self._ensure_loaded()
         entry = self._entries.get(template_id)
         if entry is None:
-            close = difflib.get_close_matches(template_id, list(self._entries), n=3)
+            close = difflib.get_close_matches(template_id, list(self._entries), n=3, cutoff=0.85)
             hint = f"did you mean {', '.join(close)}? " if close else ""
             raise NotFoundError(
                 f"no template with id {template_id!r}; {hint}"

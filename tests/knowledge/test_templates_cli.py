@@ -1,0 +1,176 @@
+"""`process-designer templates …` end to end through the real entry point."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from process_designer.cli.main import main
+from process_designer.knowledge import CURATED_TEMPLATES_DIR
+from process_designer.knowledge.embedding import Embedder
+
+CURATED_IDS = sorted(p.stem for p in CURATED_TEMPLATES_DIR.glob("*.toml"))
+
+
+@pytest.fixture(scope="module")
+def shared_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cli-data")
+
+
+@pytest.fixture
+def cli_env(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, shared_data_dir: Path, embedder: Embedder
+) -> Iterator[Path]:
+    """Run the CLI on the shared data dir, away from any `.env` and Chroma server."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PD_CHROMA_URL", raising=False)
+    monkeypatch.setenv("PD_DATA_DIR", str(shared_data_dir))
+    yield shared_data_dir
+
+
+def test_list_prints_an_aligned_table(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["templates", "list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["ID", "TITLE", "CATEGORY", "DOMAIN", "COMPLEXITY", "USES"]
+    assert lines[-1] == f"{len(CURATED_IDS)} templates"
+    refund = next(line for line in lines if line.startswith("refund-request "))
+    assert refund.index("Refund Request Processing") == lines[0].index("TITLE")
+    assert refund.index("finance") == lines[0].index("CATEGORY")
+
+
+def test_list_json_has_every_template(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["templates", "list", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [item["id"] for item in data] == CURATED_IDS
+    refund = next(item for item in data if item["id"] == "refund-request")
+    assert (refund["title"], refund["category"], refund["uses"]) == (
+        "Refund Request Processing",
+        "finance",
+        0,
+    )
+
+
+def test_search_json_and_table(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    query = "returning money to customers who ask for reimbursement"
+    assert main(["templates", "search", query, "--top", "2", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert len(data) == 2
+    assert data[0]["id"] == "refund-request"
+    assert data[0]["category"] == "finance"
+    assert 0 < data[1]["score"] <= data[0]["score"] <= 1
+    assert data[0]["reasons"][1] == (
+        "keywords matched: returning, money, customers, ask, reimbursement"
+    )
+
+    assert main(["templates", "search", query, "--top", "1", "--category", "finance"]) == 0
+    out = capsys.readouterr()
+    lines = out.out.splitlines()
+    assert lines[0].split()[:5] == ["#", "SCORE", "ID", "TITLE", "CATEGORY"]
+    assert lines[2].split()[0] == "1"
+    assert lines[2].split()[2] == "refund-request"
+    assert "category is finance" in lines[2]
+    assert "process-designer: loading the embedding model all-MiniLM-L6-v2" in out.err
+
+
+def test_search_with_no_match_says_how_to_widen(
+    cli_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["templates", "search", "refund", "--category", "no-such-category"]) == 0
+    assert capsys.readouterr().out == (
+        "no template matches; loosen the filters or run `process-designer templates list`\n"
+    )
+
+
+def test_show_markdown_and_json(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["templates", "show", "refund-request"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(
+        "<!-- template refund-request · finance · e-commerce · medium · "
+        "integrations: crm, billing, email, ticketing -->\n"
+        "# Refund Request Processing - Process Documentation\n"
+    )
+    assert "### Step 3: Approve large refunds" in out
+    assert main(["templates", "show", "system-integration", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["document"]["integration"]["data_mapping"][:2] == [
+        {"source": "customer_id", "target": "external_id", "transformation": "string"},
+        {"source": "email", "target": "contact_email", "transformation": "lowercase"},
+    ]
+
+
+def test_show_unknown_id_is_one_line_and_exit_1(
+    cli_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["templates", "show", "refund-requst"]) == 1
+    err = capsys.readouterr().err
+    assert err.endswith(
+        "process-designer: error: no template with id 'refund-requst'; did you mean "
+        "refund-request? run `process-designer templates list` to see the ids\n"
+    )
+
+
+def test_usage_error_exits_2(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["templates", "search", "refund", "--top", "0"])
+    assert exit_info.value.code == 2
+    assert "argument --top: 0 is not at least 1" in capsys.readouterr().err
+
+
+def test_add_a_corrupt_file_names_file_and_line(
+    cli_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('id = "bad"\ntitle = "Bad"\ncategory = \n')
+    assert main(["templates", "add", str(bad)]) == 1
+    assert capsys.readouterr().err == (
+        f"process-designer: error: {bad}: not valid TOML: Invalid value (at line 3, column 12)\n"
+    )
+
+
+def test_add_refuses_a_template_the_reviewer_scores_low(
+    cli_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = (CURATED_TEMPLATES_DIR / "standard-process.toml").read_text()
+    weak = tmp_path / "weak.toml"
+    weak.write_text(
+        source.replace('id = "standard-process"', 'id = "weak-process"').replace(
+            'objective = "Check that the request is complete and within the process\'s scope."',
+            'objective = "[Step objective]"',
+        )
+    )
+    assert main(["templates", "add", str(weak)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("process-designer: error: template 'weak-process' scored 0.")
+    assert "in review, below the required 0.90; fix these findings: " in err
+    assert not (cli_env / "templates" / "weak-process.toml").exists()
+
+
+def test_add_saves_and_lists_the_template(
+    monkeypatch: pytest.MonkeyPatch,
+    cli_env: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    own_data = tmp_path / "own-data"
+    monkeypatch.setenv("PD_DATA_DIR", str(own_data))
+    source = (CURATED_TEMPLATES_DIR / "refund-request.toml").read_text()
+    new = tmp_path / "store-credit.toml"
+    new.write_text(
+        source.replace('id = "refund-request"', 'id = "store-credit"').replace(
+            '"Refund Request Processing"', '"Store Credit Issuing"'
+        )
+    )
+    assert main(["templates", "add", str(new), "--min-score", "0.5"]) == 0
+    saved = own_data / "templates" / "store-credit.toml"
+    assert capsys.readouterr().out == (
+        f"added template store-credit (Store Credit Issuing) to {saved}\n"
+    )
+    assert saved.is_file()
+    assert main(["templates", "list", "--format", "json"]) == 0
+    ids = [item["id"] for item in json.loads(capsys.readouterr().out)]
+    assert ids == sorted([*CURATED_IDS, "store-credit"])
+    assert main(["templates", "add", str(new)]) == 1
+    assert "a template with id 'store-credit' already exists" in capsys.readouterr().err

@@ -208,10 +208,10 @@ def execute(
         )
     overall = run.overall
     print(format_summary(overall, run.domains), file=out)
-    failed = [r.id for r in run.results if r.error]
+    failed = [r for r in run.results if r.error]
     if failed:
         print(
-            f"\n{len(failed)} case(s) failed to design: {', '.join(failed)} (see the report)",
+            f"\n{len(failed)} case(s) failed to design: {', '.join(r.id for r in failed)}",
             file=out,
         )
     checks = check_targets(overall)
@@ -219,7 +219,15 @@ def execute(
     if args.report:
         json_path, html_path = write_reports(run, args.report)
         print(f"\nreports: {json_path} {html_path}", file=out)
+    # A design that raises is a broken engine, not a quality miss: always a failure.
     code = 0
+    if failed:
+        print(
+            f"process-designer: error: {len(failed)} case(s) failed to design; "
+            f"first, {failed[0].id}: {failed[0].error}",
+            file=err,
+        )
+        code = 1
     if baseline is not None:
         regressions = find_regressions(overall, baseline, args.tolerance)
         print("\n" + format_regressions(regressions, args.tolerance), file=out)

@@ -161,3 +161,23 @@ def test_main_turns_an_unknown_suite_into_one_line_and_exit_1(
     assert capsys.readouterr().err == (
         "process-designer: error: unknown eval suite 'nope'; choose one of: full, smoke\n"
     )
+
+
+def test_a_case_that_fails_to_design_fails_the_run_after_the_reports(
+    designer_class: type, embedder_class: type, suite: Path, tmp_path: Path
+) -> None:
+    designer = designer_class({}, fail_on=["req a", "req b"])
+    err = io.StringIO()
+    code = execute(
+        _args("--suite", str(suite), "--report", str(tmp_path)),
+        designer_factory=lambda settings: designer,
+        embedder=embedder_class(),
+        out=io.StringIO(),
+        err=err,
+    )
+    assert code == 1
+    assert err.getvalue().endswith(
+        "process-designer: error: 2 case(s) failed to design; first, a: RuntimeError: engine exploded\n"
+    )
+    data = json.loads((tmp_path / "report.json").read_text())
+    assert [case["error"] for case in data["cases"]] == ["RuntimeError: engine exploded"] * 2

@@ -122,7 +122,7 @@ function addChat(kind, text, agent) {
 }
 
 function firstLines(text, count) {
-  const lines = text.split("\n");
+  const lines = text.split("\n").filter((line) => line.trim());
   const head = lines.slice(0, count).join("\n");
   return lines.length > count ? head + "\n…" : head;
 }

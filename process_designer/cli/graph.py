@@ -27,7 +27,8 @@ class GraphShape:
 
 def graph_shape() -> GraphShape:
     """Read the designer graph's drawable shape from the compiled graph itself."""
-    from process_designer.graphs.graph import graph  # deferred: importing the graph loads the agents
+    # Deferred: importing the graph loads the agents, which ``--help`` does not need.
+    from process_designer.graphs.graph import graph
 
     drawable = graph.get_graph()
     edges = tuple(sorted((edge.source, edge.target, bool(edge.conditional)) for edge in drawable.edges))

@@ -20,6 +20,7 @@ __all__ = ["build_parser", "main"]
 _COMMANDS = (
     "process_designer.cli.chat",
     "process_designer.cli.eval",
+    "process_designer.cli.graph",
     "process_designer.cli.serve",
     "process_designer.cli.spy",
     "process_designer.cli.templates",

@@ -228,7 +228,9 @@ def _routes(gateway: _Gateway) -> APIRouter:
                     await websocket.send_json(incoming)
                 else:
                     await _answer(websocket, incoming, gateway.service)
-        except WebSocketDisconnect:
+        except (WebSocketDisconnect, OSError):
+            # The client went away (uvicorn raises an OSError on a send after the close); closing the
+            # turn's stream has already stopped the designer at its next stage boundary.
             return
 
     return router

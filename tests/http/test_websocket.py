@@ -67,3 +67,14 @@ def test_unknown_session_closes_with_4404(server: Running) -> None:
         except ConnectionClosed as closed:
             assert closed.rcvd is not None and closed.rcvd.code == 4404
     assert frame["error"] == "not_found" and "session 'session-missing' does not exist" in frame["detail"]
+
+
+def test_a_client_leaving_mid_turn_leaves_the_session_usable(server: Running, designed: Designed) -> None:
+    with connect(f"{server.ws}/sessions/{designed.session_id}/chat") as ws:
+        ws.send(json.dumps({"content": "Add a step to log the outcome in the CRM", "client_msg_id": "gone-1"}))
+        first = json.loads(ws.recv(timeout=60))
+    assert first["agent"] == "route_turn" and first["client_msg_id"] == "gone-1"
+    with connect(f"{server.ws}/sessions/{designed.session_id}/chat") as ws:
+        ws.send(json.dumps({"content": "What does step 1 do?", "client_msg_id": "after-1"}))
+        frames = read_turn(ws)
+    assert frames[-1]["final"] is True and frames[-1]["client_msg_id"] == "after-1"

@@ -142,15 +142,31 @@ class Designer:
             cancelled.set()
             await asyncio.shield(worker)
 
+    def stream_design(self, requirements: str, *, title: str | None = None,
+                      context: DesignContext | dict[str, Any] | None = None) -> Iterator[TurnEvent]:
+        """One design turn with no thread kept: the stages as they finish, then the answer."""
+        payload = self._input(requirements, "USER", context, title)
+        thread_id = f"oneshot-{uuid.uuid4()}"
+        state: dict[str, Any] = {}
+        for update in self._oneshot.stream(payload, {"configurable": {"thread_id": thread_id}},
+                                           stream_mode=["updates", "values"], context=self.deps):
+            mode, data = update
+            if mode == "values":
+                state = data
+                continue
+            for node, values in data.items():
+                if isinstance(values, dict) and node != "respond" and values.get("stage"):
+                    yield TurnEvent(thread_id, values["stage"]["agent"], values["stage"]["content"], final=False)
+        document = ProcessDocument.model_validate(state["document"]) if state.get("document") else None
+        yield TurnEvent(thread_id, "respond", state.get("reply", ""), final=True, document=document)
+
     def design(self, requirements: str, *, title: str | None = None,
                context: DesignContext | dict[str, Any] | None = None) -> ProcessDocument:
         """One design turn with no thread kept; raises :class:`InputError` when a question comes back."""
-        payload = self._input(requirements, "USER", context, title)
-        state = self._oneshot.invoke(payload, {"configurable": {"thread_id": f"oneshot-{uuid.uuid4()}"}},
-                                     context=self.deps)
-        if not state.get("document"):
-            raise InputError(state.get("reply") or "no process could be designed from that text")
-        return ProcessDocument.model_validate(state["document"])
+        final = list(self.stream_design(requirements, title=title, context=context))[-1]
+        if final.document is None:
+            raise InputError(final.content or "no process could be designed from that text")
+        return final.document
 
     # -- thread reads ----------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ __all__ = ["build_parser", "main"]
 # Each module defines ``register(subparsers)``; its parser sets ``handler(args) -> int``.
 _COMMANDS = (
     "process_designer.cli.chat",
+    "process_designer.cli.design",
     "process_designer.cli.eval",
     "process_designer.cli.graph",
     "process_designer.cli.serve",

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from process_designer.agents.analyst.parsing import (
     Clause,
     clean_action,
+    looks_like_action,
     find_constraints,
     find_decision,
     split_clauses,
@@ -20,6 +21,7 @@ from process_designer.knowledge.template_model import ProcessTemplate
 __all__ = ["MAX_ANALYSED_CHARS", "analyze_requirements"]
 
 MAX_ANALYSED_CHARS = 20_000
+MAX_STEPS = 30
 
 _META_REQUEST = re.compile(
     r"^(?:(?:please|pls|kindly)\s+)?(?:(?:i|we)\s+(?:need|want|would like)\s+(?:to\s+)?|can you\s+|help me\s+)?"
@@ -52,6 +54,11 @@ _APPROVAL = re.compile(r"\b(?:approv\w*|sign(?:s|ed)? off|authori[sz]\w*)\b", re
 _ENGLISH_HINTS = re.compile(
     r"\b(?:the|and|to|of|a|for|is|in|then|if|with|on|by|we|our|be|must|should|when|after|each)\b", re.IGNORECASE
 )
+_APPROVER = re.compile(r"^(?:the\s+|an?\s+)?(?P<who>[a-z][\w\s-]{1,30}?)\s+(?:approves|signs off|authori[sz]es)\b",
+                       re.IGNORECASE)
+_NAME_TAIL = re.compile(r"\s+(?:every\s+\w+|daily|nightly|weekly|monthly|hourly|within\s+\d.*|in under\s+\d.*|"
+                        r"asap|immediately|right away)$", re.IGNORECASE)
+_CONDITIONAL_HEAD = re.compile(r"^\s*(?:if|when|whenever|unless|in case)\b", re.IGNORECASE)
 _KPI_HINT = re.compile(r"\b(?:measure|track|kpi|metric|report on)\s+(?P<what>[^.;]+)", re.IGNORECASE)
 
 
@@ -107,7 +114,8 @@ def _step_from_clause(clause: Clause, systems_hint: list[str]) -> RequirementSte
     systems = detect_systems(action)
     if decision is not None:
         if _APPROVAL.search(action):
-            role = roles[0] if roles else "Manager"
+            who = _APPROVER.match(action)
+            role = roles[0] if roles else (_title_case(who.group("who")) if who else "Manager")
             name = f"{role} approval"
             decision = decision.model_copy(update={"if_true": f"route to the {role} for approval",
                                                    "if_false": "approve automatically and continue"})
@@ -126,6 +134,7 @@ def _step_from_clause(clause: Clause, systems_hint: list[str]) -> RequirementSte
         if not _looks_like_step(action):
             return None
     actor = roles[0] if roles else None
+    name = _NAME_TAIL.sub("", name).strip() or name
     return RequirementStep(
         name=name[:1].upper() + name[1:],
         description=description[:1].upper() + description[1:],
@@ -142,7 +151,7 @@ def _outcome(action: str) -> str:
 
 def _looks_like_step(text: str) -> bool:
     kind = classify_action(text)
-    return kind.name != "prepare" or bool(re.search(r"\b(?:prepare|compile|produce|draft|write|calculate|plan|"
+    return kind.name != "prepare" or looks_like_action(text) or bool(re.search(r"\b(?:prepare|compile|produce|draft|write|calculate|plan|"
                                                    r"build|design|report|forecast)\w*\b", text, re.IGNORECASE))
 
 
@@ -189,8 +198,14 @@ def analyze_requirements(
         ]
         return requirement
 
-    clauses = split_clauses(clean)
     topic = ""
+    heading = re.match(r"^(?P<head>[^:\n]{3,80}):\s*(?P<rest>\S.*)$", clean, re.DOTALL)
+    if heading and len(heading.group("head").split()) <= 10 and not _CONDITIONAL_HEAD.match(heading.group("head")):
+        head = heading.group("head").strip()
+        meta = _META_REQUEST.match(head)
+        topic = meta.group("topic") if meta else head
+        clean = heading.group("rest")
+    clauses = split_clauses(clean)
     steps: list[RequirementStep] = []
     error_cases: list[str] = []
     purpose_bits: list[str] = []
@@ -212,12 +227,13 @@ def analyze_requirements(
                 clause = Clause(text=body, explicit=clause.explicit)
             elif _ERROR_CASE.search(clause.condition):
                 error_cases.append(f"{clause.condition[:1].upper()}{clause.condition[1:]}: {body}")
-                continue
+                if classify_action(body).name not in ("notify", "investigate"):
+                    continue
         if re.match(r"^(?:the (?:goal|aim|purpose|objective)|this process|it is|we are|our company)\b", body, re.I):
             purpose_bits.append(body)
             continue
         step = _step_from_clause(clause, list(context.integrations))
-        if step is not None:
+        if step is not None and step.name not in {s.name for s in steps} and len(steps) < MAX_STEPS:
             steps.append(step)
         elif not purpose_bits and not topic:
             purpose_bits.append(body)

@@ -9,6 +9,7 @@ from process_designer.domain.models import Constraint, Decision
 
 __all__ = [
     "Clause",
+    "looks_like_action",
     "find_constraints",
     "find_decision",
     "split_clauses",
@@ -71,8 +72,86 @@ def _clauses_of_sentence(sentence: str, *, explicit: bool) -> list[Clause]:
     result: list[Clause] = []
     for piece in pieces:
         for part in re.split(r";\s*", piece):
-            result.extend(_conditional_parts(part.strip(" ,."), explicit or len(pieces) > 1))
+            result.extend(_segments(part.strip(" ,."), explicit or len(pieces) > 1))
     return result
+
+
+_CONDITION_WORD = re.compile(r"^(?:if|when|whenever|unless|in case|where|should)\b", re.IGNORECASE)
+_OTHERWISE = re.compile(r"^(?:otherwise|else|if not)\b[,:]?\s*", re.IGNORECASE)
+_TRAILING_IF = re.compile(r"^(?P<action>.+?)\s+(?P<cond>(?:if|when|unless|in case)\s+.+)$", re.IGNORECASE)
+_PASSIVE = re.compile(r"^(?:the\s+|an?\s+)?(?P<obj>[\w\s-]{2,40}?)\s+(?:is|are|gets|get|must be|should be|will be)\s+"
+                      r"(?P<verb>[a-z]+ed)\b(?P<rest>.*)$", re.IGNORECASE)
+
+
+def _verb_base(verb: str) -> str:
+    from process_designer.agents.vocabulary import ACTION_KINDS
+
+    known = {v for kind in ACTION_KINDS for v in kind.verbs if " " not in v}
+    if verb.endswith("ied"):
+        return verb[:-3] + "y"
+    for candidate in (verb[:-1], verb[:-2]):
+        if candidate in known:
+            return candidate
+    return verb[:-1] if verb[:-2].endswith(("s", "v", "z", "c", "u")) else verb[:-2]
+
+
+def _active(text: str) -> str:
+    """"the payroll team is notified" → "notify the payroll team"."""
+    match = _PASSIVE.match(text)
+    if not match:
+        return text
+    return f"{_verb_base(match.group('verb').lower())} the {match.group('obj').strip()}{match.group('rest')}"
+
+
+def _segments(part: str, explicit: bool) -> list[Clause]:
+    """Split one part at commas and "and" into step clauses, pairing conditions with their actions."""
+    if not part:
+        return []
+    raw = [s.strip() for s in re.split(r",\s+", part) if s.strip()]
+    segments: list[str] = []
+    for segment in raw:
+        pieces = re.split(r"\s+and\s+(?=(?:then\s+)?[a-z-]+\s)", segment)
+        buffer = pieces[0]
+        for piece in pieces[1:]:
+            if len(buffer.split()) >= 2 and looks_like_action(piece):
+                segments.append(buffer)
+                buffer = piece
+            else:
+                buffer = f"{buffer} and {piece}"
+        segments.append(buffer)
+    clauses: list[Clause] = []
+    pending_condition = ""
+    for segment in segments:
+        segment = re.sub(r"^(?:and|then|and then)\s+", "", segment, flags=re.IGNORECASE).strip()
+        if not segment:
+            continue
+        otherwise = _OTHERWISE.match(segment)
+        if otherwise and clauses and clauses[-1].condition:
+            clauses[-1].sub.append(segment[otherwise.end():])
+            continue
+        if _CONDITION_WORD.match(segment):
+            parts = _conditional_parts(segment, explicit)
+            if parts and parts[0].text != parts[0].condition:
+                clauses.extend(parts)
+            else:
+                pending_condition = segment
+            continue
+        trailing = _TRAILING_IF.match(segment)
+        if trailing and not pending_condition:
+            clauses.append(Clause(text=_active(trailing.group("action")), condition=trailing.group("cond"),
+                                  explicit=explicit))
+            continue
+        if pending_condition:
+            clauses.append(Clause(text=_active(segment), condition=pending_condition, explicit=explicit))
+            pending_condition = ""
+            continue
+        if clauses and not looks_like_action(_active(segment)) and not _PASSIVE.match(segment):
+            clauses[-1].text = f"{clauses[-1].text}, {segment}"
+            continue
+        clauses.append(Clause(text=_active(segment), explicit=explicit))
+    if pending_condition:
+        clauses.append(Clause(text=pending_condition, condition=pending_condition, explicit=explicit))
+    return clauses
 
 
 _THEN_SPLIT = re.compile(r",\s*(?:then\s+)?|\s+then\s+", re.IGNORECASE)
@@ -82,23 +161,16 @@ def _conditional_parts(part: str, explicit: bool) -> list[Clause]:
     if not part:
         return []
     if _CONDITIONAL_START.match(part):
-        # "if X, Y" / "if X then Y" / "if X Y" (condition up to the first verb phrase)
-        match = re.match(r"^(?P<cond>(?:if|when|whenever|where|in case|unless|should)\b.+?)(?:,\s*|\s+then\s+)(?P<rest>.+)$",
+        match = re.match(r"^(?P<cond>(?:if|when|whenever|where|in case|unless|should)\b.+?)(?:,\s+|\s+then\s+)(?P<rest>.+)$",
                          part, re.IGNORECASE)
         if match:
             return [Clause(text=match.group("rest").strip(), condition=match.group("cond").strip(), explicit=explicit)]
-        inner = re.match(r"^(?P<cond>(?:if|when)\b.+?(?:[$€£]?\d[\d,.]*(?:k\b)?(?:\s*(?:%|percent|business days?|"
-                         r"working days?|days?|hours?|minutes?|weeks?|months?|years?|usd|eur|dollars?)\b)?|\b(?:approved|"
-                         r"rejected|missing|invalid|valid|late|overdue|high|low|fails?|failed|down|unavailable|"
-                         r"incomplete|complete|flagged|suspicious|declined)\b))\s+(?P<rest>[a-z].+)$",
-                         part, re.IGNORECASE)
-        if inner:
-            return [Clause(text=inner.group("rest").strip(), condition=inner.group("cond").strip(), explicit=explicit)]
+        words = part.split()
+        for index in range(3, len(words)):
+            rest = " ".join(words[index:])
+            if _starts_with_action(rest):
+                return [Clause(text=rest, condition=" ".join(words[:index]), explicit=explicit)]
         return [Clause(text=part, condition=part, explicit=explicit)]
-    # "X; ..., and Y" lists of actions inside one sentence: split on ", and" / " and then"
-    sub = [s.strip() for s in re.split(r",\s+and\s+|,\s+(?=[a-z]+\s)", part) if s.strip()]
-    if len(sub) > 1 and all(_looks_like_action(s) for s in sub):
-        return [Clause(text=s, explicit=explicit) for s in sub]
     return [Clause(text=part, explicit=explicit)]
 
 
@@ -108,13 +180,30 @@ _ACTIONISH = re.compile(
     r"deploy|archive|reject|confirm|inform|contact|call|book|order|invoice|sign|file|submit|validate|screen|"
     r"inspect|test|train|reconcile|calculate|post|publish|remove|revoke|disable|back|restore|sync|export|"
     r"import|analy[sz]e|investigate|triage|route|match|compare|request|receive|capture|enter|register|"
-    r"welcome|onboard|offboard|interview|hire|pick|pack|dispatch|deliver|notify)",
+    r"welcome|onboard|offboard|interview|hire|pick|pack|dispatch|deliver|notify|page|score|grant|"
+    r"contain|write|offer|resolve|fund|disburse|print|email|e-mail|alert|reimburse|match|raise|get|draft)\b",
     re.IGNORECASE,
 )
 
 
-def _looks_like_action(text: str) -> bool:
-    return bool(_ACTIONISH.match(_FILLER.sub("", text)))
+_STRICT_VERB = re.compile(_ACTIONISH.pattern.replace("^(?:\\w+\\s+){0,3}?", "^"), re.IGNORECASE)
+
+
+def _starts_with_action(text: str) -> bool:
+    """A verb first, or "<role> <verb>s": the action half of "if X <action>"."""
+    if _STRICT_VERB.match(text):
+        return True
+    return bool(re.match(r"^(?:the\s+|an?\s+)?[a-z-]+(?:\s+[a-z-]+)?\s+(?:approves|signs off|reviews|checks|"
+                         r"decides|handles|escalates|rejects|authori[sz]es|confirms|verifies)\b", text, re.I))
+
+
+def looks_like_action(text: str) -> bool:
+    text = _FILLER.sub("", text.strip())
+    if _ACTIONISH.match(text):
+        return True
+    # "<the role> <verb>s …": a subject followed by a present-tense verb
+    return bool(re.match(r"^(?:the\s+|an?\s+)?[\w-]+(?:\s+[\w-]+)?\s+[a-z]+(?:s|es)\b(?!\s+(?:is|are))", text)
+                and not re.match(r"^(?:the\s+)?[\w-]+\s+(?:is|are|was|has|does)\b", text))
 
 
 def clean_action(text: str) -> str:

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.sqlite import SqliteSaver
 
 from process_designer.config import Settings
@@ -91,7 +92,7 @@ class Designer:
         """Run one turn, yielding each stage as it finishes and then the final answer."""
         if not thread_id.strip():
             raise InputError("thread_id is empty; pass the id of the conversation")
-        config = {"configurable": {"thread_id": thread_id}}
+        config: RunnableConfig = {"configurable": {"thread_id": thread_id}}
         payload = self._input(content, role, context, title)
         for update in self.graph.stream(payload, config, stream_mode="updates", context=self.deps):
             for node, values in update.items():
@@ -151,10 +152,11 @@ class Designer:
         for update in self._oneshot.stream(payload, {"configurable": {"thread_id": thread_id}},
                                            stream_mode=["updates", "values"], context=self.deps):
             mode, data = update
+            chunk: dict[str, Any] = data  # type: ignore[assignment]
             if mode == "values":
-                state = data
+                state = chunk
                 continue
-            for node, values in data.items():
+            for node, values in chunk.items():
                 if isinstance(values, dict) and node != "respond" and values.get("stage"):
                     yield TurnEvent(thread_id, values["stage"]["agent"], values["stage"]["content"], final=False)
         document = ProcessDocument.model_validate(state["document"]) if state.get("document") else None
@@ -171,7 +173,8 @@ class Designer:
     # -- thread reads ----------------------------------------------------------------------------
 
     def _state(self, thread_id: str) -> dict[str, Any]:
-        return dict(self.graph.get_state({"configurable": {"thread_id": thread_id}}).values)
+        config: RunnableConfig = {"configurable": {"thread_id": thread_id}}
+        return dict(self.graph.get_state(config).values)
 
     def exists(self, thread_id: str) -> bool:
         return bool(self._state(thread_id))

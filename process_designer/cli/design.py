@@ -17,7 +17,7 @@ from process_designer.errors import InputError
 __all__ = ["register"]
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "design", help="design a process from requirements in one turn",
         description="Design a process from plain-language requirements: document, SPy code, tests, quality report.",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -54,10 +55,11 @@ def _bindings(text: str | None) -> list[str] | None:
 
 
 def _check(args: argparse.Namespace) -> int:
-    source = _read(args.file)
-    diagnostics = check(source, args.file, _bindings(args.bindings) or ())
+    source, starts = _link(args.files)
+    diagnostics = check(source, args.files[0], _bindings(args.bindings) or ())
     for d in diagnostics:
-        print(d.format(args.file))
+        path, line = _locate(starts, d.line)
+        print(replace(d, line=line).format(path))
     return 1 if any(d.severity == "error" for d in diagnostics) else 0
 
 
@@ -112,22 +114,42 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _test(args: argparse.Namespace) -> int:
-    passed = failed = 0
-    for path in args.files:
+def _link(paths: list[str]) -> tuple[str, list[tuple[int, str]]]:
+    """The files as one program (a test file uses the defines of the program beside it)."""
+    parts: list[str] = []
+    starts: list[tuple[int, str]] = []
+    line = 1
+    for path in paths:
         source = _read(path)
-        try:
-            report = run_tests(source, path, bindings=_bindings(args.bindings))
-        except SpySyntaxError as exc:
-            print(exc.diagnostic.format(path))
-            failed += 1
-            continue
-        for case in report.cases:
-            print(case.format(path))
-        passed += report.passed
-        failed += report.failed
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+        if source and not source.endswith("\n"):
+            source += "\n"
+        starts.append((line, path))
+        parts.append(source)
+        line += source.count("\n")
+    return "".join(parts), starts
+
+
+def _locate(starts: list[tuple[int, str]], line: int) -> tuple[str, int]:
+    for start, path in reversed(starts):
+        if line >= start:
+            return path, line - start + 1
+    return starts[0][1], line
+
+
+def _test(args: argparse.Namespace) -> int:
+    source, starts = _link(args.files)
+    try:
+        report = run_tests(source, args.files[0], bindings=_bindings(args.bindings))
+    except SpySyntaxError as exc:
+        path, line = _locate(starts, exc.diagnostic.line)
+        print(replace(exc.diagnostic, line=line).format(path))
+        print("0 passed, 1 failed")
+        return 1
+    for case in report.cases:
+        path, line = _locate(starts, case.line) if case.line is not None else (args.files[0], None)
+        print(replace(case, line=line).format(path))
+    print(f"{report.passed} passed, {report.failed} failed")
+    return 1 if report.failed else 0
 
 
 def register(subparsers: Any) -> None:
@@ -137,8 +159,9 @@ def register(subparsers: Any) -> None:
     commands.required = True
     bindings_help = "comma-separated integration connectors (e.g. crm,email)"
 
-    p = commands.add_parser("check", help="report diagnostics (exit 1 on any error)")
-    p.add_argument("file")
+    p = commands.add_parser("check", help="report diagnostics of the files, linked as one program "
+                                          "(exit 1 on any error)")
+    p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--bindings", help=bindings_help)
     p.set_defaults(handler=_check)
 
@@ -154,7 +177,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--bindings", help=bindings_help)
     p.set_defaults(handler=_run)
 
-    p = commands.add_parser("test", help="run *Test defines; ends with 'N passed, N failed'")
+    p = commands.add_parser("test", help="run *Test defines of the files, linked as one program; "
+                                         "ends with 'N passed, N failed'")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--bindings", help=bindings_help)
     p.set_defaults(handler=_test)

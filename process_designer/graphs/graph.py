@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
@@ -22,7 +24,7 @@ from process_designer.graphs.state import DesignerInput, DesignerState
 __all__ = ["build_graph", "graph"]
 
 
-def build_graph(checkpointer: BaseCheckpointSaver | None = None) -> CompiledStateGraph:
+def build_graph(checkpointer: BaseCheckpointSaver | None = None) -> CompiledStateGraph[Any, Any, Any, Any]:
     """Wire the nodes; every route is declared by the nodes' ``Command[Literal[...]]`` annotations."""
     builder = StateGraph(DesignerState, context_schema=DesignerDeps, input_schema=DesignerInput)
     builder.add_node("route_turn", route_turn)

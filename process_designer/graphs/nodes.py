@@ -55,7 +55,7 @@ def route_turn(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Command[
     deps = _deps(runtime)
     text, role = state.get("input", ""), state.get("role", "USER")
     intent = classify_turn(text, role, state.get("document") is not None)
-    goto = {"context": "update_context", "design": "requirement_analyst", "revise": "process_writer",
+    goto: Any = {"context": "update_context", "design": "requirement_analyst", "revise": "process_writer",
             "code": "spy_coder", "review": "quality_reviewer", "question": "answer_question",
             "clarify": "requirement_analyst"}[intent]
     entry = {"role": role, "content": text, "agent": "", "at": deps.now_iso()}
@@ -111,7 +111,7 @@ def process_writer(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Comm
     library = deps._library()
     for template_id in requirement.templates:
         try:
-            templates.append(library.get(template_id))  # type: ignore[union-attr]
+            templates.append(library.get(template_id))  # type: ignore[attr-defined]
         except (AttributeError, InputError):
             continue
     composed = compose_document(requirement, templates, today=deps.clock().date())
@@ -185,7 +185,7 @@ def _parse_context(text: str) -> dict[str, Any]:
         if not isinstance(data, dict):
             raise InputError("the context must be a JSON object such as {\"business_domain\": \"SaaS\"}")
         return data
-    data: dict[str, Any] = {}
+    pairs: dict[str, Any] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -193,8 +193,8 @@ def _parse_context(text: str) -> dict[str, Any]:
         if not sep:
             raise InputError(f"context line {number} is not 'key: value': {line.strip()!r}")
         key = key.strip().lower().replace(" ", "_")
-        data[key] = [v.strip() for v in value.split(",") if v.strip()] if key == "integrations" else value.strip()
-    return data
+        pairs[key] = [v.strip() for v in value.split(",") if v.strip()] if key == "integrations" else value.strip()
+    return pairs
 
 
 def update_context(state: DesignerState) -> Command[Literal["respond"]]:
@@ -247,4 +247,4 @@ def respond(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Command[Lit
     update["reply"] = reply
     update["messages"] = [{"role": "ASSISTANT", "content": reply, "agent": "respond", "at": deps.now_iso()}]
     update["stage"] = {"agent": "respond", "content": reply}
-    return Command(update=update, goto=END)
+    return Command(update=update, goto=END)  # type: ignore[arg-type]

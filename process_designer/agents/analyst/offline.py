@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from process_designer.agents.analyst.parsing import (
     Clause,
     clean_action,
-    looks_like_action,
     find_constraints,
     find_decision,
+    looks_like_action,
     split_clauses,
     step_name,
 )

@@ -9,9 +9,9 @@ from process_designer.domain.models import Constraint, Decision
 
 __all__ = [
     "Clause",
-    "looks_like_action",
     "find_constraints",
     "find_decision",
+    "looks_like_action",
     "split_clauses",
     "step_name",
     "to_snake",

@@ -99,7 +99,7 @@ def step_tests(plan: StepPlan) -> str:
     if happy is not None:
         w.open("test_happy_path_completes()")
         w.line(f"result = {handler}.execute({_input(happy)})")
-        w.line(f"assert result.status == \"completed\", \"expected completed, got \" + result.status")
+        w.line("assert result.status == \"completed\", \"expected completed, got \" + result.status")
         w.line(f"assert result.step == {step.number}, \"wrong step number\"")
         for call in plan.calls:
             w.line(f"assert len(recorded_calls({string(call.qualified)})) == 1, "

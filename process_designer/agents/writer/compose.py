@@ -27,7 +27,7 @@ from process_designer.domain.models import (
 )
 from process_designer.knowledge.template_model import ProcessTemplate
 
-__all__ = ["compose_document", "compose_step", "default_monitoring", "default_error_handling"]
+__all__ = ["compose_document", "compose_step", "default_error_handling", "default_monitoring"]
 
 _WORD = re.compile(r"[a-z]{3,}")
 
@@ -169,7 +169,7 @@ def compose_document(requirement: Requirement, templates: Sequence[ProcessTempla
                      today: date | None = None) -> ProcessDocument:
     """A complete document for ``requirement``: every section filled for this process."""
     used = [t for t in templates if t.id in requirement.templates] or list(templates[:1])
-    operator_role, team = domain_role(f"{requirement.title} {requirement.text}")
+    _operator_role, team = domain_role(f"{requirement.title} {requirement.text}")
     owner = requirement.owner or requirement.context.owner or (
         used[0].document.overview.owner if used and requirement.steps and requirement.steps[0].source == "template"
         else team)

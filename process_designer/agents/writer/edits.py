@@ -7,7 +7,11 @@ from dataclasses import dataclass
 
 from process_designer.agents.analyst.parsing import find_constraints, find_decision, step_name
 from process_designer.agents.vocabulary import classify_action, detect_roles, detect_systems
-from process_designer.agents.writer.compose import compose_step, default_error_handling, default_monitoring
+from process_designer.agents.writer.compose import (
+    compose_step,
+    default_error_handling,
+    default_monitoring,
+)
 from process_designer.agents.writer.phrasing import describe_decision, value_text
 from process_designer.domain.models import ProcessDocument, Requirement, RequirementStep, Step
 from process_designer.errors import InputError
@@ -129,17 +133,18 @@ def apply_edit(doc: ProcessDocument, text: str) -> EditResult:
         index = others.index(target) + (1 if match.group("where").lower() == "after" else 0)
         others.insert(index, step.model_copy(update={"depends_on": []}))
         mapping = {s.number: i for i, s in enumerate(others, start=1)}
-        new = _renumber(doc, others, mapping)
-        return EditResult(new, f"Moved '{step.name}' {match.group('where')} '{target.name}'.",
-                          frozenset(range(1, len(new.steps) + 1)))
+        moved = _renumber(doc, others, mapping)
+        return EditResult(moved, f"Moved '{step.name}' {match.group('where')} '{target.name}'.",
+                          frozenset(range(1, len(moved.steps) + 1)))
     if match := _REMOVE.search(text):
         step = _find_step(doc, match.group("refnum"), match.group("refname"))
         if len(doc.steps) <= 2:
             raise InputError("a process needs at least two steps; add one before removing another")
         others = [s for s in doc.steps if s.number != step.number]
         mapping = {s.number: i for i, s in enumerate(others, start=1)}
-        new = _renumber(doc, others, mapping)
-        return EditResult(new, f"Removed step {step.number} ('{step.name}').", frozenset(range(1, len(new.steps) + 1)))
+        trimmed = _renumber(doc, others, mapping)
+        return EditResult(trimmed, f"Removed step {step.number} ('{step.name}').",
+                          frozenset(range(1, len(trimmed.steps) + 1)))
     if match := _CHANGE_STEP.search(text):
         step = _find_step(doc, match.group("num"), None)
         changed = _new_step(match.group("text"), doc)

@@ -1,0 +1,61 @@
+"""``process-designer design`` as a user runs it: JSON contract, files written, clear errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from process_designer.cli.main import main
+
+CONTRACT_KEYS = {"title", "kind", "overview", "prerequisites", "steps", "error_handling", "monitoring",
+                 "related_documents", "integration", "spy", "quality", "templates_used", "markdown"}
+
+
+def test_design_json_and_out_files_and_linked_spy_test(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str], designer_settings) -> None:
+    monkeypatch.setenv("PD_DATA_DIR", str(designer_settings.data_dir / "cli"))
+    out = tmp_path / "out"
+    code = main(["design", "Expense claims: the employee submits receipts, if the amount is over $250 the manager "
+                 "approves, then finance reimburses the employee through payroll", "--out", str(out),
+                 "--format", "json", "--quiet"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    data = json.loads(captured.out)
+    assert set(data) >= CONTRACT_KEYS
+    assert set(data["overview"]) == {"purpose", "scope", "owner", "last_updated"}
+    assert {"number", "name", "objective", "responsible", "duration", "actions", "validation", "code",
+            "depends_on"} <= set(data["steps"][0])
+    assert set(data["spy"]) == {"program", "tests", "diagnostics", "tests_passed", "tests_failed"}
+    assert 0.85 <= data["quality"]["score"] <= 1.0
+    slug = "expense-claims-processing"
+    assert sorted(p.name for p in out.iterdir()) == [f"{slug}.json", f"{slug}.md", f"{slug}.spy", f"{slug}_test.spy"]
+    assert (out / f"{slug}.md").read_text().startswith("# Expense Claims Processing - Process Documentation")
+
+    assert main(["spy", "check", str(out / f"{slug}.spy"), str(out / f"{slug}_test.spy")]) == 0
+    capsys.readouterr()
+    assert main(["spy", "test", str(out / f"{slug}.spy"), str(out / f"{slug}_test.spy")]) == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert last == f"{data['spy']['tests_passed']} passed, 0 failed"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["design", "x", "--context", "{not json"], "--context is not valid JSON"),
+        (["design", "x", "--context", "[1, 2]"], "--context must be a JSON object"),
+        (["design", "x", "--context", '{"complexity": "extreme"}'], "--context is invalid"),
+    ],
+)
+def test_design_bad_arguments_get_one_line(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0]
+
+
+def test_design_without_a_process_answers_with_a_question(monkeypatch: pytest.MonkeyPatch, designer_settings,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("PD_DATA_DIR", str(designer_settings.data_dir / "cli"))
+    assert main(["design", "   ", "--quiet"]) == 1
+    assert "What process should I design?" in capsys.readouterr().err

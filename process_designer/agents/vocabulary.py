@@ -10,6 +10,7 @@ __all__ = [
     "SYSTEM_LABELS",
     "ActionKind",
     "classify_action",
+    "has_action_verb",
     "detect_roles",
     "detect_systems",
     "system_label",
@@ -185,6 +186,11 @@ _VERB_RES = tuple(
                 re.IGNORECASE), kind)
     for kind in ACTION_KINDS
 )
+
+
+def has_action_verb(text: str) -> bool:
+    """Whether ``text`` contains any action verb the engine knows."""
+    return any(pattern.search(text) for pattern, _ in _VERB_RES)
 
 
 def classify_action(text: str) -> ActionKind:

@@ -14,7 +14,7 @@ from process_designer.agents.analyst.parsing import (
     split_clauses,
     step_name,
 )
-from process_designer.agents.vocabulary import classify_action, detect_roles, detect_systems
+from process_designer.agents.vocabulary import classify_action, detect_roles, detect_systems, has_action_verb
 from process_designer.domain.models import Decision, DesignContext, Requirement, RequirementStep
 from process_designer.knowledge.template_model import ProcessTemplate
 
@@ -76,7 +76,7 @@ def _is_english(text: str) -> bool:
     ascii_share = sum(ch.isascii() for ch in letters) / len(letters)
     words = max(1, len(text.split()))
     hints = len(_ENGLISH_HINTS.findall(text))
-    return ascii_share > 0.8 and hints > 0 and (hints / words > 0.04 or words <= 8)
+    return ascii_share > 0.8 and (hints / words > 0.04 or (words <= 40 and (hints > 0 or has_action_verb(text))))
 
 
 def _title_case(text: str) -> str:

@@ -235,7 +235,7 @@ def step_name(text: str, max_words: int = 6) -> str:
         verb = words[1][:-1] if not words[1].endswith("ies") else words[1][:-3] + "y"
         if words[1].endswith("sses") or words[1].endswith("shes") or words[1].endswith("ches"):
             verb = words[1][:-2]
-        words = [verb, *words[2:]] if len(words) > 2 else [verb, words[0]]
+        words = [verb, *words[2:]] if len(words) > 2 else [words[0], verb]
     words = words[:max_words]
     while words and words[-1].lower() in {"and", "or", "to", "in", "of", "for", "with", "by", "at", "on", "it"}:
         words.pop()

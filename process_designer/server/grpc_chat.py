@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterable, AsyncIterator
+from typing import Any
 
 import grpc
 
@@ -71,6 +72,12 @@ def to_proto(message: OutgoingMessage) -> sopwriter_pb2.ChatMessage:
     )
 
 
+def _settle(future: asyncio.Future[Any]) -> None:
+    """Mark a read abandoned at the end of a call as handled, whatever it ended with."""
+    if not future.cancelled():
+        future.exception()
+
+
 class _InternalError(ProcessDesignerError):
     """A defect in the service; the details are in the server log."""
 
@@ -109,14 +116,14 @@ class _ChatStream:
             await asyncio.gather(reader, *self._turns, return_exceptions=True)
 
     async def _read(self, requests: AsyncIterable[sopwriter_pb2.ChatMessage]) -> None:
+        iterator = aiter(requests)
+        stop = asyncio.ensure_future(self._stop_reading.wait())
+        receive: asyncio.Future[sopwriter_pb2.ChatMessage] | None = None
         try:
-            iterator = aiter(requests)
-            stop = asyncio.ensure_future(self._stop_reading.wait())
             while True:
                 receive = asyncio.ensure_future(anext(iterator))
                 await asyncio.wait({receive, stop}, return_when=asyncio.FIRST_COMPLETED)
                 if not receive.done():
-                    receive.cancel()
                     break
                 try:
                     request = receive.result()
@@ -125,10 +132,13 @@ class _ChatStream:
                 self._start(request)
                 if stop.done():
                     break
-            stop.cancel()
             if self._turns:
                 await asyncio.wait(set(self._turns))
         finally:
+            for waiter in (receive, stop):
+                if waiter is not None:
+                    waiter.cancel()
+                    waiter.add_done_callback(_settle)
             self._answers.put_nowait(None)
 
     def _start(self, request: sopwriter_pb2.ChatMessage) -> None:

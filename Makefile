@@ -47,10 +47,11 @@ clean:
 # .process-designer/studio (its env wins over the shell's), so Studio never opens the embedded
 # Chroma directory of a running service; no version check, analytics or LangSmith tracing.
 .PHONY: studio graph-picture
+STUDIO_PORT ?= 2024
 
 studio: $(STAMP)
 	LANGGRAPH_NO_VERSION_CHECK=true LANGSMITH_TRACING=false \
-		$(BIN)/langgraph dev --no-browser --port 2024 --config langgraph.json
+		$(BIN)/langgraph dev --no-browser --port $(STUDIO_PORT) --config langgraph.json
 
 # The picture and the Mermaid text in docs/ are drawn from the compiled graph, without a web service.
 graph-picture: $(STAMP)

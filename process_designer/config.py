@@ -29,6 +29,7 @@ class Settings:
     quality_threshold: float = 0.85
     revision_budget: int = 2
     max_message_bytes: int = 64 * 1024
+    jwt_secret: str | None = None
     openai_base_url: str | None = None
     openai_api_key: str | None = None
     agent_models: Mapping[str, str] = field(default_factory=dict)
@@ -143,6 +144,7 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         quality_threshold=_float(env, "PD_QUALITY_THRESHOLD", 0.85, 0.0, 1.0),
         revision_budget=_int(env, "PD_REVISION_BUDGET", 2, 0, 10),
         max_message_bytes=_int(env, "PD_MAX_MESSAGE_BYTES", 64 * 1024, 1, 16 * 1024 * 1024),
+        jwt_secret=env.get("PD_JWT_SECRET") or None,
         openai_base_url=env.get("OPENAI_BASE_URL") or None,
         openai_api_key=env.get("OPENAI_API_KEY") or None,
         agent_models=agent_models,

@@ -42,6 +42,8 @@ class GrpcOptions:
             ("grpc.keepalive_permit_without_calls", 1),
             ("grpc.http2.min_ping_interval_without_data_ms", self.min_client_ping_interval_ms),
             ("grpc.http2.max_pings_without_data", 0),
+            # Without this a second server on a busy port would silently share it.
+            ("grpc.so_reuseport", 0),
         ]
 
 
@@ -89,8 +91,8 @@ def create_server(
         port = server.add_insecure_port(address)
     except RuntimeError as exc:
         raise ConfigError(
-            f"cannot listen for gRPC on {address} ({exc}); is the port in use? "
-            "choose another with --grpc-port or PD_GRPC_PORT"
+            f"cannot listen for gRPC on {address}: the port is in use or the host is not local; "
+            "choose another with --grpc-port / --host (or PD_GRPC_PORT / PD_HOST)"
         ) from exc
     if port == 0:
         raise ConfigError(f"cannot listen for gRPC on {address}; choose another port with --grpc-port or PD_GRPC_PORT")

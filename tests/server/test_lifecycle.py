@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import grpc
+import pytest
 from google.protobuf import descriptor_pb2
 from grpc_harness import (
     REQUIREMENTS,
@@ -20,7 +21,9 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
 from process_designer.config import Settings
+from process_designer.errors import ConfigError
 from process_designer.knowledge.library import TemplateLibrary
+from process_designer.server.grpc_server import create_server
 
 
 async def test_client_cancellation_stops_the_turn_and_frees_the_thread(running: Running) -> None:
@@ -112,3 +115,8 @@ async def test_reflection_lists_and_describes_the_services(running: Running) -> 
         ("sopwriter/v1/sopwriter.proto", ["threads/v1/threads.proto"]),
         ("threads/v1/threads.proto", []),
     ]
+
+
+async def test_a_busy_port_is_one_clear_error(running: Running) -> None:
+    with pytest.raises(ConfigError, match=rf"^cannot listen for gRPC on 127\.0\.0\.1:{running.port}\b.*--grpc-port"):
+        create_server(running.service, f"127.0.0.1:{running.port}")

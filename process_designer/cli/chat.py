@@ -21,6 +21,7 @@ _HELP = "type a message; /system KEY: VALUE sets context; /quit, Ctrl-D or Ctrl-
 
 
 class _Backend(Protocol):
+    async def open(self) -> None: ...
     def send(self, thread_id: str, content: str, *, role: str) -> AsyncIterator[OutgoingMessage]: ...
     async def close(self) -> None: ...
 
@@ -32,6 +33,9 @@ class _InProcess:
         from process_designer.server.chat_service import ChatService
 
         self._service = ChatService.open(load_settings())
+
+    async def open(self) -> None:
+        """Nothing to connect to: the service runs in this process."""
 
     async def send(self, thread_id: str, content: str, *, role: str) -> AsyncIterator[OutgoingMessage]:
         message = IncomingMessage(thread_id=thread_id, role=role, content=content, client_msg_id=uuid.uuid4().hex)
@@ -54,13 +58,18 @@ class _Remote:
         self._client: GrpcChatClient | None = None
         self._broken = False
 
+    async def open(self) -> None:
+        """Connect now, so that an unreachable server is reported before the first message."""
+        if self._client is not None:
+            await self._client.close()
+        self._client = self._factory(self._address)
+        await self._client.connect()
+        self._broken = False
+
     async def send(self, thread_id: str, content: str, *, role: str) -> AsyncIterator[OutgoingMessage]:
         if self._client is None or self._broken:
-            if self._client is not None:
-                await self._client.close()
-            self._client = self._factory(self._address)
-            await self._client.connect()
-            self._broken = False
+            await self.open()
+        assert self._client is not None
         try:
             async for answer in self._client.send(thread_id, content, role=role):
                 yield answer
@@ -134,6 +143,7 @@ def run(args: argparse.Namespace) -> int:
     async def main() -> int:
         backend: _Backend = _Remote(args.server) if args.server else _InProcess()
         try:
+            await backend.open()
             return await _chat(backend, thread_id, sys.stdin, sys.stdout, sys.stderr)
         finally:
             await backend.close()

@@ -85,13 +85,15 @@ class _InternalError(ProcessDesignerError):
 class _ChatStream:
     """One ``Chat`` call: reads messages, runs each as a ChatService turn, merges the answers.
 
-    Turns of different threads run concurrently; ChatService orders turns of one thread. The
+    Turns of different threads run concurrently; ChatService orders turns of one thread. At
+    most ``max_turns`` are in progress; further messages wait unread (flow control). The
     first error, or a server shutdown, stops reading: turns already accepted finish and their
     answers are sent, then the stream ends with the error's status.
     """
 
-    def __init__(self, service: ChatService) -> None:
+    def __init__(self, service: ChatService, max_turns: int) -> None:
         self._service = service
+        self._max_turns = max_turns
         self._answers: asyncio.Queue[sopwriter_pb2.ChatMessage | None] = asyncio.Queue()
         self._turns: set[asyncio.Task[None]] = set()
         self._stop_reading = asyncio.Event()
@@ -121,6 +123,12 @@ class _ChatStream:
         receive: asyncio.Future[sopwriter_pb2.ChatMessage] | None = None
         try:
             while True:
+                if len(self._turns) >= self._max_turns:
+                    # Back-pressure: read on only when one of this stream's turns is done.
+                    await asyncio.wait({stop, *self._turns}, return_when=asyncio.FIRST_COMPLETED)
+                    if stop.done():
+                        break
+                    continue
                 receive = asyncio.ensure_future(anext(iterator))
                 await asyncio.wait({receive, stop}, return_when=asyncio.FIRST_COMPLETED)
                 if not receive.done():
@@ -161,14 +169,15 @@ class _ChatStream:
 class ProcessWriterServicer(sopwriter_pb2_grpc.ProcessWriterServicer):
     """``sopwriter.v1.ProcessWriter`` over a :class:`ChatService`."""
 
-    def __init__(self, service: ChatService) -> None:
+    def __init__(self, service: ChatService, *, max_turns_per_stream: int = 32) -> None:
         self._service = service
+        self._max_turns = max_turns_per_stream
         self._streams: set[_ChatStream] = set()
 
     async def Chat(
         self, request_iterator: AsyncIterable[sopwriter_pb2.ChatMessage], context: grpc.aio.ServicerContext
     ) -> AsyncIterator[sopwriter_pb2.ChatMessage]:
-        stream = _ChatStream(self._service)
+        stream = _ChatStream(self._service, self._max_turns)
         self._streams.add(stream)
         try:
             async for answer in stream.answers(request_iterator):

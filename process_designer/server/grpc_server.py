@@ -27,6 +27,7 @@ class GrpcOptions:
     keepalive_time_ms: int = 30_000
     keepalive_timeout_ms: int = 10_000
     min_client_ping_interval_ms: int = 10_000
+    max_turns_per_stream: int = 32
 
     @classmethod
     def for_content_limit(cls, max_message_bytes: int) -> GrpcOptions:
@@ -85,7 +86,7 @@ def create_server(
     """
     options = options or GrpcOptions.for_content_limit(service.settings.max_message_bytes)
     server = grpc.aio.server(options=options.channel_args())
-    servicer = ProcessWriterServicer(service)
+    servicer = ProcessWriterServicer(service, max_turns_per_stream=options.max_turns_per_stream)
     sopwriter_pb2_grpc.add_ProcessWriterServicer_to_server(servicer, server)
     try:
         port = server.add_insecure_port(address)

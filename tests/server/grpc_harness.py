@@ -16,7 +16,7 @@ from process_designer.knowledge.library import TemplateLibrary
 from process_designer.server._proto.sopwriter.v1 import sopwriter_pb2, sopwriter_pb2_grpc
 from process_designer.server._proto.threads.v1 import threads_pb2
 from process_designer.server.chat_service import ChatService
-from process_designer.server.grpc_server import GrpcServer, create_server
+from process_designer.server.grpc_server import GrpcOptions, GrpcServer, create_server
 
 REQUIREMENTS = (
     "Automated customer onboarding for a SaaS product: sales closes the deal in the CRM, "
@@ -84,14 +84,16 @@ class Running:
 
 
 @contextlib.asynccontextmanager
-async def running_server(settings: Settings, library: TemplateLibrary, *, grace: float = 5.0) -> AsyncIterator[Running]:
+async def running_server(
+    settings: Settings, library: TemplateLibrary, *, grace: float = 5.0, options: GrpcOptions | None = None
+) -> AsyncIterator[Running]:
     """Start ChatService + gRPC server on 127.0.0.1:0; stop and close everything on exit.
 
     The template library is shared between tests: building its index is the slow part.
     """
     designer = GatedDesigner(Designer(settings, library=library))
     service = ChatService(designer, settings)  # type: ignore[arg-type]
-    server, port = create_server(service, "127.0.0.1:0")
+    server, port = create_server(service, "127.0.0.1:0", options=options)
     await server.start()
     channel = grpc.aio.insecure_channel(f"127.0.0.1:{port}")
     try:

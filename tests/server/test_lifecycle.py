@@ -23,7 +23,7 @@ from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 from process_designer.config import Settings
 from process_designer.errors import ConfigError
 from process_designer.knowledge.library import TemplateLibrary
-from process_designer.server.grpc_server import create_server
+from process_designer.server.grpc_server import GrpcOptions, create_server
 
 
 async def test_client_cancellation_stops_the_turn_and_frees_the_thread(running: Running) -> None:
@@ -120,3 +120,19 @@ async def test_reflection_lists_and_describes_the_services(running: Running) -> 
 async def test_a_busy_port_is_one_clear_error(running: Running) -> None:
     with pytest.raises(ConfigError, match=rf"^cannot listen for gRPC on 127\.0\.0\.1:{running.port}\b.*--grpc-port"):
         create_server(running.service, f"127.0.0.1:{running.port}")
+
+
+async def test_a_stream_reads_no_further_than_its_turn_limit(settings: Settings, library: TemplateLibrary) -> None:
+    async with running_server(settings, library, options=GrpcOptions(max_turns_per_stream=1)) as running:
+        running.designer.held.add("first")
+        stream = OpenStream(running)
+        await stream.send(user("first", REQUIREMENTS, "f-1"))
+        await stream.send(system("second", "owner: Ops", "s-1"))
+        await asyncio.wait_for(running.designer.paused.wait(), 5)
+        await asyncio.sleep(0.5)  # long enough for the second turn to run, were it read
+        assert [thread for thread, _, _ in running.designer.runs] == ["first"]
+
+        running.designer.open_gate()
+        first, second = await stream.turn(), await stream.turn()
+        assert {a.thread_id for a in first} == {"first"}
+        assert [a.agent for a in second] == ["route_turn", "update_context", "respond"]

@@ -22,7 +22,7 @@ from process_designer.server.messages import (
     TurnAbortedError,
 )
 
-__all__ = ["ProcessWriterServicer", "status_code", "to_incoming", "to_proto"]
+__all__ = ["ProcessWriterServicer", "from_proto", "status_code", "to_incoming", "to_proto"]
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +54,20 @@ def to_incoming(request: sopwriter_pb2.ChatMessage) -> IncomingMessage:
         role = str(request.role)
     return IncomingMessage(
         thread_id=request.thread_id, role=role, content=request.content, client_msg_id=request.client_msg_id
+    )
+
+
+def from_proto(message: sopwriter_pb2.ChatMessage) -> OutgoingMessage:
+    """Translate an ASSISTANT message from the wire (for clients)."""
+    return OutgoingMessage(
+        thread_id=message.thread_id,
+        content=message.content,
+        client_msg_id=message.client_msg_id,
+        agent=message.agent,
+        final=message.final,
+        message_id=message.message_id,
+        version=message.version if message.HasField("version") else None,
+        replayed=message.replayed,
     )
 
 

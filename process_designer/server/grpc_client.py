@@ -13,6 +13,7 @@ import grpc
 from process_designer.errors import InputError, ProcessDesignerError
 from process_designer.server._proto.sopwriter.v1 import sopwriter_pb2, sopwriter_pb2_grpc
 from process_designer.server._proto.threads.v1 import threads_pb2
+from process_designer.server.grpc_chat import from_proto
 from process_designer.server.messages import OutgoingMessage
 
 __all__ = ["ChatClientError", "GrpcChatClient"]
@@ -26,19 +27,6 @@ class ChatClientError(ProcessDesignerError):
     def __init__(self, message: str, code: grpc.StatusCode) -> None:
         super().__init__(message)
         self.code = code
-
-
-def _from_proto(message: sopwriter_pb2.ChatMessage) -> OutgoingMessage:
-    return OutgoingMessage(
-        thread_id=message.thread_id,
-        content=message.content,
-        client_msg_id=message.client_msg_id,
-        agent=message.agent,
-        final=message.final,
-        message_id=message.message_id,
-        version=message.version if message.HasField("version") else None,
-        replayed=message.replayed,
-    )
 
 
 class GrpcChatClient:
@@ -131,7 +119,7 @@ class GrpcChatClient:
     async def _read(self, call: grpc.aio.StreamStreamCall) -> None:
         try:
             async for raw in call:
-                message = _from_proto(raw)
+                message = from_proto(raw)
                 queue = self._pending.get((message.thread_id, message.client_msg_id))
                 if queue is not None:
                     queue.put_nowait(message)

@@ -149,6 +149,15 @@ class OpenStream:
         return await self.call.code(), await self.call.details()
 
 
+async def held_turn(running: Running, thread_id: str, client_msg_id: str, *, timeout: float | None = None) -> OpenStream:
+    """Open a stream whose design turn on ``thread_id`` is paused after its first stage."""
+    running.designer.held.add(thread_id)
+    stream = OpenStream(running, timeout=timeout)
+    await stream.send(user(thread_id, REQUIREMENTS, client_msg_id))
+    await asyncio.wait_for(running.designer.paused.wait(), 5)
+    return stream
+
+
 async def wait_for(condition: Any, timeout: float = 5.0) -> None:
     """Poll ``condition()`` until it is true; fail after ``timeout`` seconds."""
     async with asyncio.timeout(timeout):

@@ -15,6 +15,10 @@ import pytest
 CLI = [sys.executable, "-m", "process_designer"]
 
 
+def run_cli(*args: str, stdin: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*CLI, *args], input=stdin, env=env, capture_output=True, text=True, timeout=60)
+
+
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
     return {**os.environ, "PD_DATA_DIR": str(tmp_path / "data"), "PYTHONUNBUFFERED": "1"}
@@ -46,13 +50,10 @@ def test_chat_against_a_server_then_sigterm_drains_it(
     server: tuple[subprocess.Popen[str], str], env: dict[str, str]
 ) -> None:
     process, address = server
-    chat = subprocess.run(
-        [*CLI, "chat", "--server", address, "--thread", "cli-remote"],
-        input="/system business_domain: SaaS\n\n/system owner: Finance\n/quit\n/system never: sent\n",
+    chat = run_cli(
+        "chat", "--server", address, "--thread", "cli-remote",
+        stdin="/system business_domain: SaaS\n\n/system owner: Finance\n/quit\n/system never: sent\n",
         env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
     )
     assert chat.returncode == 0, chat.stderr
     assert chat.stdout.splitlines() == [
@@ -72,14 +73,7 @@ def test_chat_against_a_server_then_sigterm_drains_it(
 
 
 def test_chat_in_process_with_piped_input_and_eof(env: dict[str, str]) -> None:
-    chat = subprocess.run(
-        [*CLI, "chat", "--thread", "cli-local"],
-        input="/system owner: Operations\n/nope\n",
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    chat = run_cli("chat", "--thread", "cli-local", stdin="/system owner: Operations\n/nope\n", env=env)
     assert chat.returncode == 0, chat.stderr
     assert chat.stdout.splitlines() == [
         "[route_turn] Route: context",
@@ -92,9 +86,7 @@ def test_chat_in_process_with_piped_input_and_eof(env: dict[str, str]) -> None:
 
 
 def test_chat_rejects_a_malformed_thread_without_a_traceback(env: dict[str, str]) -> None:
-    chat = subprocess.run(
-        [*CLI, "chat", "--thread", "no spaces"], input="", env=env, capture_output=True, text=True, timeout=60
-    )
+    chat = run_cli("chat", "--thread", "no spaces", stdin="", env=env)
     assert (chat.returncode, chat.stdout) == (1, "")
     assert chat.stderr == (
         "process-designer: error: --thread 'no spaces' is malformed; "

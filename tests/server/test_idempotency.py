@@ -6,7 +6,16 @@ import asyncio
 
 import grpc
 import pytest
-from grpc_harness import REQUIREMENTS, OpenStream, Running, chat, running_server, system, user
+from grpc_harness import (
+    REQUIREMENTS,
+    OpenStream,
+    Running,
+    chat,
+    held_turn,
+    running_server,
+    system,
+    user,
+)
 
 from process_designer.config import Settings
 from process_designer.knowledge.library import TemplateLibrary
@@ -36,11 +45,7 @@ async def test_resend_on_the_same_stream_is_replayed(running: Running) -> None:
 
 
 async def test_concurrent_resend_follows_the_running_turn(running: Running) -> None:
-    running.designer.held.add("race")
-    original = OpenStream(running)
-    await original.send(user("race", REQUIREMENTS, "c-1"))
-    await asyncio.wait_for(running.designer.paused.wait(), 5)
-
+    original = await held_turn(running, "race", "c-1")
     duplicate = OpenStream(running)
     await duplicate.send(user("race", REQUIREMENTS, "c-1"))
     early = await duplicate.call.read()
@@ -80,10 +85,7 @@ async def test_same_id_on_another_thread_is_a_new_turn(running: Running) -> None
 
 
 async def test_duplicate_of_a_cancelled_turn_is_aborted_and_a_resend_runs_it(running: Running) -> None:
-    running.designer.held.add("gone")
-    original = OpenStream(running)
-    await original.send(user("gone", REQUIREMENTS, "g-1"))
-    await asyncio.wait_for(running.designer.paused.wait(), 5)
+    original = await held_turn(running, "gone", "g-1")
     duplicate = OpenStream(running)
     await duplicate.send(user("gone", REQUIREMENTS, "g-1"))
     assert (await duplicate.call.read()).replayed is True

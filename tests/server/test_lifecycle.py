@@ -12,6 +12,7 @@ from grpc_harness import (
     OpenStream,
     Running,
     chat,
+    held_turn,
     running_server,
     system,
     user,
@@ -27,11 +28,8 @@ from process_designer.server.grpc_server import GrpcOptions, create_server
 
 
 async def test_client_cancellation_stops_the_turn_and_frees_the_thread(running: Running) -> None:
-    running.designer.held.add("cancel")
-    stream = OpenStream(running)
-    await stream.send(user("cancel", REQUIREMENTS, "c-1"))
-    first = await stream.call.read()
-    assert first.final is False
+    stream = await held_turn(running, "cancel", "c-1")
+    assert (await stream.call.read()).final is False
 
     stream.call.cancel()
     await wait_for(lambda: running.designer.stopped_early == ["cancel"])
@@ -41,9 +39,7 @@ async def test_client_cancellation_stops_the_turn_and_frees_the_thread(running: 
 
 
 async def test_deadline_exceeded_reaches_the_turn(running: Running) -> None:
-    running.designer.held.add("deadline")
-    stream = OpenStream(running, timeout=1.0)
-    await stream.send(user("deadline", REQUIREMENTS, "d-1"))
+    stream = await held_turn(running, "deadline", "d-1", timeout=1.0)
     assert (await stream.call.read()).final is False
     code, _details = await stream.end_status()
     assert code == grpc.StatusCode.DEADLINE_EXCEEDED
@@ -52,9 +48,7 @@ async def test_deadline_exceeded_reaches_the_turn(running: Running) -> None:
 
 async def test_shutdown_finishes_accepted_turns_then_ends_open_streams(settings: Settings, library: TemplateLibrary) -> None:
     async with running_server(settings, library) as running:
-        running.designer.held.add("busy")
-        busy = OpenStream(running)
-        await busy.send(user("busy", REQUIREMENTS, "b-1"))
+        busy = await held_turn(running, "busy", "b-1")
         head = await busy.call.read()
         idle = OpenStream(running)
         await idle.send(system("idle", "owner: Ops", "i-1"))

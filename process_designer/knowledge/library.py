@@ -7,6 +7,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from process_designer.knowledge.ranking import (
     rank,
 )
 from process_designer.knowledge.sources import TemplateSource, read_sources
-from process_designer.knowledge.store import TemplateStore, open_client, where_clause
+from process_designer.knowledge.store import IndexedEntry, TemplateStore, open_client, where_clause
 from process_designer.knowledge.template_model import ProcessTemplate, template_from_toml
 from process_designer.knowledge.template_writer import template_to_toml
 from process_designer.knowledge.usage import UsageCounter
@@ -59,6 +60,15 @@ class IndexReport(BaseModel):
     rebuilt: bool = False
 
 
+@dataclass(frozen=True)
+class _Snapshot:
+    """What searches read, replaced as a whole when the index changes."""
+
+    entries: dict[str, IndexedTemplate]
+    postings: dict[str, frozenset[str]]
+    known_integrations: frozenset[str]
+
+
 def _no_progress(message: str) -> None:
     del message
 
@@ -87,9 +97,7 @@ class TemplateLibrary:
         self._shared_client = True
         self._parsed: dict[Path, tuple[str, ProcessTemplate]] = {}
         self._sources: dict[str, TemplateSource] = {}
-        self._entries: dict[str, IndexedTemplate] = {}
-        self._postings: dict[str, frozenset[str]] = {}
-        self._known_integrations: frozenset[str] = frozenset()
+        self._snapshot = _Snapshot({}, {}, frozenset())
         self._indexed = False
         self._cache: OrderedDict[tuple[Any, ...], list[TemplateHit]] = OrderedDict()
         self._usage = UsageCounter(settings.data_dir / "template_usage.json")
@@ -135,8 +143,8 @@ class TemplateLibrary:
             changed = [
                 s
                 for s in sources.values()
-                if existing.get(s.template.id) is None
-                or existing[s.template.id].content_hash != s.content_hash
+                if existing.get(s.template.id)
+                != IndexedEntry(content_hash=s.content_hash, source=s.origin)
             ]
             removed = sorted(set(existing) - set(sources))
             if changed:
@@ -199,9 +207,12 @@ class TemplateLibrary:
             for term in entry.strong_terms | entry.weak_terms:
                 postings.setdefault(term, set()).add(tid)
         self._sources = sources
-        self._entries = entries
-        self._postings = {term: frozenset(ids) for term, ids in postings.items()}
-        self._known_integrations = frozenset(i for e in entries.values() for i in e.integrations)
+        # One assignment swaps everything a concurrent search reads.
+        self._snapshot = _Snapshot(
+            entries=entries,
+            postings={term: frozenset(ids) for term, ids in postings.items()},
+            known_integrations=frozenset(i for e in entries.values() for i in e.integrations),
+        )
         self._cache.clear()
 
     def _ensure_loaded(self) -> None:
@@ -250,28 +261,31 @@ class TemplateLibrary:
             if cached is not None:
                 self._cache.move_to_end(key)
                 return [hit.model_copy(deep=True) for hit in cached]
-            entries = self._entries
-        hits = self._rank_query(text, top, filters, entries)
+            snapshot = self._snapshot
+        hits = self._rank_query(text, top, filters, snapshot)
         with self._lock:
-            if self._entries is entries:  # the index did not change meanwhile
+            if self._snapshot is snapshot:  # the index did not change meanwhile
                 self._cache[key] = hits
                 while len(self._cache) > _CACHE_SIZE:
                     self._cache.popitem(last=False)
         return [hit.model_copy(deep=True) for hit in hits]
 
     def _rank_query(
-        self, text: str, top: int, filters: SearchFilters, entries: dict[str, IndexedTemplate]
+        self, text: str, top: int, filters: SearchFilters, snapshot: _Snapshot
     ) -> list[TemplateHit]:
+        entries = snapshot.entries
         store = self._store
         if store is None:
             raise TemplateError("the template library is closed; create a new TemplateLibrary")
         terms = query_terms(text)
         stems = [term for term, _ in terms]
-        named = frozenset(re.findall(r"[a-z0-9_]+", text.lower())) & self._known_integrations
+        named = frozenset(re.findall(r"[a-z0-9_]+", text.lower())) & snapshot.known_integrations
         vector = self.embedder.embed([text])[0]
         n_vector = min(len(entries), max(top * 4, 20))
         cosines = dict(store.query(vector, n_vector, where_clause(filters)))
-        extra = keyword_candidates(stems, entries, self._postings, set(cosines), top * 2, filters)
+        extra = keyword_candidates(
+            stems, entries, snapshot.postings, set(cosines), top * 2, filters
+        )
         for tid, stored in store.embeddings(extra).items():
             cosines[tid] = sum(a * b for a, b in zip(vector, stored, strict=False))
         candidates = [(entries[tid], cos) for tid, cos in cosines.items() if tid in entries]
@@ -288,9 +302,11 @@ class TemplateLibrary:
     def get(self, template_id: str) -> ProcessTemplate:
         """The template with ``template_id`` (a copy; changing it changes nothing in the library)."""
         self._ensure_loaded()
-        entry = self._entries.get(template_id)
+        entry = self._snapshot.entries.get(template_id)
         if entry is None:
-            close = difflib.get_close_matches(template_id, list(self._entries), n=3, cutoff=0.85)
+            close = difflib.get_close_matches(
+                template_id, list(self._snapshot.entries), n=3, cutoff=0.85
+            )
             hint = f"did you mean {', '.join(close)}? " if close else ""
             raise NotFoundError(
                 f"no template with id {template_id!r}; {hint}"
@@ -306,7 +322,7 @@ class TemplateLibrary:
     def list(self) -> list[ProcessTemplate]:
         """Every indexed template, sorted by id."""
         self._ensure_loaded()
-        entries = self._entries
+        entries = self._snapshot.entries
         return [entries[tid].template for tid in sorted(entries)]
 
     # -- writing ------------------------------------------------------------------------------
@@ -325,7 +341,7 @@ class TemplateLibrary:
         """
         self._ensure_loaded()
         with self._lock:
-            if template.id in self._entries:
+            if template.id in self._snapshot.entries:
                 where = self._sources[template.id].path
                 raise InputError(
                     f"a template with id {template.id!r} already exists ({where}); "
@@ -352,7 +368,7 @@ class TemplateLibrary:
             except OSError as exc:
                 raise TemplateError(f"cannot save the template to {path}: {exc}") from exc
             self.ensure_index()
-            return self._entries[template.id].template.model_copy(deep=True)
+            return self._snapshot.entries[template.id].template.model_copy(deep=True)
 
     def record_use(self, template_ids: Sequence[str]) -> None:
         """Count one use of each template (the seed's *Popular Templates*)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -192,14 +193,18 @@ def keyword_candidates(
     filters: SearchFilters,
 ) -> list[str]:
     """Ids of up to ``limit`` templates outside ``exclude`` sharing the most query terms."""
-    common = max(50, len(entries) // 5)  # a term in a fifth of all templates says little
-    counts: dict[str, int] = {}
+    common = max(50, len(entries) // 20)  # a term in a twentieth of all templates says little
+    counts: Counter[str] = Counter()
     for term in terms:
         ids = postings.get(term, frozenset())
-        if len(ids) > common:
-            continue
-        for tid in ids:
-            if tid not in exclude:
-                counts[tid] = counts.get(tid, 0) + 1
-    best = sorted(counts, key=lambda tid: (-counts[tid], tid))
-    return [tid for tid in best if filters.matches(entries[tid])][:limit]
+        if len(ids) <= common:
+            counts.update(ids)
+    for tid in exclude:
+        counts.pop(tid, None)
+    best: list[str] = []
+    for tid, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        if filters.matches(entries[tid]):
+            best.append(tid)
+            if len(best) == limit:
+                break
+    return best

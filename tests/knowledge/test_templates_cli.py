@@ -174,3 +174,36 @@ def test_add_saves_and_lists_the_template(
     assert ids == sorted([*CURATED_IDS, "store-credit"])
     assert main(["templates", "add", str(new)]) == 1
     assert "a template with id 'store-credit' already exists" in capsys.readouterr().err
+
+
+def test_search_against_a_chroma_server(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    embedder: Embedder,
+    chroma_server: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PD_DATA_DIR", str(tmp_path / "server-data"))
+    monkeypatch.setenv("PD_CHROMA_URL", chroma_server)
+    query = "new hire laptop and accounts"
+    assert main(["templates", "search", query, "--top", "1", "--format", "json"]) == 0
+    [hit] = json.loads(capsys.readouterr().out)
+    assert hit["id"] == "employee-onboarding"
+
+
+def test_an_unreachable_chroma_server_is_one_clear_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PD_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("PD_CHROMA_URL", "http://127.0.0.1:9")
+    assert main(["templates", "list"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(
+        "process-designer: error: cannot reach the Chroma server at http://127.0.0.1:9: "
+    )
+    assert err.endswith(
+        "start it with `chroma run --path DIR --port PORT` or unset PD_CHROMA_URL\n"
+    )
+    assert err.count("\n") == 1

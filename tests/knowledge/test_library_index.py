@@ -15,13 +15,6 @@ from process_designer.knowledge import IndexReport, TemplateLibrary
 from process_designer.knowledge.store import COLLECTION_NAME, open_client
 
 LibraryFactory = Callable[..., TemplateLibrary]
-STARTERS = (
-    "customer-onboarding",
-    "employee-onboarding",
-    "refund-request",
-    "standard-process",
-    "system-integration",
-)
 
 
 def _collection(settings: Settings) -> chromadb.Collection:
@@ -40,12 +33,12 @@ def _settings(tmp_path: Path, chroma_url: str | None) -> Settings:
 
 
 def test_first_build_adds_every_template_and_a_second_changes_nothing(
-    make_library: LibraryFactory, tmp_path: Path, chroma_url: str | None
+    make_library: LibraryFactory, tmp_path: Path, chroma_url: str | None, starter_dir: Path
 ) -> None:
     library = make_library()
     assert library.ensure_index() == IndexReport(added=5)
     assert library.ensure_index() == IndexReport(unchanged=5)
-    assert [t.id for t in library.list()] == sorted(STARTERS)
+    assert [t.id for t in library.list()] == sorted(p.stem for p in starter_dir.glob("*.toml"))
     collection = _collection(_settings(tmp_path, chroma_url))
     assert collection.count() == 5
     stored = collection.get(ids=["refund-request"], include=["metadatas"])["metadatas"]

@@ -19,6 +19,13 @@ from process_designer.server.messages import OutgoingMessage
 __all__ = ["ChatClientError", "GrpcChatClient"]
 
 _Key = tuple[str, str]
+# Answers carry whole documents (the server sends up to 16 MiB); idle chats are kept alive
+# with pings no more often than the server's 10 s minimum allows.
+_CHANNEL_OPTIONS = (
+    ("grpc.max_receive_message_length", 16 * 1024 * 1024),
+    ("grpc.keepalive_time_ms", 60_000),
+    ("grpc.keepalive_timeout_ms", 20_000),
+)
 
 
 class ChatClientError(ProcessDesignerError):
@@ -56,7 +63,7 @@ class GrpcChatClient:
 
     async def connect(self) -> None:
         """Open the channel and the Chat stream; raise :class:`ChatClientError` if unreachable."""
-        self._channel = grpc.aio.insecure_channel(self.address)
+        self._channel = grpc.aio.insecure_channel(self.address, options=_CHANNEL_OPTIONS)
         try:
             await asyncio.wait_for(self._channel.channel_ready(), self._connect_timeout)
         except TimeoutError:

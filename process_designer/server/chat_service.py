@@ -6,6 +6,7 @@ import asyncio
 import uuid
 import weakref
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from contextlib import aclosing
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from process_designer.config import Settings
@@ -51,6 +52,17 @@ class TurnDesigner(Protocol):
     def close(self) -> None: ...
 
 
+async def _closing(events: AsyncIterator[Any]) -> AsyncGenerator[Any, None]:
+    """Iterate ``events`` and close it when this generator is closed, if it can be closed."""
+    try:
+        async for event in events:
+            yield event
+    finally:
+        close = getattr(events, "aclose", None)
+        if close is not None:
+            await close()
+
+
 class _RunningTurn:
     """A turn in progress that duplicates of its ``client_msg_id`` can follow from the start."""
 
@@ -74,7 +86,7 @@ class _RunningTurn:
         self._changed.set()
         self._changed = asyncio.Event()
 
-    async def follow(self) -> AsyncIterator[OutgoingMessage]:
+    async def follow(self) -> AsyncGenerator[OutgoingMessage, None]:
         index = 0
         while True:
             while index < len(self.messages):
@@ -112,9 +124,6 @@ class ChatService:
         self._new_id = new_id or (lambda: uuid.uuid4().hex)
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._running: dict[tuple[str, str], _RunningTurn] = {}
-        self._active = 0
-        self._idle = asyncio.Event()
-        self._idle.set()
         self._accepting = True
         self._closed = False
 
@@ -138,8 +147,9 @@ class ChatService:
         self._check_accepting()
         role = validate_message(message, self._settings.max_message_bytes)
         if not message.client_msg_id:
-            async for out in self._run(message, role, None):
-                yield out
+            async with aclosing(self._run(message, role, None)) as answers:
+                async for out in answers:
+                    yield out
             return
 
         key = (message.thread_id, message.client_msg_id)
@@ -147,8 +157,9 @@ class ChatService:
         running = self._running.get(key)
         if running is not None:
             self._check_same(running.fingerprint, digest, message)
-            async for out in running.follow():
-                yield out
+            async with aclosing(running.follow()) as answers:
+                async for out in answers:
+                    yield out
             return
         record = self._records.get(*key)
         if record is not None:
@@ -159,8 +170,9 @@ class ChatService:
 
         turn = self._running[key] = _RunningTurn(digest)
         try:
-            async for out in self._run(message, role, turn):
-                yield out
+            async with aclosing(self._run(message, role, turn)) as answers:
+                async for out in answers:
+                    yield out
         finally:
             turn.finish()
             del self._running[key]
@@ -177,10 +189,6 @@ class ChatService:
         """Refuse new messages with :class:`ServiceUnavailableError`; running turns go on."""
         self._accepting = False
 
-    async def wait_idle(self) -> None:
-        """Return once no turn is running."""
-        await self._idle.wait()
-
     def close(self) -> None:
         """Stop accepting and release the designer and the records; call after the adapters stop."""
         if self._closed:
@@ -194,27 +202,22 @@ class ChatService:
 
     async def _run(
         self, message: IncomingMessage, role: Literal["USER", "SYSTEM"], turn: _RunningTurn | None
-    ) -> AsyncIterator[OutgoingMessage]:
-        self._active += 1
-        self._idle.clear()
-        try:
-            lock = self._locks.setdefault(message.thread_id, asyncio.Lock())
-            async with lock:
-                self._check_accepting()
-                produced: list[OutgoingMessage] = []
-                async for event in self._designer.astream_turn(message.thread_id, message.content, role=role):
-                    out = self._outgoing(message, event)
-                    produced.append(out)
-                    if out.final and turn is not None:
-                        # Recorded before it is sent: a client that saw the answer can resend safely.
-                        self._records.put(message.thread_id, message.client_msg_id, turn.fingerprint, produced)
-                    if turn is not None:
-                        turn.publish(out)
-                    yield out
-        finally:
-            self._active -= 1
-            if self._active == 0:
-                self._idle.set()
+    ) -> AsyncGenerator[OutgoingMessage, None]:
+        lock = self._locks.setdefault(message.thread_id, asyncio.Lock())
+        async with lock:
+            self._check_accepting()
+            produced: list[OutgoingMessage] = []
+            # Closing the designer's stream at once (not when collected) stops the turn and frees the lock.
+            events = self._designer.astream_turn(message.thread_id, message.content, role=role)
+            async for event in _closing(events):
+                out = self._outgoing(message, event)
+                produced.append(out)
+                if out.final and turn is not None:
+                    # Recorded before it is sent: a client that saw the answer can resend safely.
+                    self._records.put(message.thread_id, message.client_msg_id, turn.fingerprint, produced)
+                if turn is not None:
+                    turn.publish(out)
+                yield out
 
     def _outgoing(self, message: IncomingMessage, event: TurnEventLike) -> OutgoingMessage:
         return OutgoingMessage(

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.sqlite import SqliteSaver
 
+from process_designer.agents.engines import AgentEngines, engines_for
 from process_designer.config import Settings
 from process_designer.domain.markdown import render_markdown
 from process_designer.domain.models import DesignContext, ProcessDocument
@@ -57,9 +58,10 @@ class DocumentVersion:
 class Designer:
     """Runs chat turns through the designer graph; thread state lives in SQLite under ``data_dir``."""
 
-    def __init__(self, settings: Settings, *, library: object | None = None) -> None:
+    def __init__(self, settings: Settings, *, library: object | None = None,
+                 engines: AgentEngines | None = None) -> None:
         self.settings = settings
-        self.deps = DesignerDeps(settings=settings, library=library)
+        self.deps = DesignerDeps(settings=settings, library=library, engines=engines or engines_for(settings))
         try:
             settings.data_dir.mkdir(parents=True, exist_ok=True)
             self._conn = sqlite3.connect(settings.checkpoint_path, check_same_thread=False, timeout=30)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from process_designer.agents.engines import AgentEngines, offline_engines
 from process_designer.config import Settings, load_settings
 from process_designer.errors import ProcessDesignerError
 from process_designer.knowledge.template_model import ProcessTemplate
@@ -27,6 +28,7 @@ class DesignerDeps:
     settings: Settings = field(default_factory=lambda: load_settings(dotenv=None))
     clock: Callable[[], datetime] = _utc_now
     library: object | None = None  # a TemplateLibrary; typed loosely so tests can pass a real one of any path
+    engines: AgentEngines = field(default_factory=offline_engines)
     _opened: bool = False
 
     def templates_for(self, text: str, top: int = 3) -> list[ProcessTemplate]:

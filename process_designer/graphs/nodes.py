@@ -11,11 +11,6 @@ from langgraph.runtime import Runtime
 from langgraph.types import Command
 from pydantic import ValidationError
 
-from process_designer.agents.analyst.offline import analyze_requirements
-from process_designer.agents.coder import compile_document
-from process_designer.agents.reviewer import findings_for, review_document
-from process_designer.agents.writer import apply_edit, compose_document, revise_document
-from process_designer.agents.writer.answers import answer_question as answer_from_document
 from process_designer.domain.markdown import render_markdown
 from process_designer.domain.models import DesignContext, ProcessDocument, Requirement
 from process_designer.errors import InputError
@@ -73,7 +68,7 @@ def requirement_analyst(state: DesignerState, runtime: Runtime[DesignerDeps]) ->
     context = _context(state)
     query = " ".join([text[:2000], context.business_domain or "", " ".join(context.integrations)])
     templates = deps.templates_for(query) if text.strip() else []
-    requirement = analyze_requirements(text, context, templates, title=state.get("title") or None)
+    requirement = deps.engines.analyst.analyze(text, context, templates, state.get("title") or None)
     if requirement.questions:
         return Command(update={"requirement": None, "reply": requirement.questions[0],
                                "stage": {"agent": "requirement_analyst", "content": requirement.questions[0]}},
@@ -92,14 +87,15 @@ def process_writer(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Comm
     deps = _deps(runtime)
     document = _document(state)
     if state.get("revisions", 0) and document is not None:
-        revised, fixed = revise_document(document)
+        findings = deps.engines.reviewer.findings_for(document.quality, document, "writer")
+        revised, fixed = deps.engines.writer.revise(document, findings)
         note = "Revised: " + "; ".join(fixed) if fixed else "Nothing left for the writer to fix"
         return Command(update={"document": revised.model_dump(mode="json"), "fixed": [*state.get("fixed", []), *fixed],
                                "changed_steps": None, "stage": {"agent": "process_writer", "content": note}},
                        goto="spy_coder")
     if state.get("intent") == "revise" and document is not None:
         try:
-            result = apply_edit(document, state.get("input", ""))
+            result = deps.engines.writer.edit(document, state.get("input", ""))
         except InputError as exc:
             return Command(update={"reply": str(exc)[:1].upper() + str(exc)[1:] + ".",
                                    "stage": {"agent": "process_writer", "content": str(exc)}}, goto="respond")
@@ -114,7 +110,7 @@ def process_writer(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Comm
             templates.append(library.get(template_id))  # type: ignore[attr-defined]
         except (AttributeError, InputError):
             continue
-    composed = compose_document(requirement, templates, today=deps.clock().date())
+    composed = deps.engines.writer.compose(requirement, templates, deps.clock().date())
     summary = f"Drafted '{composed.title}' with {len(composed.steps)} steps."
     return Command(update={"document": composed.model_dump(mode="json"), "summary": summary, "changed": True,
                            "changed_steps": None,
@@ -122,14 +118,15 @@ def process_writer(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Comm
                    goto="spy_coder")
 
 
-def spy_coder(state: DesignerState) -> Command[Literal["quality_reviewer", "respond"]]:
+def spy_coder(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Command[Literal["quality_reviewer", "respond"]]:
     """Compile the steps to SPy, write the tests, and run both."""
+    deps = _deps(runtime)
     document = _document(state)
     if document is None:
         return Command(update={"reply": "There is no process yet; describe one first.",
                                "stage": {"agent": "spy_coder", "content": "No document to compile"}}, goto="respond")
     changed = state.get("changed_steps")
-    compiled = compile_document(document, only_steps=set(changed) if changed is not None else None)
+    compiled = deps.engines.coder.compile(document, set(changed) if changed is not None else None)
     spy = compiled.spy
     errors = sum(1 for d in spy.diagnostics if re.search(r": E\d{3} ", d))
     note = (f"SPy for {len(compiled.steps)} steps: {errors} check error(s); tests {spy.tests_passed} passed, "
@@ -142,22 +139,24 @@ def quality_reviewer(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Co
     Literal["process_writer", "spy_coder", "respond"]
 ]:
     """Score the work; send it back with findings while under the threshold and within budget."""
-    settings = _deps(runtime).settings
+    deps = _deps(runtime)
+    settings = deps.settings
     document = _document(state)
     if document is None:
         return Command(update={"reply": "There is no process to review yet; describe one first.",
                                "stage": {"agent": "quality_reviewer", "content": "Nothing to review"}}, goto="respond")
     revisions = state.get("revisions", 0)
-    report = review_document(document, revisions=revisions)
+    report = deps.engines.reviewer.review(document, revisions)
     report = report.model_copy(update={"fixed": list(state.get("fixed", []))})
     reviewed = document.model_copy(update={"quality": report})
     update: dict[str, Any] = {"document": reviewed.model_dump(mode="json")}
     note = f"Quality {report.score:.2f} (completeness {report.completeness:.2f}, clarity {report.clarity:.2f})"
     goto: Literal["process_writer", "spy_coder", "respond"] = "respond"
     if report.score < settings.quality_threshold and revisions < settings.revision_budget:
-        if findings_for(report, document, "coder") and revisions == 0:
+        writer_findings = deps.engines.reviewer.findings_for(report, document, "writer")
+        if deps.engines.reviewer.findings_for(report, document, "coder") and revisions == 0:
             goto = "spy_coder"
-        elif revise_document(document)[1]:
+        elif writer_findings and deps.engines.writer.revise(document, writer_findings)[1]:
             goto = "process_writer"
         if goto != "respond":
             update["revisions"] = revisions + 1
@@ -167,10 +166,11 @@ def quality_reviewer(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Co
     return Command(update=update, goto=goto)
 
 
-def answer_question(state: DesignerState) -> Command[Literal["respond"]]:
+def answer_question(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Command[Literal["respond"]]:
     """Answer from the current document."""
+    deps = _deps(runtime)
     document = _document(state)
-    answer = answer_from_document(document, state.get("input", "")) if document else (
+    answer = deps.engines.writer.answer(document, state.get("input", "")) if document else (
         "There is no process yet. Describe the process you need and I will design it.")
     return Command(update={"reply": answer, "stage": {"agent": "answer_question", "content": answer}}, goto="respond")
 

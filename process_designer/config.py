@@ -26,13 +26,28 @@ class Settings:
     http_port: int = 8080
     host: str = "127.0.0.1"
     otel_exporter: str = "none"
+    otel_capture_content: bool = False
     quality_threshold: float = 0.85
     revision_budget: int = 2
     max_message_bytes: int = 64 * 1024
     jwt_secret: str | None = None
+    jwt_public_key_file: Path | None = None
+    api_keys_file: Path | None = None
+    encryption_key: str | None = None
+    allow_insecure_bind: bool = False
     openai_base_url: str | None = None
     openai_api_key: str | None = None
     agent_models: Mapping[str, str] = field(default_factory=dict)
+    llm_temperature: float = 0.0
+    llm_max_tokens: int = 4096
+    llm_timeout: float = 60.0
+    llm_retries: int = 3
+    llm_backoff: float = 0.5
+    llm_turn_deadline: float = 300.0
+    llm_repairs: int = 2
+    llm_fallback_offline: bool = False
+    llm_price_input: float = 0.0
+    llm_price_output: float = 0.0
 
     @property
     def offline(self) -> bool:
@@ -97,6 +112,46 @@ def _float(env: Mapping[str, str], name: str, default: float, low: float, high: 
     return value
 
 
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name}={raw!r} is not a yes/no value; set it to true or false")
+
+
+def _file(env: Mapping[str, str], name: str, holds: str) -> Path | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    path = Path(raw).expanduser()
+    if not path.is_file():
+        raise ConfigError(f"{name}={raw!r} is not a readable file; point it at a file holding {holds}")
+    return path
+
+
+def _encryption_key(env: Mapping[str, str]) -> str | None:
+    raw = env.get("PD_ENCRYPTION_KEY", "").strip()
+    if not raw:
+        return None
+    from process_designer.storage.crypto import parse_keys
+
+    parse_keys(raw)
+    return raw
+
+
+def _switch(env: Mapping[str, str], name: str) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if raw in ("", "0", "false", "no"):
+        return False
+    if raw in ("1", "true", "yes"):
+        return True
+    raise ConfigError(f"{name}={raw!r} is not a switch; use true or false")
+
+
 def _model(name: str, raw: str) -> str:
     if raw == "offline":
         return raw
@@ -123,6 +178,9 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
     exporter = env.get("PD_OTEL_EXPORTER", "none").strip().lower() or "none"
     if exporter not in _OTEL_EXPORTERS:
         raise ConfigError(f"PD_OTEL_EXPORTER={exporter!r} is unknown; use one of {', '.join(_OTEL_EXPORTERS)}")
+    capture = env.get("PD_OTEL_CAPTURE_CONTENT", "false").strip().lower() or "false"
+    if capture not in ("true", "false"):
+        raise ConfigError(f"PD_OTEL_CAPTURE_CONTENT={capture!r} is not a switch; use true or false")
     database_url = env.get("PD_DATABASE_URL", "").strip() or None
     if database_url and not database_url.startswith(("postgresql://", "postgres://", "sqlite:///")):
         raise ConfigError(
@@ -141,11 +199,26 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         http_port=_int(env, "PD_HTTP_PORT", 8080, 0, 65535),
         host=env.get("PD_HOST", "127.0.0.1").strip() or "127.0.0.1",
         otel_exporter=exporter,
+        otel_capture_content=capture == "true",
         quality_threshold=_float(env, "PD_QUALITY_THRESHOLD", 0.85, 0.0, 1.0),
         revision_budget=_int(env, "PD_REVISION_BUDGET", 2, 0, 10),
         max_message_bytes=_int(env, "PD_MAX_MESSAGE_BYTES", 64 * 1024, 1, 16 * 1024 * 1024),
         jwt_secret=env.get("PD_JWT_SECRET") or None,
+        jwt_public_key_file=_file(env, "PD_JWT_PUBLIC_KEY_FILE", "a PEM RSA public key"),
+        api_keys_file=_file(env, "PD_API_KEYS_FILE", "API key hashes, one 'tenant:subject:sha256hex' a line"),
+        encryption_key=_encryption_key(env),
+        allow_insecure_bind=_switch(env, "PD_ALLOW_INSECURE_BIND"),
         openai_base_url=env.get("OPENAI_BASE_URL") or None,
         openai_api_key=env.get("OPENAI_API_KEY") or None,
         agent_models=agent_models,
+        llm_temperature=_float(env, "PD_LLM_TEMPERATURE", 0.0, 0.0, 2.0),
+        llm_max_tokens=_int(env, "PD_LLM_MAX_TOKENS", 4096, 1, 1_000_000),
+        llm_timeout=_float(env, "PD_LLM_TIMEOUT", 60.0, 0.1, 3600.0),
+        llm_retries=_int(env, "PD_LLM_RETRIES", 3, 0, 20),
+        llm_backoff=_float(env, "PD_LLM_BACKOFF", 0.5, 0.0, 60.0),
+        llm_turn_deadline=_float(env, "PD_LLM_TURN_DEADLINE", 300.0, 1.0, 86400.0),
+        llm_repairs=_int(env, "PD_LLM_REPAIRS", 2, 0, 10),
+        llm_fallback_offline=_bool(env, "PD_LLM_FALLBACK_OFFLINE", False),
+        llm_price_input=_float(env, "PD_LLM_PRICE_INPUT", 0.0, 0.0, 1_000_000.0),
+        llm_price_output=_float(env, "PD_LLM_PRICE_OUTPUT", 0.0, 0.0, 1_000_000.0),
     )

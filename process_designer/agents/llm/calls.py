@@ -1,0 +1,171 @@
+"""One model call with retries (429, 5xx, timeouts, dropped connections), a per-turn deadline and usage.
+
+EngineError is raised when the attempts or the turn's time run out; the SDK's own retries are off
+(``max_retries=0``) so attempts never multiply.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import openai
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
+
+from process_designer.agents.llm.usage import UsageMeter
+from process_designer.errors import EngineError
+
+__all__ = ["ModelCaller", "TokenSink", "current_thread_id", "retry_after_seconds"]
+
+TokenSink = Callable[[str], None]
+_RETRYABLE = (openai.RateLimitError, openai.InternalServerError, openai.APITimeoutError, openai.APIConnectionError)
+
+
+def current_thread_id() -> str:
+    """The LangGraph thread of the running node, or ``"-"`` outside a graph run."""
+    try:
+        from langgraph.config import get_config
+
+        return str(get_config().get("configurable", {}).get("thread_id", "-"))
+    except RuntimeError:
+        return "-"
+
+
+def _retryable(exc: BaseException) -> bool:
+    if isinstance(exc, openai.APIStatusError):
+        return exc.status_code == 429 or exc.status_code >= 500
+    return isinstance(exc, _RETRYABLE)
+
+
+def retry_after_seconds(exc: BaseException | None) -> float | None:
+    """Seconds the server asked us to wait (``Retry-After`` as seconds or an HTTP date), if any."""
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None)
+    raw = headers.get("retry-after") if headers is not None else None
+    if not raw:
+        return None
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(raw) if raw else None
+        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, openai.APIStatusError):
+        return f"HTTP {exc.status_code}"
+    if isinstance(exc, openai.APITimeoutError):
+        return "timed out"
+    if isinstance(exc, openai.APIConnectionError):
+        return "connection failed"
+    return f"{type(exc).__name__}: {exc}"
+
+
+class ModelCaller:
+    """Calls chat models for the agents: bounded retries, one deadline per turn, usage recorded."""
+
+    def __init__(self, *, retries: int, backoff: float, turn_deadline: float, meter: UsageMeter,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.retries = retries
+        self.backoff = backoff
+        self.turn_deadline = turn_deadline
+        self.meter = meter
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._turn_started: float | None = None
+
+    def begin_turn(self) -> None:
+        """Start the per-turn deadline and the turn's usage counters."""
+        with self._lock:
+            self._turn_started = self._clock()
+        self.meter.begin_turn()
+
+    def remaining(self) -> float:
+        with self._lock:
+            if self._turn_started is None:
+                self._turn_started = self._clock()
+            return self.turn_deadline - (self._clock() - self._turn_started)
+
+    def _wait(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome is not None else None
+        pause = retry_after_seconds(exc)
+        if pause is None:
+            pause = wait_exponential_jitter(initial=self.backoff, max=max(self.backoff * 32, 0.001),
+                                            jitter=self.backoff)(state)
+        if pause >= self.remaining():
+            raise EngineError(self._deadline_message(state.attempt_number, exc))
+        return pause
+
+    def _deadline_message(self, attempts: int, exc: BaseException | None) -> str:
+        last = f" (last: {_describe(exc)})" if exc is not None else ""
+        return (f"the model did not answer within the turn's deadline of {self.turn_deadline:g} s after "
+                f"{attempts} attempt(s){last}; try again, or raise PD_LLM_TURN_DEADLINE")
+
+    def call(self, agent: str, model: BaseChatModel, messages: Sequence[BaseMessage],
+             on_token: TokenSink | None = None) -> AIMessage:
+        """The model's answer to ``messages``; streamed to ``on_token`` when given."""
+        thread_id = current_thread_id()
+        attempts = 0
+
+        def attempt() -> AIMessage:
+            nonlocal attempts
+            if self.remaining() <= 0:
+                raise EngineError(self._deadline_message(attempts, None))
+            attempts += 1
+            if on_token is None:
+                result = model.invoke(list(messages))
+                return result if isinstance(result, AIMessage) else AIMessage(content=result.content)
+            return _streamed(model, messages, on_token)
+
+        retrying = Retrying(stop=stop_after_attempt(self.retries + 1), wait=self._wait,
+                            retry=retry_if_exception(_retryable), reraise=True, sleep=time.sleep)
+        try:
+            answer = retrying(attempt)
+        except EngineError:
+            self.meter.record_failure(agent, thread_id, attempts)
+            raise
+        except openai.APIStatusError as exc:
+            self.meter.record_failure(agent, thread_id, attempts)
+            if exc.status_code == 404:
+                raise EngineError(f"the endpoint does not serve the {agent}'s model ({exc.message}); "
+                                  "check PD_MODEL / PD_MODEL_" + agent.upper()) from exc
+            if exc.status_code in (401, 403):
+                raise EngineError(f"the endpoint refused the credentials (HTTP {exc.status_code}); "
+                                  "check OPENAI_API_KEY") from exc
+            raise EngineError(self._gave_up(agent, attempts, exc)) from exc
+        except openai.OpenAIError as exc:
+            self.meter.record_failure(agent, thread_id, attempts)
+            raise EngineError(self._gave_up(agent, attempts, exc)) from exc
+        self.meter.record(agent, thread_id, answer.usage_metadata, attempts=attempts)
+        return answer
+
+    @staticmethod
+    def _gave_up(agent: str, attempts: int, exc: BaseException) -> str:
+        return (f"the model kept failing for the {agent} ({attempts} attempt(s), last: {_describe(exc)}); "
+                "try again later, raise PD_LLM_RETRIES, or set PD_LLM_FALLBACK_OFFLINE=true")
+
+
+def _streamed(model: BaseChatModel, messages: Sequence[BaseMessage], on_token: TokenSink) -> AIMessage:
+    merged: AIMessageChunk | None = None
+    for chunk in model.stream(list(messages)):
+        if not isinstance(chunk, AIMessageChunk):
+            continue
+        if isinstance(chunk.content, str) and chunk.content:
+            on_token(chunk.content)
+        merged = chunk if merged is None else merged + chunk
+    if merged is None:
+        return AIMessage(content="")
+    data: dict[str, Any] = {"content": merged.content, "tool_calls": merged.tool_calls,
+                            "usage_metadata": merged.usage_metadata, "response_metadata": merged.response_metadata}
+    return AIMessage(**{k: v for k, v in data.items() if v is not None})

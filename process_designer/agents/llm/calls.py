@@ -101,7 +101,7 @@ class ModelCaller:
         exc = state.outcome.exception() if state.outcome is not None else None
         pause = retry_after_seconds(exc)
         if pause is None:
-            pause = wait_exponential_jitter(initial=self.backoff, max=max(self.backoff * 32, 0.001),
+            pause = wait_exponential_jitter(multiplier=self.backoff, max=max(self.backoff * 32, 0.001),
                                             jitter=self.backoff)(state)
         if pause >= self.remaining():
             raise EngineError(self._deadline_message(state.attempt_number, exc))

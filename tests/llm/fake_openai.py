@@ -1,0 +1,169 @@
+"""A scripted OpenAI-compatible HTTP server on 127.0.0.1 for tests and benches: it records every request."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+
+__all__ = ["Drop", "Fail", "FakeOpenAI", "Recorded", "Reply", "Responder"]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An answer: text content, or a tool call with ``tool_args``; after ``delay`` seconds."""
+
+    content: str | None = None
+    tool_args: dict[str, Any] | None = None
+    usage: tuple[int, int] = (20, 10)
+    delay: float = 0.0
+
+
+@dataclass(frozen=True)
+class Fail:
+    """An HTTP error status, optionally with ``Retry-After``."""
+
+    status: int
+    retry_after: str | None = None
+
+
+@dataclass(frozen=True)
+class Drop:
+    """Start the response, then close the connection mid-body."""
+
+
+Action = Reply | Fail | Drop
+Responder = Callable[[dict[str, Any]], Action]
+
+
+@dataclass(frozen=True)
+class Recorded:
+    path: str
+    body: dict[str, Any]
+    headers: dict[str, str]
+    at: float
+
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        return list(self.body.get("messages", []))
+
+    @property
+    def system(self) -> str:
+        return next((str(m["content"]) for m in self.messages if m["role"] == "system"), "")
+
+
+def _completion(body: dict[str, Any], reply: Reply) -> dict[str, Any]:
+    message: dict[str, Any] = {"role": "assistant", "content": reply.content}
+    finish = "stop"
+    if reply.tool_args is not None:
+        message = {"role": "assistant", "content": None, "tool_calls": [{
+            "id": "call_1", "type": "function",
+            "function": {"name": "answer", "arguments": json.dumps(reply.tool_args)}}]}
+        finish = "tool_calls"
+    prompt, completion = reply.usage
+    return {"id": "chatcmpl-test", "object": "chat.completion", "created": 1_700_000_000, "model": body["model"],
+            "choices": [{"index": 0, "message": message, "finish_reason": finish}],
+            "usage": {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}}
+
+
+def _sse(body: dict[str, Any], reply: Reply) -> Iterable[str]:
+    def chunk(delta: dict[str, Any], finish: str | None = None) -> str:
+        data = {"id": "chatcmpl-test", "object": "chat.completion.chunk", "created": 1_700_000_000,
+                "model": body["model"], "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+        return f"data: {json.dumps(data)}\n\n"
+
+    yield chunk({"role": "assistant", "content": ""})
+    text = reply.content or ""
+    for start in range(0, len(text), 16):
+        yield chunk({"content": text[start:start + 16]})
+    yield chunk({}, "stop")
+    if (body.get("stream_options") or {}).get("include_usage"):
+        prompt, completion = reply.usage
+        data = {"id": "chatcmpl-test", "object": "chat.completion.chunk", "created": 1_700_000_000,
+                "model": body["model"], "choices": [],
+                "usage": {"prompt_tokens": prompt, "completion_tokens": completion,
+                          "total_tokens": prompt + completion}}
+        yield f"data: {json.dumps(data)}\n\n"
+    yield "data: [DONE]\n\n"
+
+
+@dataclass
+class FakeOpenAI:
+    """Scripted actions are served first, in order; then ``responder`` answers (default: ``{}``)."""
+
+    models: tuple[str, ...] = ("test-model",)
+    responder: Responder | None = None
+    requests: list[Recorded] = field(default_factory=list)
+    script: deque[Action] = field(default_factory=deque)
+    port: int = 0
+
+    def push(self, *actions: Action) -> None:
+        self.script.extend(actions)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def chat_requests(self) -> list[Recorded]:
+        return [r for r in self.requests if r.path.endswith("/chat/completions")]
+
+    def _next(self, body: dict[str, Any]) -> Action:
+        if self.script:
+            return self.script.popleft()
+        return self.responder(body) if self.responder else Reply(content="{}")
+
+    def app(self) -> FastAPI:
+        app = FastAPI()
+
+        @app.get("/v1/models")
+        async def list_models(request: Request) -> dict[str, Any]:
+            self.requests.append(Recorded("/v1/models", {}, dict(request.headers), time.monotonic()))
+            return {"object": "list", "data": [{"id": m, "object": "model", "owned_by": "test"} for m in self.models]}
+
+        @app.post("/v1/chat/completions")
+        async def chat(request: Request) -> Response:
+            body = await request.json()
+            self.requests.append(Recorded("/v1/chat/completions", body, dict(request.headers), time.monotonic()))
+            action = self._next(body)
+            if isinstance(action, Fail):
+                headers = {"retry-after": action.retry_after} if action.retry_after else {}
+                return JSONResponse({"error": {"message": f"scripted {action.status}", "type": "server_error"}},
+                                    status_code=action.status, headers=headers)
+            if isinstance(action, Drop):
+                async def broken() -> AsyncIterator[bytes]:
+                    yield b'{"id": "chatcmpl-'
+                    raise ConnectionAbortedError("scripted drop")
+                return StreamingResponse(broken(), media_type="application/json")
+            if action.delay:
+                await asyncio.sleep(action.delay)
+            if body.get("stream"):
+                return StreamingResponse(iter(_sse(body, action)), media_type="text/event-stream")
+            return JSONResponse(_completion(body, action))
+
+        return app
+
+    def __enter__(self) -> FakeOpenAI:
+        config = uvicorn.Config(self.app(), host="127.0.0.1", port=0, log_level="critical", lifespan="off")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the fake OpenAI server did not start within 10 s")
+            time.sleep(0.01)
+        self.port = self._server.servers[0].sockets[0].getsockname()[1]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)

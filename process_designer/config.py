@@ -143,15 +143,6 @@ def _encryption_key(env: Mapping[str, str]) -> str | None:
     return raw
 
 
-def _switch(env: Mapping[str, str], name: str) -> bool:
-    raw = env.get(name, "").strip().lower()
-    if raw in ("", "0", "false", "no"):
-        return False
-    if raw in ("1", "true", "yes"):
-        return True
-    raise ConfigError(f"{name}={raw!r} is not a switch; use true or false")
-
-
 def _model(name: str, raw: str) -> str:
     if raw == "offline":
         return raw
@@ -207,7 +198,7 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         jwt_public_key_file=_file(env, "PD_JWT_PUBLIC_KEY_FILE", "a PEM RSA public key"),
         api_keys_file=_file(env, "PD_API_KEYS_FILE", "API key hashes, one 'tenant:subject:sha256hex' a line"),
         encryption_key=_encryption_key(env),
-        allow_insecure_bind=_switch(env, "PD_ALLOW_INSECURE_BIND"),
+        allow_insecure_bind=_bool(env, "PD_ALLOW_INSECURE_BIND", False),
         openai_base_url=env.get("OPENAI_BASE_URL") or None,
         openai_api_key=env.get("OPENAI_API_KEY") or None,
         agent_models=agent_models,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import difflib
-import sqlite3
 import threading
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -12,15 +11,16 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from langchain_core.runnables import RunnableConfig
-from langgraph.checkpoint.sqlite import SqliteSaver
 
 from process_designer.agents.engines import AgentEngines, engines_for
 from process_designer.config import Settings
 from process_designer.domain.markdown import render_markdown
 from process_designer.domain.models import DesignContext, ProcessDocument
-from process_designer.errors import InputError, NotFoundError, StorageError
+from process_designer.errors import InputError, NotFoundError
 from process_designer.graphs.context import DesignerDeps
 from process_designer.graphs.graph import build_graph
+from process_designer.storage.checkpoints import open_checkpoints
+from process_designer.storage.crypto import checkpoint_serializer
 
 __all__ = ["ChatRecord", "Designer", "DocumentVersion", "TurnEvent"]
 
@@ -56,21 +56,15 @@ class DocumentVersion:
 
 
 class Designer:
-    """Runs chat turns through the designer graph; thread state lives in SQLite under ``data_dir``."""
+    """Runs chat turns through the designer graph; thread state lives in SQLite under ``data_dir`` or Postgres."""
 
     def __init__(self, settings: Settings, *, library: object | None = None,
                  engines: AgentEngines | None = None) -> None:
         self.settings = settings
         self.deps = DesignerDeps(settings=settings, library=library, engines=engines or engines_for(settings))
-        try:
-            settings.data_dir.mkdir(parents=True, exist_ok=True)
-            self._conn = sqlite3.connect(settings.checkpoint_path, check_same_thread=False, timeout=30)
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA busy_timeout=30000")
-        except (OSError, sqlite3.Error) as exc:
-            raise StorageError(f"cannot open the thread database at {settings.checkpoint_path}: {exc}; "
-                               "check PD_DATA_DIR points to a writable directory") from exc
-        self._saver = SqliteSaver(self._conn)
+        # SQLite under data_dir, or Postgres (pooled) when PD_DATABASE_URL is a postgresql:// URL.
+        self._checkpoints = open_checkpoints(settings, checkpoint_serializer(settings.encryption_key))
+        self._saver = self._checkpoints.saver
         self.graph = build_graph(self._saver)
         self._oneshot = build_graph()
         self._lock = threading.Lock()
@@ -213,7 +207,7 @@ class Designer:
 
     def close(self) -> None:
         with self._lock:
-            self._conn.close()
+            self._checkpoints.close()
             library = self.deps.library
             if library is not None and hasattr(library, "close"):
                 library.close()

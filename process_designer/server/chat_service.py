@@ -120,7 +120,7 @@ class ChatService:
     ) -> None:
         self._designer = designer
         self._settings = settings
-        self._records = records if records is not None else TurnRecords(settings.data_dir / "chat.sqlite")
+        self._records = records if records is not None else TurnRecords.open(settings)
         self._new_id = new_id or (lambda: uuid.uuid4().hex)
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._running: dict[tuple[str, str], _RunningTurn] = {}
@@ -204,8 +204,17 @@ class ChatService:
         self, message: IncomingMessage, role: Literal["USER", "SYSTEM"], turn: _RunningTurn | None
     ) -> AsyncGenerator[OutgoingMessage, None]:
         lock = self._locks.setdefault(message.thread_id, asyncio.Lock())
-        async with lock:
+        # The database lock keeps turns of one thread apart across instances sharing a database.
+        async with lock, self._records.turn_lock(message.thread_id):
             self._check_accepting()
+            if turn is not None and (record := self._records.get(message.thread_id, message.client_msg_id)):
+                # Another instance answered this client_msg_id while this one waited for the thread.
+                self._check_same(record.fingerprint, turn.fingerprint, message)
+                for out in record.messages:
+                    replayed = out.model_copy(update={"replayed": True})
+                    turn.publish(replayed)
+                    yield replayed
+                return
             produced: list[OutgoingMessage] = []
             # Closing the designer's stream at once (not when collected) stops the turn and frees the lock.
             events = self._designer.astream_turn(message.thread_id, message.content, role=role)

@@ -272,7 +272,7 @@ def create_app(service: ChatService, designer: Designer, library: TemplateLibrar
 
     ``designer`` must be the one ``service`` drives; ``library`` defaults to one opened on first use.
     """
-    store = sessions or SessionStore(service.settings.data_dir / "sessions.sqlite")
+    store = sessions or SessionStore.open(service.settings)
     gateway = _Gateway(service, designer, library, store)
 
     @asynccontextmanager

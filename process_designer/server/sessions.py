@@ -1,31 +1,33 @@
-"""Process design sessions (a thread plus its title, requirements and context) kept in SQLite."""
+"""Process design sessions (a thread plus its title, requirements and context) in SQLite or Postgres."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
-import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-from process_designer.errors import NotFoundError, StorageError
+from process_designer.config import Settings
+from process_designer.errors import NotFoundError
+from process_designer.storage.crypto import Sealer
+from process_designer.storage.database import Database, open_database
 
 __all__ = ["Session", "SessionStore"]
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS sessions (
-    session_id TEXT PRIMARY KEY,
-    thread_id TEXT NOT NULL,
-    title TEXT NOT NULL,
-    requirements TEXT NOT NULL,
-    context TEXT NOT NULL,
-    created_at TEXT NOT NULL
+_SCHEMA = (
+    """
+    CREATE TABLE IF NOT EXISTS sessions (
+        session_id TEXT PRIMARY KEY,
+        thread_id TEXT NOT NULL,
+        title TEXT NOT NULL,
+        requirements TEXT NOT NULL,
+        context TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    )
+    """,
 )
-"""
 
 
 @dataclass(frozen=True)
@@ -41,22 +43,19 @@ class Session:
 
 
 class SessionStore:
-    """Sessions in ``path`` (SQLite), so that they survive restarts of the service."""
+    """Sessions in a :class:`Database`, so that they survive restarts and every instance sees them."""
 
-    def __init__(self, path: Path, *, new_id: Callable[[], str] | None = None) -> None:
+    def __init__(self, database: Database, *, new_id: Callable[[], str] | None = None,
+                 sealer: Sealer | None = None) -> None:
         self._new_id = new_id or (lambda: uuid.uuid4().hex)
-        self._lock = threading.Lock()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute(_SCHEMA)
-            self._conn.commit()
-        except (OSError, sqlite3.Error) as exc:
-            raise StorageError(
-                f"cannot open the session database at {path}: {exc}; "
-                "check PD_DATA_DIR points to a writable directory"
-            ) from exc
+        self._db = database
+        self._sealer = sealer or Sealer(None)
+        database.ensure_schema(_SCHEMA)
+
+    @classmethod
+    def open(cls, settings: Settings) -> SessionStore:
+        """The sessions of ``settings``: ``sessions.sqlite`` under ``data_dir``, or ``PD_DATABASE_URL``."""
+        return cls(open_database(settings, "sessions.sqlite"), sealer=Sealer.from_setting(settings.encryption_key))
 
     def create(self, title: str, requirements: str, context: dict[str, Any]) -> Session:
         """Store and return a new session on a new thread."""
@@ -68,36 +67,32 @@ class SessionStore:
             created_at=datetime.now(UTC).isoformat(timespec="seconds"),
             context=context,
         )
-        with self._lock:
-            self._conn.execute(
-                "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?)",
-                (session.session_id, session.thread_id, title, requirements,
-                 json.dumps(context), session.created_at),
-            )
-            self._conn.commit()
+        self._db.execute(
+            "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?)",
+            (session.session_id, session.thread_id, title, self._sealer.seal(requirements),
+             self._sealer.seal(json.dumps(context)), session.created_at),
+        )
         return session
 
     def get(self, session_id: str) -> Session:
         """The session with ``session_id``; :class:`NotFoundError` when there is none."""
-        with self._lock:
-            row = self._conn.execute(
-                "SELECT session_id, thread_id, title, requirements, created_at, context "
-                "FROM sessions WHERE session_id = ?",
-                (session_id,),
-            ).fetchone()
-        if row is None:
+        rows = self._db.execute(
+            "SELECT session_id, thread_id, title, requirements, created_at, context "
+            "FROM sessions WHERE session_id = ?",
+            (session_id,),
+        )
+        if not rows:
             shown = session_id if len(session_id) <= 60 else session_id[:60] + "…"
             raise NotFoundError(
                 f"session {shown!r} does not exist; create one with POST /api/v1/process-designer/sessions"
             )
-        return Session(session_id=row[0], thread_id=row[1], title=row[2], requirements=row[3],
-                       created_at=row[4], context=json.loads(row[5]))
+        row = rows[0]
+        return Session(session_id=row[0], thread_id=row[1], title=row[2], requirements=self._sealer.open(row[3]),
+                       created_at=row[4], context=json.loads(self._sealer.open(row[5])))
 
     def count(self) -> int:
         """How many sessions there are (also proves the database answers)."""
-        with self._lock:
-            return int(self._conn.execute("SELECT COUNT(*) FROM sessions").fetchone()[0])
+        return int(self._db.execute("SELECT COUNT(*) FROM sessions")[0][0])
 
     def close(self) -> None:
-        with self._lock:
-            self._conn.close()
+        self._db.close()

@@ -1,0 +1,64 @@
+"""The LangGraph checkpointer of the designer's threads: SQLite under ``data_dir`` or Postgres."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.checkpoint.serde.base import SerializerProtocol
+from langgraph.checkpoint.sqlite import SqliteSaver
+
+from process_designer.config import Settings
+from process_designer.errors import StorageError
+from process_designer.storage.database import is_postgres_url
+from process_designer.storage.sqlite import BUSY_TIMEOUT_MS
+
+__all__ = ["Checkpoints", "open_checkpoints"]
+
+
+@dataclass(frozen=True)
+class Checkpoints:
+    """A checkpointer and how to release what it holds."""
+
+    saver: BaseCheckpointSaver[str]
+    close: Callable[[], None]
+
+
+def open_checkpoints(settings: Settings, serde: SerializerProtocol | None = None) -> Checkpoints:
+    """The checkpointer for ``settings``; Postgres tables are created on first use by any instance."""
+    if is_postgres_url(settings.database_url):
+        return _postgres(str(settings.database_url), serde)
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(settings.checkpoint_path, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    except (OSError, sqlite3.Error) as exc:
+        raise StorageError(f"cannot open the thread database at {settings.checkpoint_path}: {exc}; "
+                           "check PD_DATA_DIR points to a writable directory") from exc
+    return Checkpoints(SqliteSaver(conn, serde=serde), conn.close)
+
+
+def _postgres(url: str, serde: SerializerProtocol | None) -> Checkpoints:
+    import psycopg
+    from langgraph.checkpoint.postgres import PostgresSaver
+    from psycopg.rows import dict_row
+
+    from process_designer.storage.postgres import SCHEMA_LOCK, connect_pool, redact
+
+    pool = connect_pool(url, max_size=8, row_factory=dict_row)
+    saver = PostgresSaver(pool, serde=serde)  # type: ignore[arg-type]
+    try:
+        # Two instances starting at once would both run the migrations; the lock lets one win.
+        with pool.connection() as conn:
+            conn.execute("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK,))
+            try:
+                saver.setup()
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK,))
+    except psycopg.Error as exc:
+        pool.close()
+        raise StorageError(f"cannot set up the thread tables in {redact(url)}: {exc}") from exc
+    return Checkpoints(saver, pool.close)

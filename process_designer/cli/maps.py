@@ -1,0 +1,86 @@
+"""``process-designer export | import | gap``: process maps in and out, and the gaps between two processes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from process_designer.config import load_settings
+from process_designer.designer import Designer
+from process_designer.domain.models import ProcessDocument
+from process_designer.errors import InputError, NotFoundError
+from process_designer.maps.documents import EXPORT_FORMATS, export_document, load_document
+from process_designer.maps.gap import compare, render
+
+__all__ = ["register"]
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    export = subparsers.add_parser(
+        "export", help="export a process as Mermaid, BPMN 2.0, markdown, JSON or SPy",
+        description="Export a process document (a file as `design --format json` writes it, or a thread's "
+                    "current document) as a Mermaid flowchart, BPMN 2.0 XML, markdown, JSON or SPy.")
+    export.add_argument("document", nargs="?", type=Path, help="DOCUMENT.json (or .md, .bpmn, a numbered list)")
+    export.add_argument("--thread", help="export the current document of this thread instead")
+    export.add_argument("--format", choices=EXPORT_FORMATS, required=True, help="the export format")
+    export.add_argument("--out", type=Path, help="write to this file instead of standard output")
+    export.set_defaults(handler=run_export)
+
+    imported = subparsers.add_parser(
+        "import", help="read a BPMN 2.0 file, a markdown process or a numbered list into a process document",
+        description="Read an existing process (BPMN 2.0, markdown in the standard structure, a numbered list "
+                    "or JSON) and print it as a process document.")
+    imported.add_argument("file", type=Path, help="the process file")
+    imported.add_argument("--format", choices=EXPORT_FORMATS, default="json", help="what to print (default: json)")
+    imported.set_defaults(handler=run_import)
+
+    gap = subparsers.add_parser(
+        "gap", help="compare a current process with the desired one",
+        description="Report missing and extra steps, changed order, missing validations, error handling and "
+                    "KPIs, hand-offs added or removed and duration changes between two processes.")
+    gap.add_argument("current", type=Path, help="the current process (BPMN, markdown, numbered list or JSON)")
+    gap.add_argument("desired", type=Path, help="the desired process (any of the same formats)")
+    gap.add_argument("--format", choices=("text", "json"), default="text", help="report format (default: text)")
+    gap.set_defaults(handler=run_gap)
+
+
+def _thread_document(thread_id: str) -> ProcessDocument:
+    with Designer(load_settings()) as designer:
+        document = designer.document(thread_id)
+    if document is None:
+        raise NotFoundError(f"thread {thread_id!r} has no process document yet; design one with "
+                            "`process-designer chat --thread ID` or pass DOCUMENT.json")
+    return document
+
+
+def _emit(text: str, out: Path | None) -> None:
+    if out is None:
+        print(text, end="")
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write {out}: {exc.strerror}; choose a writable --out path") from None
+
+
+def run_export(args: argparse.Namespace) -> int:
+    if (args.document is None) == (args.thread is None):
+        raise InputError("export needs exactly one of DOCUMENT.json or --thread ID")
+    document = _thread_document(args.thread) if args.thread else load_document(args.document)
+    _emit(export_document(document, args.format), args.out)
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    print(export_document(load_document(args.file), args.format), end="")
+    return 0
+
+
+def run_gap(args: argparse.Namespace) -> int:
+    report = compare(load_document(args.current), load_document(args.desired))
+    if args.format == "json":
+        print(json.dumps(report.model_dump(mode="json"), indent=2, ensure_ascii=False))
+    else:
+        print(render(report), end="")
+    return 0

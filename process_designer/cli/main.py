@@ -22,6 +22,7 @@ _COMMANDS = (
     "process_designer.cli.design",
     "process_designer.cli.eval",
     "process_designer.cli.graph",
+    "process_designer.cli.maps",
     "process_designer.cli.serve",
     "process_designer.cli.spy",
     "process_designer.cli.templates",

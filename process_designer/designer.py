@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import difflib
 import threading
 import uuid
@@ -21,6 +22,8 @@ from process_designer.graphs.context import DesignerDeps
 from process_designer.graphs.graph import build_graph
 from process_designer.storage.checkpoints import open_checkpoints
 from process_designer.storage.crypto import checkpoint_serializer
+from process_designer.telemetry.analytics import AnalyticsStore
+from process_designer.telemetry.turns import observe_turn
 
 __all__ = ["ChatRecord", "Designer", "DocumentVersion", "TurnEvent"]
 
@@ -68,6 +71,7 @@ class Designer:
         self.graph = build_graph(self._saver)
         self._oneshot = build_graph()
         self._lock = threading.Lock()
+        self.analytics = AnalyticsStore(settings.data_dir / "analytics.sqlite")
 
     # -- turns -----------------------------------------------------------------------------------
 
@@ -90,18 +94,23 @@ class Designer:
             raise InputError("thread_id is empty; pass the id of the conversation")
         config: RunnableConfig = {"configurable": {"thread_id": thread_id}}
         payload = self._input(content, role, context, title)
-        for update in self.graph.stream(payload, config, stream_mode="updates", context=self.deps):
-            for node, values in update.items():
-                if not isinstance(values, dict) or node == "respond":
-                    continue
-                stage = values.get("stage")
-                if stage:
-                    yield TurnEvent(thread_id, stage["agent"], stage["content"], final=False)
-        state = self.graph.get_state(config).values
-        versions = state.get("versions", [])
-        document = ProcessDocument.model_validate(state["document"]) if state.get("document") else None
-        yield TurnEvent(thread_id, "respond", state.get("reply", ""), final=True, document=document,
-                        version=versions[-1]["number"] if versions else None)
+        with observe_turn(thread_id, role, content, settings=self.settings, analytics=self.analytics,
+                          templates=self.deps) as turn:
+            for update in turn.steps(self.graph.stream(payload, config, stream_mode="updates", context=self.deps)):
+                for node, values in update.items():
+                    if not isinstance(values, dict) or node == "respond":
+                        continue
+                    stage = values.get("stage")
+                    if stage:
+                        turn.stage(stage["agent"])
+                        yield TurnEvent(thread_id, stage["agent"], stage["content"], final=False)
+            state = self.graph.get_state(config).values
+            versions = state.get("versions", [])
+            document = ProcessDocument.model_validate(state["document"]) if state.get("document") else None
+            version = versions[-1]["number"] if versions else None
+            turn.finish(state, version)
+            yield TurnEvent(thread_id, "respond", state.get("reply", ""), final=True, document=document,
+                            version=version)
 
     def run_turn(self, thread_id: str, content: str, *, role: Role = "USER",
                  context: DesignContext | dict[str, Any] | None = None, title: str | None = None) -> list[TurnEvent]:
@@ -129,7 +138,8 @@ class Designer:
             finally:
                 loop.call_soon_threadsafe(queue.put_nowait, None)
 
-        worker = loop.run_in_executor(None, work)
+        # The worker runs in the caller's context so the turn's spans nest under the request's span.
+        worker = loop.run_in_executor(None, contextvars.copy_context().run, work)
         try:
             while (item := await queue.get()) is not None:
                 if isinstance(item, BaseException):
@@ -145,18 +155,21 @@ class Designer:
         payload = self._input(requirements, "USER", context, title)
         thread_id = f"oneshot-{uuid.uuid4()}"
         state: dict[str, Any] = {}
-        for update in self._oneshot.stream(payload, {"configurable": {"thread_id": thread_id}},
-                                           stream_mode=["updates", "values"], context=self.deps):
-            mode, data = update
-            chunk: dict[str, Any] = data  # type: ignore[assignment]
-            if mode == "values":
-                state = chunk
-                continue
-            for node, values in chunk.items():
-                if isinstance(values, dict) and node != "respond" and values.get("stage"):
-                    yield TurnEvent(thread_id, values["stage"]["agent"], values["stage"]["content"], final=False)
-        document = ProcessDocument.model_validate(state["document"]) if state.get("document") else None
-        yield TurnEvent(thread_id, "respond", state.get("reply", ""), final=True, document=document)
+        with observe_turn(thread_id, "USER", requirements, settings=self.settings, templates=self.deps) as turn:
+            for update in turn.steps(self._oneshot.stream(payload, {"configurable": {"thread_id": thread_id}},
+                                                          stream_mode=["updates", "values"], context=self.deps)):
+                mode, data = update
+                chunk: dict[str, Any] = data  # type: ignore[assignment]
+                if mode == "values":
+                    state = chunk
+                    continue
+                for node, values in chunk.items():
+                    if isinstance(values, dict) and node != "respond" and values.get("stage"):
+                        turn.stage(values["stage"]["agent"])
+                        yield TurnEvent(thread_id, values["stage"]["agent"], values["stage"]["content"], final=False)
+            document = ProcessDocument.model_validate(state["document"]) if state.get("document") else None
+            turn.finish(state)
+            yield TurnEvent(thread_id, "respond", state.get("reply", ""), final=True, document=document)
 
     def design(self, requirements: str, *, title: str | None = None,
                context: DesignContext | dict[str, Any] | None = None) -> ProcessDocument:
@@ -208,6 +221,7 @@ class Designer:
     def close(self) -> None:
         with self._lock:
             self._checkpoints.close()
+            self.analytics.close()
             library = self.deps.library
             if library is not None and hasattr(library, "close"):
                 library.close()

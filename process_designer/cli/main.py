@@ -25,6 +25,7 @@ _COMMANDS = (
     "process_designer.cli.maps",
     "process_designer.cli.serve",
     "process_designer.cli.spy",
+    "process_designer.cli.stats",
     "process_designer.cli.templates",
 )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import functools
+import logging
 
 from process_designer.config import load_settings
 from process_designer.errors import ConfigError
@@ -46,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
     from process_designer.server.chat_service import ChatService
     from process_designer.server.http_listener import http_listener
     from process_designer.server.serving import LISTENERS, serve
+    from process_designer.telemetry import configure_json_logging, install, setup_telemetry
 
     if args.grace < 0:
         raise ConfigError(f"--grace {args.grace:g} is negative; give the seconds to wait, e.g. --grace 10")
@@ -55,6 +57,10 @@ def run(args: argparse.Namespace) -> int:
         if value is not None
     }
     settings = load_settings().with_overrides(**overrides)
+    # Spans and metrics go only where PD_OTEL_EXPORTER says; /metrics reads them in-process.
+    telemetry = setup_telemetry(settings)
+    install(telemetry)
+    configure_json_logging(logging.WARNING)
 
     async def main() -> None:
         # One library for the designer and the HTTP template routes: embedded Chroma is one client per directory.
@@ -68,5 +74,8 @@ def run(args: argparse.Namespace) -> int:
         finally:
             service.close()
 
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    finally:
+        telemetry.shutdown()
     return 0

@@ -30,6 +30,7 @@ from process_designer.knowledge.store import IndexedEntry, TemplateStore, open_c
 from process_designer.knowledge.template_model import ProcessTemplate, template_from_toml
 from process_designer.knowledge.template_writer import template_to_toml
 from process_designer.knowledge.usage import UsageCounter
+from process_designer.telemetry.spans import traced_retrieval
 
 __all__ = ["CURATED_TEMPLATES_DIR", "IndexReport", "TemplateHit", "TemplateLibrary"]
 
@@ -223,6 +224,7 @@ class TemplateLibrary:
 
     # -- reading ------------------------------------------------------------------------------
 
+    @traced_retrieval
     def search(
         self,
         query: str,

@@ -12,6 +12,7 @@ from process_designer.errors import ConfigError
 from process_designer.server._proto.sopwriter.v1 import sopwriter_pb2, sopwriter_pb2_grpc
 from process_designer.server.chat_service import ChatService
 from process_designer.server.grpc_chat import ProcessWriterServicer
+from process_designer.telemetry.grpc_tracing import TracingInterceptor
 
 __all__ = ["SERVICE_NAME", "GrpcOptions", "GrpcServer", "create_server"]
 
@@ -85,7 +86,7 @@ def create_server(
     Returns the server and the port it is bound to; call from a running event loop.
     """
     options = options or GrpcOptions.for_content_limit(service.settings.max_message_bytes)
-    server = grpc.aio.server(options=options.channel_args())
+    server = grpc.aio.server(options=options.channel_args(), interceptors=(TracingInterceptor(),))
     servicer = ProcessWriterServicer(service, max_turns_per_stream=options.max_turns_per_stream)
     sopwriter_pb2_grpc.add_ProcessWriterServicer_to_server(servicer, server)
     try:

@@ -24,6 +24,8 @@ from process_designer.server.chat_service import ChatService
 from process_designer.server.http_errors import error_body, install_error_handlers, status_of
 from process_designer.server.messages import IncomingMessage, OutgoingMessage, validate_message
 from process_designer.server.sessions import Session, SessionStore
+from process_designer.telemetry import PROMETHEUS_CONTENT_TYPE, current
+from process_designer.telemetry.asgi import TracingMiddleware
 
 __all__ = ["API_PREFIX", "create_app"]
 
@@ -288,7 +290,16 @@ def create_app(service: ChatService, designer: Designer, library: TemplateLibrar
     app = FastAPI(title="Process Designer", version="1", lifespan=lifespan,
                   description="Design processes by chat: documents, SPy code, tests and quality reports.")
     install_error_handlers(app, max(4 * service.settings.max_message_bytes, 1024 * 1024))
+    app.add_middleware(TracingMiddleware)
     app.include_router(_routes(gateway))
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics() -> Response:
+        return Response(current().prometheus_text(), media_type=PROMETHEUS_CONTENT_TYPE)
+
+    @app.get(f"{API_PREFIX}/analytics", summary="Session, quality and usage analytics")
+    def analytics() -> dict[str, Any]:
+        return designer.analytics.to_json()
 
     @app.get("/healthz", summary="The process is up")
     def healthz() -> dict[str, str]:

@@ -14,6 +14,7 @@ from process_designer.agents.coder.generate import (
 )
 from process_designer.agents.coder.plan import StepPlan, plan_step
 from process_designer.domain.models import ProcessDocument, SpyArtifacts
+from process_designer.telemetry.spans import tool_span
 
 __all__ = ["compile_document", "validate_spy"]
 
@@ -23,11 +24,15 @@ def validate_spy(program: str, tests: str, bindings: list[str]) -> SpyArtifacts:
     from process_designer import spy
 
     combined = program + "\n" + tests
-    diagnostics = [d.format("process.spy") for d in spy.check(combined, "process.spy", bindings=bindings)]
+    with tool_span("spy_check", description="Parse and check a SPy program") as check:
+        diagnostics = [d.format("process.spy") for d in spy.check(combined, "process.spy", bindings=bindings)]
+        check.set_attribute("pd.spy.diagnostics", len(diagnostics))
     if any(": E" in line for line in diagnostics):
         return SpyArtifacts(program=program, tests=tests, diagnostics=diagnostics, tests_passed=0,
                             tests_failed=0)
-    report = spy.run_tests(combined, "process.spy", bindings=bindings)
+    with tool_span("spy_test", description="Run SPy tests on the simulated runtime") as run:
+        report = spy.run_tests(combined, "process.spy", bindings=bindings)
+        run.set_attributes({"pd.spy.tests_passed": report.passed, "pd.spy.tests_failed": report.failed})
     failures = [f"test {c.suite}.{c.name} failed: {c.message}" for c in report.cases if not c.passed]
     return SpyArtifacts(program=program, tests=tests, diagnostics=diagnostics + failures,
                         tests_passed=report.passed, tests_failed=report.failed)

@@ -106,10 +106,16 @@ def _kept_in_order(positions: list[int]) -> set[int]:
     """Indexes of a longest increasing run of ``positions``: the steps that did not move."""
     best: list[list[int]] = []
     for index, value in enumerate(positions):
-        chains = [c for c in best if positions[c[-1]] < value]
-        chain = max(chains, key=lambda c: len(c)) if chains else []
-        best.append([*chain, index])
-    return set(max(best, key=lambda c: len(c))) if best else set()
+        best.append([*_longest([c for c in best if positions[c[-1]] < value]), index])
+    return set(_longest(best))
+
+
+def _longest(chains: list[list[int]]) -> list[int]:
+    longest: list[int] = []
+    for chain in chains:
+        if len(chain) > len(longest):
+            longest = chain
+    return longest
 
 
 def _missing(wanted: list[str], present: list[str]) -> list[str]:

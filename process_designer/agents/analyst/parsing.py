@@ -223,26 +223,88 @@ def to_snake(text: str, limit: int = 4) -> str:
 _VERB_FIX = {"e-mail": "Email", "email": "Email", "lookup": "Look up", "setup": "Set up", "look": "Look"}
 
 
-def step_name(text: str, max_words: int = 6) -> str:
-    """A short imperative title for a clause: "look up the order in the CRM" → "Look up order in CRM"."""
+_CUT_WORDS = {"with", "from", "for", "via", "through", "using", "in", "into", "on", "at", "by", "before", "after",
+              "within", "including", "against", "to", "w/", "per", "so", "because", "when", "if", "unless", "once",
+              "until", "which", "that", "who", "as", "+", "-", "->", "&", "every", "each"}
+_KEEP_PARTICLES = {("look", "up"), ("hand", "over"), ("sign", "off"), ("set", "up"), ("back", "up"), ("follow", "up"),
+                   ("roll", "out"), ("wrap", "up"), ("log", "in"), ("check", "in"), ("ask", "for")}
+_PHRASAL = {"ask for": "request", "asks for": "request", "look into": "investigate", "get back to": "reply to",
+            "figure out": "determine", "sort out": "resolve", "key in": "enter", "key them into": "enter"}
+_AUX = re.compile(r"^(?:is|are|was|were|has|have|does|do|need|needs|must|should|can|will|get|gets|go|goes)$",
+                  re.IGNORECASE)
+
+
+_ACTORS = {"customers", "customer", "users", "user", "employees", "employee", "staff", "clients", "client",
+           "patients", "patient", "people", "vendors", "vendor", "suppliers", "supplier", "we", "they", "someone",
+           "applicants", "applicant", "candidates", "candidate", "partners", "partner", "members", "member"}
+_NOMINAL = {"approve": "approval", "decide": "decision", "sign": "sign-off", "verify": "verification",
+            "review": "review", "check": "check", "triage": "triage", "escalate": "escalation"}
+
+
+def _is_verb(word: str) -> bool:
+    from process_designer.agents.vocabulary import ACTION_KINDS
+
+    bare = word.strip(",;:.").lower()
+    if any(bare == v for kind in ACTION_KINDS for v in kind.verbs):
+        return True
+    return bool(_STRICT_VERB.match(bare)) and not bare.endswith("s")
+
+
+def _third_person_to_base(word: str) -> str:
+    lower = word.lower()
+    if lower.endswith("ies"):
+        return word[:-3] + "y"
+    if lower.endswith(("sses", "shes", "ches", "xes", "zes")):
+        return word[:-2]
+    return word[:-1]
+
+
+def step_name(text: str, max_words: int = 5) -> str:
+    """A short imperative title for a clause: "look up the order in the CRM" → "Look up order"."""
     text = clean_action(text)
-    text = re.sub(r"\b(?:a|an|the|its|their|our|his|her)\b\s*", "", text, flags=re.IGNORECASE)
-    text = re.sub(r"\s*\(.*?\)", "", text)
+    text = re.sub(r"^\s*(?:\d+[.)]|[a-z][.)])\s*", "", text)
+    text = re.sub(r"\s*\(.*?(?:\)|$)", "", text)
     text = re.sub(r"[\"'“”]", "", text)
-    words = text.split()
-    # a subject before the verb ("a manager approves", "finance issues the refund") → verb first
-    if len(words) >= 2 and re.match(r"^[a-z]+s$", words[1]) and not re.match(r"^(?:is|was|has|does)$", words[1]):
-        verb = words[1][:-1] if not words[1].endswith("ies") else words[1][:-3] + "y"
-        if words[1].endswith("sses") or words[1].endswith("shes") or words[1].endswith("ches"):
-            verb = words[1][:-2]
-        words = [verb, *words[2:]] if len(words) > 2 else [words[0], verb]
-    words = words[:max_words]
-    while words and words[-1].lower() in {"and", "or", "to", "in", "of", "for", "with", "by", "at", "on", "it"}:
-        words.pop()
-    if not words:
+    for phrase, verb in _PHRASAL.items():
+        text = re.sub(rf"\b{phrase}\b", verb, text, flags=re.IGNORECASE)
+    text = re.sub(r"\b(?:a|an|the|its|their|our|his|her|all|any|each|them|it|this|that)\b\s*", "", text,
+                  flags=re.IGNORECASE)
+    words = [w for w in text.split() if w.strip(",;:.")]
+    if len(words) >= 2 and words[0].lower() in _ACTORS and (_is_verb(words[1]) or
+                                                           _is_verb(_third_person_to_base(words[1]))):
+        words = words[1:]
+        if re.match(r"^[a-z]+s$", words[0]) and _is_verb(_third_person_to_base(words[0])):
+            words[0] = _third_person_to_base(words[0])
+    # a subject before the verb ("manager approves", "finance issues refund") → verb first
+    if len(words) >= 2 and not _is_verb(words[0]) and re.match(r"^[a-z]+s$", words[1]) and not _AUX.match(words[1]):
+        verb = _third_person_to_base(words[1])
+        if len(words) > 2:
+            words = [verb, *words[2:]]
+        else:
+            words = [words[0], _NOMINAL.get(verb.lower(), verb)]
+    elif len(words) >= 3 and not _is_verb(words[0]) and re.match(r"^[a-z]+s$", words[2]) and \
+            not _AUX.match(words[2]) and not re.match(r"^[a-z]+s$", words[1]):
+        # "account executive drafts order form" → "Draft order form"
+        verb = _third_person_to_base(words[2])
+        words = [verb, *words[3:]] if len(words) > 3 else [words[0], words[1], _NOMINAL.get(verb.lower(), verb)]
+    kept: list[str] = []
+    for index, word in enumerate(words):
+        bare = word.strip(",;:.").lower()
+        if kept and bare in _CUT_WORDS and (len(kept) >= 2 or (kept[-1].lower(), bare) not in _KEEP_PARTICLES) \
+                and not (len(kept) == 1 and (kept[0].lower(), bare) in _KEEP_PARTICLES):
+            if len(kept) >= 2:
+                break
+        kept.append(word.strip(",;:."))
+        if word.endswith((",", ";", ":")) and len(kept) >= 2:
+            break
+        if len(kept) >= max_words:
+            break
+    while kept and kept[-1].lower() in _CUT_WORDS | {"and", "or", "of", "it", "also", "then"}:
+        kept.pop()
+    if not kept:
         return "Complete step"
-    first = _VERB_FIX.get(words[0].lower(), words[0][:1].upper() + words[0][1:])
-    return " ".join([first, *words[1:]]).rstrip(",.;:")
+    first = _VERB_FIX.get(kept[0].lower(), kept[0][:1].upper() + kept[0][1:])
+    return " ".join([first, *kept[1:]]).rstrip(",.;:")
 
 
 # --- decisions -------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from process_designer.domain.models import DesignContext, ProcessDocument
 from process_designer.errors import InputError, NotFoundError, ProcessDesignerError
 from process_designer.knowledge.library import TemplateLibrary
 from process_designer.knowledge.template_model import ProcessTemplate
+from process_designer.maps.documents import MEDIA_TYPES, export_document
 from process_designer.server.chat_service import ChatService
 from process_designer.server.http_errors import error_body, install_error_handlers, status_of
 from process_designer.server.messages import IncomingMessage, OutgoingMessage, validate_message
@@ -54,6 +55,10 @@ class SendMessage(BaseModel):
     role: str = "USER"
     content: str
     client_msg_id: str = ""
+
+
+def _slug(title: str) -> str:
+    return "".join(ch if ch.isalnum() else "-" for ch in title.lower()).strip("-") or "process"
 
 
 def _websocket_url(request: Request, session_id: str) -> str:
@@ -181,6 +186,15 @@ def _routes(gateway: _Gateway) -> APIRouter:
         return {"session_id": session.session_id, "thread_id": session.thread_id,
                 "version": versions[-1].number if versions else None, "document": document.to_json(),
                 "markdown": render_markdown(document)}
+
+    @router.get("/sessions/{session_id}/process/export", summary="The current process as a file to download",
+                response_class=PlainTextResponse)
+    def export_process(session_id: str,
+                       format: Literal["mermaid", "bpmn", "md", "json", "spy"] = "bpmn") -> Response:
+        document = gateway.document(gateway.sessions.get(session_id))
+        suffix = {"mermaid": "mmd", "bpmn": "bpmn", "md": "md", "json": "json", "spy": "spy"}[format]
+        return Response(export_document(document, format), media_type=MEDIA_TYPES[format],
+                        headers={"Content-Disposition": f'attachment; filename="{_slug(document.title)}.{suffix}"'})
 
     @router.get("/sessions/{session_id}/process/versions", summary="Every version of the process")
     def list_versions(session_id: str) -> dict[str, Any]:

@@ -1,0 +1,32 @@
+"""GET /sessions/{id}/process/export: a designed process as a BPMN, Mermaid or markdown download."""
+
+from __future__ import annotations
+
+import httpx
+from conftest import Designed
+
+from process_designer.maps.bpmn_import import parse_bpmn
+
+
+def test_export_bpmn_reimports_to_the_designed_steps(client: httpx.Client, designed: Designed) -> None:
+    document = client.get(f"/sessions/{designed.session_id}/process").json()["document"]
+    response = client.get(f"/sessions/{designed.session_id}/process/export", params={"format": "bpmn"})
+    assert response.status_code == 200 and response.headers["content-type"] == "application/xml"
+    assert response.headers["content-disposition"].endswith('.bpmn"')
+    back = parse_bpmn(response.text, "export.bpmn")
+    assert [(s.name, s.responsible, s.depends_on) for s in back.steps] == [
+        (s["name"], s["responsible"], s["depends_on"] or ([s["number"] - 1] if s["number"] > 1 else []))
+        for s in document["steps"]]
+    assert [len(s.decisions) for s in back.steps] == [len(s["decisions"]) for s in document["steps"]]
+
+
+def test_export_mermaid_and_markdown(client: httpx.Client, designed: Designed) -> None:
+    mermaid = client.get(f"/sessions/{designed.session_id}/process/export", params={"format": "mermaid"})
+    assert mermaid.status_code == 200 and mermaid.text.startswith("flowchart TD\n    start_event([\"Start\"])\n")
+    markdown = client.get(f"/sessions/{designed.session_id}/process/export", params={"format": "md"})
+    assert markdown.text == client.get(f"/sessions/{designed.session_id}/process", params={"format": "md"}).text
+
+
+def test_export_errors(client: httpx.Client, designed: Designed) -> None:
+    assert client.get(f"/sessions/{designed.session_id}/process/export", params={"format": "pdf"}).status_code == 422
+    assert client.get("/sessions/no-such-session/process/export").status_code == 404

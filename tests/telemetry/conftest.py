@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,10 +19,11 @@ from process_designer.config import Settings
 from process_designer.telemetry import Telemetry, install, setup_telemetry
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "http"))
-from http_harness import Running, running_server  # noqa: E402
+from http_harness import Running, running_server
 
 TURN_TIMEOUT = 180.0
 REQUIREMENTS = "Create process for automated customer onboarding with CRM, email and billing"
+MESSAGES_ROUTE = "POST /api/v1/process-designer/sessions/{session_id}/messages"
 TURNS = (REQUIREMENTS, "regenerate the code", "Who owns this process?")
 
 
@@ -65,5 +67,14 @@ def chat(installed: Installed, settings: Settings) -> Iterator[Chat]:
         created = http.post("/sessions", json={"title": "Onboarding"}).json()
         answers = [http.post(f"/sessions/{created['session_id']}/messages", json={"content": text}).json()["messages"]
                    for text in TURNS]
-        yield Chat(server, created["session_id"], created["thread_id"], answers,
-                   installed.spans.get_finished_spans())
+        yield Chat(server, created["session_id"], created["thread_id"], answers, _settled(installed.spans))
+
+
+def _settled(exporter: InMemorySpanExporter) -> tuple[ReadableSpan, ...]:
+    """The spans once the last request's span has ended: the server ends it just after the response is sent."""
+    deadline = time.monotonic() + 10
+    while True:
+        spans = exporter.get_finished_spans()
+        if sum(1 for s in spans if s.name == MESSAGES_ROUTE) == len(TURNS) or time.monotonic() > deadline:
+            return spans
+        time.sleep(0.02)

@@ -5,9 +5,7 @@ from __future__ import annotations
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.trace import SpanKind
 
-from telemetry.conftest import REQUIREMENTS, Chat
-
-MESSAGES_ROUTE = "POST /api/v1/process-designer/sessions/{session_id}/messages"
+from telemetry.conftest import MESSAGES_ROUTE, REQUIREMENTS, Chat
 
 
 def _children(spans: tuple[ReadableSpan, ...], parent: ReadableSpan) -> list[ReadableSpan]:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from process_designer.agents.llm import llm_engines
-from process_designer.domain.models import DesignContext
+from process_designer.agents.llm import LLMEngines, llm_engines
+from process_designer.domain.models import DesignContext, Requirement
 from process_designer.errors import EngineError, InputError
 
 from .conftest import settings_for
@@ -19,7 +19,7 @@ from .scripted_model import ANALYSIS, DOCUMENT
 TEXT = "Customer onboarding with CRM, e-mail and billing"
 
 
-def _analyze(fake: FakeOpenAI, tmp_path: Path, **env: str):  # type: ignore[no-untyped-def]
+def _analyze(fake: FakeOpenAI, tmp_path: Path, **env: str) -> tuple[LLMEngines, Requirement]:
     engines = llm_engines(settings_for(fake, tmp_path, **env))
     return engines, engines.analyst.analyze(TEXT, DesignContext(owner="Ops Lead"), [], None)
 
@@ -91,7 +91,7 @@ def test_edit_refusal_is_an_input_error(fake: FakeOpenAI, tmp_path: Path) -> Non
               Reply(content=json.dumps({"refusal": "there is no step 9"})))
     engines, requirement = _analyze(fake, tmp_path)
     document = engines.writer.compose(requirement, [], date(2026, 3, 2))
-    with pytest.raises(InputError, match="^there is no step 9$"):
+    with pytest.raises(InputError, match=r"^there is no step 9$"):
         engines.writer.edit(document, "delete step 9")
 
 

@@ -1,0 +1,76 @@
+"""LLM engine figures: per-turn overhead beyond the model's own time, LLM calls and tokens per designed process."""
+
+from __future__ import annotations
+
+import dataclasses
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from process_designer.agents.llm import LLMEngines
+from process_designer.config import load_settings
+from process_designer.designer import Designer
+from process_designer.knowledge import TemplateLibrary
+from tests.llm.fake_openai import Action, FakeOpenAI, Reply
+from tests.llm.scripted_model import answer_as_agents
+
+MODEL_DELAY = 0.05  # seconds the scripted model takes for every answer
+ROUNDS = 5
+REQUIREMENTS = "Automated customer onboarding for a SaaS product with CRM, e-mail and billing"
+EDIT = "change step 2 so that it takes 45 minutes"
+
+
+def _slow_model(body: dict[str, Any]) -> Action:
+    reply = answer_as_agents(body)
+    return dataclasses.replace(reply, delay=MODEL_DELAY) if isinstance(reply, Reply) else reply
+
+
+def _turn(designer: Designer, engines: LLMEngines, thread: str, text: str) -> tuple[float, dict[str, Any]]:
+    engines.begin_turn()
+    start = time.perf_counter()
+    designer.run_turn(thread, text)
+    return time.perf_counter() - start, engines.usage_snapshot()["turn"]
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as data, FakeOpenAI(responder=_slow_model) as server:
+        settings = load_settings(environ={"PD_MODEL": "openai:test-model", "OPENAI_BASE_URL": server.url,
+                                          "PD_DATA_DIR": data}, dotenv=None)
+        with TemplateLibrary(settings) as library:
+            library.ensure_index()
+            designer = Designer(settings, library=library)
+            designer.deps.clock = lambda: datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+            engines = designer.deps.engines
+            assert isinstance(engines, LLMEngines)
+            _turn(designer, engines, "warm-up", REQUIREMENTS)
+            for label, text, threads in (("design", REQUIREMENTS, "design"), ("edit", EDIT, "design")):
+                walls, overheads, calls, tokens = [], [], [], []
+                for n in range(ROUNDS):
+                    wall, usage = _turn(designer, engines, f"{threads}-{n}", text)
+                    walls.append(wall * 1000)
+                    overheads.append((wall - usage["calls"] * MODEL_DELAY) * 1000)
+                    calls.append(usage["calls"])
+                    tokens.append(usage["total_tokens"])
+                print(f"{label} turn: wall p50 {statistics.median(walls):.0f} ms, overhead beyond the model "
+                      f"p50 {statistics.median(overheads):.0f} ms (model {MODEL_DELAY * 1000:.0f} ms per call), "
+                      f"LLM calls {statistics.median(calls):.0f}, tokens {statistics.median(tokens):.0f}")
+            designer.close()
+        offline = load_settings(environ={"PD_DATA_DIR": str(Path(data) / "offline")}, dotenv=None)
+        with TemplateLibrary(offline) as library:
+            library.ensure_index()
+            baseline = Designer(offline, library=library)
+            walls = []
+            for n in range(ROUNDS):
+                start = time.perf_counter()
+                baseline.run_turn(f"offline-{n}", REQUIREMENTS)
+                walls.append((time.perf_counter() - start) * 1000)
+            baseline.close()
+        print(f"offline design turn for comparison: wall p50 {statistics.median(walls):.0f} ms")
+        print(f"requests served by the scripted model: {len(server.chat_requests())}")
+
+
+if __name__ == "__main__":
+    main()

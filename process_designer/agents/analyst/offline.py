@@ -54,15 +54,28 @@ _APPROVAL = re.compile(r"\b(?:approv\w*|sign(?:s|ed)? off|authori[sz]\w*)\b", re
 _ENGLISH_HINTS = re.compile(
     r"\b(?:the|and|to|of|a|for|is|in|then|if|with|on|by|we|our|be|must|should|when|after|each)\b", re.IGNORECASE
 )
-_APPROVER = re.compile(r"^(?:the\s+|an?\s+)?(?P<who>[a-z][\w\s-]{1,30}?)\s+(?:approves|signs off|authori[sz]es)\b",
+_APPROVER = re.compile(r"^(?:the\s+|an?\s+)?(?P<who>[a-z][\w\s-]{1,30}?)\s+(?:also\s+)?(?:approves?|signs? off|"
+                       r"authori[sz]es?)\b",
                        re.IGNORECASE)
+_APPROVAL_OF = re.compile(r"^(?:the\s+|an?\s+)?(?P<who>[A-Za-z][\w\s-]{0,30}?)\s+(?:approval|sign-?off)\b", re.I)
 _NAME_TAIL = re.compile(r"\s+(?:every\s+\w+|daily|nightly|weekly|monthly|hourly|within\s+\d.*|in under\s+\d.*|"
                         r"asap|immediately|right away)$", re.IGNORECASE)
 _CONDITIONAL_HEAD = re.compile(r"^\s*(?:if|when|whenever|unless|in case)\b", re.IGNORECASE)
 _KPI_HINT = re.compile(r"\b(?:measure|track|kpi|metric|report on)\s+(?P<what>[^.;]+)", re.IGNORECASE)
 
 
+_ABBREVIATIONS = (
+    (r"\bmgrs?\b", "manager"), (r"\bw/in\b", "within"), (r"\bw/o\b", "without"), (r"\bw/", "with "),
+    (r"\bppl\b", "people"), (r"\bappts?\b", "appointment"), (r"\bdept\b", "department"), (r"\basap\b", "immediately"),
+    (r"\binfo\b", "information"), (r"\bb/c\b", "because"), (r"\byrs?\b", "year"), (r"\bmins?\b", "minutes"),
+    (r"\bhrs\b", "hours"), (r"\bdoesnt\b", "does not"), (r"\bdont\b", "do not"), (r"\bcant\b", "cannot"),
+    (r"(?<=\w)\s*\+\s*(?=[a-z])", " and "), (r"\s&\s", " and "), (r"\s->\s", " to "),
+)
+
+
 def _normalise(text: str) -> str:
+    for pattern, replacement in _ABBREVIATIONS:
+        text = re.sub(pattern, replacement, text, flags=re.IGNORECASE)
     text = text.replace("\r\n", "\n").replace("\t", " ")
     text = "".join(ch for ch in text if ch == "\n" or ch.isprintable())
     text = re.sub(r"[ \u00a0]+", " ", text)
@@ -114,8 +127,11 @@ def _step_from_clause(clause: Clause, systems_hint: list[str]) -> RequirementSte
     systems = detect_systems(action)
     if decision is not None:
         if _APPROVAL.search(action):
-            who = _APPROVER.match(action)
-            role = roles[0] if roles else (_title_case(who.group("who")) if who else "Manager")
+            who = _APPROVER.match(action) or _APPROVAL_OF.match(action)
+            if who and len(who.group("who").split()) <= 3:
+                role = _title_case(who.group("who"))
+            else:
+                role = roles[0] if roles else "Manager"
             name = f"{role} approval"
             decision = decision.model_copy(update={"if_true": f"route to the {role} for approval",
                                                    "if_false": "approve automatically and continue"})
@@ -131,7 +147,11 @@ def _step_from_clause(clause: Clause, systems_hint: list[str]) -> RequirementSte
     else:
         name = step_name(action)
         description = action
-        if not _looks_like_step(action):
+        who = _APPROVER.match(action)
+        if who and len(who.group("who").split()) <= 3 and not _TERMINAL.match(action):
+            name = f"{_title_case(who.group('who'))} approval"
+            roles = roles or [_title_case(who.group("who"))]
+        elif not _looks_like_step(action):
             return None
     actor = roles[0] if roles else None
     name = _NAME_TAIL.sub("", name).strip() or name

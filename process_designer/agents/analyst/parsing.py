@@ -46,7 +46,7 @@ class Clause:
 
 
 def _sentences(text: str) -> list[str]:
-    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|\n+", text)
+    parts = re.split(r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)(?<!\bapprox)(?<=[.!?])\s+|\n+", text)
     return [p.strip(" .") for p in parts if p.strip(" .")]
 
 
@@ -70,9 +70,18 @@ def _clauses_of_sentence(sentence: str, *, explicit: bool) -> list[Clause]:
     sentence = _FIRST.sub("", sentence)
     pieces = [p for p in _SEQUENCE.split(sentence) if p and p.strip(" ,;")]
     result: list[Clause] = []
+    pending = ""
     for piece in pieces:
         for part in re.split(r";\s*", piece):
-            result.extend(_segments(part.strip(" ,."), explicit or len(pieces) > 1))
+            clauses = _segments(part.strip(" ,."), explicit or len(pieces) > 1)
+            if pending and clauses and not clauses[0].condition:
+                clauses[0].condition = pending
+                pending = ""
+            if clauses and clauses[-1].condition and clauses[-1].text == clauses[-1].condition:
+                pending = clauses.pop().condition  # "if X then Y": the condition waits for its action
+            result.extend(clauses)
+    if pending:
+        result.append(Clause(text=pending, condition=pending, explicit=explicit))
     return result
 
 
@@ -103,6 +112,41 @@ def _active(text: str) -> str:
     return f"{_verb_base(match.group('verb').lower())} the {match.group('obj').strip()}{match.group('rest')}"
 
 
+_NOISE = re.compile(
+    r"^(?:ppl|people|everyone|nobody|i|we|they)\b.*\b(?:keep|always|never|hate|complain\w*|too long|forgotten|"
+    r"mess|chaos|annoy\w*)\b|\bneeds? (?:a |an )?(?:proper |new |better |clear )?(?:flow|process|workflow|"
+    r"procedure)\b|^(?:pls|please|plz) (?:make|help|fix)\b|^(?:no panic|thanks|thx|ty)\b|\bflow pls\b",
+    re.IGNORECASE,
+)
+_CMP = r"(?:over|above|under|below|more than|less than|greater than|exceeding|exceeds|beyond|up to|at least)"
+_THRESHOLD_NEED = re.compile(
+    rf"^(?P<subject>[\w\s/-]{{2,40}}?)\s+(?P<cmp>{_CMP})\s+(?P<limit>.+?)\s+(?:need|needs|require|requires|"
+    r"must (?:be |get |have )?|should (?:be |get )?|go(?:es)? to|get|gets)\s+(?P<action>.+)$",
+    re.IGNORECASE,
+)
+_THRESHOLD_LEAD = re.compile(
+    rf"^(?P<cmp>{_CMP})\s+(?P<limit>[$€£]?\s?\d[\d,.]*\s?(?:k\b|%|percent|days?|hours?)?)\s+(?P<action>.+)$",
+    re.IGNORECASE,
+)
+
+
+def _reframe_threshold(segment: str) -> tuple[str, str] | None:
+    """"Offers above band need VP" / "Under $100 agents approve" → (condition, action)."""
+    need = _THRESHOLD_NEED.match(segment)
+    if need:
+        action = need.group("action").strip()
+        if not _starts_with_action(action) and not re.search(r"approv|sign|review|check", action, re.I):
+            action = f"{action} approval"
+        return f"if the {need.group('subject').strip()} is {need.group('cmp')} {need.group('limit')}", action
+    lead = _THRESHOLD_LEAD.match(segment)
+    if lead:
+        limit = lead.group("limit")
+        subject = "amount" if re.search(r"[$€£]|\bk\b", limit) or not re.search(r"%|day|hour", limit) else \
+            ("age" if re.search(r"day|hour", limit) else "rate")
+        return f"if the {subject} is {lead.group('cmp')} {limit}", lead.group("action").strip()
+    return None
+
+
 def _segments(part: str, explicit: bool) -> list[Clause]:
     """Split one part at commas and "and" into step clauses, pairing conditions with their actions."""
     if not part:
@@ -123,7 +167,11 @@ def _segments(part: str, explicit: bool) -> list[Clause]:
     pending_condition = ""
     for segment in segments:
         segment = re.sub(r"^(?:and|then|and then)\s+", "", segment, flags=re.IGNORECASE).strip()
-        if not segment:
+        if not segment or _NOISE.search(segment):
+            continue
+        reframed = _reframe_threshold(segment)
+        if reframed is not None:
+            clauses.append(Clause(text=reframed[1], condition=reframed[0], explicit=explicit))
             continue
         otherwise = _OTHERWISE.match(segment)
         if otherwise and clauses and clauses[-1].condition:
@@ -168,6 +216,9 @@ def _conditional_parts(part: str, explicit: bool) -> list[Clause]:
         words = part.split()
         for index in range(3, len(words)):
             rest = " ".join(words[index:])
+            follower = words[index + 1].lower() if index + 1 < len(words) else ""
+            if re.match(r"^[a-z]+s$", follower) and (_is_verb(follower) or _is_verb(_third_person_to_base(follower))):
+                continue  # "request arrives": a noun followed by its verb, not an action
             if _starts_with_action(rest):
                 return [Clause(text=rest, condition=" ".join(words[:index]), explicit=explicit)]
         return [Clause(text=part, condition=part, explicit=explicit)]
@@ -206,13 +257,17 @@ def looks_like_action(text: str) -> bool:
                 and not re.match(r"^(?:the\s+)?[\w-]+\s+(?:is|are|was|has|does)\b", text))
 
 
+_MODAL = re.compile(r"\s+(?:also\s+)?(?:has to|have to|needs? to|must|should|will|is to|are to)\s+(?=[a-z])",
+                    re.IGNORECASE)
+
+
 def clean_action(text: str) -> str:
-    """Drop filler ("we need to", "please") from a clause."""
+    """Drop filler ("we need to", "please", "also has to") from a clause."""
     previous = None
     while previous != text:
         previous = text
         text = _FILLER.sub("", text).strip()
-    return text
+    return _MODAL.sub(" ", text)
 
 
 def to_snake(text: str, limit: int = 4) -> str:

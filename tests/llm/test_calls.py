@@ -119,3 +119,25 @@ def test_retry_after_accepts_seconds_and_dates() -> None:
     assert retry_after_seconds(Failure("7")) == 7.0
     assert retry_after_seconds(Failure("Thu, 01 Jan 1970 00:00:00 GMT")) == 0.0
     assert retry_after_seconds(ValueError("no response")) is None
+
+
+def test_every_attempt_is_a_chat_span_with_usage(fake: FakeOpenAI, tmp_path: Path) -> None:
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    from process_designer.config import Settings
+    from process_designer.telemetry import install, setup_telemetry
+
+    spans = InMemorySpanExporter()
+    previous = install(setup_telemetry(Settings(), span_exporter=spans))
+    try:
+        fake.push(Fail(500), Reply(content="ok", usage=(9, 4)))
+        _call(fake, tmp_path, stream=True)
+    finally:
+        install(previous or setup_telemetry(Settings()))
+    failed, answered = spans.get_finished_spans()
+    assert (failed.name, answered.name) == ("chat test-model", "chat test-model")
+    attributes = dict(answered.attributes or {})
+    assert attributes["gen_ai.agent.name"] == "process_writer"
+    assert (attributes["gen_ai.usage.input_tokens"], attributes["gen_ai.usage.output_tokens"]) == (9, 4)
+    assert attributes["gen_ai.response.finish_reasons"] == ("stop",)
+    assert "gen_ai.usage.input_tokens" not in dict(failed.attributes or {})

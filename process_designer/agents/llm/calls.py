@@ -25,10 +25,13 @@ from tenacity import (
 
 from process_designer.agents.llm.usage import UsageMeter
 from process_designer.errors import EngineError
+from process_designer.telemetry import LlmCall, llm_span
 
-__all__ = ["ModelCaller", "TokenSink", "current_thread_id", "retry_after_seconds"]
+__all__ = ["NODE_OF", "ModelCaller", "TokenSink", "current_thread_id", "retry_after_seconds"]
 
 TokenSink = Callable[[str], None]
+NODE_OF = {"analyst": "requirement_analyst", "writer": "process_writer", "coder": "spy_coder",
+           "reviewer": "quality_reviewer"}
 _RETRYABLE = (openai.RateLimitError, openai.InternalServerError, openai.APITimeoutError, openai.APIConnectionError)
 
 
@@ -123,10 +126,16 @@ class ModelCaller:
             if self.remaining() <= 0:
                 raise EngineError(self._deadline_message(attempts, None))
             attempts += 1
-            if on_token is None:
-                result = model.invoke(list(messages))
-                return result if isinstance(result, AIMessage) else AIMessage(content=result.content)
-            return _streamed(model, messages, on_token)
+            with llm_span(str(getattr(model, "model_name", "unknown")), agent=NODE_OF.get(agent, agent),
+                          temperature=getattr(model, "temperature", None),
+                          max_tokens=getattr(model, "max_tokens", None)) as span:
+                if on_token is None:
+                    result = model.invoke(list(messages))
+                    answer = result if isinstance(result, AIMessage) else AIMessage(content=result.content)
+                else:
+                    answer = _streamed(model, messages, on_token)
+                _report(span, messages, answer)
+                return answer
 
         retrying = Retrying(stop=stop_after_attempt(self.retries + 1), wait=self._wait,
                             retry=retry_if_exception(_retryable), reraise=True, sleep=time.sleep)
@@ -154,6 +163,17 @@ class ModelCaller:
     def _gave_up(agent: str, attempts: int, exc: BaseException) -> str:
         return (f"the model kept failing for the {agent} ({attempts} attempt(s), last: {_describe(exc)}); "
                 "try again later, raise PD_LLM_RETRIES, or set PD_LLM_FALLBACK_OFFLINE=true")
+
+
+def _report(span: LlmCall, messages: Sequence[BaseMessage], answer: AIMessage) -> None:
+    usage = answer.usage_metadata
+    span.record_usage(usage["input_tokens"] if usage else 0, usage["output_tokens"] if usage else 0)
+    meta = answer.response_metadata or {}
+    finish = meta.get("finish_reason")
+    span.record_response(model=meta.get("model_name"), response_id=meta.get("id") or answer.id,
+                         finish_reasons=[str(finish)] if finish else [])
+    span.record_messages([{"role": m.type, "content": m.content} for m in messages],
+                         [{"role": "assistant", "content": answer.content}])
 
 
 def _streamed(model: BaseChatModel, messages: Sequence[BaseMessage], on_token: TokenSink) -> AIMessage:

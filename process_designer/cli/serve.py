@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import functools
 import logging
+import sys
 
 from process_designer.config import load_settings
 from process_designer.errors import ConfigError
@@ -44,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
     """Start the service from the environment plus the command-line overrides."""
     from process_designer.designer import Designer
     from process_designer.knowledge.library import TemplateLibrary
+    from process_designer.server.auth import bind_check
     from process_designer.server.chat_service import ChatService
     from process_designer.server.http_listener import http_listener
     from process_designer.server.serving import LISTENERS, serve
@@ -57,6 +59,9 @@ def run(args: argparse.Namespace) -> int:
         if value is not None
     }
     settings = load_settings().with_overrides(**overrides)
+    # Refuses a non-loopback host without authentication; stdout stays the listeners' addresses.
+    if (notice := bind_check(settings)) is not None:
+        print(notice, file=sys.stderr, flush=True)
     # Spans and metrics go only where PD_OTEL_EXPORTER says; /metrics reads them in-process.
     telemetry = setup_telemetry(settings)
     install(telemetry)

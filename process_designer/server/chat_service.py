@@ -10,6 +10,7 @@ from contextlib import aclosing
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from process_designer.config import Settings
+from process_designer.server.access import AccessControl
 from process_designer.server.messages import (
     IncomingMessage,
     MessageConflictError,
@@ -61,6 +62,10 @@ async def _closing(events: AsyncIterator[Any]) -> AsyncGenerator[Any, None]:
         close = getattr(events, "aclose", None)
         if close is not None:
             await close()
+
+
+def _thread_not_found(thread_id: str) -> str:
+    return f"thread {thread_id!r} was not found; start a new conversation with a new thread_id"
 
 
 class _RunningTurn:
@@ -117,11 +122,13 @@ class ChatService:
         *,
         records: TurnRecords | None = None,
         new_id: Callable[[], str] | None = None,
+        access: AccessControl | None = None,
     ) -> None:
         self._designer = designer
         self._settings = settings
         self._records = records if records is not None else TurnRecords.open(settings)
         self._new_id = new_id or (lambda: uuid.uuid4().hex)
+        self.access = access if access is not None else AccessControl.open(settings)
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._running: dict[tuple[str, str], _RunningTurn] = {}
         self._accepting = True
@@ -146,6 +153,9 @@ class ChatService:
         """
         self._check_accepting()
         role = validate_message(message, self._settings.max_message_bytes)
+        self.access.claim("thread", message.thread_id, _thread_not_found(message.thread_id))
+        self.access.record("message.accepted", f"thread:{message.thread_id}",
+                           f"client_msg_id:{message.client_msg_id}" if message.client_msg_id else "ok")
         if not message.client_msg_id:
             async with aclosing(self._run(message, role, None)) as answers:
                 async for out in answers:
@@ -179,11 +189,13 @@ class ChatService:
 
     def document(self, thread_id: str) -> ProcessDocument | None:
         """The thread's current process document, or ``None`` before the first design."""
-        return self._designer.document(validate_id(thread_id, "thread_id"))
+        self.access.check("thread", validate_id(thread_id, "thread_id"), _thread_not_found(thread_id))
+        return self._designer.document(thread_id)
 
     def history(self, thread_id: str) -> list[Any]:
         """The thread's messages, oldest first (the designer's ``ChatRecord`` objects)."""
-        return self._designer.history(validate_id(thread_id, "thread_id"))
+        self.access.check("thread", validate_id(thread_id, "thread_id"), _thread_not_found(thread_id))
+        return self._designer.history(thread_id)
 
     def stop_accepting(self) -> None:
         """Refuse new messages with :class:`ServiceUnavailableError`; running turns go on."""
@@ -199,6 +211,7 @@ class ChatService:
             self._designer.close()
         finally:
             self._records.close()
+            self.access.close()
 
     async def _run(
         self, message: IncomingMessage, role: Literal["USER", "SYSTEM"], turn: _RunningTurn | None

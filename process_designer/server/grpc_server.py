@@ -10,7 +10,9 @@ from grpc_reflection.v1alpha import reflection
 
 from process_designer.errors import ConfigError
 from process_designer.server._proto.sopwriter.v1 import sopwriter_pb2, sopwriter_pb2_grpc
+from process_designer.server.auth import Authenticator
 from process_designer.server.chat_service import ChatService
+from process_designer.server.grpc_auth import auth_interceptors
 from process_designer.server.grpc_chat import ProcessWriterServicer
 from process_designer.telemetry.grpc_tracing import TracingInterceptor
 
@@ -86,7 +88,9 @@ def create_server(
     Returns the server and the port it is bound to; call from a running event loop.
     """
     options = options or GrpcOptions.for_content_limit(service.settings.max_message_bytes)
-    server = grpc.aio.server(options=options.channel_args(), interceptors=(TracingInterceptor(),))
+    # Authentication runs after tracing, so that refused calls are traced too.
+    auth = auth_interceptors(Authenticator.from_settings(service.settings), service.access)
+    server = grpc.aio.server(options=options.channel_args(), interceptors=(TracingInterceptor(), *auth))
     servicer = ProcessWriterServicer(service, max_turns_per_stream=options.max_turns_per_stream)
     sopwriter_pb2_grpc.add_ProcessWriterServicer_to_server(servicer, server)
     try:

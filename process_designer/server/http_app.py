@@ -21,7 +21,9 @@ from process_designer.errors import InputError, NotFoundError, ProcessDesignerEr
 from process_designer.knowledge.library import TemplateLibrary
 from process_designer.knowledge.template_model import ProcessTemplate
 from process_designer.maps.documents import MEDIA_TYPES, export_document
+from process_designer.server.auth import Authenticator
 from process_designer.server.chat_service import ChatService
+from process_designer.server.http_auth import AuthMiddleware
 from process_designer.server.http_errors import error_body, install_error_handlers, status_of
 from process_designer.server.messages import IncomingMessage, OutgoingMessage, validate_message
 from process_designer.server.sessions import Session, SessionStore
@@ -288,7 +290,7 @@ def create_app(service: ChatService, designer: Designer, library: TemplateLibrar
 
     ``designer`` must be the one ``service`` drives; ``library`` defaults to one opened on first use.
     """
-    store = sessions or SessionStore.open(service.settings)
+    store = sessions or SessionStore.open(service.settings, access=service.access)
     gateway = _Gateway(service, designer, library, store)
 
     @asynccontextmanager
@@ -304,6 +306,8 @@ def create_app(service: ChatService, designer: Designer, library: TemplateLibrar
     app = FastAPI(title="Process Designer", version="1", lifespan=lifespan,
                   description="Design processes by chat: documents, SPy code, tests and quality reports.")
     install_error_handlers(app, max(4 * service.settings.max_message_bytes, 1024 * 1024))
+    if (authenticator := Authenticator.from_settings(service.settings)) is not None:
+        app.add_middleware(AuthMiddleware, authenticator=authenticator, access=service.access, prefix=API_PREFIX)
     app.add_middleware(TracingMiddleware)
     app.include_router(_routes(gateway))
 

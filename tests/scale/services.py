@@ -73,6 +73,7 @@ class Instance:
     grpc_address: str
     http_url: str
     process: subprocess.Popen[str]
+    stderr: Path
 
 
 def instance_env(data_dir: Path, extra: Mapping[str, str]) -> dict[str, str]:
@@ -83,17 +84,20 @@ def instance_env(data_dir: Path, extra: Mapping[str, str]) -> dict[str, str]:
 @contextmanager
 def serve_instance(data_dir: Path, extra: Mapping[str, str], *args: str) -> Iterator[Instance]:
     """Start `process-designer serve` on free loopback ports and wait until both listeners answer."""
-    with _process([*CLI, "serve", "--grpc-port", "0", "--http-port", "0", "--grace", "5", *args],
-                  env=instance_env(data_dir, extra), stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    stderr = data_dir / "serve.stderr"
+    with stderr.open("w") as errors, _process(
+        [*CLI, "serve", "--grpc-port", "0", "--http-port", "0", "--grace", "5", *args],
+        env=instance_env(data_dir, extra), stdout=subprocess.PIPE, stderr=errors,
+    ) as process:
         assert process.stdout is not None
         first, second = process.stdout.readline(), process.stdout.readline()
         grpc_line = re.fullmatch(r"gRPC listening on (127\.0\.0\.1:\d+)\n", first)
         http_line = re.fullmatch(r"HTTP listening on (127\.0\.0\.1:\d+)\n", second)
         if not (grpc_line and http_line):
             process.kill()
-            raise AssertionError(f"serve did not start: {first!r} {second!r}; "
-                                 f"stderr: {process.stderr.read() if process.stderr else ''}")
-        yield Instance(grpc_line.group(1), f"http://{http_line.group(1)}", process)
+            raise AssertionError(f"serve did not start: {first!r} {second!r}; stderr: {stderr.read_text()}")
+        yield Instance(grpc_line.group(1), f"http://{http_line.group(1)}", process, stderr)
 
 
 async def chat(address: str, *messages: sopwriter_pb2.ChatMessage,

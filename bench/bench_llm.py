@@ -29,10 +29,9 @@ def _slow_model(body: dict[str, Any]) -> Action:
 
 
 def _turn(designer: Designer, engines: LLMEngines, thread: str, text: str) -> tuple[float, dict[str, Any]]:
-    engines.begin_turn()
     start = time.perf_counter()
     designer.run_turn(thread, text)
-    return time.perf_counter() - start, engines.usage_snapshot()["turn"]
+    return time.perf_counter() - start, engines.usage_snapshot(thread)["turn"]
 
 
 def main() -> None:

@@ -53,7 +53,6 @@ def test_design_edit_and_question_over_three_turns(server: FakeOpenAI, designer:
     timeline: list[str] = []
     engines.add_partial_listener(lambda agent, text: timeline.append(f"partial:{agent}"))
 
-    engines.begin_turn()
     for event in designer.stream_turn("chat-1", REQUIREMENTS):
         timeline.append(event.agent)
     document = designer.document("chat-1")
@@ -77,7 +76,6 @@ def test_design_edit_and_question_over_three_turns(server: FakeOpenAI, designer:
     assert (turn["calls"], turn["input_tokens"], turn["output_tokens"]) == (6, 2400, 1300)
     assert turn["by_agent"]["coder"]["calls"] == 3
 
-    engines.begin_turn()
     events = designer.run_turn("chat-1", "change step 2 so that it takes 45 minutes")
     assert [e.agent for e in events] == ["route_turn", "process_writer", "spy_coder", "quality_reviewer", "respond"]
     assert _roles(server, 6) == ["process_writer", "spy_coder", "quality_reviewer"]
@@ -88,7 +86,6 @@ def test_design_edit_and_question_over_three_turns(server: FakeOpenAI, designer:
     assert edited.steps[0].code == document.steps[0].code
     assert [v.number for v in designer.versions("chat-1")] == [1, 2]
 
-    engines.begin_turn()
     answer = designer.run_turn("chat-1", "who owns step 2?")[-1]
     assert answer.final
     assert answer.content == "Step 2 is owned by Finance and takes 30 minutes."
@@ -100,18 +97,15 @@ def test_design_edit_and_question_over_three_turns(server: FakeOpenAI, designer:
 
 def test_a_failing_model_ends_the_turn_and_the_thread_stays_usable(server: FakeOpenAI, designer: Designer) -> None:
     engines = _engines(designer)
-    engines.begin_turn()
     designer.run_turn("chat-2", REQUIREMENTS)
     before = designer.document("chat-2")
     sent = len(server.chat_requests())
     server.push(*[Fail(503)] * 3)
-    engines.begin_turn()
     with pytest.raises(EngineError, match=r"kept failing for the writer \(3 attempt\(s\), last: HTTP 503\)"):
         designer.run_turn("chat-2", "change step 2 so that it takes 45 minutes")
     assert len(server.chat_requests()) == sent + 3
     assert designer.document("chat-2") == before
     assert [v.number for v in designer.versions("chat-2")] == [1]
-    engines.begin_turn()
     retried = designer.run_turn("chat-2", "change step 2 so that it takes 45 minutes")
     assert retried[-1].final
     edited = designer.document("chat-2")

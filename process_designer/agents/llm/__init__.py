@@ -36,12 +36,15 @@ class LLMEngines(AgentEngines):
         assert self.runtime is not None, "LLMEngines are built by llm_engines() or build_engines()"
         return self.runtime
 
-    def begin_turn(self) -> None:
-        """Start a turn: its deadline (PD_LLM_TURN_DEADLINE) and its usage counters."""
-        self._runtime().caller.begin_turn()
+    def begin_turn(self, thread_id: str | None = None) -> None:
+        """Start a turn of ``thread_id`` (every thread when None): its deadline and usage counters.
 
-    def usage_snapshot(self, thread_id: str | None = None) -> dict[str, Any]:
-        """Calls, attempts, tokens and cost of the current turn, of everything, and of ``thread_id``."""
+        Optional inside the designer graph, where a new run on a thread is recognised by itself.
+        """
+        self._runtime().caller.begin_turn(thread_id)
+
+    def usage_snapshot(self, thread_id: str = "-") -> dict[str, Any]:
+        """Calls, attempts, tokens and cost of ``thread_id``'s current turn, of the thread, and of everything."""
         return self._runtime().caller.meter.snapshot(thread_id)
 
     def add_partial_listener(self, listener: PartialListener) -> None:

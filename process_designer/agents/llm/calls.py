@@ -7,9 +7,9 @@ EngineError is raised when the attempts or the turn's time run out; the SDK's ow
 from __future__ import annotations
 
 import email.utils
-import threading
 import time
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 import openai
@@ -23,26 +23,17 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
+from process_designer.agents.llm.turns import TurnClock, graph_position
 from process_designer.agents.llm.usage import UsageMeter
 from process_designer.errors import EngineError
 from process_designer.telemetry import LlmCall, llm_span
 
-__all__ = ["NODE_OF", "ModelCaller", "TokenSink", "current_thread_id", "retry_after_seconds"]
+__all__ = ["NODE_OF", "ModelCaller", "TokenSink", "retry_after_seconds"]
 
 TokenSink = Callable[[str], None]
 NODE_OF = {"analyst": "requirement_analyst", "writer": "process_writer", "coder": "spy_coder",
            "reviewer": "quality_reviewer"}
 _RETRYABLE = (openai.RateLimitError, openai.InternalServerError, openai.APITimeoutError, openai.APIConnectionError)
-
-
-def current_thread_id() -> str:
-    """The LangGraph thread of the running node, or ``"-"`` outside a graph run."""
-    try:
-        from langgraph.config import get_config
-
-        return str(get_config().get("configurable", {}).get("thread_id", "-"))
-    except RuntimeError:
-        return "-"
 
 
 def _retryable(exc: BaseException) -> bool:
@@ -84,29 +75,23 @@ class ModelCaller:
         self.backoff = backoff
         self.turn_deadline = turn_deadline
         self.meter = meter
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._turn_started: float | None = None
+        self.turns = TurnClock(clock)
 
-    def begin_turn(self) -> None:
-        """Start the per-turn deadline and the turn's usage counters."""
-        with self._lock:
-            self._turn_started = self._clock()
-        self.meter.begin_turn()
+    def begin_turn(self, thread_id: str | None = None) -> None:
+        """Start the per-turn deadline and the turn's usage counters (of every thread when None)."""
+        self.turns.begin(thread_id)
+        self.meter.begin_turn(thread_id)
 
-    def remaining(self) -> float:
-        with self._lock:
-            if self._turn_started is None:
-                self._turn_started = self._clock()
-            return self.turn_deadline - (self._clock() - self._turn_started)
+    def remaining(self, thread_id: str) -> float:
+        return self.turn_deadline - self.turns.elapsed(thread_id)
 
-    def _wait(self, state: RetryCallState) -> float:
+    def _wait(self, thread_id: str, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome is not None else None
         pause = retry_after_seconds(exc)
         if pause is None:
             pause = wait_exponential_jitter(multiplier=self.backoff, max=max(self.backoff * 32, 0.001),
                                             jitter=self.backoff)(state)
-        if pause >= self.remaining():
+        if pause >= self.remaining(thread_id):
             raise EngineError(self._deadline_message(state.attempt_number, exc))
         return pause
 
@@ -118,12 +103,14 @@ class ModelCaller:
     def call(self, agent: str, model: BaseChatModel, messages: Sequence[BaseMessage],
              on_token: TokenSink | None = None) -> AIMessage:
         """The model's answer to ``messages``; streamed to ``on_token`` when given."""
-        thread_id = current_thread_id()
+        thread_id, step = graph_position()
+        if self.turns.enter(thread_id, step):
+            self.meter.begin_turn(thread_id)
         attempts = 0
 
         def attempt() -> AIMessage:
             nonlocal attempts
-            if self.remaining() <= 0:
+            if self.remaining(thread_id) <= 0:
                 raise EngineError(self._deadline_message(attempts, None))
             attempts += 1
             with llm_span(str(getattr(model, "model_name", "unknown")), agent=NODE_OF.get(agent, agent),
@@ -137,7 +124,7 @@ class ModelCaller:
                 _report(span, messages, answer)
                 return answer
 
-        retrying = Retrying(stop=stop_after_attempt(self.retries + 1), wait=self._wait,
+        retrying = Retrying(stop=stop_after_attempt(self.retries + 1), wait=partial(self._wait, thread_id),
                             retry=retry_if_exception(_retryable), reraise=True, sleep=time.sleep)
         try:
             answer = retrying(attempt)

@@ -11,13 +11,14 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel, ValidationError
 
-from process_designer.agents.llm.calls import ModelCaller, TokenSink, current_thread_id
+from process_designer.agents.llm.calls import ModelCaller, TokenSink
 from process_designer.agents.llm.structured import (
     StructuredFailure,
     problem_of,
     repair_request,
     validate,
 )
+from process_designer.agents.llm.turns import graph_position
 from process_designer.config import Settings
 from process_designer.errors import EngineError
 
@@ -84,5 +85,5 @@ class LLMRuntime:
             if not self.settings.llm_fallback_offline:
                 raise
             log.warning("%s falls back to the offline engine: %s", agent, exc)
-            self.caller.meter.record_fallback(agent, current_thread_id())
+            self.caller.meter.record_fallback(agent, graph_position()[0])
             return offline()

@@ -49,13 +49,16 @@ class UsageMeter:
         self._price_output = price_output
         self._lock = threading.Lock()
         self._total = UsageTotals()
-        self._turn = UsageTotals()
+        self._turns: dict[str, UsageTotals] = {}
         self._threads: dict[str, UsageTotals] = {}
 
-    def begin_turn(self) -> None:
-        """Start counting a new turn (the previous turn's counters are dropped)."""
+    def begin_turn(self, thread_id: str | None = None) -> None:
+        """Start counting a new turn of ``thread_id`` (of every thread when None)."""
         with self._lock:
-            self._turn = UsageTotals()
+            if thread_id is None:
+                self._turns.clear()
+            else:
+                self._turns[thread_id] = UsageTotals()
 
     def record(self, agent: str, thread_id: str, usage: Mapping[str, Any] | None, *, attempts: int = 1) -> None:
         """Count one answered call (``usage`` as in ``AIMessage.usage_metadata``) and its attempts."""
@@ -75,14 +78,14 @@ class UsageMeter:
     def _add(self, agent: str, thread_id: str, input_tokens: int, output_tokens: int, cost: float, *,
              calls: int, attempts: int, fallbacks: int) -> None:
         with self._lock:
-            for scope in (self._total, self._turn, self._threads.setdefault(thread_id, UsageTotals())):
+            for scope in (self._total, self._turns.setdefault(thread_id, UsageTotals()),
+                          self._threads.setdefault(thread_id, UsageTotals())):
                 scope._add(agent, input_tokens, output_tokens, cost, calls=calls, attempts=attempts,
                            fallbacks=fallbacks)
 
-    def snapshot(self, thread_id: str | None = None) -> dict[str, Any]:
-        """``{"turn": …, "total": …}`` plus ``"thread"`` when ``thread_id`` is given; plain JSON data."""
+    def snapshot(self, thread_id: str = "-") -> dict[str, Any]:
+        """``{"turn", "thread", "total"}`` for ``thread_id`` (``"-"``: calls made outside a graph run)."""
         with self._lock:
-            data = {"turn": self._turn.model_dump(), "total": self._total.model_dump()}
-            if thread_id is not None:
-                data["thread"] = self._threads.get(thread_id, UsageTotals()).model_dump()
-        return data
+            return {"turn": self._turns.get(thread_id, UsageTotals()).model_dump(),
+                    "thread": self._threads.get(thread_id, UsageTotals()).model_dump(),
+                    "total": self._total.model_dump()}

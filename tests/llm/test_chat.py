@@ -104,6 +104,8 @@ def test_a_failing_model_ends_the_turn_and_the_thread_stays_usable(server: FakeO
     with pytest.raises(EngineError, match=r"kept failing for the writer \(3 attempt\(s\), last: HTTP 503\)"):
         designer.run_turn("chat-2", "change step 2 so that it takes 45 minutes")
     assert len(server.chat_requests()) == sent + 3
+    failed = engines.usage_snapshot("chat-2")["turn"]
+    assert (failed["calls"], failed["attempts"], failed["total_tokens"]) == (0, 3, 0)
     assert designer.document("chat-2") == before
     assert [v.number for v in designer.versions("chat-2")] == [1]
     retried = designer.run_turn("chat-2", "change step 2 so that it takes 45 minutes")

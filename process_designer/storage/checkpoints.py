@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.serde.base import SerializerProtocol
@@ -49,7 +50,8 @@ def _postgres(url: str, serde: SerializerProtocol | None) -> Checkpoints:
     from process_designer.storage.postgres import SCHEMA_LOCK, connect_pool, redact
 
     pool = connect_pool(url, max_size=8, row_factory=dict_row)
-    saver = PostgresSaver(pool, serde=serde)  # type: ignore[arg-type]
+    saver_class = PostgresSaver if serde is None else _sealed_postgres_saver()
+    saver = saver_class(pool, serde=serde)  # type: ignore[arg-type]
     try:
         # Two instances starting at once would both run the migrations; the lock lets one win.
         with pool.connection() as conn:
@@ -62,3 +64,43 @@ def _postgres(url: str, serde: SerializerProtocol | None) -> Checkpoints:
         pool.close()
         raise StorageError(f"cannot set up the thread tables in {redact(url)}: {exc}") from exc
     return Checkpoints(saver, pool.close)
+
+
+def _sealed_postgres_saver() -> type[Any]:
+    """A PostgresSaver that stores every channel value through the (encrypting) serializer.
+
+    The stock saver keeps ``str``/``int``/``float``/``bool`` channel values in the checkpoint's
+    plain JSONB, which would leave the user's message in the clear.
+    """
+    from langchain_core.runnables import RunnableConfig
+    from langgraph.checkpoint.base import (
+        ChannelVersions,
+        Checkpoint,
+        CheckpointMetadata,
+        get_serializable_checkpoint_metadata,
+    )
+    from langgraph.checkpoint.postgres import PostgresSaver
+    from langgraph.checkpoint.serde.types import _DeltaSnapshot
+    from psycopg.types.json import Jsonb
+
+    class SealedPostgresSaver(PostgresSaver):
+        def put(self, config: RunnableConfig, checkpoint: Checkpoint, metadata: CheckpointMetadata,
+                new_versions: ChannelVersions) -> RunnableConfig:
+            if any(isinstance(v, _DeltaSnapshot) for v in checkpoint["channel_values"].values()):
+                return super().put(config, checkpoint, metadata, new_versions)
+            configurable = config["configurable"]
+            thread_id, checkpoint_ns = configurable["thread_id"], configurable["checkpoint_ns"]
+            values = dict(checkpoint["channel_values"])
+            sealed = {**checkpoint, "channel_values": {}}
+            with self._cursor(pipeline=True) as cur:
+                if versions := {k: v for k, v in new_versions.items() if k in values}:
+                    cur.executemany(self.UPSERT_CHECKPOINT_BLOBS_SQL,
+                                    self._dump_blobs(thread_id, checkpoint_ns, values, versions))
+                cur.execute(self.UPSERT_CHECKPOINTS_SQL, (
+                    thread_id, checkpoint_ns, checkpoint["id"], configurable.get("checkpoint_id"),
+                    Jsonb(sealed), Jsonb(get_serializable_checkpoint_metadata(config, metadata)),
+                ))
+            return {"configurable": {"thread_id": thread_id, "checkpoint_ns": checkpoint_ns,
+                                     "checkpoint_id": checkpoint["id"]}}
+
+    return SealedPostgresSaver

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from langchain_core.runnables import RunnableConfig
 
 from process_designer.agents.llm import LLMEngines
 from process_designer.agents.reviewer import review_document
@@ -15,7 +16,7 @@ from process_designer.errors import EngineError
 from process_designer.knowledge.library import TemplateLibrary
 
 from .conftest import settings_for
-from .fake_openai import Fail, FakeOpenAI
+from .fake_openai import Fail, FakeOpenAI, Reply
 from .scripted_model import answer_as_agents, data_of
 
 REQUIREMENTS = "Automated customer onboarding for a SaaS product with CRM, e-mail and billing"
@@ -120,3 +121,22 @@ def test_designer_start_up_fails_clearly_without_the_model(server: FakeOpenAI, t
     settings = settings_for(server, tmp_path, PD_MODEL="openai:gpt-nope")
     with pytest.raises(EngineError, match=r"does not serve model 'gpt-nope' \(PD_MODEL\); it serves: test-model"):
         Designer(settings, library=None)
+
+
+def test_writer_tokens_are_custom_stream_events_of_the_graph(server: FakeOpenAI, designer: Designer) -> None:
+    config: RunnableConfig = {"configurable": {"thread_id": "chat-3"}}
+    updates: list[str] = []
+    partials: list[dict[str, str]] = []
+    for mode, chunk in designer.graph.stream({"input": REQUIREMENTS, "role": "USER"}, config,
+                                             stream_mode=["updates", "custom"], context=designer.deps):
+        if mode == "custom":
+            partials.append(chunk)
+            assert updates[-1] == "requirement_analyst"
+        else:
+            updates.extend(chunk)
+    assert {tuple(sorted(p)) for p in partials} == {("agent", "partial")}
+    assert {p["agent"] for p in partials} == {"process_writer"}
+    writer_answer = answer_as_agents({"messages": [{"role": "system", "content": "ROLE: process_writer"},
+                                                   {"role": "user", "content": "Write the process document."}]})
+    assert isinstance(writer_answer, Reply)
+    assert "".join(p["partial"] for p in partials) == writer_answer.content

@@ -1,9 +1,10 @@
-"""Every store behaves the same on SQLite and on Postgres: records, sessions, locks, schema set-up."""
+"""Every store behaves the same on SQLite and on Postgres: records, sessions, owners, audit, locks, schema."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,8 @@ from process_designer.server.messages import OutgoingMessage
 from process_designer.server.sessions import SessionStore
 from process_designer.server.turn_records import TurnRecords
 from process_designer.storage import Database, PostgresDatabase, open_database
+from process_designer.storage.audit import AuditEntry, AuditLog
+from process_designer.storage.tenancy import Ownership
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -152,3 +155,29 @@ async def test_a_cancelled_waiter_leaves_no_lock_behind(postgres_url: str) -> No
 async def _enter(db: Database, key: str) -> None:
     async with db.turn_lock(key):
         pass
+
+
+def test_ownership_goes_to_the_first_claim_for_good(database: Database) -> None:
+    owners = Ownership(database)
+    assert owners.owner("thread", "t-1") is None
+    assert owners.claim("thread", "t-1", "acme", "alice") is True
+    assert owners.claim("thread", "t-1", "acme", "bob") is True
+    assert owners.claim("thread", "t-1", "globex", "robot") is False
+    assert owners.owner("thread", "t-1") == "acme"
+    assert owners.owner("session", "t-1") is None
+
+
+def test_the_audit_log_appends_and_reads_oldest_first(database: Database) -> None:
+    ticks = iter(datetime(2026, 1, 1, 12, 0, second, tzinfo=UTC) for second in range(10))
+    log = AuditLog(database, clock=lambda: next(ticks))
+    log.record("acme", "alice", "session.created", "session:s-1")
+    log.record("globex", "robot", "access.denied", "session:s-1", "owned by another tenant")
+    log.record("-", "-", "auth.failed", "", "missing bearer token")
+    assert log.entries() == [
+        AuditEntry("2026-01-01T12:00:00.000000+00:00", "acme", "alice", "session.created", "session:s-1", "ok"),
+        AuditEntry("2026-01-01T12:00:01.000000+00:00", "globex", "robot", "access.denied", "session:s-1",
+                   "owned by another tenant"),
+        AuditEntry("2026-01-01T12:00:02.000000+00:00", "-", "-", "auth.failed", "", "missing bearer token"),
+    ]
+    assert [e.action for e in log.entries(tenant="globex")] == ["access.denied"]
+    assert [e.action for e in log.entries(limit=1)] == ["auth.failed"]

@@ -130,6 +130,7 @@ def test_writer_tokens_are_custom_stream_events_of_the_graph(server: FakeOpenAI,
     for mode, chunk in designer.graph.stream({"input": REQUIREMENTS, "role": "USER"}, config,
                                              stream_mode=["updates", "custom"], context=designer.deps):
         if mode == "custom":
+            assert isinstance(chunk, dict)
             partials.append(chunk)
             assert updates[-1] == "requirement_analyst"
         else:

@@ -38,8 +38,6 @@ def classify_turn(text: str, role: str, has_document: bool) -> Intent:
     if _QUESTION.search(text) and not re.match(r"^\s*(?:can|could|would|will) you\s+(?:add|rename|remove|"
                                                r"change|make|move|set|insert)", text, re.I):
         return "question"
-    if looks_like_edit(text):
-        return "revise"
-    if re.search(r"\b(?:change|update|modify|replace|rename|remove|add|insert|make|set)\b", text, re.IGNORECASE):
-        return "revise"
+    if looks_like_edit(text) or len(text.split()) <= 60:
+        return "revise"  # with a document on the table, short messages amend it
     return "design"

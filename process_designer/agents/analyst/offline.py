@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from process_designer.agents.analyst.parsing import (
     Clause,
     clean_action,
+    expand_abbreviations,
     find_constraints,
     find_decision,
     looks_like_action,
@@ -60,22 +61,14 @@ _APPROVER = re.compile(r"^(?:the\s+|an?\s+)?(?P<who>[a-z][\w\s-]{1,30}?)\s+(?:al
 _APPROVAL_OF = re.compile(r"^(?:the\s+|an?\s+)?(?P<who>[A-Za-z][\w\s-]{0,30}?)\s+(?:approval|sign-?off)\b", re.I)
 _NAME_TAIL = re.compile(r"\s+(?:every\s+\w+|daily|nightly|weekly|monthly|hourly|within\s+\d.*|in under\s+\d.*|"
                         r"asap|immediately|right away)$", re.IGNORECASE)
+_DESIGN_HEAD = re.compile(r"^(?:please\s+)?(?:design|create|build|write|draft|define|document)\s+(?:an?\s+|the\s+|our\s+)?"
+                          r"(?P<topic>.+?)(?:\s+(?:process|workflow|procedure|flow|sop))?$", re.IGNORECASE)
 _CONDITIONAL_HEAD = re.compile(r"^\s*(?:if|when|whenever|unless|in case)\b", re.IGNORECASE)
 _KPI_HINT = re.compile(r"\b(?:measure|track|kpi|metric|report on)\s+(?P<what>[^.;]+)", re.IGNORECASE)
 
 
-_ABBREVIATIONS = (
-    (r"\bmgrs?\b", "manager"), (r"\bw/in\b", "within"), (r"\bw/o\b", "without"), (r"\bw/", "with "),
-    (r"\bppl\b", "people"), (r"\bappts?\b", "appointment"), (r"\bdept\b", "department"), (r"\basap\b", "immediately"),
-    (r"\binfo\b", "information"), (r"\bb/c\b", "because"), (r"\byrs?\b", "year"), (r"\bmins?\b", "minutes"),
-    (r"\bhrs\b", "hours"), (r"\bdoesnt\b", "does not"), (r"\bdont\b", "do not"), (r"\bcant\b", "cannot"),
-    (r"(?<=\w)\s*\+\s*(?=[a-z])", " and "), (r"\s&\s", " and "), (r"\s->\s", " to "),
-)
-
-
 def _normalise(text: str) -> str:
-    for pattern, replacement in _ABBREVIATIONS:
-        text = re.sub(pattern, replacement, text, flags=re.IGNORECASE)
+    text = expand_abbreviations(text)
     text = text.replace("\r\n", "\n").replace("\t", " ")
     text = "".join(ch for ch in text if ch == "\n" or ch.isprintable())
     text = re.sub(r"[ \u00a0]+", " ", text)
@@ -129,7 +122,7 @@ def _step_from_clause(clause: Clause, systems_hint: list[str]) -> RequirementSte
         if _APPROVAL.search(action):
             who = _APPROVER.match(action) or _APPROVAL_OF.match(action)
             if who and len(who.group("who").split()) <= 3:
-                role = _title_case(who.group("who"))
+                role = _title_case(re.sub(r"^(?:their|his|her|our|your|its)\s+", "", who.group("who"), flags=re.I))
             else:
                 role = roles[0] if roles else "Manager"
             name = f"{role} approval"
@@ -149,8 +142,9 @@ def _step_from_clause(clause: Clause, systems_hint: list[str]) -> RequirementSte
         description = action
         who = _APPROVER.match(action)
         if who and len(who.group("who").split()) <= 3 and not _TERMINAL.match(action):
-            name = f"{_title_case(who.group('who'))} approval"
-            roles = roles or [_title_case(who.group("who"))]
+            approver = _title_case(re.sub(r"^(?:their|his|her|our|your|its)\s+", "", who.group("who"), flags=re.I))
+            name = f"{approver} approval"
+            roles = roles or [approver]
         elif not _looks_like_step(action):
             return None
     actor = roles[0] if roles else None
@@ -219,10 +213,10 @@ def analyze_requirements(
         return requirement
 
     topic = ""
-    heading = re.match(r"^(?P<head>[^:\n]{3,80}):\s*(?P<rest>\S.*)$", clean, re.DOTALL)
+    heading = re.match(r"^(?P<head>[^:\n]{3,80}?)(?::|\s+-\s+|\s+–\s+)\s*(?P<rest>\S.*)$", clean, re.DOTALL)
     if heading and len(heading.group("head").split()) <= 10 and not _CONDITIONAL_HEAD.match(heading.group("head")):
         head = heading.group("head").strip()
-        meta = _META_REQUEST.match(head)
+        meta = _META_REQUEST.match(head) or _DESIGN_HEAD.match(head)
         topic = meta.group("topic") if meta else head
         clean = heading.group("rest")
     clauses = split_clauses(clean)

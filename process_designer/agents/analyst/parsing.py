@@ -9,6 +9,7 @@ from process_designer.domain.models import Constraint, Decision
 
 __all__ = [
     "Clause",
+    "expand_abbreviations",
     "find_constraints",
     "find_decision",
     "looks_like_action",
@@ -130,6 +131,13 @@ _THRESHOLD_LEAD = re.compile(
 )
 
 
+_THRESHOLD_TAIL = re.compile(
+    rf"^(?P<action>.+?)\s+(?:for\s+|on\s+)?(?:anything|everything|any\s+\w+|amounts?|orders?|requests?|claims?|"
+    rf"loans?|invoices?|purchases?|payments?|spend)\s+(?P<cmp>{_CMP})\s+(?P<limit>[$€£]?\s?\d[\d,.]*\s?(?:k\b)?)$",
+    re.IGNORECASE,
+)
+
+
 def _reframe_threshold(segment: str) -> tuple[str, str] | None:
     """"Offers above band need VP" / "Under $100 agents approve" → (condition, action)."""
     need = _THRESHOLD_NEED.match(segment)
@@ -138,6 +146,9 @@ def _reframe_threshold(segment: str) -> tuple[str, str] | None:
         if not _starts_with_action(action) and not re.search(r"approv|sign|review|check", action, re.I):
             action = f"{action} approval"
         return f"if the {need.group('subject').strip()} is {need.group('cmp')} {need.group('limit')}", action
+    tail = _THRESHOLD_TAIL.match(segment)
+    if tail and looks_like_action(tail.group("action")):
+        return f"if the amount is {tail.group('cmp')} {tail.group('limit')}", tail.group("action").strip()
     lead = _THRESHOLD_LEAD.match(segment)
     if lead:
         limit = lead.group("limit")
@@ -165,6 +176,8 @@ def _segments(part: str, explicit: bool) -> list[Clause]:
         segments.append(buffer)
     clauses: list[Clause] = []
     pending_condition = ""
+    first_words = segments[0].split() if segments else []
+    list_verb = first_words[0] if len(first_words) >= 2 and _is_verb(first_words[0]) else ""
     for segment in segments:
         segment = re.sub(r"^(?:and|then|and then)\s+", "", segment, flags=re.IGNORECASE).strip()
         if not segment or _NOISE.search(segment):
@@ -193,8 +206,14 @@ def _segments(part: str, explicit: bool) -> list[Clause]:
             clauses.append(Clause(text=_active(segment), condition=pending_condition, explicit=explicit))
             pending_condition = ""
             continue
-        if clauses and not looks_like_action(_active(segment)) and not _PASSIVE.match(segment):
-            clauses[-1].text = f"{clauses[-1].text}, {segment}"
+        single_noun = len(segments) >= 3 and len(segment.split()) == 1 and bool(clauses) and bool(list_verb)
+        if clauses and (single_noun or not looks_like_action(_active(segment))) and not _PASSIVE.match(segment):
+            if len(segments) >= 3 and len(segment.split()) <= 3 and list_verb and not clauses[-1].condition:
+                clauses.append(Clause(text=f"{list_verb} {segment}", explicit=explicit))  # "create A, B, C"
+            elif len(segments) >= 3 and len(segment.split()) <= 2:
+                clauses.append(Clause(text=segment, explicit=explicit))  # "inspect, restock, refund"
+            else:
+                clauses[-1].text = f"{clauses[-1].text}, {segment}"
             continue
         clauses.append(Clause(text=_active(segment), explicit=explicit))
     if pending_condition:
@@ -232,7 +251,9 @@ _ACTIONISH = re.compile(
     r"inspect|test|train|reconcile|calculate|post|publish|remove|revoke|disable|back|restore|sync|export|"
     r"import|analy[sz]e|investigate|triage|route|match|compare|request|receive|capture|enter|register|"
     r"welcome|onboard|offboard|interview|hire|pick|pack|dispatch|deliver|notify|page|score|grant|"
-    r"contain|write|offer|resolve|fund|disburse|print|email|e-mail|alert|reimburse|match|raise|get|draft)\b",
+    r"contain|write|offer|resolve|fund|disburse|print|email|e-mail|alert|reimburse|match|raise|get|draft|"
+    r"eradicate|recover|calibrate|quarantine|negotiate|award|renew|map|fetch|load|extract|transform|swap|wipe|"
+    r"identify|classify|categori[sz]e|certify|decide|sign|execute|store|track|measure|weigh|label|release)\b",
     re.IGNORECASE,
 )
 
@@ -255,6 +276,24 @@ def looks_like_action(text: str) -> bool:
     # "<the role> <verb>s …": a subject followed by a present-tense verb
     return bool(re.match(r"^(?:the\s+|an?\s+)?[\w-]+(?:\s+[\w-]+)?\s+[a-z]+(?:s|es)\b(?!\s+(?:is|are))", text)
                 and not re.match(r"^(?:the\s+)?[\w-]+\s+(?:is|are|was|has|does)\b", text))
+
+
+ABBREVIATIONS = (
+    (r"\bmgrs?\b", "manager"), (r"\bw/in\b", "within"), (r"\bw/o\b", "without"), (r"\bw/", "with "),
+    (r"\bppl\b", "people"), (r"\bappts?\b", "appointment"), (r"\bdept\b", "department"), (r"\basap\b", "immediately"),
+    (r"\binfo\b", "information"), (r"\bb/c\b", "because"), (r"\byrs?\b", "year"), (r"\bmins?\b", "minutes"),
+    (r"\bhrs\b", "hours"), (r"\bdoesnt\b", "does not"), (r"\bdont\b", "do not"), (r"\bcant\b", "cannot"),
+    (r"(?<=\w)\s*\+\s*(?=[a-z])", " and "), (r"\s&\s", " and "), (r"\s->\s", " to "),
+)
+
+
+
+
+def expand_abbreviations(text: str) -> str:
+    """"mgr approves w/in 2 days + logs it" → "manager approves within 2 days and logs it"."""
+    for pattern, replacement in ABBREVIATIONS:
+        text = re.sub(pattern, replacement, text, flags=re.IGNORECASE)
+    return text
 
 
 _MODAL = re.compile(r"\s+(?:also\s+)?(?:has to|have to|needs? to|must|should|will|is to|are to)\s+(?=[a-z])",
@@ -280,7 +319,7 @@ _VERB_FIX = {"e-mail": "Email", "email": "Email", "lookup": "Look up", "setup": 
 
 _CUT_WORDS = {"with", "from", "for", "via", "through", "using", "in", "into", "on", "at", "by", "before", "after",
               "within", "including", "against", "to", "w/", "per", "so", "because", "when", "if", "unless", "once",
-              "until", "which", "that", "who", "as", "+", "-", "->", "&", "every", "each"}
+              "until", "which", "that", "who", "as", "+", "-", "->", "&", "every", "each", "of"}
 _KEEP_PARTICLES = {("look", "up"), ("hand", "over"), ("sign", "off"), ("set", "up"), ("back", "up"), ("follow", "up"),
                    ("roll", "out"), ("wrap", "up"), ("log", "in"), ("check", "in"), ("ask", "for")}
 _PHRASAL = {"ask for": "request", "asks for": "request", "look into": "investigate", "get back to": "reply to",
@@ -324,6 +363,8 @@ def step_name(text: str, max_words: int = 5) -> str:
         text = re.sub(rf"\b{phrase}\b", verb, text, flags=re.IGNORECASE)
     text = re.sub(r"\b(?:a|an|the|its|their|our|his|her|all|any|each|them|it|this|that)\b\s*", "", text,
                   flags=re.IGNORECASE)
+    text = re.sub(r"^(?:and|or|but|also|then|plus)\s+", "", text.strip(), flags=re.IGNORECASE)
+    text = re.sub(r"\s+\d+\s*(?:minutes?|hours?|days?|weeks?|business days?)\b.*$", "", text, flags=re.IGNORECASE)
     words = [w for w in text.split() if w.strip(",;:.")]
     if len(words) >= 2 and words[0].lower() in _ACTORS and (_is_verb(words[1]) or
                                                            _is_verb(_third_person_to_base(words[1]))):

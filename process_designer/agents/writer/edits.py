@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from process_designer.agents.analyst.parsing import find_constraints, find_decision, step_name
+from process_designer.agents.analyst.parsing import expand_abbreviations, find_constraints, find_decision, step_name
 from process_designer.agents.vocabulary import classify_action, detect_roles, detect_systems
+from process_designer.agents.writer.amend import amend
 from process_designer.agents.writer.compose import (
     compose_step,
     default_error_handling,
@@ -29,6 +30,7 @@ _ADD_END = re.compile(r"\b(?:add|append|include)\s+(?:an?\s+)?(?:final\s+|new\s+
 _RENAME = re.compile(r"\brename\s+step\s+(?P<num>\d+)\s+(?:to|as|into)\s+[\"']?(?P<name>[^\"']+?)[\"']?\s*[.!]?$",
                      re.IGNORECASE)
 _REMOVE = re.compile(r"\b(?:remove|delete|drop|skip)\s+" + _STEP_REF.format(n="ref") + r"\s*[.!]?$", re.IGNORECASE)
+_REMOVE_NAMED = re.compile(r"\b(?:remove|delete|drop|skip)\s+(?:the\s+)?(?P<ref>[\w\s-]{2,30}?)\s+step\b", re.I)
 _MOVE = re.compile(r"\bmove\s+step\s+(?P<num>\d+)\s+(?P<where>before|after)\s+step\s+(?P<target>\d+)", re.IGNORECASE)
 _NUMBER_CHANGE = re.compile(
     r"\b(?:make|set|change|raise|lower|increase|decrease|update)\s+(?:the\s+)?(?P<what>[\w\s-]{2,40}?)\s+"
@@ -37,8 +39,9 @@ _NUMBER_CHANGE = re.compile(
 )
 _CHANGE_STEP = re.compile(r"\b(?:change|update|modify|rewrite)\s+step\s+(?P<num>\d+)\s+(?:so\s+that|so|to)\s+(?P<text>.+)$",
                           re.IGNORECASE)
-_OWNER = re.compile(r"\b(?:owner|owned by)\s+(?:is|should be|to|=)?\s*(?:the\s+)?(?P<owner>[\w\s&-]{2,60}?)\s*[.!]?$",
-                    re.IGNORECASE)
+_OWNER = re.compile(r"(?:\b(?:change|set|make|update)\s+(?:the\s+)?(?:process\s+)?owner\s+(?:to|as|into)|"
+                    r"^(?:the\s+)?(?:process\s+)?owner\s+(?:is|should be)|\bowned by)\s+(?:the\s+)?"
+                    r"(?P<owner>[\w\s&-]{2,60}?)\s*[.!]?$", re.IGNORECASE)
 _TITLE = re.compile(r"\b(?:rename|call)\s+(?:the\s+)?(?:process|document|it)\s+(?:to\s+|as\s+)?[\"']?(?P<title>[^\"']+?)"
                     r"[\"']?\s*[.!]?$", re.IGNORECASE)
 
@@ -119,7 +122,7 @@ def _new_step(text: str, doc: ProcessDocument) -> Step:
 
 def apply_edit(doc: ProcessDocument, text: str) -> EditResult:
     """Apply the change ``text`` asks for; raises :class:`InputError` when it cannot be applied."""
-    text = text.strip()
+    text = expand_abbreviations(text.strip())
     if match := _RENAME.search(text):
         step = _find_step(doc, match.group("num"), None)
         name = match.group("name").strip()
@@ -164,12 +167,12 @@ def apply_edit(doc: ProcessDocument, text: str) -> EditResult:
     if match := _TITLE.search(text):
         title = match.group("title").strip()
         return EditResult(doc.model_copy(update={"title": title}), f"Renamed the process to '{title}'.", frozenset())
-    if re.search(r"\bowner\b", text, re.I) and (match := _OWNER.search(text)):
+    if (match := _OWNER.search(text)):
         owner = match.group("owner").strip()
         overview = doc.overview.model_copy(update={"owner": owner})
         return EditResult(_refresh(doc.model_copy(update={"overview": overview})),
                           f"The owner is now {owner}.", frozenset())
-    if match := _ADD.search(text):
+    if (match := _ADD.search(text)) and not re.match(r"^(?:that|it|this|them)$", match.group("what").strip(), re.I):
         anchor = _find_step(doc, match.group("refnum"), match.group("refname"))
         new = _new_step(match.group("what"), doc)
         steps = list(doc.steps)
@@ -183,16 +186,16 @@ def apply_edit(doc: ProcessDocument, text: str) -> EditResult:
                           frozenset(range(placed, len(result.steps) + 1)))
     if match := _NUMBER_CHANGE.search(text):
         return _change_number(doc, match)
-    if match := _ADD_END.search(text):
+    if (match := _ADD_END.search(text)) and not re.search(r"\b(?:before|after)\b", text, re.I):
         new = _new_step(match.group("what"), doc)
         steps = [*doc.steps, new]
         mapping = {s.number: i for i, s in enumerate(doc.steps, start=1)}
         result = _renumber(doc, steps, mapping)
         return EditResult(result, f"Added step {len(steps)} ('{new.name}') at the end.", frozenset({len(steps)}))
-    raise InputError(
-        "I could not tell what to change. Try e.g. 'rename step 2 to Verify order', 'add a fraud check before "
-        "the refund', 'remove step 4', 'move step 5 after step 2' or 'make the approval threshold $1000'"
-    )
+    if match := _REMOVE_NAMED.search(text):
+        return apply_edit(doc, f"remove {match.group('ref')} step")
+    document, summary, changed = amend(doc, text, compose=_new_step, renumber=_renumber, refresh=_refresh)
+    return EditResult(document, summary, changed)
 
 
 def _change_number(doc: ProcessDocument, match: re.Match[str]) -> EditResult:

@@ -85,7 +85,7 @@ class LLMCoder:
         """The model's define for ``step`` once it passes, else the offline coder's with a note saying so."""
         plan = plan_step(step)
         tests = step_tests(plan)
-        connectors = sorted({call.system for call in plan.calls} | set(step.systems))
+        connectors = sorted({call.system for call in plan.calls})  # the bindings the whole program is checked with
         messages: list[BaseMessage] = [SystemMessage(content=prompts.SYSTEM),
                                        HumanMessage(content=prompts.step_message(step, plan.handler, connectors,
                                                                                  tests))]

@@ -18,6 +18,7 @@ __all__ = ["build_parser", "main"]
 
 # Each module defines ``register(subparsers)``; its parser sets ``handler(args) -> int``.
 _COMMANDS = (
+    "process_designer.cli.audit",
     "process_designer.cli.chat",
     "process_designer.cli.design",
     "process_designer.cli.eval",

@@ -181,3 +181,13 @@ def test_without_auth_the_service_says_it_listens_on_loopback_only(tmp_path: Pat
     with serve_instance(tmp_path / "data", {}) as instance:
         assert instance.stderr.read_text().splitlines()[0] == (
             "authentication is off: listening on loopback (127.0.0.1) only")
+
+
+def test_the_audit_command_prints_the_log_without_content(secured: Instance) -> None:
+    env = instance_env(secured.stderr.parent, {})
+    printed = subprocess.run([*CLI, "audit", "--format", "json", "--limit", "1000"], env=env,
+                             capture_output=True, text=True, timeout=120, check=True)
+    entries = json.loads(printed.stdout)
+    assert [(e["tenant"], e["subject"], e["action"], e["resource"]) for e in entries] == audit(secured)
+    assert {e["action"] for e in entries} >= {"auth.failed", "access.denied", "message.accepted", "session.created"}
+    assert REQUIREMENTS not in printed.stdout

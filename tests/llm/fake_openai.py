@@ -101,6 +101,7 @@ class FakeOpenAI:
     """Scripted actions are served first, in order; then ``responder`` answers (default: ``{}``)."""
 
     models: tuple[str, ...] = ("test-model",)
+    lists_models: bool = True
     responder: Responder | None = None
     requests: list[Recorded] = field(default_factory=list)
     script: deque[Action] = field(default_factory=deque)
@@ -125,14 +126,20 @@ class FakeOpenAI:
         app = FastAPI()
 
         @app.get("/v1/models")
-        async def list_models(request: Request) -> dict[str, Any]:
+        async def list_models(request: Request) -> Response:
             self.requests.append(Recorded("/v1/models", {}, dict(request.headers), time.monotonic()))
-            return {"object": "list", "data": [{"id": m, "object": "model", "owned_by": "test"} for m in self.models]}
+            if not self.lists_models:
+                return JSONResponse({"detail": "Not Found"}, status_code=404)
+            return JSONResponse({"object": "list", "data": [{"id": m, "object": "model", "owned_by": "test"}
+                                                            for m in self.models]})
 
         @app.post("/v1/chat/completions")
         async def chat(request: Request) -> Response:
             body = await request.json()
             self.requests.append(Recorded("/v1/chat/completions", body, dict(request.headers), time.monotonic()))
+            if body.get("model") not in self.models:
+                return JSONResponse({"error": {"message": f"model {body.get('model')!r} not found",
+                                               "type": "invalid_request_error"}}, status_code=404)
             action = self._next(body)
             if isinstance(action, Fail):
                 headers = {"retry-after": action.retry_after} if action.retry_after else {}

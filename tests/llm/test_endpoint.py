@@ -14,7 +14,7 @@ from process_designer.config import load_settings
 from process_designer.errors import ConfigError, EngineError
 
 from .conftest import settings_for
-from .fake_openai import FakeOpenAI
+from .fake_openai import FakeOpenAI, Reply
 
 
 def _closed_port() -> int:
@@ -71,3 +71,14 @@ def test_llm_settings_defaults_and_values() -> None:
                                     "PD_LLM_PRICE_INPUT": "0.15", "PD_LLM_REPAIRS": "0"}, dotenv=None)
     assert (chosen.llm_retries, chosen.llm_fallback_offline, chosen.llm_price_input, chosen.llm_repairs) == (
         5, True, 0.15, 0)
+
+
+def test_servers_without_a_model_list_get_a_one_token_probe(fake: FakeOpenAI, tmp_path: Path) -> None:
+    fake.lists_models = False
+    fake.push(Reply(content="p", usage=(1, 1)))
+    assert check_endpoint(settings_for(fake, tmp_path)) == []
+    probe = fake.chat_requests()[0].body
+    assert (probe["model"], probe["max_tokens"]) == ("test-model", 1)
+    with pytest.raises(EngineError, match=r"^the LLM endpoint does not serve model 'other' \(HTTP 404\); "
+                                          r"fix PD_MODEL or PD_MODEL_<AGENT>$"):
+        check_endpoint(settings_for(fake, tmp_path, PD_MODEL="openai:other"))

@@ -41,10 +41,26 @@ def chat_model(settings: Settings, agent: str) -> ChatOpenAI:
     )
 
 
+def _probe(client: httpx.Client, settings: Settings, headers: dict[str, str], model: str) -> None:
+    url = _base_url(settings) + "/chat/completions"
+    body = {"model": model, "max_tokens": 1, "messages": [{"role": "user", "content": "ping"}]}
+    try:
+        response = client.post(url, headers=headers, json=body)
+    except httpx.HTTPError as exc:
+        raise EngineError(f"cannot reach the LLM endpoint {url} ({type(exc).__name__}); start the model "
+                          "server or fix OPENAI_BASE_URL, or use PD_MODEL=offline") from exc
+    if response.status_code in (400, 404):
+        raise EngineError(f"the LLM endpoint does not serve model {model!r} (HTTP {response.status_code}); "
+                          "fix PD_MODEL or PD_MODEL_<AGENT>")
+    if response.status_code >= 400 and response.status_code != 429:
+        raise EngineError(f"the LLM endpoint {url} answered HTTP {response.status_code} to a one-token "
+                          "request; check OPENAI_BASE_URL and OPENAI_API_KEY")
+
+
 def check_endpoint(settings: Settings, transport: httpx.BaseTransport | None = None) -> list[str]:
     """The endpoint's model ids; EngineError when it is unreachable or lacks a configured model.
 
-    Servers without ``GET /models`` are accepted as they are (the first call will tell).
+    Servers without ``GET /models`` get a one-token chat request per configured model instead.
     """
     url = _base_url(settings) + "/models"
     headers = {"Authorization": f"Bearer {settings.openai_api_key or _NO_KEY}"}
@@ -58,6 +74,9 @@ def check_endpoint(settings: Settings, transport: httpx.BaseTransport | None = N
         raise EngineError(f"the LLM endpoint {url} refused the credentials (HTTP {response.status_code}); "
                           "check OPENAI_API_KEY")
     if response.status_code in (404, 405):
+        with httpx.Client(timeout=settings.llm_timeout, transport=transport) as client:
+            for wanted in sorted({model_name(settings, agent) for agent in AGENTS}):
+                _probe(client, settings, headers, wanted)
         return []
     if response.status_code >= 400:
         raise EngineError(f"the LLM endpoint {url} answered HTTP {response.status_code}; check OPENAI_BASE_URL")

@@ -253,7 +253,8 @@ _ACTIONISH = re.compile(
     r"welcome|onboard|offboard|interview|hire|pick|pack|dispatch|deliver|notify|page|score|grant|"
     r"contain|write|offer|resolve|fund|disburse|print|email|e-mail|alert|reimburse|match|raise|get|draft|"
     r"eradicate|recover|calibrate|quarantine|negotiate|award|renew|map|fetch|load|extract|transform|swap|wipe|"
-    r"identify|classify|categori[sz]e|certify|decide|sign|execute|store|track|measure|weigh|label|release)\b",
+    r"identify|classify|categori[sz]e|certify|decide|sign|execute|store|track|measure|weigh|label|release|"
+    r"process|handle|manage|perform|complete|submit|prepare|publish|book|hold|draw|propose|acknowledge)\b",
     re.IGNORECASE,
 )
 
@@ -341,6 +342,9 @@ def _is_verb(word: str) -> bool:
     bare = word.strip(",;:.").lower()
     if any(bare == v for kind in ACTION_KINDS for v in kind.verbs):
         return True
+    if bare.endswith("s") and not bare.endswith("ss") and _is_verb(_third_person_to_base(bare)) and \
+            _third_person_to_base(bare) != bare:
+        return False  # a third-person form is a verb, but not an imperative one
     return bool(_STRICT_VERB.match(bare)) and not bare.endswith("s")
 
 
@@ -361,11 +365,14 @@ def step_name(text: str, max_words: int = 5) -> str:
     text = re.sub(r"[\"'“”]", "", text)
     for phrase, verb in _PHRASAL.items():
         text = re.sub(rf"\b{phrase}\b", verb, text, flags=re.IGNORECASE)
-    text = re.sub(r"\b(?:a|an|the|its|their|our|his|her|all|any|each|them|it|this|that)\b\s*", "", text,
-                  flags=re.IGNORECASE)
+    text = re.sub(r"\b(?:[Aa]|[Aa]n|[Tt]he|[Ii]ts|[Tt]heir|[Oo]ur|[Hh]is|[Hh]er|[Aa]ll|[Aa]ny|[Ee]ach|them|it|[Tt]his|"
+                  r"[Tt]hat)\b\s*", "", text)
     text = re.sub(r"^(?:and|or|but|also|then|plus)\s+", "", text.strip(), flags=re.IGNORECASE)
     text = re.sub(r"\s+\d+\s*(?:minutes?|hours?|days?|weeks?|business days?)\b.*$", "", text, flags=re.IGNORECASE)
     words = [w for w in text.split() if w.strip(",;:.")]
+    if words and re.match(r"^[a-z]+s$", words[0]) and _is_verb(_third_person_to_base(words[0])) and \
+            not _is_verb(words[0]):
+        words[0] = _third_person_to_base(words[0])
     if len(words) >= 2 and words[0].lower() in _ACTORS and (_is_verb(words[1]) or
                                                            _is_verb(_third_person_to_base(words[1]))):
         words = words[1:]

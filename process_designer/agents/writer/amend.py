@@ -5,7 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from process_designer.agents.analyst.parsing import clean_action, find_decision, looks_like_action, step_name
+from process_designer.agents.analyst.parsing import (
+    clean_action,
+    find_decision,
+    looks_like_action,
+    step_name,
+)
 from process_designer.agents.vocabulary import classify_action, detect_roles
 from process_designer.agents.writer.phrasing import describe_decision
 from process_designer.domain.models import ProcessDocument, Step

@@ -15,6 +15,7 @@ from process_designer.agents.writer.phrasing import (
     step_validation,
     value_text,
 )
+from process_designer.agents.writer.rules import keep_stated_rules
 from process_designer.domain.durations import format_minutes, parse_duration
 from process_designer.domain.models import (
     DataMapping,
@@ -216,4 +217,4 @@ def compose_document(requirement: Requirement, templates: Sequence[ProcessTempla
         templates_used=[t.id for t in used],
         context=requirement.context.model_copy(update={"integrations": requirement.systems}),
     )
-    return document
+    return keep_stated_rules(document, requirement.text)

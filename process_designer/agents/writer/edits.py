@@ -5,7 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from process_designer.agents.analyst.parsing import expand_abbreviations, find_constraints, find_decision, step_name
+from process_designer.agents.analyst.parsing import (
+    expand_abbreviations,
+    find_constraints,
+    find_decision,
+    step_name,
+)
 from process_designer.agents.vocabulary import classify_action, detect_roles, detect_systems
 from process_designer.agents.writer.amend import amend
 from process_designer.agents.writer.compose import (

@@ -101,7 +101,8 @@ def step_actions(kind: ActionKind, name: str, description: str, systems: list[st
     """Two to three concrete actions for a step of ``kind``."""
     what = object_phrase(name)
     sentence = description.strip().rstrip(".")
-    first = sentence[:1].upper() + sentence[1:] if sentence and ":" not in sentence else f"{name}{_where(systems)}"
+    conditional = bool(re.match(r"^(?:if|when|unless|whenever)\b[^:]*:", sentence, re.IGNORECASE))
+    first = sentence[:1].upper() + sentence[1:] if sentence and not conditional else f"{name}{_where(systems)}"
     where = _where(systems)
     follow: dict[str, list[str]] = {
         "approve": [f"Send {what} with its supporting details to the {role}",

@@ -177,7 +177,7 @@ ACTION_KINDS: tuple[ActionKind, ...] = (
                         "migrate", "extract", "load", "transform", "ingest"),
                "30 minutes", "Move {what} completely and consistently between systems", "Data Engineer"),
     ActionKind("revoke", ("revoke", "disable", "deactivate", "remove access", "offboard", "terminate",
-                          "delete", "cancel", "suspend", "reject", "decline", "deny"),
+                          "delete", "cancel", "suspend", "reject", "decline", "deny", "restrict", "freeze", "block", "lock"),
                "30 minutes", "Withdraw {what} promptly and completely", "Operations Specialist"),
 )
 _KIND_BY_NAME = {kind.name: kind for kind in ACTION_KINDS}

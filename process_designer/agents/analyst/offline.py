@@ -231,7 +231,7 @@ def analyze_requirements(
             continue
         if clause.condition:
             trigger = _TRIGGER.match(clause.condition)
-            if trigger and not find_decision(clause.condition):
+            if trigger and not find_decision(clause.condition, fallback=False):
                 requirement.trigger = requirement.trigger or clause.condition
                 event = trigger.group("event")
                 topic = topic or event
@@ -246,6 +246,11 @@ def analyze_requirements(
         if re.match(r"^(?:the (?:goal|aim|purpose|objective)|this process|it is|we are|our company)\b", body, re.I):
             purpose_bits.append(body)
             continue
+        if clause.condition and clause.text == clause.condition and steps:
+            decision = find_decision(clause.condition, "follow the exception path stated in the requirements")
+            if decision is not None:  # a rule without its own action belongs to the step before it
+                steps[-1].decisions.append(decision)
+                continue
         step = _step_from_clause(clause, list(context.integrations))
         if step is not None and step.name not in {s.name for s in steps} and len(steps) < MAX_STEPS:
             steps.append(step)

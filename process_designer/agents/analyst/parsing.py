@@ -138,6 +138,24 @@ _THRESHOLD_TAIL = re.compile(
 )
 
 
+_ARRIVAL = re.compile(r"^(?:the\s+|an?\s+|new\s+)*(?P<noun>[\w\s-]{2,30}?)\s+(?:arrives?|comes? in|come|is received|"
+                      r"are received|lands?|gets? submitted|is submitted|are submitted)\b(?P<rest>.*)$", re.IGNORECASE)
+_NEEDS_APPROVAL = re.compile(r"^(?P<subject>[\w\s/-]{2,40}?)\s+(?:need|needs|require|requires)\s+(?P<who>[\w\s/&+-]{2,40}?)\s+"
+                             r"(?:approval|sign-?off)s?$", re.IGNORECASE)
+
+
+def _reframe_arrival(segment: str) -> list[str] | None:
+    """"tickets arrive in Zendesk" → "receive tickets in Zendesk"; "X need manager and DBA approval" → approvals."""
+    arrival = _ARRIVAL.match(segment)
+    if arrival and not looks_like_action(arrival.group("noun")):
+        return [f"receive {arrival.group('noun').strip()}{arrival.group('rest')}"]
+    approvals = _NEEDS_APPROVAL.match(segment)
+    if approvals:
+        who = [w.strip() for w in re.split(r"\s+(?:and|\+|&)\s+|,\s*", approvals.group("who")) if w.strip()]
+        return [f"submit {approvals.group('subject').strip().lower()}", *(f"{w} approves" for w in who)]
+    return None
+
+
 def _reframe_threshold(segment: str) -> tuple[str, str] | None:
     """"Offers above band need VP" / "Under $100 agents approve" → (condition, action)."""
     need = _THRESHOLD_NEED.match(segment)
@@ -181,6 +199,10 @@ def _segments(part: str, explicit: bool) -> list[Clause]:
     for segment in segments:
         segment = re.sub(r"^(?:and|then|and then)\s+", "", segment, flags=re.IGNORECASE).strip()
         if not segment or _NOISE.search(segment):
+            continue
+        arrival = _reframe_arrival(segment)
+        if arrival is not None:
+            clauses.extend(Clause(text=text, explicit=explicit) for text in arrival)
             continue
         reframed = _reframe_threshold(segment)
         if reframed is not None:
@@ -373,6 +395,8 @@ def step_name(text: str, max_words: int = 5) -> str:
     if words and re.match(r"^[a-z]+s$", words[0]) and _is_verb(_third_person_to_base(words[0])) and \
             not _is_verb(words[0]):
         words[0] = _third_person_to_base(words[0])
+    if len(words) >= 2 and re.match(r"^[A-Za-z]+s$", words[0]) and _is_verb(words[1]) and not _is_verb(words[0]):
+        words = words[1:]  # "agents categorise tickets": a plural subject before a base verb
     if len(words) >= 2 and words[0].lower() in _ACTORS and (_is_verb(words[1]) or
                                                            _is_verb(_third_person_to_base(words[1]))):
         words = words[1:]
@@ -468,7 +492,7 @@ def _subject_from(before: str, unit: str, currency: str | None, phrase: str = ""
     return noun or "value"
 
 
-def find_decision(condition: str, outcome: str = "") -> Decision | None:
+def find_decision(condition: str, outcome: str = "", *, fallback: bool = True) -> Decision | None:
     """A :class:`Decision` from a condition such as "if the order is older than 30 days"."""
     text = condition.strip()
     for pattern, op in _COMPARE_RE:
@@ -493,6 +517,13 @@ def find_decision(condition: str, outcome: str = "") -> Decision | None:
         return Decision(text=_sentence(text, outcome), subject=f"{subject}_{to_snake(word, 2)}".strip("_"),
                         operator="is", value=not negative if word != "failed" else True, unit="",
                         if_true=outcome or "handle the exception", if_false="continue with the next step")
+    words = re.sub(r"^(?:if|when|whenever|unless|in case|should)\s+", "", text, flags=re.IGNORECASE)
+    if fallback and len(words.split()) >= 2:
+        negative = bool(re.search(r"\b(?:not|no|never|fails?|without)\b", words, re.IGNORECASE)) != \
+            text.lower().startswith("unless")
+        return Decision(text=_sentence(text, outcome), subject=to_snake(words, 3), operator="is",
+                        value=not negative, unit="", if_true=outcome or "handle the exception",
+                        if_false="continue with the next step")
     return None
 
 

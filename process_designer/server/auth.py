@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import logging
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from pathlib import Path
 import jwt
 
 from process_designer.config import Settings
-from process_designer.errors import ConfigError, ProcessDesignerError
+from process_designer.errors import ConfigError, ProcessDesignerError, StorageError
 
 __all__ = [
     "LOCAL",
@@ -31,6 +32,8 @@ __all__ = [
     "current_principal",
     "hash_api_key",
 ]
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,11 @@ class Authenticator:
             return self._principal(authorization)
         except AuthenticationError as exc:
             for report in self.failures:
-                report(str(exc))
+                try:
+                    report(str(exc))
+                except StorageError as failure:
+                    # The caller is refused either way; a failed audit write must not change the answer.
+                    logger.error("could not audit an authentication failure: %s", failure)
             raise
 
     def _principal(self, authorization: str | None) -> Principal:

@@ -226,7 +226,9 @@ def _routes(gateway: _Gateway) -> APIRouter:
 
     @router.post("/templates", status_code=201, summary="Add a user template to the library")
     def add_template(template: ProcessTemplate) -> dict[str, Any]:
-        return gateway.library.add(template).model_dump(mode="json")
+        added = gateway.library.add(template)
+        gateway.service.access.record("template.added", f"template:{added.id}")
+        return added.model_dump(mode="json")
 
     @router.websocket("/sessions/{session_id}/chat")
     async def chat(websocket: WebSocket, session_id: str) -> None:

@@ -191,3 +191,21 @@ def test_the_audit_command_prints_the_log_without_content(secured: Instance) -> 
     assert [(e["tenant"], e["subject"], e["action"], e["resource"]) for e in entries] == audit(secured)
     assert {e["action"] for e in entries} >= {"auth.failed", "access.denied", "message.accepted", "session.created"}
     assert REQUIREMENTS not in printed.stdout
+
+
+def test_template_writes_are_audited_with_their_author(secured: Instance) -> None:
+    acme = bearer(hs256("acme", subject="carol"))
+    created = httpx.post(f"{secured.http_url}{API}/sessions", headers=acme,
+                         json={"title": "Onboarding", "requirements": REQUIREMENTS}).json()
+    deadline = time.monotonic() + 120
+    while httpx.get(f"{secured.http_url}{API}/sessions/{created['session_id']}", headers=acme).json()["version"] != 1:
+        assert time.monotonic() < deadline, "the first design did not finish"
+        time.sleep(0.25)
+    version = httpx.get(f"{secured.http_url}{API}/sessions/{created['session_id']}/process/versions/1", headers=acme)
+    document = version.json()["document"]
+    document.pop("markdown")
+    template = {"id": "acme-onboarding", "title": "Acme Onboarding", "category": "customer",
+                "business_domain": "SaaS", "tags": ["onboarding"], "document": document}
+    added = httpx.post(f"{secured.http_url}{API}/templates", json=template, headers=acme)
+    assert added.status_code == 201
+    assert ("acme", "carol", "template.added", "template:acme-onboarding") in audit(secured)

@@ -39,10 +39,12 @@ def service(settings: Settings, library: TemplateLibrary) -> Iterator[ChatServic
     chat.close()
 
 
-async def _turn(service: ChatService, thread_id: str) -> None:
-    message = IncomingMessage(thread_id=thread_id, role="USER", content=REQUIREMENTS, client_msg_id="m-1")
+async def _turn(service: ChatService, thread_id: str, content: str = REQUIREMENTS, msg_id: str = "m-1") -> int | None:
+    message = IncomingMessage(thread_id=thread_id, role="USER", content=content, client_msg_id=msg_id)
     async with aclosing(service.handle(message)) as answers:
-        assert [a async for a in answers][-1].final is True
+        final = [a async for a in answers][-1]
+    assert final.final is True
+    return final.version
 
 
 def _stored_text(settings: Settings) -> str:
@@ -66,8 +68,11 @@ async def test_content_is_never_stored_in_the_clear(settings: Settings, service:
         assert store.get(session.session_id).requirements == REQUIREMENTS
     finally:
         store.close()
-    await _turn(service, "thread-1")
-    assert service.history("thread-1")[0].content == REQUIREMENTS
+    assert await _turn(service, "thread-1") == 1
+    assert await _turn(service, "thread-1", f"Change step 2 so that {CANARY} approves it first.", "m-2") == 2
+    history = service.history("thread-1")
+    assert [(m.role, m.content) for m in history if m.role == "USER"] == [
+        ("USER", REQUIREMENTS), ("USER", f"Change step 2 so that {CANARY} approves it first.")]
 
     stored = _stored_text(settings)
     assert CANARY not in stored

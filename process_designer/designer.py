@@ -17,7 +17,7 @@ from process_designer.agents.engines import AgentEngines, engines_for
 from process_designer.config import Settings
 from process_designer.domain.markdown import render_markdown
 from process_designer.domain.models import DesignContext, ProcessDocument
-from process_designer.errors import InputError, NotFoundError
+from process_designer.errors import EngineError, InputError, NotFoundError
 from process_designer.graphs.context import DesignerDeps
 from process_designer.graphs.graph import build_graph
 from process_designer.storage.checkpoints import open_checkpoints
@@ -40,6 +40,8 @@ class TurnEvent:
     final: bool
     document: ProcessDocument | None = None
     version: int | None = None
+    partial: bool = False  # a piece of prose while an agent is still writing (LLM engine)
+    usage: dict[str, Any] | None = None  # LLM calls and tokens of the turn and the thread, when an LLM ran
 
 
 @dataclass(frozen=True)
@@ -96,21 +98,38 @@ class Designer:
         payload = self._input(content, role, context, title)
         with observe_turn(thread_id, role, content, settings=self.settings, analytics=self.analytics,
                           templates=self.deps) as turn:
-            for update in turn.steps(self.graph.stream(payload, config, stream_mode="updates", context=self.deps)):
-                for node, values in update.items():
-                    if not isinstance(values, dict) or node == "respond":
+            stream = self.graph.stream(payload, config, stream_mode=["updates", "custom"], context=self.deps)
+            try:
+                for mode, data in turn.steps(stream):
+                    if mode == "custom":
+                        if isinstance(data, dict) and data.get("partial"):
+                            yield TurnEvent(thread_id, str(data.get("agent", "")), str(data["partial"]), final=False,
+                                            partial=True)
                         continue
-                    stage = values.get("stage")
-                    if stage:
-                        turn.stage(stage["agent"])
-                        yield TurnEvent(thread_id, stage["agent"], stage["content"], final=False)
+                    for node, values in data.items():
+                        if not isinstance(values, dict) or node == "respond":
+                            continue
+                        stage = values.get("stage")
+                        if stage:
+                            turn.stage(stage["agent"])
+                            yield TurnEvent(thread_id, stage["agent"], stage["content"], final=False)
+            except EngineError as exc:
+                # The model kept failing: the document is untouched and the same message can be sent again.
+                yield TurnEvent(thread_id, "respond", f"The model could not finish this turn: {exc}. Nothing was "
+                                "changed; send the message again to retry.", final=True,
+                                document=self.document(thread_id), usage=self._usage(thread_id))
+                return
             state = self.graph.get_state(config).values
             versions = state.get("versions", [])
             document = ProcessDocument.model_validate(state["document"]) if state.get("document") else None
             version = versions[-1]["number"] if versions else None
             turn.finish(state, version)
             yield TurnEvent(thread_id, "respond", state.get("reply", ""), final=True, document=document,
-                            version=version)
+                            version=version, usage=self._usage(thread_id))
+
+    def _usage(self, thread_id: str) -> dict[str, Any] | None:
+        snapshot = getattr(self.deps.engines, "usage_snapshot", None)
+        return snapshot(thread_id) if callable(snapshot) else None
 
     def run_turn(self, thread_id: str, content: str, *, role: Role = "USER",
                  context: DesignContext | dict[str, Any] | None = None, title: str | None = None) -> list[TurnEvent]:

@@ -11,6 +11,7 @@ from langgraph.runtime import Runtime
 from langgraph.types import Command
 from pydantic import ValidationError
 
+from process_designer.agents.engines import OfflineWriter
 from process_designer.domain.markdown import render_markdown
 from process_designer.domain.models import DesignContext, ProcessDocument, Requirement
 from process_designer.errors import InputError
@@ -156,7 +157,9 @@ def quality_reviewer(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Co
         writer_findings = deps.engines.reviewer.findings_for(report, document, "writer")
         if deps.engines.reviewer.findings_for(report, document, "coder") and revisions == 0:
             goto = "spy_coder"
-        elif writer_findings and deps.engines.writer.revise(document, writer_findings)[1]:
+        elif writer_findings and (not isinstance(deps.engines.writer, OfflineWriter)
+                                  or deps.engines.writer.revise(document, writer_findings)[1]):
+            # the offline writer is asked first whether it can fix anything; a model writer is trusted to try
             goto = "process_writer"
         if goto != "respond":
             update["revisions"] = revisions + 1

@@ -40,6 +40,8 @@ class TurnEventLike(Protocol):
     def final(self) -> bool: ...
     @property
     def version(self) -> int | None: ...
+    @property
+    def partial(self) -> bool: ...
 
 
 class TurnDesigner(Protocol):
@@ -250,6 +252,7 @@ class ChatService:
             final=event.final,
             message_id=self._new_id(),
             version=event.version,
+            partial=event.partial,
         )
 
     def _check_accepting(self) -> None:

@@ -68,6 +68,7 @@ def from_proto(message: sopwriter_pb2.ChatMessage) -> OutgoingMessage:
         message_id=message.message_id,
         version=message.version if message.HasField("version") else None,
         replayed=message.replayed,
+        partial=message.partial,
     )
 
 
@@ -83,6 +84,7 @@ def to_proto(message: OutgoingMessage) -> sopwriter_pb2.ChatMessage:
         message_id=message.message_id,
         version=message.version,
         replayed=message.replayed,
+        partial=message.partial,
     )
 
 

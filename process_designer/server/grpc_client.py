@@ -50,6 +50,7 @@ class GrpcChatClient:
         self._call: grpc.aio.StreamStreamCall | None = None
         self._pending: dict[_Key, asyncio.Queue[OutgoingMessage | ChatClientError]] = {}
         self._reader: asyncio.Task[None] | None = None
+        self._write_lock = asyncio.Lock()
         self._failure: ChatClientError | None = None
 
     async def __aenter__(self) -> GrpcChatClient:
@@ -92,14 +93,16 @@ class GrpcChatClient:
         queue: asyncio.Queue[OutgoingMessage | ChatClientError] = asyncio.Queue()
         self._pending[key] = queue
         try:
-            await self._call.write(
-                sopwriter_pb2.ChatMessage(
-                    thread_id=thread_id,
-                    role=role,
-                    content=content,
-                    client_msg_id=client_msg_id,
+            # grpc.aio allows one pending write per stream: concurrent senders take turns.
+            async with self._write_lock:
+                await self._call.write(
+                    sopwriter_pb2.ChatMessage(
+                        thread_id=thread_id,
+                        role=role,
+                        content=content,
+                        client_msg_id=client_msg_id,
+                    )
                 )
-            )
             while True:
                 item = await queue.get()
                 if isinstance(item, ChatClientError):

@@ -85,6 +85,7 @@ class OutgoingMessage(BaseModel):
     message_id: str
     version: int | None = None
     replayed: bool = False
+    partial: bool = False
 
 
 def validate_id(value: str, field: str) -> str:

@@ -5,7 +5,7 @@ import warnings
 
 from process_designer.server._proto.sopwriter.v1 import sopwriter_pb2 as sopwriter_dot_v1_dot_sopwriter__pb2
 
-GRPC_GENERATED_VERSION = '1.81.1'
+GRPC_GENERATED_VERSION = '1.85.1'
 GRPC_VERSION = grpc.__version__
 _version_not_supported = False
 

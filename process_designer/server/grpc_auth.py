@@ -18,7 +18,10 @@ _OPEN_SERVICES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
 
 
 class AuthInterceptor(grpc.aio.ServerInterceptor):
-    """Answers UNAUTHENTICATED without a valid bearer token; otherwise runs the call as its principal."""
+    """Answers UNAUTHENTICATED without a valid bearer token; otherwise runs the call as its principal.
+
+    Every method but health and reflection needs a token, whatever its kind.
+    """
 
     def __init__(self, authenticator: Authenticator) -> None:
         self._authenticator = authenticator
@@ -30,41 +33,57 @@ class AuthInterceptor(grpc.aio.ServerInterceptor):
     ) -> grpc.RpcMethodHandler:
         handler = await continuation(handler_call_details)
         method = str(handler_call_details.method)
-        if handler is None or method.startswith(_OPEN_SERVICES) or not handler.stream_stream:
+        if handler is None or method.startswith(_OPEN_SERVICES):
             return handler
         metadata = dict(handler_call_details.invocation_metadata or ())
         try:
             principal = self._authenticator.authenticate(metadata.get("authorization"))
         except AuthenticationError as exc:
-            return _refusing(handler, str(exc))
-        return _as(handler, principal)
+            return _rewrap(handler, _refusal(str(exc)))
+        return _rewrap(handler, _as(_behaviour(handler), principal))
 
 
-def _as(handler: grpc.RpcMethodHandler, principal: Principal) -> grpc.RpcMethodHandler:
-    behaviour = handler.stream_stream
+_FACTORIES = {
+    (False, False): grpc.unary_unary_rpc_method_handler,
+    (False, True): grpc.unary_stream_rpc_method_handler,
+    (True, False): grpc.stream_unary_rpc_method_handler,
+    (True, True): grpc.stream_stream_rpc_method_handler,
+}
 
+
+def _behaviour(handler: grpc.RpcMethodHandler) -> Callable[..., Any]:
+    return handler.unary_unary or handler.unary_stream or handler.stream_unary or handler.stream_stream
+
+
+def _rewrap(handler: grpc.RpcMethodHandler, behaviour: Callable[..., Any]) -> Any:
+    """A handler of the same kind and (de)serialisers as ``handler`` running ``behaviour``."""
+    factory = _FACTORIES[(handler.request_streaming, handler.response_streaming)]
+    return factory(behaviour, handler.request_deserializer, handler.response_serializer)
+
+
+def _as(behaviour: Callable[..., Any], principal: Principal) -> Callable[..., Any]:
+    """``behaviour`` run as ``principal``; each call runs in its own task, so the principal ends with it."""
     if inspect.isasyncgenfunction(behaviour):
-        async def stream(requests: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
-            # Each call runs in its own task, so the principal ends with the call.
+        async def answers(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
             acting_as(principal)
-            async for answer in behaviour(requests, context):
+            async for answer in behaviour(request, context):
                 yield answer
 
-        return grpc.stream_stream_rpc_method_handler(
-            stream, handler.request_deserializer, handler.response_serializer)
+        return answers
 
-    async def unary(requests: Any, context: grpc.aio.ServicerContext) -> Any:
+    async def answer(request: Any, context: grpc.aio.ServicerContext) -> Any:
         acting_as(principal)
-        return await behaviour(requests, context)
+        result = behaviour(request, context)
+        return await result if inspect.isawaitable(result) else result
 
-    return grpc.stream_stream_rpc_method_handler(unary, handler.request_deserializer, handler.response_serializer)
+    return answer
 
 
-def _refusing(handler: grpc.RpcMethodHandler, reason: str) -> grpc.RpcMethodHandler:
-    async def refuse(requests: Any, context: grpc.aio.ServicerContext) -> None:
+def _refusal(reason: str) -> Callable[..., Any]:
+    async def refuse(request: Any, context: grpc.aio.ServicerContext) -> None:
         await context.abort(grpc.StatusCode.UNAUTHENTICATED, reason)
 
-    return grpc.stream_stream_rpc_method_handler(refuse, handler.request_deserializer, handler.response_serializer)
+    return refuse
 
 
 def auth_interceptors(authenticator: Authenticator | None, access: AccessControl) -> list[grpc.aio.ServerInterceptor]:

@@ -141,7 +141,7 @@ ACTION_KINDS: tuple[ActionKind, ...] = (
     ActionKind("approve", ("approve", "approves", "authorize", "authorise", "sign off", "signs off", "approval"),
                "1 business day", "Obtain an accountable decision on {what}", "Manager"),
     ActionKind("notify", ("email", "e-mail", "notify", "inform", "alert", "send", "message", "tell", "remind",
-                          "announce", "confirm to"),
+                          "announce", "confirm to", "chase", "nudge", "follow up"),
                "5 minutes", "Keep the people involved informed about {what}", "Automation Service"),
     ActionKind("transact", ("issue", "pay", "refund", "charge", "transfer", "disburse", "reimburse", "invoice",
                             "bill", "credit", "debit", "settle"),

@@ -265,6 +265,9 @@ def analyze_requirements(
         requirement.templates = [best.id]
     elif best is not None:
         requirement.templates = [best.id]
+    if len(steps) < 2 and best is None:
+        steps, named = _lifecycle_steps(topic or clean, steps)
+        topic = topic or named
     if not steps:
         requirement.questions = [
             "I could not find the steps of a process in that. Tell me what starts it, the main steps "
@@ -301,6 +304,35 @@ def analyze_requirements(
     requirement.kind = "integration" if _is_integration(clean, systems) else "standard"
     requirement.owner = context.owner or ""
     return requirement
+
+
+_FREQUENCY_WORDS = re.compile(r"^(?:annual|yearly|quarterly|monthly|weekly|daily|nightly|regular|periodic|new|our|the|an?)\s+",
+                              re.IGNORECASE)
+
+
+def _lifecycle_steps(text: str, user_steps: list[RequirementStep]) -> tuple[list[RequirementStep], str]:
+    """Prepare → communicate → collect → (the user's own steps) → report, for a process named only by topic."""
+    head = re.split(r"[,.;:]", text, maxsplit=1)[0]
+    audience_match = re.search(r"\bfor\s+(?:all\s+|every\s+|each\s+|our\s+)?(?P<who>[a-z][\w-]*(?:\s+[a-z][\w-]*)?)", head, re.I)
+    audience = audience_match.group("who") if audience_match else "the people involved"
+    topic = re.split(r"\s+for\s+", head, maxsplit=1)[0]
+    previous = None
+    while previous != topic:
+        previous = topic
+        topic = _FREQUENCY_WORDS.sub("", topic.strip())
+    topic = topic.lower() or "the process"
+    if len(topic.split()) > 6 or not re.search(r"[a-z]{3,}", topic):
+        return user_steps, ""
+    skeleton = [
+        RequirementStep(name=f"Prepare {topic}", description=f"Prepare the {topic} and its materials",
+                        source="inferred"),
+        RequirementStep(name=f"Communicate {topic}", description=f"Send the {topic} to {audience}", source="inferred"),
+        RequirementStep(name="Collect responses", description=f"Collect and record the {topic} responses from {audience}",
+                        source="inferred"),
+    ]
+    closing = RequirementStep(name="Report completion", description=f"Report {topic} completion to the process owner",
+                              source="inferred")
+    return [*skeleton, *user_steps, closing], topic
 
 
 def _is_integration(text: str, systems: list[str]) -> bool:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from process_designer.agents.reviewer.efficiency import analyse_efficiency
-from process_designer.agents.vocabulary import system_label
+from process_designer.agents.vocabulary import detect_systems, system_label
 from process_designer.domain.durations import format_minutes, parse_duration
 from process_designer.domain.models import ProcessDocument, QualityReport
 
@@ -92,6 +92,11 @@ def _clarity(doc: ProcessDocument, findings: list[Finding]) -> float:
     return sum(scores) / len(scores)
 
 
+def _shared(a: str, b: str) -> int:
+    words = {w for w in re.findall(r"[a-z0-9]{3,}", a.lower())} - {"the", "and", "for", "with", "than", "then"}
+    return len(words & set(re.findall(r"[a-z0-9]{3,}", b)))
+
+
 def _best_practices(doc: ProcessDocument, findings: list[Finding]) -> float:
     checks: list[tuple[bool, str]] = [
         (doc.overview.owner.strip().lower() not in _GENERIC_OWNERS, "Name a specific owning team in the Overview"),
@@ -101,14 +106,19 @@ def _best_practices(doc: ProcessDocument, findings: list[Finding]) -> float:
          "Every KPI in Monitoring and Metrics needs a measurable target (a number)"),
     ]
     handling = " ".join(doc.error_handling).lower()
+    named = set(detect_systems(handling))
     for system in doc.integrations:
         label = system_label(system).lower()
-        checks.append((label in handling or system in handling,
-                       f"Error Handling: add recovery for the {system_label(system)} integration"))
+        users = [s for s in doc.steps if system in s.systems]
+        covered = (system in named or label in handling or system.replace("_", " ") in handling
+                   or any(f"step {s.number}" in handling or s.name.lower() in handling for s in users))
+        checks.append((covered, f"Error Handling: add recovery for the {system_label(system)} integration"))
     for step in doc.steps:
+        text = " ".join([*step.actions, *step.validation]).lower()
         for decision in step.decisions:
-            described = any(decision.subject.replace("_", " ") in a or decision.subject in a for a in step.actions)
-            checks.append((described and bool(decision.if_true) and bool(decision.if_false),
+            mentioned = _shared(decision.subject.replace("_", " ") + " " + decision.text + " " + decision.if_true,
+                                text) >= 2 or decision.subject.replace("_", " ") in text
+            checks.append((mentioned and bool(decision.if_true) and bool(decision.if_false),
                            f"Step {step.number}: describe both branches of the {decision.subject} decision"))
     for ok, message in checks:
         if not ok:

@@ -106,7 +106,8 @@ class Designer:
                             yield TurnEvent(thread_id, str(data.get("agent", "")), str(data["partial"]), final=False,
                                             partial=True)
                         continue
-                    for node, values in data.items():
+                    updates: dict[str, Any] = data if isinstance(data, dict) else {}
+                    for node, values in updates.items():
                         if not isinstance(values, dict) or node == "respond":
                             continue
                         stage = values.get("stage")

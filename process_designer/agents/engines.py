@@ -17,7 +17,12 @@ from process_designer.agents.reviewer import findings_for, review_document
 from process_designer.agents.writer import EditResult, apply_edit, compose_document, revise_document
 from process_designer.agents.writer.answers import answer_question
 from process_designer.config import Settings
-from process_designer.domain.models import DesignContext, ProcessDocument, QualityReport, Requirement
+from process_designer.domain.models import (
+    DesignContext,
+    ProcessDocument,
+    QualityReport,
+    Requirement,
+)
 from process_designer.knowledge.template_model import ProcessTemplate
 
 __all__ = ["AgentEngines", "Analyst", "Coder", "Reviewer", "Writer", "engines_for", "offline_engines"]

@@ -10,9 +10,9 @@ __all__ = [
     "SYSTEM_LABELS",
     "ActionKind",
     "classify_action",
-    "has_action_verb",
     "detect_roles",
     "detect_systems",
+    "has_action_verb",
     "system_label",
 ]
 

@@ -146,7 +146,10 @@ def _test(args: argparse.Namespace) -> int:
         print("0 passed, 1 failed")
         return 1
     for case in report.cases:
-        path, line = _locate(starts, case.line) if case.line is not None else (args.files[0], None)
+        if case.line is None:
+            print(case.format(args.files[0]))
+            continue
+        path, line = _locate(starts, case.line)
         print(replace(case, line=line).format(path))
     print(f"{report.passed} passed, {report.failed} failed")
     return 1 if report.failed else 0

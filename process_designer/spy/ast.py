@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 __all__ = [
     "Assert",
@@ -130,7 +129,7 @@ class Index(Node):
     index: Expr
 
 
-Expr = Union[Name, Literal, ListLit, MapLit, Unary, Binary, Call, Attribute, Index]
+Expr = Name | Literal | ListLit | MapLit | Unary | Binary | Call | Attribute | Index
 
 # ----------------------------------------------------------------- statements
 
@@ -231,7 +230,7 @@ class Assert(Node):
     message: Expr | None
 
 
-Stmt = Union[Assign, ExprStmt, If, While, For, Try, Return, Raise, Break, Continue, Assert]
+Stmt = Assign | ExprStmt | If | While | For | Try | Return | Raise | Break | Continue | Assert
 
 # ------------------------------------------------------------------ top level
 
@@ -253,7 +252,7 @@ class Method(Node):
     body: Block
 
 
-Member = Union[Field, Method]
+Member = Field | Method
 
 
 @dataclass(slots=True)

@@ -77,7 +77,7 @@ class _Climber:
             return node
         node = items[self.pos]
         self.pos += 1
-        return node  # type: ignore[no-any-return]
+        return node
 
     def binary(self, min_bp: int) -> ast.Expr:
         items = self.items
@@ -93,7 +93,7 @@ class _Climber:
                 if compared:
                     raise self.builder._error(
                         f"comparisons cannot be chained: combine them with 'and' before '{op}'",
-                        tok.line, tok.column)
+                        tok.line or 1, tok.column or 1)
                 compared = True
             self.pos += width
             right = self.binary(bp + 1)
@@ -221,7 +221,7 @@ class AstBuilder(Transformer[Token, ast.Program]):
         if any(ch in digits for ch in ".eE"):
             value = float(digits)
             if value in (float("inf"), float("-inf")):
-                raise self._error(f"number {text} is too large", c[0].line, c[0].column)
+                raise self._error(f"number {text} is too large", c[0].line or 1, c[0].column or 1)
         else:
             value = int(digits)
         return ast.Literal(value, text, **_pos(c[0], c[0]))
@@ -230,17 +230,17 @@ class AstBuilder(Transformer[Token, ast.Program]):
         tok = c[0]
         value = unescape(str(tok))
         if isinstance(value, tuple):
-            raise self._error(value[1], tok.line, tok.column + value[0])
-        return ast.Literal(value, **_pos(tok, tok))
+            raise self._error(value[1], tok.line or 1, (tok.column or 1) + value[0])
+        return ast.Literal(value, **_pos(tok, tok))  # type: ignore[arg-type]
 
     def true(self, c: list[Token]) -> ast.Literal:
-        return ast.Literal(True, **_pos(c[0], c[0]))
+        return ast.Literal(True, **_pos(c[0], c[0]))  # type: ignore[arg-type]
 
     def false(self, c: list[Token]) -> ast.Literal:
-        return ast.Literal(False, **_pos(c[0], c[0]))
+        return ast.Literal(False, **_pos(c[0], c[0]))  # type: ignore[arg-type]
 
     def null(self, c: list[Token]) -> ast.Literal:
-        return ast.Literal(None, **_pos(c[0], c[0]))
+        return ast.Literal(None, **_pos(c[0], c[0]))  # type: ignore[arg-type]
 
     def list_lit(self, c: list[Any]) -> ast.ListLit:
         items = c[1:]
@@ -259,5 +259,5 @@ class AstBuilder(Transformer[Token, ast.Program]):
         tok: Token = c[0]
         key = str(tok) if tok.type == "NAME" else unescape(str(tok))
         if isinstance(key, tuple):
-            raise self._error(key[1], tok.line, tok.column + key[0])
+            raise self._error(key[1], tok.line or 1, (tok.column or 1) + key[0])
         return ast.MapEntry(key, c[1], **_pos(tok, c[1]))

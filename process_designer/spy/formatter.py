@@ -122,7 +122,7 @@ class _Printer:
     def trailing(self, upto: int) -> None:
         """Append comments on source lines up to ``upto`` to the last printed line."""
         while self.next < len(self.comments) and self.comments[self.next][0] <= upto:
-            line, text, _ = self.comments[self.next]
+            _line, text, _ = self.comments[self.next]
             self.lines[-1] += "  " + text if self.lines[-1].strip() else text
             self.next += 1
         self.last = max(self.last, upto)

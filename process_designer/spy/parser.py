@@ -139,7 +139,8 @@ def _end_position(source: str) -> tuple[int, int]:
 
 def _convert(exc: UnexpectedInput, source: str, filename: str, lark: Lark) -> SpySyntaxError:
     if isinstance(exc, UnexpectedCharacters):
-        char = source[exc.pos_in_stream] if exc.pos_in_stream < len(source) else ""
+        at = exc.pos_in_stream or 0
+        char = source[at] if at < len(source) else ""
         if char in "\"'":
             message = f"unterminated string: close it with {char} on the same line"
         elif char.isprintable() and not char.isspace():
@@ -199,7 +200,8 @@ _LOCK = threading.Lock()
 def _parse_locked(source: str, filename: str) -> ast.Program:
     lark, postlex = _parser()
     postlex.filename, postlex.source = filename, source
-    builder: AstBuilder = lark.options.transformer
+    builder = lark.options.transformer
+    assert isinstance(builder, AstBuilder)
     builder.filename, builder.source = filename, source
     ensure_recursion_floor()
     try:

@@ -108,7 +108,7 @@ class StatementCompiler:
         return run
 
     def stmt(self, node: ast.Stmt) -> Code:
-        return getattr(self, "s_" + type(node).__name__.lower())(node)  # type: ignore[no-any-return]
+        return getattr(self, "s_" + type(node).__name__.lower())(node)
 
     # ----------------------------------------------------------------- simple
     def s_assign(self, node: ast.Assign) -> Code:

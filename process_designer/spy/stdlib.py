@@ -27,13 +27,13 @@ def _is_num(x: Any) -> bool:
 def _want_str(fn: str, x: Any) -> str:
     if type(x) is not str:
         raise type_error(f"{fn}() needs a string, got {kind(x)}")
-    return x  # type: ignore[no-any-return]
+    return x
 
 
 def _want_num(fn: str, x: Any) -> int | float:
     if not _is_num(x):
         raise type_error(f"{fn}() needs a number, got {kind(x)}")
-    return x  # type: ignore[no-any-return]
+    return x
 
 
 def _len(x: Any) -> int:
@@ -81,7 +81,7 @@ def _split(s: Any, sep: Any) -> list[str]:
     _want_str("split", s)
     if _want_str("split", sep) == "":
         raise SpyRuntimeError("ValueError", "split() separator must not be empty")
-    return s.split(sep)  # type: ignore[no-any-return]
+    return s.split(sep)
 
 
 def _join(items: Any, sep: Any) -> str:
@@ -103,7 +103,7 @@ def _starts_with(s: Any, prefix: Any) -> bool:
 def _map(fn: str, m: Any) -> dict[str, Any]:
     if type(m) is not dict:
         raise type_error(f"{fn}() needs a map, got {kind(m)}")
-    return m  # type: ignore[no-any-return]
+    return m
 
 
 def _get(m: Any, key: Any, default: Any = None) -> Any:
@@ -142,7 +142,7 @@ def _round(x: Any, digits: Any = None) -> int | float:
         return round(x)
     if type(digits) is not int:
         raise type_error("round() digits must be a whole number")
-    return round(x, digits)  # type: ignore[no-any-return]
+    return round(x, digits)
 
 
 def _error(type_: Any, message: Any) -> dict[str, Any]:

@@ -15,7 +15,12 @@ from process_designer.agents.analyst.parsing import (
     split_clauses,
     step_name,
 )
-from process_designer.agents.vocabulary import classify_action, detect_roles, detect_systems, has_action_verb
+from process_designer.agents.vocabulary import (
+    classify_action,
+    detect_roles,
+    detect_systems,
+    has_action_verb,
+)
 from process_designer.domain.models import Decision, DesignContext, Requirement, RequirementStep
 from process_designer.knowledge.template_model import ProcessTemplate
 

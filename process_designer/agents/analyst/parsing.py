@@ -344,8 +344,6 @@ _VERB_FIX = {"e-mail": "Email", "email": "Email", "lookup": "Look up", "setup": 
 _CUT_WORDS = {"with", "from", "for", "via", "through", "using", "in", "into", "on", "at", "by", "before", "after",
               "within", "including", "against", "to", "w/", "per", "so", "because", "when", "if", "unless", "once",
               "until", "which", "that", "who", "as", "+", "-", "->", "&", "every", "each", "of"}
-_KEEP_PARTICLES = {("look", "up"), ("hand", "over"), ("sign", "off"), ("set", "up"), ("back", "up"), ("follow", "up"),
-                   ("roll", "out"), ("wrap", "up"), ("log", "in"), ("check", "in"), ("ask", "for")}
 _PHRASAL = {"ask for": "request", "asks for": "request", "look into": "investigate", "get back to": "reply to",
             "figure out": "determine", "sort out": "resolve", "key in": "enter", "key them into": "enter"}
 _AUX = re.compile(r"^(?:is|are|was|were|has|have|does|do|need|needs|must|should|can|will|get|gets|go|goes)$",
@@ -416,12 +414,10 @@ def step_name(text: str, max_words: int = 5) -> str:
         verb = _third_person_to_base(words[2])
         words = [verb, *words[3:]] if len(words) > 3 else [words[0], words[1], _NOMINAL.get(verb.lower(), verb)]
     kept: list[str] = []
-    for index, word in enumerate(words):
+    for word in words:
         bare = word.strip(",;:.").lower()
-        if kept and bare in _CUT_WORDS and (len(kept) >= 2 or (kept[-1].lower(), bare) not in _KEEP_PARTICLES) \
-                and not (len(kept) == 1 and (kept[0].lower(), bare) in _KEEP_PARTICLES):
-            if len(kept) >= 2:
-                break
+        if len(kept) >= 2 and bare in _CUT_WORDS:
+            break
         kept.append(word.strip(",;:."))
         if word.endswith((",", ";", ":")) and len(kept) >= 2:
             break

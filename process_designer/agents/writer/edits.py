@@ -199,8 +199,8 @@ def apply_edit(doc: ProcessDocument, text: str) -> EditResult:
         return EditResult(result, f"Added step {len(steps)} ('{new.name}') at the end.", frozenset({len(steps)}))
     if match := _REMOVE_NAMED.search(text):
         return apply_edit(doc, f"remove {match.group('ref')} step")
-    document, summary, changed = amend(doc, text, compose=_new_step, renumber=_renumber, refresh=_refresh)
-    return EditResult(document, summary, changed)
+    amended, summary, touched = amend(doc, text, compose=_new_step, renumber=_renumber, refresh=_refresh)
+    return EditResult(amended, summary, touched)
 
 
 def _change_number(doc: ProcessDocument, match: re.Match[str]) -> EditResult:

@@ -46,7 +46,7 @@ def keep_stated_rules(document: ProcessDocument, text: str) -> ProcessDocument:
                 best = (overlap, index)
         index = best[1] if best[1] >= 0 else 0
         rule = f"Rule stated in the requirements: {fragment[:1].upper()}{fragment[1:240]}"
-        step: Step = steps[index]
-        steps[index] = step.model_copy(update={"actions": [*step.actions, rule]})
+        target: Step = steps[index]
+        steps[index] = target.model_copy(update={"actions": [*target.actions, rule]})
         present |= words
     return document.model_copy(update={"steps": steps})

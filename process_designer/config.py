@@ -35,6 +35,7 @@ class Settings:
     api_keys_file: Path | None = None
     encryption_key: str | None = None
     allow_insecure_bind: bool = False
+    token: str | None = None
     openai_base_url: str | None = None
     openai_api_key: str | None = None
     agent_models: Mapping[str, str] = field(default_factory=dict)
@@ -199,6 +200,7 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         api_keys_file=_file(env, "PD_API_KEYS_FILE", "API key hashes, one 'tenant:subject:sha256hex' a line"),
         encryption_key=_encryption_key(env),
         allow_insecure_bind=_bool(env, "PD_ALLOW_INSECURE_BIND", False),
+        token=env.get("PD_TOKEN", "").strip() or None,
         openai_base_url=env.get("OPENAI_BASE_URL") or None,
         openai_api_key=env.get("OPENAI_API_KEY") or None,
         agent_models=agent_models,

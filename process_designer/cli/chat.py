@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import sys
 import threading
 import uuid
@@ -54,7 +55,7 @@ class _Remote:
         from process_designer.server.grpc_client import GrpcChatClient
 
         self._address = address
-        self._factory = GrpcChatClient
+        self._factory = functools.partial(GrpcChatClient, token=load_settings().token)
         self._client: GrpcChatClient | None = None
         self._broken = False
 

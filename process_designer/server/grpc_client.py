@@ -43,8 +43,9 @@ class GrpcChatClient:
     each ``send`` yields only the answers that echo its ``thread_id`` and ``client_msg_id``.
     """
 
-    def __init__(self, address: str, *, connect_timeout: float = 5.0) -> None:
+    def __init__(self, address: str, *, connect_timeout: float = 5.0, token: str | None = None) -> None:
         self.address = address
+        self._metadata = (("authorization", f"Bearer {token}"),) if token else None
         self._connect_timeout = connect_timeout
         self._channel: grpc.aio.Channel | None = None
         self._call: grpc.aio.StreamStreamCall | None = None
@@ -75,7 +76,7 @@ class GrpcChatClient:
                 grpc.StatusCode.UNAVAILABLE,
             ) from None
         stub = sopwriter_pb2_grpc.ProcessWriterStub(self._channel)
-        self._call = stub.Chat()
+        self._call = stub.Chat(metadata=self._metadata)
         self._reader = asyncio.create_task(self._read(self._call))
 
     async def send(

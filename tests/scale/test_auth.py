@@ -215,3 +215,18 @@ def test_template_writes_are_audited_with_their_author(secured: Instance) -> Non
     added = httpx.post(f"{secured.http_url}{API}/templates", json=template, headers=acme)
     assert added.status_code == 201
     assert ("acme", "carol", "template.added", "template:acme-onboarding") in audit(secured)
+
+
+def test_the_chat_client_sends_pd_token(secured: Instance) -> None:
+    thread = f"cli-{uuid.uuid4().hex}"
+    args = [*CLI, "chat", "--server", secured.grpc_address, "--thread", thread]
+    env = instance_env(secured.stderr.parent.parent / "client", {"PD_TOKEN": hs256("acme")})
+    chatted = subprocess.run(args, input="/system owner: Finance\n/quit\n", env=env,
+                             capture_output=True, text=True, timeout=120)
+    assert chatted.returncode == 0, chatted.stderr
+    assert chatted.stdout.splitlines()[-1] == "[respond] Context updated: owner=Finance."
+
+    foreign = subprocess.run(args, input="/system owner: Sales\n/quit\n", capture_output=True, text=True,
+                             env={**env, "PD_TOKEN": API_KEY}, timeout=120)
+    assert foreign.stdout == ""
+    assert f"the server answered NOT_FOUND: thread {thread!r} was not found" in foreign.stderr

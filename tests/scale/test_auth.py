@@ -147,7 +147,8 @@ def test_http_sessions_belong_to_their_tenant(secured: Instance) -> None:
     assert httpx.get(f"{secured.http_url}{API}/sessions/{session_id}", headers=acme).status_code == 200
 
     missing = httpx.get(f"{secured.http_url}{API}/sessions/session-none", headers=globex)
-    for path in ("", "/messages", "/process", "/process/versions", "/process/versions/1"):
+    for path in ("", "/messages", "/process", "/process?format=md", "/process/versions", "/process/versions/1",
+                 "/process/versions/1/diff/2"):
         foreign = httpx.get(f"{secured.http_url}{API}/sessions/{session_id}{path}", headers=globex)
         assert foreign.status_code == 404
         assert foreign.json() == {"error": "not_found",

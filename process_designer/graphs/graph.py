@@ -11,6 +11,7 @@ from langgraph.graph.state import CompiledStateGraph
 from process_designer.graphs.context import DesignerDeps
 from process_designer.graphs.nodes import (
     answer_question,
+    compare_processes,
     process_writer,
     quality_reviewer,
     requirement_analyst,
@@ -37,6 +38,7 @@ def build_graph(checkpointer: BaseCheckpointSaver | None = None) -> CompiledStat
     builder.add_node("spy_coder", traced_node("spy_coder", spy_coder))
     builder.add_node("quality_reviewer", traced_node("quality_reviewer", quality_reviewer))
     builder.add_node("answer_question", traced_node("answer_question", answer_question))
+    builder.add_node("compare_processes", traced_node("compare_processes", compare_processes))
     builder.add_node("update_context", traced_node("update_context", update_context))
     builder.add_node("respond", traced_node("respond", respond))
     builder.add_edge(START, "route_turn")

@@ -12,6 +12,9 @@ from langgraph.types import Command
 from pydantic import ValidationError
 
 from process_designer.agents.engines import OfflineWriter
+from process_designer.maps import MapError, parse_document
+from process_designer.maps import compare as compare_documents
+from process_designer.maps import render as render_gap
 from process_designer.domain.markdown import render_markdown
 from process_designer.domain.models import DesignContext, ProcessDocument, Requirement
 from process_designer.errors import InputError
@@ -19,7 +22,7 @@ from process_designer.graphs.context import DesignerDeps
 from process_designer.graphs.router import classify_turn
 from process_designer.graphs.state import DesignerState
 
-__all__ = ["answer_question", "process_writer", "quality_reviewer", "requirement_analyst", "respond",
+__all__ = ["answer_question", "compare_processes", "process_writer", "quality_reviewer", "requirement_analyst", "respond",
            "route_turn", "spy_coder", "update_context"]
 
 _DEFAULT_DEPS: DesignerDeps | None = None
@@ -45,13 +48,14 @@ def _context(state: DesignerState) -> DesignContext:
 
 def route_turn(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Command[
     Literal["requirement_analyst", "process_writer", "spy_coder", "quality_reviewer", "answer_question",
-            "update_context", "respond"]
+            "update_context", "compare_processes", "respond"]
 ]:
     """Classify the turn and send it to the agents it needs."""
     deps = _deps(runtime)
     text, role = state.get("input", ""), state.get("role", "USER")
     intent = classify_turn(text, role, state.get("document") is not None)
     goto: Any = {"context": "update_context", "design": "requirement_analyst", "revise": "process_writer",
+            "compare": "compare_processes",
             "code": "spy_coder", "review": "quality_reviewer", "question": "answer_question",
             "clarify": "requirement_analyst"}[intent]
     entry = {"role": role, "content": text, "agent": "", "at": deps.now_iso()}
@@ -176,6 +180,32 @@ def answer_question(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Com
     answer = deps.engines.writer.answer(document, state.get("input", "")) if document else (
         "There is no process yet. Describe the process you need and I will design it.")
     return Command(update={"reply": answer, "stage": {"agent": "answer_question", "content": answer}}, goto="respond")
+
+
+def compare_processes(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Command[Literal["respond"]]:
+    """Gap analysis: the current process the user pastes against the document designed here."""
+    deps = _deps(runtime)
+    desired = _document(state)
+    text = state.get("input", "")
+    if desired is None:
+        reply = ("There is no designed process to compare with yet. Describe the process you want first, then send "
+                 "'compare with our current process:' followed by the current one.")
+        return Command(update={"reply": reply, "stage": {"agent": "compare_processes", "content": reply}},
+                       goto="respond")
+    current_text = text.split(":", 1)[1].strip() if ":" in text else text
+    try:
+        current = parse_document(current_text, "current process")
+    except MapError:
+        # prose rather than a list, markdown or BPMN: read it as requirements
+        requirement = deps.engines.analyst.analyze(current_text, _context(state), [], None)
+        if not requirement.steps:
+            reply = ("I could not read the current process. Paste it as a numbered list, markdown in the process "
+                     "structure, or BPMN, after 'compare with our current process:'.")
+            return Command(update={"reply": reply, "stage": {"agent": "compare_processes", "content": reply}},
+                           goto="respond")
+        current = deps.engines.writer.compose(requirement, [], deps.clock().date())
+    reply = render_gap(compare_documents(current, desired))
+    return Command(update={"reply": reply, "stage": {"agent": "compare_processes", "content": reply}}, goto="respond")
 
 
 def _parse_context(text: str) -> dict[str, Any]:

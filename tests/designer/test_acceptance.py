@@ -182,3 +182,17 @@ def test_unusable_input_in_chat_is_answered_not_raised(designer: Designer) -> No
     events = designer.run_turn("bad-input-thread", "")
     assert events[-1].final and "What process should I design?" in events[-1].content
     assert designer.document("bad-input-thread") is None
+
+
+def test_chat_gap_analysis_against_the_current_process(designer: Designer) -> None:
+    thread = "gap-thread"
+    designer.run_turn(thread, REFUND)
+    events = designer.run_turn(thread, "compare this with our current process:\n1. Receive refund request\n"
+                                       "2. Issue refund\n3. Close ticket")
+    assert [e.agent for e in events] == ["route_turn", "compare_processes", "respond"]
+    reply = events[-1].content
+    assert reply.startswith("Gap analysis:")
+    missing = reply.split("Missing steps:")[1].split("Missing validations:")[0]
+    assert "Step 2: Look up order" in missing and "Step 4: Manager approval" in missing
+    assert "Issue refund" not in missing
+    assert [v.number for v in designer.versions(thread)] == [1]  # a comparison changes nothing

@@ -277,7 +277,7 @@ _ACTIONISH = re.compile(
     r"eradicate|recover|calibrate|quarantine|negotiate|award|renew|map|fetch|load|extract|transform|swap|wipe|"
     r"identify|classify|categori[sz]e|certify|decide|sign|execute|store|track|measure|weigh|label|release|"
     r"process|handle|manage|perform|complete|submit|prepare|publish|book|hold|draw|propose|acknowledge|"
-    r"restrict|freeze|block|suspend|lock|categori[sz]e|answer|warn|collect|chase|nudge|remind)\b",
+    r"restrict|freeze|block|suspend|lock|categori[sz]e|answer|warn|collect|chase|nudge|remind)(?:s|es)?\b",
     re.IGNORECASE,
 )
 

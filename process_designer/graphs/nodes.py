@@ -12,15 +12,15 @@ from langgraph.types import Command
 from pydantic import ValidationError
 
 from process_designer.agents.engines import OfflineWriter
-from process_designer.maps import MapError, parse_document
-from process_designer.maps import compare as compare_documents
-from process_designer.maps import render as render_gap
 from process_designer.domain.markdown import render_markdown
 from process_designer.domain.models import DesignContext, ProcessDocument, Requirement
 from process_designer.errors import InputError
 from process_designer.graphs.context import DesignerDeps
 from process_designer.graphs.router import classify_turn
 from process_designer.graphs.state import DesignerState
+from process_designer.maps import MapError, parse_document
+from process_designer.maps import compare as compare_documents
+from process_designer.maps import render as render_gap
 
 __all__ = ["answer_question", "compare_processes", "process_writer", "quality_reviewer", "requirement_analyst", "respond",
            "route_turn", "spy_coder", "update_context"]

@@ -77,7 +77,7 @@ class PostgresDatabase:
         Waiting polls ``pg_try_advisory_lock`` so that a cancelled waiter never leaves a lock
         behind; a connection whose unlock is not certain is closed, which releases its locks.
         """
-        conn = await asyncio.to_thread(self._lock_pool.getconn)
+        conn = await self._checkout()
         released = False
         try:
             while not await asyncio.to_thread(self._try_lock, conn, key):
@@ -90,6 +90,19 @@ class PostgresDatabase:
             if not released:
                 conn.close()
             self._lock_pool.putconn(conn)
+
+    async def _checkout(self) -> psycopg.Connection[Any]:
+        """A connection of the lock pool; one that arrives after its waiter was cancelled goes back."""
+        getting = asyncio.ensure_future(asyncio.to_thread(self._lock_pool.getconn))
+        try:
+            return await asyncio.shield(getting)
+        except asyncio.CancelledError:
+            getting.add_done_callback(self._return_unused)
+            raise
+
+    def _return_unused(self, getting: asyncio.Future[psycopg.Connection[Any]]) -> None:
+        if not getting.cancelled() and getting.exception() is None:
+            self._lock_pool.putconn(getting.result())
 
     @staticmethod
     def _try_lock(conn: psycopg.Connection[Any], key: str) -> bool:

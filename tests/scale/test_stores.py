@@ -181,3 +181,28 @@ def test_the_audit_log_appends_and_reads_oldest_first(database: Database) -> Non
     ]
     assert [e.action for e in log.entries(tenant="globex")] == ["access.denied"]
     assert [e.action for e in log.entries(limit=1)] == ["auth.failed"]
+
+
+async def test_a_waiter_cancelled_before_it_gets_a_connection_gives_it_back(postgres_url: str) -> None:
+    db = PostgresDatabase(postgres_url, max_turns=1)
+    try:
+        held, release = asyncio.Event(), asyncio.Event()
+
+        async def holder() -> None:
+            async with db.turn_lock("thread-1"):
+                held.set()
+                await release.wait()
+
+        holding = asyncio.create_task(holder())
+        await held.wait()
+        # The only turn connection is taken, so this waiter blocks in the pool, then is cancelled.
+        waiter = asyncio.create_task(_enter(db, "thread-2"))
+        await asyncio.sleep(0.2)
+        waiter.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiter
+        release.set()
+        await holding
+        await asyncio.wait_for(_enter(db, "thread-3"), timeout=5)
+    finally:
+        db.close()

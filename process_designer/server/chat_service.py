@@ -230,6 +230,15 @@ class ChatService:
                     turn.publish(replayed)
                     yield replayed
                 return
+            if turn is not None and (answer := self._answer_after_crash(message)) is not None:
+                # A previous process ran this turn to the end but died before recording it.
+                self._records.put(message.thread_id, message.client_msg_id, turn.fingerprint, [answer])
+                turn.publish(answer)
+                yield answer
+                return
+            if turn is not None:
+                self._records.start(message.thread_id, message.client_msg_id,
+                                    len(self._designer.history(message.thread_id)))
             produced: list[OutgoingMessage] = []
             # Closing the designer's stream at once (not when collected) stops the turn and frees the lock.
             events = self._designer.astream_turn(message.thread_id, message.content, role=role)
@@ -242,6 +251,22 @@ class ChatService:
                 if turn is not None:
                     turn.publish(out)
                 yield out
+
+    def _answer_after_crash(self, message: IncomingMessage) -> OutgoingMessage | None:
+        """The answer the thread holds for a started, unrecorded turn of this message, if it finished."""
+        started = self._records.started(message.thread_id, message.client_msg_id)
+        if started is None:
+            return None
+        after = self._designer.history(message.thread_id)[started:]
+        if len(after) < 2 or after[0].role not in ("USER", "SYSTEM") or after[0].content != message.content:
+            return None
+        answers = [entry for entry in after[1:] if entry.role == "ASSISTANT"]
+        if not answers:
+            return None
+        return OutgoingMessage(
+            thread_id=message.thread_id, content=answers[0].content, client_msg_id=message.client_msg_id,
+            agent=answers[0].agent or "respond", final=True, message_id=self._new_id(), replayed=True,
+        )
 
     def _outgoing(self, message: IncomingMessage, event: TurnEventLike) -> OutgoingMessage:
         return OutgoingMessage(

@@ -25,6 +25,16 @@ _SCHEMA = (
         PRIMARY KEY (thread_id, client_msg_id)
     )
     """,
+    # A turn that started but has no record yet: how long the thread was when it started, so that
+    # after a crash a resend can find the answer the thread already holds instead of running twice.
+    """
+    CREATE TABLE IF NOT EXISTS chat_turn_started (
+        thread_id     TEXT NOT NULL,
+        client_msg_id TEXT NOT NULL,
+        history_len   INTEGER NOT NULL,
+        PRIMARY KEY (thread_id, client_msg_id)
+    )
+    """,
 )
 
 
@@ -73,6 +83,24 @@ class TurnRecords:
             "INSERT INTO chat_turn_records VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (thread_id, client_msg_id, fingerprint, self._sealer.seal(payload), created_at),
         )
+        self._db.execute(
+            "DELETE FROM chat_turn_started WHERE thread_id = ? AND client_msg_id = ?", (thread_id, client_msg_id)
+        )
+
+    def start(self, thread_id: str, client_msg_id: str, history_len: int) -> None:
+        """Note that a turn of ``client_msg_id`` starts on a thread of ``history_len`` messages."""
+        self._db.execute(
+            "INSERT INTO chat_turn_started VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            (thread_id, client_msg_id, history_len),
+        )
+
+    def started(self, thread_id: str, client_msg_id: str) -> int | None:
+        """The thread length noted by :meth:`start` for a turn that has no record, or ``None``."""
+        rows = self._db.execute(
+            "SELECT history_len FROM chat_turn_started WHERE thread_id = ? AND client_msg_id = ?",
+            (thread_id, client_msg_id),
+        )
+        return int(rows[0][0]) if rows else None
 
     def turn_lock(self, thread_id: str) -> AbstractAsyncContextManager[None]:
         """Held around a turn so that no other instance runs a turn of ``thread_id`` meanwhile."""

@@ -1,0 +1,130 @@
+"""SIGKILL the server mid-turn, restart it on the same data directory, resend the same client_msg_id."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from process_designer.config import Settings
+from process_designer.designer import Designer
+from process_designer.server.grpc_client import GrpcChatClient
+from process_designer.server.messages import OutgoingMessage
+from process_designer.server.turn_records import TurnRecords
+
+SERVER = Path(__file__).with_name("stage_server.py")
+REQUIREMENTS = (
+    "Refund requests: support checks the order in the CRM, finance approves refunds over 500 EUR "
+    "within 2 days, then billing issues the refund and the customer gets an e-mail."
+)
+STAGES = ["route_turn", "requirement_analyst", "process_writer", "spy_coder", "quality_reviewer"]
+
+
+class StageServer:
+    """A child ``stage_server.py`` and the lines it prints."""
+
+    def __init__(self, data_dir: Path, library_dir: Path, pause: float) -> None:
+        env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}
+        self.process = subprocess.Popen(
+            [sys.executable, str(SERVER), str(data_dir), str(library_dir), str(pause)],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
+        )
+        self.address = f"127.0.0.1:{self.wait_for('port ').split()[1]}"
+
+    def wait_for(self, prefix: str) -> str:
+        """Read printed lines until one starts with ``prefix``; the process must not end first."""
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            if line.startswith(prefix):
+                return line.strip()
+        raise AssertionError(f"the server ended (exit {self.process.wait(5)}) before printing {prefix!r}")
+
+    def kill(self) -> None:
+        self.process.send_signal(signal.SIGKILL)
+        assert self.process.wait(10) == -signal.SIGKILL
+
+
+@contextmanager
+def stage_server(data_dir: Path, library_dir: Path, pause: float) -> Iterator[StageServer]:
+    server = StageServer(data_dir, library_dir, pause)
+    try:
+        yield server
+    finally:
+        if server.process.poll() is None:
+            server.kill()
+
+
+async def answers_of(address: str, thread_id: str, client_msg_id: str) -> list[OutgoingMessage]:
+    async with GrpcChatClient(address, connect_timeout=10) as client:
+        return [answer async for answer in client.send(thread_id, REQUIREMENTS, client_msg_id=client_msg_id)]
+
+
+async def send_until(server: StageServer, thread_id: str, client_msg_id: str, line: str) -> list[OutgoingMessage]:
+    """Send the design message, SIGKILL the server when it prints ``line``; return what arrived."""
+    import asyncio
+
+    received: list[OutgoingMessage] = []
+    async with GrpcChatClient(server.address, connect_timeout=10) as client:
+
+        async def read() -> None:
+            async for answer in client.send(thread_id, REQUIREMENTS, client_msg_id=client_msg_id):
+                received.append(answer)
+
+        reader = asyncio.create_task(read())
+        await asyncio.to_thread(server.wait_for, line)
+        await asyncio.sleep(0.2)  # the chunk before the pause reaches the client
+        server.kill()
+        with pytest.raises(Exception, match="UNAVAILABLE|ended the chat stream"):
+            await reader
+    return received
+
+
+# (where the process dies, chunks the client saw before it died)
+KILL_POINTS = [
+    ("started", []),  # the message was accepted and noted; no stage ran
+    ("stage {thread} route_turn", ["route_turn"]),  # the graph has stored the user message only
+    ("final", STAGES),  # the graph finished and stored the answer; the record was not written
+]
+
+
+@pytest.mark.slow
+async def test_a_message_accepted_before_a_kill_is_answered_exactly_once_after_a_restart(
+    tmp_path: Path, library_dir: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    for n, (point, seen) in enumerate(KILL_POINTS):
+        thread_id, client_msg_id = f"killed-{n}", f"msg-{n}"
+        with stage_server(data_dir, library_dir, pause=0.5) as server:
+            received = await send_until(server, thread_id, client_msg_id, point.format(thread=thread_id))
+        assert [a.agent for a in received] == seen
+        with stage_server(data_dir, library_dir, pause=0.0) as server:
+            again = await answers_of(server.address, thread_id, client_msg_id)
+            replay = await answers_of(server.address, thread_id, client_msg_id)
+        finals = [a for a in again if a.final]
+        assert len(finals) == 1 and finals[0].content.startswith("Drafted 'Refund Requests")
+        # The resend after the graph had finished is answered from the thread, not run again.
+        assert finals[0].replayed is (point == "final")
+        assert [a for a in replay if a.final] == [finals[0].model_copy(update={"replayed": True})]
+
+    designer = Designer(Settings(data_dir=data_dir), library=None)
+    records = TurnRecords.open(Settings(data_dir=data_dir))
+    try:
+        for n in range(len(KILL_POINTS)):
+            thread_id = f"killed-{n}"
+            history = designer.history(thread_id)
+            answers = [entry for entry in history if entry.role == "ASSISTANT"]
+            assert len(answers) == 1 and answers[0].content.startswith("Drafted 'Refund Requests")
+            assert [(entry.role, entry.content) for entry in history[:1]] == [("USER", REQUIREMENTS)]
+            assert [entry.role for entry in history] == ["USER", "ASSISTANT"]
+            assert [v.number for v in designer.versions(thread_id)] == [1]
+            assert records.get(thread_id, f"msg-{n}") is not None
+            assert records.started(thread_id, f"msg-{n}") is None
+    finally:
+        records.close()
+        designer.close()

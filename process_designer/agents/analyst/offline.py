@@ -58,7 +58,9 @@ _ERROR_CASE = re.compile(
 _TERMINAL = re.compile(r"\b(?:reject|deny|decline|refuse|cancel|stop|close|block|abort|discard|end)\w*\b", re.I)
 _APPROVAL = re.compile(r"\b(?:approv\w*|sign(?:s|ed)? off|authori[sz]\w*)\b", re.IGNORECASE)
 _ENGLISH_HINTS = re.compile(
-    r"\b(?:the|and|to|of|a|for|is|in|then|if|with|on|by|we|our|be|must|should|when|after|each)\b", re.IGNORECASE
+    r"\b(?:the|and|to|of|a|for|is|in|then|if|with|on|by|we|our|be|must|should|when|after|each|from|every|all|"
+    r"any|before|until|per|new|into|out|up|it|them|their|this|that|are|was|has|have|will|can|or|no|not)\b",
+    re.IGNORECASE
 )
 _APPROVER = re.compile(r"^(?:the\s+|an?\s+)?(?P<who>[a-z][\w\s-]{1,30}?)\s+(?:also\s+)?(?:approves?|signs? off|"
                        r"authori[sz]es?)\b",
@@ -326,7 +328,7 @@ def _lifecycle_steps(text: str, user_steps: list[RequirementStep]) -> tuple[list
         previous = topic
         topic = _FREQUENCY_WORDS.sub("", topic.strip())
     topic = topic.lower() or "the process"
-    if len(topic.split()) > 6 or not re.search(r"[a-z]{3,}", topic):
+    if len(topic.split()) > 6 or not re.search(r"[a-z]{3,}", topic) or looks_like_action(topic):
         return user_steps, ""
     skeleton = [
         RequirementStep(name=f"Prepare {topic}", description=f"Prepare the {topic} and its materials",

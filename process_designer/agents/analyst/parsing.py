@@ -258,7 +258,7 @@ def _conditional_parts(part: str, explicit: bool) -> list[Clause]:
         for index in range(3, len(words)):
             rest = " ".join(words[index:])
             follower = words[index + 1].lower() if index + 1 < len(words) else ""
-            if re.match(r"^[a-z]+s$", follower) and (_is_verb(follower) or _is_verb(_third_person_to_base(follower))):
+            if re.match(r"^[a-z]+[^s]s$", follower) and (_is_verb(follower) or _is_verb(_third_person_to_base(follower))):
                 continue  # "request arrives": a noun followed by its verb, not an action
             if _starts_with_action(rest):
                 return [Clause(text=rest, condition=" ".join(words[:index]), explicit=explicit)]
@@ -391,25 +391,25 @@ def step_name(text: str, max_words: int = 5) -> str:
     text = re.sub(r"^(?:and|or|but|also|then|plus)\s+", "", text.strip(), flags=re.IGNORECASE)
     text = re.sub(r"\s+\d+\s*(?:minutes?|hours?|days?|weeks?|business days?)\b.*$", "", text, flags=re.IGNORECASE)
     words = [w for w in text.split() if w.strip(",;:.")]
-    if words and re.match(r"^[a-z]+s$", words[0]) and _is_verb(_third_person_to_base(words[0])) and \
+    if words and re.match(r"^[a-z]+[^s]s$", words[0]) and _is_verb(_third_person_to_base(words[0])) and \
             not _is_verb(words[0]):
         words[0] = _third_person_to_base(words[0])
-    if len(words) >= 2 and re.match(r"^[A-Za-z]+s$", words[0]) and _is_verb(words[1]) and not _is_verb(words[0]):
+    if len(words) >= 2 and re.match(r"^[A-Za-z]+[^s]s$", words[0]) and _is_verb(words[1]) and not _is_verb(words[0]):
         words = words[1:]  # "agents categorise tickets": a plural subject before a base verb
     if len(words) >= 2 and words[0].lower() in _ACTORS and (_is_verb(words[1]) or
                                                            _is_verb(_third_person_to_base(words[1]))):
         words = words[1:]
-        if re.match(r"^[a-z]+s$", words[0]) and _is_verb(_third_person_to_base(words[0])):
+        if re.match(r"^[a-z]+[^s]s$", words[0]) and _is_verb(_third_person_to_base(words[0])):
             words[0] = _third_person_to_base(words[0])
     # a subject before the verb ("manager approves", "finance issues refund") → verb first
-    if len(words) >= 2 and not _is_verb(words[0]) and re.match(r"^[a-z]+s$", words[1]) and not _AUX.match(words[1]):
+    if len(words) >= 2 and not _is_verb(words[0]) and re.match(r"^[a-z]+[^s]s$", words[1]) and not _AUX.match(words[1]):
         verb = _third_person_to_base(words[1])
         if len(words) > 2:
             words = [verb, *words[2:]]
         else:
             words = [words[0], _NOMINAL.get(verb.lower(), verb)]
-    elif len(words) >= 3 and not _is_verb(words[0]) and re.match(r"^[a-z]+s$", words[2]) and \
-            not _AUX.match(words[2]) and not re.match(r"^[a-z]+s$", words[1]):
+    elif len(words) >= 3 and not _is_verb(words[0]) and re.match(r"^[a-z]+[^s]s$", words[2]) and \
+            not _AUX.match(words[2]) and not re.match(r"^[a-z]+[^s]s$", words[1]):
         # "account executive drafts order form" → "Draft order form"
         verb = _third_person_to_base(words[2])
         words = [verb, *words[3:]] if len(words) > 3 else [words[0], words[1], _NOMINAL.get(verb.lower(), verb)]

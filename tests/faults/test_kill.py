@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -14,7 +15,7 @@ import pytest
 
 from process_designer.config import Settings
 from process_designer.designer import Designer
-from process_designer.server.grpc_client import GrpcChatClient
+from process_designer.server.grpc_client import ChatClientError, GrpcChatClient
 from process_designer.server.messages import OutgoingMessage
 from process_designer.server.turn_records import TurnRecords
 
@@ -67,7 +68,6 @@ async def answers_of(address: str, thread_id: str, client_msg_id: str) -> list[O
 
 async def send_until(server: StageServer, thread_id: str, client_msg_id: str, line: str) -> list[OutgoingMessage]:
     """Send the design message, SIGKILL the server when it prints ``line``; return what arrived."""
-    import asyncio
 
     received: list[OutgoingMessage] = []
     async with GrpcChatClient(server.address, connect_timeout=10) as client:
@@ -80,7 +80,7 @@ async def send_until(server: StageServer, thread_id: str, client_msg_id: str, li
         await asyncio.to_thread(server.wait_for, line)
         await asyncio.sleep(0.2)  # the chunk before the pause reaches the client
         server.kill()
-        with pytest.raises(Exception, match="UNAVAILABLE|ended the chat stream"):
+        with pytest.raises(ChatClientError, match=r"UNAVAILABLE|ended the chat stream"):
             await reader
     return received
 

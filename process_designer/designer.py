@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from langchain_core.runnables import RunnableConfig
+from langgraph.types import Command
 
 from process_designer.agents.engines import AgentEngines, engines_for
 from process_designer.config import Settings
@@ -95,7 +96,10 @@ class Designer:
         if not thread_id.strip():
             raise InputError("thread_id is empty; pass the id of the conversation")
         config: RunnableConfig = {"configurable": {"thread_id": thread_id}}
-        payload = self._input(content, role, context, title)
+        payload: Any = self._input(content, role, context, title)
+        if role == "USER" and self.graph.get_state(config).interrupts:
+            payload = Command(resume=content)  # the answer to the question the graph is waiting on
+        question = ""
         with observe_turn(thread_id, role, content, settings=self.settings, analytics=self.analytics,
                           templates=self.deps) as turn:
             stream = self.graph.stream(payload, config, stream_mode=["updates", "custom"], context=self.deps)
@@ -108,6 +112,9 @@ class Designer:
                         continue
                     updates: dict[str, Any] = data if isinstance(data, dict) else {}
                     for node, values in updates.items():
+                        if node == "__interrupt__" and values:
+                            question = str(getattr(values[0], "value", {}).get("question", ""))
+                            continue
                         if not isinstance(values, dict) or node == "respond":
                             continue
                         stage = values.get("stage")
@@ -119,6 +126,9 @@ class Designer:
                 yield TurnEvent(thread_id, "respond", f"The model could not finish this turn: {exc}. Nothing was "
                                 "changed; send the message again to retry.", final=True,
                                 document=self.document(thread_id), usage=self._usage(thread_id))
+                return
+            if question:  # the graph waits for a person's decision; the next USER message answers it
+                yield TurnEvent(thread_id, "save_as_template", question, final=True, document=self.document(thread_id))
                 return
             state = self.graph.get_state(config).values
             versions = state.get("versions", [])

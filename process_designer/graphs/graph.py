@@ -17,6 +17,7 @@ from process_designer.graphs.nodes import (
     requirement_analyst,
     respond,
     route_turn,
+    save_as_template,
     spy_coder,
     update_context,
 )
@@ -39,6 +40,7 @@ def build_graph(checkpointer: BaseCheckpointSaver | None = None) -> CompiledStat
     builder.add_node("quality_reviewer", traced_node("quality_reviewer", quality_reviewer))
     builder.add_node("answer_question", traced_node("answer_question", answer_question))
     builder.add_node("compare_processes", traced_node("compare_processes", compare_processes))
+    builder.add_node("save_as_template", traced_node("save_as_template", save_as_template))
     builder.add_node("update_context", traced_node("update_context", update_context))
     builder.add_node("respond", traced_node("respond", respond))
     builder.add_edge(START, "route_turn")

@@ -8,22 +8,33 @@ from typing import Any, Literal
 
 from langgraph.graph import END
 from langgraph.runtime import Runtime
-from langgraph.types import Command
+from langgraph.types import Command, interrupt
 from pydantic import ValidationError
 
 from process_designer.agents.engines import OfflineWriter
 from process_designer.domain.markdown import render_markdown
 from process_designer.domain.models import DesignContext, ProcessDocument, Requirement
-from process_designer.errors import InputError
+from process_designer.errors import InputError, TemplateError
 from process_designer.graphs.context import DesignerDeps
 from process_designer.graphs.router import classify_turn
 from process_designer.graphs.state import DesignerState
+from process_designer.knowledge.template_model import ProcessTemplate
 from process_designer.maps import MapError, parse_document
 from process_designer.maps import compare as compare_documents
 from process_designer.maps import render as render_gap
 
-__all__ = ["answer_question", "compare_processes", "process_writer", "quality_reviewer", "requirement_analyst", "respond",
-           "route_turn", "spy_coder", "update_context"]
+__all__ = [
+    "answer_question",
+    "compare_processes",
+    "process_writer",
+    "quality_reviewer",
+    "requirement_analyst",
+    "respond",
+    "route_turn",
+    "save_as_template",
+    "spy_coder",
+    "update_context",
+]
 
 _DEFAULT_DEPS: DesignerDeps | None = None
 
@@ -48,14 +59,14 @@ def _context(state: DesignerState) -> DesignContext:
 
 def route_turn(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Command[
     Literal["requirement_analyst", "process_writer", "spy_coder", "quality_reviewer", "answer_question",
-            "update_context", "compare_processes", "respond"]
+            "update_context", "compare_processes", "save_as_template", "respond"]
 ]:
     """Classify the turn and send it to the agents it needs."""
     deps = _deps(runtime)
     text, role = state.get("input", ""), state.get("role", "USER")
     intent = classify_turn(text, role, state.get("document") is not None)
     goto: Any = {"context": "update_context", "design": "requirement_analyst", "revise": "process_writer",
-            "compare": "compare_processes",
+            "compare": "compare_processes", "save_template": "save_as_template",
             "code": "spy_coder", "review": "quality_reviewer", "question": "answer_question",
             "clarify": "requirement_analyst"}[intent]
     entry = {"role": role, "content": text, "agent": "", "at": deps.now_iso()}
@@ -206,6 +217,45 @@ def compare_processes(state: DesignerState, runtime: Runtime[DesignerDeps]) -> C
         current = deps.engines.writer.compose(requirement, [], deps.clock().date())
     reply = render_gap(compare_documents(current, desired))
     return Command(update={"reply": reply, "stage": {"agent": "compare_processes", "content": reply}}, goto="respond")
+
+
+_YES = re.compile(r"^\s*(?:y|yes|yep|ok|okay|approve|approved|save|save it|go ahead|confirm|do it)\b", re.IGNORECASE)
+
+
+def save_as_template(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Command[Literal["respond"]]:
+    """Save the current document as a user template, after a person approves it (an interrupt)."""
+    deps = _deps(runtime)
+    document = _document(state)
+    if document is None:
+        reply = "There is no process to save yet; design one first."
+        return Command(update={"reply": reply, "stage": {"agent": "save_as_template", "content": reply}}, goto="respond")
+    template_id = re.sub(r"[^a-z0-9]+", "-", document.title.lower()).strip("-")[:60] or "process"
+    question = (f"Save '{document.title}' (quality {document.quality.score:.2f}) as the template '{template_id}'? "
+                "Answer yes to save it, anything else to cancel.")
+    answer = interrupt({"question": question, "template_id": template_id, "title": document.title,
+                        "score": document.quality.score})
+    approved = bool(answer.get("approved")) if isinstance(answer, dict) else bool(_YES.match(str(answer)))
+    if not approved:
+        reply = f"Not saved: '{document.title}' stays in this conversation only."
+        return Command(update={"reply": reply, "stage": {"agent": "save_as_template", "content": reply}}, goto="respond")
+    library = deps._library()
+    if library is None:
+        reply = "The template library is not available, so nothing was saved."
+        return Command(update={"reply": reply, "stage": {"agent": "save_as_template", "content": reply}}, goto="respond")
+    template = ProcessTemplate(
+        id=template_id, title=document.title, category=document.context.business_domain or "general",
+        business_domain=document.context.business_domain or "general", complexity=document.context.complexity or "medium",
+        integrations=document.integrations, roles=sorted({s.responsible for s in document.steps}),
+        description=document.overview.purpose, document=document,
+    )
+    try:
+        saved = library.add(template, review=lambda d: deps.engines.reviewer.review(  # type: ignore[attr-defined]
+            deps.engines.coder.compile(d, None), 0))
+    except (InputError, TemplateError) as exc:
+        reply = f"Not saved: {exc}"
+    else:
+        reply = f"Saved as the template '{saved.id}'; `process-designer templates show {saved.id}` prints it."
+    return Command(update={"reply": reply, "stage": {"agent": "save_as_template", "content": reply}}, goto="respond")
 
 
 def _parse_context(text: str) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from process_designer.agents.writer.edits import looks_like_edit
 
 __all__ = ["Intent", "classify_turn"]
 
-Intent = Literal["context", "design", "revise", "code", "review", "question", "clarify", "compare"]
+Intent = Literal["context", "design", "revise", "code", "review", "question", "clarify", "compare", "save_template"]
 
 _QUESTION = re.compile(r"\?\s*$|^\s*(?:what|why|how|who|when|which|where|is|are|does|do|can|could|will|would|"
                        r"should|explain|tell me|describe)\b", re.IGNORECASE)
@@ -17,6 +17,8 @@ _CODE_ONLY = re.compile(r"\b(?:only|just)\s+(?:the\s+)?(?:spy\s+)?code\b|\b(?:re
                         r"(?:the\s+)?(?:spy\s+)?(?:code|tests)\b", re.IGNORECASE)
 _REVIEW_ONLY = re.compile(r"^\s*(?:please\s+)?(?:review|score|check|assess|grade)\s+(?:it|this|the\s+"
                           r"(?:process|document|quality))\b|\bquality report\b", re.IGNORECASE)
+_SAVE_TEMPLATE = re.compile(r"\b(?:save|store|keep|publish)\s+(?:this|it|the (?:process|document|design))?\s*as\s+(?:an?\s+)?"
+                            r"(?:new\s+)?template\b", re.IGNORECASE)
 _COMPARE = re.compile(r"\b(?:compare (?:this|it|that|the (?:design|document|process))? ?(?:with|to|against)|gap analysis|"
                       r"(?:our|the) current process (?:is|looks like|:)|as-is process)", re.IGNORECASE)
 _NEW_PROCESS = re.compile(r"\b(?:new process|another process|start over|from scratch|instead design|"
@@ -31,6 +33,8 @@ def classify_turn(text: str, role: str, has_document: bool) -> Intent:
         return "clarify"
     if not has_document:
         return "design"
+    if _SAVE_TEMPLATE.search(text):
+        return "save_template"
     if _COMPARE.search(text):
         return "compare"
     if _NEW_PROCESS.search(text):

@@ -196,3 +196,22 @@ def test_chat_gap_analysis_against_the_current_process(designer: Designer) -> No
     assert "Step 2: Look up order" in missing and "Step 4: Manager approval" in missing
     assert "Issue refund" not in missing
     assert [v.number for v in designer.versions(thread)] == [1]  # a comparison changes nothing
+
+
+def test_saving_as_a_template_waits_for_approval(designer: Designer, library) -> None:
+    thread = "template-thread"
+    designer.run_turn(thread, "Vendor payment run: finance exports approved invoices from the ERP, the controller "
+                              "reviews the batch, then the payments are released in the banking portal")
+    asked = designer.run_turn(thread, "save this as a template")
+    assert [e.agent for e in asked] == ["route_turn", "save_as_template"]
+    template_id = "vendor-payment-run"
+    assert asked[-1].final and asked[-1].content.startswith("Save 'Vendor Payment Run'")
+    declined = designer.run_turn(thread, "no, not yet")
+    assert declined[-1].content == "Not saved: 'Vendor Payment Run' stays in this conversation only."
+    assert template_id not in {t.id for t in library.list()}
+
+    designer.run_turn(thread, "save it as a template")
+    saved = designer.run_turn(thread, "yes")
+    assert saved[-1].content.startswith(f"Saved as the template '{template_id}'")
+    assert library.get(template_id).document.title == "Vendor Payment Run"
+    assert library.source_of(template_id) == "user"

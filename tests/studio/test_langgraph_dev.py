@@ -107,11 +107,11 @@ def test_studio_serves_the_designer_graph_and_runs_a_design(
 
     drawn = client.get(f"/assistants/{assistant['assistant_id']}/graph").json()
     assert [node["id"] for node in drawn["nodes"]] == [
-        "__start__", "route_turn", *AGENTS, "answer_question", "compare_processes", "update_context", "respond",
-        "__end__"]
+        "__start__", "route_turn", *AGENTS, "answer_question", "compare_processes", "save_as_template",
+        "update_context", "respond", "__end__"]
     edges = {(edge["source"], edge["target"]) for edge in drawn["edges"]}
     assert edges >= DESIGN_EDGES
-    assert len(edges) == 22
+    assert len(edges) == 24
 
     thread = client.post("/threads", json={}).json()
     state = client.post(
@@ -132,6 +132,23 @@ def test_studio_serves_the_designer_graph_and_runs_a_design(
     assert [version["number"] for version in state["versions"]] == [1]
     # Studio's data never lands in the service's default directory.
     assert (workdir / ".process-designer" / "studio").is_dir()
+
+    # Saving as a template waits for a person's approval (an interrupt), then resumes with the answer.
+    waiting = client.post(
+        f"/threads/{thread['thread_id']}/runs/wait",
+        json={"assistant_id": assistant["assistant_id"], "input": {"input": "save this as a template"}},
+        timeout=120.0,
+    ).json()
+    asked = waiting["__interrupt__"][0]["value"]
+    assert asked["template_id"] == document["title"].lower().replace(" ", "-")
+    assert asked["question"].startswith(f"Save '{document['title']}'")
+    resumed = client.post(
+        f"/threads/{thread['thread_id']}/runs/wait",
+        json={"assistant_id": assistant["assistant_id"], "command": {"resume": {"approved": True}}},
+        timeout=120.0,
+    ).json()
+    assert resumed["reply"].startswith(f"Saved as the template '{asked['template_id']}'")
+    assert (workdir / ".process-designer" / "studio" / "templates" / f"{asked['template_id']}.toml").is_file()
 
     second = client.post("/threads", json={}).json()
     with client.stream(

@@ -1,0 +1,141 @@
+"""Acceptance: exports are read by real implementations — bpmn-moddle for BPMN 2.0, mermaid for the flowchart."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, sync_playwright
+
+from process_designer.domain.models import ProcessDocument
+from process_designer.maps import parse_bpmn, to_bpmn, to_mermaid
+
+ROOT = Path(__file__).resolve().parents[2]
+JS = ROOT / "tests" / "js"
+CHROMIUM = "/usr/bin/chromium"  # Debian's package; scripts/ensure_chromium.sh installs it
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def node_packages() -> None:
+    """``npm ci`` on a fresh clone, so a plain ``make test`` has the readers too."""
+    subprocess.run([str(ROOT / "scripts" / "ensure_node_packages.sh")], check=True, timeout=600)
+
+
+def run_node(script: str, text: str, suffix: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    path = tmp_path / f"export{suffix}"
+    path.write_text(text, encoding="utf-8")
+    return subprocess.run(["node", str(JS / script), str(path)], capture_output=True, text=True, timeout=120,
+                          cwd=JS)
+
+
+def read_bpmn(xml: str, tmp_path: Path) -> dict[str, Any]:
+    done = run_node("check_bpmn.mjs", xml, ".bpmn", tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def test_bpmn_export_is_read_by_bpmn_moddle_without_warnings(expense_document: ProcessDocument,
+                                                             tmp_path: Path) -> None:
+    read = read_bpmn(to_bpmn(expense_document), tmp_path)
+    assert read == {
+        "warnings": [],
+        "tasks": ["Submit claim", "Check receipts", "Manager approval", "Audit sample", "Reimburse employee"],
+        "exclusiveGateways": ["If the receipts are missing", "If the amount is over 250 USD"],
+        "parallelGateways": 2,  # the fork after the receipt check and the join before reimbursement
+        "sequenceFlows": 13,
+        "diagramShapes": 16,  # 11 flow nodes, 4 lanes and the pool
+    }
+
+
+def test_bpmn_export_reimports_to_the_same_steps_and_decisions(expense_document: ProcessDocument) -> None:
+    back = parse_bpmn(to_bpmn(expense_document), "expense.bpmn")
+    assert [(s.number, s.name, s.responsible, s.depends_on) for s in back.steps] == [
+        (1, "Submit claim", "Employee", []), (2, "Check receipts", "Finance Clerk", [1]),
+        (3, "Manager approval", "Manager", [2]), (4, "Audit sample", "Auditor", [2]),
+        (5, "Reimburse employee", "Finance Clerk", [3, 4])]
+    assert [[d.model_dump() for d in s.decisions] for s in back.steps] == [
+        [d.model_dump() for d in s.decisions] for s in expense_document.steps]
+
+
+def test_bpmn_moddle_check_fails_on_a_warning(tmp_path: Path) -> None:
+    broken = ('<?xml version="1.0" encoding="UTF-8"?>\n<bpmn:definitions '
+              'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="x">'
+              '<bpmn:process id="p"><bpmn:sequenceFlow id="f" sourceRef="missing" targetRef="p"/>'
+              '</bpmn:process></bpmn:definitions>')
+    done = run_node("check_bpmn.mjs", broken, ".bpmn", tmp_path)
+    assert done.returncode == 1
+    assert json.loads(done.stdout)["warnings"] == ["unresolved reference <missing>"]
+
+
+def test_mermaid_export_parses_with_a_node_per_step_and_gateway(expense_document: ProcessDocument,
+                                                               tmp_path: Path) -> None:
+    done = run_node("check_mermaid.mjs", to_mermaid(expense_document), ".mmd", tmp_path)
+    assert done.returncode == 0, done.stderr
+    parsed = json.loads(done.stdout)
+    assert parsed["diagramType"] == "flowchart-v2"
+    shapes = {n["id"]: n["shape"] for n in parsed["nodes"]}
+    assert {i: s for i, s in shapes.items() if i.startswith("step_")} == {f"step_{n}": "square" for n in range(1, 6)}
+    assert {i: s for i, s in shapes.items() if i.startswith("decision_")} == {"decision_2_1": "diamond",
+                                                                             "decision_3_1": "diamond"}
+    branches = sorted(e["label"] for e in parsed["edges"] if e["from"].startswith("decision_"))
+    assert branches == ["no: approve automatically and continue", "no: continue",
+                        "yes: reject the claim", "yes: route to the Manager for approval"]
+    assert sorted(e["to"] for e in parsed["edges"] if e["from"] == "fork_2") == ["step_3", "step_4"]
+
+
+def test_mermaid_check_fails_on_text_mermaid_cannot_parse(tmp_path: Path) -> None:
+    done = run_node("check_mermaid.mjs", "flowchart TD\n  a -->> ((b\n", ".mmd", tmp_path)
+    assert done.returncode == 1
+    assert "mermaid cannot parse it: Parse error on line 2" in done.stderr
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with tempfile.TemporaryDirectory() as profile, sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, args=ARGS,
+                                                                headless=True)
+        assert context.browser is not None
+        try:
+            yield context.browser
+        finally:
+            context.close()
+
+
+def render_in_chromium(browser: Browser, text: str) -> str:
+    """The SVG mermaid draws for ``text`` in a page that loads mermaid from node_modules and nothing else."""
+    page = browser.contexts[0].new_page()
+    outside: list[str] = []
+    page.on("request", lambda request: outside.append(request.url))
+    try:
+        page.set_content("<!doctype html><html><body></body></html>")
+        page.add_script_tag(content=(JS / "node_modules" / "mermaid" / "dist" / "mermaid.min.js").read_text())
+        svg: str = page.evaluate("""async (text) => {
+            mermaid.initialize({ startOnLoad: false, securityLevel: "strict" });
+            const { svg } = await mermaid.render("exported", text);
+            return svg;
+        }""", text)
+    finally:
+        page.close()
+    assert outside == [], f"the render fetched from outside: {outside}"
+    return svg
+
+
+def test_mermaid_export_renders_an_svg_with_a_node_per_step(browser: Browser,
+                                                            expense_document: ProcessDocument) -> None:
+    svg = render_in_chromium(browser, to_mermaid(expense_document))
+    assert svg.startswith('<svg id="exported"')
+    assert "Syntax error" not in svg
+    drawn = re.findall(r'<g class="node [^"]*" id="exported-flowchart-(\w+?)-\d+"', svg)
+    assert sorted(n for n in drawn if n.startswith("step_")) == [f"step_{n}" for n in range(1, 6)]
+    assert sorted(n for n in drawn if n.startswith("decision_")) == ["decision_2_1", "decision_3_1"]
+    for name in ("Submit claim", "Check receipts", "Manager approval", "Audit sample", "Reimburse employee"):
+        assert name in svg

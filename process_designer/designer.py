@@ -19,8 +19,11 @@ from process_designer.config import Settings
 from process_designer.domain.markdown import render_markdown
 from process_designer.domain.models import DesignContext, ProcessDocument
 from process_designer.errors import EngineError, InputError, NotFoundError
+from process_designer.feedback import FeedbackStore
+from process_designer.feedback.learning import rate_document
 from process_designer.graphs.context import DesignerDeps
 from process_designer.graphs.graph import build_graph
+from process_designer.server.auth import current_principal
 from process_designer.storage.checkpoints import open_checkpoints
 from process_designer.storage.crypto import checkpoint_serializer
 from process_designer.telemetry.analytics import AnalyticsStore
@@ -67,7 +70,9 @@ class Designer:
     def __init__(self, settings: Settings, *, library: object | None = None,
                  engines: AgentEngines | None = None) -> None:
         self.settings = settings
-        self.deps = DesignerDeps(settings=settings, library=library, engines=engines or engines_for(settings))
+        self.feedback = FeedbackStore.open(settings)
+        self.deps = DesignerDeps(settings=settings, library=library, engines=engines or engines_for(settings),
+                                 feedback=self.feedback, tenant=lambda: current_principal().tenant)
         # SQLite under data_dir, or Postgres (pooled) when PD_DATABASE_URL is a postgresql:// URL.
         self._checkpoints = open_checkpoints(settings, checkpoint_serializer(settings.encryption_key))
         self._saver = self._checkpoints.saver
@@ -248,10 +253,20 @@ class Designer:
             fromfile=f"version {old}", tofile=f"version {new}",
         ))
 
+    def rate(self, thread_id: str, rating: str, comment: str = "", version: int | None = None) -> DocumentVersion:
+        """Rate a version (the latest by default) of the thread's document for the current tenant; the version rated."""
+        versions = self.versions(thread_id)
+        if not versions:
+            raise NotFoundError(f"thread {thread_id} has no process to rate yet; design one first")
+        rated = self.version(thread_id, version) if version is not None else versions[-1]
+        rate_document(self.feedback, self.deps.tenant(), thread_id, rated.number, rated.document, rating, comment)
+        return rated
+
     def close(self) -> None:
         with self._lock:
             self._checkpoints.close()
             self.analytics.close()
+            self.feedback.close()
             library = self.deps.library
             if library is not None and hasattr(library, "close"):
                 library.close()

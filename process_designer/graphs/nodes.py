@@ -6,6 +6,7 @@ import json
 import re
 from typing import Any, Literal
 
+from langgraph.config import get_config
 from langgraph.graph import END
 from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
@@ -15,6 +16,8 @@ from process_designer.agents.engines import OfflineWriter
 from process_designer.domain.markdown import render_markdown
 from process_designer.domain.models import DesignContext, ProcessDocument, Requirement
 from process_designer.errors import InputError, TemplateError
+from process_designer.feedback import parse_feedback_message
+from process_designer.feedback.learning import apply_preferences, learn_edit, record_message
 from process_designer.graphs.context import DesignerDeps
 from process_designer.graphs.router import classify_turn
 from process_designer.graphs.state import DesignerState
@@ -81,7 +84,7 @@ def requirement_analyst(state: DesignerState, runtime: Runtime[DesignerDeps]) ->
     """Read the requirements (with retrieved templates) into a structured Requirement."""
     deps = _deps(runtime)
     text = state.get("input", "")
-    context = _context(state)
+    context = deps.with_preferences(_context(state))
     query = " ".join([text[:2000], context.business_domain or "", " ".join(context.integrations)])
     templates = deps.templates_for(query) if text.strip() else []
     requirement = deps.engines.analyst.analyze(text, context, templates, state.get("title") or None)
@@ -115,6 +118,8 @@ def process_writer(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Comm
         except InputError as exc:
             return Command(update={"reply": str(exc)[:1].upper() + str(exc)[1:] + ".",
                                    "stage": {"agent": "process_writer", "content": str(exc)}}, goto="respond")
+        if deps.feedback is not None:  # what the user changed by hand becomes the tenant's default
+            learn_edit(deps.feedback, deps.tenant(), _thread_id(), _version(state), document, result.document)
         return Command(update={"document": result.document.model_dump(mode="json"), "summary": result.summary,
                                "changed": True, "changed_steps": sorted(result.changed_steps),
                                "stage": {"agent": "process_writer", "content": result.summary}}, goto="spy_coder")
@@ -127,6 +132,8 @@ def process_writer(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Comm
         except (AttributeError, InputError):
             continue
     composed = deps.engines.writer.compose(requirement, templates, deps.clock().date())
+    if (profile := deps.feedback_profile()) is not None:
+        composed = apply_preferences(composed, requirement, profile)
     summary = f"Drafted '{composed.title}' with {len(composed.steps)} steps."
     return Command(update={"document": composed.model_dump(mode="json"), "summary": summary, "changed": True,
                            "changed_steps": None,
@@ -280,8 +287,27 @@ def _parse_context(text: str) -> dict[str, Any]:
     return pairs
 
 
-def update_context(state: DesignerState) -> Command[Literal["respond"]]:
-    """Merge a SYSTEM message into the thread's context (JSON or ``key: value`` lines)."""
+def _thread_id() -> str:
+    return str(get_config().get("configurable", {}).get("thread_id", ""))
+
+
+def _version(state: DesignerState) -> int | None:
+    versions = state.get("versions", [])
+    return int(versions[-1]["number"]) if versions else None
+
+
+def update_context(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Command[Literal["respond"]]:
+    """Merge a SYSTEM message into the thread's context (JSON or ``key: value`` lines), or record feedback."""
+    try:
+        feedback = parse_feedback_message(state.get("input", ""))
+    except InputError as exc:
+        reply = f"Feedback not recorded: {exc}."
+        return Command(update={"reply": reply, "stage": {"agent": "update_context", "content": reply}}, goto="respond")
+    if feedback is not None:
+        deps = _deps(runtime)
+        reply = (record_message(deps.feedback, deps.tenant(), _thread_id(), feedback, _document(state), _version(state))
+                 if deps.feedback is not None else "Feedback is not recorded by this designer.")
+        return Command(update={"reply": reply, "stage": {"agent": "update_context", "content": reply}}, goto="respond")
     try:
         changes = _parse_context(state.get("input", ""))
         merged = DesignContext.model_validate({**(state.get("context") or {}), **changes})

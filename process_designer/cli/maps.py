@@ -1,4 +1,4 @@
-"""``process-designer export | import | gap``: process maps in and out, and the gaps between two processes."""
+"""``process-designer export | import | gap | optimise``: process maps in and out, gaps and optimisations."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from process_designer.domain.models import ProcessDocument
 from process_designer.errors import InputError, NotFoundError
 from process_designer.maps.documents import EXPORT_FORMATS, export_document, load_document
 from process_designer.maps.gap import compare, render
+from process_designer.maps.optimise import describe, suggest
 
 __all__ = ["register"]
 
@@ -38,11 +39,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     gap = subparsers.add_parser(
         "gap", help="compare a current process with the desired one",
         description="Report missing and extra steps, changed order, missing validations, error handling and "
-                    "KPIs, hand-offs added or removed and duration changes between two processes.")
+                    "KPIs, hand-offs added or removed and duration changes between two processes, and how the "
+                    "desired one could be faster.")
     gap.add_argument("current", type=Path, help="the current process (BPMN, markdown, numbered list or JSON)")
     gap.add_argument("desired", type=Path, help="the desired process (any of the same formats)")
     gap.add_argument("--format", choices=("text", "json"), default="text", help="report format (default: text)")
     gap.set_defaults(handler=run_gap)
+
+    optimise = subparsers.add_parser(
+        "optimise", help="suggest parallel steps, fewer hand-offs and automation for a process",
+        description="Suggest steps that can run in parallel, redundant hand-offs and manual steps a declared "
+                    "integration could do, each with its effect on total and critical-path duration.")
+    optimise.add_argument("document", type=Path, help="the process (JSON, BPMN, markdown or a numbered list)")
+    optimise.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    optimise.set_defaults(handler=run_optimise)
 
 
 def _thread_document(thread_id: str) -> ProcessDocument:
@@ -83,4 +93,17 @@ def run_gap(args: argparse.Namespace) -> int:
         print(json.dumps(report.model_dump(mode="json"), indent=2, ensure_ascii=False))
     else:
         print(render(report), end="")
+    return 0
+
+
+def run_optimise(args: argparse.Namespace) -> int:
+    document = load_document(args.document)
+    suggestions = suggest(document)
+    if args.format == "json":
+        print(json.dumps([o.model_dump(mode="json") for o in suggestions], indent=2, ensure_ascii=False))
+    elif not suggestions:
+        print(f"{document.title}: no optimisations found")
+    else:
+        print(f"Optimisations: {document.title}")
+        print("\n".join(f"  - {describe(o)}" for o in suggestions))
     return 0

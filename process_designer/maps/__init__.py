@@ -1,4 +1,4 @@
-"""Process maps in and out: Mermaid and BPMN 2.0 export, BPMN/markdown/list import, gap analysis."""
+"""Process maps in and out: Mermaid and BPMN 2.0 export, BPMN/markdown/list import, gap analysis, optimisation."""
 
 from __future__ import annotations
 
@@ -14,11 +14,13 @@ from process_designer.maps.errors import MapError
 from process_designer.maps.gap import GapReport, compare, render
 from process_designer.maps.markdown_import import parse_markdown, parse_numbered_list
 from process_designer.maps.mermaid import to_mermaid
+from process_designer.maps.optimise import Optimisation, suggest
 
 __all__ = [
     "EXPORT_FORMATS",
     "GapReport",
     "MapError",
+    "Optimisation",
     "compare",
     "export_document",
     "load_document",
@@ -27,6 +29,7 @@ __all__ = [
     "parse_markdown",
     "parse_numbered_list",
     "render",
+    "suggest",
     "to_bpmn",
     "to_mermaid",
 ]

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from process_designer.domain.durations import format_minutes, parse_duration
 from process_designer.domain.models import ProcessDocument, Step
 from process_designer.maps.flow import predecessors
+from process_designer.maps.optimise import Optimisation, describe, suggest
 
 __all__ = ["DurationChange", "GapReport", "StepMove", "ValidationGap", "compare", "render", "similarity"]
 
@@ -57,6 +58,7 @@ class GapReport(BaseModel):
     duration_changes: list[DurationChange] = Field(default_factory=list)
     current_minutes: float = 0.0
     desired_minutes: float = 0.0
+    optimisations: list[Optimisation] = Field(default_factory=list)  # of the desired process: what gets built
 
     @property
     def has_gaps(self) -> bool:
@@ -162,6 +164,7 @@ def compare(current: ProcessDocument, desired: ProcessDocument) -> GapReport:
     now, wanted = _handoffs(current), _handoffs(desired)
     report.handoffs_added = sorted(wanted - now)
     report.handoffs_removed = sorted(now - wanted)
+    report.optimisations = suggest(desired)
     return report
 
 
@@ -187,4 +190,5 @@ def render(report: GapReport) -> str:
         f"{c.step}: {c.current} → {c.desired} ({'+' if c.minutes_delta > 0 else '-'}"
         f"{format_minutes(abs(c.minutes_delta))})" for c in report.duration_changes])
     lines.append(f"Total duration: {format_minutes(report.current_minutes)} → {format_minutes(report.desired_minutes)}")
+    lines += _section("Optimisations of the desired process", [describe(o) for o in report.optimisations])
     return "\n".join(lines) + "\n"

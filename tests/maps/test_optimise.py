@@ -1,0 +1,125 @@
+"""Optimisation suggestions on hand-built processes: each rule, its limits, its effect, and the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from process_designer.cli.main import main
+from process_designer.domain.models import (
+    DesignContext,
+    IntegrationSpec,
+    Overview,
+    ProcessDocument,
+    Step,
+)
+from process_designer.maps.optimise import describe, suggest
+from tests.maps.conftest import AMOUNT, build_expense_document, make_step
+
+OVERVIEW = Overview(purpose="Refund customers", scope="Web shop", owner="Finance", last_updated="2026-03-02")
+
+
+def refunds(integrations: list[str] | None = None) -> ProcessDocument:
+    steps = [
+        make_step(1, "Receive refund request", "Support Agent", systems=["crm"], duration="10 minutes"),
+        make_step(2, "Check order", "Support Agent", systems=["crm"], duration="20 minutes"),
+        make_step(3, "Verify payment", "Finance Clerk", systems=["billing"], duration="30 minutes"),
+        make_step(4, "Approve refund", "Manager", decisions=[AMOUNT], duration="1 hour"),
+        make_step(5, "Issue refund", "Finance Clerk", systems=["billing"], duration="15 minutes"),
+        make_step(6, "Notify customer", "Support Agent", systems=["email"], duration="10 minutes"),
+        make_step(7, "Update ticket", "Finance Clerk", systems=["crm"], duration="5 minutes"),
+        make_step(8, "Close ticket", "Support Agent", systems=["crm"], duration="5 minutes"),
+    ]
+    return ProcessDocument(title="Refunds", overview=OVERVIEW, steps=steps,
+                           context=DesignContext(integrations=integrations or []))
+
+
+def effects(document: ProcessDocument) -> list[tuple[str, list[int], float, float, float, float, int, int]]:
+    return [(o.kind, o.steps, o.total_minutes_before, o.total_minutes_after, o.critical_path_minutes_before,
+             o.critical_path_minutes_after, o.handoffs_before, o.handoffs_after) for o in suggest(document)]
+
+
+def test_parallel_steps_and_ping_pong_handoffs_with_their_effect() -> None:
+    assert effects(refunds()) == [
+        ("parallelise", [2, 3], 155.0, 155.0, 155.0, 135.0, 6, 7),  # step 4 now waits for both checks
+        ("parallelise", [6, 7], 155.0, 155.0, 155.0, 145.0, 6, 5),
+        ("handoff", [5, 6, 7], 155.0, 155.0, 155.0, 155.0, 6, 4),
+        ("handoff", [6, 7, 8], 155.0, 155.0, 155.0, 155.0, 6, 4),
+    ]
+
+
+def test_manual_steps_on_declared_integrations_are_automated() -> None:
+    assert effects(refunds(["billing", "email"]))[4:] == [
+        ("automate", [3], 155.0, 126.0, 155.0, 126.0, 6, 6),
+        ("automate", [5], 155.0, 141.0, 155.0, 141.0, 6, 6),
+        ("automate", [6], 155.0, 146.0, 155.0, 146.0, 6, 6),
+    ]
+    spec = IntegrationSpec(systems=["Billing"], data_flow="refunds", frequency="on demand")
+    document = refunds().model_copy(update={"integration": spec})
+    assert [(o.kind, o.steps) for o in suggest(document) if o.kind == "automate"] == [("automate", [3]),
+                                                                                     ("automate", [5])]
+
+
+def test_rules_stay_conservative() -> None:
+    document = refunds(["billing", "crm", "email"])
+    steps = document.steps
+    steps[1] = steps[1].model_copy(update={"decisions": [AMOUNT]})  # a decision on the first check gates the second
+    steps[5] = steps[5].model_copy(update={"name": "Issue credit note"})  # no longer a notification
+    steps[6] = steps[6].model_copy(update={"name": "Review ticket"})  # a review in the middle is on purpose
+    steps[2] = steps[2].model_copy(update={"responsible": "Billing Service"})  # already automated
+    document = document.model_copy(update={"steps": steps})
+    assert [(o.kind, o.steps) for o in suggest(document)] == [
+        ("handoff", [5, 6, 7]), ("handoff", [7, 8]),  # review and close share the CRM
+        ("automate", [1]), ("automate", [2]), ("automate", [5]), ("automate", [6]), ("automate", [8])]
+    # the approval (step 4) has no systems and the review (step 7) needs a person: neither is automated
+
+
+def test_consecutive_roles_on_the_same_system_merge() -> None:
+    steps = [make_step(1, "Enter invoice", "Clerk", systems=["erp"], duration="20 minutes"),
+             make_step(2, "Code invoice", "Accountant", systems=["erp"], duration="10 minutes"),
+             make_step(3, "Pay invoice", "Treasurer", systems=["bank"], duration="5 minutes")]
+    document = ProcessDocument(title="Invoices", overview=OVERVIEW, steps=steps)
+    [merge] = suggest(document)
+    assert (merge.kind, merge.steps, merge.total_minutes_after, merge.critical_path_minutes_after,
+            merge.handoffs_before, merge.handoffs_after) == ("handoff", [1, 2], 35.0, 35.0, 2, 1)
+    assert describe(merge) == (
+        "Merge step 2 'Code invoice' into step 1 'Enter invoice', done by Clerk — consecutive steps on the same "
+        "systems (erp) by Clerk and Accountant. Critical path 35 minutes (unchanged); total 35 minutes "
+        "(unchanged); hand-offs 2 → 1")
+
+
+def test_no_suggestions_for_the_expense_process() -> None:
+    assert suggest(build_expense_document()) == []
+    assert suggest(ProcessDocument(title="Empty", overview=OVERVIEW, steps=list[Step]())) == []
+
+
+def test_optimise_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "refunds.json"
+    path.write_text(json.dumps(refunds(["billing"]).to_json()), encoding="utf-8")
+    assert main(["optimise", str(path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "Optimisations: Refunds"
+    assert lines[1] == ("  - Run step 2 'Check order' and step 3 'Verify payment' at the same time — independent "
+                        "checks on different systems (crm and billing). Critical path 2 h 35 min → 2 h 15 min "
+                        "(-20 minutes); total 2 h 35 min (unchanged); hand-offs 6 → 7")
+    assert lines[-1] == ("  - Automate step 5 'Issue refund' through the billing integration — Finance Clerk does "
+                         "it by hand in a system the process already has a connector for. Critical path 2 h 35 min "
+                         "→ 2 h 21 min (-14 minutes); total 2 h 35 min → 2 h 21 min (-14 minutes); hand-offs 6 → 6")
+    assert len(lines) == 7
+    assert main(["optimise", str(path), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [(o["kind"], o["steps"]) for o in data] == [
+        ("parallelise", [2, 3]), ("parallelise", [6, 7]), ("handoff", [5, 6, 7]), ("handoff", [6, 7, 8]),
+        ("automate", [3]), ("automate", [5])]
+
+
+def test_optimise_command_on_a_process_without_suggestions(tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "expense.json"
+    path.write_text(json.dumps(build_expense_document().to_json()), encoding="utf-8")
+    assert main(["optimise", str(path)]) == 0
+    assert capsys.readouterr().out == "Expense Claims: no optimisations found\n"
+    assert main(["optimise", str(tmp_path / "missing.json")]) == 1
+    assert capsys.readouterr().err.strip().endswith("missing.json: no such file")

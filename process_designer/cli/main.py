@@ -22,6 +22,7 @@ _COMMANDS = (
     "process_designer.cli.chat",
     "process_designer.cli.design",
     "process_designer.cli.eval",
+    "process_designer.cli.feedback",
     "process_designer.cli.graph",
     "process_designer.cli.maps",
     "process_designer.cli.serve",

@@ -22,7 +22,8 @@ def finding_key(finding: str) -> str:
     text = re.sub(r"\([^)]*\)", "", finding.lower())
     text = re.sub(r"'[^']*'", "''", text)
     text = re.sub(r"\d+", "#", text)
-    return re.sub(r"\s+", " ", text).strip(" .")
+    text = re.sub(r"\s+([,:;])", r"\1", re.sub(r"\s+", " ", text))
+    return text.strip(" .")
 
 
 class TemplateVotes(BaseModel):

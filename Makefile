@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install run test lint bench eval clean proto
+.PHONY: install run test lint bench soak eval clean proto
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# 100 gRPC streams for 10 minutes against a served child process; memory and open files over time. Not in CI.
+soak: $(STAMP)
+	$(BIN)/python -m bench.soak --minutes 10
 
 eval: $(STAMP)
 	$(BIN)/process-designer eval --report out/eval

@@ -59,6 +59,16 @@ class SendMessage(BaseModel):
     client_msg_id: str = ""
 
 
+class RateProcess(BaseModel):
+    """A thumbs up or down on the session's process (the latest version unless ``version`` names one)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rating: Literal["up", "down"]
+    comment: str = Field("", max_length=2000)
+    version: int | None = Field(None, ge=1)
+
+
 def _slug(title: str) -> str:
     return "".join(ch if ch.isalnum() else "-" for ch in title.lower()).strip("-") or "process"
 
@@ -216,6 +226,15 @@ def _routes(gateway: _Gateway) -> APIRouter:
     def diff_versions(session_id: str, old: int, new: int) -> dict[str, Any]:
         session = gateway.sessions.get(session_id)
         return {"from": old, "to": new, "diff": gateway.designer.diff(session.thread_id, old, new)}
+
+    @router.post("/sessions/{session_id}/feedback", status_code=201,
+                 summary="Rate the session's process; the tenant's templates and defaults learn from it")
+    def rate_process(session_id: str, body: RateProcess) -> dict[str, Any]:
+        session = gateway.sessions.get(session_id)
+        rated = gateway.designer.rate(session.thread_id, body.rating, body.comment, body.version)
+        gateway.service.access.record("feedback.rated", f"thread:{session.thread_id}", body.rating)
+        return {"session_id": session.session_id, "version": rated.number, "rating": body.rating,
+                "templates": rated.document.templates_used}
 
     @router.get("/templates", summary="Search the template library")
     def search_templates(query: str = Query(min_length=1, max_length=2000),

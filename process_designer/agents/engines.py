@@ -6,7 +6,7 @@ engine fills it (``offline`` by default).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -48,7 +48,8 @@ class Coder(Protocol):
 
 
 class Reviewer(Protocol):
-    def review(self, document: ProcessDocument, revisions: int) -> QualityReport: ...
+    def review(self, document: ProcessDocument, revisions: int,
+               dismissed: Collection[str] = ()) -> QualityReport: ...
 
     def findings_for(self, report: QualityReport, document: ProcessDocument, target: str) -> list[str]: ...
 
@@ -80,8 +81,8 @@ class OfflineCoder:
 
 
 class OfflineReviewer:
-    def review(self, document: ProcessDocument, revisions: int) -> QualityReport:
-        return review_document(document, revisions=revisions)
+    def review(self, document: ProcessDocument, revisions: int, dismissed: Collection[str] = ()) -> QualityReport:
+        return review_document(document, revisions=revisions, dismissed=dismissed)
 
     def findings_for(self, report: QualityReport, document: ProcessDocument, target: str) -> list[str]:
         return findings_for(report, document, target)

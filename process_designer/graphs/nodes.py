@@ -169,7 +169,9 @@ def quality_reviewer(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Co
         return Command(update={"reply": "There is no process to review yet; describe one first.",
                                "stage": {"agent": "quality_reviewer", "content": "Nothing to review"}}, goto="respond")
     revisions = state.get("revisions", 0)
-    report = deps.engines.reviewer.review(document, revisions)
+    profile = deps.feedback_profile()
+    report = deps.engines.reviewer.review(document, revisions,
+                                          profile.dismissed_findings() if profile is not None else ())
     report = report.model_copy(update={"fixed": list(state.get("fixed", []))})
     reviewed = document.model_copy(update={"quality": report})
     update: dict[str, Any] = {"document": reviewed.model_dump(mode="json")}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from process_designer.agents.llm.prompts import reviewer as prompts
 from process_designer.agents.llm.runtime import LLMRuntime
 from process_designer.agents.llm.schemas import ReviewDraft
@@ -19,8 +21,8 @@ class LLMReviewer:
     def __init__(self, runtime: LLMRuntime) -> None:
         self.runtime = runtime
 
-    def review(self, document: ProcessDocument, revisions: int) -> QualityReport:
-        report = review_document(document, revisions=revisions)
+    def review(self, document: ProcessDocument, revisions: int, dismissed: Collection[str] = ()) -> QualityReport:
+        report = review_document(document, revisions=revisions, dismissed=dismissed)
 
         def attempt() -> QualityReport:
             draft = self.runtime.ask("reviewer", prompts.SYSTEM, prompts.user_message(document, report), ReviewDraft)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from process_designer.agents.reviewer.efficiency import analyse_efficiency
 from process_designer.agents.vocabulary import detect_systems, system_label
 from process_designer.domain.durations import format_minutes, parse_duration
 from process_designer.domain.models import ProcessDocument, QualityReport
+from process_designer.feedback.profile import finding_key
 
 __all__ = ["PLACEHOLDER", "Finding", "review_document"]
 
@@ -17,6 +19,8 @@ _VAGUE = re.compile(r"\b(?:etc|as needed|as appropriate|appropriately|various|so
                     r"and so on|if necessary|some)\b", re.IGNORECASE)
 _GENERIC_OWNERS = {"", "process owner", "owner", "team", "tbd", "someone"}
 WEIGHTS = {"completeness": 0.3, "clarity": 0.15, "best_practices": 0.3, "code": 0.25}
+# A check whose finding the tenant dismissed repeatedly (see process_designer.feedback) counts this much.
+DISMISSED_WEIGHT = 0.25
 
 
 @dataclass(frozen=True)
@@ -25,13 +29,27 @@ class Finding:
 
     text: str
     target: str
+    dismissed: bool = False
 
 
 def _filled(text: str) -> bool:
     return bool(text and text.strip()) and not PLACEHOLDER.search(text)
 
 
-def _completeness(doc: ProcessDocument, findings: list[Finding]) -> float:
+def _tally(checks: list[tuple[bool, str]], findings: list[Finding], dismissed: Collection[str]) -> float:
+    """The weighted share of passed checks; failed ones become writer findings."""
+    passed = total = 0.0
+    for ok, message in checks:
+        waived = finding_key(message) in dismissed
+        weight = DISMISSED_WEIGHT if waived else 1.0
+        total += weight
+        passed += weight if ok else 0.0
+        if not ok:
+            findings.append(Finding(message, "writer", dismissed=waived))
+    return passed / total
+
+
+def _completeness(doc: ProcessDocument, findings: list[Finding], dismissed: Collection[str] = ()) -> float:
     checks: list[tuple[bool, str]] = [
         (_filled(doc.title), "the process has no title"),
         (_filled(doc.overview.purpose), "Overview: purpose is missing or a placeholder"),
@@ -63,10 +81,7 @@ def _completeness(doc: ProcessDocument, findings: list[Finding]) -> float:
              f"{label}: needs at least two specific actions"),
             (bool(step.validation) and all(_filled(v) for v in step.validation), f"{label}: no validation"),
         ]
-    for ok, message in checks:
-        if not ok:
-            findings.append(Finding(message, "writer"))
-    return sum(ok for ok, _ in checks) / len(checks)
+    return _tally(checks, findings, dismissed)
 
 
 def _sentence_score(text: str) -> float:
@@ -97,7 +112,7 @@ def _shared(a: str, b: str) -> int:
     return len(words & set(re.findall(r"[a-z0-9]{3,}", b)))
 
 
-def _best_practices(doc: ProcessDocument, findings: list[Finding]) -> float:
+def _best_practices(doc: ProcessDocument, findings: list[Finding], dismissed: Collection[str] = ()) -> float:
     checks: list[tuple[bool, str]] = [
         (doc.overview.owner.strip().lower() not in _GENERIC_OWNERS, "Name a specific owning team in the Overview"),
         (all(s.validation for s in doc.steps), "Every step needs a validation"),
@@ -120,10 +135,7 @@ def _best_practices(doc: ProcessDocument, findings: list[Finding]) -> float:
                                 text) >= 2 or decision.subject.replace("_", " ") in text
             checks.append((mentioned and bool(decision.if_true) and bool(decision.if_false),
                            f"Step {step.number}: describe both branches of the {decision.subject} decision"))
-    for ok, message in checks:
-        if not ok:
-            findings.append(Finding(message, "writer"))
-    return sum(ok for ok, _ in checks) / len(checks)
+    return _tally(checks, findings, dismissed)
 
 
 def _code(doc: ProcessDocument, findings: list[Finding]) -> float:
@@ -142,12 +154,16 @@ def _code(doc: ProcessDocument, findings: list[Finding]) -> float:
     return sum(checks) / len(checks)
 
 
-def review_document(document: ProcessDocument, revisions: int = 0) -> QualityReport:
-    """Score ``document`` in 0..1 and list what to fix; deterministic."""
+def review_document(document: ProcessDocument, revisions: int = 0, dismissed: Collection[str] = ()) -> QualityReport:
+    """Score ``document`` in 0..1 and list what to fix; deterministic.
+
+    ``dismissed`` holds :func:`~process_designer.feedback.finding_key` keys of findings the tenant keeps
+    dismissing: their checks weigh less in the score and they are listed last.
+    """
     findings: list[Finding] = []
-    completeness = _completeness(document, findings)
+    completeness = _completeness(document, findings, dismissed)
     clarity = _clarity(document, findings)
-    practices = _best_practices(document, findings)
+    practices = _best_practices(document, findings, dismissed)
     code = _code(document, findings)
     score = (WEIGHTS["completeness"] * completeness + WEIGHTS["clarity"] * clarity
              + WEIGHTS["best_practices"] * practices + WEIGHTS["code"] * code)
@@ -171,7 +187,8 @@ def review_document(document: ProcessDocument, revisions: int = 0) -> QualityRep
         clarity=round(clarity, 4),
         best_practices=round(practices, 4),
         code=round(code, 4),
-        findings=[*(f.text for f in findings), *notes],
+        findings=[*(f.text for f in findings if not f.dismissed), *notes,
+                  *(f"{f.text} (dismissed before)" for f in findings if f.dismissed)],
         revisions=revisions,
         efficiency=efficiency,
     )

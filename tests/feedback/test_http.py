@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 from collections.abc import Iterator
 
 import httpx
 import pytest
+from websockets.sync.client import connect
 
 from process_designer.config import Settings
 from process_designer.designer import Designer
@@ -69,10 +71,17 @@ def test_rating_endpoint_and_chat_feedback(api: str, feedback_designer: Designer
         chat = http.post(f"/sessions/{sid}/messages", json={"role": "SYSTEM", "content": "feedback: down too long"})
         assert chat.json()["messages"][-1]["content"] == (
             "Thanks: version 1 rated down; templates rejected: invoice-approval.")
+        with connect(session["websocket_url"]) as ws:
+            ws.send(json.dumps({"role": "SYSTEM", "content": "feedback: up better now", "client_msg_id": "ws-1"}))
+            frames = [json.loads(ws.recv(timeout=TIMEOUT))]
+            while not frames[-1].get("final"):
+                frames.append(json.loads(ws.recv(timeout=TIMEOUT)))
+        assert [f["agent"] for f in frames] == ["route_turn", "update_context", "respond"]
+        assert frames[-1]["content"] == "Thanks: version 1 rated up; templates accepted: invoice-approval."
 
         assert http.post(f"/sessions/{sid}/feedback", json={"rating": "up", "version": 7}).status_code == 404
         assert http.post(f"/sessions/{sid}/feedback", json={"rating": "sideways"}).status_code == 422
         assert http.post("/sessions/no-such-session/feedback", json={"rating": "up"}).status_code == 404
 
     votes = feedback_designer.feedback.profile("local").templates["invoice-approval"]
-    assert (votes.accepted, votes.rejected) == (1, 1)
+    assert (votes.accepted, votes.rejected) == (2, 1)

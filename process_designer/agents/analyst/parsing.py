@@ -277,7 +277,8 @@ _ACTIONISH = re.compile(
     r"eradicate|recover|calibrate|quarantine|negotiate|award|renew|map|fetch|load|extract|transform|swap|wipe|"
     r"identify|classify|categori[sz]e|certify|decide|sign|execute|store|track|measure|weigh|label|release|"
     r"process|handle|manage|perform|complete|submit|prepare|publish|book|hold|draw|propose|acknowledge|"
-    r"restrict|freeze|block|suspend|lock|categori[sz]e|answer|warn|collect|chase|nudge|remind)(?:s|es)?\b",
+    r"restrict|freeze|block|suspend|lock|categori[sz]e|answer|warn|collect|chase|nudge|remind|service|repair|"
+    r"replace|rate|bind|quote|price|scan|score|assign)(?:s|es)?\b",
     re.IGNORECASE,
 )
 
@@ -352,7 +353,10 @@ _AUX = re.compile(r"^(?:is|are|was|were|has|have|does|do|need|needs|must|should|
 
 _ACTORS = {"customers", "customer", "users", "user", "employees", "employee", "staff", "clients", "client",
            "patients", "patient", "people", "vendors", "vendor", "suppliers", "supplier", "we", "they", "someone",
-           "applicants", "applicant", "candidates", "candidate", "partners", "partner", "members", "member"}
+           "applicants", "applicant", "candidates", "candidate", "partners", "partner", "members", "member",
+           "sales", "legal", "finance", "hr", "it", "procurement", "marketing", "support", "ops", "operations",
+           "security", "compliance", "team", "teams", "facilities", "payroll", "accounting", "engineering",
+           "management", "requester", "requesters", "buyer", "buyers", "agent", "agents", "manager", "managers"}
 _NOMINAL = {"approve": "approval", "decide": "decision", "sign": "sign-off", "verify": "verification",
             "review": "review", "check": "check", "triage": "triage", "escalate": "escalation"}
 
@@ -396,7 +400,7 @@ def step_name(text: str, max_words: int = 5) -> str:
         words[0] = _third_person_to_base(words[0])
     if len(words) >= 2 and re.match(r"^[A-Za-z]+[^s]s$", words[0]) and _is_verb(words[1]) and not _is_verb(words[0]):
         words = words[1:]  # "agents categorise tickets": a plural subject before a base verb
-    if len(words) >= 2 and words[0].lower() in _ACTORS and (_is_verb(words[1]) or
+    if len(words) >= 3 and words[0].lower() in _ACTORS and (_is_verb(words[1]) or
                                                            _is_verb(_third_person_to_base(words[1]))):
         words = words[1:]
         if re.match(r"^[a-z]+[^s]s$", words[0]) and _is_verb(_third_person_to_base(words[0])):

@@ -11,6 +11,7 @@ from typing import Any, Literal
 from process_designer.config import Settings
 from process_designer.errors import InputError
 from process_designer.feedback.profile import FeedbackProfile, TemplateVotes, finding_key
+from process_designer.storage.crypto import Sealer
 from process_designer.storage.database import Database, open_database
 
 __all__ = ["FeedbackStore", "Rating"]
@@ -40,15 +41,16 @@ def _now() -> str:
 class FeedbackStore:
     """Records what each tenant rated, edited and dismissed; :meth:`profile` is what the designer learned."""
 
-    def __init__(self, database: Database, *, clock: Callable[[], str] = _now) -> None:
+    def __init__(self, database: Database, *, sealer: Sealer | None = None, clock: Callable[[], str] = _now) -> None:
         self._db = database
+        self._sealer = sealer or Sealer(None)  # comments are user content: sealed at rest like messages
         self._clock = clock
         database.ensure_schema(_SCHEMA)
 
     @classmethod
     def open(cls, settings: Settings) -> FeedbackStore:
         """The store of ``settings``: ``feedback.sqlite`` under ``data_dir``, or Postgres with ``PD_DATABASE_URL``."""
-        return cls(open_database(settings, "feedback.sqlite"))
+        return cls(open_database(settings, "feedback.sqlite"), sealer=Sealer.from_setting(settings.encryption_key))
 
     def record_rating(self, tenant: str, thread_id: str, version: int | None, rating: str, comment: str = "",
                       template_ids: Sequence[str] = ()) -> None:
@@ -78,7 +80,7 @@ class FeedbackStore:
             "SELECT kind, payload FROM feedback_events WHERE tenant = ? ORDER BY recorded_at, event_id", (tenant,))
         profile = FeedbackProfile(tenant=tenant)
         for kind, payload in rows:
-            _fold(profile, str(kind), json.loads(payload))
+            _fold(profile, str(kind), json.loads(self._sealer.open(str(payload))))
         return profile
 
     def reset(self, tenant: str) -> int:
@@ -94,7 +96,8 @@ class FeedbackStore:
         if not tenant:
             raise InputError("feedback needs a tenant")
         self._db.execute("INSERT INTO feedback_events VALUES (?, ?, ?, ?, ?, ?, ?)",
-                         (tenant, uuid.uuid4().hex, self._clock(), kind, thread_id, version, json.dumps(payload)))
+                         (tenant, uuid.uuid4().hex, self._clock(), kind, thread_id, version,
+                          self._sealer.seal(json.dumps(payload))))
 
 
 def _fold(profile: FeedbackProfile, kind: str, payload: dict[str, Any]) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
 from process_designer.agents.reviewer.offline import DISMISSED_WEIGHT, review_document
@@ -118,3 +120,17 @@ def test_edits_become_the_tenants_writer_defaults(feedback_designer: Designer) -
     third = feedback_designer.run_turn("other-1", EMPLOYEE)[-1].document
     assert third is not None and third.overview.owner == first.overview.owner
     assert third.steps[0].responsible == default_role
+
+
+def test_feedback_is_sealed_at_rest_with_an_encryption_key(tmp_path_factory: pytest.TempPathFactory) -> None:
+    settings = Settings(data_dir=tmp_path_factory.mktemp("feedback-sealed"),
+                        encryption_key="Dk3fJ8T0bq0sJ2y7oPfJ8mB5zJ3u2n1mUq0Yp8aW3Xc=")
+    store = FeedbackStore.open(settings)
+    try:
+        store.record_rating("a", "t1", 1, "down", "our auditors hate step 3", ["x"])
+        raw = sqlite3.connect(settings.data_dir / "feedback.sqlite").execute(
+            "SELECT payload FROM feedback_events").fetchall()
+        assert len(raw) == 1 and raw[0][0].startswith("fernet:") and "auditors" not in raw[0][0]
+        assert store.profile("a").templates["x"].rejected == 1
+    finally:
+        store.close()

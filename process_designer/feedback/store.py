@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -45,6 +47,8 @@ class FeedbackStore:
         self._db = database
         self._sealer = sealer or Sealer(None)  # comments are user content: sealed at rest like messages
         self._clock = clock
+        self._last_ns = 0
+        self._order = threading.Lock()
         database.ensure_schema(_SCHEMA)
 
     @classmethod
@@ -77,7 +81,7 @@ class FeedbackStore:
     def profile(self, tenant: str) -> FeedbackProfile:
         """Everything learned for ``tenant`` from its feedback, oldest first so later choices win."""
         rows = self._db.execute(
-            "SELECT kind, payload FROM feedback_events WHERE tenant = ? ORDER BY recorded_at, event_id", (tenant,))
+            "SELECT kind, payload FROM feedback_events WHERE tenant = ? ORDER BY event_id", (tenant,))
         profile = FeedbackProfile(tenant=tenant)
         for kind, payload in rows:
             _fold(profile, str(kind), json.loads(self._sealer.open(str(payload))))
@@ -92,11 +96,17 @@ class FeedbackStore:
     def close(self) -> None:
         self._db.close()
 
+    def _event_id(self) -> str:
+        """Ids that sort in recording order (later edits override earlier ones), unique across instances."""
+        with self._order:
+            self._last_ns = max(time.time_ns(), self._last_ns + 1)
+            return f"{self._last_ns:020d}-{uuid.uuid4().hex[:12]}"
+
     def _add(self, tenant: str, kind: str, thread_id: str, version: int | None, payload: dict[str, Any]) -> None:
         if not tenant:
             raise InputError("feedback needs a tenant")
         self._db.execute("INSERT INTO feedback_events VALUES (?, ?, ?, ?, ?, ?, ?)",
-                         (tenant, uuid.uuid4().hex, self._clock(), kind, thread_id, version,
+                         (tenant, self._event_id(), self._clock(), kind, thread_id, version,
                           self._sealer.seal(json.dumps(payload))))
 
 

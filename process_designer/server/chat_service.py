@@ -48,7 +48,7 @@ class TurnDesigner(Protocol):
     """The part of ``process_designer.designer.Designer`` that ChatService drives."""
 
     def astream_turn(
-        self, thread_id: str, content: str, *, role: Literal["USER", "SYSTEM"] = "USER"
+        self, thread_id: str, content: str, *, role: Literal["USER", "SYSTEM"] = "USER", title: str | None = None
     ) -> AsyncIterator[Any]: ...
     def document(self, thread_id: str) -> ProcessDocument | None: ...
     def history(self, thread_id: str) -> list[Any]: ...
@@ -241,7 +241,8 @@ class ChatService:
                                     len(self._designer.history(message.thread_id)))
             produced: list[OutgoingMessage] = []
             # Closing the designer's stream at once (not when collected) stops the turn and frees the lock.
-            events = self._designer.astream_turn(message.thread_id, message.content, role=role)
+            events = self._designer.astream_turn(message.thread_id, message.content, role=role,
+                                                 title=message.title or None)
             async for event in _closing(events):
                 out = self._outgoing(message, event)
                 produced.append(out)

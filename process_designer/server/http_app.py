@@ -101,7 +101,7 @@ class _Gateway:
 
     def first_turn_message(self, session: Session) -> IncomingMessage:
         return IncomingMessage(thread_id=session.thread_id, role="USER", content=session.requirements,
-                               client_msg_id=_REQUIREMENTS_MSG_ID)
+                               client_msg_id=_REQUIREMENTS_MSG_ID, title=session.title)
 
     async def start(self, body: CreateSession) -> Session:
         """Create the session, apply its context, and start the first turn in the background."""

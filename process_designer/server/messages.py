@@ -69,6 +69,7 @@ class IncomingMessage(BaseModel):
     role: str
     content: str
     client_msg_id: str = ""
+    title: str = ""  # the process title to use when this message starts a design
 
 
 class OutgoingMessage(BaseModel):

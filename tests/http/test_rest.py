@@ -54,11 +54,12 @@ def test_first_turn_runs_from_requirements_with_the_context(client: httpx.Client
     assert roles[0][0] == "SYSTEM" and roles[2] == ("USER", REQUIREMENTS)
     process = client.get(f"/sessions/{designed.session_id}/process").json()
     assert process["document"]["context"] == {**CONTEXT, "owner": None}
+    assert process["document"]["title"] == "Customer Onboarding Process"  # the session's title names the process
 
 
 def test_process_as_json_markdown_and_spy(client: httpx.Client, designed: Designed) -> None:
     process = client.get(f"/sessions/{designed.session_id}/process").json()
-    assert process["markdown"].startswith("# Automated Customer Onboarding - Process Documentation\n")
+    assert process["markdown"].startswith("# Customer Onboarding Process - Process Documentation\n")
     assert process["markdown"] == process["document"]["markdown"]
     markdown = client.get(f"/sessions/{designed.session_id}/process", params={"format": "md"})
     assert markdown.headers["content-type"] == "text/markdown; charset=utf-8"

@@ -37,11 +37,11 @@ class GatedDesigner:
         self.release = asyncio.Event()
 
     async def astream_turn(
-        self, thread_id: str, content: str, *, role: Literal["USER", "SYSTEM"] = "USER"
+        self, thread_id: str, content: str, *, role: Literal["USER", "SYSTEM"] = "USER", title: str | None = None
     ) -> AsyncIterator[Any]:
         self.runs.append((thread_id, role, content))
         answered = False
-        stream = self.inner.astream_turn(thread_id, content, role=role)
+        stream = self.inner.astream_turn(thread_id, content, role=role, title=title)
         try:
             async for event in stream:
                 yield event

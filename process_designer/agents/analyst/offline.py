@@ -307,6 +307,10 @@ def analyze_requirements(
             requirement.title = best.title
         else:
             requirement.title = _title_case(" ".join(steps[0].name.split()[1:4]) + " process")
+    head = _head_noun(requirement.title)
+    for step in steps:  # "Call" alone says less than "Call lead": lend it the process's own object
+        if head and len(step.name.split()) == 1 and looks_like_action(step.name):
+            step.name = f"{step.name} {head}"
     requirement.purpose = " ".join(purpose_bits)[:400]
     requirement.kind = "integration" if _is_integration(clean, systems) else "standard"
     requirement.owner = context.owner or ""
@@ -340,6 +344,15 @@ def _lifecycle_steps(text: str, user_steps: list[RequirementStep]) -> tuple[list
     closing = RequirementStep(name="Report completion", description=f"Report {topic} completion to the process owner",
                               source="inferred")
     return [*skeleton, *user_steps, closing], topic
+
+
+_GENERIC_TITLE_WORDS = {"process", "processing", "workflow", "procedure", "flow", "management", "handling", "new",
+                        "automated", "the", "a", "an", "of", "for", "and", "our", "request", "requests"}
+
+
+def _head_noun(title: str) -> str:
+    words = [w for w in re.findall(r"[A-Za-z][\w-]*", title) if w.lower() not in _GENERIC_TITLE_WORDS]
+    return words[0].lower() if words and not words[0].isupper() else (words[0] if words else "")
 
 
 def _is_integration(text: str, systems: list[str]) -> bool:

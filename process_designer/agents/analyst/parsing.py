@@ -278,7 +278,7 @@ _ACTIONISH = re.compile(
     r"identify|classify|categori[sz]e|certify|decide|sign|execute|store|track|measure|weigh|label|release|"
     r"process|handle|manage|perform|complete|submit|prepare|publish|book|hold|draw|propose|acknowledge|"
     r"restrict|freeze|block|suspend|lock|categori[sz]e|answer|warn|collect|chase|nudge|remind|service|repair|"
-    r"replace|rate|bind|quote|price|scan|score|assign)(?:s|es)?\b",
+    r"replace|rate|bind|quote|price|scan|score|assign|put|hand|give|take|make|move|place)(?:s|es)?\b",
     re.IGNORECASE,
 )
 
@@ -345,6 +345,8 @@ _VERB_FIX = {"e-mail": "Email", "email": "Email", "lookup": "Look up", "setup": 
 _CUT_WORDS = {"with", "from", "for", "via", "through", "using", "in", "into", "on", "at", "by", "before", "after",
               "within", "including", "against", "to", "w/", "per", "so", "because", "when", "if", "unless", "once",
               "until", "which", "that", "who", "as", "+", "-", "->", "&", "every", "each", "of"}
+_PHRASAL_VERBS = {("hand", "over"), ("look", "up"), ("set", "up"), ("back", "up"), ("follow", "up"),
+                  ("roll", "out"), ("sign", "off"), ("roll", "back"), ("put", "away"), ("wrap", "up")}
 _PHRASAL = {"ask for": "request", "asks for": "request", "look into": "investigate", "get back to": "reply to",
             "figure out": "determine", "sort out": "resolve", "key in": "enter", "key them into": "enter"}
 _AUX = re.compile(r"^(?:is|are|was|were|has|have|does|do|need|needs|must|should|can|will|get|gets|go|goes)$",
@@ -420,7 +422,8 @@ def step_name(text: str, max_words: int = 5) -> str:
     kept: list[str] = []
     for word in words:
         bare = word.strip(",;:.").lower()
-        if len(kept) >= 2 and bare in _CUT_WORDS:
+        if len(kept) >= 2 and bare in _CUT_WORDS and not (
+                len(kept) == 2 and (kept[0].lower(), kept[1].lower()) in _PHRASAL_VERBS):
             break
         kept.append(word.strip(",;:."))
         if word.endswith((",", ";", ":")) and len(kept) >= 2:

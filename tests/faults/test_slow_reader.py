@@ -7,12 +7,12 @@ import resource
 from pathlib import Path
 
 import grpc
-from conftest import in_process_server
 
 from process_designer.knowledge.library import TemplateLibrary
 from process_designer.server._proto.sopwriter.v1 import sopwriter_pb2, sopwriter_pb2_grpc
 from process_designer.server._proto.threads.v1 import threads_pb2
 from process_designer.server.grpc_client import GrpcChatClient
+from tests.faults.harness import in_process_server
 
 REQUIREMENTS = (
     "Employee offboarding: HR records the last day in the HRIS, IT revokes access within 1 day, "

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import grpc
 import pytest
-from conftest import in_process_server
 
 from process_designer.config import Settings
 from process_designer.knowledge.library import TemplateLibrary
 from process_designer.server.grpc_client import ChatClientError, GrpcChatClient
 from process_designer.server.messages import OutgoingMessage
 from process_designer.server.turn_records import TurnRecords
+from tests.faults.harness import in_process_server
 
 WRITES = 150
 THREADS = 4

@@ -133,7 +133,9 @@ _THRESHOLD_LEAD = re.compile(
 
 _THRESHOLD_TAIL = re.compile(
     rf"^(?P<action>.+?)\s+(?:for\s+|on\s+)?(?:anything|everything|any\s+\w+|amounts?|orders?|requests?|claims?|"
-    rf"loans?|invoices?|purchases?|payments?|spend)\s+(?P<cmp>{_CMP})\s+(?P<limit>[$€£]?\s?\d[\d,.]*\s?(?:k\b)?)$",
+    rf"loans?|invoices?|purchases?|payments?|spend|refunds?|expenses?|transactions?|contracts?|deals?|discounts?|"
+    rf"credits?|quotes?)\s+(?P<cmp>{_CMP})\s+(?P<limit>[$€£]?\s?\d[\d,.]*\s?(?:k\b)?(?:\s*(?:eur|usd|gbp|dollars?|"
+    rf"euros?|pounds?)\b)?)(?:\s+by\s+(?:the\s+|an?\s+)?(?P<who>[\w\s-]{{2,30}}))?$",
     re.IGNORECASE,
 )
 
@@ -166,7 +168,8 @@ def _reframe_threshold(segment: str) -> tuple[str, str] | None:
         return f"if the {need.group('subject').strip()} is {need.group('cmp')} {need.group('limit')}", action
     tail = _THRESHOLD_TAIL.match(segment)
     if tail and looks_like_action(tail.group("action")):
-        return f"if the amount is {tail.group('cmp')} {tail.group('limit')}", tail.group("action").strip()
+        action = f"{tail.group('who').strip()} approves" if tail.group("who") else tail.group("action").strip()
+        return f"if the amount is {tail.group('cmp')} {tail.group('limit')}", action
     lead = _THRESHOLD_LEAD.match(segment)
     if lead:
         limit = lead.group("limit")

@@ -114,7 +114,8 @@ def _refresh(doc: ProcessDocument) -> ProcessDocument:
 
 
 def _new_step(text: str, doc: ProcessDocument) -> Step:
-    clause = text.strip().rstrip(".")
+    clause = re.sub(r"^(?:an?\s+)?(?:new\s+|extra\s+|final\s+)?step\s+(?:to|that|for|which)\s+", "", text.strip().rstrip("."),
+                    flags=re.IGNORECASE)
     name = step_name(clause)
     if len(name.split()) == 1 or not re.match(r"^[A-Z][a-z]+\s", name):
         name = name[:1].upper() + name[1:]

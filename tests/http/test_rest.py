@@ -83,7 +83,7 @@ def test_post_message_returns_the_turn_and_makes_a_version(client: httpx.Client,
     diff = client.get(f"/sessions/{designed.session_id}/process/versions/{version - 1}/diff/{version}").json()
     assert diff["from"] == version - 1 and diff["to"] == version
     assert diff["diff"].startswith(f"--- version {version - 1}\n+++ version {version}\n")
-    assert "+### Step 6: Step to send welcome survey" in diff["diff"]
+    assert "+### Step 6: Send welcome survey" in diff["diff"]
 
     again = client.post(f"/sessions/{designed.session_id}/messages",
                         json={"content": "Add a step to send a welcome survey after activation",

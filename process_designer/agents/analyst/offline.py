@@ -120,7 +120,7 @@ def _strip_injection(text: str) -> tuple[str, bool]:
     return " ".join(kept).strip(), len(kept) != len(sentences)
 
 
-def _step_from_clause(clause: Clause, systems_hint: list[str]) -> RequirementStep | None:
+def _step_from_clause(clause: Clause) -> RequirementStep | None:
     action = clean_action(clause.text)
     decision: Decision | None = find_decision(clause.condition, action) if clause.condition else None
     roles = detect_roles(action)
@@ -258,7 +258,7 @@ def analyze_requirements(
             if decision is not None:  # a rule without its own action belongs to the step before it
                 steps[-1].decisions.append(decision)
                 continue
-        step = _step_from_clause(clause, list(context.integrations))
+        step = _step_from_clause(clause)
         if step is not None and step.name not in {s.name for s in steps} and len(steps) < MAX_STEPS:
             steps.append(step)
         elif not purpose_bits and not topic:

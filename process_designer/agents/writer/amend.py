@@ -48,10 +48,6 @@ def _best_step(doc: ProcessDocument, text: str) -> Step | None:
     return step if score else None
 
 
-def _new_step(text: str, doc: ProcessDocument, compose: Callable[[str, ProcessDocument], Step]) -> Step:
-    return compose(text, doc)
-
-
 def _insert(doc: ProcessDocument, index: int, step: Step,
             renumber: Callable[[ProcessDocument, list[Step], dict[int, int]], ProcessDocument]) -> ProcessDocument:
     steps = list(doc.steps)
@@ -75,21 +71,18 @@ def amend(doc: ProcessDocument, text: str, *, compose: Callable[[str, ProcessDoc
         what = verb.group("rest") if verb else what
         if _PRONOUN.match(what) and previous:
             what = _NEED.sub("", clean_action(_LEAD_WORDS.sub("", previous))).strip()
-        try:
-            anchor = _best_step(doc, relative.group("ref"))
-        except ValueError:
-            anchor = None
+        anchor = _best_step(doc, relative.group("ref"))
         if anchor is None and what and doc.steps:
             # an anchor we cannot find: "before" the visit means before the last step, "after" means the end
             anchor = doc.steps[-1]
             if relative.group("where").lower() == "after":
-                step = _new_step(what, doc, compose)
+                step = compose(what, doc)
                 new = _insert(doc, len(doc.steps), step, renumber)
                 return new, f"Added step {len(new.steps)} ('{step.name}') at the end.", frozenset({len(new.steps)})
         if anchor is not None and what:
             if not looks_like_action(what) and classify_action(what).name == "prepare":
                 what = f"set up {what}" if re.search(r"account|access|laptop|badge", what, re.I) else what
-            step = _new_step(what, doc, compose)
+            step = compose(what, doc)
             index = doc.steps.index(anchor) + (0 if relative.group("where").lower() == "before" else 1)
             new = _insert(doc, index, step, renumber)
             return new, (f"Added step {index + 1} ('{step.name}') {relative.group('where').lower()} "
@@ -107,7 +100,7 @@ def amend(doc: ProcessDocument, text: str, *, compose: Callable[[str, ProcessDoc
                                                             f"Step {target.number} ({target.name}): {line}"]})
         return refresh(new), f"Step {target.number} ('{target.name}') now says: {line}.", frozenset({target.number})
     if looks_like_action(_NEED.sub("", clause)):
-        step = _new_step(_NEED.sub("", clean_action(clause)), doc, compose)
+        step = compose(_NEED.sub("", clean_action(clause)), doc)
         new = _insert(doc, len(doc.steps), step, renumber)
         return new, f"Added step {len(new.steps)} ('{step.name}') at the end.", frozenset({len(new.steps)})
     raise InputError(

@@ -26,6 +26,7 @@ from process_designer.graphs.graph import build_graph
 from process_designer.server.auth import current_principal
 from process_designer.storage.checkpoints import open_checkpoints
 from process_designer.storage.crypto import checkpoint_serializer
+from process_designer.storage.failures import storage_failure
 from process_designer.telemetry.analytics import AnalyticsStore
 from process_designer.telemetry.turns import observe_turn
 
@@ -126,6 +127,9 @@ class Designer:
                         if stage:
                             turn.stage(stage["agent"])
                             yield TurnEvent(thread_id, stage["agent"], stage["content"], final=False)
+            except self._checkpoints.errors as exc:
+                # The thread stays at its last stored checkpoint; say why it could not move on.
+                raise storage_failure(exc, self._checkpoints.where) from exc
             except EngineError as exc:
                 # The model kept failing: the document is untouched and the same message can be sent again.
                 yield TurnEvent(thread_id, "respond", f"The model could not finish this turn: {exc}. Nothing was "

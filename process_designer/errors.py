@@ -8,6 +8,7 @@ ProcessDesignerError
 ├── TemplateError      the template library could not read, index or store a template
 ├── EngineError        an agent engine failed (an LLM endpoint that keeps failing, …)
 └── StorageError       the database or data directory failed
+    └── StorageFullError  no space left where the data is written
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ __all__ = [
     "ProcessDesignerError",
     "SpyError",
     "StorageError",
+    "StorageFullError",
     "TemplateError",
 ]
 
@@ -54,3 +56,7 @@ class EngineError(ProcessDesignerError):
 
 class StorageError(ProcessDesignerError):
     """The persistence layer failed."""
+
+
+class StorageFullError(StorageError):
+    """The disk (or database) holding the data is full; nothing stored before is lost."""

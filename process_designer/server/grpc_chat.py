@@ -10,7 +10,13 @@ from typing import Any
 
 import grpc
 
-from process_designer.errors import EngineError, InputError, NotFoundError, ProcessDesignerError
+from process_designer.errors import (
+    EngineError,
+    InputError,
+    NotFoundError,
+    ProcessDesignerError,
+    StorageFullError,
+)
 from process_designer.server._proto.sopwriter.v1 import sopwriter_pb2, sopwriter_pb2_grpc
 from process_designer.server._proto.threads.v1 import threads_pb2
 from process_designer.server.chat_service import ChatService
@@ -35,6 +41,7 @@ _STATUS: tuple[tuple[type[ProcessDesignerError], grpc.StatusCode], ...] = (
     (TurnAbortedError, grpc.StatusCode.ABORTED),
     (ServiceUnavailableError, grpc.StatusCode.UNAVAILABLE),
     (EngineError, grpc.StatusCode.UNAVAILABLE),
+    (StorageFullError, grpc.StatusCode.RESOURCE_EXHAUSTED),
 )
 
 

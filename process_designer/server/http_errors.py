@@ -9,7 +9,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from process_designer.errors import InputError, NotFoundError, ProcessDesignerError, TemplateError
+from process_designer.errors import (
+    InputError,
+    NotFoundError,
+    ProcessDesignerError,
+    StorageFullError,
+    TemplateError,
+)
 from process_designer.server.messages import (
     MessageConflictError,
     MessageTooLargeError,
@@ -28,6 +34,7 @@ _STATUSES: tuple[tuple[type[ProcessDesignerError], int, str], ...] = (
     (NotFoundError, 404, "not_found"),
     (InputError, 400, "invalid"),
     (TemplateError, 422, "template_rejected"),
+    (StorageFullError, 507, "storage_full"),
 )
 
 

@@ -21,10 +21,12 @@ __all__ = ["Checkpoints", "open_checkpoints"]
 
 @dataclass(frozen=True)
 class Checkpoints:
-    """A checkpointer and how to release what it holds."""
+    """A checkpointer, how to release what it holds, and how its driver fails."""
 
     saver: BaseCheckpointSaver[str]
     close: Callable[[], None]
+    where: str
+    errors: tuple[type[BaseException], ...]
 
 
 def open_checkpoints(settings: Settings, serde: SerializerProtocol | None = None) -> Checkpoints:
@@ -39,7 +41,8 @@ def open_checkpoints(settings: Settings, serde: SerializerProtocol | None = None
     except (OSError, sqlite3.Error) as exc:
         raise StorageError(f"cannot open the thread database at {settings.checkpoint_path}: {exc}; "
                            "check PD_DATA_DIR points to a writable directory") from exc
-    return Checkpoints(SqliteSaver(conn, serde=serde), conn.close)
+    return Checkpoints(SqliteSaver(conn, serde=serde), conn.close, str(settings.checkpoint_path),
+                       (sqlite3.Error, OSError))
 
 
 def _postgres(url: str, serde: SerializerProtocol | None) -> Checkpoints:
@@ -63,7 +66,7 @@ def _postgres(url: str, serde: SerializerProtocol | None) -> Checkpoints:
     except psycopg.Error as exc:
         pool.close()
         raise StorageError(f"cannot set up the thread tables in {redact(url)}: {exc}") from exc
-    return Checkpoints(saver, pool.close)
+    return Checkpoints(saver, pool.close, redact(url), (psycopg.Error, OSError))
 
 
 def _sealed_postgres_saver() -> type[Any]:

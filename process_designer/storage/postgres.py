@@ -11,6 +11,7 @@ import psycopg
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from process_designer.errors import StorageError
+from process_designer.storage.failures import storage_failure
 
 __all__ = ["PostgresDatabase", "connect_pool", "redact"]
 
@@ -68,7 +69,7 @@ class PostgresDatabase:
                 cursor = conn.execute(sql.replace("?", "%s"), tuple(params))
                 return cursor.fetchall() if cursor.description else []
         except (PoolTimeout, psycopg.Error) as exc:
-            raise StorageError(f"the database {self.name} failed: {exc}") from exc
+            raise storage_failure(exc, self.name) from exc
 
     @asynccontextmanager
     async def turn_lock(self, key: str) -> AsyncIterator[None]:

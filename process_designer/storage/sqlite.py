@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from process_designer.errors import StorageError
+from process_designer.storage.failures import storage_failure
 
 __all__ = ["SqliteDatabase"]
 
@@ -43,7 +44,7 @@ class SqliteDatabase:
             try:
                 return self._conn.execute(sql, tuple(params)).fetchall()
             except sqlite3.Error as exc:
-                raise StorageError(f"the database at {self.name} failed: {exc}") from exc
+                raise storage_failure(exc, self.name) from exc
 
     @asynccontextmanager
     async def turn_lock(self, key: str) -> AsyncIterator[None]:

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from process_designer.errors import StorageError
+from process_designer.storage.failures import storage_failure
 
 __all__ = ["AnalyticsReport", "AnalyticsStore", "SessionSummary", "TemplateCount", "TurnRecord", "summarize"]
 
@@ -170,11 +171,14 @@ class AnalyticsStore:
         row = (turn.thread_id, turn.started_at, turn.ended_at, turn.intent, json.dumps(list(turn.path)),
                turn.outcome, int(turn.has_document), int(turn.passed), turn.score, turn.completeness,
                turn.clarity, turn.revisions, json.dumps(list(turn.templates)), turn.category)
-        with self._lock, self._conn:
-            self._conn.execute(
-                "INSERT INTO turns (thread_id, started_at, ended_at, intent, path, outcome, has_document, passed, "
-                "score, completeness, clarity, revisions, templates, category) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+        try:
+            with self._lock, self._conn:
+                self._conn.execute(
+                    "INSERT INTO turns (thread_id, started_at, ended_at, intent, path, outcome, has_document, "
+                    "passed, score, completeness, clarity, revisions, templates, category) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+        except sqlite3.Error as exc:
+            raise storage_failure(exc, str(self.path)) from exc
 
     def turns(self) -> list[TurnRecord]:
         """Every turn, in the order recorded."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -11,12 +12,14 @@ from typing import Any, Protocol, TypeVar
 from opentelemetry.trace import Span, Status, StatusCode
 
 from process_designer.config import Settings
-from process_designer.errors import ProcessDesignerError
+from process_designer.errors import ProcessDesignerError, StorageError
 from process_designer.telemetry.analytics import AnalyticsStore, TurnRecord
 from process_designer.telemetry.setup import Telemetry, current
 from process_designer.telemetry.spans import conversation, iterate_in_span
 
 __all__ = ["TurnObserver", "observe_turn"]
+
+logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -131,8 +134,13 @@ class TurnObserver:
         self.span.end()
 
     def _record(self, record: TurnRecord) -> None:
-        if self._analytics is not None:
+        if self._analytics is None:
+            return
+        try:
             self._analytics.record(record)
+        except StorageError as exc:
+            # Analytics describe turns; losing one figure must not fail (or mask the error of) the turn.
+            logger.warning("turn analytics not recorded: %s", exc)
 
 
 @contextmanager

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import multiprocessing
+import sqlite3
 import subprocess
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -13,10 +14,13 @@ import grpc
 import pytest
 
 from process_designer.config import Settings
+from process_designer.designer import Designer
+from process_designer.errors import StorageFullError
 from process_designer.knowledge.library import TemplateLibrary
 from process_designer.server.grpc_client import ChatClientError, GrpcChatClient
 from process_designer.server.messages import OutgoingMessage
 from process_designer.server.turn_records import TurnRecords
+from process_designer.storage.failures import storage_failure
 from tests.faults.harness import in_process_server
 
 WRITES = 150
@@ -93,13 +97,42 @@ async def test_a_full_disk_gives_a_clear_error_and_keeps_what_was_stored(
         async with GrpcChatClient(address) as client:
             first = [a async for a in client.send("kept", REQUIREMENTS, client_msg_id="m1")]
         fill(small_disk)
-        with pytest.raises(ChatClientError, match=r"INTERNAL: the database at .*/data/\w+\.sqlite failed: database or disk is full") as refused:
+        with pytest.raises(ChatClientError, match=r"RESOURCE_EXHAUSTED: no space is left to write .*/data/\w+\.sqlite; "
+                           r"free space on that disk .* everything stored before is kept") as refused:
             async with GrpcChatClient(address) as client:
                 [a async for a in client.send("kept", "Change step 2 so that the CFO approves.", client_msg_id="m2")]
-        assert refused.value.code == grpc.StatusCode.INTERNAL
+        assert refused.value.code == grpc.StatusCode.RESOURCE_EXHAUSTED
         history = service.history("kept")
         assert [(h.role, h.content) for h in history[:2]] == [("USER", REQUIREMENTS), ("ASSISTANT", first[-1].content)]
         (small_disk / "filler").unlink()
         async with GrpcChatClient(address) as client:
             replay = [a async for a in client.send("kept", REQUIREMENTS, client_msg_id="m1")]
         assert [a.content for a in replay] == [a.content for a in first]
+
+
+def test_a_turn_whose_checkpoint_cannot_be_written_names_the_full_disk_and_keeps_the_thread(
+    small_disk: Path, library: TemplateLibrary
+) -> None:
+    settings = Settings(data_dir=small_disk / "data")
+    with Designer(settings, library=library) as designer:
+        first = designer.run_turn("kept", REQUIREMENTS)
+        fill(small_disk)
+        with pytest.raises(StorageFullError, match=r"no space is left to write .*/data/\w+\.sqlite"):
+            designer.run_turn("kept", "Change step 2 so that the CFO approves.")
+        assert [h.content for h in designer.history("kept")] == [REQUIREMENTS, first[-1].content]
+        assert [v.number for v in designer.versions("kept")] == [1]
+
+
+@pytest.mark.parametrize(
+    ("failure", "full"),
+    [
+        (OSError(errno.ENOSPC, "No space left on device"), True),
+        (OSError(errno.EACCES, "Permission denied"), False),
+        (sqlite3.OperationalError("database or disk is full"), True),
+        (sqlite3.OperationalError("database is locked"), False),
+    ],
+)
+def test_storage_failures_tell_a_full_disk_from_other_faults(failure: BaseException, full: bool) -> None:
+    error = storage_failure(failure, "/srv/pd/threads.sqlite")
+    assert isinstance(error, StorageFullError) is full
+    assert "/srv/pd/threads.sqlite" in str(error)

@@ -49,10 +49,23 @@ class Settings:
     llm_fallback_offline: bool = False
     llm_price_input: float = 0.0
     llm_price_output: float = 0.0
+    turn_workers: int | None = None
 
     @property
     def offline(self) -> bool:
         return self.model == "offline"
+
+    @property
+    def turn_concurrency(self) -> int:
+        """How many turns run at once; the rest wait their turn in arrival order.
+
+        Offline turns are CPU-bound Python: more threads than cores only fight over the GIL,
+        and then starve the event loop that accepts new calls and streams answers. LLM turns
+        mostly wait on the endpoint, so they get more room.
+        """
+        if self.turn_workers is not None:
+            return self.turn_workers
+        return max(1, os.cpu_count() or 1) if self.offline else 16
 
     @property
     def checkpoint_path(self) -> Path:
@@ -214,4 +227,5 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         llm_fallback_offline=_bool(env, "PD_LLM_FALLBACK_OFFLINE", False),
         llm_price_input=_float(env, "PD_LLM_PRICE_INPUT", 0.0, 0.0, 1_000_000.0),
         llm_price_output=_float(env, "PD_LLM_PRICE_OUTPUT", 0.0, 0.0, 1_000_000.0),
+        turn_workers=_int(env, "PD_TURN_WORKERS", 0, 0, 256) or None,
     )

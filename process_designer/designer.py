@@ -8,6 +8,7 @@ import difflib
 import threading
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -80,6 +81,9 @@ class Designer:
         self.graph = build_graph(self._saver)
         self._oneshot = build_graph()
         self._lock = threading.Lock()
+        # Turns run here, not in the loop's default executor: its size follows the engine (see
+        # Settings.turn_concurrency), and blocking helpers elsewhere never queue behind turns.
+        self._turns = ThreadPoolExecutor(settings.turn_concurrency, thread_name_prefix="pd-turn")
         self.analytics = AnalyticsStore(settings.data_dir / "analytics.sqlite")
 
     # -- turns -----------------------------------------------------------------------------------
@@ -178,7 +182,7 @@ class Designer:
                 loop.call_soon_threadsafe(queue.put_nowait, None)
 
         # The worker runs in the caller's context so the turn's spans nest under the request's span.
-        worker = loop.run_in_executor(None, contextvars.copy_context().run, work)
+        worker = loop.run_in_executor(self._turns, contextvars.copy_context().run, work)
         try:
             while (item := await queue.get()) is not None:
                 if isinstance(item, BaseException):
@@ -268,6 +272,7 @@ class Designer:
 
     def close(self) -> None:
         with self._lock:
+            self._turns.shutdown(wait=True, cancel_futures=True)
             self._checkpoints.close()
             self.analytics.close()
             self.feedback.close()

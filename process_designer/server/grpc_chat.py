@@ -109,15 +109,19 @@ class _ChatStream:
     """One ``Chat`` call: reads messages, runs each as a ChatService turn, merges the answers.
 
     Turns of different threads run concurrently; ChatService orders turns of one thread. At
-    most ``max_turns`` are in progress; further messages wait unread (flow control). The
-    first error, or a server shutdown, stops reading: turns already accepted finish and their
-    answers are sent, then the stream ends with the error's status.
+    most ``max_turns`` are in progress; further messages wait unread (flow control). At most
+    ``max_pending`` answers wait to be sent: a turn whose answer finds no room waits and
+    still counts as in progress, so a client that stops reading stops the reading of its
+    messages too, and the stream holds a bounded amount of memory. The first error, or a
+    server shutdown, stops reading: turns already accepted finish and their answers are
+    sent, then the stream ends with the error's status.
     """
 
-    def __init__(self, service: ChatService, max_turns: int) -> None:
+    def __init__(self, service: ChatService, max_turns: int, max_pending: int) -> None:
         self._service = service
         self._max_turns = max_turns
         self._answers: asyncio.Queue[sopwriter_pb2.ChatMessage | None] = asyncio.Queue()
+        self._room = asyncio.Semaphore(max_pending)
         self._turns: set[asyncio.Task[None]] = set()
         self._stop_reading = asyncio.Event()
         self.error: ProcessDesignerError | None = None
@@ -132,6 +136,7 @@ class _ChatStream:
         reader = asyncio.create_task(self._read(requests))
         try:
             while (answer := await self._answers.get()) is not None:
+                self._room.release()
                 yield answer
         finally:
             reader.cancel()
@@ -181,6 +186,7 @@ class _ChatStream:
         try:
             async with contextlib.aclosing(self._service.handle(message)) as answers:
                 async for answer in answers:
+                    await self._room.acquire()
                     self._answers.put_nowait(to_proto(answer))
         except ProcessDesignerError as exc:
             self.end(exc)
@@ -192,15 +198,17 @@ class _ChatStream:
 class ProcessWriterServicer(sopwriter_pb2_grpc.ProcessWriterServicer):
     """``sopwriter.v1.ProcessWriter`` over a :class:`ChatService`."""
 
-    def __init__(self, service: ChatService, *, max_turns_per_stream: int = 32) -> None:
+    def __init__(self, service: ChatService, *, max_turns_per_stream: int = 32,
+                 max_pending_answers: int = 64) -> None:
         self._service = service
         self._max_turns = max_turns_per_stream
+        self._max_pending = max_pending_answers
         self._streams: set[_ChatStream] = set()
 
     async def Chat(
         self, request_iterator: AsyncIterable[sopwriter_pb2.ChatMessage], context: grpc.aio.ServicerContext
     ) -> AsyncIterator[sopwriter_pb2.ChatMessage]:
-        stream = _ChatStream(self._service, self._max_turns)
+        stream = _ChatStream(self._service, self._max_turns, self._max_pending)
         self._streams.add(stream)
         try:
             async for answer in stream.answers(request_iterator):

@@ -31,6 +31,8 @@ class GrpcOptions:
     keepalive_timeout_ms: int = 10_000
     min_client_ping_interval_ms: int = 10_000
     max_turns_per_stream: int = 32
+    # Answers of one stream waiting for a client that reads slowly (a design turn sends ~6).
+    max_pending_answers: int = 64
 
     @classmethod
     def for_content_limit(cls, max_message_bytes: int) -> GrpcOptions:
@@ -91,7 +93,8 @@ def create_server(
     # Authentication runs after tracing, so that refused calls are traced too.
     auth = auth_interceptors(Authenticator.from_settings(service.settings), service.access)
     server = grpc.aio.server(options=options.channel_args(), interceptors=(TracingInterceptor(), *auth))
-    servicer = ProcessWriterServicer(service, max_turns_per_stream=options.max_turns_per_stream)
+    servicer = ProcessWriterServicer(service, max_turns_per_stream=options.max_turns_per_stream,
+                                     max_pending_answers=options.max_pending_answers)
     sopwriter_pb2_grpc.add_ProcessWriterServicer_to_server(servicer, server)
     try:
         port = server.add_insecure_port(address)

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
+import subprocess
+import sys
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import grpc
+import pytest
 
 from process_designer.config import Settings
 from process_designer.designer import Designer
@@ -17,40 +23,64 @@ from process_designer.server.chat_service import ChatService
 from process_designer.server.grpc_client import ChatClientError, GrpcChatClient
 from process_designer.server.grpc_server import GrpcOptions, create_server
 from process_designer.server.messages import IncomingMessage
-from tests.faults.harness import in_process_server
 
 REQUIREMENTS = (
     "Purchase requests: the requester files it in the procurement tool, the budget owner approves requests "
     "over 5000 EUR within 2 days, then procurement orders from the supplier."
 )
 STREAMS = 200
+# Enough work to keep both cores busy for longer than gRPC lets a call wait to be accepted (30 s).
+TURNS = (REQUIREMENTS, "Change step 2 so that finance also approves requests over 20000 EUR.",
+         "Who is responsible for step 2?")
 
 
-async def test_200_concurrent_streams_are_all_accepted_and_answered_once(
-    tmp_path: Path, library: TemplateLibrary
-) -> None:
-    # Before turns ran on a pool sized to the cores, CPU-bound turns in many threads starved the
-    # event loop that accepts calls: calls waited unaccepted until gRPC cancelled them (30 s).
-    async with in_process_server(tmp_path / "data", library) as (service, address):
-        finals: Counter[str] = Counter()
-        failures: list[str] = []
+@pytest.fixture
+def served(tmp_path: Path, library_dir: Path) -> Iterator[str]:
+    """``process-designer serve`` in a child process, as deployed, on a copy of the indexed library."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(library_dir, data_dir)
+    env = {**os.environ, "PD_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+           "ANONYMIZED_TELEMETRY": "False"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "process_designer", "serve", "--host", "127.0.0.1", "--grpc-port", "0",
+         "--http-port", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    try:
+        assert server.stdout is not None
+        address = next((row.removeprefix("gRPC listening on ").strip() for row in server.stdout
+                        if row.startswith("gRPC listening on ")), None)
+        assert address is not None, f"the server ended (exit {server.wait()}) before it listened"
+        yield address
+    finally:
+        server.terminate()
+        server.wait(30)
 
-        async def chat(n: int) -> None:
-            try:
-                async with GrpcChatClient(address, connect_timeout=30) as client:
-                    for content in (REQUIREMENTS, "Who is responsible for step 2?"):
-                        answers = [a async for a in client.send(f"load-{n}", content, client_msg_id=f"m-{len(content)}")]
-                        finals.update(f"load-{n}/{a.client_msg_id}" for a in answers if a.final)
-            except ChatClientError as exc:
-                failures.append(f"stream {n}: {exc}")
 
-        async with asyncio.timeout(240):
-            await asyncio.gather(*(chat(n) for n in range(STREAMS)))
+async def test_200_concurrent_streams_are_all_accepted_and_answered_once(served: str) -> None:
+    # With turns on the loop's default executor (six threads here), CPU-bound turns starved the
+    # event loop that accepts calls: new calls waited until gRPC core cancelled them (30 s).
+    async with GrpcChatClient(served, connect_timeout=60) as client:  # the server loads its embedder
+        [a async for a in client.send("warm-up", REQUIREMENTS)]
+    finals: Counter[str] = Counter()
+    failures: list[str] = []
 
-        assert failures == []
-        assert len(finals) == 2 * STREAMS
-        assert set(finals.values()) == {1}, "a message was answered more than once"
-        assert [h.role for h in service.history(f"load-{STREAMS - 1}")] == ["USER", "ASSISTANT"] * 2
+    async def chat(n: int) -> None:
+        try:
+            async with GrpcChatClient(served, connect_timeout=30) as client:
+                for number, content in enumerate(TURNS):
+                    answers = [a async for a in client.send(f"load-{n}", content, client_msg_id=f"m-{number}")]
+                    finals.update(f"load-{n}/{a.client_msg_id}" for a in answers if a.final)
+        except ChatClientError as exc:
+            failures.append(f"stream {n}: {exc}")
+
+    async with asyncio.timeout(300):
+        await asyncio.gather(*(chat(n) for n in range(STREAMS)))
+
+    assert failures == []
+    assert len(finals) == len(TURNS) * STREAMS
+    assert set(finals.values()) == {1}, "a message was answered more than once"
+    async with GrpcChatClient(served) as client:
+        answers = [a async for a in client.send(f"load-{STREAMS - 1}", "What does step 1 do?")]
+    assert answers[-1].final and answers[-1].version == 2
 
 
 async def test_turns_beyond_the_pool_wait_their_turn_in_arrival_order(tmp_path: Path, library: TemplateLibrary) -> None:

@@ -47,6 +47,7 @@ class TurnEvent:
     document: ProcessDocument | None = None
     version: int | None = None
     partial: bool = False  # a piece of prose while an agent is still writing (LLM engine)
+    restart: bool = False  # with partial: the agent's answer starts again; drop its prose so far
     usage: dict[str, Any] | None = None  # LLM calls and tokens of the turn and the thread, when an LLM ran
 
 
@@ -116,9 +117,9 @@ class Designer:
             try:
                 for mode, data in turn.steps(stream):
                     if mode == "custom":
-                        if isinstance(data, dict) and data.get("partial"):
+                        if isinstance(data, dict) and (data.get("partial") or data.get("restart")):
                             yield TurnEvent(thread_id, str(data.get("agent", "")), str(data["partial"]), final=False,
-                                            partial=True)
+                                            partial=True, restart=bool(data.get("restart")))
                         continue
                     updates: dict[str, Any] = data if isinstance(data, dict) else {}
                     for node, values in updates.items():

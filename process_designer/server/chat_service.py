@@ -42,6 +42,8 @@ class TurnEventLike(Protocol):
     def version(self) -> int | None: ...
     @property
     def partial(self) -> bool: ...
+    @property
+    def restart(self) -> bool: ...
 
 
 class TurnDesigner(Protocol):
@@ -279,6 +281,7 @@ class ChatService:
             message_id=self._new_id(),
             version=event.version,
             partial=event.partial,
+            restart=event.restart,
         )
 
     def _check_accepting(self) -> None:

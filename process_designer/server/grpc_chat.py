@@ -76,6 +76,7 @@ def from_proto(message: sopwriter_pb2.ChatMessage) -> OutgoingMessage:
         version=message.version if message.HasField("version") else None,
         replayed=message.replayed,
         partial=message.partial,
+        restart=message.restart,
     )
 
 
@@ -92,6 +93,7 @@ def to_proto(message: OutgoingMessage) -> sopwriter_pb2.ChatMessage:
         version=message.version,
         replayed=message.replayed,
         partial=message.partial,
+        restart=message.restart,
     )
 
 

@@ -87,6 +87,7 @@ class OutgoingMessage(BaseModel):
     version: int | None = None
     replayed: bool = False
     partial: bool = False
+    restart: bool = False  # with partial: the agent began its answer again; drop its partial text so far
 
 
 def validate_id(value: str, field: str) -> str:

@@ -7,7 +7,7 @@ import json
 import threading
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,6 +96,14 @@ def _sse(body: dict[str, Any], reply: Reply) -> Iterable[str]:
     yield "data: [DONE]\n\n"
 
 
+def _cut(chunks: Iterable[str], after: int) -> Iterator[str]:
+    """The first ``after`` chunks, then the connection breaks."""
+    for number, chunk in enumerate(chunks):
+        if number == after:
+            raise ConnectionResetError("scripted drop mid-stream")
+        yield chunk
+
+
 @dataclass
 class FakeOpenAI:
     """Scripted actions are served first, in order; then ``responder`` answers (default: ``{}``)."""
@@ -105,10 +113,15 @@ class FakeOpenAI:
     responder: Responder | None = None
     requests: list[Recorded] = field(default_factory=list)
     script: deque[Action] = field(default_factory=deque)
+    stream_drops: deque[int] = field(default_factory=deque)
     port: int = 0
 
     def push(self, *actions: Action) -> None:
         self.script.extend(actions)
+
+    def drop_streams(self, *after_chunks: int) -> None:
+        """Cut the next streamed answers after that many SSE chunks each (a connection lost mid-stream)."""
+        self.stream_drops.extend(after_chunks)
 
     @property
     def url(self) -> str:
@@ -153,7 +166,10 @@ class FakeOpenAI:
             if action.delay:
                 await asyncio.sleep(action.delay)
             if body.get("stream"):
-                return StreamingResponse(iter(_sse(body, action)), media_type="text/event-stream")
+                chunks = _sse(body, action)
+                if self.stream_drops:
+                    chunks = _cut(chunks, self.stream_drops.popleft())
+                return StreamingResponse(iter(chunks), media_type="text/event-stream")
             return JSONResponse(_completion(body, action))
 
         return app

@@ -64,6 +64,7 @@ def test_chat_message_keeps_the_seeds_fields_and_extends_from_five() -> None:
         "version": (8, FieldDescriptor.TYPE_INT32),
         "replayed": (9, FieldDescriptor.TYPE_BOOL),
         "partial": (10, FieldDescriptor.TYPE_BOOL),
+        "restart": (11, FieldDescriptor.TYPE_BOOL),
     }
     role = sopwriter_pb2.ChatMessage.DESCRIPTOR.fields_by_name["role"]
     assert role.enum_type.full_name == "threads.v1.Role"

@@ -29,11 +29,29 @@ from process_designer.errors import EngineError
 from process_designer.telemetry import LlmCall, llm_span
 
 __all__ = ["NODE_OF", "ModelCaller", "TokenSink", "retry_after_seconds"]
-
-TokenSink = Callable[[str], None]
 NODE_OF = {"analyst": "requirement_analyst", "writer": "process_writer", "coder": "spy_coder",
            "reviewer": "quality_reviewer"}
 _RETRYABLE = (openai.RateLimitError, openai.InternalServerError, openai.APITimeoutError, openai.APIConnectionError)
+
+
+class TokenSink:
+    """Where the tokens of streamed answers go. ``begin`` starts an answer: after tokens of an
+    earlier one (a retried attempt, a repaired answer) it calls ``restart`` first, so whoever
+    shows the tokens can drop the abandoned text instead of showing it twice."""
+
+    def __init__(self, emit: Callable[[str], None], restart: Callable[[], None]) -> None:
+        self._emit = emit
+        self._restart = restart
+        self._sent = False
+
+    def begin(self) -> None:
+        if self._sent:
+            self._restart()
+            self._sent = False
+
+    def __call__(self, text: str) -> None:
+        self._sent = True
+        self._emit(text)
 
 
 def _retryable(exc: BaseException) -> bool:
@@ -164,6 +182,7 @@ def _report(span: LlmCall, messages: Sequence[BaseMessage], answer: AIMessage) -
 
 
 def _streamed(model: BaseChatModel, messages: Sequence[BaseMessage], on_token: TokenSink) -> AIMessage:
+    on_token.begin()
     merged: AIMessageChunk | None = None
     for chunk in model.stream(list(messages)):
         if not isinstance(chunk, AIMessageChunk):

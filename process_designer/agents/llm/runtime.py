@@ -30,7 +30,7 @@ PartialListener = Callable[[str, str], None]  # (agent, text) of a partial answe
 log = logging.getLogger(__name__)
 
 
-def _graph_stream(agent: str, text: str) -> None:
+def _graph_stream(event: dict[str, object]) -> None:
     """Emit a LangGraph custom stream event; a no-op outside a graph run."""
     try:
         from langgraph.config import get_stream_writer
@@ -38,7 +38,7 @@ def _graph_stream(agent: str, text: str) -> None:
         writer = get_stream_writer()
     except RuntimeError:
         return
-    writer({"agent": agent, "partial": text})
+    writer(event)
 
 
 @dataclass
@@ -51,23 +51,27 @@ class LLMRuntime:
     listeners: list[PartialListener] = field(default_factory=list)
 
     def sink(self, agent: str) -> TokenSink:
-        """A token sink that forwards to the graph's custom stream and every listener."""
+        """A token sink for ``agent``'s prose: the graph's custom stream and every listener."""
         def emit(text: str) -> None:
-            _graph_stream(agent, text)
+            _graph_stream({"agent": agent, "partial": text})
             for listener in self.listeners:
                 listener(agent, text)
-        return emit
+        return TokenSink(emit, lambda: _graph_stream({"agent": agent, "partial": "", "restart": True}))
 
-    def call(self, agent: str, messages: list[BaseMessage], stream_as: str | None = None) -> AIMessage:
-        return self.caller.call(agent, self.models[agent], messages,
-                                on_token=self.sink(stream_as) if stream_as else None)
+    def call(self, agent: str, messages: list[BaseMessage], stream_as: str | None = None,
+             sink: TokenSink | None = None) -> AIMessage:
+        if sink is None and stream_as:
+            sink = self.sink(stream_as)
+        return self.caller.call(agent, self.models[agent], messages, on_token=sink)
 
     def ask(self, agent: str, system: str, user: str, schema: type[T], stream_as: str | None = None) -> T:
         """``schema`` from the model; malformed or schema-violating answers are sent back for repair."""
         messages: list[BaseMessage] = [SystemMessage(content=system), HumanMessage(content=user)]
+        # One sink for every repair round, so a repaired answer restarts the stream it replaces.
+        sink = self.sink(stream_as) if stream_as else None
         problem = ""
         for _ in range(self.settings.llm_repairs + 1):
-            answer = self.call(agent, messages, stream_as)
+            answer = self.call(agent, messages, sink=sink)
             try:
                 return validate(schema, answer)
             except (StructuredFailure, ValidationError) as exc:

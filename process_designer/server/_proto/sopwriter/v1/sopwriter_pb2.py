@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from process_designer.server._proto.threads.v1 import threads_pb2 as threads_dot_v1_dot_threads__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1csopwriter/v1/sopwriter.proto\x12\x0csopwriter.v1\x1a\x18threads/v1/threads.proto\"\xdf\x01\n\x0b\x43hatMessage\x12\x11\n\tthread_id\x18\x01 \x01(\t\x12\x1e\n\x04role\x18\x02 \x01(\x0e\x32\x10.threads.v1.Role\x12\x0f\n\x07\x63ontent\x18\x03 \x01(\t\x12\x15\n\rclient_msg_id\x18\x04 \x01(\t\x12\r\n\x05\x61gent\x18\x05 \x01(\t\x12\r\n\x05\x66inal\x18\x06 \x01(\x08\x12\x12\n\nmessage_id\x18\x07 \x01(\t\x12\x14\n\x07version\x18\x08 \x01(\x05H\x00\x88\x01\x01\x12\x10\n\x08replayed\x18\t \x01(\x08\x12\x0f\n\x07partial\x18\n \x01(\x08\x42\n\n\x08_version2Q\n\rProcessWriter\x12@\n\x04\x43hat\x12\x19.sopwriter.v1.ChatMessage\x1a\x19.sopwriter.v1.ChatMessage(\x01\x30\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1csopwriter/v1/sopwriter.proto\x12\x0csopwriter.v1\x1a\x18threads/v1/threads.proto\"\xf0\x01\n\x0b\x43hatMessage\x12\x11\n\tthread_id\x18\x01 \x01(\t\x12\x1e\n\x04role\x18\x02 \x01(\x0e\x32\x10.threads.v1.Role\x12\x0f\n\x07\x63ontent\x18\x03 \x01(\t\x12\x15\n\rclient_msg_id\x18\x04 \x01(\t\x12\r\n\x05\x61gent\x18\x05 \x01(\t\x12\r\n\x05\x66inal\x18\x06 \x01(\x08\x12\x12\n\nmessage_id\x18\x07 \x01(\t\x12\x14\n\x07version\x18\x08 \x01(\x05H\x00\x88\x01\x01\x12\x10\n\x08replayed\x18\t \x01(\x08\x12\x0f\n\x07partial\x18\n \x01(\x08\x12\x0f\n\x07restart\x18\x0b \x01(\x08\x42\n\n\x08_version2Q\n\rProcessWriter\x12@\n\x04\x43hat\x12\x19.sopwriter.v1.ChatMessage\x1a\x19.sopwriter.v1.ChatMessage(\x01\x30\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,7 +33,7 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'sopwriter.v1.sopwriter_pb2'
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_CHATMESSAGE']._serialized_start=73
-  _globals['_CHATMESSAGE']._serialized_end=296
-  _globals['_PROCESSWRITER']._serialized_start=298
-  _globals['_PROCESSWRITER']._serialized_end=379
+  _globals['_CHATMESSAGE']._serialized_end=313
+  _globals['_PROCESSWRITER']._serialized_start=315
+  _globals['_PROCESSWRITER']._serialized_end=396
 # @@protoc_insertion_point(module_scope)

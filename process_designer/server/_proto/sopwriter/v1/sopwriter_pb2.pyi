@@ -6,7 +6,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class ChatMessage(_message.Message):
-    __slots__ = ("thread_id", "role", "content", "client_msg_id", "agent", "final", "message_id", "version", "replayed", "partial")
+    __slots__ = ("thread_id", "role", "content", "client_msg_id", "agent", "final", "message_id", "version", "replayed", "partial", "restart")
     THREAD_ID_FIELD_NUMBER: _ClassVar[int]
     ROLE_FIELD_NUMBER: _ClassVar[int]
     CONTENT_FIELD_NUMBER: _ClassVar[int]
@@ -17,6 +17,7 @@ class ChatMessage(_message.Message):
     VERSION_FIELD_NUMBER: _ClassVar[int]
     REPLAYED_FIELD_NUMBER: _ClassVar[int]
     PARTIAL_FIELD_NUMBER: _ClassVar[int]
+    RESTART_FIELD_NUMBER: _ClassVar[int]
     thread_id: str
     role: _threads_pb2.Role
     content: str
@@ -27,4 +28,5 @@ class ChatMessage(_message.Message):
     version: int
     replayed: bool
     partial: bool
-    def __init__(self, thread_id: _Optional[str] = ..., role: _Optional[_Union[_threads_pb2.Role, str]] = ..., content: _Optional[str] = ..., client_msg_id: _Optional[str] = ..., agent: _Optional[str] = ..., final: _Optional[bool] = ..., message_id: _Optional[str] = ..., version: _Optional[int] = ..., replayed: _Optional[bool] = ..., partial: _Optional[bool] = ...) -> None: ...
+    restart: bool
+    def __init__(self, thread_id: _Optional[str] = ..., role: _Optional[_Union[_threads_pb2.Role, str]] = ..., content: _Optional[str] = ..., client_msg_id: _Optional[str] = ..., agent: _Optional[str] = ..., final: _Optional[bool] = ..., message_id: _Optional[str] = ..., version: _Optional[int] = ..., replayed: _Optional[bool] = ..., partial: _Optional[bool] = ..., restart: _Optional[bool] = ...) -> None: ...

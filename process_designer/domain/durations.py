@@ -41,9 +41,12 @@ def parse_duration(text: str) -> float | None:
 
 
 def format_minutes(minutes: float) -> str:
-    """A short human duration: ``90`` → ``"1.5 hours"``."""
+    """A short human duration to one decimal: ``90`` → ``"1.5 hours"``, ``915`` → ``"1.9 business days"``."""
     if minutes < 60:
-        return f"{minutes:g} minutes"
-    if minutes < 8 * 60:
-        return f"{minutes / 60:g} hours"
-    return f"{minutes / (8 * 60):g} business days"
+        amount, unit = minutes, "minute"
+    elif minutes < 8 * 60:
+        amount, unit = minutes / 60, "hour"
+    else:
+        amount, unit = minutes / (8 * 60), "business day"
+    shown = f"{round(amount, 1):g}"
+    return f"{shown} {unit}" if shown == "1" else f"{shown} {unit}s"

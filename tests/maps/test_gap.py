@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from process_designer.domain.durations import format_minutes
 from process_designer.domain.models import Overview, ProcessDocument
 from process_designer.maps.gap import compare, render, similarity
 from tests.maps.conftest import make_step
@@ -84,8 +87,8 @@ Hand-offs added:
 Hand-offs removed:
   - Manager → Records Clerk
 Duration changes:
-  - Manager approval: 2 business days → 1 business day (-1 business days)
-Total duration: 2.125 business days → 1.1875 business days
+  - Manager approval: 2 business days → 1 business day (-1 business day)
+Total duration: 2.1 business days → 1.2 business days
 Optimisations of the desired process:
   - Run step 6 'Notify employee' alongside step 7 'Archive claim': start them after step 5 'Reimburse employee' \
 — a notification or record produces nothing the following steps read. Critical path 9 h 30 min → 9 h 15 min \
@@ -97,3 +100,11 @@ def test_identical_processes_have_no_gaps() -> None:
     report = compare(_desired(), _desired())
     assert not report.has_gaps
     assert render(report).splitlines()[1] == "No gaps: the current process already matches the desired one."
+
+
+@pytest.mark.parametrize(("minutes", "text"), [
+    (1, "1 minute"), (45, "45 minutes"), (60, "1 hour"), (155, "2.6 hours"),
+    (480, "1 business day"), (915, "1.9 business days"), (1020, "2.1 business days"),
+])
+def test_durations_read_to_one_decimal_with_singular_units(minutes: float, text: str) -> None:
+    assert format_minutes(minutes) == text

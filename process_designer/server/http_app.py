@@ -21,7 +21,7 @@ from process_designer.errors import InputError, NotFoundError, ProcessDesignerEr
 from process_designer.knowledge.library import TemplateLibrary
 from process_designer.knowledge.template_model import ProcessTemplate
 from process_designer.maps.documents import MEDIA_TYPES, export_document
-from process_designer.server.auth import Authenticator
+from process_designer.server.auth import Authenticator, current_principal
 from process_designer.server.chat_service import ChatService
 from process_designer.server.http_auth import AuthMiddleware
 from process_designer.server.http_errors import error_body, install_error_handlers, status_of
@@ -335,6 +335,13 @@ def create_app(service: ChatService, designer: Designer, library: TemplateLibrar
     @app.get("/metrics", include_in_schema=False)
     def metrics() -> Response:
         return Response(current().prometheus_text(), media_type=PROMETHEUS_CONTENT_TYPE)
+
+    @app.get(f"{API_PREFIX}/whoami", summary="The caller, and whether the service asks for a token")
+    def whoami() -> dict[str, Any]:
+        # The page calls this first: a 401 or "authentication": true makes it ask for a key.
+        principal = current_principal()
+        return {"subject": principal.subject, "tenant": principal.tenant,
+                "authentication": authenticator is not None}
 
     @app.get(f"{API_PREFIX}/analytics", summary="Session, quality and usage analytics")
     def analytics() -> dict[str, Any]:

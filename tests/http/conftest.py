@@ -1,44 +1,28 @@
-"""Fixtures of the HTTP tests: one real server for the run and one process designed through it."""
+"""Fixtures of the HTTP tests: one real server for the run, one process designed through it, and a
+second server that asks for a token (HS256 JWTs and an API key)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
-from http_harness import Running, running_server
-from websockets.sync.client import ClientConnection, connect
+from http_harness import (
+    API_KEY,
+    CONTEXT,
+    JWT_SECRET,
+    REQUIREMENTS,
+    TURN_TIMEOUT,
+    Designed,
+    Running,
+    read_turn,
+    running_server,
+)
+from websockets.sync.client import connect
 
 from process_designer.config import Settings
-
-# The first design turn in a fresh data directory loads the embedder and indexes the templates.
-TURN_TIMEOUT = 180.0
-REQUIREMENTS = "Create process for automated customer onboarding process"
-CONTEXT = {"business_domain": "SaaS", "complexity": "medium", "integrations": ["crm", "email", "billing"]}
-
-
-def read_turn(ws: ClientConnection) -> list[dict[str, Any]]:
-    """Frames up to and including the final answer (or an error frame)."""
-    frames: list[dict[str, Any]] = []
-    while True:
-        frame = json.loads(ws.recv(timeout=TURN_TIMEOUT))
-        frames.append(frame)
-        if frame.get("final") or "error" in frame:
-            return frames
-
-
-@dataclass(frozen=True)
-class Designed:
-    """A session whose first turn ran from its requirements; ``frames`` are what the chat streamed."""
-
-    session_id: str
-    thread_id: str
-    created: dict[str, Any]
-    frames: list[dict[str, Any]]
+from process_designer.server.auth import hash_api_key
 
 
 @pytest.fixture(scope="session")
@@ -48,6 +32,17 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 @pytest.fixture(scope="session")
 def server(settings: Settings) -> Iterator[Running]:
+    with running_server(settings) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def secured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    """A server with authentication on: JWTs signed with :data:`JWT_SECRET` and :data:`API_KEY`."""
+    root = tmp_path_factory.mktemp("secured")
+    keys = root / "api-keys"
+    keys.write_text(f"globex:robot:{hash_api_key(API_KEY)}\n")
+    settings = Settings(data_dir=root / "data", max_message_bytes=2048, jwt_secret=JWT_SECRET, api_keys_file=keys)
     with running_server(settings) as running:
         yield running
 

@@ -1,12 +1,23 @@
-"""A real HTTP server (uvicorn on port 0) over a real ChatService and Designer, in its own thread."""
+"""A real HTTP server (uvicorn on port 0) over a real ChatService and Designer, in its own thread,
+the credentials a secured one accepts, and reading a chat turn.
+
+The tests import these from here, not from ``conftest``: another test folder's ``conftest`` may be
+the one of that name when several folders run together.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
+
+import jwt
+from websockets.sync.client import ClientConnection
 
 from process_designer.config import Settings
 from process_designer.designer import Designer
@@ -15,6 +26,43 @@ from process_designer.server.chat_service import ChatService
 from process_designer.server.http_listener import HttpListener, start_http
 
 API = "/api/v1/process-designer"
+
+# The first design turn in a fresh data directory loads the embedder and indexes the templates.
+TURN_TIMEOUT = 180.0
+REQUIREMENTS = "Create process for automated customer onboarding process"
+CONTEXT = {"business_domain": "SaaS", "complexity": "medium", "integrations": ["crm", "email", "billing"]}
+JWT_SECRET = "http-test-secret-of-32-bytes-or-more-0123456789"
+API_KEY = "pdk-globex-robot-" + "7" * 24  # tenant globex, subject robot
+
+
+def hs256(tenant: str, subject: str = "alice", expires_in: float = 300) -> str:
+    """A JWT the secured server accepts (or has expired, with a negative ``expires_in``)."""
+    claims = {"sub": subject, "tenant": tenant, "exp": int(time.time() + expires_in)}
+    return jwt.encode(claims, JWT_SECRET, algorithm="HS256")
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"authorization": f"Bearer {token}"}
+
+
+def read_turn(ws: ClientConnection) -> list[dict[str, Any]]:
+    """Frames up to and including the final answer (or an error frame)."""
+    frames: list[dict[str, Any]] = []
+    while True:
+        frame = json.loads(ws.recv(timeout=TURN_TIMEOUT))
+        frames.append(frame)
+        if frame.get("final") or "error" in frame:
+            return frames
+
+
+@dataclass(frozen=True)
+class Designed:
+    """A session whose first turn ran from its requirements; ``frames`` are what the chat streamed."""
+
+    session_id: str
+    thread_id: str
+    created: dict[str, Any]
+    frames: list[dict[str, Any]]
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from conftest import Designed
+from http_harness import Designed
 
 
 def _error(response: httpx.Response, status: int, code: str, detail: str) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import httpx
-from conftest import Designed
+from http_harness import Designed
 
 from process_designer.maps.bpmn_import import parse_bpmn
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 
 import httpx
-from conftest import CONTEXT, REQUIREMENTS, Designed
-from http_harness import Running, running_server
+from http_harness import CONTEXT, REQUIREMENTS, Designed, Running, running_server
 
 from process_designer.config import Settings
 

@@ -1,4 +1,5 @@
-"""The web page end to end in headless Chromium: design a process, see it, change it, see the new version."""
+"""The web page end to end in headless Chromium: design a process, see it, change it, see the new version;
+and, when the service asks for a token, sign in first."""
 
 from __future__ import annotations
 
@@ -8,8 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import TURN_TIMEOUT
-from http_harness import Running
+from http_harness import TURN_TIMEOUT, Running, hs256
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's package; scripts/ensure_chromium.sh installs it
@@ -87,3 +87,61 @@ def test_design_and_change_a_process_in_the_browser(page: Page, server: Running,
     page.click("[data-tab=doc]")
     expect(page.locator("#doc")).to_contain_text("satisfaction survey")
     page.screenshot(path=str(artifacts / "web-page-document.png"), full_page=True)
+    # Authentication is off: the page never asked for a key.
+    for hidden in ("#sign-in", "#signed-in", "#auth-error"):
+        expect(page.locator(hidden)).to_be_hidden()
+
+
+def test_the_page_asks_for_a_key_when_the_service_needs_one(page: Page, secured: Running, artifacts: Path) -> None:
+    timeout = TURN_TIMEOUT * 1000
+    page.goto(secured.base + "/")
+    expect(page.locator("#sign-in")).to_be_visible()
+    expect(page.locator("#start")).to_be_disabled()
+    expect(page.locator("#status")).to_have_text("Sign in to continue")
+    expect(page.locator("#auth-error")).to_be_hidden()
+
+    page.fill("#token", "pdk-not-a-key")
+    page.click("#sign-in-button")
+    expect(page.locator("#auth-error")).to_have_text(
+        "The service refused this key: the bearer token is not a known API key or a JWT")
+    expect(page.locator("#sign-in")).to_be_visible()
+    page.screenshot(path=str(artifacts / "web-page-sign-in-refused.png"), full_page=True)
+
+    token = hs256("acme")
+    page.fill("#token", token)
+    page.click("#sign-in-button")
+    expect(page.locator("#signed-in")).to_have_text(re.compile(r"^Signed in as alice \(acme\)\s+Sign out$"))
+    expect(page.locator("#sign-in")).to_be_hidden()
+    expect(page.locator("#auth-error")).to_be_hidden()
+    assert page.evaluate("sessionStorage.getItem('process-designer.token')") == token
+
+    page.fill("#title", "Refund Requests")
+    page.fill("#requirements", "Create a process for processing refund requests: check the order in the "
+                               "CRM, refund in the billing system and e-mail the customer.")
+    page.click("#start")
+    # The stages stream only over the WebSocket, which carried the token as its subprotocol.
+    expect(page.locator("#doc h1")).to_contain_text("Process Documentation", timeout=timeout)
+    expect(page.locator("#chat li.stage")).to_have_count(5)
+    expect(page.locator("#versions li")).to_have_count(1)
+    expect(page.locator("#chat li.error")).to_have_count(0)
+    with page.expect_download() as downloading:
+        page.click("#download-md")
+    download = downloading.value
+    assert re.fullmatch(r"[a-z0-9-]+\.md", download.suggested_filename)
+    assert Path(download.path()).read_text(encoding="utf-8").startswith("# ")
+    page.screenshot(path=str(artifacts / "web-page-signed-in.png"), full_page=True)
+
+    page.reload()  # the key is kept for the browser session
+    expect(page.locator("#signed-in")).to_contain_text("Signed in as alice (acme)")
+    expect(page.locator("#start")).to_be_enabled()
+
+    page.click("#sign-out")
+    expect(page.locator("#sign-in")).to_be_visible()
+    expect(page.locator("#auth-error")).to_be_hidden()
+    assert page.evaluate("sessionStorage.getItem('process-designer.token')") is None
+
+    # A key the service stops accepting (here an expired JWT) sends the person back to sign in.
+    page.evaluate(f"sessionStorage.setItem('process-designer.token', '{hs256('acme', expires_in=-60)}')")
+    page.reload()
+    expect(page.locator("#auth-error")).to_have_text("The service refused this key: the JWT has expired; get a new token")
+    expect(page.locator("#sign-in")).to_be_visible()

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import Designed, read_turn
-from http_harness import Running
+from http_harness import Designed, Running, read_turn
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 

@@ -3,7 +3,10 @@
 
 const API = "/api/v1/process-designer";
 const $ = (id) => document.getElementById(id);
-const state = { session: null, thread: null, ws: null, busy: false, versions: [] };
+const state = { session: null, thread: null, ws: null, wsUrl: null, busy: false, versions: [] };
+// The key or token lives for this browser tab's session only; `required` once the service asks for one.
+const TOKEN_KEY = "process-designer.token";
+const auth = { required: false, token: sessionStorage.getItem(TOKEN_KEY) };
 
 // -- rendering helpers -------------------------------------------------------------------------
 
@@ -94,14 +97,145 @@ function renderDiff(text) {
 
 // -- talking to the server ---------------------------------------------------------------------
 
+// Raised when the service refused the key; the sign-in line already says so, the chat stays quiet.
+class SignInRequired extends Error {}
+
+function report(error) {
+  if (!(error instanceof SignInRequired)) addChat("error", error.message);
+}
+
+function authorization(token = auth.token) {
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
 async function api(path, options = {}) {
+  const token = auth.token;
   const response = await fetch(API + path, {
-    headers: { "content-type": "application/json" }, ...options,
+    ...options, headers: { "content-type": "application/json", ...authorization(token) },
   });
   const type = response.headers.get("content-type") || "";
   const body = type.includes("json") ? await response.json() : await response.text();
+  if (response.status === 401) {
+    requireSignIn(token ? refusedLine(body.detail) : "");
+    throw new SignInRequired(body.detail);
+  }
   if (!response.ok) throw new Error(body.detail || `${response.status} ${response.statusText}`);
   return body;
+}
+
+// -- signing in (only when the service asks for a token) ---------------------------------------
+
+// A WebSocket subprotocol must be an HTTP token; JWTs and generated keys are.
+const SUBPROTOCOL_SAFE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+function refusedLine(detail) {
+  return `The service refused this key: ${detail || "it is not valid"}`;
+}
+
+function showAuthError(line) {
+  $("auth-error").textContent = line;
+  $("auth-error").hidden = !line;
+}
+
+function requireSignIn(line) {
+  auth.required = true;
+  auth.token = null;
+  sessionStorage.removeItem(TOKEN_KEY);
+  const ws = state.ws;
+  state.ws = null;
+  if (ws) ws.close();
+  setBusy(false);
+  $("start").disabled = true;
+  $("send").disabled = true;
+  $("message").disabled = true;
+  $("signed-in").hidden = true;
+  $("sign-in").hidden = false;
+  showAuthError(line);
+  setStatus("Sign in to continue");
+  $("token").focus();
+}
+
+async function showSignedIn(who) {
+  $("who").textContent = `${who.subject} (${who.tenant})`;
+  $("sign-in").hidden = true;
+  $("signed-in").hidden = false;
+  $("start").disabled = false;
+  showAuthError("");
+  setBusy(false);
+  if (state.session && !state.ws) state.ws = await openChat(state.wsUrl);
+}
+
+async function whoami(token) {
+  const response = await fetch(`${API}/whoami`, { headers: authorization(token) });
+  const body = await response.json();
+  if (response.status === 401) return { refused: body.detail };
+  if (!response.ok) throw new Error(body.detail || `${response.status} ${response.statusText}`);
+  return body;
+}
+
+async function checkSignIn() {
+  const stored = auth.token;
+  const who = await whoami(stored);
+  if (who.refused !== undefined) {
+    requireSignIn(stored ? refusedLine(who.refused) : "");
+  } else if (who.authentication) {
+    await showSignedIn(who);
+  } else if (stored) {
+    // The service no longer asks for a token: offering one to the chat would now fail the handshake.
+    auth.token = null;
+    sessionStorage.removeItem(TOKEN_KEY);
+  }
+}
+
+async function signIn(event) {
+  event.preventDefault();
+  const token = $("token").value.trim();
+  if (!token) return;
+  if (!SUBPROTOCOL_SAFE.test(token)) {
+    showAuthError("This key has characters a browser cannot send to the chat (only letters, digits and !#$%&'*+-.^_`|~)");
+    return;
+  }
+  $("sign-in-button").disabled = true;
+  try {
+    const who = await whoami(token);
+    if (who.refused !== undefined) {
+      showAuthError(refusedLine(who.refused));
+      return;
+    }
+    auth.token = token;
+    sessionStorage.setItem(TOKEN_KEY, token);
+    $("token").value = "";
+    await showSignedIn(who);
+  } catch (error) {
+    showAuthError(`Could not sign in: ${error.message}`);
+  } finally {
+    $("sign-in-button").disabled = false;
+  }
+}
+
+function signOut() {
+  // Reloading drops the session, the chat and the process shown along with the key.
+  sessionStorage.removeItem(TOKEN_KEY);
+  window.location.reload();
+}
+
+// A plain link cannot carry the token: fetch the file with it and hand the browser the bytes.
+async function download(event) {
+  if (!auth.token) return;
+  event.preventDefault();
+  const link = event.currentTarget;
+  const response = await fetch(link.href, { headers: authorization() });
+  if (response.status === 401) {
+    requireSignIn(refusedLine((await response.json()).detail));
+    return;
+  }
+  if (!response.ok) throw new Error(`the download failed: ${response.status} ${response.statusText}`);
+  const url = URL.createObjectURL(await response.blob());
+  const save = document.createElement("a");
+  save.href = url;
+  save.download = link.getAttribute("download") || "";
+  save.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
 function setStatus(text) { $("status").textContent = text; }
@@ -140,16 +274,24 @@ function onFrame(event) {
   }
   addChat("assistant", firstLines(frame.content, 3));
   setBusy(false);
-  refresh().catch((error) => addChat("error", error.message));
+  refresh().catch(report);
 }
 
 function openChat(url) {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
+    // Browsers cannot set headers on a WebSocket: the token travels as the subprotocols "bearer, <token>".
+    const ws = auth.token ? new WebSocket(url, ["bearer", auth.token]) : new WebSocket(url);
     ws.onmessage = onFrame;
     ws.onopen = () => resolve(ws);
     ws.onerror = () => reject(new Error("the chat connection failed; reload the page to reconnect"));
-    ws.onclose = () => { if (state.ws === ws) { state.ws = null; setStatus("Chat disconnected; reload to reconnect"); } };
+    ws.onclose = (event) => {
+      if (event.code === 1008) {
+        requireSignIn(refusedLine(event.reason));
+      } else if (state.ws === ws) {
+        state.ws = null;
+        setStatus("Chat disconnected; reload to reconnect");
+      }
+    };
   });
 }
 
@@ -169,6 +311,7 @@ async function startSession(event) {
     });
     state.session = created.session_id;
     state.thread = created.thread_id;
+    state.wsUrl = created.websocket_url;
     $("chat").replaceChildren();
     if (state.ws) state.ws.close();
     if (requirements) addChat("user", requirements);
@@ -178,10 +321,10 @@ async function startSession(event) {
     $("download-spy").href = `${API}/sessions/${state.session}/process?format=spy`;
     $("message").focus();
   } catch (error) {
-    addChat("error", error.message);
-    setBusy(false);
+    report(error);
+    if (!(error instanceof SignInRequired)) setBusy(false);
   } finally {
-    $("start").disabled = false;
+    $("start").disabled = auth.required && !auth.token;
   }
 }
 
@@ -235,7 +378,7 @@ function renderVersions(versions) {
       button.type = "button";
       button.textContent = `Diff ${version.number - 1} → ${version.number}`;
       button.addEventListener("click", () => showDiff(version.number - 1, version.number)
-        .catch((error) => addChat("error", error.message)));
+        .catch(report));
       item.append(button);
     }
     list.append(item);
@@ -271,6 +414,11 @@ function selectTab(name) {
 }
 
 $("start-form").addEventListener("submit", startSession);
+$("sign-in").addEventListener("submit", signIn);
+$("sign-out").addEventListener("click", signOut);
+for (const link of [$("download-md"), $("download-spy")]) {
+  link.addEventListener("click", (event) => download(event).catch(report));
+}
 $("send-form").addEventListener("submit", sendMessage);
 $("message").addEventListener("keydown", (event) => {
   if (event.key === "Enter" && !event.shiftKey) sendMessage(event);
@@ -281,3 +429,4 @@ $("requirements").addEventListener("keydown", (event) => {
 for (const tab of document.querySelectorAll("[role=tab]")) {
   tab.addEventListener("click", () => selectTab(tab.dataset.tab));
 }
+checkSignIn().catch((error) => showAuthError(`Could not reach the service: ${error.message}`));

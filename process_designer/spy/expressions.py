@@ -160,7 +160,7 @@ class ExpressionCompiler:
         found, value = self.static(name)
         if found:
             return lambda loc: value
-        lookup = it.runtime.lookup
+        lookup = it.host.lookup
         return lambda loc: lookup(name)
 
     # -------------------------------------------------------- literals

@@ -58,6 +58,7 @@ def run_program_tests(program: ast.Program, bindings: Iterable[str] | None = Non
     """Run every ``test_*`` method of every define whose name ends in ``Test``."""
     names = None if bindings is None else tuple(bindings)
     report = TestReport()
+    interpreter: Interpreter | None = None  # compiled once, reset to a fresh runtime per case
     for define in program.defines:
         if not define.name.endswith("Test"):
             continue
@@ -70,8 +71,12 @@ def run_program_tests(program: ast.Program, bindings: Iterable[str] | None = Non
                     f"test methods take no parameters; remove {', '.join(member.params)}", member.line))
                 continue
             runtime = SimulatedRuntime(names)
+            if interpreter is None:
+                interpreter = Interpreter(program, runtime, limits)
+            else:
+                interpreter.reset(runtime)
             try:
-                Interpreter(program, runtime, limits).run(f"{define.name}.{member.name}")
+                interpreter.run(f"{define.name}.{member.name}")
             except SpyRuntimeError as exc:
                 error = exc.error
                 report.cases.append(CaseResult(define.name, member.name, False,

@@ -8,6 +8,7 @@ import pytest
 
 from process_designer.spy import (
     LimitExceeded,
+    Limits,
     SimulatedRuntime,
     SpyError,
     SpyRuntimeError,
@@ -202,3 +203,42 @@ define FlowTest {
         ("test_simulated", True, "", None),
     ]
     assert (report.passed, report.failed) == (2, 1)
+
+
+def test_each_case_runs_as_if_alone_though_the_program_is_compiled_once() -> None:
+    # A field is evaluated again against each case's runtime, and every case gets the whole budget.
+    src = """
+define Config {
+  KEY = get_secret("api_key")
+}
+
+define Busy {
+  spin(n) {
+    total = 0
+    for i in range(n) {
+      total = total + i
+    }
+    return total
+  }
+}
+
+define IsolationTest {
+  test_first() {
+    simulate_return("crm.find", {id: 1})
+    key = Config.KEY
+    assert len(recorded_calls("get_secret")) == 1, "the field reads its secret in this case"
+    Busy.spin(1500)
+  }
+  test_second() {
+    key = Config.KEY
+    assert len(recorded_calls("get_secret")) == 1, "the field reads its secret in this case too"
+    assert get(crm.find("x"), "id", 0) != 1, "a simulated return does not leak into the next case"
+    Busy.spin(1500)
+  }
+}
+"""
+    report = run_tests(src, "isolation.spy", limits=Limits(max_steps=5_000))
+    assert [(c.name, c.passed, c.message) for c in report.cases] == [
+        ("test_first", True, ""), ("test_second", True, "")]
+    over = run_tests(src.replace("spin(1500)", "spin(4000)"), "isolation.spy", limits=Limits(max_steps=5_000))
+    assert [c.message.split(" ")[0] for c in over.cases] == ["LimitExceeded:", "LimitExceeded:"]

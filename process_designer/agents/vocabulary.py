@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "ACTION_KINDS",
+    "PROCESS_VERBS",
     "SYSTEM_LABELS",
     "ActionKind",
     "classify_action",
@@ -14,6 +15,7 @@ __all__ = [
     "detect_systems",
     "has_action_verb",
     "system_label",
+    "verb_base",
 ]
 
 # Connector name -> phrases that name it. Word-bounded, case-insensitive.
@@ -201,3 +203,68 @@ def classify_action(text: str) -> ActionKind:
         if match and (best is None or match.start() < best[0]):
             best = (match.start(), kind)
     return best[1] if best else _KIND_BY_NAME["prepare"]
+
+
+# Verbs that start process steps, in base form. Wider than ACTION_KINDS (which also carries timing and
+# wording): naming a step only needs to know that a word is a verb, so "swap", "purge" or "accrue"
+# must be recognised even though no action kind claims them.
+_EXTRA_VERBS = (
+    "accept", "accrue", "acknowledge", "add", "adjust", "advise", "allocate", "amend", "analyse", "analyze",
+    "answer", "apply", "appoint", "approve", "archive", "arrange", "ask", "assess", "assign", "attach", "attend",
+    "audit", "authorise", "authorize", "award", "back", "bill", "bind", "block", "book", "bounce", "brief",
+    "build", "calculate", "calibrate", "call", "cancel", "capture", "categorise", "categorize", "certify",
+    "chase", "check", "choose", "classify", "clean", "clear", "close", "collect", "compare", "compile",
+    "complete", "compute", "confirm", "contact", "contain", "convert", "copy", "correct", "create", "decide",
+    "decline", "delete", "deliver", "deploy", "destroy", "detect", "determine", "disable", "disburse",
+    "discuss", "dispatch", "dispose", "distribute", "document", "download", "draft", "email", "e-mail",
+    "enable", "enrol", "enroll", "enter", "eradicate", "escalate", "estimate", "evaluate", "examine",
+    "execute", "export", "extract", "fetch", "file", "fill", "finalise", "finalize", "fix", "flag",
+    "follow", "forward", "freeze", "fund", "generate", "grant", "greet", "hand", "handle", "hire", "host",
+    "identify", "image", "import", "inform", "inspect", "install", "interview", "investigate", "invite",
+    "invoice", "issue", "key", "label", "launch", "list", "load", "lock", "log", "look", "mail", "maintain",
+    "map", "mark", "match", "measure", "meet", "merge", "migrate", "mitigate", "monitor", "move", "negotiate",
+    "notify", "nudge", "offer", "onboard", "open", "order", "page", "pack", "patch", "pay", "pick", "place",
+    "plan", "post", "prepare", "present", "price", "print", "prioritise", "prioritize", "process", "produce",
+    "promote", "propose", "provide", "provision", "publish", "pull", "purge", "push", "qualify", "quarantine",
+    "quote", "raise", "rank", "rate", "read", "reassess", "receive", "recommend", "reconcile", "record",
+    "recover", "redact", "refer", "refresh", "refund", "register", "reimburse", "reject", "release", "remind",
+    "remove", "renew", "repair", "replace", "reply", "report", "request", "rerun", "rescan", "reschedule",
+    "reserve", "reset", "resolve", "respond", "restart", "restock", "restore", "restrict", "retire", "return",
+    "review", "revoke", "rework", "roll", "route", "run", "sample", "save", "scan", "schedule", "score",
+    "scrap", "screen", "search", "select", "send", "service", "set", "settle", "ship", "shortlist", "sign",
+    "submit", "suspend", "swap", "sync", "synchronise", "tag", "take", "teach", "terminate", "test", "thank",
+    "tell", "track", "train", "transfer", "transform", "triage", "update", "upload", "validate", "verify",
+    "void", "wait", "warn", "weigh", "welcome", "wipe", "withdraw", "write", "manage", "perform", "hold", "draw",
+    "give", "make", "put", "ignore", "skip", "discard", "deduplicate", "dedupe", "transport", "prep", "watch", "do", "carry", "restart", "start", "begin", "land", "keep", "resume", "pause", "expire", "stop", "contact", "visit", "collect", "quarantine", "probate",
+)
+_IRREGULAR_PAST = {"sent": "send", "paid": "pay", "made": "make", "done": "do", "built": "build", "held": "hold",
+                   "taken": "take", "given": "give", "written": "write", "drawn": "draw", "chosen": "choose",
+                   "sold": "sell", "bought": "buy", "kept": "keep", "told": "tell", "found": "find",
+                   "brought": "bring", "put": "put", "set": "set", "run": "run", "read": "read", "shut": "shut",
+                   "keyed": "key", "mapped": "map", "logged": "log", "flagged": "flag", "scanned": "scan",
+                   "shipped": "ship", "tagged": "tag", "planned": "plan", "scrapped": "scrap", "swapped": "swap",
+                   "stopped": "stop", "dropped": "drop", "referred": "refer"}
+PROCESS_VERBS: frozenset[str] = frozenset(
+    {v for kind in ACTION_KINDS for v in kind.verbs if " " not in v} | set(_EXTRA_VERBS)
+) - {"approval", "approves", "message", "arrives", "submits", "intake"}
+
+
+def verb_base(word: str) -> str | None:
+    """The base form of ``word`` when it is an inflection of a known process verb ("purges" → "purge")."""
+    lower = word.lower().strip(",;:.!?")
+    if lower in PROCESS_VERBS:
+        return lower
+    if lower in _IRREGULAR_PAST:
+        return _IRREGULAR_PAST[lower]
+    candidates: list[str] = []
+    if lower.endswith("ies") or lower.endswith("ied"):
+        candidates.append(lower[:-3] + "y")
+    if lower.endswith("es"):
+        candidates.append(lower[:-2])
+    if lower.endswith("s") and not lower.endswith("ss"):
+        candidates.append(lower[:-1])
+    if lower.endswith("ed"):
+        candidates.extend([lower[:-2], lower[:-1]])
+    if lower.endswith("ing"):
+        candidates.extend([lower[:-3], lower[:-3] + "e"])
+    return next((c for c in candidates if c in PROCESS_VERBS), None)

@@ -126,7 +126,7 @@ def test_compare_exits_1_naming_the_regressed_metric(
 
 def test_unknown_suite_is_a_one_line_error(harness: _Harness) -> None:
     with pytest.raises(
-        NotFoundError, match=r"unknown eval suite 'nope'; choose one of: full, smoke"
+        NotFoundError, match=r"unknown eval suite 'nope'; choose one of: full, holdout, smoke"
     ):
         harness.run("--suite", "nope")
 
@@ -159,7 +159,7 @@ def test_main_turns_an_unknown_suite_into_one_line_and_exit_1(
 
     assert main(["eval", "--suite", "nope"]) == 1
     assert capsys.readouterr().err == (
-        "process-designer: error: unknown eval suite 'nope'; choose one of: full, smoke\n"
+        "process-designer: error: unknown eval suite 'nope'; choose one of: full, holdout, smoke\n"
     )
 
 

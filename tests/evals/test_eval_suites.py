@@ -83,3 +83,12 @@ def test_duplicate_ids_are_rejected(tmp_path: Path) -> None:
     path.write_text(line * 2)
     with pytest.raises(InputError, match=r"dup\.jsonl:2: duplicate case id 'a'"):
         load_cases(path)
+
+
+def test_holdout_suite_is_separate_from_full_and_covers_every_style() -> None:
+    holdout = load_suite("holdout")
+    full_ids = {case.id for case in load_suite("full")}
+    assert len(holdout) == 12
+    assert not {case.id for case in holdout} & full_ids
+    assert Counter(case.style for case in holdout) == {"short": 3, "medium": 3, "detailed": 3, "messy": 3}
+    assert len({case.domain for case in holdout}) >= 10

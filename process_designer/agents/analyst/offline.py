@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from process_designer.agents.analyst.implied import add_implied_steps
+from process_designer.agents.analyst.naming import is_rule_statement, is_verb
 from process_designer.agents.analyst.parsing import (
     Clause,
     clean_action,
@@ -15,11 +17,18 @@ from process_designer.agents.analyst.parsing import (
     split_clauses,
     step_name,
 )
+from process_designer.agents.analyst.shaping import (
+    gate_before_release,
+    lend_process_object,
+    name_first_receipt,
+    name_requests_by_intent,
+)
 from process_designer.agents.vocabulary import (
     classify_action,
     detect_roles,
     detect_systems,
     has_action_verb,
+    verb_base,
 )
 from process_designer.domain.models import Decision, DesignContext, Requirement, RequirementStep
 from process_designer.knowledge.template_model import ProcessTemplate
@@ -45,17 +54,31 @@ _TRIGGER = re.compile(
     r"is detected|happens|occurs|is made|is requested|starts|joins|leaves|signs up|registers|applies|submits)\b",
     re.IGNORECASE,
 )
+# "when someone reports a phishing mail": the requester acts, the process receives what they send
+_ACTIVE_TRIGGER = re.compile(
+    r"^(?:when|whenever|once|as soon as|each time|every time)\s+(?:someone|somebody|anyone|an?\s+\w+|the\s+\w+|"
+    r"users?|customers?|employees?|staff|clients?|patients?)\s+(?P<kind>reports?|requests?|submits?|raises?|files?|"
+    r"asks? for|orders?|applies for)\s+(?P<event>[^,;]+?)\s*$",
+    re.IGNORECASE,
+)
+_ARTICLE = re.compile(r"^(?:an?|the|their|his|her)\s+", re.IGNORECASE)
 _INJECTION = re.compile(
     r"ignore (?:all |any )?(?:previous|prior|above) (?:instructions|prompts?)|system prompt|"
     r"you are now|disregard (?:the|your) (?:rules|instructions)|reveal your|jailbreak",
     re.IGNORECASE,
 )
 _ERROR_CASE = re.compile(
-    r"\b(?:is down|goes down|unavailable|fails|failed|failure|outage|times? out|timeout|error|bounces?|"
-    r"declined|not reachable|unreachable)\b",
+    r"\b(?:is down|goes down|unavailable|outage|times? out|timeout|error|bounces?|declined|not reachable|"
+    r"unreachable)\b",
     re.IGNORECASE,
 )
+# "fails" is a technical fault only when a system fails; "if the lot fails inspection" is a business outcome.
+_SYSTEM_FAILURE = re.compile(r"\b(?:system|service|api|server|job|sync|integration|connection|call|webhook|upload|"
+                             r"import|export|load|backup|database|db|network)\w*\b[^.]*\b(?:fails|failed|failure)\b",
+                             re.IGNORECASE)
 _TERMINAL = re.compile(r"\b(?:reject|deny|decline|refuse|cancel|stop|close|block|abort|discard|end)\w*\b", re.I)
+_OWN_OBJECT = re.compile(r"^\S+\s+(?!(?:it|them|request|requests|application|applications|case|one|ones)\b)\w",
+                         re.IGNORECASE)
 _APPROVAL = re.compile(r"\b(?:approv\w*|sign(?:s|ed)? off|authori[sz]\w*)\b", re.IGNORECASE)
 _ENGLISH_HINTS = re.compile(
     r"\b(?:the|and|to|of|a|for|is|in|then|if|with|on|by|we|our|be|must|should|when|after|each|from|every|all|"
@@ -65,9 +88,10 @@ _ENGLISH_HINTS = re.compile(
 _APPROVER = re.compile(r"^(?:the\s+|an?\s+)?(?P<who>[a-z][\w\s-]{1,30}?)\s+(?:also\s+)?(?:approves?|signs? off|"
                        r"authori[sz]es?)\b",
                        re.IGNORECASE)
-_APPROVAL_OF = re.compile(r"^(?:the\s+|an?\s+)?(?P<who>[A-Za-z][\w\s-]{0,30}?)\s+(?:approval|sign-?off)\b", re.I)
+_APPROVAL_OF = re.compile(r"^(?:the\s+|an?\s+)?(?P<who>[A-Za-z][\w\s-]{0,30}?)(?:'s|’s|s')?\s+(?:approval|sign-?off)\b",
+                          re.I)
 _NAME_TAIL = re.compile(r"\s+(?:every\s+\w+|daily|nightly|weekly|monthly|hourly|within\s+\d.*|in under\s+\d.*|"
-                        r"asap|immediately|right away)$", re.IGNORECASE)
+                        r"asap|immediately|right away|straight away|directly|first|only)$", re.IGNORECASE)
 _DESIGN_HEAD = re.compile(r"^(?:please\s+)?(?:design|create|build|write|draft|define|document)\s+(?:an?\s+|the\s+|our\s+)?"
                           r"(?P<topic>.+?)(?:\s+(?:process|workflow|procedure|flow|sop))?$", re.IGNORECASE)
 _CONDITIONAL_HEAD = re.compile(r"^\s*(?:if|when|whenever|unless|in case)\b", re.IGNORECASE)
@@ -115,9 +139,16 @@ def _topic_title(topic: str) -> str:
 
 
 def _strip_injection(text: str) -> tuple[str, bool]:
-    sentences = re.split(r"(?<=[.!?\n])\s*", text)
-    kept = [s for s in sentences if not _INJECTION.search(s)]
-    return " ".join(kept).strip(), len(kept) != len(sentences)
+    """Drop sentences addressed to the system; line breaks stay, since they carry the user's list."""
+    lines: list[str] = []
+    dropped = False
+    for line in text.split("\n"):
+        sentences = re.split(r"(?<=[.!?])\s+", line)
+        kept = [s for s in sentences if not _INJECTION.search(s)]
+        dropped = dropped or len(kept) != len(sentences)
+        if " ".join(kept).strip():
+            lines.append(" ".join(kept).strip())
+    return "\n".join(lines).strip(), dropped
 
 
 def _step_from_clause(clause: Clause) -> RequirementStep | None:
@@ -132,10 +163,12 @@ def _step_from_clause(clause: Clause) -> RequirementStep | None:
                 role = _title_case(re.sub(r"^(?:their|his|her|our|your|its)\s+", "", who.group("who"), flags=re.I))
             else:
                 role = roles[0] if roles else "Manager"
+            role = re.sub(r"(?<=(?:er|nt|ad|or|st))s$", "", role)  # "agents approve" → "Agent approval"
             name = f"{role} approval"
             decision = decision.model_copy(update={"if_true": f"route to the {role} for approval",
                                                    "if_false": "approve automatically and continue"})
-        elif _TERMINAL.search(action):
+        elif _TERMINAL.search(action) and not _OWN_OBJECT.search(step_name(action)):
+            # "if the order is older than 30 days reject it": the step is the check; "block the card" is an action
             subject_words = decision.subject.replace("_", " ")
             subject_words = re.sub(r"\b(?:days|hours|amount)\b", "", subject_words).strip() or "request"
             aspect = "age" if "age" in decision.subject else ("amount" if "amount" in decision.subject else "")
@@ -152,8 +185,8 @@ def _step_from_clause(clause: Clause) -> RequirementStep | None:
             approver = _title_case(re.sub(r"^(?:their|his|her|our|your|its)\s+", "", who.group("who"), flags=re.I))
             name = f"{approver} approval"
             roles = roles or [approver]
-        elif not _looks_like_step(action):
-            return None
+        elif not _looks_like_step(action) or is_rule_statement(action):
+            return None  # a stated rule stays in the document through the writer, not as a step
     actor = roles[0] if roles else None
     name = _NAME_TAIL.sub("", name).strip() or name
     return RequirementStep(
@@ -225,7 +258,7 @@ def analyze_requirements(
         head = heading.group("head").strip()
         meta = _META_REQUEST.match(head) or _DESIGN_HEAD.match(head)
         topic = meta.group("topic") if meta else head
-        clean = heading.group("rest")
+        clean = _distribute_heading_verb(head, heading.group("rest"))
     clauses = split_clauses(clean)
     steps: list[RequirementStep] = []
     error_cases: list[str] = []
@@ -237,16 +270,20 @@ def analyze_requirements(
             topic = topic or meta.group("topic")
             continue
         if clause.condition:
-            trigger = _TRIGGER.match(clause.condition)
+            trigger = _TRIGGER.match(clause.condition) or _ACTIVE_TRIGGER.match(clause.condition)
             if trigger and not find_decision(clause.condition, fallback=False):
                 requirement.trigger = requirement.trigger or clause.condition
                 event = trigger.group("event")
+                if "kind" in trigger.groupdict():  # "when someone reports a phishing mail" → a phishing mail report
+                    kind = re.sub(r"(?:s|\s+for)$", "", trigger.group("kind").lower())
+                    event = f"{_ARTICLE.sub('', event)} {kind}"
                 topic = topic or event
                 steps.append(RequirementStep(
                     name=step_name(f"receive {event}"), description=f"Receive the {event} and register it",
                     systems=detect_systems(clause.condition)))
                 clause = Clause(text=body, explicit=clause.explicit)
-            elif _ERROR_CASE.search(clause.condition):
+            elif _ERROR_CASE.search(clause.condition) or _SYSTEM_FAILURE.search(clause.condition) or (
+                    detect_systems(clause.condition) and re.search(r"\bfail", clause.condition, re.I)):
                 error_cases.append(f"{clause.condition[:1].upper()}{clause.condition[1:]}: {body}")
                 if classify_action(body).name not in ("notify", "investigate"):
                     continue
@@ -258,6 +295,10 @@ def analyze_requirements(
             if decision is not None:  # a rule without its own action belongs to the step before it
                 steps[-1].decisions.append(decision)
                 continue
+        if steps and not clause.condition and is_rule_statement(body):
+            # "quotes are valid 45 days": a rule about the step before, kept with it rather than made a step
+            steps[-1].description = f"{steps[-1].description.rstrip('.')}. {body[:1].upper()}{body[1:]}"
+            continue
         step = _step_from_clause(clause)
         if step is not None and step.name not in {s.name for s in steps} and len(steps) < MAX_STEPS:
             steps.append(step)
@@ -282,6 +323,8 @@ def analyze_requirements(
         ]
         return requirement
 
+    steps = gate_before_release(name_requests_by_intent(name_first_receipt(steps)))
+    steps = add_implied_steps(steps)
     for number, step in enumerate(steps, start=1):
         if not step.depends_on and number > 1:
             step.depends_on = [number - 1]
@@ -307,10 +350,7 @@ def analyze_requirements(
             requirement.title = best.title
         else:
             requirement.title = _title_case(" ".join(steps[0].name.split()[1:4]) + " process")
-    head = _head_noun(requirement.title)
-    for step in steps:  # "Call" alone says less than "Call lead": lend it the process's own object
-        if head and len(step.name.split()) == 1 and looks_like_action(step.name):
-            step.name = f"{step.name} {head}"
+    lend_process_object(steps, requirement.title, clean)
     requirement.purpose = " ".join(purpose_bits)[:400]
     requirement.kind = "integration" if _is_integration(clean, systems) else "standard"
     requirement.owner = context.owner or ""
@@ -346,13 +386,21 @@ def _lifecycle_steps(text: str, user_steps: list[RequirementStep]) -> tuple[list
     return [*skeleton, *user_steps, closing], topic
 
 
-_GENERIC_TITLE_WORDS = {"process", "processing", "workflow", "procedure", "flow", "management", "handling", "new",
-                        "automated", "the", "a", "an", "of", "for", "and", "our", "request", "requests"}
+_WEAK_VERBS = {"get", "make", "have", "do", "need", "want", "let"}
 
 
-def _head_noun(title: str) -> str:
-    words = [w for w in re.findall(r"[A-Za-z][\w-]*", title) if w.lower() not in _GENERIC_TITLE_WORDS]
-    return words[0].lower() if words and not words[0].isupper() else (words[0] if words else "")
+def _distribute_heading_verb(head: str, rest: str) -> str:
+    """"Get new engineers set up on day one: laptop, accounts, buddy" → "set up laptop; set up accounts; …".
+
+    A heading that carries the verb and a list of bare nouns after it means one step per noun.
+    """
+    items = [i.strip(" .") for i in re.split(r",\s*|\s+and\s+|;\s*", rest.strip()) if i.strip(" .")]
+    if len(items) < 2 or "\n" in rest or any(len(i.split()) > 3 or looks_like_action(i) for i in items):
+        return rest
+    phrasal = re.search(r"\b(?:set up|hand over|sign off|roll out|back up)\b", head, re.IGNORECASE)
+    verbs = [w for w in head.lower().split() if w not in _WEAK_VERBS and (is_verb(w) or verb_base(w))]
+    verb = phrasal.group(0).lower() if phrasal else (verb_base(verbs[0]) or verbs[0] if verbs else "")
+    return "; ".join(f"{verb} {item}" for item in items) if verb else rest
 
 
 def _is_integration(text: str, systems: list[str]) -> bool:

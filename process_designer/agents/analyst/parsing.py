@@ -5,16 +5,27 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from process_designer.agents.analyst.naming import (
+    FILLER,
+    clean_action,
+    is_verb,
+    step_name,
+    third_person_to_base,
+    verb_first,
+)
+from process_designer.agents.vocabulary import PROCESS_VERBS, verb_base
 from process_designer.domain.models import Constraint, Decision
 
 __all__ = [
     "Clause",
+    "clean_action",
     "expand_abbreviations",
     "find_constraints",
     "find_decision",
     "looks_like_action",
     "split_clauses",
     "step_name",
+    "strict_verb",
     "to_snake",
 ]
 
@@ -26,11 +37,6 @@ _SEQUENCE = re.compile(
 )
 _FIRST = re.compile(r"^\s*(?:first(?:ly)?|to start|initially|start by|begin by)\b[,:]?\s*", re.IGNORECASE)
 _CONDITIONAL_START = re.compile(r"^(?:if|when|whenever|where|in case|unless|should)\b", re.IGNORECASE)
-_FILLER = re.compile(
-    r"^(?:we|i|you|they|the team|our team)\s+(?:need|want|would like|have|must|should|will)\s+(?:to\s+)?|"
-    r"^(?:please|pls|plz|kindly)\s+|^(?:we|i)\s+|^(?:it\s+)?(?:should|must|needs? to|has to|will)\s+|^to\s+",
-    re.IGNORECASE,
-)
 _STOP_WORDS = {"the", "a", "an", "its", "their", "our", "his", "her", "this", "that", "these", "those", "it",
                "them", "all", "any", "each", "every", "some", "also", "then", "and", "to", "of", "for",
                "in", "on", "at", "by", "with", "from", "into", "via", "using", "through", "s"}
@@ -51,8 +57,30 @@ def _sentences(text: str) -> list[str]:
     return [p.strip(" .") for p in parts if p.strip(" .")]
 
 
+# Commas inside "(row counts, null checks)" list details of one step; they must not split it.
+_PARENTHESIS = re.compile(r"\([^()\n]*\)")
+_HIDDEN = {",": "\ue000", ";": "\ue001", ".": "\ue002", " ": "\ue003"}
+
+
+def _hide_inner_punctuation(text: str) -> str:
+    def hide(match: re.Match[str]) -> str:
+        inner = match.group(0)
+        for mark, stand_in in _HIDDEN.items():
+            inner = inner.replace(mark, stand_in)
+        return inner
+
+    return _PARENTHESIS.sub(hide, text)
+
+
+def _restore(text: str) -> str:
+    for mark, stand_in in _HIDDEN.items():
+        text = text.replace(stand_in, mark)
+    return text
+
+
 def split_clauses(text: str) -> list[Clause]:
     """Split requirement text into ordered clauses, following lists and sequence words."""
+    text = _hide_inner_punctuation(text)
     lines = [line for line in text.splitlines() if line.strip()]
     items = [line for line in lines if _LIST_ITEM.match(line)]
     clauses: list[Clause] = []
@@ -61,14 +89,20 @@ def split_clauses(text: str) -> list[Clause]:
             if _LIST_ITEM.match(line):
                 body = _LIST_ITEM.sub("", line, count=1).strip(" .;")
                 clauses.extend(_clauses_of_sentence(body, explicit=True))
-        return clauses
-    for sentence in _sentences(text):
-        clauses.extend(_clauses_of_sentence(sentence, explicit=False))
+            else:  # a remark beside the list ("If on-call does not answer, escalate") still counts
+                for sentence in _sentences(line):
+                    clauses.extend(_clauses_of_sentence(sentence, explicit=False))
+    else:
+        for sentence in _sentences(text):
+            clauses.extend(_clauses_of_sentence(sentence, explicit=False))
+    for clause in clauses:
+        clause.text, clause.condition = _restore(clause.text), _restore(clause.condition)
+        clause.sub = [_restore(sub) for sub in clause.sub]
     return clauses
 
 
 def _clauses_of_sentence(sentence: str, *, explicit: bool) -> list[Clause]:
-    sentence = _FIRST.sub("", sentence)
+    sentence = _META_PREFIX.sub("", _FIRST.sub("", sentence))
     pieces = [p for p in _SEQUENCE.split(sentence) if p and p.strip(" ,;")]
     result: list[Clause] = []
     pending = ""
@@ -110,15 +144,29 @@ def _active(text: str) -> str:
     match = _PASSIVE.match(text)
     if not match:
         return text
-    return f"{_verb_base(match.group('verb').lower())} the {match.group('obj').strip()}{match.group('rest')}"
+    obj = match.group("obj").strip()
+    if re.match(r"^(?:after|before|on|at|during|upon|following|once)\s", obj, re.IGNORECASE):
+        obj = re.split(r"\b(?:the|a|an)\s+", obj)[-1]  # "after the live session the recording" → "recording"
+    obj = obj if obj[:2].isupper() else obj[:1].lower() + obj[1:]  # the sentence's capital is not the object's
+    return f"{_verb_base(match.group('verb').lower())} the {obj}{match.group('rest')}"
 
 
 _NOISE = re.compile(
     r"^(?:ppl|people|everyone|nobody|i|we|they)\b.*\b(?:keep|always|never|hate|complain\w*|too long|forgotten|"
     r"mess|chaos|annoy\w*)\b|\bneeds? (?:a |an )?(?:proper |new |better |clear )?(?:flow|process|workflow|"
-    r"procedure)\b|^(?:pls|please|plz) (?:make|help|fix)\b|^(?:no panic|thanks|thx|ty)\b|\bflow pls\b",
+    r"procedure)\b|\bneeds?\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}(?:flow|process|workflow|procedure|pipeline|playbook|"
+    r"checklist)\b|^(?:pls|please|plz) (?:make|help|fix)\b|^(?:no panic|thanks|thx|ty)\b|\bflow pls\b|"
+    # complaints about today's state: "X are a big problem lately", "stuck in legal forever", "takes way too long"
+    r"\b(?:is|are|r)\s+(?:a\s+|such\s+a\s+)?(?:big\s+|real\s+|huge\s+|total\s+)?(?:problem|mess|chaos|nightmare|"
+    r"pain|disaster)\b|\b(?:way too|forever|lately|last minute|lol|stuck in|nobody)\b|\bkeeps?\s+\w+ing\b|"
+    # a volume, not a step: "we do ~6 webinars a year"
+    r"^(?:we\s+|they\s+)?(?:do|run|have|hold|get|handle|process)\s+[~±]?\s?(?:about\s+|around\s+)?\d[\d,]*\s+\w+\s+"
+    r"(?:a|per|each|every)\s+(?:year|yr|month|week|day|quarter)\b",
     re.IGNORECASE,
 )
+# "need checklist: pick a topic, …" / "want: …": the request itself, before the steps it lists
+_META_PREFIX = re.compile(r"^(?:(?:we|i)\s+)?(?:need|want|wanted|todo|requirements?)(?:\s+[\w-]+){0,2}\s*:\s*",
+                          re.IGNORECASE)
 _CMP = r"(?:over|above|under|below|more than|less than|greater than|exceeding|exceeds|beyond|up to|at least)"
 _THRESHOLD_NEED = re.compile(
     rf"^(?P<subject>[\w\s/-]{{2,40}}?)\s+(?P<cmp>{_CMP})\s+(?P<limit>.+?)\s+(?:need|needs|require|requires|"
@@ -152,7 +200,8 @@ def _reframe_arrival(segment: str) -> list[str] | None:
     if arrival and not looks_like_action(arrival.group("noun")):
         return [f"receive {arrival.group('noun').strip()}{arrival.group('rest')}"]
     approvals = _NEEDS_APPROVAL.match(segment)
-    if approvals:
+    if approvals and not re.search(rf"\b{_CMP}\b", approvals.group("subject"), re.IGNORECASE):
+        # "offers above the band need VP approval" is a threshold rule, not a submission
         who = [w.strip() for w in re.split(r"\s+(?:and|\+|&)\s+|,\s*", approvals.group("who")) if w.strip()]
         return [f"submit {approvals.group('subject').strip().lower()}", *(f"{w} approves" for w in who)]
     return None
@@ -198,11 +247,17 @@ def _segments(part: str, explicit: bool) -> list[Clause]:
     clauses: list[Clause] = []
     pending_condition = ""
     first_words = segments[0].split() if segments else []
-    list_verb = first_words[0] if len(first_words) >= 2 and _is_verb(first_words[0]) else ""
+    list_verb = first_words[0] if len(first_words) >= 2 and is_verb(first_words[0]) else ""
+    timing = ""
     for segment in segments:
         segment = re.sub(r"^(?:and|then|and then)\s+", "", segment, flags=re.IGNORECASE).strip()
         if not segment or _NOISE.search(segment):
             continue
+        if _TIMING.match(segment) and not looks_like_action(segment):
+            timing = segment  # "180 days before expiry, the administrator pulls …": when, for the next step
+            continue
+        if timing:
+            segment, timing = f"{segment}, {timing}", ""
         arrival = _reframe_arrival(segment)
         if arrival is not None:
             clauses.extend(Clause(text=text, explicit=explicit) for text in arrival)
@@ -246,6 +301,12 @@ def _segments(part: str, explicit: bool) -> list[Clause]:
     return clauses
 
 
+_TIMING = re.compile(
+    r"^(?:\d[\d,.]*|one|two|three|four|five|six|seven|ten|twelve)\s*(?:minutes?|hours?|days?|business days?|"
+    r"working days?|weeks?|months?|years?)\s+(?:before|after|prior to|ahead of)\b|"
+    r"^(?:on|at|upon)\s+(?:the\s+)?(?:arrival|receipt|day|start|end|business day|working day)\b",
+    re.IGNORECASE,
+)
 _THEN_SPLIT = re.compile(r",\s*(?:then\s+)?|\s+then\s+", re.IGNORECASE)
 
 
@@ -261,7 +322,7 @@ def _conditional_parts(part: str, explicit: bool) -> list[Clause]:
         for index in range(3, len(words)):
             rest = " ".join(words[index:])
             follower = words[index + 1].lower() if index + 1 < len(words) else ""
-            if re.match(r"^[a-z]+[^s]s$", follower) and (_is_verb(follower) or _is_verb(_third_person_to_base(follower))):
+            if re.match(r"^[a-z]+[^s]s$", follower) and (is_verb(follower) or is_verb(third_person_to_base(follower))):
                 continue  # "request arrives": a noun followed by its verb, not an action
             if _starts_with_action(rest):
                 return [Clause(text=rest, condition=" ".join(words[:index]), explicit=explicit)]
@@ -289,6 +350,11 @@ _ACTIONISH = re.compile(
 _STRICT_VERB = re.compile(_ACTIONISH.pattern.replace("^(?:\\w+\\s+){0,3}?", "^"), re.IGNORECASE)
 
 
+def strict_verb(word: str) -> bool:
+    """Whether ``word`` is one of the action verbs a clause may start with."""
+    return bool(_STRICT_VERB.match(word))
+
+
 def _starts_with_action(text: str) -> bool:
     """A verb first, or "<role> <verb>s": the action half of "if X <action>"."""
     if _STRICT_VERB.match(text):
@@ -297,13 +363,42 @@ def _starts_with_action(text: str) -> bool:
                          r"decides|handles|escalates|rejects|authori[sz]es|confirms|verifies)\b", text, re.I))
 
 
+# Verbs that as often name a thing: "credit cards", "open purchase orders", "order form" are not actions.
+_NOUN_LIKE_VERBS = {"credit", "order", "file", "record", "report", "quote", "test", "request", "review", "check",
+                    "screen", "score", "process", "track", "post", "map", "list", "page", "label", "tag", "flag",
+                    "sample", "service", "price", "rate", "image", "book", "plan", "scan", "log", "match", "return",
+                    "open", "set", "run", "back", "hold", "draw", "place", "lock", "block", "key", "mark", "fund",
+                    "bill", "invoice", "email", "e-mail", "mail", "call", "contact", "interview", "offer", "answer",
+                    "reply", "update", "release", "transfer", "document", "design", "audit", "refund", "charge",
+                    "debit", "alert", "message", "hand", "reset", "visit", "watch", "stop", "draft", "pay"}
+_TIME_UNITS = {"days", "weeks", "hours", "months", "years", "minutes", "seconds", "times", "hrs", "mins"}
+_OBJECT_START = re.compile(r"^\S+\s+(?:the|a|an|it|them|their|its|our|all|any|each|every|this|that|these|those|"
+                           r"\d[\w$%,.]*)\b", re.IGNORECASE)
+
+
 def looks_like_action(text: str) -> bool:
-    text = _FILLER.sub("", text.strip())
+    text = FILLER.sub("", text.strip())
     if _ACTIONISH.match(text):
         return True
-    # "<the role> <verb>s …": a subject followed by a present-tense verb
-    return bool(re.match(r"^(?:the\s+|an?\s+)?[\w-]+(?:\s+[\w-]+)?\s+[a-z]+(?:s|es)\b(?!\s+(?:is|are))", text)
-                and not re.match(r"^(?:the\s+)?[\w-]+\s+(?:is|are|was|has|does)\b", text))
+    first = text.split(maxsplit=1)[0].lower() if text.split() else ""
+    if first in PROCESS_VERBS and (first not in _NOUN_LIKE_VERBS or _OBJECT_START.match(text)):
+        return True  # an imperative: "search all systems", "open the account"
+    if re.match(r"^[a-z]+s$", first) and verb_base(first) and _OBJECT_START.match(text):
+        return True  # "… and cleans the line": a third-person verb with its object
+    words = text.split()
+    if len(words) >= 3 and verb_first(words) != words:
+        return True  # "good ones booked for a demo", "the payroll team is notified"
+    # "<the role> <verb>s …": a subject followed by a present-tense verb ("the crew swaps", not "credit cards")
+    match = re.match(r"^(?:the\s+|an?\s+)?(?P<subject>[\w-]+(?:\s+[\w-]+)?)\s+(?P<verb>[a-z]+(?:s|es))\b"
+                     r"(?!\s+(?:is|are))\s*(?P<next>[\w-]*)", text)
+    if not match or re.match(r"^(?:the\s+)?[\w-]+\s+(?:is|are|was|has|does)\b", text):
+        return False
+    if verb_base(match.group("verb")):
+        return True
+    # an unknown verb counts when it has an object: "pharmacy preps meds", not "a speaker six weeks"
+    following = match.group("next").lower()
+    return (bool(following) and match.group("verb") not in _TIME_UNITS and not re.search(r"\d", match.group("subject"))
+            and not verb_base(following) and following not in ("arrive", "arrives", "go", "goes", "come", "comes"))
 
 
 ABBREVIATIONS = (
@@ -312,6 +407,8 @@ ABBREVIATIONS = (
     (r"\binfo\b", "information"), (r"\bb/c\b", "because"), (r"\byrs?\b", "year"), (r"\bmins?\b", "minutes"),
     (r"\bhrs\b", "hours"), (r"\bdoesnt\b", "does not"), (r"\bdont\b", "do not"), (r"\bcant\b", "cannot"),
     (r"(?<=\w)\s*\+\s*(?=[a-z])", " and "), (r"\s&\s", " and "), (r"\s->\s", " to "),
+    (r"\bPOs\b", "purchase orders"), (r"\bPO\b", "purchase order"), (r"\bPRs\b", "purchase requests"),
+    (r"\bPR\b", "purchase request"), (r"\bcalc\b", "calculate"),
 )
 
 
@@ -324,121 +421,9 @@ def expand_abbreviations(text: str) -> str:
     return text
 
 
-_MODAL = re.compile(r"\s+(?:also\s+)?(?:has to|have to|needs? to|must|should|will|is to|are to)\s+(?=[a-z])",
-                    re.IGNORECASE)
-
-
-def clean_action(text: str) -> str:
-    """Drop filler ("we need to", "please", "also has to") from a clause."""
-    previous = None
-    while previous != text:
-        previous = text
-        text = _FILLER.sub("", text).strip()
-    return _MODAL.sub(" ", text)
-
-
 def to_snake(text: str, limit: int = 4) -> str:
     words = [w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOP_WORDS]
     return "_".join(words[:limit]) or "value"
-
-
-_VERB_FIX = {"e-mail": "Email", "email": "Email", "lookup": "Look up", "setup": "Set up", "look": "Look"}
-
-
-_CUT_WORDS = {"with", "from", "for", "via", "through", "using", "in", "into", "on", "at", "by", "before", "after",
-              "within", "including", "against", "to", "w/", "per", "so", "because", "when", "if", "unless", "once",
-              "until", "which", "that", "who", "as", "+", "-", "->", "&", "every", "each", "of"}
-_PHRASAL_VERBS = {("hand", "over"), ("look", "up"), ("set", "up"), ("back", "up"), ("follow", "up"),
-                  ("roll", "out"), ("sign", "off"), ("roll", "back"), ("put", "away"), ("wrap", "up")}
-_PHRASAL = {"ask for": "request", "asks for": "request", "look into": "investigate", "get back to": "reply to",
-            "figure out": "determine", "sort out": "resolve", "key in": "enter", "key them into": "enter"}
-_AUX = re.compile(r"^(?:is|are|was|were|has|have|does|do|need|needs|must|should|can|will|get|gets|go|goes)$",
-                  re.IGNORECASE)
-
-
-_ACTORS = {"customers", "customer", "users", "user", "employees", "employee", "staff", "clients", "client",
-           "patients", "patient", "people", "vendors", "vendor", "suppliers", "supplier", "we", "they", "someone",
-           "applicants", "applicant", "candidates", "candidate", "partners", "partner", "members", "member",
-           "sales", "legal", "finance", "hr", "it", "procurement", "marketing", "support", "ops", "operations",
-           "security", "compliance", "team", "teams", "facilities", "payroll", "accounting", "engineering",
-           "management", "requester", "requesters", "buyer", "buyers", "agent", "agents", "manager", "managers"}
-_NOMINAL = {"approve": "approval", "decide": "decision", "sign": "sign-off", "verify": "verification",
-            "review": "review", "check": "check", "triage": "triage", "escalate": "escalation"}
-
-
-def _is_verb(word: str) -> bool:
-    from process_designer.agents.vocabulary import ACTION_KINDS
-
-    bare = word.strip(",;:.").lower()
-    if any(bare == v for kind in ACTION_KINDS for v in kind.verbs):
-        return True
-    if bare.endswith("s") and not bare.endswith("ss") and _is_verb(_third_person_to_base(bare)) and \
-            _third_person_to_base(bare) != bare:
-        return False  # a third-person form is a verb, but not an imperative one
-    return bool(_STRICT_VERB.match(bare)) and not bare.endswith("s")
-
-
-def _third_person_to_base(word: str) -> str:
-    lower = word.lower()
-    if lower.endswith("ies"):
-        return word[:-3] + "y"
-    if lower.endswith(("sses", "shes", "ches", "xes", "zes")):
-        return word[:-2]
-    return word[:-1]
-
-
-def step_name(text: str, max_words: int = 5) -> str:
-    """A short imperative title for a clause: "look up the order in the CRM" → "Look up order"."""
-    text = clean_action(text)
-    text = re.sub(r"^\s*(?:\d+[.)]|[a-z][.)])\s*", "", text)
-    text = re.sub(r"\s*\(.*?(?:\)|$)", "", text)
-    text = re.sub(r"[\"'“”]", "", text)
-    for phrase, verb in _PHRASAL.items():
-        text = re.sub(rf"\b{phrase}\b", verb, text, flags=re.IGNORECASE)
-    text = re.sub(r"\b(?:[Aa]|[Aa]n|[Tt]he|[Ii]ts|[Tt]heir|[Oo]ur|[Hh]is|[Hh]er|[Aa]ll|[Aa]ny|[Ee]ach|them|it|[Tt]his|"
-                  r"[Tt]hat)\b\s*", "", text)
-    text = re.sub(r"^(?:and|or|but|also|then|plus)\s+", "", text.strip(), flags=re.IGNORECASE)
-    text = re.sub(r"\s+\d+\s*(?:minutes?|hours?|days?|weeks?|business days?)\b.*$", "", text, flags=re.IGNORECASE)
-    words = [w for w in text.split() if w.strip(",;:.")]
-    if words and re.match(r"^[a-z]+[^s]s$", words[0]) and _is_verb(_third_person_to_base(words[0])) and \
-            not _is_verb(words[0]):
-        words[0] = _third_person_to_base(words[0])
-    if len(words) >= 2 and re.match(r"^[A-Za-z]+[^s]s$", words[0]) and _is_verb(words[1]) and not _is_verb(words[0]):
-        words = words[1:]  # "agents categorise tickets": a plural subject before a base verb
-    if len(words) >= 3 and words[0].lower() in _ACTORS and (_is_verb(words[1]) or
-                                                           _is_verb(_third_person_to_base(words[1]))):
-        words = words[1:]
-        if re.match(r"^[a-z]+[^s]s$", words[0]) and _is_verb(_third_person_to_base(words[0])):
-            words[0] = _third_person_to_base(words[0])
-    # a subject before the verb ("manager approves", "finance issues refund") → verb first
-    if len(words) >= 2 and not _is_verb(words[0]) and re.match(r"^[a-z]+[^s]s$", words[1]) and not _AUX.match(words[1]):
-        verb = _third_person_to_base(words[1])
-        if len(words) > 2:
-            words = [verb, *words[2:]]
-        else:
-            words = [words[0], _NOMINAL.get(verb.lower(), verb)]
-    elif len(words) >= 3 and not _is_verb(words[0]) and re.match(r"^[a-z]+[^s]s$", words[2]) and \
-            not _AUX.match(words[2]) and not re.match(r"^[a-z]+[^s]s$", words[1]):
-        # "account executive drafts order form" → "Draft order form"
-        verb = _third_person_to_base(words[2])
-        words = [verb, *words[3:]] if len(words) > 3 else [words[0], words[1], _NOMINAL.get(verb.lower(), verb)]
-    kept: list[str] = []
-    for word in words:
-        bare = word.strip(",;:.").lower()
-        if len(kept) >= 2 and bare in _CUT_WORDS and not (
-                len(kept) == 2 and (kept[0].lower(), kept[1].lower()) in _PHRASAL_VERBS):
-            break
-        kept.append(word.strip(",;:."))
-        if word.endswith((",", ";", ":")) and len(kept) >= 2:
-            break
-        if len(kept) >= max_words:
-            break
-    while kept and kept[-1].lower() in _CUT_WORDS | {"and", "or", "of", "it", "also", "then"}:
-        kept.pop()
-    if not kept:
-        return "Complete step"
-    first = _VERB_FIX.get(kept[0].lower(), kept[0][:1].upper() + kept[0][1:])
-    return " ".join([first, *kept[1:]]).rstrip(",.;:")
 
 
 # --- decisions -------------------------------------------------------------------------------

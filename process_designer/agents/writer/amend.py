@@ -48,6 +48,15 @@ def _best_step(doc: ProcessDocument, text: str) -> Step | None:
     return step if score else None
 
 
+_TIME_OFFSET = re.compile(r"\b\d+\s*(?:minutes?|mins?|hours?|hrs?|days?|business days?|weeks?)$", re.IGNORECASE)
+
+
+def _last_step_index(doc: ProcessDocument, text: str, default: int) -> int:
+    wanted = _words(text)
+    matching = [i for i, s in enumerate(doc.steps) if wanted & _words(s.name)]
+    return matching[-1] if matching else default
+
+
 def _insert(doc: ProcessDocument, index: int, step: Step,
             renumber: Callable[[ProcessDocument, list[Step], dict[int, int]], ProcessDocument]) -> ProcessDocument:
     steps = list(doc.steps)
@@ -84,6 +93,10 @@ def amend(doc: ProcessDocument, text: str, *, compose: Callable[[str, ProcessDoc
                 what = f"set up {what}" if re.search(r"account|access|laptop|badge", what, re.I) else what
             step = compose(what, doc)
             index = doc.steps.index(anchor) + (0 if relative.group("where").lower() == "before" else 1)
+            if relative.group("where").lower() == "before" and _TIME_OFFSET.search(what):
+                # "a reminder 24 hours before the appointment": the appointment is an event that later steps
+                # arrange ("book", "confirm"), so the reminder follows the last of them
+                index = _last_step_index(doc, relative.group("ref"), default=index - 1) + 1
             new = _insert(doc, index, step, renumber)
             return new, (f"Added step {index + 1} ('{step.name}') {relative.group('where').lower()} "
                          f"'{anchor.name}'."), frozenset(range(index + 1, len(new.steps) + 1))

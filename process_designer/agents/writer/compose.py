@@ -74,6 +74,10 @@ def compose_step(step: RequirementStep, number: int, requirement: Requirement,
         source = next((s for t in templates for s in t.document.steps if s.name == step.name), None)
     if source is not None:
         actions = list(source.actions)
+        if step.source == "user" and len(_words(step.description) - _words(" ".join(actions))) >= 2:
+            # the user's own wording carries specifics ("the day before", "including ombudsman rights")
+            # that the template's generic actions lack
+            actions.insert(0, step.description[:1].upper() + step.description[1:])
         validation = list(source.validation)
         duration = source.duration
         objective = source.objective

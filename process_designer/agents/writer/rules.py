@@ -24,6 +24,17 @@ def _words(text: str) -> set[str]:
     return {w.rstrip("s") for w in re.findall(r"[a-z0-9$€£%:]{3,}", text.lower())} - _STOP
 
 
+# The part of a rule that must survive word for word: a number with its unit, a named day or a deadline.
+_LIMIT = re.compile(r"\d[\d:.,%]*(?:\s*(?:business|working)?\s*[a-z]+)?|\b(?:first|last)\s+(?:day|week|month)\b|"
+                    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\bno later than\b",
+                    re.IGNORECASE)
+
+
+def _lost_limit(fragment: str, markdown: str) -> bool:
+    """Whether a limit the fragment states ("first day", "17:00", "7 years") appears nowhere in the document."""
+    return any(match.group(0).lower() not in markdown for match in _LIMIT.finditer(fragment))
+
+
 def _fragments(text: str) -> list[str]:
     parts = re.split(r"(?<=[.!?;])\s+|\n+|,\s+(?=(?:if|unless|otherwise|only|except|but)\b)", text)
     return [p.strip(" .;,-") for p in parts if len(p.split()) >= 3 and _RULE.search(p)]
@@ -33,11 +44,12 @@ def keep_stated_rules(document: ProcessDocument, text: str) -> ProcessDocument:
     """Attach each stated rule the document does not yet carry to the step it concerns."""
     if not document.steps:
         return document
-    present = _words(render_markdown(document))
+    markdown = render_markdown(document).lower()
+    present = _words(markdown)
     steps = list(document.steps)
     for fragment in _fragments(text)[:20]:
         words = _words(fragment)
-        if not words or len(words - present) <= len(words) // 4:
+        if not words or (len(words - present) <= len(words) // 4 and not _lost_limit(fragment, markdown)):
             continue
         best: tuple[int, int] = (0, -1)
         for index, step in enumerate(steps):

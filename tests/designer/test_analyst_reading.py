@@ -10,6 +10,8 @@ from process_designer.agents.analyst.offline import analyze_requirements
 from process_designer.agents.analyst.parsing import looks_like_action, split_clauses
 from process_designer.agents.vocabulary import verb_base
 from process_designer.domain.models import RequirementStep
+from process_designer.knowledge import CURATED_TEMPLATES_DIR
+from process_designer.knowledge.template_model import load_template
 
 
 @pytest.mark.parametrize(
@@ -203,3 +205,27 @@ def test_a_requesters_intent_is_the_request_received() -> None:
                                        "confirmation letter")
     assert [s.name for s in requirement.steps] == [
         "Receive cancellation request", "Calculate refund", "Send confirmation letter"]
+
+
+@pytest.mark.parametrize("text", ["Quarterly tax filing", "Weekly sales report", "Laptop refresh", "Vendor onboarding"])
+def test_a_short_english_title_is_designed_not_refused_as_another_language(text: str) -> None:
+    requirement = analyze_requirements(text)
+    assert requirement.questions == []
+    assert len(requirement.steps) >= 2
+
+
+@pytest.mark.parametrize("text", [
+    "Traitement des remboursements", "Gestión de reembolsos para clientes",
+    "Rückerstattung der Kunden und Prüfung", "Gestione dei rimborsi dei clienti",
+])
+def test_short_text_in_another_language_is_still_asked_for_in_english(text: str) -> None:
+    assert analyze_requirements(text).questions[0].startswith("I can read requirements in English only")
+
+
+def test_the_request_the_user_says_arrives_leads_the_template_steps_it_brings() -> None:
+    template = load_template(CURATED_TEMPLATES_DIR / "subscription-cancellation.toml")
+    requirement = analyze_requirements("Customer wants to cancel their car insurance", templates=[template])
+    names = [s.name for s in requirement.steps]
+    assert names[0] == "Receive cancellation request"
+    assert names[1:] == [s.name for s in template.document.steps]
+    assert [s.depends_on for s in requirement.steps[:3]] == [[], [1], [2]]

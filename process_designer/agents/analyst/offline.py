@@ -85,6 +85,13 @@ _ENGLISH_HINTS = re.compile(
     r"any|before|until|per|new|into|out|up|it|them|their|this|that|are|was|has|have|will|can|or|no|not)\b",
     re.IGNORECASE
 )
+# Function words of the languages people most often write in instead (French, Spanish, Portuguese,
+# Italian, German, Dutch) that English text does not use.
+_FOREIGN_HINTS = re.compile(
+    r"\b(?:je|nous|vous|les|des|du|et|pour|avec|une|dans|est|los|las|el|para|por|una|con|que|del|"
+    r"um|uma|com|não|il|della|dei|degli|delle|di|che|der|das|und|mit|für|ein|eine|ist|nicht|het|een|voor|niet)\b",
+    re.IGNORECASE,
+)
 _APPROVER = re.compile(r"^(?:the\s+|an?\s+)?(?P<who>[a-z][\w\s-]{1,30}?)\s+(?:also\s+)?(?:approves?|signs? off|"
                        r"authori[sz]es?)\b",
                        re.IGNORECASE)
@@ -113,7 +120,14 @@ def _is_english(text: str) -> bool:
     ascii_share = sum(ch.isascii() for ch in letters) / len(letters)
     words = max(1, len(text.split()))
     hints = len(_ENGLISH_HINTS.findall(text))
-    return ascii_share > 0.8 and (hints / words > 0.04 or (words <= 40 and (hints > 0 or has_action_verb(text))))
+    foreign = len(_FOREIGN_HINTS.findall(text))
+    if ascii_share <= 0.8 or foreign > hints:
+        return False
+    if hints / words > 0.04:
+        return True
+    # A short title ("Quarterly tax filing") may hold no function word at all; it is English
+    # unless another language's function words say otherwise (checked above).
+    return words <= 40 and (hints > 0 or has_action_verb(text) or words <= 6)
 
 
 def _title_case(text: str) -> str:
@@ -207,6 +221,28 @@ def _looks_like_step(text: str) -> bool:
     kind = classify_action(text)
     return kind.name != "prepare" or looks_like_action(text) or bool(re.search(r"\b(?:prepare|compile|produce|draft|write|calculate|plan|"
                                                    r"build|design|report|forecast)\w*\b", text, re.IGNORECASE))
+
+
+def _lead_with_receipt(steps: list[RequirementStep]) -> list[RequirementStep]:
+    """The request the user says arrives ("a customer wants to cancel") starts the process, even
+    when a template's steps were laid out before it; the template's dependencies are renumbered."""
+    if not steps or steps[0].name.lower().startswith("receive "):
+        return steps
+    found = next((i for i, s in enumerate(steps) if s.source != "template" and s.name.lower().startswith("receive ")),
+                 None)
+    if found is None:
+        return steps
+    moved = found + 1  # 1-based number of the receipt before the move
+
+    def renumbered(number: int) -> int:
+        return 1 if number == moved else number + 1 if number < moved else number
+
+    receipt = steps[found]
+    rest = [step for i, step in enumerate(steps) if i != found]
+    for step in rest:
+        step.depends_on = [renumbered(n) for n in step.depends_on if n != moved]
+    receipt.depends_on = []
+    return [receipt, *rest]
 
 
 def _adapt_template_steps(template: ProcessTemplate) -> list[RequirementStep]:
@@ -323,7 +359,7 @@ def analyze_requirements(
         ]
         return requirement
 
-    steps = gate_before_release(name_requests_by_intent(name_first_receipt(steps)))
+    steps = gate_before_release(_lead_with_receipt(name_requests_by_intent(name_first_receipt(steps))))
     steps = add_implied_steps(steps)
     for number, step in enumerate(steps, start=1):
         if not step.depends_on and number > 1:

@@ -45,7 +45,9 @@ class DesignerDeps:
         if library is None:
             return []
         hits = library.search(text, top=top)  # type: ignore[attr-defined]
-        relevant = [hit for hit in hits if hit.score >= 0.35]
+        # Below 0.40 a template is only loosely related ("data breach" scores 0.39 against data
+        # subject requests), and a short request would take on its steps wholesale.
+        relevant = [hit for hit in hits if hit.score >= 0.40]
         profile = self.feedback_profile()
         if profile is not None:  # the tenant's accepted templates first, repeatedly rejected ones last
             relevant.sort(key=lambda hit: hit.score + profile.template_adjustment(hit.template.id), reverse=True)

@@ -9,6 +9,7 @@ from process_designer.agents.analyst.naming import is_rule_statement, step_name,
 from process_designer.agents.analyst.offline import analyze_requirements
 from process_designer.agents.analyst.parsing import looks_like_action, split_clauses
 from process_designer.agents.vocabulary import verb_base
+from process_designer.designer import Designer
 from process_designer.domain.models import RequirementStep
 from process_designer.knowledge import CURATED_TEMPLATES_DIR
 from process_designer.knowledge.template_model import load_template
@@ -229,3 +230,22 @@ def test_the_request_the_user_says_arrives_leads_the_template_steps_it_brings() 
     assert names[0] == "Receive cancellation request"
     assert names[1:] == [s.name for s in template.document.steps]
     assert [s.depends_on for s in requirement.steps[:3]] == [[], [1], [2]]
+
+
+def test_a_date_before_an_auto_renewal_names_the_items_not_a_word_fragment() -> None:
+    requirement = analyze_requirements("Review supplier contracts 90 days before they auto-renew.")
+    assert [s.name for s in requirement.steps] == ["Identify expiring supplier contracts", "Review supplier contracts"]
+
+
+@pytest.mark.parametrize(("text", "unwanted"), [
+    ("Handle a data breach", "data-subject-request"),  # a breach is not a subject's access request
+    ("Laptop refresh for engineers every 3 years", "employee-onboarding"),
+])
+def test_a_loosely_related_template_does_not_stand_in_for_a_short_request(
+    designer: Designer, text: str, unwanted: str
+) -> None:
+    assert unwanted not in [t.id for t in designer.deps.templates_for(text)]
+
+
+def test_a_close_template_still_fills_in_a_short_request(designer: Designer) -> None:
+    assert [t.id for t in designer.deps.templates_for("Handle refund requests")][:1] == ["refund-request"]

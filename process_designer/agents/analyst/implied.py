@@ -17,7 +17,7 @@ __all__ = ["add_implied_steps"]
 _NUMBER = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|twelve)"
 # "30 days before policy expiry", "90 days before they auto-renew": items must be found before they lapse
 _BEFORE_EXPIRY = re.compile(
-    rf"\b{_NUMBER}\s*(?:days?|weeks?|months?)\s+before\s+(?:the\s+|their\s+|its\s+)?(?P<what>[a-z][\w-]*(?:\s+[a-z][\w-]*)?)?"
+    rf"\b{_NUMBER}\s*(?:days?|weeks?|months?)\s+before\s+(?:the\s+|their\s+|its\s+)?(?P<what>[a-z][\w-]*\w(?:\s+[a-z][\w-]*\w)?)?"
     r"\s*(?:expiry|expires?|expiration|auto-?renews?|renews?|renewal|ends?|lapses?)\b",
     re.IGNORECASE,
 )

@@ -41,8 +41,7 @@ def open_checkpoints(settings: Settings, serde: SerializerProtocol | None = None
     except (OSError, sqlite3.Error) as exc:
         raise StorageError(f"cannot open the thread database at {settings.checkpoint_path}: {exc}; "
                            "check PD_DATA_DIR points to a writable directory") from exc
-    return Checkpoints(SqliteSaver(conn, serde=serde), conn.close, str(settings.checkpoint_path),
-                       (sqlite3.Error, OSError))
+    return Checkpoints(SqliteSaver(conn, serde=serde), conn.close, str(settings.checkpoint_path), (sqlite3.Error,))
 
 
 def _postgres(url: str, serde: SerializerProtocol | None) -> Checkpoints:
@@ -66,7 +65,7 @@ def _postgres(url: str, serde: SerializerProtocol | None) -> Checkpoints:
     except psycopg.Error as exc:
         pool.close()
         raise StorageError(f"cannot set up the thread tables in {redact(url)}: {exc}") from exc
-    return Checkpoints(saver, pool.close, redact(url), (psycopg.Error, OSError))
+    return Checkpoints(saver, pool.close, redact(url), (psycopg.Error,))
 
 
 def _sealed_postgres_saver() -> type[Any]:

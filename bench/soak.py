@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -17,6 +16,7 @@ from pathlib import Path
 
 from bench._figures import load
 from process_designer.server.grpc_client import ChatClientError, GrpcChatClient
+from tests.faults.harness import serve_in_child
 
 STREAMS = 100
 SAMPLE_EVERY_S = 30.0
@@ -65,22 +65,9 @@ async def watch(pid: int, until: float, counts: dict[str, int]) -> None:
         await asyncio.sleep(SAMPLE_EVERY_S)
 
 
-def start_server(data_dir: Path) -> tuple[subprocess.Popen[str], str]:
-    env = {**os.environ, "PD_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
-           "ANONYMIZED_TELEMETRY": "False", "LANGGRAPH_CLI_NO_ANALYTICS": "1"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "process_designer", "serve", "--host", "127.0.0.1", "--grpc-port", "0",
-         "--http-port", "0"], stdout=subprocess.PIPE, text=True, env=env)
-    assert server.stdout is not None
-    for row in server.stdout:
-        if row.startswith("gRPC listening on "):
-            return server, row.removeprefix("gRPC listening on ").strip()
-    raise RuntimeError(f"the server ended (exit {server.wait()}) before it listened")
-
-
 async def soak(minutes: float) -> int:
     with tempfile.TemporaryDirectory(prefix="soak-") as tmp:
-        server, address = start_server(Path(tmp))
+        server, address = serve_in_child(Path(tmp))
         try:
             async with GrpcChatClient(address, connect_timeout=30) as client:  # loads the embedder
                 [a async for a in client.send("warm-up", REQUIREMENTS)]

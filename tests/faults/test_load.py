@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import subprocess
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,8 +19,9 @@ from process_designer.server._proto.sopwriter.v1 import sopwriter_pb2, sopwriter
 from process_designer.server._proto.threads.v1 import threads_pb2
 from process_designer.server.chat_service import ChatService
 from process_designer.server.grpc_client import ChatClientError, GrpcChatClient
-from process_designer.server.grpc_server import GrpcOptions, create_server
+from process_designer.server.grpc_server import GrpcOptions
 from process_designer.server.messages import IncomingMessage
+from tests.faults.harness import in_process_server, serve_in_child
 
 REQUIREMENTS = (
     "Purchase requests: the requester files it in the procurement tool, the budget owner approves requests "
@@ -39,16 +38,8 @@ def served(tmp_path: Path, library_dir: Path) -> Iterator[str]:
     """``process-designer serve`` in a child process, as deployed, on a copy of the indexed library."""
     data_dir = tmp_path / "data"
     shutil.copytree(library_dir, data_dir)
-    env = {**os.environ, "PD_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
-           "ANONYMIZED_TELEMETRY": "False"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "process_designer", "serve", "--host", "127.0.0.1", "--grpc-port", "0",
-         "--http-port", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    server, address = serve_in_child(data_dir, stderr=subprocess.DEVNULL)
     try:
-        assert server.stdout is not None
-        address = next((row.removeprefix("gRPC listening on ").strip() for row in server.stdout
-                        if row.startswith("gRPC listening on ")), None)
-        assert address is not None, f"the server ended (exit {server.wait()}) before it listened"
         yield address
     finally:
         server.terminate()
@@ -105,24 +96,19 @@ async def test_turns_beyond_the_pool_wait_their_turn_in_arrival_order(tmp_path: 
 async def test_a_stream_that_is_never_read_stops_reading_messages_and_frees_them_when_it_ends(
     tmp_path: Path, library: TemplateLibrary
 ) -> None:
-    settings = Settings(data_dir=tmp_path / "data")
-    designer = Designer(settings, library=library)
-    service = ChatService(designer, settings)
     options = GrpcOptions(max_turns_per_stream=2, max_pending_answers=4)
-    server, port = create_server(service, "127.0.0.1:0", options=options)
-    await server.start()
     sent = 40
-    try:
+    async with in_process_server(tmp_path / "data", library, options) as (service, address):
         # A small, fixed receive window, so that what the client's transport buffers is not the bound tested.
         small_window = (("grpc.http2.bdp_probe", 0), ("grpc.http2.lookahead_bytes", 16 * 1024))
-        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}", options=small_window) as channel:
+        async with grpc.aio.insecure_channel(address, options=small_window) as channel:
             call = sopwriter_pb2_grpc.ProcessWriterStub(channel).Chat()
             for n in range(sent):
                 await call.write(sopwriter_pb2.ChatMessage(
                     thread_id=f"unread-{n}", role=threads_pb2.USER, content=REQUIREMENTS, client_msg_id="m"))
 
             def started() -> int:
-                return sum(1 for n in range(sent) if designer.history(f"unread-{n}"))
+                return sum(1 for n in range(sent) if service.history(f"unread-{n}"))
 
             # Wait until the server stops taking on turns: it must stop well short of all 40.
             settled, seen = 0, -1
@@ -138,9 +124,6 @@ async def test_a_stream_that_is_never_read_stops_reading_messages_and_frees_them
         async with asyncio.timeout(30):
             while service._running:
                 await asyncio.sleep(0.05)
-        async with GrpcChatClient(f"127.0.0.1:{port}") as client:
+        async with GrpcChatClient(address) as client:
             answers = [a async for a in client.send("unread-0", "What does step 1 do?")]
         assert answers[-1].final
-    finally:
-        await server.stop(1)
-        service.close()

@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from process_designer.domain.flow import ProcessFlow
+
 __all__ = [
     "Constraint",
     "DataMapping",
@@ -14,6 +16,7 @@ __all__ = [
     "Efficiency",
     "IntegrationSpec",
     "Overview",
+    "PerformerSource",
     "ProcessDocument",
     "ProcessKind",
     "QualityReport",
@@ -25,6 +28,8 @@ __all__ = [
 
 ProcessKind = Literal["standard", "integration"]
 Complexity = Literal["low", "medium", "high"]
+PerformerSource = Literal["stated", "template", "assumed"]
+"""Where a step's performer came from: the user's text, the matched template, or the designer's assumption."""
 
 
 class _Model(BaseModel):
@@ -126,6 +131,7 @@ class Step(_Model):
     depends_on: list[int] = Field(default_factory=list)
     decisions: list[Decision] = Field(default_factory=list)
     systems: list[str] = Field(default_factory=list)
+    performer_source: PerformerSource = "stated"
 
 
 class DataMapping(_Model):
@@ -192,6 +198,8 @@ class ProcessDocument(_Model):
     quality: QualityReport = Field(default_factory=QualityReport)
     templates_used: list[str] = Field(default_factory=list)
     context: DesignContext = Field(default_factory=DesignContext)
+    flow: ProcessFlow = Field(default_factory=ProcessFlow)
+    open_questions: list[str] = Field(default_factory=list)
 
     def step(self, number: int) -> Step | None:
         return next((s for s in self.steps if s.number == number), None)

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from process_designer.domain.models import IntegrationSpec, Overview, ProcessDocument, Step
 from process_designer.errors import TemplateError
+from process_designer.knowledge.template_flow import template_flow
 
 __all__ = ["ProcessTemplate", "load_template", "template_from_toml"]
 
@@ -36,6 +37,7 @@ class ProcessTemplate(BaseModel):
     integrations: list[str] = Field(default_factory=list)
     roles: list[str] = Field(default_factory=list)
     description: str = ""
+    sources: list[str] = Field(default_factory=list)  # the standards, regulations or texts the template follows
     document: ProcessDocument
 
     def search_text(self) -> str:
@@ -81,10 +83,16 @@ def template_from_toml(source: str, name: str = "<template>") -> ProcessTemplate
     steps_raw = data.pop("steps", None)
     if not isinstance(steps_raw, list) or not steps_raw:
         raise TemplateError(f"{name}: a template needs at least one [[steps]] table")
+    gateways = data.pop("gateways", [])
+    ends = data.pop("ends", [])
+    if not isinstance(gateways, list) or not isinstance(ends, list):
+        raise TemplateError(f"{name}: gateways and ends are arrays of tables ([[gateways]], [[ends]])")
+    flow = template_flow([dict(raw) for raw in steps_raw], gateways, ends, name)
+    predecessors = flow.step_predecessors()
     steps: list[Step] = []
     for number, raw in enumerate(steps_raw, start=1):
-        raw = dict(raw)
-        raw.setdefault("depends_on", [number - 1] if number > 1 else [])
+        raw = {key: value for key, value in raw.items() if key not in ("id", "next")}
+        raw["depends_on"] = predecessors.get(number, [])
         try:
             steps.append(Step(number=number, **raw))
         except ValidationError as exc:
@@ -105,6 +113,7 @@ def template_from_toml(source: str, name: str = "<template>") -> ProcessTemplate
             title=data.get("title", ""),
             overview=Overview(**overview),
             steps=steps,
+            flow=flow,
             integration=IntegrationSpec(**integration) if integration else None,
             **document_fields,
         )

@@ -496,7 +496,7 @@ def find_decision(condition: str, outcome: str = "", *, fallback: bool = True) -
             if currency and not unit:
                 unit = {"$": "USD", "€": "EUR", "£": "GBP"}[currency]
             subject = _subject_from(match.group("before"), unit, currency, match.group(0))
-            return Decision(text=_sentence(text, outcome), subject=subject, operator=op,  # type: ignore[arg-type]
+            return Decision(text=_sentence(text, outcome), subject=subject, operator=op,
                             value=value, unit=unit, if_true=outcome or "handle the exception",
                             if_false="continue with the next step")
     state = _STATE_RE.search(text)

@@ -57,7 +57,7 @@ def document_from(draft: DocumentDraft, base: ProcessDocument | None, *, last_up
               "related_documents": draft.related_documents, "integration": integration}
     if base is not None:
         return base.model_copy(update=update)
-    return ProcessDocument(**update, templates_used=list(templates_used))  # type: ignore[arg-type]
+    return ProcessDocument(**update, templates_used=list(templates_used))
 
 
 class LLMWriter:

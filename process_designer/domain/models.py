@@ -86,6 +86,7 @@ class RequirementStep(_Model):
     depends_on: list[int] = Field(default_factory=list)
     decisions: list[Decision] = Field(default_factory=list)
     source: Literal["user", "template", "inferred"] = "user"
+    performer_source: PerformerSource = "stated"
 
 
 class Requirement(_Model):
@@ -108,6 +109,8 @@ class Requirement(_Model):
     context: DesignContext = Field(default_factory=DesignContext)
     questions: list[str] = Field(default_factory=list)
     templates: list[str] = Field(default_factory=list)
+    flow: ProcessFlow = Field(default_factory=ProcessFlow)  # the steps' control flow; task ``step`` = index + 1
+    open_questions: list[str] = Field(default_factory=list)  # what the analyst had to assume
 
 
 class Overview(_Model):

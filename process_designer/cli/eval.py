@@ -15,6 +15,7 @@ from process_designer.config import Settings, load_settings
 from process_designer.errors import ConfigError, InputError
 
 if TYPE_CHECKING:
+    from process_designer.evals.cases import EvalCase
     from process_designer.evals.matching import TextEmbedder
     from process_designer.evals.runner import DesignerLike
 
@@ -32,8 +33,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument(
         "--suite",
-        default="full",
-        help="suite name in evals/suites, or a .jsonl path (default: full)",
+        default="all",
+        help="suite names in evals/suites (comma-separated), a .jsonl path, or 'all' (default)",
     )
     parser.add_argument(
         "--report", type=Path, metavar="DIR", help="write report.json and report.html here"
@@ -42,7 +43,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--compare",
         type=Path,
         metavar="BASELINE",
-        help="a report.json to compare with; exit 1 on a regression",
+        help="a directory of <suite>.json baselines (evals/baselines) or a report.json; "
+        "exit 1 on a regression",
+    )
+    parser.add_argument(
+        "--save-baselines",
+        type=Path,
+        metavar="DIR",
+        help="write each suite's figures to DIR/<suite>.json (to refresh evals/baselines)",
     )
     parser.add_argument(
         "--tolerance",
@@ -97,13 +105,15 @@ def _designer(factory: DesignerFactory) -> Iterator[DesignerLike]:
                 close()
 
 
-def _progress(err: TextIO) -> Callable[[int, int, str], None]:
+def _progress(err: TextIO, suite: str = "") -> Callable[[int, int, str], None]:
+    prefix = f"{suite} " if suite else ""
+
     def show(done: int, total: int, case_id: str) -> None:
         filled = round(20 * done / total) if total else 20
         bar = "#" * filled + "-" * (20 - filled)
         label = f" {case_id}" if case_id else " done"
         print(
-            f"\r[{bar}] {done}/{total}{label}".ljust(70),
+            f"\r{prefix}[{bar}] {done}/{total}{label}".ljust(70),
             end="" if case_id else "\n",
             file=err,
             flush=True,
@@ -173,6 +183,23 @@ def _designer_if_needed(factory: DesignerFactory, needed: bool) -> Iterator[Desi
         yield designer
 
 
+def _load_suites(args: argparse.Namespace) -> dict[str, list[EvalCase]]:
+    """The suites ``--suite`` names (every suite for ``all``), narrowed to ``--cases``."""
+    from process_designer.evals.cases import list_suites, load_suite, select_cases
+
+    names = [name.strip() for name in str(args.suite).split(",") if name.strip()]
+    if names == ["all"]:
+        names = list_suites(args.suites_dir)
+    suites = {Path(name).stem: load_suite(name, args.suites_dir) for name in names}
+    if not args.cases:
+        return suites
+    wanted = [i.strip() for i in args.cases.split(",") if i.strip()]
+    everywhere = [case for cases in suites.values() for case in cases]
+    select_cases(everywhere, wanted)  # an id no suite holds is an error
+    picked = {name: [c for c in cases if c.id in wanted] for name, cases in suites.items()}
+    return {name: cases for name, cases in picked.items() if cases}
+
+
 def execute(
     args: argparse.Namespace,
     *,
@@ -183,59 +210,79 @@ def execute(
 ) -> int:
     """Run ``eval`` with injectable parts (tests pass a scripted designer); returns the exit code."""
     # Imported here so that other sub-commands start without numpy and scipy.
-    from process_designer.evals.cases import load_suite, select_cases
-    from process_designer.evals.report import load_baseline, write_reports
-    from process_designer.evals.runner import run_cases
+    from process_designer.evals.report import load_baselines, save_baselines, write_reports
+    from process_designer.evals.runner import run_suites
     from process_designer.evals.summary import check_targets, find_regressions
-    from process_designer.evals.table import format_regressions, format_summary, format_targets
+    from process_designer.evals.table import (
+        format_regressions,
+        format_suites,
+        format_summary,
+        format_targets,
+    )
 
     out, err = out or sys.stdout, err or sys.stderr
     _check_args(args)
     if args.worfbench:
         return _run_worfbench(args, designer_factory, embedder or _default_embedder(), out)
-    cases = load_suite(args.suite, args.suites_dir)
-    if args.cases:
-        cases = select_cases(cases, args.cases.split(","))
-    baseline = load_baseline(args.compare) if args.compare else None  # fail before a long run
+    suites = _load_suites(args)
+    # Fail on a bad baseline before a long run.
+    baselines = load_baselines(args.compare, list(suites)) if args.compare else None
     with _designer(designer_factory) as designer:
-        run = run_cases(
-            cases,
+        runs = run_suites(
+            suites,
             designer,
             embedder or _default_embedder(),
-            suite=Path(args.suite).stem,
             threshold=args.threshold,
-            progress=_progress(err),
+            progress=lambda name: _progress(err, name),
         )
-    overall = run.overall
-    print(format_summary(overall, run.domains), file=out)
-    failed = [r for r in run.results if r.error]
+    if len(runs) == 1:
+        print(format_summary(runs[0].overall, runs[0].domains), file=out)
+    else:
+        print(format_suites({run.suite: run.overall for run in runs}), file=out)
+    failed = [(run.suite, r) for run in runs for r in run.results if r.error]
     if failed:
         print(
-            f"\n{len(failed)} case(s) failed to design: {', '.join(r.id for r in failed)}",
+            f"\n{len(failed)} case(s) failed to design: "
+            f"{', '.join(f'{suite}/{r.id}' for suite, r in failed)}",
             file=out,
         )
-    checks = check_targets(overall)
-    print("\n" + format_targets(checks), file=out)
+    missed: list[str] = []
+    for run in runs:
+        checks = check_targets(run.overall, run.suite)
+        if checks:
+            print("\n" + format_targets(checks, run.suite), file=out)
+        missed += [f"{run.suite}: {c.target.text}" for c in checks if c.passed is False]
     if args.report:
-        json_path, html_path = write_reports(run, args.report)
+        json_path, html_path = write_reports(runs, args.report)
         print(f"\nreports: {json_path} {html_path}", file=out)
+    if args.save_baselines:
+        written = save_baselines(runs, args.save_baselines)
+        print(f"baselines: {' '.join(str(path) for path in written)}", file=out)
     # A design that raises is a broken engine, not a quality miss: always a failure.
     code = 0
     if failed:
+        suite, first = failed[0]
         print(
             f"process-designer: error: {len(failed)} case(s) failed to design; "
-            f"first, {failed[0].id}: {failed[0].error}",
+            f"first, {suite}/{first.id}: {first.error}",
             file=err,
         )
         code = 1
-    if baseline is not None:
-        regressions = find_regressions(overall, baseline, args.tolerance)
-        print("\n" + format_regressions(regressions, args.tolerance), file=out)
-        if regressions:
-            names = ", ".join(r.metric for r in regressions)
-            print(f"process-designer: error: regression beyond tolerance in {names}", file=err)
+    if baselines is not None:
+        regressed: list[str] = []
+        for run in runs:
+            if run.suite not in baselines:
+                print(f"\nno baseline for suite {run.suite}", file=out)
+                continue
+            regressions = find_regressions(run.overall, baselines[run.suite], args.tolerance)
+            print(f"\n{run.suite}: " + format_regressions(regressions, args.tolerance), file=out)
+            regressed += [f"{run.suite} {r.metric}" for r in regressions]
+        if regressed:
+            print(
+                f"process-designer: error: regression beyond tolerance in {', '.join(regressed)}",
+                file=err,
+            )
             code = 1
-    missed = [c.target.text for c in checks if c.passed is False]
     if missed and args.strict:
         print(f"process-designer: error: targets missed: {'; '.join(missed)}", file=err)
         code = 1

@@ -5,11 +5,11 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-__all__ = ["render_html"]
+__all__ = ["SUITE_COLUMNS", "render_html"]
 
 _CSS = """
 body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1d2433;background:#fff}
-h1{font-size:22px}h2{font-size:17px;margin-top:28px}
+h1{font-size:22px}h2{font-size:17px;margin-top:28px}h3{font-size:15px}
 table{border-collapse:collapse;margin:8px 0}
 th,td{border:1px solid #d5dae3;padding:3px 8px;text-align:right;vertical-align:top}
 th{background:#eef1f6}td.l,th.l{text-align:left}
@@ -26,10 +26,30 @@ _DISTRIBUTIONS = (
     ("constraint_coverage", "constraint coverage"),
     ("reviewer_score", "reviewer score"),
     ("spy_test_pass_rate", "SPy tests passed"),
+    ("performer_accuracy", "performer accuracy"),
+    ("fragment_share", "fragment share"),
+)
+# The per-suite row of the overview: what the reading and graph work is measured by.
+SUITE_COLUMNS = (
+    ("step_f1", "step F1"),
+    ("order_f1", "order"),
+    ("performer_accuracy", "performer"),
+    ("fragment_share", "fragments"),
+    ("gateway_precision", "gateway P"),
+    ("gateway_recall", "gateway R"),
+    ("path_coverage", "path tests"),
+    ("reviewer_score", "reviewer"),
+    ("reviewer_score_min", "reviewer min"),
+    ("reviewer_f1_spearman", "ρ(reviewer, F1)"),
 )
 _CASE_COLUMNS = (
     ("step_f1", "step F1"),
     ("order_f1", "order"),
+    ("performer_accuracy", "performer"),
+    ("fragment_share", "fragments"),
+    ("gateway_precision", "gw P"),
+    ("gateway_recall", "gw R"),
+    ("path_coverage", "paths"),
     ("decision_coverage", "decisions"),
     ("constraint_coverage", "constraints"),
     ("integration_coverage", "integrations"),
@@ -102,9 +122,9 @@ def _domain_bars(domains: dict[str, dict[str, float | None]], metric: str, title
     return f"<figure>{''.join(parts)}<figcaption>{escape(title)} per domain</figcaption></figure>"
 
 
-def _summary_table(data: dict[str, Any]) -> str:
+def _summary_table(data: dict[str, Any], group: str = "domains") -> str:
     overall: dict[str, Any] = data["overall"]
-    domains: dict[str, dict[str, Any]] = data["domains"]
+    domains: dict[str, dict[str, Any]] = data[group]
     keys = [k for k in overall if k != "cases"]
     head = "".join(f"<th>{escape(d)}</th>" for d in domains)
     rows = [f'<tr><th class="l">metric</th><th>overall</th>{head}</tr>']
@@ -161,29 +181,53 @@ def _cases_table(cases: list[dict[str, Any]]) -> str:
     return '<table class="cases">' + "".join(rows) + "</table>"
 
 
-def render_html(data: dict[str, Any]) -> str:
-    """The whole report page for report data from :func:`process_designer.evals.report.report_data`."""
-    cases: list[dict[str, Any]] = data["cases"]
+def _suites_table(suites: dict[str, dict[str, Any]]) -> str:
+    head = "".join(f"<th>{escape(label)}</th>" for _, label in SUITE_COLUMNS)
+    rows = [f'<tr><th class="l">suite</th><th>cases</th>{head}</tr>']
+    for name, suite in suites.items():
+        overall = suite["overall"]
+        cells = "".join(f"<td>{_fmt(overall.get(key))}</td>" for key, _ in SUITE_COLUMNS)
+        rows.append(
+            f'<tr><td class="l"><a href="#suite-{escape(name)}">{escape(name)}</a></td>'
+            f"<td>{int(overall.get('cases') or 0)}</td>{cells}</tr>"
+        )
+    return "<table>" + "".join(rows) + "</table>"
+
+
+def _suite_section(name: str, suite: dict[str, Any]) -> str:
+    cases: list[dict[str, Any]] = suite["cases"]
     plots = []
     for key, title in _DISTRIBUTIONS:
         values = [float(c[key]) for c in cases if c.get(key) is not None]
         plots.append(_histogram(values, title))
     bars = [
-        _domain_bars(data["domains"], "step_f1", "step F1"),
-        _domain_bars(data["domains"], "reviewer_score", "reviewer score"),
+        _domain_bars(suite["domains"], "step_f1", "step F1"),
+        _domain_bars(suite["domains"], "reviewer_score", "reviewer score"),
     ]
-    title = f"Process Designer eval — suite {data['suite']}"
+    return (
+        f'<h2 id="suite-{escape(name)}">Suite {escape(name)} <small>({len(cases)} cases)</small></h2>'
+        f"<h3>Targets</h3>{_targets_table(suite['targets'])}"
+        f"<h3>Per domain</h3>{_summary_table(suite)}"
+        f"<h3>Per style</h3>{_summary_table(suite, 'styles')}"
+        f'<h3>Score distributions</h3><div class="plots">{"".join(plots)}</div>'
+        f'<div class="plots">{"".join(bars)}</div>'
+        f"<h3>Cases</h3>{_cases_table(cases)}"
+    )
+
+
+def render_html(data: dict[str, Any]) -> str:
+    """The whole report page for report data from :func:`process_designer.evals.report.report_data`."""
+    suites: dict[str, dict[str, Any]] = data["suites"]
+    total = sum(len(suite["cases"]) for suite in suites.values())
+    title = f"Process Designer eval — {', '.join(suites)}"
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
         f"<style>{_CSS}</style></head><body>"
         f"<h1>{escape(title)}</h1>"
-        f"<p><small>started {escape(str(data['started']))} · {len(cases)} cases · "
+        f"<p><small>started {escape(str(data['started']))} · {total} cases in {len(suites)} suite(s) · "
         f"match threshold {data['threshold']}</small></p>"
-        f"<h2>Targets</h2>{_targets_table(data['targets'])}"
-        f"<h2>Summary</h2>{_summary_table(data)}"
-        f'<h2>Score distributions</h2><div class="plots">{"".join(plots)}</div>'
-        f'<h2>Per domain</h2><div class="plots">{"".join(bars)}</div>'
-        f"<h2>Cases</h2>{_cases_table(cases)}"
-        "</body></html>\n"
+        f"<h2>Suites</h2>{_suites_table(suites)}"
+        + "".join(_suite_section(name, suite) for name, suite in suites.items())
+        + "</body></html>\n"
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -11,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from process_designer.domain.models import ProcessDocument
 from process_designer.evals.cases import EvalCase
 from process_designer.evals.coverage import contains_all, coverage, normalise_text
+from process_designer.evals.fragments import check_names
+from process_designer.evals.gateways import score_gateways
 from process_designer.evals.matching import (
     DEFAULT_THRESHOLD,
     TextEmbedder,
@@ -19,9 +22,13 @@ from process_designer.evals.matching import (
     similarity_matrix,
     topological_orders,
 )
+from process_designer.evals.paths import path_coverage
+from process_designer.evals.performers import score_performers
 
 __all__ = [
+    "CASE_SCORERS",
     "CaseResult",
+    "CaseScorer",
     "StepMatch",
     "document_text",
     "failed_case",
@@ -31,6 +38,11 @@ __all__ = [
 ]
 
 _ERROR_CODE = re.compile(r"(?<![A-Za-z0-9])E\d{3}\b")
+
+CaseScorer = Callable[[EvalCase, ProcessDocument], dict[str, float | None]]
+CASE_SCORERS: dict[str, CaseScorer] = {}
+"""Extra figures per case ``kind`` (see ``cases.register_case_kind``): ``{name: value}`` per case,
+kept in :attr:`CaseResult.figures` and aggregated by a ``Metric`` whose field is ``figures.<name>``."""
 
 
 class StepMatch(BaseModel):
@@ -49,6 +61,7 @@ class CaseResult(BaseModel):
     id: str
     domain: str
     style: str
+    kind: str = "process"
     multi_turn: bool = False
     error: str | None = None
     step_precision: float = 0.0
@@ -69,6 +82,21 @@ class CaseResult(BaseModel):
     spy_check_clean: bool = False
     spy_test_pass_rate: float = 0.0
     latency_s: float = 0.0
+    steps_predicted: int = 0
+    performers_scored: int = 0
+    performers_right: int = 0
+    performer_accuracy: float | None = None
+    fragment_steps: int = 0
+    fragment_share: float | None = None
+    gateways_gold: int = 0
+    gateways_predicted: int = 0
+    gateways_matched: int = 0
+    gateway_precision: float | None = None
+    gateway_recall: float | None = None
+    paths_total: int = 0
+    paths_tested: int = 0
+    path_coverage: float | None = None
+    figures: dict[str, float | None] = Field(default_factory=dict)
     predicted_steps: list[str] = Field(default_factory=list)
     matches: list[StepMatch] = Field(default_factory=list)
     missing_steps: list[str] = Field(default_factory=list)
@@ -174,17 +202,30 @@ def score_case(
     text = document_text(document)
     integration_cov, missing_integrations = _integration_coverage(document, text, case.integrations)
     final_cov, final_failed = _final_checks(case, document, text, embedder, threshold)
+    performers = score_performers(document.steps, case.gold_performers, mapping)
+    fragments = [
+        check
+        for check in check_names(predicted, [step.responsible for step in document.steps])
+        if check.fragment
+    ]
+    gateways = score_gateways(document, case.gateways, mapping)
+    paths = path_coverage(document)
+    scorer = CASE_SCORERS.get(case.kind)
     missed = {
         "decisions": _missed(text, case.decisions),
         "constraints": _missed(text, case.constraints),
         "integrations": missing_integrations,
         "error_cases": _missed(text, case.error_cases),
         "final": final_failed,
+        "performers": list(performers.wrong),
+        "fragments": [f"{check.name} ({check.reason})" for check in fragments],
+        "gateways": list(gateways.missed),
     }
     return CaseResult(
         id=case.id,
         domain=case.domain,
         style=case.style,
+        kind=case.kind,
         multi_turn=case.multi_turn,
         step_precision=precision,
         step_recall=recall,
@@ -204,6 +245,21 @@ def score_case(
         spy_check_clean=spy_check_clean(document),
         spy_test_pass_rate=spy_test_pass_rate(document),
         latency_s=latency_s,
+        steps_predicted=len(predicted),
+        performers_scored=performers.scored,
+        performers_right=performers.right,
+        performer_accuracy=performers.accuracy,
+        fragment_steps=len(fragments),
+        fragment_share=len(fragments) / len(predicted) if predicted else None,
+        gateways_gold=gateways.gold,
+        gateways_predicted=gateways.predicted,
+        gateways_matched=gateways.matched,
+        gateway_precision=gateways.precision,
+        gateway_recall=gateways.recall,
+        paths_total=paths.paths,
+        paths_tested=paths.tested,
+        path_coverage=paths.share,
+        figures=scorer(case, document) if scorer is not None else {},
         predicted_steps=predicted,
         matches=[
             StepMatch(
@@ -218,10 +274,12 @@ def score_case(
 
 def failed_case(case: EvalCase, error: str, latency_s: float = 0.0) -> CaseResult:
     """The result of a case whose design failed: every score 0, every expectation missed."""
+    performers = sum(1 for names in case.gold_performers if names)
     return CaseResult(
         id=case.id,
         domain=case.domain,
         style=case.style,
+        kind=case.kind,
         multi_turn=case.multi_turn,
         error=error,
         decision_coverage=0.0 if case.decisions else None,
@@ -232,5 +290,9 @@ def failed_case(case: EvalCase, error: str, latency_s: float = 0.0) -> CaseResul
         if (case.final_must_contain or case.final_must_not_contain or case.final_order)
         else None,
         latency_s=latency_s,
+        performers_scored=performers,
+        performer_accuracy=0.0 if performers else None,
+        gateways_gold=len(case.gateways),
+        gateway_recall=0.0 if case.gateways else None,
         missing_steps=case.gold_names,
     )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -12,9 +13,12 @@ from process_designer.domain.models import DesignContext, ProcessDocument
 from process_designer.evals.cases import EvalCase
 from process_designer.evals.matching import DEFAULT_THRESHOLD, TextEmbedder
 from process_designer.evals.metrics import CaseResult, failed_case, score_case
-from process_designer.evals.summary import aggregate, per_domain
+from process_designer.evals.summary import aggregate, per_domain, per_style
 
-__all__ = ["DesignerLike", "EvalRun", "Progress", "run_cases"]
+__all__ = ["DesignCache", "DesignerLike", "EvalRun", "Progress", "run_cases", "run_suites"]
+
+DesignCache = dict[str, tuple[ProcessDocument, float]]
+"""Documents already designed in this run, keyed by what was asked (see :func:`_request_key`)."""
 
 Progress = Callable[[int, int, str], None]
 
@@ -52,11 +56,22 @@ class EvalRun:
     def domains(self) -> dict[str, dict[str, float | None]]:
         return per_domain(self.results)
 
+    @property
+    def styles(self) -> dict[str, dict[str, float | None]]:
+        return per_style(self.results)
 
-def _produce(designer: DesignerLike, case: EvalCase) -> ProcessDocument:
+
+def _request_key(case: EvalCase) -> str:
+    """What the designer is asked for a case: its messages and context (not its id or expectations)."""
+    context = case.context.model_dump(mode="json") if case.context is not None else None
+    return json.dumps([case.messages, context], sort_keys=True, ensure_ascii=False)
+
+
+def _produce(designer: DesignerLike, case: EvalCase, suite: str) -> ProcessDocument:
     if not case.multi_turn:
         return designer.design(case.requirements, context=case.context)
-    thread_id = f"eval-{case.id}"
+    # Suites may share case ids (smoke repeats full): a thread must never continue another's.
+    thread_id = f"eval-{suite}-{case.id}"
     for message in case.messages:
         designer.run_turn(thread_id, message)
     document = designer.document(thread_id)
@@ -74,24 +89,57 @@ def run_cases(
     threshold: float = DEFAULT_THRESHOLD,
     progress: Progress | None = None,
     clock: Callable[[], float] = time.perf_counter,
+    cache: DesignCache | None = None,
 ) -> EvalRun:
     """Design every case, score it, and report progress as ``progress(done, total, case_id)``.
 
     A case whose design raises is recorded as failed (all scores 0, the error kept), so one
-    broken case shows up in the report instead of hiding the others.
+    broken case shows up in the report instead of hiding the others. With a ``cache``, a case
+    asking exactly what an earlier one asked reuses its document and latency (the designer is
+    deterministic), so a suite that repeats another's cases costs nothing.
     """
     results: list[CaseResult] = []
     for index, case in enumerate(cases, start=1):
         if progress is not None:
             progress(index - 1, len(cases), case.id)
-        started = clock()
-        try:
-            document = _produce(designer, case)
-        except Exception as exc:  # recorded in the report, never swallowed
-            results.append(failed_case(case, f"{type(exc).__name__}: {exc}", clock() - started))
-            continue
-        latency = clock() - started
+        key = _request_key(case)
+        if cache is not None and key in cache:
+            document, latency = cache[key]
+        else:
+            started = clock()
+            try:
+                document = _produce(designer, case, suite)
+            except Exception as exc:  # recorded in the report, never swallowed
+                results.append(failed_case(case, f"{type(exc).__name__}: {exc}", clock() - started))
+                continue
+            latency = clock() - started
+            if cache is not None:
+                cache[key] = (document, latency)
         results.append(score_case(case, document, embedder, threshold=threshold, latency_s=latency))
     if progress is not None and cases:
         progress(len(cases), len(cases), "")
     return EvalRun(suite=suite, threshold=threshold, results=results)
+
+
+def run_suites(
+    suites: Mapping[str, Sequence[EvalCase]],
+    designer: DesignerLike,
+    embedder: TextEmbedder,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    progress: Callable[[str], Progress | None] | None = None,
+) -> list[EvalRun]:
+    """:func:`run_cases` for each suite in turn with one designer, one embedder and one design cache."""
+    cache: DesignCache = {}
+    return [
+        run_cases(
+            cases,
+            designer,
+            embedder,
+            suite=name,
+            threshold=threshold,
+            progress=progress(name) if progress is not None else None,
+            cache=cache,
+        )
+        for name, cases in suites.items()
+    ]

@@ -1,10 +1,26 @@
-"""Plain-text summary of an eval run for the terminal: overall, per domain, and the targets."""
+"""Plain-text summary of an eval run for the terminal: one row per suite, per domain, and the targets."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from process_designer.evals.summary import METRICS, Regression, TargetCheck
 
-__all__ = ["format_regressions", "format_summary", "format_targets"]
+__all__ = ["format_regressions", "format_suites", "format_summary", "format_targets"]
+
+# One row per suite: what the reading and the graph are measured by.
+_SUITE_COLUMNS = (
+    ("step_f1", "stepF1"),
+    ("order_f1", "order"),
+    ("performer_accuracy", "perf"),
+    ("fragment_share", "frag"),
+    ("gateway_precision", "gwP"),
+    ("gateway_recall", "gwR"),
+    ("path_coverage", "paths"),
+    ("reviewer_score", "review"),
+    ("reviewer_score_min", "revMin"),
+    ("reviewer_f1_spearman", "rho"),
+)
 
 # The columns that fit a terminal; the JSON and HTML reports carry every metric.
 _COLUMNS = (
@@ -23,6 +39,7 @@ _COLUMNS = (
 
 def _cell(value: float | None) -> str:
     return "    –" if value is None else f"{value:5.2f}"
+
 
 
 def format_summary(
@@ -45,9 +62,21 @@ def format_summary(
     return "\n".join(lines)
 
 
-def format_targets(checks: list[TargetCheck]) -> str:
+def format_suites(figures: Mapping[str, Mapping[str, float | None]]) -> str:
+    """One row per suite (``{suite: overall figures}``); ``rho`` is the reviewer score's Spearman
+    correlation with step F1 across the suite's cases."""
+    width = max([len("suite"), *(len(name) for name in figures)]) + 1
+    header = "suite".ljust(width) + " cases " + " ".join(f"{label:>6}" for _, label in _SUITE_COLUMNS)
+    lines = [header, "-" * len(header)]
+    for name, overall in figures.items():
+        cells = " ".join(f"{_cell(overall.get(key)):>6}" for key, _ in _SUITE_COLUMNS)
+        lines.append(f"{name.ljust(width)} {int(overall.get('cases') or 0):5d} {cells}")
+    return "\n".join(lines)
+
+
+def format_targets(checks: list[TargetCheck], suite: str = "") -> str:
     """One line per target: ``[pass]``, ``[MISS]`` or ``[n/a ]`` (not measured), the bar and the value."""
-    lines = ["targets:"]
+    lines = [f"targets ({suite}):" if suite else "targets:"]
     for check in checks:
         mark = {True: "[pass]", False: "[MISS]", None: "[n/a ]"}[check.passed]
         value = "–" if check.value is None else f"{check.value:.3f}"

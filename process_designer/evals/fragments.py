@@ -1,0 +1,129 @@
+"""Fragment share: step names that are not an action on an object in the imperative.
+
+A name is a well-formed action ("Examine claim", "Hand over to carrier") when every rule holds;
+the first rule that fails is the reason it is a fragment:
+
+1. ``verb`` — its first word is a verb's base form: lemminflect's dictionary lists the word as its
+   own verb lemma (``examine``; not ``examines``, ``approved``, ``bit``, ``immediately``, ``day``),
+   or, for a word the dictionary does not know (``sync``, ``prep``), lemminflect's rules of word
+   forms make it its own verb lemma; it is not an all-capital acronym (``GO``, ``CFO``); and spaCy
+   tags it ``VB`` when the name is read as an instruction ("You must examine claim."). A
+   hyphenated first word counts by its last part after a word-forming prefix (``re-triage`` →
+   ``triage``).
+2. ``object`` — a noun, pronoun or number follows the verb, or a word the parse makes the verb's
+   (prepositional) object ("Escalate to secondary"); ``Approve`` alone and ``Ensure that`` are
+   fragments.
+3. ``adverb`` — no adverb stands between the verb and its object ("Receive sometimes driver").
+4. ``dangling`` — no article is left without its noun ("Confirm the by senior claims officer"),
+   and the name ends neither in an article, preposition or conjunction nor in a second verb that
+   is not coordinated with the first ("Record fail validation go").
+5. ``actor`` — the step's own performer is not the name, does not open it, and is not named in a
+   ``by`` phrase ("Claim officer" performed by the Claims Officer, "Examine claim by senior claims
+   officer"); a performer that is the verb's object ("Page on-call engineer") is a wrong
+   performer, which performer accuracy measures, not a wrong name.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from process_designer.evals.language import english, is_verb_base
+from process_designer.evals.performers import normalise_role
+
+__all__ = ["FragmentCheck", "check_names", "fragment_reason"]
+
+# Word-forming prefixes that leave a verb a verb ("re-triage", "double-check").
+_PREFIXES = frozenset({"re", "pre", "co", "de", "un", "mis", "over", "under", "double", "cross"})
+_NOUNISH = frozenset({"NN", "NNS", "NNP", "NNPS", "PRP", "CD", "FW"})
+_OBJECT_DEPS = frozenset({"dobj", "pobj", "conj", "attr", "oprd", "dative", "appos"})
+_ENDERS = frozenset({"DT", "IN", "CC", "TO", "WDT", "PDT"})
+_NOT_OBJECTS = frozenset({"DT", "IN", "CC", "TO", "WDT", "PDT", "RB", "RP", "MD", "UH", "."})
+_FRAME = "You must "
+
+
+@dataclass(frozen=True)
+class FragmentCheck:
+    """A step name and why it is a fragment (``reason`` is ``None`` for a well-formed action)."""
+
+    name: str
+    reason: str | None
+
+    @property
+    def fragment(self) -> bool:
+        return self.reason is not None
+
+
+def _verb_part(word: str) -> str:
+    """The part of the first word that must be a verb: ``re-triage`` → ``triage``."""
+    if "-" not in word:
+        return word
+    head, _, rest = word.partition("-")
+    return rest.split("-")[-1] if head.lower() in _PREFIXES and rest else word
+
+
+def _lexical_verb(word: str) -> bool:
+    # An acronym is a role or a system; an unknown hyphenated word is a modifier ("follow-up call").
+    if (len(word) > 1 and word.isupper()) or "-" in word:
+        return False
+    return is_verb_base(word)
+
+
+def fragment_reason(name: str, performer: str = "") -> str | None:
+    """Why ``name`` is not an imperative action on an object (a rule of the module doc), or ``None``."""
+    return check_names([name], [performer])[0].reason
+
+
+def check_names(names: Sequence[str], performers: Sequence[str] = ()) -> list[FragmentCheck]:
+    """:func:`fragment_reason` for many names at once (one batch through the parser)."""
+    roles = list(performers) + [""] * (len(names) - len(performers))
+    framed: list[str] = []
+    for name in names:
+        words = name.split()
+        if words:
+            # The instruction frame reads the verb part alone: "re-triage" is parsed as "triage".
+            words[0] = _verb_part(words[0].strip(".,:;"))
+            if not (len(words[0]) > 1 and words[0].isupper()):
+                words[0] = words[0][:1].lower() + words[0][1:]
+        framed.append(_FRAME + " ".join(words) + ".")
+    docs = list(english().pipe(framed))
+    return [
+        FragmentCheck(name, _reason(name, doc, role))
+        for name, doc, role in zip(names, docs, roles, strict=True)
+    ]
+
+
+def _reason(name: str, doc: object, performer: str) -> str | None:
+    words = name.split()
+    if not words:
+        return "verb"
+    first = _verb_part(words[0].strip(".,:;"))
+    if not _lexical_verb(first):
+        return "verb"
+    offset = len(_FRAME)
+    tokens = [t for t in doc if offset <= t.idx and t.text != "."]  # type: ignore[attr-defined]
+    verb = tokens[0] if tokens else None
+    if verb is None or verb.tag_ != "VB":
+        return "verb"
+    after = [t for t in tokens if t.i > verb.i]
+    objects = [
+        t
+        for t in after
+        if t.tag_ in _NOUNISH or (t.tag_ not in _NOT_OBJECTS and t.dep_ in _OBJECT_DEPS)
+    ]
+    if not objects:
+        return "object"
+    if any(t.tag_.startswith("RB") and t.i < objects[0].i for t in after):
+        return "adverb"
+    for token, following in itertools.pairwise(after):
+        if token.tag_ == "DT" and following.tag_ in {"IN", "CC", "TO"}:
+            return "dangling"
+    last = after[-1]
+    if last.tag_ in _ENDERS or (last.tag_.startswith("VB") and last.dep_ not in _OBJECT_DEPS):
+        return "dangling"
+    role = normalise_role(performer)
+    named = normalise_role(name)
+    if role and (named == role or named.startswith(role + " ") or f" by {role}" in f" {named}"):
+        return "actor"
+    return None

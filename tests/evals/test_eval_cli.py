@@ -86,11 +86,13 @@ def test_eval_prints_summary_targets_and_writes_reports(
     assert harness.run("--suite", str(suite), "--report", str(tmp_path / "r")) == 0
     out = harness.out.getvalue()
     assert "overall" in out and "hr" in out and "it_ops" in out
-    assert "[pass] step F1 ≥ 0.75" in out
+    # The reading targets are set on full and holdout only; the others hold for every suite.
+    assert "step F1 ≥ 0.80" not in out
+    assert "targets (mini):" in out
     assert "[MISS] reviewer score ≥ 0.85 on every case" in out
     assert "[n/a ] constraint coverage ≥ 0.9" in out
-    assert "[####################] 2/2 done" in harness.err.getvalue()
-    assert json.loads((tmp_path / "r" / "report.json").read_text())["suite"] == "mini"
+    assert "mini [####################] 2/2 done" in harness.err.getvalue()
+    assert list(json.loads((tmp_path / "r" / "report.json").read_text())["suites"]) == ["mini"]
     assert (tmp_path / "r" / "report.html").is_file()
     assert harness.designer.closed
     # Evals run on a throw-away data directory, never the user's.
@@ -100,13 +102,13 @@ def test_eval_prints_summary_targets_and_writes_reports(
 
 def test_strict_fails_on_a_missed_target(harness: _Harness, suite: Path) -> None:
     assert harness.run("--suite", str(suite), "--strict") == 1
-    assert "targets missed: reviewer score ≥ 0.85 on every case" in harness.err.getvalue()
+    assert "targets missed: mini: reviewer score ≥ 0.85 on every case" in harness.err.getvalue()
 
 
 def test_cases_option_runs_only_those(harness: _Harness, suite: Path, tmp_path: Path) -> None:
     assert harness.run("--suite", str(suite), "--cases", "b", "--report", str(tmp_path)) == 0
     data = json.loads((tmp_path / "report.json").read_text())
-    assert [case["id"] for case in data["cases"]] == ["b"]
+    assert [case["id"] for case in data["suites"]["mini"]["cases"]] == ["b"]
 
 
 def test_compare_exits_1_naming_the_regressed_metric(
@@ -115,18 +117,42 @@ def test_compare_exits_1_naming_the_regressed_metric(
     assert harness.run("--suite", str(suite), "--report", str(tmp_path)) == 0
     baseline = json.loads((tmp_path / "report.json").read_text())
     assert harness.run("--suite", str(suite), "--compare", str(tmp_path / "report.json")) == 0
-    assert "no regression against the baseline (tolerance 0.02)" in harness.out.getvalue()
-    baseline["overall"]["decision_coverage"] = 1.0  # measured: 1 case of 1 → inject a better past
-    baseline["overall"]["clarity"] = 0.9  # measured: 0.7
+    assert "mini: no regression against the baseline (tolerance 0.02)" in harness.out.getvalue()
+    overall = baseline["suites"]["mini"]["overall"]
+    overall["decision_coverage"] = 1.0  # measured: 1 case of 1 → inject a better past
+    overall["clarity"] = 0.9  # measured: 0.7
     (tmp_path / "base.json").write_text(json.dumps(baseline))
     assert harness.run("--suite", str(suite), "--compare", str(tmp_path / "base.json")) == 1
-    assert "regression beyond tolerance in clarity" in harness.err.getvalue()
+    assert harness.err.getvalue().endswith(
+        "error: regression beyond tolerance in mini clarity\n"
+    )
     assert "clarity fell from 0.900 to 0.700" in harness.out.getvalue()
+
+
+def test_compare_reads_a_directory_of_suite_baselines(
+    harness: _Harness, suite: Path, tmp_path: Path
+) -> None:
+    assert harness.run("--suite", str(suite), "--save-baselines", str(tmp_path / "b")) == 0
+    stored = json.loads((tmp_path / "b" / "mini.json").read_text())
+    assert "cases" not in stored and stored["suite"] == "mini"
+    assert harness.run("--suite", str(suite), "--compare", str(tmp_path / "b")) == 0
+    assert "mini: no regression" in harness.out.getvalue()
+    # "One", "Two", "Three" are no actions: every name is a fragment. Lower is better, so a
+    # stored 0.5 makes today's 1.0 a regression.
+    assert stored["overall"]["fragment_share"] == 1.0
+    stored["overall"]["fragment_share"] = 0.5
+    (tmp_path / "b" / "mini.json").write_text(json.dumps(stored))
+    assert harness.run("--suite", str(suite), "--compare", str(tmp_path / "b")) == 1
+    assert "fragment_share rose from 0.500 to 1.000" in harness.out.getvalue()
+    (tmp_path / "b" / "mini.json").unlink()
+    assert harness.run("--suite", str(suite), "--compare", str(tmp_path / "b")) == 0
+    assert "no baseline for suite mini" in harness.out.getvalue()
 
 
 def test_unknown_suite_is_a_one_line_error(harness: _Harness) -> None:
     with pytest.raises(
-        NotFoundError, match=r"unknown eval suite 'nope'; choose one of: full, holdout, smoke"
+        NotFoundError,
+        match=r"unknown eval suite 'nope'; choose one of: full, holdout, narrative, smoke",
     ):
         harness.run("--suite", "nope")
 
@@ -159,7 +185,7 @@ def test_main_turns_an_unknown_suite_into_one_line_and_exit_1(
 
     assert main(["eval", "--suite", "nope"]) == 1
     assert capsys.readouterr().err == (
-        "process-designer: error: unknown eval suite 'nope'; choose one of: full, holdout, smoke\n"
+        "process-designer: error: unknown eval suite 'nope'; choose one of: full, holdout, narrative, smoke\n"
     )
 
 
@@ -177,7 +203,8 @@ def test_a_case_that_fails_to_design_fails_the_run_after_the_reports(
     )
     assert code == 1
     assert err.getvalue().endswith(
-        "process-designer: error: 2 case(s) failed to design; first, a: RuntimeError: engine exploded\n"
+        "process-designer: error: 2 case(s) failed to design; first, mini/a: RuntimeError: engine exploded\n"
     )
     data = json.loads((tmp_path / "report.json").read_text())
-    assert [case["error"] for case in data["cases"]] == ["RuntimeError: engine exploded"] * 2
+    cases = data["suites"]["mini"]["cases"]
+    assert [case["error"] for case in cases] == ["RuntimeError: engine exploded"] * 2

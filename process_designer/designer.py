@@ -24,6 +24,7 @@ from process_designer.feedback import FeedbackStore
 from process_designer.feedback.learning import rate_document
 from process_designer.graphs.context import DesignerDeps
 from process_designer.graphs.graph import build_graph
+from process_designer.limits import message_too_long
 from process_designer.server.auth import current_principal
 from process_designer.storage.checkpoints import open_checkpoints
 from process_designer.storage.crypto import checkpoint_serializer
@@ -93,6 +94,8 @@ class Designer:
                title: str | None) -> dict[str, Any]:
         if role not in ("USER", "SYSTEM"):
             raise InputError(f"role {role!r} cannot send messages; use USER or SYSTEM")
+        if (too_long := message_too_long(content)) is not None:
+            raise InputError(too_long)
         payload: dict[str, Any] = {"input": content, "role": role}
         if context is not None:
             payload["context"] = DesignContext.model_validate(context).model_dump(mode="json")

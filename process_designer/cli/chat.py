@@ -10,11 +10,14 @@ import sys
 import threading
 import uuid
 from collections.abc import AsyncIterator
-from typing import Protocol, TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO
 
+from process_designer.cli.inputs import decode_utf8
 from process_designer.config import load_settings
 from process_designer.errors import InputError, ProcessDesignerError
-from process_designer.server.messages import IncomingMessage, OutgoingMessage, validate_id
+
+if TYPE_CHECKING:
+    from process_designer.server.messages import OutgoingMessage
 
 __all__ = ["register", "run"]
 
@@ -39,6 +42,8 @@ class _InProcess:
         """Nothing to connect to: the service runs in this process."""
 
     async def send(self, thread_id: str, content: str, *, role: str) -> AsyncIterator[OutgoingMessage]:
+        from process_designer.server.messages import IncomingMessage
+
         message = IncomingMessage(thread_id=thread_id, role=role, content=content, client_msg_id=uuid.uuid4().hex)
         async with contextlib.aclosing(self._service.handle(message)) as answers:
             async for answer in answers:
@@ -83,14 +88,25 @@ class _Remote:
             await self._client.close()
 
 
-def _start_reading(stream: TextIO) -> asyncio.Queue[str | None]:
-    """Read lines in a daemon thread so that a blocked read never holds up exit."""
+def _start_reading(stream: TextIO) -> asyncio.Queue[str | InputError | None]:
+    """Read lines in a daemon thread so that a blocked read never holds up exit.
+
+    A line that is not UTF-8 comes through as the InputError that names it; the lines after it
+    are still read.
+    """
     loop = asyncio.get_running_loop()
-    lines: asyncio.Queue[str | None] = asyncio.Queue()
+    lines: asyncio.Queue[str | InputError | None] = asyncio.Queue()
 
     def read() -> None:
-        for line in stream:
-            loop.call_soon_threadsafe(lines.put_nowait, line)
+        raw = getattr(stream, "buffer", None)
+        for number, line in enumerate(raw if raw is not None else stream, start=1):
+            item: str | InputError = line if isinstance(line, str) else ""
+            if isinstance(line, bytes):
+                try:
+                    item = decode_utf8(line, f"standard input, line {number},")
+                except InputError as exc:
+                    item = exc
+            loop.call_soon_threadsafe(lines.put_nowait, item)
         loop.call_soon_threadsafe(lines.put_nowait, None)
 
     threading.Thread(target=read, name="chat-stdin", daemon=True).start()
@@ -105,6 +121,9 @@ async def _chat(backend: _Backend, thread_id: str, stdin: TextIO, stdout: TextIO
         if interactive:
             print("you> ", end="", file=stdout, flush=True)
         line = await lines.get()
+        if isinstance(line, InputError):
+            print(f"process-designer: error: {line}; this line was not sent", file=stderr, flush=True)
+            continue
         if line is None or line.strip() == "/quit":
             return 0
         text = line.strip()
@@ -137,6 +156,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Run the chat until /quit, end of input or Ctrl-C."""
+    from process_designer.server.messages import validate_id
+
     thread_id = validate_id(args.thread, "--thread") if args.thread else f"chat-{uuid.uuid4().hex[:12]}"
     if args.server is not None and not args.server.rpartition(":")[2].isdigit():
         raise InputError(f"--server {args.server!r} is not HOST:PORT; e.g. --server 127.0.0.1:50051")

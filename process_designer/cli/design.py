@@ -1,4 +1,8 @@
-"""``process-designer design``: one design turn, no server needed."""
+"""``process-designer design``: one design turn, no server needed.
+
+The engine's modules are imported when the command runs, once: ``--help`` and the other commands
+never pay for them.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,15 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from process_designer.cli.inputs import argument_text, read_stdin
 from process_designer.config import load_settings
-from process_designer.designer import Designer
-from process_designer.domain.markdown import render_markdown
-from process_designer.domain.models import DesignContext
 from process_designer.errors import InputError
+from process_designer.limits import message_too_long
+
+if TYPE_CHECKING:
+    from process_designer.domain.models import DesignContext, ProcessDocument
 
 __all__ = ["register"]
 
@@ -27,13 +34,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--context", help='JSON such as {"business_domain": "SaaS", "integrations": ["crm"]}')
     parser.add_argument("--out", type=Path, help="write <slug>.md, <slug>.spy, <slug>_test.spy and <slug>.json here")
     parser.add_argument("--format", choices=("md", "json"), default="md", help="what to print (default: md)")
-    parser.add_argument("--quiet", action="store_true", help="do not show the agent stages on stderr")
+    parser.add_argument("--quiet", action="store_true", help="print nothing on stderr but errors")
     parser.set_defaults(handler=run)
 
 
 def _context(raw: str | None) -> DesignContext | None:
     if raw is None:
         return None
+    from process_designer.domain.models import DesignContext
+
+    raw = argument_text(raw, "--context")
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
@@ -53,15 +63,32 @@ def slugify(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "process"
 
 
+def _requirements(raw: str) -> str:
+    text = read_stdin() if raw == "-" else argument_text(raw, "the requirements argument")
+    if (too_long := message_too_long(text)) is not None:
+        raise InputError(too_long)
+    return text
+
+
 def run(args: argparse.Namespace) -> int:
-    text = sys.stdin.read() if args.requirements == "-" else args.requirements
+    text = _requirements(args.requirements)
+    title = argument_text(args.title, "--title") if args.title else None
     context = _context(args.context)
     settings = load_settings()
-    if not args.quiet:
-        print("… loading the template library (the first start takes a few seconds)", file=sys.stderr, flush=True)
-    with Designer(settings) as designer:
+    from process_designer.designer import Designer
+    from process_designer.domain.markdown import render_markdown
+    from process_designer.knowledge.library import TemplateLibrary
+
+    def progress(message: str) -> None:
+        if not args.quiet:
+            print(f"process-designer: {message}", file=sys.stderr, flush=True)
+
+    library = TemplateLibrary(settings)
+    # Only a first start (or changed template files) indexes, and says so in one line.
+    library.ensure_index(progress=progress)
+    with Designer(settings, library=library) as designer:
         final = None
-        for event in designer.stream_design(text, title=args.title, context=context):
+        for event in designer.stream_design(text, title=title, context=context):
             if event.final:
                 final = event
             elif not args.quiet:
@@ -72,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     document = final.document
     if args.out:
-        _write_outputs(args.out, document)
+        _write_outputs(args.out, document, quiet=args.quiet)
     if args.format == "json":
         print(json.dumps(document.to_json(), indent=2, ensure_ascii=False))
     else:
@@ -80,10 +107,9 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_outputs(folder: Path, document: object) -> None:
-    from process_designer.domain.models import ProcessDocument
+def _write_outputs(folder: Path, document: ProcessDocument, *, quiet: bool) -> None:
+    from process_designer.domain.markdown import render_markdown
 
-    assert isinstance(document, ProcessDocument)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         slug = slugify(document.title)
@@ -94,4 +120,5 @@ def _write_outputs(folder: Path, document: object) -> None:
                                              encoding="utf-8")
     except OSError as exc:
         raise InputError(f"cannot write to {folder}: {exc.strerror}; choose a writable --out folder") from None
-    print(f"wrote {folder}/{slug}.md, {slug}.spy, {slug}_test.spy, {slug}.json", file=sys.stderr)
+    if not quiet:
+        print(f"wrote {folder}/{slug}.md, {slug}.spy, {slug}_test.spy, {slug}.json", file=sys.stderr)

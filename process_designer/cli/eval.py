@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from process_designer.cli.inputs import require_utf8
 from process_designer.config import Settings, load_settings
 from process_designer.errors import ConfigError, InputError
 
@@ -136,6 +137,7 @@ def _run_worfbench(
 ) -> int:
     from process_designer.evals.worfbench import document_workflow, load_worfbench, score_items
 
+    require_utf8(args.worfbench)
     items = load_worfbench(args.worfbench)
     with _designer_if_needed(factory, any(item.prediction is None for item in items)) as designer:
         predict = (
@@ -190,6 +192,8 @@ def _load_suites(args: argparse.Namespace) -> dict[str, list[EvalCase]]:
     names = [name.strip() for name in str(args.suite).split(",") if name.strip()]
     if names == ["all"]:
         names = list_suites(args.suites_dir)
+    for name in names:
+        require_utf8(name)  # a .jsonl path; a suite name is no file here and is looked up by load_suite
     suites = {Path(name).stem: load_suite(name, args.suites_dir) for name in names}
     if not args.cases:
         return suites
@@ -226,6 +230,7 @@ def execute(
         return _run_worfbench(args, designer_factory, embedder or _default_embedder(), out)
     suites = _load_suites(args)
     # Fail on a bad baseline before a long run.
+    require_utf8(args.compare)
     baselines = load_baselines(args.compare, list(suites)) if args.compare else None
     with _designer(designer_factory) as designer:
         runs = run_suites(

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from process_designer.config import load_settings
-from process_designer.feedback import FeedbackProfile, FeedbackStore
+
+if TYPE_CHECKING:
+    from process_designer.feedback.profile import FeedbackProfile
 
 __all__ = ["register", "render_profile", "run_rate", "run_reset", "run_show"]
 
@@ -56,6 +59,8 @@ def render_profile(profile: FeedbackProfile) -> str:
 
 
 def run_show(args: argparse.Namespace) -> int:
+    from process_designer.feedback.store import FeedbackStore
+
     store = FeedbackStore.open(load_settings())
     try:
         profile = store.profile(args.tenant)
@@ -66,6 +71,8 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_reset(args: argparse.Namespace) -> int:
+    from process_designer.feedback.store import FeedbackStore
+
     store = FeedbackStore.open(load_settings())
     try:
         removed = store.reset(args.tenant)

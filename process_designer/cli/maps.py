@@ -5,14 +5,18 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from process_designer.cli.inputs import read_text_file
 from process_designer.config import load_settings
-from process_designer.designer import Designer
-from process_designer.domain.models import ProcessDocument
 from process_designer.errors import InputError, NotFoundError
-from process_designer.maps.documents import EXPORT_FORMATS, export_document, load_document
-from process_designer.maps.gap import compare, render
-from process_designer.maps.optimise import describe, suggest
+
+if TYPE_CHECKING:
+    from process_designer.domain.models import ProcessDocument
+
+# The export formats, as maps.documents.EXPORT_FORMATS (tests/maps/test_cli.py keeps them equal):
+# importing that module for the parser would put pydantic into every command's start.
+EXPORT_FORMATS = ("mermaid", "bpmn", "md", "json", "spy")
 
 __all__ = ["register"]
 
@@ -55,7 +59,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     optimise.set_defaults(handler=run_optimise)
 
 
+def load_document(path: Path) -> ProcessDocument:
+    """The process in the file at ``path``; unreadable or non-UTF-8 files are one line."""
+    from process_designer.maps.documents import parse_document
+
+    return parse_document(read_text_file(path), str(path))
+
+
 def _thread_document(thread_id: str) -> ProcessDocument:
+    from process_designer.designer import Designer
+
     with Designer(load_settings()) as designer:
         document = designer.document(thread_id)
     if document is None:
@@ -77,17 +90,23 @@ def _emit(text: str, out: Path | None) -> None:
 def run_export(args: argparse.Namespace) -> int:
     if (args.document is None) == (args.thread is None):
         raise InputError("export needs exactly one of DOCUMENT.json or --thread ID")
+    from process_designer.maps.documents import export_document
+
     document = _thread_document(args.thread) if args.thread else load_document(args.document)
     _emit(export_document(document, args.format), args.out)
     return 0
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from process_designer.maps.documents import export_document
+
     print(export_document(load_document(args.file), args.format), end="")
     return 0
 
 
 def run_gap(args: argparse.Namespace) -> int:
+    from process_designer.maps.gap import compare, render
+
     report = compare(load_document(args.current), load_document(args.desired))
     if args.format == "json":
         print(json.dumps(report.model_dump(mode="json"), indent=2, ensure_ascii=False))
@@ -97,6 +116,8 @@ def run_gap(args: argparse.Namespace) -> int:
 
 
 def run_optimise(args: argparse.Namespace) -> int:
+    from process_designer.maps.optimise import describe, suggest
+
     document = load_document(args.document)
     suggestions = suggest(document)
     if args.format == "json":

@@ -9,54 +9,36 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from process_designer.cli.inputs import read_text_file
 from process_designer.errors import InputError
-from process_designer.spy import (
-    LimitExceeded,
-    SimulatedRuntime,
-    SpyRuntimeError,
-    SpySyntaxError,
-    call,
-    check,
-    format_source,
-    parse,
-    run_tests,
-)
-from process_designer.spy.parser import MAX_SOURCE_CHARS
 
 __all__ = ["register"]
+
+# The toolchain (lark's parser and the interpreter) is imported by each command as it runs.
 
 
 def _read(path: str) -> str:
     """The text of ``path``, or an ``InputError`` naming what is wrong with the file."""
-    file = Path(path)
-    try:
-        size = file.stat().st_size
-        if size > MAX_SOURCE_CHARS * 4:
-            raise InputError(f"{path}: file too large ({size:,} bytes); SPy sources are at most "
-                             f"{MAX_SOURCE_CHARS:,} characters")
-        data = file.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not a SPy file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (bad byte at offset {exc.start}); "
-                         "SPy sources are UTF-8") from None
+    from process_designer.spy.parser import MAX_SOURCE_CHARS
+
+    return read_text_file(path, max_bytes=MAX_SOURCE_CHARS * 4)
 
 
-def _bindings(text: str | None) -> list[str] | None:
-    if text is None:
-        return None
-    return [name.strip() for name in text.split(",") if name.strip()]
+def _bindings(text: str | None, sources: dict[str, str]) -> list[str] | None:
+    """``--bindings`` and the bindings headers of the files; ``None`` when neither names any."""
+    from process_designer.spy.header import declared_bindings
+
+    names = [name.strip() for name in (text or "").split(",") if name.strip()]
+    for path, source in sources.items():
+        names += declared_bindings(source, path)
+    return sorted(set(names)) if names or text is not None else None
 
 
 def _check(args: argparse.Namespace) -> int:
-    source, starts = _link(args.files)
-    diagnostics = check(source, args.files[0], _bindings(args.bindings) or ())
+    from process_designer.spy import check
+
+    source, starts, texts = _link(args.files)
+    diagnostics = check(source, args.files[0], _bindings(args.bindings, texts) or ())
     for d in diagnostics:
         path, line = _locate(starts, d.line)
         print(replace(d, line=line).format(path))
@@ -64,6 +46,8 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _fmt(args: argparse.Namespace) -> int:
+    from process_designer.spy import SpySyntaxError, format_source
+
     changed = 0
     for path in args.files:
         source = _read(path)
@@ -83,6 +67,15 @@ def _fmt(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from process_designer.spy import (
+        LimitExceeded,
+        SimulatedRuntime,
+        SpyRuntimeError,
+        SpySyntaxError,
+        call,
+        parse,
+    )
+
     source = _read(args.file)
     try:
         values: Any = json.loads(args.args) if args.args is not None else []
@@ -96,7 +89,7 @@ def _run(args: argparse.Namespace) -> int:
     except SpySyntaxError as exc:
         print(exc.report(), file=sys.stderr)
         return 1
-    runtime = SimulatedRuntime(_bindings(args.bindings))
+    runtime = SimulatedRuntime(_bindings(args.bindings, {args.file: source}))
     try:
         result = call(program, args.call, values, runtime=runtime, filename=args.file)
     except SpyRuntimeError as exc:
@@ -114,19 +107,20 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _link(paths: list[str]) -> tuple[str, list[tuple[int, str]]]:
+def _link(paths: list[str]) -> tuple[str, list[tuple[int, str]], dict[str, str]]:
     """The files as one program (a test file uses the defines of the program beside it)."""
     parts: list[str] = []
     starts: list[tuple[int, str]] = []
+    texts: dict[str, str] = {}
     line = 1
     for path in paths:
-        source = _read(path)
+        source = texts[path] = _read(path)
         if source and not source.endswith("\n"):
             source += "\n"
         starts.append((line, path))
         parts.append(source)
         line += source.count("\n")
-    return "".join(parts), starts
+    return "".join(parts), starts, texts
 
 
 def _locate(starts: list[tuple[int, str]], line: int) -> tuple[str, int]:
@@ -137,9 +131,11 @@ def _locate(starts: list[tuple[int, str]], line: int) -> tuple[str, int]:
 
 
 def _test(args: argparse.Namespace) -> int:
-    source, starts = _link(args.files)
+    from process_designer.spy import SpySyntaxError, run_tests
+
+    source, starts, texts = _link(args.files)
     try:
-        report = run_tests(source, args.files[0], bindings=_bindings(args.bindings))
+        report = run_tests(source, args.files[0], bindings=_bindings(args.bindings, texts))
     except SpySyntaxError as exc:
         path, line = _locate(starts, exc.diagnostic.line)
         print(replace(exc.diagnostic, line=line).format(path))
@@ -157,10 +153,15 @@ def _test(args: argparse.Namespace) -> int:
 
 def register(subparsers: Any) -> None:
     """Add ``spy`` and its sub-commands to the CLI."""
-    parser = subparsers.add_parser("spy", help="check, format, run and test SPy programs")
+    parser = subparsers.add_parser(
+        "spy", help="check, format, run and test SPy programs",
+        description="Check, format, run and test SPy programs. A file may declare the integration "
+                    "connectors it calls in its first comment lines, '# spy: bindings crm, email'; check, "
+                    "run and test add them to --bindings. Programs written by `design` carry that header.")
     commands = parser.add_subparsers(dest="spy_command", metavar="SUBCOMMAND")
     commands.required = True
-    bindings_help = "comma-separated integration connectors (e.g. crm,email)"
+    bindings_help = ("comma-separated integration connectors (e.g. crm,email), added to those a file's "
+                     "header declares: a first comment line '# spy: bindings crm, email'")
 
     p = commands.add_parser("check", help="report diagnostics of the files, linked as one program "
                                           "(exit 1 on any error)")

@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from process_designer.config import load_settings
-from process_designer.telemetry.analytics import AnalyticsReport, AnalyticsStore
+
+if TYPE_CHECKING:
+    from process_designer.telemetry.analytics import AnalyticsReport
 
 __all__ = ["register", "render_table"]
 
@@ -61,6 +64,8 @@ def render_table(report: AnalyticsReport) -> str:
 
 def run(args: argparse.Namespace) -> int:
     settings = load_settings()
+    from process_designer.telemetry.analytics import AnalyticsStore
+
     store = AnalyticsStore(settings.data_dir / "analytics.sqlite")
     try:
         if args.format == "json":

@@ -9,17 +9,20 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from process_designer.cli.inputs import read_text_file
 from process_designer.config import load_settings
-from process_designer.domain.models import ProcessDocument, QualityReport
-from process_designer.knowledge.library import TemplateHit, TemplateLibrary
-from process_designer.knowledge.template_model import ProcessTemplate, load_template
+
+if TYPE_CHECKING:
+    from process_designer.domain.models import ProcessDocument, QualityReport
+    from process_designer.knowledge.library import TemplateHit, TemplateLibrary
+    from process_designer.knowledge.template_model import ProcessTemplate
 
 __all__ = ["register"]
 
 _REVIEWER_MODULE = "process_designer.agents.reviewer"
-Reviewer = Callable[[ProcessDocument], QualityReport]
+Reviewer = Callable[["ProcessDocument"], "QualityReport"]
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -83,6 +86,8 @@ def _progress(message: str) -> None:
 
 
 def _open_library() -> TemplateLibrary:
+    from process_designer.knowledge.library import TemplateLibrary
+
     library = TemplateLibrary(load_settings())
     library.ensure_index(progress=_progress)
     return library
@@ -114,8 +119,11 @@ def _summary(template: ProcessTemplate) -> dict[str, Any]:
 
 
 def _list(args: argparse.Namespace) -> int:
-    with _open_library() as library:
-        templates = library.list()
+    from process_designer.knowledge.library import TemplateLibrary
+
+    # The files themselves, not the index: listing needs neither Chroma nor the embedding model.
+    with TemplateLibrary(load_settings()) as library:
+        templates = library.on_disk(progress=_progress)
         usage = library.usage()
     if args.format == "json":
         print(
@@ -191,7 +199,9 @@ def _find_reviewer() -> Reviewer | None:
 
 
 def _add(args: argparse.Namespace) -> int:
-    template = load_template(args.file)
+    from process_designer.knowledge.template_model import template_from_toml
+
+    template = template_from_toml(read_text_file(args.file), str(args.file))
     review = _find_reviewer()
     if review is None:
         _progress("the quality reviewer is not available; adding the template without review")

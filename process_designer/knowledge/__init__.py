@@ -1,18 +1,35 @@
-"""The process template library: curated templates, their embeddings and search over Chroma."""
+"""The process template library: curated templates, their embeddings and search over Chroma.
+
+Names load on first use (PEP 562): a command that only reads template files never imports Chroma.
+"""
 
 from __future__ import annotations
 
-from process_designer.knowledge.library import (
-    CURATED_TEMPLATES_DIR,
-    IndexReport,
-    TemplateHit,
-    TemplateLibrary,
-)
-from process_designer.knowledge.template_model import (
-    ProcessTemplate,
-    load_template,
-    template_from_toml,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from process_designer.knowledge.library import (
+        CURATED_TEMPLATES_DIR,
+        IndexReport,
+        TemplateHit,
+        TemplateLibrary,
+    )
+    from process_designer.knowledge.template_model import (
+        ProcessTemplate,
+        load_template,
+        template_from_toml,
+    )
+
+_EXPORTS = {
+    "CURATED_TEMPLATES_DIR": "process_designer.knowledge.library",
+    "IndexReport": "process_designer.knowledge.library",
+    "TemplateHit": "process_designer.knowledge.library",
+    "TemplateLibrary": "process_designer.knowledge.library",
+    "ProcessTemplate": "process_designer.knowledge.template_model",
+    "load_template": "process_designer.knowledge.template_model",
+    "template_from_toml": "process_designer.knowledge.template_model",
+}
 
 __all__ = [
     "CURATED_TEMPLATES_DIR",
@@ -23,3 +40,11 @@ __all__ = [
     "load_template",
     "template_from_toml",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    globals()[name] = value
+    return value

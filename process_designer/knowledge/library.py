@@ -9,7 +9,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
@@ -26,11 +26,13 @@ from process_designer.knowledge.ranking import (
     rank,
 )
 from process_designer.knowledge.sources import TemplateSource, read_sources
-from process_designer.knowledge.store import IndexedEntry, TemplateStore, open_client, where_clause
 from process_designer.knowledge.template_model import ProcessTemplate, template_from_toml
 from process_designer.knowledge.template_writer import template_to_toml
 from process_designer.knowledge.usage import UsageCounter
 from process_designer.telemetry.spans import traced_retrieval
+
+if TYPE_CHECKING:
+    from process_designer.knowledge.store import TemplateStore
 
 __all__ = ["CURATED_TEMPLATES_DIR", "IndexReport", "TemplateHit", "TemplateLibrary"]
 
@@ -117,7 +119,18 @@ class TemplateLibrary:
             self._embedder = get_embedder()
         return self._embedder
 
+    def _folders(self) -> list[tuple[Path, str]]:
+        return [(self._curated_dir, "curated"), (self._user_dir, "user")]
+
+    def on_disk(self, progress: Progress | None = None) -> list[ProcessTemplate]:
+        """Every valid template file, sorted by id, read without the index (neither Chroma nor the model)."""
+        sources, _, _ = read_sources(self._folders(), {}, progress or _no_progress)
+        return [sources[tid].template for tid in sorted(sources)]
+
     def _open_store(self, progress: Progress) -> TemplateStore:
+        # Chroma is imported with the index, not with the library: listing templates needs neither.
+        from process_designer.knowledge.store import TemplateStore, open_client
+
         if self._store is None:
             self._client, self._shared_client = open_client(self._settings)
             store = TemplateStore(self._client, self.embedder.name, self.embedder.dimensions)
@@ -137,9 +150,9 @@ class TemplateLibrary:
         say = progress or _no_progress
         with self._lock:
             store = self._open_store(say)
-            sources, skipped, self._parsed = read_sources(
-                [(self._curated_dir, "curated"), (self._user_dir, "user")], self._parsed, say
-            )
+            sources, skipped, self._parsed = read_sources(self._folders(), self._parsed, say)
+            from process_designer.knowledge.store import IndexedEntry
+
             existing = store.entries()
             changed = [
                 s
@@ -284,6 +297,8 @@ class TemplateLibrary:
         named = frozenset(re.findall(r"[a-z0-9_]+", text.lower())) & snapshot.known_integrations
         vector = self.embedder.embed([text])[0]
         n_vector = min(len(entries), max(top * 4, 20))
+        from process_designer.knowledge.store import where_clause
+
         cosines = dict(store.query(vector, n_vector, where_clause(filters)))
         extra = keyword_candidates(
             stems, entries, snapshot.postings, set(cosines), top * 2, filters

@@ -18,6 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from process_designer.errors import InputError, ProcessDesignerError
+from process_designer.limits import message_too_long
 
 __all__ = [
     "CLIENT_ROLES",
@@ -117,6 +118,8 @@ def validate_message(message: IncomingMessage, max_bytes: int) -> ClientRole:
         )
     if not message.content.strip():
         raise InvalidMessageError("content is empty; write the requirements, a question or a change")
+    if (too_long := message_too_long(message.content)) is not None:
+        raise MessageTooLargeError(too_long)
     return "USER" if message.role == "USER" else "SYSTEM"
 
 

@@ -1,15 +1,30 @@
 """Where the service keeps its state: SQLite by default, Postgres with ``PD_DATABASE_URL``.
 
 StorageError (``process_designer.errors``) is raised for every database failure; messages name
-the database and the setting to check.
+the database and the setting to check. Names load on first use (PEP 562), so reading the audit
+log imports neither LangGraph's checkpointers nor the Postgres driver.
 """
 
 from __future__ import annotations
 
-from process_designer.storage.checkpoints import Checkpoints, open_checkpoints
-from process_designer.storage.database import Database, is_postgres_url, open_database
-from process_designer.storage.postgres import PostgresDatabase
-from process_designer.storage.sqlite import SqliteDatabase
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from process_designer.storage.checkpoints import Checkpoints, open_checkpoints
+    from process_designer.storage.database import Database, is_postgres_url, open_database
+    from process_designer.storage.postgres import PostgresDatabase
+    from process_designer.storage.sqlite import SqliteDatabase
+
+_EXPORTS = {
+    "Checkpoints": "process_designer.storage.checkpoints",
+    "open_checkpoints": "process_designer.storage.checkpoints",
+    "Database": "process_designer.storage.database",
+    "is_postgres_url": "process_designer.storage.database",
+    "open_database": "process_designer.storage.database",
+    "PostgresDatabase": "process_designer.storage.postgres",
+    "SqliteDatabase": "process_designer.storage.sqlite",
+}
 
 __all__ = [
     "Checkpoints",
@@ -20,3 +35,11 @@ __all__ = [
     "open_checkpoints",
     "open_database",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    globals()[name] = value
+    return value

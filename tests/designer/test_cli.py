@@ -33,8 +33,11 @@ def test_design_json_and_out_files_and_linked_spy_test(tmp_path: Path, monkeypat
     assert sorted(p.name for p in out.iterdir()) == [f"{slug}.json", f"{slug}.md", f"{slug}.spy", f"{slug}_test.spy"]
     assert (out / f"{slug}.md").read_text().startswith("# Expense Claims Processing - Process Documentation")
 
-    bindings = ",".join(sorted({system for step in data["steps"] for system in step["systems"]}))
-    assert main(["spy", "check", str(out / f"{slug}.spy"), str(out / f"{slug}_test.spy"), "--bindings", bindings]) == 0
+    # The program's header declares its connectors: the plain commands need no --bindings.
+    systems = sorted({system for step in data["steps"] for system in step["systems"]})
+    assert (out / f"{slug}.spy").read_text().splitlines()[0] == f"# spy: bindings {', '.join(systems)}"
+    assert main(["spy", "check", str(out / f"{slug}.spy"), str(out / f"{slug}_test.spy")]) == 0
+    assert main(["spy", "check", str(out / f"{slug}.spy")]) == 0
     capsys.readouterr()
     assert main(["spy", "test", str(out / f"{slug}.spy"), str(out / f"{slug}_test.spy")]) == 0
     last = capsys.readouterr().out.strip().splitlines()[-1]

@@ -198,7 +198,7 @@ def test_an_unreachable_chroma_server_is_one_clear_line(
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("PD_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("PD_CHROMA_URL", "http://127.0.0.1:9")
-    assert main(["templates", "list"]) == 1
+    assert main(["templates", "search", "refund"]) == 1
     err = capsys.readouterr().err
     assert err.startswith(
         "process-designer: error: cannot reach the Chroma server at http://127.0.0.1:9: "

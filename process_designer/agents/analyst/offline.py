@@ -110,7 +110,7 @@ def _normalise(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\t", " ")
     text = "".join(ch for ch in text if ch == "\n" or ch.isprintable())
     text = re.sub(r"[ \u00a0]+", " ", text)
-    return text.strip()[:MAX_ANALYSED_CHARS]
+    return text.strip()  # the length limit is checked where messages arrive (limits.py)
 
 
 def _is_english(text: str) -> bool:

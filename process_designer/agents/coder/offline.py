@@ -14,6 +14,7 @@ from process_designer.agents.coder.generate import (
 )
 from process_designer.agents.coder.plan import StepPlan, plan_step
 from process_designer.domain.models import ProcessDocument, SpyArtifacts
+from process_designer.spy.header import bindings_header
 from process_designer.telemetry.spans import tool_span
 
 __all__ = ["compile_document", "validate_spy"]
@@ -62,8 +63,9 @@ def compile_document(document: ProcessDocument, only_steps: set[int] | None = No
     if plans:
         program_parts.append(runner_define(plans).rstrip())
         test_parts.append(runner_tests(plans).rstrip())
-    program = "\n\n".join(program_parts) + "\n"
-    tests = "\n\n".join(test_parts) + "\n"
     bindings = sorted({call.system for plan in plans for call in plan.calls})
+    # The header lets `spy check` and `spy test` find the connectors without --bindings.
+    program = bindings_header(bindings) + "\n\n".join(program_parts) + "\n"
+    tests = "\n\n".join(test_parts) + "\n"
     artifacts = validate_spy(program, tests, bindings)
     return document.model_copy(update={"steps": steps, "integration": integration, "spy": artifacts})

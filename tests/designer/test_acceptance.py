@@ -171,10 +171,14 @@ def test_unusable_input_gets_a_clear_answer(designer: Designer, text: str, expec
         designer.design(text)
 
 
-def test_a_megabyte_of_text_is_read_without_crashing(designer: Designer) -> None:
+def test_a_megabyte_of_text_is_refused_with_the_limit_not_cut(designer: Designer) -> None:
     text = ("Check the order in the CRM, then e-mail the customer. " * 20_000)[:1_000_000]
-    document = designer.design(text)
-    assert document.steps
+    with pytest.raises(InputError, match=r"^the message is 999,999 characters, over the limit of 20,000; "):
+        designer.design(text)
+    # At the limit the whole text is read: its last sentence is a step of the document.
+    fits = ("Check the order in the CRM, then e-mail the customer. " * 400)[:19_900] + " Finally archive the case."
+    document = designer.design(fits)
+    assert document.steps[-1].name.lower().startswith("archive")
     _assert_clean(document)
 
 

@@ -31,11 +31,14 @@ __all__ = [
     "FlowEdge",
     "FlowNode",
     "FlowProblem",
+    "FlowRunError",
     "NodeKind",
     "Operator",
     "PathRun",
     "ProcessFlow",
     "Rule",
+    "RuleValue",
+    "pass_value",
     "rules_hold",
 ]
 
@@ -63,9 +66,9 @@ class Rule(_Model):
         """Whether ``actual`` (the case's value of ``subject``) satisfies the rule."""
         expected = self.value
         if self.operator == "==":
-            return bool(actual == expected)
+            return _same(actual, expected)
         if self.operator == "!=":
-            return bool(actual != expected)
+            return not _same(actual, expected)
         numeric = (int, float)
         if (isinstance(actual, bool) or isinstance(expected, bool) or not isinstance(actual, numeric)
                 or not isinstance(expected, numeric)):
@@ -86,6 +89,13 @@ class Rule(_Model):
         shown = "true" if value is True else "false" if value is False else "null" if value is None else (
             f'"{value}"' if isinstance(value, str) else str(value))
         return f"{self.subject} {self.operator} {shown}"
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equality as SPy has it: values of different kinds (``true`` and ``1``) are never equal."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    return bool(a == b)
 
 
 def rules_hold(rules: Iterable[Rule], case: Mapping[str, Any]) -> bool:

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from process_designer.domain.flow import ProcessFlow
+from process_designer.domain.flow import ProcessFlow, from_dependencies
 
 __all__ = [
     "Constraint",
@@ -163,7 +163,12 @@ class SpyArtifacts(_Model):
 
 
 class Efficiency(_Model):
-    """The reviewer's efficiency analysis of the step graph."""
+    """The reviewer's efficiency analysis of the process graph.
+
+    Minutes are elapsed working minutes (``domain.durations.Span.minutes``): working time as it is,
+    calendar waits as the working time that passes during them. The ``*_work_minutes`` and
+    ``*_wait_days`` fields keep the two apart.
+    """
 
     total_minutes: float = 0.0
     critical_path: list[int] = Field(default_factory=list)
@@ -171,6 +176,12 @@ class Efficiency(_Model):
     handoffs: int = 0
     parallel_groups: list[list[int]] = Field(default_factory=list)
     bottlenecks: list[int] = Field(default_factory=list)
+    total_work_minutes: float = 0.0
+    total_wait_days: float = 0.0  # calendar days
+    critical_path_work_minutes: float = 0.0
+    critical_path_wait_days: float = 0.0  # calendar days
+    # The branch the critical path takes at each decision it passes: "Amount over 10,000? → amount over 10,000".
+    critical_path_branches: list[str] = Field(default_factory=list)
 
 
 class QualityReport(_Model):
@@ -206,6 +217,19 @@ class ProcessDocument(_Model):
 
     def step(self, number: int) -> Step | None:
         return next((s for s in self.steps if s.number == number), None)
+
+    def effective_flow(self) -> ProcessFlow:
+        """The process graph everything downstream is drawn from.
+
+        ``flow`` when it holds exactly one task per step; otherwise (a document stored before
+        processes were graphs, or whose flow no longer matches its steps) the flow of the steps'
+        ``depends_on``, without decisions.
+        """
+        tasks = sorted(node.step for node in self.flow.nodes if node.kind == "task" and node.step is not None)
+        if self.flow.start is not None and tasks == sorted(step.number for step in self.steps):
+            return self.flow
+        return from_dependencies((step.number, step.name, step.responsible, step.depends_on)
+                                 for step in self.steps)
 
     @property
     def integrations(self) -> list[str]:

@@ -56,9 +56,6 @@ def test_refund_requirements_keep_the_users_order_and_decisions(designer: Design
     assert ("amount", ">", 500) in decisions
     markdown = render_markdown(document)
     assert "30 days" in markdown and "$500" in markdown
-    assert "input_data.order_age_days > 30" in document.spy.program
-    assert "input_data.amount > 500" in document.spy.program
-    assert "order_age_days: 31" in document.spy.tests and "amount: 501" in document.spy.tests
     _assert_clean(document)
 
 
@@ -88,7 +85,6 @@ def test_four_turn_chat_reflects_every_change(designer: Designer) -> None:
     assert document is not None
     amounts = [d.value for s in document.steps for d in s.decisions if d.subject == "amount"]
     assert amounts == [1000]
-    assert "input_data.amount > 1000" in document.spy.program and "> 500" not in document.spy.program
     assert "$1,000" in render_markdown(document) and "$500" not in render_markdown(document)
     _assert_clean(document)
     versions = designer.versions(thread)

@@ -1,29 +1,24 @@
-"""SPy source for a planned step, its test suite, the process runner and the integration defines."""
+"""SPy source for a planned step, its test suite, and the integration defines (auth, error recovery, mapping)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from process_designer.agents.coder.plan import DecisionPlan, StepPlan, sample_values
-from process_designer.agents.coder.spy_source import SpyWriter, literal, string
+from process_designer.agents.coder.case_data import case_literal
+from process_designer.agents.coder.plan import StepPlan
+from process_designer.agents.coder.spy_source import SpyWriter, identifier, literal, string
 from process_designer.domain.models import IntegrationSpec
 
-__all__ = ["MAX_ATTEMPTS", "auth_define", "error_recovery_define", "mapper_define", "runner_define",
-           "runner_tests", "step_define", "step_tests"]
+__all__ = ["MAX_ATTEMPTS", "auth_define", "error_recovery_define", "mapper_define", "mapper_tests", "step_define",
+           "step_tests"]
 
 MAX_ATTEMPTS = 3
-_OPS = {">": ">", ">=": ">=", "<": "<", "<=": "<=", "==": "==", "!=": "!=", "is": "==", "is_not": "!="}
-
-
-def _condition(plan: DecisionPlan) -> str:
-    return f"input_data.{plan.field} {_OPS[plan.decision.operator]} {literal(plan.decision.value)}"
 
 
 def step_define(plan: StepPlan) -> str:
-    """``define StepNHandler`` with validation, decisions, and retried integration calls."""
+    """``define StepNHandler``: checks its input, calls its systems with retries, records what it did."""
     step = plan.step
+    performer = step.responsible.strip() or "Unassigned"
     w = SpyWriter()
-    w.line(f"# Step {step.number}: {step.name}")
+    w.line(f"# Step {step.number}: {' '.join(step.name.split())} ({' '.join(performer.split())})")
     w.open(f"define {plan.handler}")
     w.line(f"REQUIRED = {literal(plan.required)}")
     if plan.calls:
@@ -33,21 +28,12 @@ def step_define(plan: StepPlan) -> str:
     w.line("check_input(input_data)")
     w.line(f"result = {{step: {step.number}, name: {string(step.name)}, case_id: input_data.case_id, "
            f"status: \"completed\"}}")
-    for decision in plan.decisions:
-        rule = f"{decision.field} {decision.decision.operator} {decision.decision.value}"
-        w.open(f"if {_condition(decision)}")
-        if decision.terminal:
-            w.line(f"log({string(f'Step {step.number}: {rule}: {decision.decision.if_true}')})")
-            w.line(f"result.status = {string(decision.outcome)}")
-            w.line(f"result.reason = {string(decision.decision.if_true)}")
-            w.line("return result")
-        else:
-            w.line(f"result.{decision.field}_route = {string(decision.decision.if_true)}")
-            w.reopen("else")
-            w.line(f"result.{decision.field}_route = {string(decision.decision.if_false)}")
-        w.close()
     for call in plan.calls:
         w.line(f"result.{call.system} = call_{call.system}(input_data)")
+    w.line(f"result.{plan.record} = true")
+    w.line(f"result.performed_by = {string(performer)}")
+    w.line("result.completed_at = now()")
+    w.line(f"log({string(f'Step {step.number}: {plan.record} by {performer} for ')} + str(input_data.case_id))")
     w.line("return result")
     w.close()
     w.line()
@@ -57,7 +43,8 @@ def step_define(plan: StepPlan) -> str:
     w.close()
     w.open("for field in REQUIRED")
     w.open("if not (field in input_data)")
-    w.line(f"raise error(\"validation\", {string(f'Step {step.number} ({step.name}) is missing ')} + field)")
+    w.line(f"raise error(\"validation\", {string(f'Step {step.number} ({step.name}) needs the case field ')} + "
+           "field)")
     w.close()
     w.close()
     w.close()
@@ -86,134 +73,54 @@ def step_define(plan: StepPlan) -> str:
     return w.text()
 
 
-def _input(values: dict[str, object]) -> str:
-    return literal({"case_id": "CASE-1001", **values})
+def _input(plan: StepPlan, leave_out: str = "") -> str:
+    return case_literal({k: v for k, v in plan.samples.items() if k != leave_out})
 
 
 def step_tests(plan: StepPlan) -> str:
-    """``define StepNHandlerTest``: happy path, missing input, each decision branch, retries."""
+    """``define StepNHandlerTest``: it completes and records its work, refuses missing data, retries its calls."""
     step, handler = plan.step, plan.handler
-    happy = sample_values(plan.decisions, False)
     w = SpyWriter()
     w.open(f"define {handler}Test")
-    if happy is not None:
-        w.open("test_happy_path_completes()")
-        w.line(f"result = {handler}.execute({_input(happy)})")
-        w.line("assert result.status == \"completed\", \"expected completed, got \" + result.status")
-        w.line(f"assert result.step == {step.number}, \"wrong step number\"")
-        for call in plan.calls:
-            w.line(f"assert len(recorded_calls({string(call.qualified)})) == 1, "
-                   f"{string(f'{call.qualified} must be called once')}")
+    w.open("test_happy_path_completes()")
+    w.line(f"result = {handler}.execute({_input(plan)})")
+    w.line("assert result.status == \"completed\", \"expected completed, got \" + result.status")
+    w.line(f"assert result.step == {step.number}, \"wrong step number\"")
+    for call in plan.calls:
+        w.line(f"assert len(recorded_calls({string(call.qualified)})) == 1, "
+               f"{string(f'{call.qualified} must be called once')}")
+    w.line(f"assert result.{plan.record} == true, {string(f'the step must record {plan.record}')}")
+    w.line(f"assert result.performed_by == {string(step.responsible.strip() or 'Unassigned')}, "
+           "\"performed by \" + str(result.performed_by)")
+    w.close()
+    for name in plan.required:
+        w.line()
+        w.open(f"test_rejects_missing_{identifier(name)}()" if name != "case_id" else "test_rejects_missing_input()")
+        w.open("try")
+        w.line(f"{handler}.execute({_input(plan, leave_out=name) if name != 'case_id' else '{}'})")
+        w.line("assert false, \"expected a validation error\"")
+        w.reopen("catch e")
+        w.line("assert e.type == \"validation\", e.message")
+        w.line(f"assert contains(e.message, {string(name)}), e.message")
+        w.close()
+        w.close()
+    for call in plan.calls:
+        w.line()
+        w.open(f"test_retries_{call.system}_errors()")
+        w.line(f"simulate_error({string(call.qualified)}, \"unavailable\", \"service down\", 1)")
+        w.line(f"result = {handler}.execute({_input(plan)})")
+        w.line("assert result.status == \"completed\", result.status")
+        w.line(f"assert len(recorded_calls({string(call.qualified)})) == 2, \"one retry expected\"")
         w.close()
         w.line()
-    w.open("test_rejects_missing_input()")
-    w.open("try")
-    w.line(f"{handler}.execute({{}})")
-    w.line("assert false, \"expected a validation error\"")
-    w.reopen("catch e")
-    w.line("assert e.type == \"validation\", e.message")
-    w.line("assert contains(e.message, \"case_id\"), e.message")
-    w.close()
-    w.close()
-    for index, decision in enumerate(plan.decisions, start=1):
-        others = sample_values([d for d in plan.decisions if d is not decision], False) or {}
-        for branch in (True, False):
-            value = sample_values([decision], branch)
-            if value is None:
-                continue
-            values = {**others, **value}
-            label = "when" if branch else "unless"
-            w.line()
-            w.open(f"test_decision_{index}_{decision.field}_{label}()")
-            w.line(f"result = {handler}.execute({_input(values)})")
-            if decision.terminal and branch:
-                w.line(f"assert result.status == {string(decision.outcome)}, \"expected \" + "
-                       f"{string(decision.outcome)} + \", got \" + result.status")
-                for call in plan.calls:
-                    w.line(f"assert len(recorded_calls({string(call.qualified)})) == 0, "
-                           f"{string(f'{call.qualified} must not be called')}")
-            elif decision.terminal:
-                w.line(f"assert result.status != {string(decision.outcome)}, \"the rule must not apply\"")
-            else:
-                outcome = decision.decision.if_true if branch else decision.decision.if_false
-                w.line(f"assert result.{decision.field}_route == {string(outcome)}, result.{decision.field}_route")
-            w.close()
-    if happy is not None:
-        for call in plan.calls:
-            w.line()
-            w.open(f"test_retries_{call.system}_errors()")
-            w.line(f"simulate_error({string(call.qualified)}, \"unavailable\", \"service down\", {1})")
-            w.line(f"result = {handler}.execute({_input(happy)})")
-            w.line("assert result.status == \"completed\", result.status")
-            w.line(f"assert len(recorded_calls({string(call.qualified)})) == 2, \"one retry expected\"")
-            w.close()
-            w.line()
-            w.open(f"test_gives_up_on_{call.system}_after_{MAX_ATTEMPTS}_attempts()")
-            w.line(f"simulate_error({string(call.qualified)}, \"unavailable\", \"service down\", {MAX_ATTEMPTS})")
-            w.open("try")
-            w.line(f"{handler}.execute({_input(happy)})")
-            w.line("assert false, \"expected an integration error\"")
-            w.reopen("catch e")
-            w.line("assert e.type == \"integration\", e.message")
-            w.close()
-            w.close()
-    w.close()
-    return w.text()
-
-
-def runner_define(plans: Sequence[StepPlan]) -> str:
-    """``define ProcessRunner``: runs the steps in order, stopping at the first that does not complete."""
-    w = SpyWriter()
-    w.open("define ProcessRunner")
-    w.open("run(input_data)")
-    w.line("results = []")
-    w.open(f"for handler in [{', '.join(p.handler for p in plans)}]")
-    w.line("result = handler.execute(input_data)")
-    w.line("append(results, result)")
-    w.open("if result.status != \"completed\"")
-    w.line("return {status: result.status, stopped_at: result.step, results: results}")
-    w.close()
-    w.close()
-    w.line("return {status: \"completed\", stopped_at: null, results: results}")
-    w.close()
-    w.close()
-    return w.text()
-
-
-def runner_tests(plans: Sequence[StepPlan]) -> str:
-    decisions = [d for p in plans for d in p.decisions]
-    happy = sample_values(decisions, False)
-    w = SpyWriter()
-    w.open("define ProcessRunnerTest")
-    if happy is not None:
-        w.open("test_runs_every_step_in_order()")
-        w.line(f"outcome = ProcessRunner.run({_input(happy)})")
-        w.line("assert outcome.status == \"completed\", \"stopped at step \" + str(outcome.stopped_at)")
-        w.line(f"assert len(outcome.results) == {len(plans)}, \"every step must run\"")
-        w.line(f"assert outcome.results[0].step == {plans[0].step.number}, \"first step first\"")
+        w.open(f"test_gives_up_on_{call.system}_after_{MAX_ATTEMPTS}_attempts()")
+        w.line(f"simulate_error({string(call.qualified)}, \"unavailable\", \"service down\", {MAX_ATTEMPTS})")
+        w.open("try")
+        w.line(f"{handler}.execute({_input(plan)})")
+        w.line("assert false, \"expected an integration error\"")
+        w.reopen("catch e")
+        w.line("assert e.type == \"integration\", e.message")
         w.close()
-        w.line()
-    w.open("test_stops_on_invalid_input()")
-    w.open("try")
-    w.line("ProcessRunner.run({})")
-    w.line("assert false, \"expected a validation error\"")
-    w.reopen("catch e")
-    w.line("assert e.type == \"validation\", e.message")
-    w.close()
-    w.close()
-    for plan in plans:
-        terminal = next((d for d in plan.decisions if d.terminal), None)
-        if terminal is None:
-            continue
-        others = sample_values([d for d in decisions if d.field != terminal.field], False)
-        value = sample_values([d for d in decisions if d.field == terminal.field], True)
-        if others is None or value is None:
-            continue
-        w.line()
-        w.open(f"test_stops_at_step_{plan.step.number}_when_{terminal.field}()")
-        w.line(f"outcome = ProcessRunner.run({_input({**others, **value})})")
-        w.line(f"assert outcome.status == {string(terminal.outcome)}, outcome.status")
-        w.line(f"assert outcome.stopped_at == {plan.step.number}, \"stopped at \" + str(outcome.stopped_at)")
         w.close()
     w.close()
     return w.text()

@@ -7,12 +7,14 @@ from process_designer.agents.coder.generate import (
     error_recovery_define,
     mapper_define,
     mapper_tests,
-    runner_define,
-    runner_tests,
     step_define,
     step_tests,
 )
+from process_designer.agents.coder.path_tests import runner_tests
 from process_designer.agents.coder.plan import StepPlan, plan_step
+from process_designer.agents.coder.routing import executable_flow
+from process_designer.agents.coder.runner import runner_define
+from process_designer.agents.coder.spy_source import string
 from process_designer.domain.models import ProcessDocument, SpyArtifacts
 from process_designer.spy.header import bindings_header
 from process_designer.telemetry.spans import tool_span
@@ -21,18 +23,27 @@ __all__ = ["compile_document", "validate_spy"]
 
 
 def validate_spy(program: str, tests: str, bindings: list[str]) -> SpyArtifacts:
-    """Check the program and run its tests on the simulated runtime."""
+    """Check the program and run its tests on the simulated runtime (one parse serves both)."""
     from process_designer import spy
+    from process_designer.spy.checker import check_program
 
     combined = program + "\n" + tests
+    parsed: spy.Program | None = None
     with tool_span("spy_check", description="Parse and check a SPy program") as check:
-        diagnostics = [d.format("process.spy") for d in spy.check(combined, "process.spy", bindings=bindings)]
+        try:
+            parsed = spy.parse(combined, "process.spy")
+            found = check_program(parsed, bindings)
+        except spy.SpySyntaxError as exc:
+            found = [exc.diagnostic]
+        except RecursionError:
+            found = [spy.Diagnostic("E001", "nesting too deep to check; simplify the expression", 1, 1)]
+        diagnostics = [d.format("process.spy") for d in found]
         check.set_attribute("pd.spy.diagnostics", len(diagnostics))
-    if any(": E" in line for line in diagnostics):
+    if parsed is None or any(": E" in line for line in diagnostics):
         return SpyArtifacts(program=program, tests=tests, diagnostics=diagnostics, tests_passed=0,
                             tests_failed=0)
     with tool_span("spy_test", description="Run SPy tests on the simulated runtime") as run:
-        report = spy.run_tests(combined, "process.spy", bindings=bindings)
+        report = spy.run_tests(parsed, "process.spy", bindings=bindings)
         run.set_attributes({"pd.spy.tests_passed": report.passed, "pd.spy.tests_failed": report.failed})
     failures = [f"test {c.suite}.{c.name} failed: {c.message}" for c in report.cases if not c.passed]
     return SpyArtifacts(program=program, tests=tests, diagnostics=diagnostics + failures,
@@ -40,14 +51,17 @@ def validate_spy(program: str, tests: str, bindings: list[str]) -> SpyArtifacts:
 
 
 def compile_document(document: ProcessDocument, only_steps: set[int] | None = None) -> ProcessDocument:
-    """A copy of ``document`` with SPy code for every step, tests, and their validation results.
+    """A copy of ``document`` with SPy code for every step, the runner of its graph, tests, and their results.
 
     ``only_steps`` limits regeneration to those step numbers; the others keep their code.
     """
-    plans: list[StepPlan] = [plan_step(step) for step in document.steps]
+    flow = executable_flow(document.effective_flow())
+    plans: list[StepPlan] = [plan_step(step, flow) for step in document.steps]
     steps = []
     for step, plan in zip(document.steps, plans, strict=True):
-        regenerate = only_steps is None or step.number in only_steps or not step.code.strip()
+        # Code kept from an earlier turn must still check what the graph now says the step needs.
+        regenerate = (only_steps is None or step.number in only_steps or not step.code.strip()
+                      or any(string(field) not in step.code for field in plan.required))
         steps.append(step.model_copy(update={"code": step_define(plan).rstrip() + "\n"}) if regenerate else step)
     program_parts = [s.code.rstrip() for s in steps]
     test_parts = [step_tests(plan).rstrip() for plan in plans]
@@ -60,12 +74,17 @@ def compile_document(document: ProcessDocument, only_steps: set[int] | None = No
         program_parts += [integration.authentication.rstrip(), integration.error_recovery.rstrip(),
                           mapper_define(integration).rstrip()]
         test_parts.append(mapper_tests(integration).rstrip())
+    notes: list[str] = []
     if plans:
-        program_parts.append(runner_define(plans).rstrip())
-        test_parts.append(runner_tests(plans).rstrip())
+        program_parts.append(runner_define(flow, {plan.step.number: plan.handler for plan in plans}).rstrip())
+        compliance = runner_tests(flow, {step.number: step for step in document.steps})
+        test_parts.append(compliance.source.rstrip())
+        notes = compliance.notes
     bindings = sorted({call.system for plan in plans for call in plan.calls})
     # The header lets `spy check` and `spy test` find the connectors without --bindings.
     program = bindings_header(bindings) + "\n\n".join(program_parts) + "\n"
     tests = "\n\n".join(test_parts) + "\n"
     artifacts = validate_spy(program, tests, bindings)
+    if notes:
+        artifacts = artifacts.model_copy(update={"diagnostics": [*artifacts.diagnostics, *notes]})
     return document.model_copy(update={"steps": steps, "integration": integration, "spy": artifacts})

@@ -11,9 +11,11 @@ from process_designer import spy
 from process_designer.agents.coder import compile_document
 from process_designer.agents.coder.generate import step_define, step_tests
 from process_designer.agents.coder.plan import StepPlan, plan_step
+from process_designer.agents.coder.routing import executable_flow
 from process_designer.agents.llm.prompts import coder as prompts
 from process_designer.agents.llm.runtime import LLMRuntime
 from process_designer.agents.llm.structured import message_text
+from process_designer.domain.flow import ProcessFlow
 from process_designer.domain.models import ProcessDocument, Step
 
 __all__ = ["LLMCoder", "StepCode", "extract_spy", "step_problems"]
@@ -60,12 +62,13 @@ class LLMCoder:
     def compile(self, document: ProcessDocument, only_steps: set[int] | None) -> ProcessDocument:
         notes: list[str] = []
         steps: list[Step] = []
+        flow = executable_flow(document.effective_flow())
         for step in document.steps:
             if only_steps is not None and step.number not in only_steps and step.code.strip():
                 steps.append(step)
                 continue
-            chosen = self.runtime.or_offline("coder", lambda step=step: self.step_code(step),  # type: ignore[misc]
-                                             lambda step=step: self._offline(step))  # type: ignore[misc]
+            chosen = self.runtime.or_offline("coder", lambda step=step: self.step_code(step, flow),  # type: ignore[misc]
+                                             lambda step=step: self._offline(step, flow))  # type: ignore[misc]
             steps.append(step.model_copy(update={"code": chosen.code}))
             if chosen.note:
                 notes.append(chosen.note)
@@ -78,12 +81,15 @@ class LLMCoder:
         return compiled
 
     @staticmethod
-    def _offline(step: Step) -> StepCode:
-        return StepCode(step_define(plan_step(step)).rstrip() + "\n")
+    def _offline(step: Step, flow: ProcessFlow | None = None) -> StepCode:
+        return StepCode(step_define(plan_step(step, flow)).rstrip() + "\n")
 
-    def step_code(self, step: Step) -> StepCode:
-        """The model's define for ``step`` once it passes, else the offline coder's with a note saying so."""
-        plan = plan_step(step)
+    def step_code(self, step: Step, flow: ProcessFlow | None = None) -> StepCode:
+        """The model's define for ``step`` once it passes, else the offline coder's with a note saying so.
+
+        ``flow`` is the process graph: the step's code must check the data the decision after it reads.
+        """
+        plan = plan_step(step, flow)
         tests = step_tests(plan)
         connectors = sorted({call.system for call in plan.calls})  # the bindings the whole program is checked with
         messages: list[BaseMessage] = [SystemMessage(content=prompts.SYSTEM),
@@ -101,4 +107,4 @@ class LLMCoder:
                          HumanMessage(content=prompts.repair_message(problems))]
         note = (f"note: Step {step.number} ({step.name}): the model's SPy still failed after {attempts} "
                 f"attempt(s) ({problems[0]}); the offline coder's code is used for this step")
-        return StepCode(self._offline(step).code, note)
+        return StepCode(self._offline(step, flow).code, note)

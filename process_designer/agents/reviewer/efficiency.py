@@ -1,50 +1,100 @@
-"""Efficiency analysis of a document's step graph: durations, critical path, hand-offs, parallelism."""
+"""Efficiency analysis of a process graph: durations, the critical path, hand-offs, parallel work, bottlenecks.
+
+The critical path is the longest way from the start to an end through the graph without its loops:
+a join waits for its slowest branch, and of a decision's alternatives the longest is reported, with
+the branch it takes. Working time and calendar waits are added up apart (``domain.durations``); they
+are ranked together by the elapsed working time they take, so a 14-day wait counts as the 10
+business days that pass meanwhile — never as 14 days of 24 working hours.
+"""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
-from process_designer.domain.durations import parse_duration
+from process_designer.domain.durations import Span, parse_span
+from process_designer.domain.flow import ProcessFlow, from_dependencies
 from process_designer.domain.models import Efficiency, Step
 
-__all__ = ["analyse_efficiency"]
+__all__ = ["analyse_efficiency", "step_span"]
+
+BOTTLENECK_SHARE = 0.4  # a step holding this share of the critical path or more is a bottleneck
 
 
-def analyse_efficiency(steps: Sequence[Step]) -> Efficiency:
-    """Total and critical-path minutes, hand-offs between roles, parallel groups and bottlenecks."""
+def step_span(step: Step) -> Span:
+    """What the step takes; a duration that names no time span takes none."""
+    return parse_span(step.duration) or Span()
+
+
+def _graph(steps: Sequence[Step], flow: ProcessFlow | None) -> ProcessFlow:
+    numbers = sorted(s.number for s in steps)
+    if flow is not None and flow.start is not None and sorted(
+            n.step for n in flow.nodes if n.kind == "task" and n.step is not None) == numbers:
+        return flow
+    return from_dependencies((s.number, s.name, s.responsible, s.depends_on) for s in steps)
+
+
+def _branch(flow: ProcessFlow, source: str, target: str) -> str:
+    gateway = flow.node(source)
+    edge = next(e for e in flow.outgoing(source) if e.target == target)
+    words = "otherwise" if edge.default else " ".join(
+        (edge.condition or " and ".join(r.text() for r in edge.rules)).split())
+    return f"{' '.join(gateway.label.split()) or gateway.id} → {words}"
+
+
+def analyse_efficiency(steps: Sequence[Step], flow: ProcessFlow | None = None) -> Efficiency:
+    """The efficiency of the process ``flow`` whose tasks are ``steps``.
+
+    Without ``flow`` (or with one whose tasks are not exactly ``steps``) the graph is the steps' ``depends_on``.
+    """
     if not steps:
         return Efficiency()
-    minutes = {s.number: parse_duration(s.duration) or 0.0 for s in steps}
-    finish: dict[int, float] = {}
-    previous: dict[int, int | None] = {}
-    for step in sorted(steps, key=lambda s: s.number):
-        deps = [d for d in step.depends_on if d in finish]
-        start_from = max(deps, key=lambda d: finish[d]) if deps else None
-        previous[step.number] = start_from
-        finish[step.number] = (finish[start_from] if start_from else 0.0) + minutes[step.number]
-    end = max(finish, key=lambda n: finish[n])
-    path: list[int] = []
-    cursor: int | None = end
+    graph = _graph(steps, flow)
+    by_number = {s.number: s for s in steps}
+    spans = {s.number: step_span(s) for s in steps}
+    back = graph.back_edges()
+
+    def own(node_id: str) -> Span:
+        node = graph.node(node_id)
+        return spans.get(node.step, Span()) if node.kind == "task" and node.step is not None else Span()
+
+    # Longest elapsed time to each node over the graph without its loops.
+    best: dict[str, Span] = {}
+    came_from: dict[str, str | None] = {}
+    for node_id in graph.order():
+        arrivals = [e.source for e in graph.incoming(node_id)
+                    if (e.source, e.target) not in back and e.source in best]
+        before = max(arrivals, key=lambda s: best[s].minutes, default=None)
+        best[node_id] = (best[before] if before is not None else Span()) + own(node_id)
+        came_from[node_id] = before
+    ends = [n.id for n in graph.ends if n.id in best] or list(best)
+    cursor: str | None = max(ends, key=lambda n: best[n].minutes)
+    critical = best[cursor] if cursor is not None else Span()
+    path: list[str] = []
     while cursor is not None:
         path.append(cursor)
-        cursor = previous[cursor]
+        cursor = came_from[cursor]
     path.reverse()
-    by_number = {s.number: s for s in steps}
-    handoffs = sum(
-        1 for s in steps for d in s.depends_on
-        if d in by_number and by_number[d].responsible != s.responsible
-    )
-    groups: dict[tuple[int, ...], list[int]] = {}
-    for step in steps:
-        groups.setdefault(tuple(sorted(step.depends_on)), []).append(step.number)
-    parallel = [sorted(g) for g in groups.values() if len(g) > 1]
-    critical = finish[end]
-    bottlenecks = [n for n in path if critical and minutes[n] / critical >= 0.4 and len(path) > 1]
+    branches = [_branch(graph, a, b) for a, b in itertools.pairwise(path)
+                if graph.node(a).kind == "exclusive"]
+
+    handoffs = sum(1 for number, preds in graph.step_predecessors().items() if number in by_number
+                   for p in preds if p in by_number and by_number[p].responsible != by_number[number].responsible)
+    groups = [sorted(graph.first_steps(n.id)) for n in graph.gateways if graph.is_split(n.id)]
+    total = sum(spans.values(), Span())
+    numbers = [n for n in (graph.node(i).step for i in path if graph.node(i).kind == "task") if n in by_number]
+    bottlenecks = [n for n in numbers if critical.minutes and len(numbers) > 1
+                   and spans[n].minutes / critical.minutes >= BOTTLENECK_SHARE]
     return Efficiency(
-        total_minutes=sum(minutes.values()),
-        critical_path=path,
-        critical_path_minutes=critical,
+        total_minutes=total.minutes,
+        critical_path=numbers,
+        critical_path_minutes=critical.minutes,
         handoffs=handoffs,
-        parallel_groups=parallel,
+        parallel_groups=[g for g in groups if len(g) > 1],
         bottlenecks=bottlenecks,
+        total_work_minutes=total.work_minutes,
+        total_wait_days=total.calendar_days,
+        critical_path_work_minutes=critical.work_minutes,
+        critical_path_wait_days=critical.calendar_days,
+        critical_path_branches=branches,
     )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from process_designer.agents.reviewer.efficiency import analyse_efficiency
 from process_designer.agents.vocabulary import detect_systems, system_label
-from process_designer.domain.durations import format_minutes, parse_duration
+from process_designer.domain.durations import Span, format_span, parse_duration
 from process_designer.domain.models import ProcessDocument, QualityReport
 from process_designer.feedback.profile import finding_key
 
@@ -167,12 +167,16 @@ def review_document(document: ProcessDocument, revisions: int = 0, dismissed: Co
     code = _code(document, findings)
     score = (WEIGHTS["completeness"] * completeness + WEIGHTS["clarity"] * clarity
              + WEIGHTS["best_practices"] * practices + WEIGHTS["code"] * code)
-    efficiency = analyse_efficiency(document.steps)
+    efficiency = analyse_efficiency(document.steps, document.effective_flow())
+    total = Span(efficiency.total_work_minutes, efficiency.total_wait_days)
+    critical = Span(efficiency.critical_path_work_minutes, efficiency.critical_path_wait_days)
     notes = [
-        f"Efficiency: {format_minutes(efficiency.total_minutes)} of work, critical path "
-        f"{format_minutes(efficiency.critical_path_minutes)} through steps "
+        f"Efficiency: {format_span(total)} in all steps, critical path {format_span(critical)} through steps "
         f"{', '.join(map(str, efficiency.critical_path))}, {efficiency.handoffs} hand-off(s) between roles",
     ]
+    if efficiency.critical_path_branches:
+        notes.append(f"Efficiency: the critical path takes the longest branch of each decision: "
+                     f"{'; '.join(efficiency.critical_path_branches)}")
     if efficiency.parallel_groups:
         groups = "; ".join(", ".join(map(str, g)) for g in efficiency.parallel_groups)
         notes.append(f"Efficiency: steps {groups} run in parallel")

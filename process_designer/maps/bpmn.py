@@ -1,9 +1,11 @@
 """A process document as BPMN 2.0 XML with diagram interchange, so standard modelers open it laid out.
 
-A pool holds one lane per responsible role; steps are tasks (script tasks carrying their SPy code), decisions
-exclusive gateways whose two out-flows carry condition expressions, parallel steps fork and join at parallel
-gateways. The step's objective, duration, actions and validation travel in its ``documentation`` as
-``Key: value`` lines, which :mod:`process_designer.maps.bpmn_import` reads back.
+Drawn from the process graph: a pool holds one lane per performer; steps are tasks (script tasks
+carrying their SPy code); decisions are exclusive gateways whose branches carry their condition (the
+words as the flow's name, the rules as a ``${…}`` condition expression) and whose "otherwise" branch
+is the gateway's default flow; parallel work splits and joins at parallel gateways; each end is an
+end event with its label. The step's objective, duration, actions and validation travel in its
+``documentation`` as ``Key: value`` lines, which :mod:`process_designer.maps.bpmn_import` reads back.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from process_designer.domain.models import ProcessDocument, Step
-from process_designer.maps.flow import Flow, FlowNode, build_flow, condition
+from process_designer.maps.flow import Flow, FlowNode, build_flow
 from process_designer.maps.layout import Bounds, layout_flow
 
 __all__ = ["BPMN", "BPMNDI", "DC", "DI", "NAMESPACES", "XSI", "process_notes", "step_notes", "to_bpmn"]
@@ -26,7 +28,7 @@ NAMESPACES = {"bpmn": BPMN, "bpmndi": BPMNDI, "dc": DC, "di": DI, "xsi": XSI}
 for _prefix, _uri in NAMESPACES.items():
     ET.register_namespace(_prefix, _uri)
 
-_ELEMENT = {"start": "startEvent", "end": "endEvent", "decision": "exclusiveGateway", "fork": "parallelGateway",
+_ELEMENT = {"start": "startEvent", "end": "endEvent", "decision": "exclusiveGateway", "split": "parallelGateway",
             "join": "parallelGateway"}
 
 
@@ -81,10 +83,11 @@ def _flow_node(process: ET.Element, flow: Flow, node: FlowNode) -> None:
         element = _sub(process, BPMN, _ELEMENT[node.kind], id=node.id)
         if node.label:
             element.set("name", node.label)
-        if node.kind == "decision" and node.decision is not None and node.decision.unit:
-            _documentation(element, f"Unit: {node.decision.unit}")
-        if node.kind in ("fork", "join"):
-            element.set("gatewayDirection", "Diverging" if node.kind == "fork" else "Converging")
+        if node.kind in ("split", "join"):
+            element.set("gatewayDirection", "Diverging" if node.kind == "split" else "Converging")
+        default = next((e.id for e in flow.edges if e.source == node.id and e.default), None)
+        if node.kind == "decision" and default is not None:
+            element.set("default", default)
     for edge in flow.edges:
         if edge.target == node.id:
             _sub(element, BPMN, "incoming").text = edge.id
@@ -110,10 +113,10 @@ def _process(definitions: ET.Element, document: ProcessDocument, flow: Flow, pro
         element = _sub(process, BPMN, "sequenceFlow", id=edge.id, sourceRef=edge.source, targetRef=edge.target)
         if edge.label:
             element.set("name", edge.label)
-        if edge.decision is not None and edge.branch is not None:
-            expression = _sub(element, BPMN, "conditionExpression")
-            expression.set(f"{{{XSI}}}type", "bpmn:tFormalExpression")
-            expression.text = "${" + condition(edge.decision, edge.branch) + "}"
+        if not edge.default and (edge.expression or edge.label):
+            condition = _sub(element, BPMN, "conditionExpression")
+            condition.set(f"{{{XSI}}}type", "bpmn:tFormalExpression")
+            condition.text = "${" + edge.expression + "}" if edge.expression else edge.label
 
 
 def _bounds(parent: ET.Element, bounds: Bounds) -> None:

@@ -1,19 +1,25 @@
-"""A process document as a flow graph: start, tasks, decision and parallel gateways, end, and the flows between them.
+"""The process graph as the maps draw it: events, tasks, decisions, parallel splits and joins, each in a lane.
 
-Mermaid and BPMN both draw this one graph, so the two exports always agree on the process's shape.
+Mermaid, BPMN and the SVG of the web page all draw this one view of ``document.effective_flow()``,
+so every export agrees with the document, the SPy runner and each other on the process's shape.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field, replace
+import re
+from dataclasses import dataclass, field
 from typing import Literal
 
-from process_designer.domain.models import Decision, ProcessDocument, Step
+from process_designer.domain.flow import FlowEdge as ModelEdge
+from process_designer.domain.flow import FlowNode as ModelNode
+from process_designer.domain.flow import ProcessFlow
+from process_designer.domain.models import ProcessDocument, Step
 
-__all__ = ["Flow", "FlowEdge", "FlowNode", "NodeKind", "build_flow", "condition", "predecessors"]
+__all__ = ["Flow", "FlowEdge", "FlowNode", "NodeKind", "build_flow", "expression", "predecessors"]
 
-NodeKind = Literal["start", "task", "decision", "fork", "join", "end"]
+NodeKind = Literal["start", "task", "decision", "split", "join", "end"]
+_SAFE_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+_EVENT_ID = re.compile(r"^(start|end)(_\d+)?$")
 
 
 @dataclass(frozen=True)
@@ -23,7 +29,6 @@ class FlowNode:
     label: str
     lane: str
     step: Step | None = None
-    decision: Decision | None = None
 
 
 @dataclass(frozen=True)
@@ -31,9 +36,10 @@ class FlowEdge:
     id: str
     source: str
     target: str
-    label: str = ""
-    branch: bool | None = None  # True/False for the two out-flows of a decision
-    decision: Decision | None = None
+    label: str = ""  # the condition's words, "otherwise" on a decision's default branch
+    expression: str = ""  # the condition as rules: "amount > 10000 and amount <= 25000"
+    default: bool = False
+    loop: bool = False  # goes back to an earlier node
 
 
 @dataclass
@@ -46,7 +52,7 @@ class Flow:
 
     @property
     def lanes(self) -> list[str]:
-        """Responsible roles in order of first appearance."""
+        """Performers in order of first appearance: one lane each."""
         seen: list[str] = []
         for node in self.nodes:
             if node.lane not in seen:
@@ -55,115 +61,94 @@ class Flow:
 
 
 def predecessors(document: ProcessDocument) -> dict[int, list[int]]:
-    """Each step's predecessors: its ``depends_on`` on earlier steps, else the step before it."""
-    numbers = [s.number for s in document.steps]
-    result: dict[int, list[int]] = {}
-    for index, step in enumerate(document.steps):
-        deps = [d for d in step.depends_on if d in numbers and numbers.index(d) < index]
-        result[step.number] = sorted(set(deps)) or ([numbers[index - 1]] if index else [])
-    return result
+    """Each step's nearest preceding steps in the document's graph (through gateways, loops ignored)."""
+    return document.effective_flow().step_predecessors()
 
 
-def _value_text(value: bool | int | float | str | None) -> str:
-    return json.dumps(value, ensure_ascii=False)
-
-
-def condition(decision: Decision, branch: bool) -> str:
-    """The branch's condition as an expression: ``amount > 250`` or ``not (amount > 250)``."""
-    subject = decision.subject or "condition"
-    operator = {"is": "==", "is_not": "!="}.get(decision.operator, decision.operator)
-    expression = f"{subject} {operator} {_value_text(decision.value)}"
-    return expression if branch else f"not ({expression})"
+def expression(edge: ModelEdge) -> str:
+    """The branch's rules as one expression: ``amount > 2500 and amount <= 25000``; empty without rules."""
+    return " and ".join(rule.text() for rule in edge.rules)
 
 
 def _role(step: Step) -> str:
-    return step.responsible.strip() or "Unassigned"
+    return " ".join(step.responsible.split()) or "Unassigned"
 
 
-class _Builder:
+class _Drawing:
     def __init__(self, document: ProcessDocument) -> None:
         self.document = document
-        self.flow = Flow()
-        self.preds = predecessors(document)
-        self.succs: dict[int, list[int]] = {s.number: [] for s in document.steps}
-        for number, deps in self.preds.items():
-            for dep in deps:
-                self.succs[dep].append(number)
-        self.entry: dict[int, str] = {}
-        self.exit: dict[int, str] = {}
-        self.exit_decision: dict[int, Decision] = {}
+        self.model: ProcessFlow = document.effective_flow()
+        self.back = self.model.back_edges()
+        self.ids = self._ids()
 
-    def add(self, node: FlowNode) -> str:
-        self.flow.nodes.append(node)
-        return node.id
+    def _ids(self) -> dict[str, str]:
+        """Drawing ids: the model's, except events (``end`` is a Mermaid keyword) and ids no format accepts."""
+        ids: dict[str, str] = {}
+        counts: dict[str, int] = {}
+        for node in self.model.nodes:
+            if node.kind == "task" and node.step is not None:
+                wanted = f"step_{node.step}"
+            elif node.kind in ("start", "end"):
+                counts[node.kind] = counts.get(node.kind, 0) + 1
+                named = _EVENT_ID.match(node.id)  # "end_1" → "end_event_1", which the BPMN import reads back
+                suffix = named.group(2) if named and named.group(1) == node.kind else (
+                    f"_{counts[node.kind]}" if counts[node.kind] > 1 else "")
+                wanted = f"{node.kind}_event{suffix or ''}"
+            elif _SAFE_ID.match(node.id) and not node.id.startswith(("step_", "start_event", "end_event")):
+                wanted = node.id
+            else:
+                counts[node.kind] = counts.get(node.kind, 0) + 1
+                wanted = f"{'decision' if node.kind == 'exclusive' else 'parallel'}_g{counts[node.kind]}"
+            while wanted in ids.values():
+                wanted += "_x"
+            ids[node.id] = wanted
+        return ids
 
-    def connect(self, source: str, target: str, decision: Decision | None = None) -> None:
-        if decision is None:
-            self.flow.edges.append(FlowEdge(f"flow_{len(self.flow.edges) + 1}", source, target))
-            return
-        for branch, outcome in ((True, decision.if_true), (False, decision.if_false)):
-            label = f"{'yes' if branch else 'no'}: {outcome}" if outcome else ("yes" if branch else "no")
-            self.flow.edges.append(FlowEdge(f"flow_{len(self.flow.edges) + 1}", source, target, label,
-                                            branch, decision))
+    def kind(self, node: ModelNode) -> NodeKind:
+        if node.kind == "exclusive":
+            return "decision"
+        if node.kind == "parallel":
+            return "join" if self.model.is_join(node.id) else "split"
+        return node.kind
 
-    def steps(self) -> None:
-        for step in self.document.steps:
-            n, lane = step.number, _role(step)
-            entry = task = f"step_{n}"
-            if len(self.preds[n]) > 1:
-                entry = self.add(FlowNode(f"join_{n}", "join", "", lane, step))
-            self.add(FlowNode(task, "task", step.name, lane, step))
-            if entry != task:
-                self.connect(entry, task)
-            current, pending = task, None
-            for index, decision in enumerate(step.decisions, start=1):
-                gateway = self.add(FlowNode(f"decision_{n}_{index}", "decision", decision.text, lane, step, decision))
-                self.connect(current, gateway, pending)
-                current, pending = gateway, decision
-            if len(self.succs[n]) > 1:
-                fork = self.add(FlowNode(f"fork_{n}", "fork", "", lane, step))
-                self.connect(current, fork, pending)
-                current, pending = fork, None
-            self.entry[n], self.exit[n] = entry, current
-            if pending is not None:
-                self.exit_decision[n] = pending
+    def lane(self, node: ModelNode, steps: dict[int, Step], seen: frozenset[str] = frozenset()) -> str:
+        """A task's performer; an event or gateway sits in the lane of the task before it (else after it)."""
+        if node.kind == "task" and node.step is not None:
+            step = steps.get(node.step)
+            return _role(step) if step is not None else (node.performer or "Unassigned")
+        seen = seen | {node.id}
+        before = [e.source for e in self.model.incoming(node.id) if (e.source, e.target) not in self.back]
+        after = [e.target for e in self.model.outgoing(node.id)]
+        for neighbour in (before if node.kind != "start" else []) + after:
+            if neighbour not in seen and self.model.has(neighbour):
+                return self.lane(self.model.node(neighbour), steps, seen)
+        first = next(iter(steps.values()), None)
+        return _role(first) if first is not None else "Process"
 
     def build(self) -> Flow:
-        steps = self.document.steps
-        first_lane = _role(steps[0]) if steps else "Process"
-        start = self.add(FlowNode("start_event", "start", "Start", first_lane))
-        self.steps()
-        for step in steps:
-            for dep in self.preds[step.number]:
-                self.connect(self.exit[dep], self.entry[step.number], self.exit_decision.get(dep))
-        roots = [s.number for s in steps if not self.preds[s.number]]
-        leaves = [s.number for s in steps if not self.succs[s.number]]
-        if len(roots) > 1:
-            fork = self.add(FlowNode("fork_start", "fork", "", first_lane))
-            self.connect(start, fork)
-            start = fork
-        for root in roots:
-            self.connect(start, self.entry[root])
-        last_lane = _role(steps[-1]) if steps else first_lane
-        end = self.add(FlowNode("end_event", "end", "End", last_lane))
-        if len(leaves) > 1:
-            join = self.add(FlowNode("join_end", "join", "", last_lane))
-            self.connect(join, end)
-            end = join
-        for leaf in leaves:
-            self.connect(self.exit[leaf], end, self.exit_decision.get(leaf))
-        if not steps:
-            self.connect(start, end)
-        return self._in_node_order()
-
-    def _in_node_order(self) -> Flow:
-        """Flows sorted by where their ends are drawn, numbered in that order, so exports read top-down."""
-        index = {node.id: i for i, node in enumerate(self.flow.nodes)}
-        edges = sorted(self.flow.edges, key=lambda e: (index[e.source], index[e.target], e.branch is False))
-        self.flow.edges = [replace(e, id=f"flow_{i}") for i, e in enumerate(edges, start=1)]
-        return self.flow
+        steps = {step.number: step for step in self.document.steps}
+        flow = Flow()
+        ordered = [self.model.node(node_id) for node_id in self.model.order()]
+        for node in ordered:
+            step = steps.get(node.step) if node.kind == "task" and node.step is not None else None
+            label = step.name if step is not None else node.label
+            if node.kind in ("start", "end") and not label:
+                label = node.kind.capitalize()
+            flow.nodes.append(FlowNode(self.ids[node.id], self.kind(node), label, self.lane(node, steps), step))
+        order = {node.id: index for index, node in enumerate(ordered)}
+        # By source only: a decision's branches keep the model's order, the order they are tried in.
+        edges = sorted((e for e in self.model.edges if e.source in self.ids and e.target in self.ids),
+                       key=lambda e: order[e.source])
+        for number, edge in enumerate(edges, start=1):
+            decision = self.model.node(edge.source).kind == "exclusive"
+            label = ("otherwise" if edge.default else " ".join((edge.condition or expression(edge)).split())
+                     ) if decision else ""
+            flow.edges.append(FlowEdge(f"flow_{number}", self.ids[edge.source], self.ids[edge.target], label,
+                                       expression(edge), edge.default and decision,
+                                       (edge.source, edge.target) in self.back))
+        return flow
 
 
 def build_flow(document: ProcessDocument) -> Flow:
-    """The flow graph of ``document``; parallel steps get fork and join gateways."""
-    return _Builder(document).build()
+    """The drawing of ``document``'s process graph (its flow, or its steps' ``depends_on`` without one)."""
+    return _Drawing(document).build()

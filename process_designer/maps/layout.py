@@ -1,4 +1,8 @@
-"""Coordinates for a flow graph: one column per rank from the start, one horizontal lane per responsible role."""
+"""Coordinates for a process drawing: one column per rank from the start, one horizontal lane per performer.
+
+Ranks ignore the flows that loop back, so every other flow points rightwards; a loop is drawn
+below the nodes it joins, back to the left.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ __all__ = ["Bounds", "Layout", "layout_flow"]
 
 POOL_X, POOL_Y, LABEL_WIDTH = 100, 80, 30
 COLUMN_WIDTH, ROW_HEIGHT, MARGIN = 160, 130, 70
-SIZES = {"task": (100, 80), "decision": (50, 50), "fork": (50, 50), "join": (50, 50), "start": (36, 36),
+SIZES = {"task": (100, 80), "decision": (50, 50), "split": (50, 50), "join": (50, 50), "start": (36, 36),
          "end": (36, 36)}
 
 
@@ -25,6 +29,14 @@ class Bounds:
     def middle(self) -> tuple[float, float]:
         return self.x + self.width / 2, self.y + self.height / 2
 
+    @property
+    def bottom(self) -> float:
+        return self.y + self.height
+
+    @property
+    def right(self) -> float:
+        return self.x + self.width
+
 
 @dataclass
 class Layout:
@@ -35,10 +47,11 @@ class Layout:
 
 
 def _ranks(flow: Flow) -> dict[str, int]:
-    """Longest-path rank of every node, so each flow points rightwards."""
+    """Longest-path rank of every node over the flows that do not loop back."""
     incoming: dict[str, list[str]] = {n.id: [] for n in flow.nodes}
     for edge in flow.edges:
-        incoming[edge.target].append(edge.source)
+        if not edge.loop and edge.target in incoming:
+            incoming[edge.target].append(edge.source)
     ranks: dict[str, int] = {}
     pending = [n.id for n in flow.nodes]
     while pending:
@@ -49,7 +62,7 @@ def _ranks(flow: Flow) -> dict[str, int]:
                 ranks[node_id] = max((ranks[s] + 1 for s in sources), default=0)
                 pending.remove(node_id)
                 progressed = True
-        if not progressed:  # a cycle cannot come from depends_on on earlier steps; place the rest in order
+        if not progressed:  # only a cycle with no way in is left (an unreachable part): place it after the rest
             for node_id in pending:
                 ranks[node_id] = max(ranks.values(), default=-1) + 1
             pending = []
@@ -58,15 +71,17 @@ def _ranks(flow: Flow) -> dict[str, int]:
 
 def _waypoints(edge: FlowEdge, source: Bounds, target: Bounds) -> list[tuple[float, float]]:
     sx, sy = source.middle
-    tx, ty = target.x, target.middle[1]
-    if edge.branch is False:
-        below = max(source.y + source.height, target.y + target.height) + 20
-        return [(sx, source.y + source.height), (sx, below), (tx - 20, below), (tx - 20, ty), (tx, ty)]
-    start = (source.x + source.width, sy)
-    if sy == ty:
-        return [start, (tx, ty)]
-    bend = tx - 25
-    return [start, (bend, sy), (bend, ty), (tx, ty)]
+    tx, ty = target.middle
+    if edge.loop:
+        below = max(source.bottom, target.bottom) + 22
+        return [(sx, source.bottom), (sx, below), (tx, below), (tx, target.bottom)]
+    start = (source.right, sy)
+    if abs(sy - ty) < 0.5:
+        return [start, (target.x, ty)]
+    if tx > sx:  # turn in the gap after the source's column, where no node stands, then run along the target's row
+        channel = sx + COLUMN_WIDTH / 2
+        return [start, (channel, sy), (channel, ty), (target.x, ty)]
+    return [start, (source.right + 15, sy), (source.right + 15, ty), (target.right, ty)]
 
 
 def layout_flow(flow: Flow) -> Layout:

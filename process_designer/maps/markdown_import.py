@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from process_designer.agents.analyst.parsing import find_decision
 from process_designer.domain.durations import parse_duration
+from process_designer.domain.flow import ProcessFlow, from_dependencies
 from process_designer.domain.models import (
     DataMapping,
     Decision,
@@ -111,6 +112,11 @@ def _step(source: str, section: _Section, previous: int | None) -> Step:
                 depends_on=depends or ([previous] if previous is not None else []))
 
 
+def _flow(steps: list[Step]) -> ProcessFlow:
+    """The graph of the listed steps: each follows the steps it depends on (the one before it by default)."""
+    return from_dependencies((s.number, s.name, s.responsible, s.depends_on) for s in steps)
+
+
 def _overview(section: _Section | None) -> Overview:
     values: dict[str, str] = {}
     for _, line in section.lines if section else []:
@@ -166,7 +172,7 @@ def parse_markdown(text: str, source: str = "<markdown>") -> ProcessDocument:
         raise MapError(source, f"line {steps_section.line} (## Process Steps)", "has no '### Step N: Name' sections")
     integration = _integration(by_name)
     return ProcessDocument(
-        title=title_match.group("title"), kind="integration" if integration else "standard",
+        title=title_match.group("title"), kind="integration" if integration else "standard", flow=_flow(steps),
         overview=_overview(by_name.get("overview")), prerequisites=_bullets(by_name.get("prerequisites")),
         steps=steps, error_handling=_bullets(by_name.get("error handling")),
         monitoring=_bullets(by_name.get("monitoring and metrics")),
@@ -214,4 +220,4 @@ def parse_numbered_list(text: str, source: str = "<list>") -> ProcessDocument:
     title = title or "Imported Process"
     steps = [_list_item(i, text_, "Unassigned", actions) for i, (text_, actions) in enumerate(items, start=1)]
     return ProcessDocument(title=title, overview=Overview(purpose=title, scope="As listed", owner="Unassigned",
-                                                          last_updated=""), steps=steps)
+                                                          last_updated=""), steps=steps, flow=_flow(steps))

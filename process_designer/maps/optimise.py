@@ -1,33 +1,38 @@
 """Optimisation suggestions: steps that can run in parallel, redundant hand-offs, manual work a connector could do.
 
-Every rule is conservative — it only fires where the document itself shows the change is safe — and every
-suggestion carries its effect, recomputed with :func:`analyse_efficiency` on the step graph as it would be after
-the change:
+Every rule is conservative — it only fires where the process graph itself shows the change is safe:
+on plain sequences of steps (a step whose only way in is the step before it, and whose only way
+out is the step after it), never across a decision, whose outcome may route the flow. Every
+suggestion carries its effect, recomputed with :func:`analyse_efficiency` on the graph as it would
+be after the change:
 
 - **parallelise**: a notification or record step (its name starts with *notify*, *inform*, *email*, *alert*,
   *record*, *log*, *archive*, or *send … notification/confirmation/email*) produces nothing a later step reads,
-  so the steps after it may start as soon as the step before it is done; and two consecutive checks
-  (*check*, *verify*, *validate*, *screen*) on different systems read different data, so the second may start
-  with the first. Neither fires after a step with a decision, whose outcome may route the flow.
+  so it may run on a branch of its own beside the steps after it; and two consecutive checks
+  (*check*, *verify*, *validate*, *screen*) on different systems read different data, so they may run side by
+  side and join before the step after them.
 - **handoff**: a role that hands work to another role and gets it straight back (A → B → A) could do the middle
-  step itself, unless that step is an approval or review (a second pair of eyes on purpose); two consecutive steps by different roles on the same systems could be one step by the first role.
+  step itself, unless that step is an approval or review (a second pair of eyes on purpose); two consecutive
+  steps by different roles on the same systems could be one step by the first role.
 - **automate**: a step done by a person whose systems are all declared integrations (``context.integrations`` or
-  ``integration.systems``) could be a connector call; approvals and reviews stay with people. An automated step
-  is assumed to take :data:`AUTOMATED_MINUTES`.
+  ``integration.systems``) could be a connector call; approvals and reviews stay with people, and so does
+  hands-on work — physical work, meetings, work on site (:mod:`process_designer.maps.hands_on`). An automated
+  step is assumed to take :data:`AUTOMATED_MINUTES`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel
 
-from process_designer.agents.reviewer.efficiency import analyse_efficiency
-from process_designer.domain.durations import format_minutes, parse_duration
+from process_designer.agents.reviewer.efficiency import analyse_efficiency, step_span
+from process_designer.domain.durations import format_minutes, format_span
+from process_designer.domain.flow import FlowEdge, FlowNode, ProcessFlow, without_node
 from process_designer.domain.models import ProcessDocument, Step
-from process_designer.maps.flow import predecessors
+from process_designer.maps.hands_on import hands_on
 
 __all__ = ["AUTOMATED_MINUTES", "AUTOMATION_ROLE", "Optimisation", "OptimisationKind", "describe", "suggest"]
 
@@ -58,23 +63,38 @@ class Optimisation(BaseModel):
     handoffs_after: int
 
 
-Graph = list[Step]
+@dataclass(frozen=True)
+class _Design:
+    """Steps and their graph: what a suggestion changes and the efficiency analysis measures."""
 
+    steps: list[Step]
+    flow: ProcessFlow
 
-def _explicit(document: ProcessDocument) -> Graph:
-    """The steps with every predecessor written out, so the efficiency analysis sees the flow the maps draw."""
-    preds = predecessors(document)
-    return [s.model_copy(update={"depends_on": preds[s.number]}) for s in document.steps]
+    def step(self, number: int) -> Step:
+        return next(s for s in self.steps if s.number == number)
 
+    def with_steps(self, change: dict[int, dict[str, object]]) -> _Design:
+        return _Design([s.model_copy(update=change[s.number]) if s.number in change else s for s in self.steps],
+                       self.flow)
 
-def _successors(graph: Graph, number: int) -> list[Step]:
-    return [s for s in graph if number in s.depends_on]
+    def before(self, number: int) -> int | None:
+        """The step right before ``number`` when it is the only way in: a plain sequence."""
+        task = self.flow.task(number)
+        into = self.flow.incoming(task.id) if task is not None else []
+        if len(into) != 1 or not self.flow.has(into[0].source) or self.flow.is_loop(into[0]):
+            return None
+        source = self.flow.node(into[0].source)
+        return source.step if source.kind == "task" else None
 
-
-def _sole_predecessor(graph: Graph, step: Step) -> Step | None:
-    if len(step.depends_on) != 1:
-        return None
-    return next(s for s in graph if s.number == step.depends_on[0])
+    def after(self, number: int) -> int | None:
+        """The step right after ``number`` when ``number`` is its only way in."""
+        task = self.flow.task(number)
+        out = self.flow.outgoing(task.id) if task is not None else []
+        if len(out) != 1 or not self.flow.has(out[0].target):
+            return None
+        target = self.flow.node(out[0].target)
+        return target.step if target.kind == "task" and target.step is not None and \
+            self.before(target.step) == number else None
 
 
 def _role(step: Step) -> str:
@@ -85,14 +105,9 @@ def _label(step: Step) -> str:
     return f"step {step.number} '{step.name}'"
 
 
-def _rewired(graph: Graph, change: Callable[[Step], Step | None]) -> Graph:
-    """``graph`` with each step replaced by ``change(step)``; ``None`` drops the step."""
-    return [changed for step in graph if (changed := change(step)) is not None]
-
-
-def _measure(kind: OptimisationKind, steps: list[int], suggestion: str, reason: str, before: Graph,
-             after: Graph) -> Optimisation:
-    old, new = analyse_efficiency(before), analyse_efficiency(after)
+def _measure(kind: OptimisationKind, steps: list[int], suggestion: str, reason: str, before: _Design,
+             after: _Design) -> Optimisation:
+    old, new = analyse_efficiency(before.steps, before.flow), analyse_efficiency(after.steps, after.flow)
     return Optimisation(kind=kind, steps=steps, suggestion=suggestion, reason=reason,
                         total_minutes_before=old.total_minutes, total_minutes_after=new.total_minutes,
                         critical_path_minutes_before=old.critical_path_minutes,
@@ -100,100 +115,126 @@ def _measure(kind: OptimisationKind, steps: list[int], suggestion: str, reason: 
                         handoffs_before=old.handoffs, handoffs_after=new.handoffs)
 
 
-def _parallel_notifications(graph: Graph) -> list[Optimisation]:
+def _fresh(flow: ProcessFlow, prefix: str) -> str:
+    count = 1
+    while flow.has(f"{prefix}_{count}"):
+        count += 1
+    return f"{prefix}_{count}"
+
+
+def _aside(flow: ProcessFlow, number: int) -> ProcessFlow:
+    """``step`` on a branch of its own: what led to it now splits into it (then an end) and what followed it."""
+    task = flow.task(number)
+    assert task is not None
+    split, end = _fresh(flow, "parallel"), _fresh(flow, "end")
+    following = flow.outgoing(task.id)[0].target
+    edges = [e.model_copy(update={"target": split}) if e.target == task.id else e for e in flow.edges
+             if e.source != task.id]
+    edges += [FlowEdge(source=split, target=task.id), FlowEdge(source=split, target=following),
+              FlowEdge(source=task.id, target=end)]
+    nodes = [*flow.nodes, FlowNode(id=split, kind="parallel"), FlowNode(id=end, kind="end", label=f"{task.label} done")]
+    return ProcessFlow(nodes=nodes, edges=edges)
+
+
+def _side_by_side(flow: ProcessFlow, first: int, second: int) -> ProcessFlow:
+    """Two consecutive steps split apart after what led to the first, and joined before what followed the second."""
+    a, b = flow.task(first), flow.task(second)
+    assert a is not None and b is not None
+    split = _fresh(flow, "parallel")
+    join = f"{split}_join"
+    following = flow.outgoing(b.id)[0].target
+    edges = [e.model_copy(update={"target": split}) if e.target == a.id else e for e in flow.edges
+             if e.source not in (a.id, b.id)]
+    edges += [FlowEdge(source=split, target=a.id), FlowEdge(source=split, target=b.id),
+              FlowEdge(source=a.id, target=join), FlowEdge(source=b.id, target=join),
+              FlowEdge(source=join, target=following)]
+    nodes = [*flow.nodes, FlowNode(id=split, kind="parallel"), FlowNode(id=join, kind="parallel")]
+    return ProcessFlow(nodes=nodes, edges=edges)
+
+
+def _parallel_notifications(design: _Design) -> list[Optimisation]:
     found = []
-    for step in graph:
-        before = _sole_predecessor(graph, step)
-        later = _successors(graph, step.number)
-        if before is None or before.decisions or step.decisions or not later or not _NOTIFY.search(step.name):
+    for step in design.steps:
+        previous = design.before(step.number)
+        task = design.flow.task(step.number)
+        if previous is None or task is None or not _NOTIFY.search(step.name):
             continue
-
-        def bypass(s: Step, n: int = step.number, origin: int = before.number) -> Step:
-            if n not in s.depends_on:
-                return s
-            return s.model_copy(update={"depends_on": sorted({*(d for d in s.depends_on if d != n), origin})})
-
+        out = design.flow.outgoing(task.id)
+        if len(out) != 1 or design.flow.node(out[0].target).kind in ("end", "exclusive"):
+            continue  # nothing follows it, or a decision reads what it did
+        later = design.flow.first_steps(out[0].target) if design.flow.node(out[0].target).kind != "task" else \
+            [design.flow.node(out[0].target).step or 0]
+        after = _Design(design.steps, _aside(design.flow, step.number))
         found.append(_measure(
-            "parallelise", [step.number, *(s.number for s in later)],
-            f"Run {_label(step)} alongside {', '.join(_label(s) for s in later)}: start them after "
-            f"{_label(before)}",
-            "a notification or record produces nothing the following steps read", graph, _rewired(graph, bypass)))
+            "parallelise", [step.number, *later],
+            f"Run {_label(step)} alongside {', '.join(_label(design.step(n)) for n in later)}: start them after "
+            f"{_label(design.step(previous))}",
+            "a notification or record produces nothing the following steps read", design, after))
     return found
 
 
-def _parallel_checks(graph: Graph) -> list[Optimisation]:
+def _parallel_checks(design: _Design) -> list[Optimisation]:
     found = []
-    for step in graph:
-        first = _sole_predecessor(graph, step)
-        if first is None or first.decisions or not (_CHECK.search(first.name) and _CHECK.search(step.name)):
+    for first in design.steps:
+        number = design.after(first.number)
+        if number is None:
             continue
-        mine, theirs = {s.lower() for s in step.systems}, {s.lower() for s in first.systems}
-        if not mine or not theirs or mine & theirs:
+        second = design.step(number)
+        if not (_CHECK.search(first.name) and _CHECK.search(second.name)):
             continue
-
-        def alongside(s: Step, n: int = step.number, f: Step = first) -> Step:
-            if s.number == n:
-                return s.model_copy(update={"depends_on": list(f.depends_on)})
-            if n in s.depends_on:  # what waited for both checks in turn still waits for both
-                return s.model_copy(update={"depends_on": sorted({*s.depends_on, f.number})})
-            return s
-
+        mine, theirs = {s.lower() for s in second.systems}, {s.lower() for s in first.systems}
+        task = design.flow.task(second.number)
+        if not mine or not theirs or mine & theirs or task is None or len(design.flow.outgoing(task.id)) != 1:
+            continue
+        after = _Design(design.steps, _side_by_side(design.flow, first.number, second.number))
         found.append(_measure(
-            "parallelise", [first.number, step.number],
-            f"Run {_label(first)} and {_label(step)} at the same time",
+            "parallelise", [first.number, second.number],
+            f"Run {_label(first)} and {_label(second)} at the same time",
             f"independent checks on different systems ({', '.join(sorted(theirs))} and {', '.join(sorted(mine))})",
-            graph, _rewired(graph, alongside)))
+            design, after))
     return found
 
 
-def _ping_pong(graph: Graph) -> tuple[list[Optimisation], set[tuple[int, int]]]:
+def _ping_pong(design: _Design) -> tuple[list[Optimisation], set[tuple[int, int]]]:
     found, covered = [], set()
-    for last in graph:
-        middle = _sole_predecessor(graph, last)
-        first = _sole_predecessor(graph, middle) if middle is not None else None
-        if (first is None or middle is None or _role(first) != _role(last) or _role(first) == _role(middle)
-                or _HUMAN_JUDGEMENT.search(middle.name)):
+    for first in design.steps:
+        middle_number = design.after(first.number)
+        last_number = design.after(middle_number) if middle_number is not None else None
+        if middle_number is None or last_number is None:
             continue
-
-        def reassign(s: Step, n: int = middle.number, role: str = first.responsible) -> Step:
-            return s.model_copy(update={"responsible": role}) if s.number == n else s
-
+        middle, last = design.step(middle_number), design.step(last_number)
+        if _role(first) != _role(last) or _role(first) == _role(middle) or _HUMAN_JUDGEMENT.search(middle.name):
+            continue
         covered |= {(first.number, middle.number), (middle.number, last.number)}
         found.append(_measure(
             "handoff", [first.number, middle.number, last.number],
             f"Let {first.responsible} do {_label(middle)} instead of {middle.responsible}",
-            f"the work goes {first.responsible} → {middle.responsible} → {first.responsible}", graph,
-            _rewired(graph, reassign)))
+            f"the work goes {first.responsible} → {middle.responsible} → {first.responsible}", design,
+            design.with_steps({middle.number: {"responsible": first.responsible}})))
     return found, covered
 
 
-def _merges(graph: Graph, covered: set[tuple[int, int]]) -> list[Optimisation]:
+def _merges(design: _Design, covered: set[tuple[int, int]]) -> list[Optimisation]:
     found = []
-    for second in graph:
-        first = _sole_predecessor(graph, second)
-        if (first is None or (first.number, second.number) in covered or first.decisions
-                or _role(first) == _role(second) or [s.number for s in _successors(graph, first.number)]
-                != [second.number]):
+    for first in design.steps:
+        number = design.after(first.number)
+        if number is None or (first.number, number) in covered:
             continue
+        second = design.step(number)
         systems = {s.lower() for s in first.systems}
-        if not systems or systems != {s.lower() for s in second.systems}:
+        if _role(first) == _role(second) or not systems or systems != {s.lower() for s in second.systems}:
             continue
-        minutes = (parse_duration(first.duration) or 0.0) + (parse_duration(second.duration) or 0.0)
-
-        def merge(s: Step, f: Step = first, n: int = second.number, m: float = minutes) -> Step | None:
-            if s.number == n:
-                return None
-            if s.number == f.number:
-                return s.model_copy(update={"duration": f"{m:g} minutes"})
-            if n in s.depends_on:
-                return s.model_copy(update={"depends_on": sorted({*(d for d in s.depends_on if d != n), f.number})})
-            return s
-
+        both = step_span(first) + step_span(second)
+        duration = format_span(both) if both.calendar_days else f"{both.work_minutes:g} minutes"
+        task = design.flow.task(second.number)
+        assert task is not None
+        after = _Design([s.model_copy(update={"duration": duration}) if s.number == first.number else s
+                         for s in design.steps if s.number != second.number], without_node(design.flow, task.id))
         found.append(_measure(
             "handoff", [first.number, second.number],
             f"Merge {_label(second)} into {_label(first)}, done by {first.responsible}",
             f"consecutive steps on the same systems ({', '.join(sorted(systems))}) by {first.responsible} and "
-            f"{second.responsible}", graph, _rewired(graph, merge)))
+            f"{second.responsible}", design, after))
     return found
 
 
@@ -204,35 +245,30 @@ def _declared_connectors(document: ProcessDocument) -> set[str]:
     return declared
 
 
-def _automation(document: ProcessDocument, graph: Graph) -> list[Optimisation]:
+def _automation(document: ProcessDocument, design: _Design) -> list[Optimisation]:
     connectors = _declared_connectors(document)
     found = []
-    for step in graph:
+    for step in design.steps:
         systems = {s.lower() for s in step.systems}
         if (not systems or not systems <= connectors or _AUTOMATED_ROLE.search(step.responsible)
-                or _HUMAN_JUDGEMENT.search(step.name)):
+                or _HUMAN_JUDGEMENT.search(step.name) or hands_on(step) is not None):
             continue
-
-        def automate(s: Step, n: int = step.number) -> Step:
-            if s.number != n:
-                return s
-            return s.model_copy(update={"responsible": AUTOMATION_ROLE, "duration": f"{AUTOMATED_MINUTES:g} minutes"})
-
+        after = design.with_steps({step.number: {"responsible": AUTOMATION_ROLE,
+                                                 "duration": f"{AUTOMATED_MINUTES:g} minutes"}})
         found.append(_measure(
             "automate", [step.number],
             f"Automate {_label(step)} through the {', '.join(sorted(systems))} integration",
-            f"{step.responsible} does it by hand in a system the process already has a connector for", graph,
-            _rewired(graph, automate)))
+            f"{step.responsible} does it by hand in a system the process already has a connector for", design, after))
     return found
 
 
 def suggest(document: ProcessDocument) -> list[Optimisation]:
     """Optimisations of ``document``: parallel steps, then redundant hand-offs, then automation, each by step."""
-    graph = _explicit(document)
-    parallel = sorted(_parallel_notifications(graph) + _parallel_checks(graph), key=lambda o: o.steps)
-    ping_pong, covered = _ping_pong(graph)
-    handoffs = sorted(ping_pong + _merges(graph, covered), key=lambda o: o.steps)
-    return parallel + handoffs + _automation(document, graph)
+    design = _Design(list(document.steps), document.effective_flow())
+    parallel = sorted(_parallel_notifications(design) + _parallel_checks(design), key=lambda o: o.steps)
+    ping_pong, covered = _ping_pong(design)
+    handoffs = sorted(ping_pong + _merges(design, covered), key=lambda o: o.steps)
+    return parallel + handoffs + _automation(document, design)
 
 
 def _duration(minutes: float) -> str:

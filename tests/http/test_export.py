@@ -17,12 +17,15 @@ def test_export_bpmn_reimports_to_the_designed_steps(client: httpx.Client, desig
     assert [(s.name, s.responsible, s.depends_on) for s in back.steps] == [
         (s["name"], s["responsible"], s["depends_on"] or ([s["number"] - 1] if s["number"] > 1 else []))
         for s in document["steps"]]
-    assert [len(s.decisions) for s in back.steps] == [len(s["decisions"]) for s in document["steps"]]
+    assert [r.visited for r in back.flow.paths()] == [[s["number"] for s in document["steps"]]]
 
 
 def test_export_mermaid_and_markdown(client: httpx.Client, designed: Designed) -> None:
     mermaid = client.get(f"/sessions/{designed.session_id}/process/export", params={"format": "mermaid"})
-    assert mermaid.status_code == 200 and mermaid.text.startswith("flowchart TD\n    start_event([\"Start\"])\n")
+    first = client.get(f"/sessions/{designed.session_id}/process").json()["document"]["steps"][0]
+    assert mermaid.status_code == 200
+    assert mermaid.text.startswith(f'flowchart TD\n    subgraph lane_1["{first["responsible"]}"]\n'
+                                   '        start_event(["Start"])\n')
     markdown = client.get(f"/sessions/{designed.session_id}/process/export", params={"format": "md"})
     assert markdown.text == client.get(f"/sessions/{designed.session_id}/process", params={"format": "md"}).text
 
@@ -30,3 +33,4 @@ def test_export_mermaid_and_markdown(client: httpx.Client, designed: Designed) -
 def test_export_errors(client: httpx.Client, designed: Designed) -> None:
     assert client.get(f"/sessions/{designed.session_id}/process/export", params={"format": "pdf"}).status_code == 422
     assert client.get("/sessions/no-such-session/process/export").status_code == 404
+

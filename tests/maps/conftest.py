@@ -1,42 +1,66 @@
-"""A hand-built expense process with two decisions and one parallel branch, shared by the map tests."""
+"""A hand-built expense process with two decisions, a parallel branch and two ends, shared by the map tests."""
 
 from __future__ import annotations
 
 import pytest
 
-from process_designer.domain.models import Decision, Overview, ProcessDocument, Step
+from process_designer.domain.flow import FlowBuilder, ProcessFlow, Rule
+from process_designer.domain.models import Overview, ProcessDocument, Step
 
 
-def make_step(number: int, name: str, role: str, *, depends_on: list[int] | None = None,
-              decisions: list[Decision] | None = None, code: str = "", duration: str = "15 minutes",
-              validation: list[str] | None = None, systems: list[str] | None = None) -> Step:
+def make_step(number: int, name: str, role: str, *, depends_on: list[int] | None = None, code: str = "",
+              duration: str = "15 minutes", validation: list[str] | None = None,
+              systems: list[str] | None = None) -> Step:
     return Step(number=number, name=name, objective=f"{name} for the claim", responsible=role, duration=duration,
                 actions=[f"{name} in the expense tool", "Record the outcome"],
                 validation=validation if validation is not None else [f"{name} is recorded"],
                 code=code, depends_on=depends_on if depends_on is not None else ([number - 1] if number > 1 else []),
-                decisions=decisions or [], systems=systems or [])
+                systems=systems or [])
 
 
-AMOUNT = Decision(text="If the amount is over 250 USD", subject="amount", operator=">", value=250, unit="USD",
-                  if_true="route to the Manager for approval", if_false="approve automatically and continue")
-RECEIPTS = Decision(text="If the receipts are missing", subject="receipts_missing", operator="is", value=True,
-                    if_true="reject the claim", if_false="continue")
+def expense_flow() -> ProcessFlow:
+    """1 submit → 2 check receipts → missing ? end "Claim rejected" : (amount > 250 ? 3 manager approval : –) ∥ 4 audit
+    sample → 5 reimburse."""
+    b = FlowBuilder()
+    end = b.end()
+    b.connect("start", b.task(1, "Submit claim", "Employee"))
+    b.connect("step_1", b.task(2, "Check receipts", "Finance Clerk"))
+    receipts = b.exclusive("Receipts complete?")
+    b.connect("step_2", receipts)
+    b.connect(receipts, b.end("Claim rejected"), condition="receipts missing",
+              rules=[Rule(subject="receipts_missing", value=True)])
+    split, join = b.parallel(), b.parallel()
+    b.connect(receipts, split, default=True)
+    amount = b.exclusive("Amount over 250 USD?")
+    b.connect(split, amount)
+    b.connect(split, b.task(4, "Audit sample", "Auditor"))
+    b.connect(amount, b.task(3, "Manager approval", "Manager"), condition="amount over 250 USD",
+              rules=[Rule(subject="amount", operator=">", value=250, unit="USD")])
+    b.connect(amount, join, default=True)
+    b.connect("step_3", join)
+    b.connect("step_4", join)
+    b.connect(join, b.task(5, "Reimburse employee", "Finance Clerk"))
+    b.connect("step_5", end)
+    return b.build()
 
 
 def build_expense_document() -> ProcessDocument:
-    """Submit → check receipts → (manager approval ∥ audit sample) → reimburse."""
+    """The expense claims process with its graph; ``depends_on`` as the graph gives it."""
+    flow = expense_flow()
+    preds = flow.step_predecessors()
     steps = [
         make_step(1, "Submit claim", "Employee", code="define SubmitClaim {\n  execute(claim) {\n    return claim\n  }\n}"),
-        make_step(2, "Check receipts", "Finance Clerk", decisions=[RECEIPTS], systems=["erp"]),
-        make_step(3, "Manager approval", "Manager", decisions=[AMOUNT], duration="1 business day"),
-        make_step(4, "Audit sample", "Auditor", depends_on=[2], duration="2 hours"),
-        make_step(5, "Reimburse employee", "Finance Clerk", depends_on=[3, 4], systems=["payroll"]),
+        make_step(2, "Check receipts", "Finance Clerk", systems=["erp"]),
+        make_step(3, "Manager approval", "Manager", duration="1 business day"),
+        make_step(4, "Audit sample", "Auditor", duration="2 hours"),
+        make_step(5, "Reimburse employee", "Finance Clerk", systems=["payroll"]),
     ]
+    steps = [s.model_copy(update={"depends_on": preds[s.number]}) for s in steps]
     return ProcessDocument(
         title="Expense Claims", overview=Overview(purpose="Reimburse approved expenses", scope="All employees",
                                                  owner="Finance", last_updated="2026-03-02"),
         prerequisites=["Expense tool access"], steps=steps, error_handling=["Notify finance when payroll fails"],
-        monitoring=["Claims reimbursed within 5 days"], related_documents=["Travel policy"])
+        monitoring=["Claims reimbursed within 5 days"], related_documents=["Travel policy"], flow=flow)
 
 
 @pytest.fixture

@@ -37,7 +37,9 @@ def test_import_bpmn_prints_the_document(tmp_path: Path, expense_document: Proce
     assert main(["import", str(bpmn), "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert [s["name"] for s in data["steps"]] == [s.name for s in expense_document.steps]
-    assert data["steps"][4]["depends_on"] == [3, 4]
+    assert data["steps"][4]["depends_on"] == [2, 3, 4]  # after the approval, or straight on when none is needed
+    assert [(n["id"], n["kind"]) for n in data["flow"]["nodes"] if n["kind"] in ("exclusive", "parallel")] == [
+        ("decision_1", "exclusive"), ("parallel_1", "parallel"), ("decision_2", "exclusive"), ("parallel_2", "parallel")]
 
 
 def test_gap_json(tmp_path: Path, document_json: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -75,3 +75,16 @@ def test_bad_numbered_lists(text: str, message: str) -> None:
 def test_bad_markdown_names_the_line(text: str, message: str) -> None:
     with pytest.raises(MapError, match="^" + message):
         parse_markdown(text, "doc.md")
+
+
+def test_imported_lists_and_markdown_carry_their_graph(expense_document: ProcessDocument) -> None:
+    listed = parse_numbered_list("Offboarding\n1. Record resignation (Manager)\n2. Revoke access (IT)\n"
+                                 "3. Archive file (HR)\n")
+    assert listed.flow.problems() == []
+    assert [(n.id, n.performer) for n in listed.flow.nodes if n.kind == "task"] == [
+        ("step_1", "Manager"), ("step_2", "IT"), ("step_3", "HR")]
+    assert listed.flow.simulate({}).visited == [1, 2, 3]
+    back = parse_markdown(render_markdown(expense_document))
+    # Markdown keeps the steps' order and what each waits for; steps waiting for several run after all of them.
+    assert back.flow.step_predecessors() == {1: [], 2: [1], 3: [2], 4: [2], 5: [2, 3, 4]}
+    assert [n.kind for n in back.flow.nodes].count("parallel") == 2

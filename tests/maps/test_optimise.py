@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from process_designer.cli.main import main
+from process_designer.domain.flow import FlowBuilder, ProcessFlow, Rule
 from process_designer.domain.models import (
     DesignContext,
     IntegrationSpec,
@@ -16,23 +17,45 @@ from process_designer.domain.models import (
     Step,
 )
 from process_designer.maps.optimise import describe, suggest
-from tests.maps.conftest import AMOUNT, build_expense_document, make_step
+from tests.graph_documents import onboarding
+from tests.maps.conftest import build_expense_document, make_step
 
 OVERVIEW = Overview(purpose="Refund customers", scope="Web shop", owner="Finance", last_updated="2026-03-02")
 
 
-def refunds(integrations: list[str] | None = None) -> ProcessDocument:
-    steps = [
+def sequence(steps: list[Step], decide_after: int | None = None) -> ProcessFlow:
+    """The steps one after the other; ``decide_after`` leads into "Approved?", whose "no" ends the case."""
+    b = FlowBuilder()
+    end = b.end()
+    previous = "start"
+    for step in steps:
+        node = b.task(step.number, step.name, step.responsible)
+        b.connect(previous, node)
+        previous = node
+        if step.number == decide_after:
+            gate = b.exclusive("Approved?")
+            b.connect(node, gate)
+            b.connect(gate, b.end("Refused"), condition="refused", rules=[Rule(subject="approved", value=False)])
+            previous = gate
+    b.connect(previous, end)
+    flow = b.build()
+    return ProcessFlow(nodes=flow.nodes, edges=[e.model_copy(update={"default": True}) if e.source == "decision_1"
+                                                and e.target != "end_1" else e for e in flow.edges])
+
+
+def refunds(integrations: list[str] | None = None, steps: list[Step] | None = None,
+            decide_after: int = 4) -> ProcessDocument:
+    steps = steps or [
         make_step(1, "Receive refund request", "Support Agent", systems=["crm"], duration="10 minutes"),
         make_step(2, "Check order", "Support Agent", systems=["crm"], duration="20 minutes"),
         make_step(3, "Verify payment", "Finance Clerk", systems=["billing"], duration="30 minutes"),
-        make_step(4, "Approve refund", "Manager", decisions=[AMOUNT], duration="1 hour"),
+        make_step(4, "Approve refund", "Manager", duration="1 hour"),
         make_step(5, "Issue refund", "Finance Clerk", systems=["billing"], duration="15 minutes"),
         make_step(6, "Notify customer", "Support Agent", systems=["email"], duration="10 minutes"),
         make_step(7, "Update ticket", "Finance Clerk", systems=["crm"], duration="5 minutes"),
         make_step(8, "Close ticket", "Support Agent", systems=["crm"], duration="5 minutes"),
     ]
-    return ProcessDocument(title="Refunds", overview=OVERVIEW, steps=steps,
+    return ProcessDocument(title="Refunds", overview=OVERVIEW, steps=steps, flow=sequence(steps, decide_after),
                            context=DesignContext(integrations=integrations or []))
 
 
@@ -63,17 +86,41 @@ def test_manual_steps_on_declared_integrations_are_automated() -> None:
 
 
 def test_rules_stay_conservative() -> None:
-    document = refunds(["billing", "crm", "email"])
-    steps = document.steps
-    steps[1] = steps[1].model_copy(update={"decisions": [AMOUNT]})  # a decision on the first check gates the second
+    steps = refunds().steps
     steps[5] = steps[5].model_copy(update={"name": "Issue credit note"})  # no longer a notification
     steps[6] = steps[6].model_copy(update={"name": "Review ticket"})  # a review in the middle is on purpose
     steps[2] = steps[2].model_copy(update={"responsible": "Billing Service"})  # already automated
-    document = document.model_copy(update={"steps": steps})
+    # a decision on the first check gates the second
+    document = refunds(["billing", "crm", "email"], steps, decide_after=2)
     assert [(o.kind, o.steps) for o in suggest(document)] == [
         ("handoff", [5, 6, 7]), ("handoff", [7, 8]),  # review and close share the CRM
         ("automate", [1]), ("automate", [2]), ("automate", [5]), ("automate", [6]), ("automate", [8])]
     # the approval (step 4) has no systems and the review (step 7) needs a person: neither is automated
+
+
+def test_hands_on_work_is_never_automated() -> None:
+    steps = [make_step(1, "Receive goods", "Warehouse Operator", systems=["warehouse"], duration="30 minutes"),
+             make_step(2, "Put the pallets away", "Warehouse Operator", systems=["warehouse"], duration="1 hour"),
+             make_step(3, "Hold handover meeting", "Shift Lead", systems=["calendar"], duration="30 minutes"),
+             make_step(4, "Inspect the goods on site", "Quality Inspector", systems=["warehouse"]),
+             make_step(5, "Update stock levels", "Warehouse Operator", systems=["warehouse"], duration="10 minutes")]
+    document = ProcessDocument(title="Goods In", overview=OVERVIEW, steps=steps,
+                               context=DesignContext(integrations=["warehouse", "calendar"]))
+    assert [(o.kind, o.steps) for o in suggest(document) if o.kind == "automate"] == [("automate", [1]),
+                                                                                     ("automate", [5])]
+
+
+def test_a_parallel_suggestion_is_measured_on_the_graph_with_calendar_waits_honest() -> None:
+    steps = [make_step(1, "Sign contract", "HR Partner", systems=["hris"], duration="30 minutes"),
+             make_step(2, "Email welcome pack", "HR Partner", systems=["email"], duration="15 minutes"),
+             make_step(3, "Wait for background check", "HR Partner", duration="14 days"),
+             make_step(4, "Set up laptop", "IT Administrator", duration="30 minutes")]
+    document = ProcessDocument(title="Start", overview=OVERVIEW, steps=steps)
+    [aside] = [o for o in suggest(document) if o.kind == "parallelise"]
+    assert aside.steps == [2, 3]
+    # 14 calendar days are the 10 business days (4,800 working minutes) that pass meanwhile, not 14 × 24 hours
+    assert (aside.critical_path_minutes_before, aside.critical_path_minutes_after) == (4875.0, 4860.0)
+    assert onboarding().effective_flow().problems() == []
 
 
 def test_consecutive_roles_on_the_same_system_merge() -> None:
@@ -91,7 +138,7 @@ def test_consecutive_roles_on_the_same_system_merge() -> None:
 
 
 def test_no_suggestions_for_the_expense_process() -> None:
-    assert suggest(build_expense_document()) == []
+    assert suggest(build_expense_document()) == []  # its decisions and parallel branch leave no plain sequence
     assert suggest(ProcessDocument(title="Empty", overview=OVERVIEW, steps=list[Step]())) == []
 
 

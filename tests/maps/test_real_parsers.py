@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, sync_playwright
 
 from process_designer.domain.models import ProcessDocument
 from process_designer.maps import parse_bpmn, to_bpmn, to_mermaid
+from tests.graph_documents import claim, purchase
 
 ROOT = Path(__file__).resolve().parents[2]
 JS = ROOT / "tests" / "js"
@@ -49,21 +50,31 @@ def test_bpmn_export_is_read_by_bpmn_moddle_without_warnings(expense_document: P
     assert read == {
         "warnings": [],
         "tasks": ["Submit claim", "Check receipts", "Manager approval", "Audit sample", "Reimburse employee"],
-        "exclusiveGateways": ["If the receipts are missing", "If the amount is over 250 USD"],
-        "parallelGateways": 2,  # the fork after the receipt check and the join before reimbursement
+        "exclusiveGateways": ["Receipts complete?", "Amount over 250 USD?"],
+        "parallelGateways": 2,  # the split after the receipt check and the join before reimbursement
         "sequenceFlows": 13,
-        "diagramShapes": 16,  # 11 flow nodes, 4 lanes and the pool
+        "diagramShapes": 17,  # 12 flow nodes (two ends), 4 lanes and the pool
     }
 
 
-def test_bpmn_export_reimports_to_the_same_steps_and_decisions(expense_document: ProcessDocument) -> None:
+def test_bpmn_of_a_decision_parallel_work_and_a_loop_reimports_cleanly(tmp_path: Path) -> None:
+    assert read_bpmn(to_bpmn(purchase()), tmp_path) == {
+        "warnings": [],
+        "tasks": ["Submit purchase request", "Approve as CFO", "Approve as team lead", "Order from vendor",
+                  "Reserve budget", "Close request", "Reject request"],
+        "exclusiveGateways": ["Amount over 10,000?", "Approved?"], "parallelGateways": 2, "sequenceFlows": 15,
+        "diagramShapes": 20}
+    assert read_bpmn(to_bpmn(claim()), tmp_path)["warnings"] == []
+
+
+def test_bpmn_export_reimports_to_the_same_steps_and_graph(expense_document: ProcessDocument) -> None:
     back = parse_bpmn(to_bpmn(expense_document), "expense.bpmn")
     assert [(s.number, s.name, s.responsible, s.depends_on) for s in back.steps] == [
         (1, "Submit claim", "Employee", []), (2, "Check receipts", "Finance Clerk", [1]),
         (3, "Manager approval", "Manager", [2]), (4, "Audit sample", "Auditor", [2]),
-        (5, "Reimburse employee", "Finance Clerk", [3, 4])]
-    assert [[d.model_dump() for d in s.decisions] for s in back.steps] == [
-        [d.model_dump() for d in s.decisions] for s in expense_document.steps]
+        (5, "Reimburse employee", "Finance Clerk", [2, 3, 4])]
+    assert [(r.visited, r.ends) for r in back.flow.paths()] == [
+        ([1, 2], ["end_1"]), ([1, 2, 4, 3, 5], ["end"]), ([1, 2, 4, 5], ["end"])]
 
 
 def test_bpmn_moddle_check_fails_on_a_warning(tmp_path: Path) -> None:
@@ -84,12 +95,18 @@ def test_mermaid_export_parses_with_a_node_per_step_and_gateway(expense_document
     assert parsed["diagramType"] == "flowchart-v2"
     shapes = {n["id"]: n["shape"] for n in parsed["nodes"]}
     assert {i: s for i, s in shapes.items() if i.startswith("step_")} == {f"step_{n}": "square" for n in range(1, 6)}
-    assert {i: s for i, s in shapes.items() if i.startswith("decision_")} == {"decision_2_1": "diamond",
-                                                                             "decision_3_1": "diamond"}
-    branches = sorted(e["label"] for e in parsed["edges"] if e["from"].startswith("decision_"))
-    assert branches == ["no: approve automatically and continue", "no: continue",
-                        "yes: reject the claim", "yes: route to the Manager for approval"]
-    assert sorted(e["to"] for e in parsed["edges"] if e["from"] == "fork_2") == ["step_3", "step_4"]
+    assert {i: s for i, s in shapes.items() if not i.startswith("step_")} == {
+        "start_event": "stadium", "end_event": "stadium", "end_event_1": "stadium", "decision_1": "diamond",
+        "decision_2": "diamond", "parallel_1": "hexagon", "parallel_2": "hexagon", "errors": "lean_right",
+        "failed": "stadium"}
+    branches = sorted((e["from"], e["label"], e["to"]) for e in parsed["edges"] if e["from"].startswith("decision_"))
+    assert branches == [("decision_1", "otherwise", "parallel_1"), ("decision_1", "receipts missing", "end_event_1"),
+                        ("decision_2", "amount over 250 USD", "step_3"), ("decision_2", "otherwise", "parallel_2")]
+    assert sorted(e["to"] for e in parsed["edges"] if e["from"] == "parallel_1") == ["decision_2", "step_4"]
+    loop = run_node("check_mermaid.mjs", to_mermaid(claim()), ".mmd", tmp_path)
+    assert loop.returncode == 0, loop.stderr
+    assert ("decision_1", "step_2", "marked Not OK, again") in [
+        (e["from"], e["to"], e["label"]) for e in json.loads(loop.stdout)["edges"]]
 
 
 def test_mermaid_check_fails_on_text_mermaid_cannot_parse(tmp_path: Path) -> None:
@@ -136,6 +153,9 @@ def test_mermaid_export_renders_an_svg_with_a_node_per_step(browser: Browser,
     assert "Syntax error" not in svg
     drawn = re.findall(r'<g class="node [^"]*" id="exported-flowchart-(\w+?)-\d+"', svg)
     assert sorted(n for n in drawn if n.startswith("step_")) == [f"step_{n}" for n in range(1, 6)]
-    assert sorted(n for n in drawn if n.startswith("decision_")) == ["decision_2_1", "decision_3_1"]
+    assert sorted(n for n in drawn if n.startswith(("decision_", "parallel_"))) == [
+        "decision_1", "decision_2", "parallel_1", "parallel_2"]
+    lanes = re.findall(r'<g class="cluster" id="exported-(lane_\d+)"', svg)
+    assert sorted(lanes) == ["lane_1", "lane_2", "lane_3", "lane_4"]
     for name in ("Submit claim", "Check receipts", "Manager approval", "Audit sample", "Reimburse employee"):
         assert name in svg

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 # The export formats, as maps.documents.EXPORT_FORMATS (tests/maps/test_cli.py keeps them equal):
 # importing that module for the parser would put pydantic into every command's start.
-EXPORT_FORMATS = ("mermaid", "bpmn", "md", "json", "spy")
+EXPORT_FORMATS = ("mermaid", "bpmn", "svg", "md", "json", "spy")
 
 __all__ = ["register"]
 

@@ -1,4 +1,4 @@
-"""Process maps in and out: Mermaid and BPMN 2.0 export, BPMN/markdown/list import, gap analysis, optimisation."""
+"""Process maps in and out: Mermaid, BPMN 2.0 and SVG export, BPMN/markdown/list import, gap analysis, optimisation."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from process_designer.maps.gap import GapReport, compare, render
 from process_designer.maps.markdown_import import parse_markdown, parse_numbered_list
 from process_designer.maps.mermaid import to_mermaid
 from process_designer.maps.optimise import Optimisation, suggest
+from process_designer.maps.svg import to_svg
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -32,4 +33,5 @@ __all__ = [
     "suggest",
     "to_bpmn",
     "to_mermaid",
+    "to_svg",
 ]

@@ -15,12 +15,14 @@ from process_designer.maps.bpmn_import import parse_bpmn
 from process_designer.maps.errors import MapError
 from process_designer.maps.markdown_import import parse_markdown, parse_numbered_list
 from process_designer.maps.mermaid import to_mermaid
+from process_designer.maps.svg import to_svg
 
 __all__ = ["EXPORT_FORMATS", "MEDIA_TYPES", "ExportFormat", "export_document", "load_document", "parse_document"]
 
-ExportFormat = Literal["mermaid", "bpmn", "md", "json", "spy"]
+ExportFormat = Literal["mermaid", "bpmn", "svg", "md", "json", "spy"]
 EXPORT_FORMATS: tuple[str, ...] = get_args(ExportFormat)
 MEDIA_TYPES: dict[str, str] = {"mermaid": "text/vnd.mermaid; charset=utf-8", "bpmn": "application/xml",
+                               "svg": "image/svg+xml",
                                "md": "text/markdown; charset=utf-8", "json": "application/json",
                                "spy": "text/plain; charset=utf-8"}
 
@@ -31,6 +33,8 @@ def export_document(document: ProcessDocument, format: str) -> str:
         return to_mermaid(document)
     if format == "bpmn":
         return to_bpmn(document)
+    if format == "svg":
+        return to_svg(document)
     if format == "md":
         return render_markdown(document)
     if format == "json":

@@ -21,6 +21,7 @@ from process_designer.errors import InputError, NotFoundError, ProcessDesignerEr
 from process_designer.knowledge.library import TemplateLibrary
 from process_designer.knowledge.template_model import ProcessTemplate
 from process_designer.maps.documents import MEDIA_TYPES, export_document
+from process_designer.maps.svg import to_svg
 from process_designer.server.auth import Authenticator, current_principal
 from process_designer.server.chat_service import ChatService
 from process_designer.server.http_auth import AuthMiddleware
@@ -207,6 +208,12 @@ def _routes(gateway: _Gateway) -> APIRouter:
         suffix = {"mermaid": "mmd", "bpmn": "bpmn", "md": "md", "json": "json", "spy": "spy"}[format]
         return Response(export_document(document, format), media_type=MEDIA_TYPES[format],
                         headers={"Content-Disposition": f'attachment; filename="{_slug(document.title)}.{suffix}"'})
+
+    @router.get("/sessions/{session_id}/process.svg", summary="The current process as a diagram (SVG)",
+                response_class=Response)
+    def process_diagram(session_id: str) -> Response:
+        document = gateway.document(gateway.sessions.get(session_id))
+        return Response(to_svg(document), media_type=MEDIA_TYPES["svg"], headers={"Cache-Control": "no-store"})
 
     @router.get("/sessions/{session_id}/process/versions", summary="Every version of the process")
     def list_versions(session_id: str) -> dict[str, Any]:

@@ -62,6 +62,19 @@ def test_design_and_change_a_process_in_the_browser(page: Page, server: Running,
     expect(page.locator("#doc pre code.lang-spy").first).to_contain_text("define Step1Handler")
     expect(page.locator("#versions li")).to_have_count(1)
 
+    # The process as a diagram the service draws: one task per step, each linked to its step below.
+    expect(page.locator("#diagram-canvas svg")).to_be_visible()
+    steps = page.locator("#doc h3[id^=step-]").count()
+    assert steps >= 3
+    expect(page.locator("#diagram-canvas svg [data-step]")).to_have_count(steps)
+    expect(page.locator("#diagram-canvas svg .pd-lane")).not_to_have_count(0)
+    expect(page.locator("#step-3")).not_to_be_in_viewport()
+    page.locator('#diagram-canvas [data-step="3"]').click()
+    expect(page.locator("#step-3")).to_be_in_viewport()
+    page.locator('#diagram-canvas [data-step="1"]').focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#step-1")).to_be_in_viewport()
+
     page.click("[data-tab=code]")
     expect(page.locator("#code")).to_contain_text("define Step1Handler")
     expect(page.locator("#code span.kw").first).to_have_text("define")
@@ -86,6 +99,8 @@ def test_design_and_change_a_process_in_the_browser(page: Page, server: Running,
     page.screenshot(path=str(artifacts / "web-page-design.png"), full_page=True)
     page.click("[data-tab=doc]")
     expect(page.locator("#doc")).to_contain_text("satisfaction survey")
+    expect(page.locator("#diagram-canvas svg [data-step]")).to_have_count(steps + 1)  # the diagram follows the chat
+    expect(page.locator("#diagram-canvas svg")).to_contain_text("satisfaction survey")
     page.screenshot(path=str(artifacts / "web-page-document.png"), full_page=True)
     # Authentication is off: the page never asked for a key.
     for hidden in ("#sign-in", "#signed-in", "#auth-error"):

@@ -11,6 +11,7 @@ from process_designer.cli.main import main
 from process_designer.domain.models import ProcessDocument
 from process_designer.maps.bpmn import to_bpmn
 from process_designer.maps.mermaid import to_mermaid
+from process_designer.maps.svg import to_svg
 
 
 @pytest.fixture
@@ -28,6 +29,8 @@ def test_export_formats(document_json: Path, expense_document: ProcessDocument,
     assert capsys.readouterr().out == to_bpmn(expense_document)
     assert main(["export", str(document_json), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out) == expense_document.to_json()
+    assert main(["export", str(document_json), "--format", "svg"]) == 0
+    assert capsys.readouterr().out == to_svg(expense_document)
 
 
 def test_import_bpmn_prints_the_document(tmp_path: Path, expense_document: ProcessDocument,

@@ -61,7 +61,10 @@ function renderMarkdown(text) {
     if (heading) {
       closeList();
       const level = heading[1].length;
-      out.push(`<h${level}>${inline(heading[2])}</h${level}>`);
+      // "### Step 3: …" gets the anchor the diagram's task 3 links to.
+      const step = level === 3 && heading[2].match(/^Step (\d+):/);
+      const id = step ? ` id="step-${step[1]}"` : "";
+      out.push(`<h${level}${id}>${inline(heading[2])}</h${level}>`);
       continue;
     }
     if (/^\s*\|.*\|\s*$/.test(line) && i + 1 < lines.length && /^\s*\|[\s:|-]+\|\s*$/.test(lines[i + 1])) {
@@ -385,12 +388,43 @@ function renderVersions(versions) {
   }
 }
 
+// -- the diagram: an SVG the service draws from the process graph; each task links to its step -----
+
+function showStep(number) {
+  const heading = $(`step-${number}`);
+  if (!heading) return;
+  heading.scrollIntoView({ block: "start", behavior: "smooth" });
+  heading.classList.add("highlight");
+  setTimeout(() => heading.classList.remove("highlight"), 1500);
+}
+
+function showDiagram(text) {
+  const parsed = new DOMParser().parseFromString(text, "image/svg+xml");
+  const svg = parsed.documentElement;
+  if (svg.nodeName !== "svg" || parsed.getElementsByTagName("parsererror").length) {
+    $("diagram").hidden = true;
+    return;
+  }
+  const drawn = document.importNode(svg, true);
+  for (const task of drawn.querySelectorAll("[data-step]")) {
+    const open = () => showStep(task.dataset.step);
+    task.addEventListener("click", open);
+    task.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); open(); }
+    });
+  }
+  $("diagram-canvas").replaceChildren(drawn);
+  $("diagram").hidden = false;
+}
+
 async function refresh() {
   if (!state.session) return;
-  const [process, listed] = await Promise.all([
+  const [process, listed, diagram] = await Promise.all([
     api(`/sessions/${state.session}/process`),
     api(`/sessions/${state.session}/process/versions`),
+    api(`/sessions/${state.session}/process.svg`),
   ]);
+  showDiagram(diagram);
   $("doc").innerHTML = renderMarkdown(process.markdown);
   $("code").innerHTML = highlightSpy(process.document.spy.program);
   renderTests(process.document.spy);

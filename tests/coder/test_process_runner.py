@@ -49,12 +49,16 @@ def test_one_test_per_path_in_paths_order_plus_boundary_and_missing_data() -> No
         "test_stops_on_invalid_input",
     ]
     assert [run.visited for run in compiled.flow.paths()] == [[1, 2, 5, 6, 7], [1, 3, 5, 6, 7], [1, 2, 4], [1, 3, 4]]
-    # Each path test states what must not happen on it, in the process's words.
-    assert ('assert not (2 in outcome.visited), "step 2 (Approve as CFO, CFO) must not run when not amount over '
-            '10,000 and approved"') in runner_tests
-    assert ('assert not (5 in outcome.visited), "step 5 (Order from vendor, Procurement) must not run when amount '
-            'over 10,000 and not approved"') in runner_tests
-    assert 'outcome = ProcessRunner.run({case_id: "CASE-1001", amount: 10000, approved: true})' in runner_tests
+    # Each path test states the steps that run, those that must not (an amount of 10,000 never reaches the CFO,
+    # a rejected request is never ordered) and the end, in the process's words.
+    assert ("  test_path_2_not_amount_over_10_000_then_approved() {\n"
+            '    outcome = ProcessRunner.run({case_id: "CASE-1001", amount: 10000, approved: true})\n'
+            '    assert_path(outcome, [1, 3, 5, 6, 7], [2, 4], "End", "not amount over 10,000 and approved")\n'
+            "  }\n") in runner_tests
+    assert ('assert_path(outcome, [1, 2, 4], [3, 5, 6, 7], "Request rejected", "amount over 10,000 and not '
+            'approved")') in runner_tests
+    assert '"2": "step 2 (Approve as CFO, CFO)"' in runner_tests
+    assert 'assert not (step in outcome.visited), STEPS[str(step)] + " must not run when " + why' in runner_tests
 
 
 def test_every_path_is_proved_by_a_passing_test() -> None:
@@ -223,3 +227,26 @@ def test_rules_compare_like_spy_true_is_not_one() -> None:
     assert not Rule(subject="x", value=1).holds(True)
     assert Rule(subject="x", value=1).holds(1.0)
     assert Rule(subject="x", operator="!=", value=True).holds(1)
+
+
+def test_path_tests_stop_at_the_cap_and_say_so() -> None:
+    b = FlowBuilder()
+    end = b.end()
+    steps: list[Step] = []
+    for i in range(6):  # six decisions one after another: 64 paths
+        check, escalate = b.task(2 * i + 1, f"Check item {i}", "Clerk"), b.task(2 * i + 2, f"Escalate item {i}", "Lead")
+        following = f"step_{2 * i + 3}" if i < 5 else end
+        gate = b.exclusive(f"Item {i} high?")
+        b.connect(check, gate)
+        b.connect(gate, escalate, condition=f"item {i} high", rules=[Rule(subject=f"item_{i}", operator=">", value=9)])
+        b.connect(gate, following, default=True)
+        b.connect(escalate, following)
+        steps += [_step(2 * i + 1, f"Check item {i}", "Clerk"), _step(2 * i + 2, f"Escalate item {i}", "Lead")]
+    b.connect("start", "step_1")
+    document = ProcessDocument(title="Items", overview=_overview(), flow=b.build(), steps=steps)
+    assert document.flow.problems() == [] and len(document.flow.paths(limit=100)) == 64
+    compiled = compile_document(document)
+    assert compiled.spy.tests_failed == 0
+    assert compiled.spy.diagnostics == ["note: the process has more than 32 paths from start to end; the first 32 "
+                                        "are tested"]
+    assert len(re.findall(r"^  test_path_\d+_", compiled.spy.tests, re.MULTILINE)) == 32

@@ -1,11 +1,19 @@
-"""A hand-built expense process with two decisions, a parallel branch and two ends, shared by the map tests."""
+"""Shared by the map tests: a hand-built expense process (two decisions, a parallel branch, two ends) and Chromium."""
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator
+
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from process_designer.domain.flow import FlowBuilder, ProcessFlow, Rule
 from process_designer.domain.models import Overview, ProcessDocument, Step
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's package; scripts/ensure_chromium.sh installs it
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
 
 
 def make_step(number: int, name: str, role: str, *, depends_on: list[int] | None = None, code: str = "",
@@ -66,3 +74,16 @@ def build_expense_document() -> ProcessDocument:
 @pytest.fixture
 def expense_document() -> ProcessDocument:
     return build_expense_document()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium for the tests that draw what the maps export."""
+    with tempfile.TemporaryDirectory() as profile, sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, args=ARGS,
+                                                                headless=True)
+        assert context.browser is not None
+        try:
+            yield context.browser
+        finally:
+            context.close()

@@ -5,13 +5,11 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from process_designer.domain.models import ProcessDocument
 from process_designer.maps import parse_bpmn, to_bpmn, to_mermaid
@@ -19,9 +17,6 @@ from tests.graph_documents import claim, purchase
 
 ROOT = Path(__file__).resolve().parents[2]
 JS = ROOT / "tests" / "js"
-CHROMIUM = "/usr/bin/chromium"  # Debian's package; scripts/ensure_chromium.sh installs it
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -113,18 +108,6 @@ def test_mermaid_check_fails_on_text_mermaid_cannot_parse(tmp_path: Path) -> Non
     done = run_node("check_mermaid.mjs", "flowchart TD\n  a -->> ((b\n", ".mmd", tmp_path)
     assert done.returncode == 1
     assert "mermaid cannot parse it: Parse error on line 2" in done.stderr
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with tempfile.TemporaryDirectory() as profile, sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, args=ARGS,
-                                                                headless=True)
-        assert context.browser is not None
-        try:
-            yield context.browser
-        finally:
-            context.close()
 
 
 def render_in_chromium(browser: Browser, text: str) -> str:

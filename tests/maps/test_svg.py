@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import tempfile
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from process_designer.domain.models import ProcessDocument
 from process_designer.maps import export_document
 from process_designer.maps.svg import SVG, to_svg
 from tests.graph_documents import claim, purchase
 
-CHROMIUM = "/usr/bin/chromium"  # Debian's package; scripts/ensure_chromium.sh installs it
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 Q = f"{{{SVG}}}"
 
 
@@ -57,18 +51,6 @@ def test_names_are_escaped_and_the_export_format_is_svg() -> None:
     first = next(g for g in root.iter(f"{Q}g") if g.get("data-step") == "1")
     assert first.findtext(f"{Q}title") == 'Step 1: Check <b>"A&B"</b> (Requester, 15 minutes)'
     assert "<b>" not in text
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with tempfile.TemporaryDirectory() as profile, sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, args=ARGS,
-                                                                headless=True)
-        assert context.browser is not None
-        try:
-            yield context.browser
-        finally:
-            context.close()
 
 
 def boxes(browser: Browser, document: ProcessDocument) -> dict[str, Any]:

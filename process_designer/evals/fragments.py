@@ -29,7 +29,7 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from process_designer.evals.language import english, is_verb_base
+from process_designer.language.pipeline import english, is_verb_base
 from process_designer.evals.performers import normalise_role
 
 __all__ = ["FragmentCheck", "check_names", "fragment_reason"]

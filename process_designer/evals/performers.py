@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from process_designer.domain.models import Step
-from process_designer.evals.language import noun_lemma
+from process_designer.language.pipeline import noun_lemma
 
 __all__ = ["ASSUMED_MARK", "PerformerScore", "normalise_role", "performer_correct", "score_performers"]
 

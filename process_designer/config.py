@@ -49,6 +49,8 @@ class Settings:
     llm_fallback_offline: bool = False
     llm_price_input: float = 0.0
     llm_price_output: float = 0.0
+    llm_structured: str = "auto"  # auto | json_schema | function_calling | json_mode | prompt
+    llm_tool_rounds: int = 4
     turn_workers: int | None = None
 
     @property
@@ -157,6 +159,16 @@ def _encryption_key(env: Mapping[str, str]) -> str | None:
     return raw
 
 
+_STRUCTURED_MODES = ("auto", "json_schema", "function_calling", "json_mode", "prompt")
+
+
+def _structured(env: Mapping[str, str]) -> str:
+    raw = env.get("PD_LLM_STRUCTURED", "").strip().lower() or "auto"
+    if raw not in _STRUCTURED_MODES:
+        raise ConfigError(f"PD_LLM_STRUCTURED={raw!r} is unknown; use one of {', '.join(_STRUCTURED_MODES)}")
+    return raw
+
+
 def _model(name: str, raw: str) -> str:
     if raw == "offline":
         return raw
@@ -227,5 +239,7 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         llm_fallback_offline=_bool(env, "PD_LLM_FALLBACK_OFFLINE", False),
         llm_price_input=_float(env, "PD_LLM_PRICE_INPUT", 0.0, 0.0, 1_000_000.0),
         llm_price_output=_float(env, "PD_LLM_PRICE_OUTPUT", 0.0, 0.0, 1_000_000.0),
+        llm_structured=_structured(env),
+        llm_tool_rounds=_int(env, "PD_LLM_TOOL_ROUNDS", 4, 0, 20),
         turn_workers=_int(env, "PD_TURN_WORKERS", 0, 0, 256) or None,
     )

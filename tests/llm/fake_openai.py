@@ -57,6 +57,14 @@ class Recorded:
         return list(self.body.get("messages", []))
 
     @property
+    def is_probe(self) -> bool:
+        """A request that tests which structured-output mode the endpoint takes (it has no system message)."""
+        fmt = self.body.get("response_format") or {}
+        tools = self.body.get("tools") or [{}]
+        return (fmt.get("json_schema", {}).get("name") == "probe" or tools[0].get("function", {}).get("name") == "probe"
+                or (fmt.get("type") == "json_object" and not any(m["role"] == "system" for m in self.messages)))
+
+    @property
     def system(self) -> str:
         return next((str(m["content"]) for m in self.messages if m["role"] == "system"), "")
 
@@ -127,8 +135,9 @@ class FakeOpenAI:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/v1"
 
-    def chat_requests(self) -> list[Recorded]:
-        return [r for r in self.requests if r.path.endswith("/chat/completions")]
+    def chat_requests(self, *, probes: bool = False) -> list[Recorded]:
+        """The chat requests, without the start-up probes of structured-output support unless asked."""
+        return [r for r in self.requests if r.path.endswith("/chat/completions") and (probes or not r.is_probe)]
 
     def _next(self, body: dict[str, Any]) -> Action:
         if self.script:

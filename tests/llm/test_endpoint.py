@@ -44,7 +44,10 @@ def test_engines_for_builds_checked_llm_engines(fake: FakeOpenAI, tmp_path: Path
                             PD_LLM_MAX_TOKENS="256", PD_LLM_TIMEOUT="7.5")
     engines = engines_for(settings)
     assert isinstance(engines, LLMEngines)
-    assert [r.path for r in fake.requests] == ["/v1/models"]
+    # The model list, then one probe: the endpoint takes a strict JSON schema, so that is the mode.
+    assert [r.path for r in fake.requests] == ["/v1/models", "/v1/chat/completions"]
+    assert fake.requests[1].body["response_format"]["json_schema"]["strict"] is True
+    assert set(engines.structured_modes().values()) == {"json_schema"}
     assert check_endpoint(settings) == ["test-model"]
     model = chat_model(settings, "reviewer")
     assert (model.model_name, model.temperature, model.max_tokens, model.request_timeout, model.max_retries,

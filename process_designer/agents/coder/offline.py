@@ -17,36 +17,19 @@ from process_designer.agents.coder.runner import runner_define
 from process_designer.agents.coder.spy_source import string
 from process_designer.domain.models import ProcessDocument, SpyArtifacts
 from process_designer.spy.header import bindings_header
-from process_designer.telemetry.spans import tool_span
+from process_designer.tools.functions import failures, spy_check, spy_test
 
 __all__ = ["compile_document", "validate_spy"]
 
 
 def validate_spy(program: str, tests: str, bindings: list[str]) -> SpyArtifacts:
     """Check the program and run its tests on the simulated runtime (one parse serves both)."""
-    from process_designer import spy
-    from process_designer.spy.checker import check_program
-
-    combined = program + "\n" + tests
-    parsed: spy.Program | None = None
-    with tool_span("spy_check", description="Parse and check a SPy program") as check:
-        try:
-            parsed = spy.parse(combined, "process.spy")
-            found = check_program(parsed, bindings)
-        except spy.SpySyntaxError as exc:
-            found = [exc.diagnostic]
-        except RecursionError:
-            found = [spy.Diagnostic("E001", "nesting too deep to check; simplify the expression", 1, 1)]
-        diagnostics = [d.format("process.spy") for d in found]
-        check.set_attribute("pd.spy.diagnostics", len(diagnostics))
-    if parsed is None or any(": E" in line for line in diagnostics):
-        return SpyArtifacts(program=program, tests=tests, diagnostics=diagnostics, tests_passed=0,
+    checked = spy_check(program + "\n" + tests, bindings, "process.spy")
+    if checked.program is None or checked.errors:
+        return SpyArtifacts(program=program, tests=tests, diagnostics=checked.diagnostics, tests_passed=0,
                             tests_failed=0)
-    with tool_span("spy_test", description="Run SPy tests on the simulated runtime") as run:
-        report = spy.run_tests(parsed, "process.spy", bindings=bindings)
-        run.set_attributes({"pd.spy.tests_passed": report.passed, "pd.spy.tests_failed": report.failed})
-    failures = [f"test {c.suite}.{c.name} failed: {c.message}" for c in report.cases if not c.passed]
-    return SpyArtifacts(program=program, tests=tests, diagnostics=diagnostics + failures,
+    report = spy_test(checked.program, bindings, "process.spy")
+    return SpyArtifacts(program=program, tests=tests, diagnostics=checked.diagnostics + failures(report),
                         tests_passed=report.passed, tests_failed=report.failed)
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import openai
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.runnables import Runnable
 from tenacity import (
     RetryCallState,
     Retrying,
@@ -28,10 +29,15 @@ from process_designer.agents.llm.usage import UsageMeter
 from process_designer.errors import EngineError
 from process_designer.telemetry import LlmCall, llm_span
 
-__all__ = ["NODE_OF", "ModelCaller", "TokenSink", "retry_after_seconds"]
+__all__ = ["NODE_OF", "ModelCaller", "RequestRejected", "TokenSink", "retry_after_seconds"]
 NODE_OF = {"analyst": "requirement_analyst", "writer": "process_writer", "coder": "spy_coder",
            "reviewer": "quality_reviewer"}
 _RETRYABLE = (openai.RateLimitError, openai.InternalServerError, openai.APITimeoutError, openai.APIConnectionError)
+
+
+class RequestRejected(EngineError):
+    """The endpoint refused the request itself (HTTP 400 or 422): a part it does not support, such as
+    ``response_format`` or ``tools``, rather than a passing failure."""
 
 
 class TokenSink:
@@ -119,8 +125,12 @@ class ModelCaller:
                 f"{attempts} attempt(s){last}; try again, or raise PD_LLM_TURN_DEADLINE")
 
     def call(self, agent: str, model: BaseChatModel, messages: Sequence[BaseMessage],
-             on_token: TokenSink | None = None) -> AIMessage:
-        """The model's answer to ``messages``; streamed to ``on_token`` when given."""
+             on_token: TokenSink | None = None, bound: Runnable[Any, Any] | None = None) -> AIMessage:
+        """The model's answer to ``messages``; streamed to ``on_token`` when given.
+
+        ``bound`` is ``model`` with request options bound (a response format, tools); it is what is called.
+        """
+        runnable: Runnable[Any, Any] = bound if bound is not None else model
         thread_id, step = graph_position()
         if self.turns.enter(thread_id, step):
             self.meter.begin_turn(thread_id)
@@ -135,10 +145,10 @@ class ModelCaller:
                           temperature=getattr(model, "temperature", None),
                           max_tokens=getattr(model, "max_tokens", None)) as span:
                 if on_token is None:
-                    result = model.invoke(list(messages))
+                    result = runnable.invoke(list(messages))
                     answer = result if isinstance(result, AIMessage) else AIMessage(content=result.content)
                 else:
-                    answer = _streamed(model, messages, on_token)
+                    answer = _streamed(runnable, messages, on_token)
                 _report(span, messages, answer)
                 return answer
 
@@ -157,6 +167,10 @@ class ModelCaller:
             if exc.status_code in (401, 403):
                 raise EngineError(f"the endpoint refused the credentials (HTTP {exc.status_code}); "
                                   "check OPENAI_API_KEY") from exc
+            if exc.status_code in (400, 422):
+                raise RequestRejected(f"the endpoint refused the {agent}'s request (HTTP {exc.status_code}: "
+                                      f"{exc.message}); set PD_LLM_STRUCTURED=prompt if it does not support "
+                                      "structured outputs") from exc
             raise EngineError(self._gave_up(agent, attempts, exc)) from exc
         except openai.OpenAIError as exc:
             self.meter.record_failure(agent, thread_id, attempts)
@@ -181,7 +195,7 @@ def _report(span: LlmCall, messages: Sequence[BaseMessage], answer: AIMessage) -
                          [{"role": "assistant", "content": answer.content}])
 
 
-def _streamed(model: BaseChatModel, messages: Sequence[BaseMessage], on_token: TokenSink) -> AIMessage:
+def _streamed(model: Runnable[Any, Any], messages: Sequence[BaseMessage], on_token: TokenSink) -> AIMessage:
     on_token.begin()
     merged: AIMessageChunk | None = None
     for chunk in model.stream(list(messages)):

@@ -9,7 +9,7 @@ from pydantic import SecretStr
 from process_designer.config import Settings
 from process_designer.errors import EngineError
 
-__all__ = ["AGENTS", "chat_model", "check_endpoint", "model_name"]
+__all__ = ["AGENTS", "chat_model", "check_endpoint", "endpoint_url", "model_name"]
 
 AGENTS = ("analyst", "writer", "coder", "reviewer")
 _NO_KEY = "not-needed"  # local servers (vLLM, Ollama, llama.cpp) accept any key, the SDK insists on one
@@ -23,7 +23,8 @@ def model_name(settings: Settings, agent: str) -> str:
     return chosen.partition(":")[2]
 
 
-def _base_url(settings: Settings) -> str:
+def endpoint_url(settings: Settings) -> str:
+    """The endpoint's base URL (``OPENAI_BASE_URL``, else OpenAI's)."""
     return (settings.openai_base_url or "https://api.openai.com/v1").rstrip("/")
 
 
@@ -31,7 +32,7 @@ def chat_model(settings: Settings, agent: str) -> ChatOpenAI:
     """A ``ChatOpenAI`` for ``agent``; retries are ours (``max_retries=0``), usage is streamed too."""
     return ChatOpenAI(
         model=model_name(settings, agent),
-        base_url=_base_url(settings),
+        base_url=endpoint_url(settings),
         api_key=SecretStr(settings.openai_api_key or _NO_KEY),
         temperature=settings.llm_temperature,
         max_completion_tokens=settings.llm_max_tokens,
@@ -42,7 +43,7 @@ def chat_model(settings: Settings, agent: str) -> ChatOpenAI:
 
 
 def _probe(client: httpx.Client, settings: Settings, headers: dict[str, str], model: str) -> None:
-    url = _base_url(settings) + "/chat/completions"
+    url = endpoint_url(settings) + "/chat/completions"
     body = {"model": model, "max_tokens": 1, "messages": [{"role": "user", "content": "ping"}]}
     try:
         response = client.post(url, headers=headers, json=body)
@@ -62,7 +63,7 @@ def check_endpoint(settings: Settings, transport: httpx.BaseTransport | None = N
 
     Servers without ``GET /models`` get a one-token chat request per configured model instead.
     """
-    url = _base_url(settings) + "/models"
+    url = endpoint_url(settings) + "/models"
     headers = {"Authorization": f"Bearer {settings.openai_api_key or _NO_KEY}"}
     try:
         with httpx.Client(timeout=min(settings.llm_timeout, 10.0), transport=transport) as client:

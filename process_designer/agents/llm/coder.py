@@ -1,4 +1,5 @@
-"""The SPy coder on a chat model: per step, checked and tested, repaired, else the offline code."""
+"""The SPy coder on a chat model: per step, it checks and tests its code with the tools, then the
+validators check and test it again; repaired, else the offline code."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from dataclasses import dataclass
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
-from process_designer import spy
 from process_designer.agents.coder import compile_document
 from process_designer.agents.coder.generate import step_define, step_tests
 from process_designer.agents.coder.plan import StepPlan, plan_step
@@ -17,6 +17,8 @@ from process_designer.agents.llm.runtime import LLMRuntime
 from process_designer.agents.llm.structured import message_text
 from process_designer.domain.flow import ProcessFlow
 from process_designer.domain.models import ProcessDocument, Step
+from process_designer.tools.agent_tools import coder_tools
+from process_designer.tools.functions import failures, spy_check, spy_test
 
 __all__ = ["LLMCoder", "StepCode", "extract_spy", "step_problems"]
 
@@ -44,13 +46,10 @@ def step_problems(code: str, plan: StepPlan, tests: str, connectors: list[str]) 
     if defines != [plan.handler]:
         return [f"the answer must contain exactly one define, `define {plan.handler}`; it has: "
                 f"{', '.join(defines) or 'none'}"]
-    combined = code + "\n" + tests
-    errors = [d.format("step.spy") for d in spy.check(combined, "step.spy", bindings=connectors)]
-    errors = [line for line in errors if ": E" in line]
-    if errors:
-        return errors
-    report = spy.run_tests(combined, "step.spy", bindings=connectors)
-    return [f"test {c.suite}.{c.name} failed: {c.message}" for c in report.cases if not c.passed]
+    checked = spy_check(code + "\n" + tests, connectors, "step.spy")
+    if checked.program is None or checked.errors:
+        return checked.errors or checked.diagnostics
+    return failures(spy_test(checked.program, connectors, "step.spy"))
 
 
 class LLMCoder:
@@ -97,8 +96,10 @@ class LLMCoder:
                                                                                  tests))]
         attempts = self.runtime.settings.llm_repairs + 1
         problems: list[str] = []
+        tools = coder_tools(tests, connectors)
         for _ in range(attempts):
-            answer = self.runtime.call("coder", messages)
+            # The model checks and tests its own code with the tools; the validators below decide.
+            answer = self.runtime.exchange("coder", messages, tools=tools)
             code = extract_spy(message_text(answer))
             problems = step_problems(code, plan, tests, connectors)
             if not problems:

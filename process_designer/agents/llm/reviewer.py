@@ -1,4 +1,5 @@
-"""The quality reviewer on a chat model: deterministic scores, plus the model's own findings."""
+"""The quality reviewer on a chat model: deterministic scores, plus the model's own findings (it may run
+the graph checks first)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from process_designer.agents.llm.runtime import LLMRuntime
 from process_designer.agents.llm.schemas import ReviewDraft
 from process_designer.agents.reviewer import findings_for, review_document
 from process_designer.domain.models import ProcessDocument, QualityReport
+from process_designer.tools.agent_tools import reviewer_tools
 
 __all__ = ["MODEL_FINDING", "LLMReviewer"]
 
@@ -25,7 +27,8 @@ class LLMReviewer:
         report = review_document(document, revisions=revisions, dismissed=dismissed)
 
         def attempt() -> QualityReport:
-            draft = self.runtime.ask("reviewer", prompts.SYSTEM, prompts.user_message(document, report), ReviewDraft)
+            draft = self.runtime.ask("reviewer", prompts.SYSTEM, prompts.user_message(document, report), ReviewDraft,
+                                     tools=reviewer_tools(document))
             extra = [MODEL_FINDING + f.strip() for f in draft.findings if f.strip() and f.strip() not in report.findings]
             return report.model_copy(update={"findings": [*report.findings, *extra]})
 

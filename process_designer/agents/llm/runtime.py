@@ -1,17 +1,22 @@
-"""What the four LLM engines share: their models, the caller, JSON repair, partial tokens and fallback."""
+"""What the four LLM engines share: their models, the caller, structured answers with repair, tool
+calls, partial tokens and fallback."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from langchain_core.runnables import Runnable
+from langchain_core.tools import BaseTool
 from pydantic import BaseModel, ValidationError
 
-from process_designer.agents.llm.calls import ModelCaller, TokenSink
+from process_designer.agents.llm.calls import ModelCaller, RequestRejected, TokenSink
+from process_designer.agents.llm.modes import StructuredMode, bind_structured, next_mode
+from process_designer.agents.llm.prompts import answer_instruction
 from process_designer.agents.llm.structured import (
     StructuredFailure,
     problem_of,
@@ -21,6 +26,8 @@ from process_designer.agents.llm.structured import (
 from process_designer.agents.llm.turns import graph_position
 from process_designer.config import Settings
 from process_designer.errors import EngineError
+from process_designer.tools.agent_tools import run_tool_calls
+from process_designer.tools.functions import TemplateSearch
 
 __all__ = ["LLMRuntime", "PartialListener"]
 
@@ -49,6 +56,9 @@ class LLMRuntime:
     models: Mapping[str, BaseChatModel]
     caller: ModelCaller
     listeners: list[PartialListener] = field(default_factory=list)
+    modes: dict[str, StructuredMode] = field(default_factory=dict)  # per agent; json_schema when absent
+    tools_refused: set[str] = field(default_factory=set)  # agents whose endpoint refused tools
+    template_search: TemplateSearch | None = None  # the library search the analyst's tool uses
 
     def sink(self, agent: str) -> TokenSink:
         """A token sink for ``agent``'s prose: the graph's custom stream and every listener."""
@@ -64,16 +74,78 @@ class LLMRuntime:
             sink = self.sink(stream_as)
         return self.caller.call(agent, self.models[agent], messages, on_token=sink)
 
-    def ask(self, agent: str, system: str, user: str, schema: type[T], stream_as: str | None = None) -> T:
-        """``schema`` from the model; malformed or schema-violating answers are sent back for repair."""
+    def mode(self, agent: str) -> StructuredMode:
+        """How ``agent``'s model is asked for structured answers (json_schema until told otherwise)."""
+        return self.modes.get(agent, "json_schema")
+
+    def _fall_back(self, agent: str, structured: bool, tools: bool, exc: RequestRejected) -> bool:
+        """After the endpoint refused a request: the next mode, or no tools; False when nothing is left."""
+        following = next_mode(self.mode(agent)) if structured else None
+        if following is not None:
+            log.warning("%s: the endpoint refused %s (%s); asking with %s", agent, self.mode(agent), exc, following)
+            self.modes[agent] = following
+            return True
+        if tools and agent not in self.tools_refused:
+            log.warning("%s: the endpoint refused tools (%s); asking without them", agent, exc)
+            self.tools_refused.add(agent)
+            return True
+        return False
+
+    def _once(self, agent: str, messages: list[BaseMessage], system: str, schema: type[BaseModel] | None,
+              tools: Sequence[BaseTool], sink: TokenSink | None) -> AIMessage:
+        """One answer in the agent's current mode, falling back while the endpoint refuses the request."""
+        while True:
+            offered = () if agent in self.tools_refused else tools
+            mode = self.mode(agent)
+            if schema is None:
+                bound: Runnable[Any, Any] = self.models[agent].bind_tools(list(offered)) if offered else self.models[agent]
+                text = system
+            else:
+                bound = bind_structured(self.models[agent], schema, mode, offered)
+                text = system + "\n\n" + answer_instruction(mode, schema)
+            try:
+                return self.caller.call(agent, self.models[agent], [SystemMessage(content=text), *messages[1:]],
+                                        on_token=sink, bound=bound)
+            except RequestRejected as exc:
+                if not self._fall_back(agent, schema is not None, bool(offered), exc):
+                    raise
+
+    def exchange(self, agent: str, messages: list[BaseMessage], *, schema: type[BaseModel] | None = None,
+                 tools: Sequence[BaseTool] = (), sink: TokenSink | None = None) -> AIMessage:
+        """The model's answer once the tool calls it makes have run (``PD_LLM_TOOL_ROUNDS`` rounds at most).
+
+        ``messages`` starts with the system message and grows by the calls and their results.
+        """
+        system = str(messages[0].content)
+        names = {tool.name for tool in tools}
+        thread_id = graph_position()[0]
+        for round_number in range(self.settings.llm_tool_rounds + 1):
+            offered = tools if round_number < self.settings.llm_tool_rounds else ()
+            answer = self._once(agent, messages, system, schema, offered, sink)
+            if not any(call["name"] in names for call in answer.tool_calls) or not offered:
+                return answer
+            outcomes = run_tool_calls(answer, tools, skip=lambda name: name not in names)
+            self.caller.meter.record_tools(agent, thread_id, len(outcomes), sum(o.failed for o in outcomes))
+            messages += [answer, *(outcome.message for outcome in outcomes)]
+        return answer
+
+    def ask(self, agent: str, system: str, user: str, schema: type[T], stream_as: str | None = None, *,
+            tools: Sequence[BaseTool] = (), check: Callable[[T], list[str]] | None = None) -> T:
+        """``schema`` from the model; malformed, schema-violating or ``check``-failing answers go back for repair.
+
+        The model may call ``tools`` before it answers.
+        """
         messages: list[BaseMessage] = [SystemMessage(content=system), HumanMessage(content=user)]
         # One sink for every repair round, so a repaired answer restarts the stream it replaces.
         sink = self.sink(stream_as) if stream_as else None
         problem = ""
         for _ in range(self.settings.llm_repairs + 1):
-            answer = self.call(agent, messages, sink=sink)
+            answer = self.exchange(agent, messages, schema=schema, tools=tools, sink=sink)
             try:
-                return validate(schema, answer)
+                result = validate(schema, answer)
+                if check is not None and (problems := check(result)):
+                    raise StructuredFailure("; ".join(problems))
+                return result
             except (StructuredFailure, ValidationError) as exc:
                 problem = problem_of(exc)
                 log.info("%s answer rejected: %s", agent, problem)

@@ -21,11 +21,15 @@ class UsageTotals(BaseModel):
     total_tokens: int = 0
     cost_usd: float = 0.0
     fallbacks: int = 0
+    tool_calls: int = 0
+    tool_errors: int = 0
     by_agent: dict[str, UsageTotals] = Field(default_factory=dict)
 
     def _add(self, agent: str, input_tokens: int, output_tokens: int, cost: float, *, calls: int,
-             attempts: int, fallbacks: int, nested: bool = True) -> None:
+             attempts: int, fallbacks: int, tool_calls: int = 0, tool_errors: int = 0, nested: bool = True) -> None:
         self.calls += calls
+        self.tool_calls += tool_calls
+        self.tool_errors += tool_errors
         self.attempts += attempts
         self.input_tokens += input_tokens
         self.output_tokens += output_tokens
@@ -35,7 +39,7 @@ class UsageTotals(BaseModel):
         if nested:
             self.by_agent.setdefault(agent, UsageTotals())._add(
                 agent, input_tokens, output_tokens, cost, calls=calls, attempts=attempts, fallbacks=fallbacks,
-                nested=False)
+                tool_calls=tool_calls, tool_errors=tool_errors, nested=False)
 
 
 class UsageMeter:
@@ -75,13 +79,17 @@ class UsageMeter:
         """Count a result the offline engine produced because the model failed."""
         self._add(agent, thread_id, 0, 0, 0.0, calls=0, attempts=0, fallbacks=1)
 
+    def record_tools(self, agent: str, thread_id: str, calls: int, failed: int) -> None:
+        """Count tool calls the model made (``failed``: bad arguments, unknown tools, tool errors)."""
+        self._add(agent, thread_id, 0, 0, 0.0, calls=0, attempts=0, fallbacks=0, tool_calls=calls, tool_errors=failed)
+
     def _add(self, agent: str, thread_id: str, input_tokens: int, output_tokens: int, cost: float, *,
-             calls: int, attempts: int, fallbacks: int) -> None:
+             calls: int, attempts: int, fallbacks: int, tool_calls: int = 0, tool_errors: int = 0) -> None:
         with self._lock:
             for scope in (self._total, self._turns.setdefault(thread_id, UsageTotals()),
                           self._threads.setdefault(thread_id, UsageTotals())):
                 scope._add(agent, input_tokens, output_tokens, cost, calls=calls, attempts=attempts,
-                           fallbacks=fallbacks)
+                           fallbacks=fallbacks, tool_calls=tool_calls, tool_errors=tool_errors)
 
     def snapshot(self, thread_id: str = "-") -> dict[str, Any]:
         """``{"turn", "thread", "total"}`` for ``thread_id`` (``"-"``: calls made outside a graph run)."""

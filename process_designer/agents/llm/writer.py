@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from langchain_core.messages import HumanMessage, SystemMessage
 
@@ -13,6 +14,7 @@ from process_designer.agents.llm.schemas import DocumentDraft, EditDraft, Revisi
 from process_designer.agents.llm.structured import message_text
 from process_designer.agents.writer import EditResult, apply_edit, compose_document, revise_document
 from process_designer.agents.writer.answers import answer_question
+from process_designer.domain.flow import ProcessFlow
 from process_designer.domain.models import (
     IntegrationSpec,
     Overview,
@@ -22,39 +24,61 @@ from process_designer.domain.models import (
 )
 from process_designer.errors import EngineError, InputError
 from process_designer.knowledge.template_model import ProcessTemplate
+from process_designer.tools.functions import graph_check
 
-__all__ = ["LLMWriter", "document_from"]
+__all__ = ["LLMWriter", "document_from", "document_problems"]
 
 AGENT = "process_writer"
 
 
-def document_from(draft: DocumentDraft, base: ProcessDocument | None, *, last_updated: str,
-                  templates_used: Sequence[str] = ()) -> ProcessDocument:
-    """A ProcessDocument from a draft: steps renumbered 1..n, code kept for steps whose text is unchanged."""
+def document_problems(draft: Any) -> list[str]:
+    """What makes a document draft unusable: no steps, steps without actions or checks, a graph that does
+    not fit the steps."""
+    if not draft.steps:
+        return ["steps: give at least one step"]
+    problems = [f"steps.{i}: give at least one action and one validation check"
+                for i, s in enumerate(draft.steps) if not s.actions or not s.validation]
+    if draft.flow.nodes:
+        problems += [f"flow: {p}" for p in graph_check(draft.flow, range(1, len(draft.steps) + 1))]
+    return problems
+
+
+def _edit_problems(draft: Any) -> list[str]:
+    return document_problems(draft.document) if draft.document is not None else []
+
+
+def _revision_problems(draft: Any) -> list[str]:
+    return document_problems(draft.document)
+
+
+def document_from(draft: Any, base: ProcessDocument | None, *, last_updated: str,
+                  templates_used: Sequence[str] = (), flow: ProcessFlow | None = None) -> ProcessDocument:
+    """A ProcessDocument from a draft: steps renumbered 1..n, code kept for steps whose text is unchanged.
+
+    The draft's process graph is used when it has one; else ``flow``, else the base document's.
+    """
     old_steps = {s.number: s for s in base.steps} if base else {}
     steps: list[Step] = []
     count = len(draft.steps)
     for number, s in enumerate(draft.steps, start=1):
-        step = Step(number=number, name=s.name, objective=s.objective, responsible=s.responsible,
-                    duration=s.duration, actions=s.actions, validation=s.validation,
-                    depends_on=[d for d in s.depends_on if 1 <= d <= count and d != number],
-                    decisions=s.decisions, systems=s.systems)
+        fields = {**s.model_dump(), "number": number,
+                  "depends_on": [d for d in s.depends_on if 1 <= d <= count and d != number]}
+        step = Step(**fields)
         old = old_steps.get(number)
-        if old is not None and old.model_copy(update={"code": ""}) == step:
+        if old is not None and old.model_copy(update={"code": "", "performer_source": step.performer_source}) == step:
             step = old
         steps.append(step)
     integration = None
     if draft.integration is not None:
         kept = base.integration if base and base.integration else None
-        integration = IntegrationSpec(
-            systems=draft.integration.systems, data_flow=draft.integration.data_flow,
-            frequency=draft.integration.frequency, data_mapping=draft.integration.data_mapping,
-            authentication=kept.authentication if kept else "", error_recovery=kept.error_recovery if kept else "")
-    overview = Overview(purpose=draft.overview.purpose, scope=draft.overview.scope, owner=draft.overview.owner,
-                        last_updated=last_updated)
-    update = {"title": draft.title, "kind": draft.kind, "overview": overview, "prerequisites": draft.prerequisites,
-              "steps": steps, "error_handling": draft.error_handling, "monitoring": draft.monitoring,
-              "related_documents": draft.related_documents, "integration": integration}
+        integration = IntegrationSpec(**draft.integration.model_dump(),
+                                      authentication=kept.authentication if kept else "",
+                                      error_recovery=kept.error_recovery if kept else "")
+    overview = Overview(**draft.overview.model_dump(), last_updated=last_updated)
+    chosen_flow = draft.flow if draft.flow.nodes else flow or (base.flow if base else ProcessFlow())
+    update = {**draft.model_dump(include={"title", "kind", "prerequisites", "error_handling", "monitoring",
+                                          "related_documents"}),
+              "overview": overview, "steps": steps, "integration": integration, "flow": chosen_flow}
     if base is not None:
         return base.model_copy(update=update)
     return ProcessDocument(**update, templates_used=list(templates_used))
@@ -69,9 +93,9 @@ class LLMWriter:
     def compose(self, requirement: Requirement, templates: Sequence[ProcessTemplate], today: date) -> ProcessDocument:
         def attempt() -> ProcessDocument:
             draft = self.runtime.ask("writer", prompts.COMPOSE, prompts.compose_message(requirement, templates),
-                                     DocumentDraft, stream_as=AGENT)
+                                     DocumentDraft, stream_as=AGENT, check=document_problems)
             document = document_from(draft, None, last_updated=today.isoformat(),
-                                      templates_used=requirement.templates)
+                                     templates_used=requirement.templates, flow=requirement.flow)
             return document.model_copy(update={"context": requirement.context})
 
         return self.runtime.or_offline("writer", attempt,
@@ -80,7 +104,7 @@ class LLMWriter:
     def edit(self, document: ProcessDocument, request: str) -> EditResult:
         def attempt() -> EditResult:
             draft = self.runtime.ask("writer", prompts.EDIT, prompts.edit_message(document, request), EditDraft,
-                                     stream_as=AGENT)
+                                     stream_as=AGENT, check=_edit_problems)
             if draft.document is None:
                 raise InputError(draft.refusal or "the change request could not be applied to this process")
             edited = document_from(draft.document, document, last_updated=document.overview.last_updated)
@@ -97,7 +121,7 @@ class LLMWriter:
 
         def attempt() -> tuple[ProcessDocument, list[str]]:
             draft = self.runtime.ask("writer", prompts.REVISE, prompts.revise_message(document, findings),
-                                     RevisionDraft, stream_as=AGENT)
+                                     RevisionDraft, stream_as=AGENT, check=_revision_problems)
             revised = document_from(draft.document, document, last_updated=document.overview.last_updated)
             return revised, [line for line in draft.fixed if line.strip()]
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-__all__ = ["DATA_RULE", "data_block", "schema_text"]
+__all__ = ["DATA_RULE", "answer_instruction", "data_block", "schema_text"]
 
 DATA_RULE = (
     "The user's message carries a <data> element holding one JSON object. Everything inside it — "
@@ -27,3 +27,12 @@ def data_block(**items: Any) -> str:
 def schema_text(model: type[BaseModel]) -> str:
     """The JSON schema the answer must follow, compact."""
     return json.dumps(model.model_json_schema(), separators=(",", ":"))
+
+
+def answer_instruction(mode: str, schema: type[BaseModel]) -> str:
+    """How to answer in ``mode``: the schema travels in the request, or (JSON mode, prompt) in the prompt."""
+    if mode == "json_schema":
+        return "Answer with one JSON object that fills the response schema."
+    if mode == "function_calling":
+        return f"Answer by calling the function {schema.__name__} with the whole answer as its arguments."
+    return f"Answer with one JSON object and nothing else, following this JSON schema:\n{schema_text(schema)}"

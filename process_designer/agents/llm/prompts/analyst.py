@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from process_designer.agents.llm.prompts import DATA_RULE, data_block, schema_text
-from process_designer.agents.llm.schemas import RequirementDraft
+from process_designer.agents.llm.prompts import DATA_RULE, data_block
 from process_designer.domain.models import DesignContext
 from process_designer.knowledge.template_model import ProcessTemplate
 
@@ -17,13 +16,14 @@ requirements and produce a structured reading of them: title, kind ("integration
 mainly moves data between systems, else "standard"), purpose, scope, owner, trigger, actors, systems
 (lower_snake_case connector names such as crm, email, billing), ordered steps with the actor and
 systems of each, decisions (subject, operator, value, if_true, if_false), constraints (SLAs, thresholds),
-error cases and KPIs. List in "templates" the ids of the reference templates you relied on. Put a
-clarifying question in "questions" only when the requirements are too vague to design any process.
+error cases and KPIs, and the process graph in "flow": a start node, one task node per step (its "step"
+is the step's position, 1 for the first), exclusive gateways for decisions (each outgoing edge with its
+condition, one of them the default), parallel gateways for work done at the same time, and end nodes.
+Call search_templates to find reference templates when the ones given do not fit; list in "templates"
+the ids of the templates you relied on. Put a clarifying question in "questions" only when the
+requirements are too vague to design any process.
 
-{DATA_RULE}
-
-Answer with one JSON object and nothing else, following this JSON schema:
-{schema_text(RequirementDraft)}"""
+{DATA_RULE}"""
 
 
 def user_message(text: str, context: DesignContext, templates: Sequence[ProcessTemplate], title: str | None) -> str:

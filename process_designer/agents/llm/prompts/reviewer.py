@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from process_designer.agents.llm.prompts import DATA_RULE, data_block, schema_text
+from process_designer.agents.llm.prompts import DATA_RULE, data_block
 from process_designer.agents.llm.prompts.writer import document_data
-from process_designer.agents.llm.schemas import ReviewDraft
 from process_designer.domain.models import ProcessDocument, QualityReport
 
 __all__ = ["SYSTEM", "user_message"]
@@ -13,12 +12,10 @@ SYSTEM = f"""ROLE: quality_reviewer
 You review business-process documents. The scores and the computed findings are given; do not repeat
 them. Add at most five findings of your own: concrete gaps in best practice (missing controls,
 unclear ownership, unhandled failures, compliance risks), each one sentence naming the step.
-Return an empty list when you have nothing to add.
+Call check_graph to check the process graph; report each defect it finds as a finding. Return an empty
+list when you have nothing to add.
 
-{DATA_RULE}
-
-Answer with one JSON object and nothing else, following this JSON schema:
-{schema_text(ReviewDraft)}"""
+{DATA_RULE}"""
 
 
 def user_message(document: ProcessDocument, report: QualityReport) -> str:

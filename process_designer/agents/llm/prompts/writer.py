@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from process_designer.agents.llm.prompts import DATA_RULE, data_block, schema_text
-from process_designer.agents.llm.schemas import DocumentDraft, EditDraft, RevisionDraft
+from process_designer.agents.llm.prompts import DATA_RULE, data_block
 from process_designer.domain.models import ProcessDocument, Requirement
 from process_designer.knowledge.template_model import ProcessTemplate
 
@@ -18,17 +17,16 @@ numbered steps — each with an objective, the responsible role, a duration such
 "2 hours", concrete actions in the imperative, validation checks, the steps it depends on, its
 decisions and the systems it calls (lower_snake_case connector names) — error handling, monitoring and
 metrics, related documents. For an integration process also fill "integration" (systems, data flow,
-frequency, data mapping). Write short, concrete sentences; name owners and numbers."""
+frequency, data mapping). In "flow" give the process graph (a start node, one task node per step with
+its number, exclusive gateways for decisions, parallel gateways, end nodes), or leave it empty to keep
+the steps' dependencies as the graph. Write short, concrete sentences; name owners and numbers."""
 
 COMPOSE = f"""ROLE: process_writer
 You are the process writer of a business-process design service. Write the process document for the
 analysed requirements, using the reference templates where they fit.
 {_STRUCTURE}
 
-{DATA_RULE}
-
-Answer with one JSON object and nothing else, following this JSON schema:
-{schema_text(DocumentDraft)}"""
+{DATA_RULE}"""
 
 EDIT = f"""ROLE: process_writer
 You are the process writer of a business-process design service. Apply the requested change to the
@@ -37,10 +35,7 @@ numbers of the steps whose content changed. If the request cannot be applied to 
 "document" null and say why in "refusal".
 {_STRUCTURE}
 
-{DATA_RULE}
-
-Answer with one JSON object and nothing else, following this JSON schema:
-{schema_text(EditDraft)}"""
+{DATA_RULE}"""
 
 REVISE = f"""ROLE: process_writer
 You are the process writer of a business-process design service. A quality review found gaps in the
@@ -48,10 +43,7 @@ document. Fix every finding you can and return the whole revised document, and i
 line per finding you fixed.
 {_STRUCTURE}
 
-{DATA_RULE}
-
-Answer with one JSON object and nothing else, following this JSON schema:
-{schema_text(RevisionDraft)}"""
+{DATA_RULE}"""
 
 ANSWER = f"""ROLE: process_writer
 You answer questions about one process document. Answer only from the document; when it does not say,

@@ -1,0 +1,123 @@
+"""The toolbox as LangChain tools, bound to what an agent is working on, and how their calls run.
+
+Each factory closes over the agent's material (the step's tests, the document, the library search), so
+the model passes only what it wrote. :func:`run_tool_calls` runs a model's calls: arguments that do not
+fit the tool's schema, unknown tools and tool errors come back to the model as the call's result.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from langchain_core.messages import AIMessage, ToolMessage
+from langchain_core.tools import BaseTool, StructuredTool
+from pydantic import BaseModel, Field, ValidationError
+
+from process_designer.domain.models import ProcessDocument
+from process_designer.errors import InputError
+from process_designer.telemetry.spans import tool_span
+from process_designer.tools import functions
+
+__all__ = ["ToolOutcome", "analyst_tools", "coder_tools", "reviewer_tools", "run_tool_calls"]
+
+
+class _Code(BaseModel):
+    code: str = Field(description="the whole SPy define you wrote for the step")
+
+
+class _Query(BaseModel):
+    query: str = Field(description="what the process is about, e.g. 'customer onboarding with CRM and billing'")
+
+
+class _Nothing(BaseModel):
+    pass
+
+
+def coder_tools(tests: str, connectors: Sequence[str]) -> list[BaseTool]:
+    """``spy_check`` and ``spy_test`` of a step's define against the step's tests and connectors."""
+    bindings = list(connectors)
+
+    def check(code: str) -> str:
+        checked = functions.spy_check(code + "\n" + tests, bindings, "step.spy")
+        return "\n".join(checked.diagnostics) or "no problems"
+
+    def test(code: str) -> str:
+        checked = functions.spy_check(code + "\n" + tests, bindings, "step.spy")
+        if checked.program is None or checked.errors:
+            return "the tests cannot run; spy_check reports:\n" + "\n".join(checked.errors or checked.diagnostics)
+        report = functions.spy_test(checked.program, bindings, "step.spy")
+        return "\n".join([f"{report.passed} passed, {report.failed} failed", *functions.failures(report)])
+
+    return [
+        StructuredTool.from_function(check, name="spy_check", args_schema=_Code,
+                                     description="Check your SPy define together with the step's tests: "
+                                                 "returns the errors and warnings, or 'no problems'."),
+        StructuredTool.from_function(test, name="spy_test", args_schema=_Code,
+                                     description="Run the step's SPy tests against your define: returns how "
+                                                 "many pass and why the others fail."),
+    ]
+
+
+def analyst_tools(search: functions.TemplateSearch) -> list[BaseTool]:
+    """``search_templates`` over the template library."""
+
+    def find(query: str) -> str:
+        found = functions.template_search(search, query, 3)
+        return json.dumps([{"id": t.id, "title": t.title, "description": t.description,
+                            "steps": [s.name for s in t.document.steps]} for t in found], ensure_ascii=False)
+
+    return [StructuredTool.from_function(find, name="search_templates", args_schema=_Query,
+                                         description="Search the process template library; returns the best "
+                                                     "matching templates with their ids and steps.")]
+
+
+def reviewer_tools(document: ProcessDocument) -> list[BaseTool]:
+    """``check_graph`` of the document's process graph."""
+
+    def check() -> str:
+        flow = document.effective_flow()
+        problems = functions.graph_check(flow, [s.number for s in document.steps])
+        return "\n".join(problems) or "the process graph is well formed"
+
+    return [StructuredTool.from_function(check, name="check_graph", args_schema=_Nothing,
+                                         description="Check the document's process graph: unreachable steps, "
+                                                     "dead ends, decisions without an 'otherwise' branch.")]
+
+
+@dataclass(frozen=True)
+class ToolOutcome:
+    """What one call did: the message for the model, and whether the call failed."""
+
+    message: ToolMessage
+    failed: bool
+
+
+def _run(tool: BaseTool | None, name: str, args: dict[str, object], known: Sequence[str]) -> tuple[str, bool]:
+    if tool is None:
+        return f"error: there is no tool named {name!r}; the tools are: {', '.join(known)}", True
+    try:
+        return str(tool.invoke(args)), False
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or '(arguments)'}: {e['msg']}" for e in exc.errors()[:5])
+        with tool_span(name, description=tool.description) as span:  # the call never reached the tool
+            span.set_attribute("error.type", "invalid_arguments")
+        return f"error: the arguments do not fit {name}: {problems}", True
+    except (InputError, ValueError) as exc:
+        return f"error: {exc}", True
+
+
+def run_tool_calls(answer: AIMessage, tools: Sequence[BaseTool],
+                   skip: Callable[[str], bool] = lambda name: False) -> list[ToolOutcome]:
+    """Run every call in ``answer`` (but those ``skip`` names); one outcome per call, in order."""
+    by_name = {tool.name: tool for tool in tools}
+    outcomes = []
+    for call in answer.tool_calls:
+        if skip(call["name"]):
+            continue
+        text, failed = _run(by_name.get(call["name"]), call["name"], dict(call["args"]), sorted(by_name))
+        outcomes.append(ToolOutcome(ToolMessage(content=text, tool_call_id=call.get("id") or call["name"],
+                                                name=call["name"], status="error" if failed else "success"),
+                                    failed))
+    return outcomes

@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from langchain_core.messages import AIMessage, ToolMessage
+from langchain_core.messages import AIMessage, ToolCall, ToolMessage
 from langchain_core.tools import BaseTool, StructuredTool
 from pydantic import BaseModel, Field, ValidationError
 
@@ -109,12 +109,12 @@ def _run(tool: BaseTool | None, name: str, args: dict[str, object], known: Seque
 
 
 def run_tool_calls(answer: AIMessage, tools: Sequence[BaseTool],
-                   skip: Callable[[str], bool] = lambda name: False) -> list[ToolOutcome]:
-    """Run every call in ``answer`` (but those ``skip`` names); one outcome per call, in order."""
+                   skip: Callable[[ToolCall], bool] = lambda call: False) -> list[ToolOutcome]:
+    """Run every call in ``answer`` (but those ``skip`` picks); one outcome per call run, in order."""
     by_name = {tool.name: tool for tool in tools}
     outcomes = []
     for call in answer.tool_calls:
-        if skip(call["name"]):
+        if skip(call):
             continue
         text, failed = _run(by_name.get(call["name"]), call["name"], dict(call["args"]), sorted(by_name))
         outcomes.append(ToolOutcome(ToolMessage(content=text, tool_call_id=call.get("id") or call["name"],

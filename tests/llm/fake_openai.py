@@ -15,17 +15,32 @@ import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
-__all__ = ["Drop", "Fail", "FakeOpenAI", "Recorded", "Reply", "Responder"]
+__all__ = ["Call", "Drop", "Fail", "FakeOpenAI", "Recorded", "Reply", "Responder"]
+
+
+@dataclass(frozen=True)
+class Call:
+    """A tool call in an answer; ``args`` as JSON, or a string sent as the arguments verbatim."""
+
+    name: str
+    args: dict[str, Any] | str
 
 
 @dataclass(frozen=True)
 class Reply:
-    """An answer: text content, or a tool call with ``tool_args``; after ``delay`` seconds."""
+    """An answer: text content, tool ``calls`` (``tool_args``: one call named ``answer``); after ``delay`` s."""
 
     content: str | None = None
     tool_args: dict[str, Any] | None = None
     usage: tuple[int, int] = (20, 10)
     delay: float = 0.0
+    calls: tuple[Call, ...] = ()
+
+    def tool_calls(self) -> list[dict[str, Any]]:
+        chosen = self.calls or ((Call("answer", self.tool_args),) if self.tool_args is not None else ())
+        return [{"id": f"call_{n}", "type": "function",
+                 "function": {"name": c.name, "arguments": c.args if isinstance(c.args, str) else json.dumps(c.args)}}
+                for n, c in enumerate(chosen, start=1)]
 
 
 @dataclass(frozen=True)
@@ -72,10 +87,8 @@ class Recorded:
 def _completion(body: dict[str, Any], reply: Reply) -> dict[str, Any]:
     message: dict[str, Any] = {"role": "assistant", "content": reply.content}
     finish = "stop"
-    if reply.tool_args is not None:
-        message = {"role": "assistant", "content": None, "tool_calls": [{
-            "id": "call_1", "type": "function",
-            "function": {"name": "answer", "arguments": json.dumps(reply.tool_args)}}]}
+    if calls := reply.tool_calls():
+        message = {"role": "assistant", "content": reply.content, "tool_calls": calls}
         finish = "tool_calls"
     prompt, completion = reply.usage
     return {"id": "chatcmpl-test", "object": "chat.completion", "created": 1_700_000_000, "model": body["model"],
@@ -93,7 +106,14 @@ def _sse(body: dict[str, Any], reply: Reply) -> Iterable[str]:
     text = reply.content or ""
     for start in range(0, len(text), 16):
         yield chunk({"content": text[start:start + 16]})
-    yield chunk({}, "stop")
+    calls = reply.tool_calls()
+    for index, call in enumerate(calls):  # the name first, then the arguments in pieces
+        yield chunk({"tool_calls": [{"index": index, "id": call["id"], "type": "function",
+                                     "function": {"name": call["function"]["name"], "arguments": ""}}]})
+        arguments = call["function"]["arguments"]
+        for start in range(0, len(arguments), 16):
+            yield chunk({"tool_calls": [{"index": index, "function": {"arguments": arguments[start:start + 16]}}]})
+    yield chunk({}, "tool_calls" if calls else "stop")
     if (body.get("stream_options") or {}).get("include_usage"):
         prompt, completion = reply.usage
         data = {"id": "chatcmpl-test", "object": "chat.completion.chunk", "created": 1_700_000_000,
@@ -122,6 +142,7 @@ class FakeOpenAI:
     requests: list[Recorded] = field(default_factory=list)
     script: deque[Action] = field(default_factory=deque)
     stream_drops: deque[int] = field(default_factory=deque)
+    refuses: frozenset[str] = frozenset()  # request parts answered with HTTP 400: json_schema, json_object, tools
     port: int = 0
 
     def push(self, *actions: Action) -> None:
@@ -144,6 +165,13 @@ class FakeOpenAI:
             return self.script.popleft()
         return self.responder(body) if self.responder else Reply(content="{}")
 
+    def _refused(self, body: dict[str, Any]) -> str | None:
+        """The part of the request this server refuses, if any."""
+        fmt = (body.get("response_format") or {}).get("type")
+        if fmt in self.refuses:
+            return f"response_format {fmt}"
+        return "tools" if body.get("tools") and "tools" in self.refuses else None
+
     def app(self) -> FastAPI:
         app = FastAPI()
 
@@ -162,6 +190,10 @@ class FakeOpenAI:
             if body.get("model") not in self.models:
                 return JSONResponse({"error": {"message": f"model {body.get('model')!r} not found",
                                                "type": "invalid_request_error"}}, status_code=404)
+            refused = self._refused(body)
+            if refused:
+                return JSONResponse({"error": {"message": f"{refused} is not supported by this server",
+                                               "type": "invalid_request_error"}}, status_code=400)
             action = self._next(body)
             if isinstance(action, Fail):
                 headers = {"retry-after": action.retry_after} if action.retry_after else {}

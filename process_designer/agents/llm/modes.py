@@ -115,7 +115,7 @@ def bind_structured(model: BaseChatModel, schema: type[BaseModel], mode: Structu
                                                            include_raw=True))
         # The answer is one more tool; the model must call some tool, and ends by calling that one.
         return model.bind_tools([*tools, function], tool_choice="required", strict=True, parallel_tool_calls=False)
-    bound: Runnable[Any, Any] = model.bind_tools(list(tools)) if tools else model
-    if mode == "json_mode":
+    if mode == "json_mode":  # a response format needs strict tools
+        bound: Runnable[Any, Any] = model.bind_tools(list(tools), strict=True) if tools else model
         return bound.bind(response_format={"type": "json_object"})
-    return bound
+    return model.bind_tools(list(tools)) if tools else model

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolCall
 from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
 from pydantic import BaseModel, ValidationError
@@ -48,6 +48,14 @@ def _graph_stream(event: dict[str, object]) -> None:
     writer(event)
 
 
+def _fits(schema: type[BaseModel], args: Mapping[str, Any]) -> bool:
+    try:
+        schema.model_validate(dict(args))
+    except ValidationError:
+        return False
+    return True
+
+
 @dataclass
 class LLMRuntime:
     """Settings, one chat model per agent, the caller, and who hears partial tokens."""
@@ -78,18 +86,20 @@ class LLMRuntime:
         """How ``agent``'s model is asked for structured answers (json_schema until told otherwise)."""
         return self.modes.get(agent, "json_schema")
 
-    def _fall_back(self, agent: str, structured: bool, tools: bool, exc: RequestRejected) -> bool:
-        """After the endpoint refused a request: the next mode, or no tools; False when nothing is left."""
-        following = next_mode(self.mode(agent)) if structured else None
-        if following is not None:
-            log.warning("%s: the endpoint refused %s (%s); asking with %s", agent, self.mode(agent), exc, following)
-            self.modes[agent] = following
-            return True
-        if tools and agent not in self.tools_refused:
-            log.warning("%s: the endpoint refused tools (%s); asking without them", agent, exc)
+    def _fall_back(self, agent: str, structured: bool, offered: bool, exc: RequestRejected) -> bool:
+        """After the endpoint refused a request: ask without tools first; when that is refused too, the
+        tools were not the cause — offer them again in the next mode. False when nothing is left."""
+        if offered:
+            log.warning("%s: the endpoint refused the request (%s); asking without tools", agent, exc)
             self.tools_refused.add(agent)
             return True
-        return False
+        self.tools_refused.discard(agent)
+        following = next_mode(self.mode(agent)) if structured else None
+        if following is None:
+            return False
+        log.warning("%s: the endpoint refused %s; asking with %s", agent, self.mode(agent), following)
+        self.modes[agent] = following
+        return True
 
     def _once(self, agent: str, messages: list[BaseMessage], system: str, schema: type[BaseModel] | None,
               tools: Sequence[BaseTool], sink: TokenSink | None) -> AIMessage:
@@ -118,13 +128,22 @@ class LLMRuntime:
         """
         system = str(messages[0].content)
         names = {tool.name for tool in tools}
+
+        def is_answer(call: ToolCall) -> bool:
+            # Function calling answers with a call named after the schema; some models answer with a
+            # call to a tool of their own naming whose arguments fill the schema.
+            if schema is None or call["name"] in names:
+                return False
+            return call["name"] == schema.__name__ or _fits(schema, call["args"])
+
         thread_id = graph_position()[0]
         for round_number in range(self.settings.llm_tool_rounds + 1):
             offered = tools if round_number < self.settings.llm_tool_rounds else ()
             answer = self._once(agent, messages, system, schema, offered, sink)
-            if not any(call["name"] in names for call in answer.tool_calls) or not offered:
+            if not offered or all(is_answer(call) for call in answer.tool_calls):
                 return answer
-            outcomes = run_tool_calls(answer, tools, skip=lambda name: name not in names)
+            # Every other call runs; unknown tools and bad arguments come back as the call's result.
+            outcomes = run_tool_calls(answer, tools, skip=is_answer)
             self.caller.meter.record_tools(agent, thread_id, len(outcomes), sum(o.failed for o in outcomes))
             messages += [answer, *(outcome.message for outcome in outcomes)]
         return answer

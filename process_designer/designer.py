@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import difflib
 import threading
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -17,7 +16,6 @@ from langgraph.types import Command
 
 from process_designer.agents.engines import AgentEngines, engines_for
 from process_designer.config import Settings
-from process_designer.domain.markdown import render_markdown
 from process_designer.domain.models import DesignContext, ProcessDocument
 from process_designer.errors import EngineError, InputError, NotFoundError
 from process_designer.feedback import FeedbackStore
@@ -31,6 +29,7 @@ from process_designer.storage.crypto import checkpoint_serializer
 from process_designer.storage.failures import storage_failure
 from process_designer.telemetry.analytics import AnalyticsStore
 from process_designer.telemetry.turns import observe_turn
+from process_designer.tools import process_diff
 
 __all__ = ["ChatRecord", "Designer", "DocumentVersion", "TurnEvent"]
 
@@ -77,6 +76,9 @@ class Designer:
         self.feedback = FeedbackStore.open(settings)
         self.deps = DesignerDeps(settings=settings, library=library, engines=engines or engines_for(settings),
                                  feedback=self.feedback, tenant=lambda: current_principal().tenant)
+        # The LLM analyst's search_templates tool searches this library.
+        if callable(use_search := getattr(self.deps.engines, "use_template_search", None)):
+            use_search(self.deps.templates_for)
         # SQLite under data_dir, or Postgres (pooled) when PD_DATABASE_URL is a postgresql:// URL.
         self._checkpoints = open_checkpoints(settings, checkpoint_serializer(settings.encryption_key))
         self._saver = self._checkpoints.saver
@@ -259,11 +261,7 @@ class Designer:
     def diff(self, thread_id: str, old: int, new: int) -> str:
         """A unified diff of the markdown of two versions."""
         a, b = self.version(thread_id, old), self.version(thread_id, new)
-        return "".join(difflib.unified_diff(
-            render_markdown(a.document).splitlines(keepends=True),
-            render_markdown(b.document).splitlines(keepends=True),
-            fromfile=f"version {old}", tofile=f"version {new}",
-        ))
+        return process_diff(a.document, b.document, f"version {old}", f"version {new}")
 
     def rate(self, thread_id: str, rating: str, comment: str = "", version: int | None = None) -> DocumentVersion:
         """Rate a version (the latest by default) of the thread's document for the current tenant; the version rated."""

@@ -23,8 +23,7 @@ from process_designer.graphs.router import classify_turn
 from process_designer.graphs.state import DesignerState
 from process_designer.knowledge.template_model import ProcessTemplate
 from process_designer.maps import MapError, parse_document
-from process_designer.maps import compare as compare_documents
-from process_designer.maps import render as render_gap
+from process_designer.tools import gap_analysis
 
 __all__ = [
     "answer_question",
@@ -224,7 +223,7 @@ def compare_processes(state: DesignerState, runtime: Runtime[DesignerDeps]) -> C
             return Command(update={"reply": reply, "stage": {"agent": "compare_processes", "content": reply}},
                            goto="respond")
         current = deps.engines.writer.compose(requirement, [], deps.clock().date())
-    reply = render_gap(compare_documents(current, desired))
+    reply = gap_analysis(current, desired)
     return Command(update={"reply": reply, "stage": {"agent": "compare_processes", "content": reply}}, goto="respond")
 
 

@@ -1,4 +1,5 @@
-"""LLM engine figures: per-turn overhead beyond the model's own time, LLM calls and tokens per designed process."""
+"""LLM engine figures: per-turn overhead beyond the model's own time, LLM calls, tool calls and tokens per
+designed process, with the model using its tools (the coder tests its code, the reviewer checks the graph)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from process_designer.config import load_settings
 from process_designer.designer import Designer
 from process_designer.knowledge import TemplateLibrary
 from tests.llm.fake_openai import Action, FakeOpenAI, Reply
-from tests.llm.scripted_model import answer_as_agents
+from tests.llm.scripted_model import answer_using_tools
 
 # Seconds the scripted model takes for every answer: about what a fast hosted model needs for a
 # short structured answer; the overhead target (<= 10 % of the model's time) is judged against it.
@@ -28,7 +29,7 @@ EDIT = "change step 2 so that it takes 45 minutes"
 
 
 def _slow_model(body: dict[str, Any]) -> Action:
-    reply = answer_as_agents(body)
+    reply = answer_using_tools(body)
     return dataclasses.replace(reply, delay=MODEL_DELAY) if isinstance(reply, Reply) else reply
 
 
@@ -50,18 +51,20 @@ def main() -> None:
             assert isinstance(engines, LLMEngines)
             _turn(designer, engines, "warm-up", REQUIREMENTS)
             for label, text, threads in (("design", REQUIREMENTS, "design"), ("edit", EDIT, "design")):
-                walls, overheads, calls, tokens = [], [], [], []
+                walls, overheads, calls, tokens, tools = [], [], [], [], []
                 for n in range(ROUNDS):
                     wall, usage = _turn(designer, engines, f"{threads}-{n}", text)
                     walls.append(wall * 1000)
                     overheads.append((wall - usage["calls"] * MODEL_DELAY) * 1000)
                     calls.append(usage["calls"])
                     tokens.append(usage["total_tokens"])
+                    tools.append(usage["tool_calls"])
                 share = statistics.median(overheads) / (statistics.median(calls) * MODEL_DELAY * 1000)
                 print(f"{label} turn: wall p50 {statistics.median(walls):.0f} ms, overhead beyond the model "
                       f"p50 {statistics.median(overheads):.0f} ms = {share:.0%} of the model's time "
                       f"(target <= {OVERHEAD_TARGET:.0%}; model {MODEL_DELAY * 1000:.0f} ms per call), "
-                      f"LLM calls {statistics.median(calls):.0f}, tokens {statistics.median(tokens):.0f}  {load()}")
+                      f"LLM calls {statistics.median(calls):.0f}, tool calls {statistics.median(tools):.0f}, "
+                      f"tokens {statistics.median(tokens):.0f}  {load()}")
             designer.close()
         offline = load_settings(environ={"PD_DATA_DIR": str(Path(data) / "offline")}, dotenv=None)
         with TemplateLibrary(offline) as library:

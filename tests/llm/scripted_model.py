@@ -9,9 +9,9 @@ from process_designer.agents.coder.generate import step_define
 from process_designer.agents.coder.plan import plan_step
 from process_designer.domain.models import Step
 
-from .fake_openai import Action, Reply
+from .fake_openai import Action, Call, Reply
 
-__all__ = ["ANALYSIS", "DOCUMENT", "answer_as_agents", "data_of"]
+__all__ = ["ANALYSIS", "DOCUMENT", "answer_as_agents", "answer_using_tools", "data_of"]
 
 ANALYSIS: dict[str, Any] = {
     "title": "Customer Onboarding",
@@ -91,3 +91,18 @@ def answer_as_agents(body: dict[str, Any]) -> Action:
     if user.startswith("Fix the findings."):
         return Reply(content=json.dumps({"document": DOCUMENT, "fixed": []}), usage=(700, 600))
     return Reply(content="Here is the document:\n```json\n" + json.dumps(DOCUMENT) + "\n```", usage=(600, 550))
+
+
+def answer_using_tools(body: dict[str, Any]) -> Action:
+    """As :func:`answer_as_agents`, but the coder tests its define and the reviewer checks the graph with
+    their tools once before answering, as a model that uses its tools does."""
+    answer = answer_as_agents(body)
+    offered = {t["function"]["name"] for t in body.get("tools", [])}
+    if not offered or body["messages"][-1]["role"] == "tool" or not isinstance(answer, Reply):
+        return answer
+    if "spy_test" in offered and answer.content:
+        code = answer.content.removeprefix("```spy\n").removesuffix("```")
+        return Reply(calls=(Call("spy_test", {"code": code}),), usage=(300, 180))
+    if "check_graph" in offered:
+        return Reply(calls=(Call("check_graph", {}),), usage=(480, 12))
+    return answer

@@ -94,7 +94,15 @@ class ToolOutcome:
     failed: bool
 
 
-def _run(tool: BaseTool | None, name: str, args: dict[str, object], known: Sequence[str]) -> tuple[str, bool]:
+def _run(tool: BaseTool | None, call: ToolCall, known: Sequence[str]) -> tuple[str, bool]:
+    token = functions.CALL_ID.set(call.get("id"))
+    try:
+        return _invoke(tool, call["name"], dict(call["args"]), known)
+    finally:
+        functions.CALL_ID.reset(token)
+
+
+def _invoke(tool: BaseTool | None, name: str, args: dict[str, object], known: Sequence[str]) -> tuple[str, bool]:
     if tool is None:
         return f"error: there is no tool named {name!r}; the tools are: {', '.join(known)}", True
     try:
@@ -102,7 +110,8 @@ def _run(tool: BaseTool | None, name: str, args: dict[str, object], known: Seque
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or '(arguments)'}: {e['msg']}" for e in exc.errors()[:5])
         with tool_span(name, description=tool.description) as span:  # the call never reached the tool
-            span.set_attribute("error.type", "invalid_arguments")
+            span.set_attributes({"error.type": "invalid_arguments",
+                                 "gen_ai.tool.call.id": functions.CALL_ID.get() or ""})
         return f"error: the arguments do not fit {name}: {problems}", True
     except (InputError, ValueError) as exc:
         return f"error: {exc}", True
@@ -116,7 +125,7 @@ def run_tool_calls(answer: AIMessage, tools: Sequence[BaseTool],
     for call in answer.tool_calls:
         if skip(call):
             continue
-        text, failed = _run(by_name.get(call["name"]), call["name"], dict(call["args"]), sorted(by_name))
+        text, failed = _run(by_name.get(call["name"]), call, sorted(by_name))
         outcomes.append(ToolOutcome(ToolMessage(content=text, tool_call_id=call.get("id") or call["name"],
                                                 name=call["name"], status="error" if failed else "success"),
                                     failed))

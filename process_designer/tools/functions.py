@@ -6,6 +6,7 @@ reach the same functions as LangChain tools (:mod:`process_designer.tools.agent_
 
 from __future__ import annotations
 
+import contextvars
 import difflib
 import functools
 from collections.abc import Callable, Iterable, Sequence
@@ -23,7 +24,7 @@ from process_designer.maps.gap import compare, render
 from process_designer.spy.checker import check_program
 from process_designer.telemetry.spans import tool_span
 
-__all__ = ["DESCRIPTIONS", "SpyCheck", "TemplateSearch", "failures", "gap_analysis", "graph_check", "process_diff",
+__all__ = ["CALL_ID", "DESCRIPTIONS", "SpyCheck", "TemplateSearch", "failures", "gap_analysis", "graph_check", "process_diff",
            "spy_check", "spy_test", "template_search"]
 
 P = ParamSpec("P")
@@ -41,11 +42,17 @@ DESCRIPTIONS = {
 }
 
 
+CALL_ID: contextvars.ContextVar[str | None] = contextvars.ContextVar("tool_call_id", default=None)
+"""The id of the model's tool call being run (``gen_ai.tool.call.id``); None when an engine calls directly."""
+
+
 def _traced(name: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
     def decorate(function: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(function)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-            with tool_span(name, description=DESCRIPTIONS[name]):
+            with tool_span(name, description=DESCRIPTIONS[name]) as span:
+                if (call_id := CALL_ID.get()) is not None:
+                    span.set_attribute("gen_ai.tool.call.id", call_id)
                 return function(*args, **kwargs)
         return wrapper
     return decorate

@@ -73,11 +73,8 @@ class Recorded:
 
     @property
     def is_probe(self) -> bool:
-        """A request that tests which structured-output mode the endpoint takes (it has no system message)."""
-        fmt = self.body.get("response_format") or {}
-        tools = self.body.get("tools") or [{}]
-        return (fmt.get("json_schema", {}).get("name") == "probe" or tools[0].get("function", {}).get("name") == "probe"
-                or (fmt.get("type") == "json_object" and not any(m["role"] == "system" for m in self.messages)))
+        """A start-up request testing which structured-output mode the endpoint takes."""
+        return self.messages == [{"role": "user", "content": 'Answer {"ok": true}.'}]
 
     @property
     def system(self) -> str:

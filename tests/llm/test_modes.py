@@ -10,12 +10,13 @@ from typing import Any
 import pytest
 
 from process_designer.agents.llm import build_engines, llm_engines
+from process_designer.agents.llm.modes import detect_mode
 from process_designer.config import load_settings
 from process_designer.domain.models import DesignContext, Requirement
 from process_designer.errors import ConfigError
 
 from .conftest import settings_for
-from .fake_openai import Call, FakeOpenAI, Reply
+from .fake_openai import Call, Fail, FakeOpenAI, Reply
 from .scripted_model import ANALYSIS, DOCUMENT
 
 TEXT = "Customer onboarding with CRM, e-mail and billing"
@@ -105,12 +106,25 @@ def test_a_server_with_neither_gets_the_schema_in_the_prompt(fake: FakeOpenAI, t
     fake.refuses = frozenset({"json_schema", "json_object", "tools"})
     engines = build_engines(settings_for(fake, tmp_path))
     assert set(engines.structured_modes().values()) == {"prompt"}
+    assert len(fake.chat_requests(probes=True)) == 4  # three modes refused, a plain request taken
     fake.push(Reply(content="Here it is:\n```json\n" + json.dumps(ANALYSIS) + "\n```"))
     requirement = engines.analyst.analyze(TEXT, DesignContext(), [], None)
     assert requirement.owner == "Customer Success Manager"
     request = fake.chat_requests()[-1]
     assert "response_format" not in request.body and "tools" not in request.body
     assert "following this JSON schema" in request.system
+
+
+def test_a_server_that_refuses_every_probe_keeps_json_schema(fake: FakeOpenAI, tmp_path: Path) -> None:
+    fake.push(*[Fail(400)] * 4)  # even the plain request: the modes are not what it refuses
+    assert detect_mode(settings_for(fake, tmp_path), "test-model") == "json_schema"
+    assert len(fake.chat_requests(probes=True)) == 4
+
+
+def test_a_probe_the_server_cannot_answer_is_not_a_refusal(fake: FakeOpenAI, tmp_path: Path) -> None:
+    fake.push(Fail(503))
+    assert detect_mode(settings_for(fake, tmp_path), "test-model") == "json_schema"
+    assert len(fake.chat_requests(probes=True)) == 1
 
 
 def test_the_setting_forces_a_mode_without_probing(fake: FakeOpenAI, tmp_path: Path) -> None:

@@ -84,9 +84,11 @@ def test_the_coder_checks_and_tests_its_code_until_it_passes(fake: FakeOpenAI, t
     assert names[:3] == ["execute_tool spy_check", "execute_tool spy_check", "execute_tool spy_test"]
     tool = next(s for s in spans.get_finished_spans() if s.name == "execute_tool spy_test")
     assert (tool.attributes or {})["gen_ai.operation.name"] == "execute_tool"
+    assert (tool.attributes or {})["gen_ai.tool.call.id"] == "call_1"  # the model's call it ran for
 
 
-def test_a_tool_call_with_bad_arguments_gets_the_problem_back(fake: FakeOpenAI, tmp_path: Path) -> None:
+def test_a_tool_call_with_bad_arguments_gets_the_problem_back(fake: FakeOpenAI, tmp_path: Path,
+                                                              spans: InMemorySpanExporter) -> None:
     fake.push(Reply(calls=(Call("spy_check", {"source": GOOD}),)),
               Reply(calls=(Call("spy_lint", {"code": GOOD}),)),
               Reply(content=f"```spy\n{GOOD}```"))
@@ -97,6 +99,8 @@ def test_a_tool_call_with_bad_arguments_gets_the_problem_back(fake: FakeOpenAI, 
     assert _tool_results(third)[-1] == "error: there is no tool named 'spy_lint'; the tools are: spy_check, spy_test"
     usage = _usage(engines)
     assert (usage["tool_calls"], usage["tool_errors"]) == (2, 2)
+    refused = next(s for s in spans.get_finished_spans() if s.name == "execute_tool spy_check")
+    assert (refused.attributes or {})["error.type"] == "invalid_arguments"
 
 
 def test_a_model_that_ignores_the_tools_is_still_validated(fake: FakeOpenAI, tmp_path: Path) -> None:

@@ -38,6 +38,7 @@ _PROBES: dict[StructuredMode, dict[str, Any]] = {
     "json_schema": {"response_format": {"type": "json_schema", "json_schema": _PROBE_SCHEMA}},
     "function_calling": {"tools": [_PROBE_TOOL], "tool_choice": {"type": "function", "function": {"name": "probe"}}},
     "json_mode": {"response_format": {"type": "json_object"}},
+    "prompt": {},
 }
 _REFUSED = frozenset({400, 404, 415, 422, 501})  # what servers answer to a request part they do not support
 _detected: dict[tuple[str, str], StructuredMode] = {}
@@ -57,7 +58,7 @@ def configured_mode(settings: Settings) -> StructuredMode | None:
 
 def _accepts(client: httpx.Client, url: str, headers: dict[str, str], model: str, mode: StructuredMode) -> bool | None:
     """Whether the endpoint takes a request in ``mode``; None when it could not tell (busy, failing)."""
-    body = {"model": model, "max_tokens": 16, "messages": [{"role": "user", "content": 'Answer {"ok": true}.'}],
+    body = {"model": model, "max_completion_tokens": 16, "messages": [{"role": "user", "content": 'Answer {"ok": true}.'}],
             **_PROBES[mode]}
     try:
         status = client.post(url, headers=headers, json=body).status_code
@@ -72,7 +73,9 @@ def detect_mode(settings: Settings, model: str, transport: httpx.BaseTransport |
     """The first mode the endpoint accepts for ``model``, probed once per endpoint and model.
 
     A probe the endpoint cannot answer (429, 5xx, no connection) is not a refusal: detection stops at
-    that mode, and a refusal at run time still falls back (see :func:`next_mode`).
+    that mode, and a refusal at run time still falls back (see :func:`next_mode`). When every mode is
+    refused, a plain request tells whether the modes were the cause; if it is refused too, something
+    else is, and json_schema is kept.
     """
     base = endpoint_url(settings)
     key = (base, model)
@@ -80,9 +83,9 @@ def detect_mode(settings: Settings, model: str, transport: httpx.BaseTransport |
         if key in _detected:
             return _detected[key]
     headers = {"Authorization": f"Bearer {settings.openai_api_key or 'not-needed'}"}
-    chosen: StructuredMode = "prompt"
+    chosen: StructuredMode = "json_schema"
     with httpx.Client(timeout=min(settings.llm_timeout, 30.0), transport=transport) as client:
-        for mode in MODES[:-1]:
+        for mode in MODES:
             if _accepts(client, base + "/chat/completions", headers, model, mode) is not False:
                 chosen = mode
                 break

@@ -152,3 +152,15 @@ def test_a_streamed_tool_call_answer_is_assembled(fake: FakeOpenAI, tmp_path: Pa
     assert fake.chat_requests()[1].body["tool_choice"] == {"type": "function", "function": {"name": "DocumentDraft"}}
     assert [s.name for s in document.steps] == [s["name"] for s in DOCUMENT["steps"]]
     assert engines.usage_snapshot()["total"]["input_tokens"] == 40  # the streamed usage, counted once
+
+
+def test_the_writer_keeps_the_analysts_graph_unless_it_gives_one(fake: FakeOpenAI, tmp_path: Path) -> None:
+    fake.push(Reply(content=json.dumps(WITH_FLOW)), Reply(content=json.dumps(DOCUMENT)))
+    engines = llm_engines(settings_for(fake, tmp_path))
+    requirement = engines.analyst.analyze(TEXT, DesignContext(), [], None)
+    document = engines.writer.compose(requirement, [], date(2026, 3, 2))
+    assert document.flow == requirement.flow and document.effective_flow() == requirement.flow
+    reversed_flow = {**FLOW, "nodes": [{**n, "step": 4 - n["step"]} if "step" in n else n for n in FLOW["nodes"]]}
+    fake.push(Reply(content=json.dumps({"document": {**DOCUMENT, "flow": reversed_flow}, "summary": "Reversed."})))
+    edited = engines.writer.edit(document, "do the steps in reverse order").document
+    assert edited.effective_flow().step_order() == [3, 2, 1]

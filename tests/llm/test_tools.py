@@ -169,3 +169,12 @@ def test_the_reviewer_runs_the_graph_checks(fake: FakeOpenAI, tmp_path: Path) ->
 def _template() -> dict[str, Any]:
     return {"id": "saas-onboarding", "title": "SaaS onboarding", "description": "Onboard a new SaaS customer",
             "category": "customer", "business_domain": "saas", "document": DOCUMENT.model_dump(mode="json")}
+
+
+def test_an_answer_given_beside_a_tool_call_is_asked_again(fake: FakeOpenAI, tmp_path: Path) -> None:
+    fake.push(Reply(calls=(Call("search_templates", {"query": "onboarding"}), Call("answer", ANALYSIS))),
+              Reply(content=json.dumps({**ANALYSIS, "title": "Onboarding, after the search"})))
+    requirement = _engines(fake, tmp_path).analyst.analyze("Onboard customers", DesignContext(), [], None)
+    assert requirement.title == "Onboarding, after the search"
+    results = _tool_results(fake.chat_requests()[1])
+    assert results == ["[]", "not taken yet: read the other tools' results, then answer again"]

@@ -9,7 +9,14 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolCall
+from langchain_core.messages import (
+    AIMessage,
+    BaseMessage,
+    HumanMessage,
+    SystemMessage,
+    ToolCall,
+    ToolMessage,
+)
 from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
 from pydantic import BaseModel, ValidationError
@@ -142,10 +149,14 @@ class LLMRuntime:
             answer = self._once(agent, messages, system, schema, offered, sink)
             if not offered or all(is_answer(call) for call in answer.tool_calls):
                 return answer
-            # Every other call runs; unknown tools and bad arguments come back as the call's result.
+            # Every other call runs; unknown tools and bad arguments come back as the call's result. An
+            # answer given beside them is set aside (every call needs a result): it comes again after.
             outcomes = run_tool_calls(answer, tools, skip=is_answer)
             self.caller.meter.record_tools(agent, thread_id, len(outcomes), sum(o.failed for o in outcomes))
-            messages += [answer, *(outcome.message for outcome in outcomes)]
+            set_aside = [ToolMessage(content="not taken yet: read the other tools' results, then answer again",
+                                     tool_call_id=call.get("id") or call["name"], name=call["name"])
+                         for call in answer.tool_calls if is_answer(call)]
+            messages += [answer, *(outcome.message for outcome in outcomes), *set_aside]
         return answer
 
     def ask(self, agent: str, system: str, user: str, schema: type[T], stream_as: str | None = None, *,

@@ -9,7 +9,7 @@ for repair. ``PD_LLM_STRUCTURED`` picks a mode; ``auto`` (the default) probes th
 
 from __future__ import annotations
 
-import logging
+import copy
 import threading
 from collections.abc import Sequence
 from typing import Any, Literal, cast, get_args
@@ -28,7 +28,6 @@ __all__ = ["MODES", "StructuredMode", "bind_structured", "configured_mode", "det
 
 StructuredMode = Literal["json_schema", "function_calling", "json_mode", "prompt"]
 MODES: tuple[StructuredMode, ...] = get_args(StructuredMode)
-log = logging.getLogger(__name__)
 
 _PROBE_SCHEMA = {"name": "probe", "strict": True, "schema": {
     "type": "object", "properties": {"ok": {"type": "boolean"}}, "required": ["ok"], "additionalProperties": False}}
@@ -106,7 +105,7 @@ def _raw_model(structured: Runnable[Any, Any]) -> Runnable[Any, Any]:
 def bind_structured(model: BaseChatModel, schema: type[BaseModel], mode: StructuredMode,
                     tools: Sequence[BaseTool] = ()) -> Runnable[Any, Any]:
     """``model`` set up to answer ``schema`` in ``mode``, with ``tools`` it may call first."""
-    function = strict_schema(schema)
+    function = copy.deepcopy(strict_schema(schema))  # the cached schema stays as it was made
     if mode == "json_schema":
         response_format = {"name": function["name"], "description": function["description"],
                            "schema": function["parameters"], "strict": True}

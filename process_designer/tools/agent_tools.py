@@ -53,7 +53,8 @@ def coder_tools(tests: str, connectors: Sequence[str]) -> list[BaseTool]:
     return [
         StructuredTool.from_function(check, name="spy_check", args_schema=_Code,
                                      description="Check your SPy define together with the step's tests: "
-                                                 "returns the errors and warnings, or 'no problems'."),
+                                                 "returns the errors and warnings, or 'no problems'. Fix "
+                                                 "your define until spy_check and spy_test pass, then answer."),
         StructuredTool.from_function(test, name="spy_test", args_schema=_Code,
                                      description="Run the step's SPy tests against your define: returns how "
                                                  "many pass and why the others fail."),
@@ -69,8 +70,9 @@ def analyst_tools(search: functions.TemplateSearch) -> list[BaseTool]:
                             "steps": [s.name for s in t.document.steps]} for t in found], ensure_ascii=False)
 
     return [StructuredTool.from_function(find, name="search_templates", args_schema=_Query,
-                                         description="Search the process template library; returns the best "
-                                                     "matching templates with their ids and steps.")]
+                                         description="Search the process template library when the templates "
+                                                     "given do not fit; returns the best matches with their "
+                                                     "ids and steps. List the ids you rely on in 'templates'.")]
 
 
 def reviewer_tools(document: ProcessDocument) -> list[BaseTool]:
@@ -83,7 +85,8 @@ def reviewer_tools(document: ProcessDocument) -> list[BaseTool]:
 
     return [StructuredTool.from_function(check, name="check_graph", args_schema=_Nothing,
                                          description="Check the document's process graph: unreachable steps, "
-                                                     "dead ends, decisions without an 'otherwise' branch.")]
+                                                     "dead ends, decisions without an 'otherwise' branch. "
+                                                     "Report each defect it finds as a finding.")]
 
 
 @dataclass(frozen=True)

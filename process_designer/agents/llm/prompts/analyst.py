@@ -19,9 +19,8 @@ systems of each, decisions (subject, operator, value, if_true, if_false), constr
 error cases and KPIs, and the process graph in "flow": a start node, one task node per step (its "step"
 is the step's position, 1 for the first), exclusive gateways for decisions (each outgoing edge with its
 condition, one of them the default), parallel gateways for work done at the same time, and end nodes.
-Call search_templates to find reference templates when the ones given do not fit; list in "templates"
-the ids of the templates you relied on. Put a clarifying question in "questions" only when the
-requirements are too vague to design any process.
+List in "templates" the ids of the reference templates you relied on. Put a clarifying question in
+"questions" only when the requirements are too vague to design any process.
 
 {DATA_RULE}"""
 

@@ -24,8 +24,7 @@ You write SPy, a small scripting language, for one step of a business process. S
 - a name that is not a local, a member of the define, another define, a built-in or a declared
   connector is an error (E101). Sibling methods are called by bare name.
 Write exactly one `define` with the handler name you are given, whose `execute(input_data)` method
-implements the step so that the given SPy tests pass. Use only the connectors listed. Before you
-answer, call spy_check and spy_test with your define and fix it until both report no problems.
+implements the step so that the given SPy tests pass. Use only the connectors listed.
 
 {DATA_RULE}
 

@@ -12,8 +12,7 @@ SYSTEM = f"""ROLE: quality_reviewer
 You review business-process documents. The scores and the computed findings are given; do not repeat
 them. Add at most five findings of your own: concrete gaps in best practice (missing controls,
 unclear ownership, unhandled failures, compliance risks), each one sentence naming the step.
-Call check_graph to check the process graph; report each defect it finds as a finding. Return an empty
-list when you have nothing to add.
+Return an empty list when you have nothing to add.
 
 {DATA_RULE}"""
 

@@ -15,12 +15,13 @@ from langchain_core.messages import AIMessage, ToolCall, ToolMessage
 from langchain_core.tools import BaseTool, StructuredTool
 from pydantic import BaseModel, Field, ValidationError
 
+from process_designer import spy
 from process_designer.domain.models import ProcessDocument
 from process_designer.errors import InputError
 from process_designer.telemetry.spans import tool_span
 from process_designer.tools import functions
 
-__all__ = ["ToolOutcome", "analyst_tools", "coder_tools", "reviewer_tools", "run_tool_calls"]
+__all__ = ["StepTester", "ToolOutcome", "analyst_tools", "coder_tools", "reviewer_tools", "run_tool_calls"]
 
 
 class _Code(BaseModel):
@@ -35,19 +36,43 @@ class _Nothing(BaseModel):
     pass
 
 
-def coder_tools(tests: str, connectors: Sequence[str]) -> list[BaseTool]:
+class StepTester:
+    """Checks and runs a step's tests against a define, each distinct define once: the coder's tool calls
+    and the validators after them share the results (SPy runs on a simulated clock, so they repeat)."""
+
+    def __init__(self, tests: str, connectors: Sequence[str]) -> None:
+        self.tests = tests
+        self.bindings = list(connectors)
+        self._seen: dict[str, tuple[functions.SpyCheck, spy.TestReport | None]] = {}
+
+    def run(self, code: str) -> tuple[functions.SpyCheck, spy.TestReport | None]:
+        """The check of ``code`` with the tests, and the test report when it checks without errors."""
+        if code not in self._seen:
+            checked = functions.spy_check(code + "\n" + self.tests, self.bindings, "step.spy")
+            report = None
+            if checked.program is not None and not checked.errors:
+                report = functions.spy_test(checked.program, self.bindings, "step.spy")
+            self._seen[code] = (checked, report)
+        return self._seen[code]
+
+    def problems(self, code: str) -> list[str]:
+        """Check errors, else failed tests; empty when the define passes."""
+        checked, report = self.run(code)
+        if report is None:
+            return checked.errors or checked.diagnostics
+        return functions.failures(report)
+
+
+def coder_tools(tester: StepTester) -> list[BaseTool]:
     """``spy_check`` and ``spy_test`` of a step's define against the step's tests and connectors."""
-    bindings = list(connectors)
 
     def check(code: str) -> str:
-        checked = functions.spy_check(code + "\n" + tests, bindings, "step.spy")
-        return "\n".join(checked.diagnostics) or "no problems"
+        return "\n".join(tester.run(code)[0].diagnostics) or "no problems"
 
     def test(code: str) -> str:
-        checked = functions.spy_check(code + "\n" + tests, bindings, "step.spy")
-        if checked.program is None or checked.errors:
+        checked, report = tester.run(code)
+        if report is None:
             return "the tests cannot run; spy_check reports:\n" + "\n".join(checked.errors or checked.diagnostics)
-        report = functions.spy_test(checked.program, bindings, "step.spy")
         return "\n".join([f"{report.passed} passed, {report.failed} failed", *functions.failures(report)])
 
     return [

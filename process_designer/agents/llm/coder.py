@@ -17,8 +17,7 @@ from process_designer.agents.llm.runtime import LLMRuntime
 from process_designer.agents.llm.structured import message_text
 from process_designer.domain.flow import ProcessFlow
 from process_designer.domain.models import ProcessDocument, Step
-from process_designer.tools.agent_tools import coder_tools
-from process_designer.tools.functions import failures, spy_check, spy_test
+from process_designer.tools.agent_tools import StepTester, coder_tools
 
 __all__ = ["LLMCoder", "StepCode", "extract_spy", "step_problems"]
 
@@ -40,16 +39,13 @@ def extract_spy(answer: str) -> str:
     return (fenced.group(1) if fenced else answer).strip() + "\n"
 
 
-def step_problems(code: str, plan: StepPlan, tests: str, connectors: list[str]) -> list[str]:
+def step_problems(code: str, plan: StepPlan, tester: StepTester) -> list[str]:
     """Why ``code`` cannot implement the step: wrong defines, ``spy check`` errors, failing tests."""
     defines = _DEFINE.findall(code)
     if defines != [plan.handler]:
         return [f"the answer must contain exactly one define, `define {plan.handler}`; it has: "
                 f"{', '.join(defines) or 'none'}"]
-    checked = spy_check(code + "\n" + tests, connectors, "step.spy")
-    if checked.program is None or checked.errors:
-        return checked.errors or checked.diagnostics
-    return failures(spy_test(checked.program, connectors, "step.spy"))
+    return tester.problems(code)
 
 
 class LLMCoder:
@@ -96,12 +92,13 @@ class LLMCoder:
                                                                                  tests))]
         attempts = self.runtime.settings.llm_repairs + 1
         problems: list[str] = []
-        tools = coder_tools(tests, connectors)
+        tester = StepTester(tests, connectors)  # the tools and the validators share its results
+        tools = coder_tools(tester)
         for _ in range(attempts):
             # The model checks and tests its own code with the tools; the validators below decide.
             answer = self.runtime.exchange("coder", messages, tools=tools)
             code = extract_spy(message_text(answer))
-            problems = step_problems(code, plan, tests, connectors)
+            problems = step_problems(code, plan, tester)
             if not problems:
                 return StepCode(code)
             messages += [AIMessage(content=message_text(answer)),

@@ -13,7 +13,7 @@ from process_designer.agents.llm import build_engines, llm_engines
 from process_designer.agents.llm.modes import detect_mode
 from process_designer.config import load_settings
 from process_designer.domain.models import DesignContext, Requirement
-from process_designer.errors import ConfigError
+from process_designer.errors import ConfigError, EngineError
 
 from .conftest import settings_for
 from .fake_openai import Call, Fail, FakeOpenAI, Reply
@@ -164,3 +164,13 @@ def test_the_writer_keeps_the_analysts_graph_unless_it_gives_one(fake: FakeOpenA
     fake.push(Reply(content=json.dumps({"document": {**DOCUMENT, "flow": reversed_flow}, "summary": "Reversed."})))
     edited = engines.writer.edit(document, "do the steps in reverse order").document
     assert edited.effective_flow().step_order() == [3, 2, 1]
+
+
+def test_a_request_refused_in_every_mode_ends_in_one_clear_error(fake: FakeOpenAI, tmp_path: Path) -> None:
+    fake.push(*[Fail(400)] * 8)
+    engines = llm_engines(settings_for(fake, tmp_path))
+    with pytest.raises(EngineError, match=r"^the endpoint refused the analyst's request \(HTTP 400: .*scripted 400.*\); "
+                                          r"check that the model takes requests this long"):
+        engines.analyst.analyze(TEXT, DesignContext(), [], None)
+    assert len(fake.chat_requests()) == 8  # each mode with tools and without
+    assert engines.structured_modes()["analyst"] == "prompt"

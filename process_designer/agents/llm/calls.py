@@ -169,8 +169,8 @@ class ModelCaller:
                                   "check OPENAI_API_KEY") from exc
             if exc.status_code in (400, 422):
                 raise RequestRejected(f"the endpoint refused the {agent}'s request (HTTP {exc.status_code}: "
-                                      f"{exc.message}); set PD_LLM_STRUCTURED=prompt if it does not support "
-                                      "structured outputs") from exc
+                                      f"{exc.message}); check that the model takes requests this long "
+                                      "(PD_LLM_MAX_TOKENS) and the options PD_LLM_STRUCTURED chose") from exc
             raise EngineError(self._gave_up(agent, attempts, exc)) from exc
         except openai.OpenAIError as exc:
             self.meter.record_failure(agent, thread_id, attempts)

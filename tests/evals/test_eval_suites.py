@@ -113,6 +113,17 @@ def test_narrative_suite_is_written_in_the_hard_styles_across_domains() -> None:
     assert sum(1 for names in named if names) / len(named) > 0.6
 
 
+def test_short_suite_asks_one_line_requests_across_areas() -> None:
+    cases = load_suite("short")
+    assert len(cases) >= 40
+    assert {case.style for case in cases} == {"short"}
+    assert all(len(case.requirements.split()) <= 15 for case in cases)
+    assert len({case.domain for case in cases}) >= 15
+    assert all(len(case.gold_steps) >= 5 for case in cases)
+    others = {case.id for name in ("full", "holdout", "narrative") for case in load_suite(name)}
+    assert not {case.id for case in cases} & others
+
+
 def test_every_shipped_case_has_gold_performers_and_checked_gateways() -> None:
     for name in list_suites():
         cases = load_suite(name)

@@ -22,8 +22,8 @@ from process_designer.domain.models import DesignContext, ProcessDocument
 from process_designer.errors import EngineError, InputError, NotFoundError
 from process_designer.feedback import FeedbackStore
 from process_designer.feedback.learning import rate_document
-from process_designer.graphs.context import DesignerDeps
-from process_designer.graphs.graph import build_graph
+from process_designer.graphs.context import DesignerDeps, TemplateSource
+from process_designer.graphs.wiring import build_graph
 from process_designer.limits import message_too_long
 from process_designer.server.auth import current_principal
 from process_designer.storage.checkpoints import open_checkpoints
@@ -71,7 +71,7 @@ class DocumentVersion:
 class Designer:
     """Runs chat turns through the designer graph; thread state lives in SQLite under ``data_dir`` or Postgres."""
 
-    def __init__(self, settings: Settings, *, library: object | None = None,
+    def __init__(self, settings: Settings, *, library: TemplateSource | None = None,
                  engines: AgentEngines | None = None) -> None:
         self.settings = settings
         self.feedback = FeedbackStore.open(settings)
@@ -80,8 +80,8 @@ class Designer:
         # SQLite under data_dir, or Postgres (pooled) when PD_DATABASE_URL is a postgresql:// URL.
         self._checkpoints = open_checkpoints(settings, checkpoint_serializer(settings.encryption_key))
         self._saver = self._checkpoints.saver
-        self.graph = build_graph(self._saver)
-        self._oneshot = build_graph()
+        self.graph = build_graph(self._saver, deps=self.deps)
+        self._oneshot = build_graph(deps=self.deps)
         self._lock = threading.Lock()
         # Turns run here, not in the loop's default executor: its size follows the engine (see
         # Settings.turn_concurrency), and blocking helpers elsewhere never queue behind turns.
@@ -116,7 +116,7 @@ class Designer:
         question = ""
         with observe_turn(thread_id, role, content, settings=self.settings, analytics=self.analytics,
                           templates=self.deps) as turn:
-            stream = self.graph.stream(payload, config, stream_mode=["updates", "custom"], context=self.deps)
+            stream = self.graph.stream(payload, config, stream_mode=["updates", "custom"])
             try:
                 for mode, data in turn.steps(stream):
                     if mode == "custom":
@@ -204,7 +204,7 @@ class Designer:
         state: dict[str, Any] = {}
         with observe_turn(thread_id, "USER", requirements, settings=self.settings, templates=self.deps) as turn:
             for update in turn.steps(self._oneshot.stream(payload, {"configurable": {"thread_id": thread_id}},
-                                                          stream_mode=["updates", "values"], context=self.deps)):
+                                                          stream_mode=["updates", "values"])):
                 mode, data = update
                 chunk: dict[str, Any] = data  # type: ignore[assignment]
                 if mode == "values":
@@ -280,9 +280,7 @@ class Designer:
             self._checkpoints.close()
             self.analytics.close()
             self.feedback.close()
-            library = self.deps.library
-            if library is not None and hasattr(library, "close"):
-                library.close()
+            self.deps.close()
 
     def __enter__(self) -> Designer:
         return self

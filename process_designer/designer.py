@@ -25,7 +25,7 @@ from process_designer.feedback.learning import rate_document
 from process_designer.graphs.context import DesignerDeps, TemplateSource
 from process_designer.graphs.wiring import build_graph
 from process_designer.limits import message_too_long
-from process_designer.server.auth import current_principal
+from process_designer.principal import current_principal
 from process_designer.storage.checkpoints import open_checkpoints
 from process_designer.storage.crypto import checkpoint_serializer
 from process_designer.storage.failures import storage_failure

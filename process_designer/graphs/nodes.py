@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any, Literal, TypeVar
 
@@ -10,11 +9,17 @@ from langgraph.config import get_config
 from langgraph.graph import END
 from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
-from pydantic import ValidationError
 
 from process_designer.agents.engines import OfflineWriter
+from process_designer.domain.context import (
+    KNOWN_KEYS,
+    ContextError,
+    parse_context,
+    validate_context,
+)
 from process_designer.domain.markdown import render_markdown
 from process_designer.domain.models import DesignContext, ProcessDocument, Requirement
+from process_designer.domain.slugs import slug
 from process_designer.errors import InputError, TemplateError
 from process_designer.feedback import parse_feedback_message
 from process_designer.feedback.learning import apply_preferences, learn_edit, record_message
@@ -223,7 +228,7 @@ def save_as_template(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Co
     if document is None:
         reply = "There is no process to save yet; design one first."
         return _answer("save_as_template", reply)
-    template_id = re.sub(r"[^a-z0-9]+", "-", document.title.lower()).strip("-")[:60] or "process"
+    template_id = slug(document.title)
     question = (f"Save '{document.title}' (quality {document.quality.score:.2f}) as the template '{template_id}'? "
                 "Answer yes to save it, anything else to cancel.")
     answer = interrupt({"question": question, "template_id": template_id, "title": document.title,
@@ -251,28 +256,6 @@ def save_as_template(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Co
     return _answer("save_as_template", reply)
 
 
-def _parse_context(text: str) -> dict[str, Any]:
-    text = text.strip()
-    if text.startswith("{"):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"the context is not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}") from None
-        if not isinstance(data, dict):
-            raise InputError("the context must be a JSON object such as {\"business_domain\": \"SaaS\"}")
-        return data
-    pairs: dict[str, Any] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        key, sep, value = line.partition(":")
-        if not sep:
-            raise InputError(f"context line {number} is not 'key: value': {line.strip()!r}")
-        key = key.strip().lower().replace(" ", "_")
-        pairs[key] = [v.strip() for v in value.split(",") if v.strip()] if key == "integrations" else value.strip()
-    return pairs
-
-
 def _thread_id() -> str:
     return str(get_config().get("configurable", {}).get("thread_id", ""))
 
@@ -295,16 +278,11 @@ def update_context(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Comm
                  if deps.feedback is not None else "Feedback is not recorded by this designer.")
         return _answer("update_context", reply)
     try:
-        changes = _parse_context(state.get("input", ""))
-        merged = DesignContext.model_validate({**(state.get("context") or {}), **changes})
+        merged = validate_context({**(state.get("context") or {}), **parse_context(state.get("input", ""))})
+    except ContextError as exc:
+        return _answer("update_context", f"Context not changed: {exc.key}: {exc.problem}. Known keys: {KNOWN_KEYS}.")
     except InputError as exc:
-        reply = f"Context not changed: {exc}."
-        return _answer("update_context", reply)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        reply = (f"Context not changed: {'.'.join(map(str, first['loc']))}: {first['msg']}. Known keys: "
-                 "business_domain, complexity (low|medium|high), integrations, owner.")
-        return _answer("update_context", reply)
+        return _answer("update_context", f"Context not changed: {exc}.")
     shown = ", ".join(f"{k}={v}" for k, v in merged.model_dump(exclude_defaults=True).items())
     reply = f"Context updated: {shown or 'cleared'}."
     return _answer("update_context", reply, context=merged.model_dump(mode="json"))

@@ -138,13 +138,6 @@ class ChatService:
         self._accepting = True
         self._closed = False
 
-    @classmethod
-    def open(cls, settings: Settings) -> ChatService:
-        """Build the service over a new :class:`~process_designer.designer.Designer`."""
-        from process_designer.designer import Designer
-
-        return cls(Designer(settings), settings)
-
     @property
     def settings(self) -> Settings:
         return self._settings

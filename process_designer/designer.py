@@ -7,7 +7,7 @@ import contextvars
 import difflib
 import threading
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -17,6 +17,7 @@ from langgraph.types import Command
 
 from process_designer.agents.engines import AgentEngines, engines_for
 from process_designer.config import Settings
+from process_designer.domain.context import validate_context
 from process_designer.domain.markdown import render_markdown
 from process_designer.domain.models import DesignContext, ProcessDocument
 from process_designer.errors import EngineError, InputError, NotFoundError
@@ -98,27 +99,39 @@ class Designer:
             raise InputError(too_long)
         payload: dict[str, Any] = {"input": content, "role": role}
         if context is not None:
-            payload["context"] = DesignContext.model_validate(context).model_dump(mode="json")
+            checked = context if isinstance(context, DesignContext) else validate_context(context)
+            payload["context"] = checked.model_dump(mode="json")
         if title:
             payload["title"] = title
         return payload
 
     def stream_turn(self, thread_id: str, content: str, *, role: Role = "USER",
-                    context: DesignContext | dict[str, Any] | None = None,
-                    title: str | None = None) -> Iterator[TurnEvent]:
-        """Run one turn, yielding each stage as it finishes and then the final answer."""
+                    context: DesignContext | dict[str, Any] | None = None, title: str | None = None,
+                    on_start: Callable[[int], None] | None = None) -> Iterator[TurnEvent]:
+        """Run one turn, yielding each stage as it finishes and then the final answer.
+
+        The thread's state is read once, before the turn; ``on_start`` is then told how many messages the
+        thread holds (where this turn's messages will begin). The final state comes from the run itself.
+        """
         if not thread_id.strip():
             raise InputError("thread_id is empty; pass the id of the conversation")
         config: RunnableConfig = {"configurable": {"thread_id": thread_id}}
         payload: Any = self._input(content, role, context, title)
-        if role == "USER" and self.graph.get_state(config).interrupts:
+        before = self.graph.get_state(config)
+        if role == "USER" and before.interrupts:
             payload = Command(resume=content)  # the answer to the question the graph is waiting on
+        state: dict[str, Any] = dict(before.values)
+        if on_start is not None:
+            on_start(len(state.get("messages", [])))
         question = ""
         with observe_turn(thread_id, role, content, settings=self.settings, analytics=self.analytics,
                           templates=self.deps) as turn:
-            stream = self.graph.stream(payload, config, stream_mode=["updates", "custom"])
+            stream = self.graph.stream(payload, config, stream_mode=["updates", "custom", "values"])
             try:
                 for mode, data in turn.steps(stream):
+                    if mode == "values":
+                        state = data if isinstance(data, dict) else state
+                        continue
                     if mode == "custom":
                         if isinstance(data, dict) and (data.get("partial") or data.get("restart")):
                             yield TurnEvent(thread_id, str(data.get("agent", "")), str(data["partial"]), final=False,
@@ -142,14 +155,13 @@ class Designer:
                 # The model kept failing: the document is untouched and the same message can be sent again.
                 yield TurnEvent(thread_id, "respond", f"The model could not finish this turn: {exc}. Nothing was "
                                 "changed; send the message again to retry.", final=True,
-                                document=self.document(thread_id), usage=self._usage(thread_id))
+                                document=_document_of(state), usage=self._usage(thread_id))
                 return
+            document = _document_of(state)
             if question:  # the graph waits for a person's decision; the next USER message answers it
-                yield TurnEvent(thread_id, "save_as_template", question, final=True, document=self.document(thread_id))
+                yield TurnEvent(thread_id, "save_as_template", question, final=True, document=document)
                 return
-            state = self.graph.get_state(config).values
             versions = state.get("versions", [])
-            document = ProcessDocument.model_validate(state["document"]) if state.get("document") else None
             version = versions[-1]["number"] if versions else None
             turn.finish(state, version)
             yield TurnEvent(thread_id, "respond", state.get("reply", ""), final=True, document=document,
@@ -164,8 +176,8 @@ class Designer:
         return list(self.stream_turn(thread_id, content, role=role, context=context, title=title))
 
     async def astream_turn(self, thread_id: str, content: str, *, role: Role = "USER",
-                           context: DesignContext | dict[str, Any] | None = None,
-                           title: str | None = None) -> AsyncIterator[TurnEvent]:
+                           context: DesignContext | dict[str, Any] | None = None, title: str | None = None,
+                           on_start: Callable[[int], None] | None = None) -> AsyncIterator[TurnEvent]:
         """The async form of :meth:`stream_turn`; the graph runs in a worker thread.
 
         Cancelling the consumer stops the run at the next stage boundary.
@@ -176,7 +188,8 @@ class Designer:
 
         def work() -> None:
             try:
-                for event in self.stream_turn(thread_id, content, role=role, context=context, title=title):
+                for event in self.stream_turn(thread_id, content, role=role, context=context, title=title,
+                                              on_start=on_start):
                     if cancelled.is_set():
                         break
                     loop.call_soon_threadsafe(queue.put_nowait, event)
@@ -214,9 +227,8 @@ class Designer:
                     if isinstance(values, dict) and node != "respond" and values.get("stage"):
                         turn.stage(values["stage"]["agent"])
                         yield TurnEvent(thread_id, values["stage"]["agent"], values["stage"]["content"], final=False)
-            document = ProcessDocument.model_validate(state["document"]) if state.get("document") else None
             turn.finish(state)
-            yield TurnEvent(thread_id, "respond", state.get("reply", ""), final=True, document=document)
+            yield TurnEvent(thread_id, "respond", state.get("reply", ""), final=True, document=_document_of(state))
 
     def design(self, requirements: str, *, title: str | None = None,
                context: DesignContext | dict[str, Any] | None = None) -> ProcessDocument:
@@ -236,8 +248,7 @@ class Designer:
         return bool(self._state(thread_id))
 
     def document(self, thread_id: str) -> ProcessDocument | None:
-        raw = self._state(thread_id).get("document")
-        return ProcessDocument.model_validate(raw) if raw else None
+        return _document_of(self._state(thread_id))
 
     def context(self, thread_id: str) -> DesignContext:
         return DesignContext.model_validate(self._state(thread_id).get("context") or {})
@@ -287,3 +298,8 @@ class Designer:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _document_of(state: Mapping[str, Any]) -> ProcessDocument | None:
+    raw = state.get("document")
+    return ProcessDocument.model_validate(raw) if raw else None

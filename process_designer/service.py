@@ -130,10 +130,9 @@ class DesignService:
         self.chat.stop_accepting()
 
     def stream_design(self, requirements: str, *, title: str | None = None,
-                      context: DesignContext | Mapping[str, Any] | None = None) -> Iterator[TurnEvent]:
+                      context: DesignContext | dict[str, Any] | None = None) -> Iterator[TurnEvent]:
         """One design turn kept in no thread: each stage as it finishes, then the answer with the document."""
-        checked = validate_context(context) if isinstance(context, Mapping) else context
-        return self.designer.stream_design(requirements, title=title, context=checked)
+        return self.designer.stream_design(requirements, title=title, context=context)
 
     # -- sessions --------------------------------------------------------------------------------
 

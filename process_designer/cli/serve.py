@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     from process_designer.server.auth import bind_check
     from process_designer.server.serving import serve
     from process_designer.service import DesignService
-    from process_designer.telemetry import configure_json_logging, install, setup_telemetry
+    from process_designer.telemetry import configure_json_logging
 
     if args.grace < 0:
         raise ConfigError(f"--grace {args.grace:g} is negative; give the seconds to wait, e.g. --grace 10")
@@ -60,9 +60,8 @@ def run(args: argparse.Namespace) -> int:
     # Refuses a non-loopback host without authentication; stdout stays the listeners' addresses.
     if (notice := bind_check(settings)) is not None:
         print(notice, file=sys.stderr, flush=True)
-    # Spans and metrics go only where PD_OTEL_EXPORTER says; /metrics reads them in-process.
-    telemetry = setup_telemetry(settings)
-    install(telemetry)
+    # Spans and metrics go where PD_OTEL_EXPORTER says, set up for every command by cli.main; /metrics reads
+    # them in-process either way.
     configure_json_logging(logging.WARNING)
 
     async def main() -> None:
@@ -73,8 +72,5 @@ def run(args: argparse.Namespace) -> int:
         finally:
             service.close()
 
-    try:
-        asyncio.run(main())
-    finally:
-        telemetry.shutdown()
+    asyncio.run(main())
     return 0

@@ -214,6 +214,10 @@ class DesignService:
                                 "over the chat or POST them to /messages")
         return CurrentProcess(session, document, self.latest_version(session))
 
+    def thread_document(self, thread_id: str) -> ProcessDocument | None:
+        """The current process of a conversation known by its thread (the terminal chat's), if any."""
+        return self.chat.document(thread_id)
+
     def export(self, session_id: str, format: ExportFormat) -> Export:
         """The session's current process as a file in ``format``, named after its title."""
         document = self.process(session_id).document

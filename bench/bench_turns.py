@@ -17,10 +17,10 @@ from bench._figures import line, load, summary, write_results
 from process_designer.config import Settings
 from process_designer.designer import Designer
 from process_designer.knowledge.library import TemplateLibrary
-from process_designer.server.chat_service import ChatService
 from process_designer.server.grpc_client import GrpcChatClient
 from process_designer.server.grpc_server import create_server
-from process_designer.server.http_listener import http_listener
+from process_designer.server.http_listener import start_http
+from process_designer.service import DesignService
 
 THREADS = 30
 FIRST_CHUNKS = 40
@@ -87,11 +87,11 @@ async def websocket_first_chunks(http_address: str) -> list[float]:
     return samples
 
 
-async def over_the_wire(settings: Settings, designer: Designer, library: TemplateLibrary) -> dict[str, list[float]]:
-    service = ChatService(designer, settings)  # closing the service closes the designer
+async def over_the_wire(settings: Settings, designer: Designer) -> dict[str, list[float]]:
+    service = DesignService(designer)  # closing the service closes the designer
     server, port = create_server(service, "127.0.0.1:0")
     await server.start()
-    http = await http_listener(designer, library)(service, settings.with_overrides(http_port=0, host="127.0.0.1"))
+    http = await start_http(service, settings.with_overrides(http_port=0, host="127.0.0.1"))
     try:
         return {"gRPC": await grpc_first_chunks(f"127.0.0.1:{port}"),
                 "WebSocket": await websocket_first_chunks(http.address)}
@@ -119,7 +119,7 @@ def main() -> None:
         for agent, samples in per_agent.items():
             print(line(f"agent {agent}", samples))
             rows.append({"figure": f"agent {agent}", **summary(samples), "load": load()})
-        for transport, samples in asyncio.run(over_the_wire(settings, designer, library)).items():
+        for transport, samples in asyncio.run(over_the_wire(settings, designer)).items():
             print(line(f"first chunk {transport}", samples, f"   target ≤ {FIRST_CHUNK_TARGET_MS:g} ms p50"))
             rows.append({"figure": f"first chunk {transport}", **summary(samples), "load": load()})
         print(f"written {write_results('turns', rows)}")

@@ -6,7 +6,7 @@ import asyncio
 import contextvars
 import threading
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -16,14 +16,15 @@ from langgraph.types import Command
 
 from process_designer.agents.engines import AgentEngines, engines_for
 from process_designer.config import Settings
+from process_designer.domain.context import validate_context
 from process_designer.domain.models import DesignContext, ProcessDocument
 from process_designer.errors import EngineError, InputError, NotFoundError
 from process_designer.feedback import FeedbackStore
 from process_designer.feedback.learning import rate_document
-from process_designer.graphs.context import DesignerDeps
-from process_designer.graphs.graph import build_graph
+from process_designer.graphs.context import DesignerDeps, TemplateSource
+from process_designer.graphs.wiring import build_graph
 from process_designer.limits import message_too_long
-from process_designer.server.auth import current_principal
+from process_designer.principal import current_principal
 from process_designer.storage.checkpoints import open_checkpoints
 from process_designer.storage.crypto import checkpoint_serializer
 from process_designer.storage.failures import storage_failure
@@ -70,7 +71,7 @@ class DocumentVersion:
 class Designer:
     """Runs chat turns through the designer graph; thread state lives in SQLite under ``data_dir`` or Postgres."""
 
-    def __init__(self, settings: Settings, *, library: object | None = None,
+    def __init__(self, settings: Settings, *, library: TemplateSource | None = None,
                  engines: AgentEngines | None = None) -> None:
         self.settings = settings
         self.feedback = FeedbackStore.open(settings)
@@ -82,8 +83,8 @@ class Designer:
         # SQLite under data_dir, or Postgres (pooled) when PD_DATABASE_URL is a postgresql:// URL.
         self._checkpoints = open_checkpoints(settings, checkpoint_serializer(settings.encryption_key))
         self._saver = self._checkpoints.saver
-        self.graph = build_graph(self._saver)
-        self._oneshot = build_graph()
+        self.graph = build_graph(self._saver, deps=self.deps)
+        self._oneshot = build_graph(deps=self.deps)
         self._lock = threading.Lock()
         # Turns run here, not in the loop's default executor: its size follows the engine (see
         # Settings.turn_concurrency), and blocking helpers elsewhere never queue behind turns.
@@ -100,27 +101,39 @@ class Designer:
             raise InputError(too_long)
         payload: dict[str, Any] = {"input": content, "role": role}
         if context is not None:
-            payload["context"] = DesignContext.model_validate(context).model_dump(mode="json")
+            checked = context if isinstance(context, DesignContext) else validate_context(context)
+            payload["context"] = checked.model_dump(mode="json")
         if title:
             payload["title"] = title
         return payload
 
     def stream_turn(self, thread_id: str, content: str, *, role: Role = "USER",
-                    context: DesignContext | dict[str, Any] | None = None,
-                    title: str | None = None) -> Iterator[TurnEvent]:
-        """Run one turn, yielding each stage as it finishes and then the final answer."""
+                    context: DesignContext | dict[str, Any] | None = None, title: str | None = None,
+                    on_start: Callable[[int], None] | None = None) -> Iterator[TurnEvent]:
+        """Run one turn, yielding each stage as it finishes and then the final answer.
+
+        The thread's state is read once, before the turn; ``on_start`` is then told how many messages the
+        thread holds (where this turn's messages will begin). The final state comes from the run itself.
+        """
         if not thread_id.strip():
             raise InputError("thread_id is empty; pass the id of the conversation")
         config: RunnableConfig = {"configurable": {"thread_id": thread_id}}
         payload: Any = self._input(content, role, context, title)
-        if role == "USER" and self.graph.get_state(config).interrupts:
+        before = self.graph.get_state(config)
+        if role == "USER" and before.interrupts:
             payload = Command(resume=content)  # the answer to the question the graph is waiting on
+        state: dict[str, Any] = dict(before.values)
+        if on_start is not None:
+            on_start(len(state.get("messages", [])))
         question = ""
         with observe_turn(thread_id, role, content, settings=self.settings, analytics=self.analytics,
                           templates=self.deps) as turn:
-            stream = self.graph.stream(payload, config, stream_mode=["updates", "custom"], context=self.deps)
+            stream = self.graph.stream(payload, config, stream_mode=["updates", "custom", "values"])
             try:
                 for mode, data in turn.steps(stream):
+                    if mode == "values":
+                        state = data if isinstance(data, dict) else state
+                        continue
                     if mode == "custom":
                         if isinstance(data, dict) and (data.get("partial") or data.get("restart")):
                             yield TurnEvent(thread_id, str(data.get("agent", "")), str(data["partial"]), final=False,
@@ -144,14 +157,13 @@ class Designer:
                 # The model kept failing: the document is untouched and the same message can be sent again.
                 yield TurnEvent(thread_id, "respond", f"The model could not finish this turn: {exc}. Nothing was "
                                 "changed; send the message again to retry.", final=True,
-                                document=self.document(thread_id), usage=self._usage(thread_id))
+                                document=_document_of(state), usage=self._usage(thread_id))
                 return
+            document = _document_of(state)
             if question:  # the graph waits for a person's decision; the next USER message answers it
-                yield TurnEvent(thread_id, "save_as_template", question, final=True, document=self.document(thread_id))
+                yield TurnEvent(thread_id, "save_as_template", question, final=True, document=document)
                 return
-            state = self.graph.get_state(config).values
             versions = state.get("versions", [])
-            document = ProcessDocument.model_validate(state["document"]) if state.get("document") else None
             version = versions[-1]["number"] if versions else None
             turn.finish(state, version)
             yield TurnEvent(thread_id, "respond", state.get("reply", ""), final=True, document=document,
@@ -166,8 +178,8 @@ class Designer:
         return list(self.stream_turn(thread_id, content, role=role, context=context, title=title))
 
     async def astream_turn(self, thread_id: str, content: str, *, role: Role = "USER",
-                           context: DesignContext | dict[str, Any] | None = None,
-                           title: str | None = None) -> AsyncIterator[TurnEvent]:
+                           context: DesignContext | dict[str, Any] | None = None, title: str | None = None,
+                           on_start: Callable[[int], None] | None = None) -> AsyncIterator[TurnEvent]:
         """The async form of :meth:`stream_turn`; the graph runs in a worker thread.
 
         Cancelling the consumer stops the run at the next stage boundary.
@@ -178,7 +190,8 @@ class Designer:
 
         def work() -> None:
             try:
-                for event in self.stream_turn(thread_id, content, role=role, context=context, title=title):
+                for event in self.stream_turn(thread_id, content, role=role, context=context, title=title,
+                                              on_start=on_start):
                     if cancelled.is_set():
                         break
                     loop.call_soon_threadsafe(queue.put_nowait, event)
@@ -206,7 +219,7 @@ class Designer:
         state: dict[str, Any] = {}
         with observe_turn(thread_id, "USER", requirements, settings=self.settings, templates=self.deps) as turn:
             for update in turn.steps(self._oneshot.stream(payload, {"configurable": {"thread_id": thread_id}},
-                                                          stream_mode=["updates", "values"], context=self.deps)):
+                                                          stream_mode=["updates", "values"])):
                 mode, data = update
                 chunk: dict[str, Any] = data  # type: ignore[assignment]
                 if mode == "values":
@@ -216,9 +229,8 @@ class Designer:
                     if isinstance(values, dict) and node != "respond" and values.get("stage"):
                         turn.stage(values["stage"]["agent"])
                         yield TurnEvent(thread_id, values["stage"]["agent"], values["stage"]["content"], final=False)
-            document = ProcessDocument.model_validate(state["document"]) if state.get("document") else None
             turn.finish(state)
-            yield TurnEvent(thread_id, "respond", state.get("reply", ""), final=True, document=document)
+            yield TurnEvent(thread_id, "respond", state.get("reply", ""), final=True, document=_document_of(state))
 
     def design(self, requirements: str, *, title: str | None = None,
                context: DesignContext | dict[str, Any] | None = None) -> ProcessDocument:
@@ -238,8 +250,7 @@ class Designer:
         return bool(self._state(thread_id))
 
     def document(self, thread_id: str) -> ProcessDocument | None:
-        raw = self._state(thread_id).get("document")
-        return ProcessDocument.model_validate(raw) if raw else None
+        return _document_of(self._state(thread_id))
 
     def context(self, thread_id: str) -> DesignContext:
         return DesignContext.model_validate(self._state(thread_id).get("context") or {})
@@ -278,12 +289,15 @@ class Designer:
             self._checkpoints.close()
             self.analytics.close()
             self.feedback.close()
-            library = self.deps.library
-            if library is not None and hasattr(library, "close"):
-                library.close()
+            self.deps.close()
 
     def __enter__(self) -> Designer:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _document_of(state: Mapping[str, Any]) -> ProcessDocument | None:
+    raw = state.get("document")
+    return ProcessDocument.model_validate(raw) if raw else None

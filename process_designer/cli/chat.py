@@ -31,12 +31,12 @@ class _Backend(Protocol):
 
 
 class _InProcess:
-    """Talks to a ChatService in this process."""
+    """Talks to the service in this process."""
 
     def __init__(self) -> None:
-        from process_designer.server.chat_service import ChatService
+        from process_designer.service import DesignService
 
-        self._service = ChatService.open(load_settings())
+        self._service = DesignService.open(load_settings())
 
     async def open(self) -> None:
         """Nothing to connect to: the service runs in this process."""

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,26 +40,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def _context(raw: str | None) -> DesignContext | None:
     if raw is None:
         return None
-    from process_designer.domain.models import DesignContext
+    from process_designer.domain.context import (
+        KNOWN_KEYS,
+        ContextError,
+        context_from_json,
+        validate_context,
+    )
 
-    raw = argument_text(raw, "--context")
     try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"--context is not valid JSON (column {exc.colno}): {exc.msg}; "
-                         'example: --context \'{"business_domain": "SaaS"}\'') from None
-    if not isinstance(data, dict):
-        raise InputError('--context must be a JSON object, e.g. {"integrations": ["crm", "email"]}')
-    try:
-        return DesignContext.model_validate(data)
-    except ValueError as exc:
-        first = str(exc).splitlines()[1:3]
-        raise InputError(f"--context is invalid: {' '.join(s.strip() for s in first)}; known keys: "
-                         "business_domain, complexity (low|medium|high), integrations, owner") from None
-
-
-def slugify(title: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "process"
+        return validate_context(context_from_json(argument_text(raw, "--context"), "--context"))
+    except ContextError as exc:
+        raise InputError(f"--context is invalid: {exc.key}: {exc.problem}; known keys are {KNOWN_KEYS}") from None
 
 
 def _requirements(raw: str) -> str:
@@ -75,9 +65,9 @@ def run(args: argparse.Namespace) -> int:
     title = argument_text(args.title, "--title") if args.title else None
     context = _context(args.context)
     settings = load_settings()
-    from process_designer.designer import Designer
     from process_designer.domain.markdown import render_markdown
     from process_designer.knowledge.library import TemplateLibrary
+    from process_designer.service import DesignService
 
     def progress(message: str) -> None:
         if not args.quiet:
@@ -86,13 +76,16 @@ def run(args: argparse.Namespace) -> int:
     library = TemplateLibrary(settings)
     # Only a first start (or changed template files) indexes, and says so in one line.
     library.ensure_index(progress=progress)
-    with Designer(settings, library=library) as designer:
+    service = DesignService.open(settings, library=library)
+    try:
         final = None
-        for event in designer.stream_design(text, title=title, context=context):
+        for event in service.stream_design(text, title=title, context=context):
             if event.final:
                 final = event
             elif not args.quiet:
                 print(f"[{event.agent}] {event.content.splitlines()[0]}", file=sys.stderr, flush=True)
+    finally:
+        service.close()
     assert final is not None
     if final.document is None:
         print(final.content, file=sys.stderr)
@@ -108,11 +101,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write_outputs(folder: Path, document: ProcessDocument, *, quiet: bool) -> None:
+    from process_designer.domain import slugs
     from process_designer.domain.markdown import render_markdown
 
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        slug = slugify(document.title)
+        slug = slugs.slug(document.title)
         (folder / f"{slug}.md").write_text(render_markdown(document), encoding="utf-8")
         (folder / f"{slug}.spy").write_text(document.spy.program, encoding="utf-8")
         (folder / f"{slug}_test.spy").write_text(document.spy.tests, encoding="utf-8")

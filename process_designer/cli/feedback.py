@@ -83,12 +83,15 @@ def run_reset(args: argparse.Namespace) -> int:
 
 
 def run_rate(args: argparse.Namespace) -> int:
-    from process_designer.designer import Designer
-    from process_designer.server.auth import Principal, acting_as
+    from process_designer.principal import Principal, acting_as
+    from process_designer.service import DesignService
 
     acting_as(Principal(subject="cli", tenant=args.tenant))
-    with Designer(load_settings()) as designer:
-        rated = designer.rate(args.thread, args.rating, args.comment, args.version)
+    service = DesignService.open(load_settings())
+    try:
+        rated = service.rate_thread(args.thread, args.rating, args.comment, args.version)
+    finally:
+        service.close()
     used = ", ".join(rated.document.templates_used) or "no template"
     print(f"Rated version {rated.number} of {args.thread} {args.rating} (templates: {used}).")
     return 0

@@ -28,9 +28,9 @@ class GraphShape:
 def graph_shape() -> GraphShape:
     """Read the designer graph's drawable shape from the compiled graph itself."""
     # Deferred: importing the graph loads the agents, which ``--help`` does not need.
-    from process_designer.graphs.graph import graph
+    from process_designer.graphs.wiring import build_graph
 
-    drawable = graph.get_graph()
+    drawable = build_graph().get_graph()
     edges = tuple(sorted((edge.source, edge.target, bool(edge.conditional)) for edge in drawable.edges))
     return GraphShape(nodes=tuple(drawable.nodes), edges=edges)
 
@@ -49,9 +49,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def _print_graph(args: argparse.Namespace) -> int:
     if args.format == "mermaid":
-        from process_designer.graphs.graph import graph
+        from process_designer.graphs.wiring import build_graph
 
-        sys.stdout.write(graph.get_graph().draw_mermaid())
+        sys.stdout.write(build_graph().get_graph().draw_mermaid())
         return 0
     shape = graph_shape()
     renderers = {"ascii": render_ascii, "json": render_json, "svg": render_svg}

@@ -50,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.handler(args) or 0)
+        return _run(args)
     except ProcessDesignerError as exc:
         print(f"process-designer: error: {exc}", file=sys.stderr)
         return 1
@@ -59,6 +59,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run the command; with ``PD_OTEL_EXPORTER`` set, its spans and metrics are exported (and flushed at the end)."""
+    from process_designer.config import load_settings
+
+    settings = load_settings()
+    if settings.otel_exporter == "none":  # the default: nothing to export, and no OpenTelemetry SDK to load
+        return int(args.handler(args) or 0)
+    from process_designer.telemetry.setup import exporting
+
+    with exporting(settings):
+        return int(args.handler(args) or 0)
 
 
 if __name__ == "__main__":

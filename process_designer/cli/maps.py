@@ -67,10 +67,13 @@ def load_document(path: Path) -> ProcessDocument:
 
 
 def _thread_document(thread_id: str) -> ProcessDocument:
-    from process_designer.designer import Designer
+    from process_designer.service import DesignService
 
-    with Designer(load_settings()) as designer:
-        document = designer.document(thread_id)
+    service = DesignService.open(load_settings())
+    try:
+        document = service.thread_document(thread_id)
+    finally:
+        service.close()
     if document is None:
         raise NotFoundError(f"thread {thread_id!r} has no process document yet; design one with "
                             "`process-designer chat --thread ID` or pass DOCUMENT.json")

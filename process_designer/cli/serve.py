@@ -43,13 +43,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Start the service from the environment plus the command-line overrides."""
-    from process_designer.designer import Designer
     from process_designer.knowledge.library import TemplateLibrary
     from process_designer.server.auth import bind_check
-    from process_designer.server.chat_service import ChatService
-    from process_designer.server.http_listener import http_listener
-    from process_designer.server.serving import LISTENERS, serve
-    from process_designer.telemetry import configure_json_logging, install, setup_telemetry
+    from process_designer.server.serving import serve
+    from process_designer.service import DesignService
+    from process_designer.telemetry import configure_json_logging
 
     if args.grace < 0:
         raise ConfigError(f"--grace {args.grace:g} is negative; give the seconds to wait, e.g. --grace 10")
@@ -62,25 +60,17 @@ def run(args: argparse.Namespace) -> int:
     # Refuses a non-loopback host without authentication; stdout stays the listeners' addresses.
     if (notice := bind_check(settings)) is not None:
         print(notice, file=sys.stderr, flush=True)
-    # Spans and metrics go only where PD_OTEL_EXPORTER says; /metrics reads them in-process.
-    telemetry = setup_telemetry(settings)
-    install(telemetry)
+    # Spans and metrics go where PD_OTEL_EXPORTER says, set up for every command by cli.main; /metrics reads
+    # them in-process either way.
     configure_json_logging(logging.WARNING)
 
     async def main() -> None:
-        # One library for the designer and the HTTP template routes: embedded Chroma is one client per directory.
-        library = TemplateLibrary(settings)
-        designer = Designer(settings, library=library)
-        service = ChatService(designer, settings)
-        listeners = (*LISTENERS, ("HTTP", http_listener(designer, library)))
+        # One library for the designer and the template routes: embedded Chroma is one client per directory.
+        service = DesignService.open(settings, library=TemplateLibrary(settings))
         try:
-            await serve(service, settings, grace=args.grace, listeners=listeners,
-                        announce=functools.partial(print, flush=True))
+            await serve(service, settings, grace=args.grace, announce=functools.partial(print, flush=True))
         finally:
             service.close()
 
-    try:
-        asyncio.run(main())
-    finally:
-        telemetry.shutdown()
+    asyncio.run(main())
     return 0

@@ -3,20 +3,39 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Protocol
 
 from process_designer.agents.engines import AgentEngines, offline_engines
-from process_designer.config import Settings, load_settings
-from process_designer.domain.models import DesignContext
-from process_designer.errors import ProcessDesignerError
+from process_designer.config import Settings
+from process_designer.domain.models import DesignContext, ProcessDocument, QualityReport
+from process_designer.errors import InputError, ProcessDesignerError
 from process_designer.feedback import FeedbackProfile, FeedbackStore
 from process_designer.knowledge.template_model import ProcessTemplate
 
-__all__ = ["DesignerDeps"]
+if TYPE_CHECKING:
+    from process_designer.knowledge.library import TemplateHit
+
+__all__ = ["DesignerDeps", "TemplateSource"]
 
 log = logging.getLogger(__name__)
+
+
+class TemplateSource(Protocol):
+    """What the graph asks of a template library; :class:`~process_designer.knowledge.library.TemplateLibrary` is one."""
+
+    def search(self, query: str, *, top: int = ...) -> list[TemplateHit]: ...
+
+    def get(self, template_id: str) -> ProcessTemplate: ...
+
+    def add(self, template: ProcessTemplate, *,
+            review: Callable[[ProcessDocument], QualityReport] | None = ...) -> ProcessTemplate: ...
+
+    def record_use(self, template_ids: Sequence[str]) -> None: ...
+
+    def close(self) -> None: ...
 
 
 def _utc_now() -> datetime:
@@ -27,24 +46,52 @@ def _local_tenant() -> str:
     return "local"
 
 
+def _open_library(settings: Settings) -> TemplateSource | None:
+    """The template library of ``settings``, or ``None`` (logged) when it cannot be opened."""
+    try:
+        from process_designer.knowledge.library import TemplateLibrary
+
+        return TemplateLibrary(settings)
+    except ProcessDesignerError as exc:
+        log.warning("template library unavailable: %s", exc)
+        return None
+
+
 @dataclass
 class DesignerDeps:
-    """Dependencies of the nodes; the template library is opened on first use."""
+    """Dependencies of the nodes, built where the graph is built; without a ``library`` one is opened on first use."""
 
-    settings: Settings = field(default_factory=lambda: load_settings(dotenv=None))
+    settings: Settings
     clock: Callable[[], datetime] = _utc_now
-    library: object | None = None  # a TemplateLibrary; typed loosely so tests can pass a real one of any path
+    library: TemplateSource | None = None
     engines: AgentEngines = field(default_factory=offline_engines)
     feedback: FeedbackStore | None = None  # what tenants rated, edited and dismissed; no learning without it
     tenant: Callable[[], str] = _local_tenant  # the tenant of the turn being run
-    _opened: bool = False
+    _opened: bool = field(default=False, repr=False)
+
+    def templates(self) -> TemplateSource | None:
+        """The template library, opened on the first call; ``None`` when it cannot be used."""
+        if self.library is None and not self._opened:
+            self._opened = True
+            self.library = _open_library(self.settings)
+        return self.library
+
+    def template(self, template_id: str) -> ProcessTemplate | None:
+        """The template ``template_id``, or ``None`` when it is gone or the library cannot be used."""
+        library = self.templates()
+        if library is None:
+            return None
+        try:
+            return library.get(template_id)
+        except InputError:  # a template since removed
+            return None
 
     def templates_for(self, text: str, top: int = 3) -> list[ProcessTemplate]:
         """Templates most relevant to ``text``; empty when the library cannot be used."""
-        library = self._library()
+        library = self.templates()
         if library is None:
             return []
-        hits = library.search(text, top=top)  # type: ignore[attr-defined]
+        hits = library.search(text, top=top)
         # Below 0.40 a template is only loosely related ("data breach" scores 0.39 against data
         # subject requests), and a short request would take on its steps wholesale.
         relevant = [hit for hit in hits if hit.score >= 0.40]
@@ -53,7 +100,7 @@ class DesignerDeps:
             relevant.sort(key=lambda hit: hit.score + profile.template_adjustment(hit.template.id), reverse=True)
         chosen = [hit.template for hit in relevant]
         if chosen:
-            library.record_use([chosen[0].id])  # type: ignore[attr-defined]
+            library.record_use([chosen[0].id])
         return chosen
 
     def feedback_profile(self) -> FeedbackProfile | None:
@@ -67,16 +114,10 @@ class DesignerDeps:
             return context
         return context.model_copy(update={"owner": profile.preferred_owner})
 
-    def _library(self) -> object | None:
-        if self.library is None and not self._opened:
-            self._opened = True
-            try:
-                from process_designer.knowledge.library import TemplateLibrary
-
-                self.library = TemplateLibrary(self.settings)
-            except ProcessDesignerError as exc:
-                log.warning("template library unavailable: %s", exc)
-        return self.library
-
     def now_iso(self) -> str:
         return self.clock().isoformat(timespec="seconds")
+
+    def close(self) -> None:
+        """Close the template library, when one was opened or given."""
+        if self.library is not None:
+            self.library.close()

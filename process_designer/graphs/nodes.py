@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-import json
 import re
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from langgraph.config import get_config
 from langgraph.graph import END
 from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
-from pydantic import ValidationError
 
 from process_designer.agents.engines import OfflineWriter
+from process_designer.domain.context import (
+    KNOWN_KEYS,
+    ContextError,
+    parse_context,
+    validate_context,
+)
 from process_designer.domain.markdown import render_markdown
 from process_designer.domain.models import DesignContext, ProcessDocument, Requirement
+from process_designer.domain.slugs import slug
 from process_designer.errors import InputError, TemplateError
 from process_designer.feedback import parse_feedback_message
 from process_designer.feedback.learning import apply_preferences, learn_edit, record_message
@@ -38,16 +43,20 @@ __all__ = [
     "update_context",
 ]
 
-_DEFAULT_DEPS: DesignerDeps | None = None
+Next = TypeVar("Next", bound=str)
 
 
-def _deps(runtime: Runtime[DesignerDeps] | None) -> DesignerDeps:
-    global _DEFAULT_DEPS
-    if runtime is not None and runtime.context is not None:
-        return runtime.context
-    if _DEFAULT_DEPS is None:  # Studio and other callers without context get the environment's settings
-        _DEFAULT_DEPS = DesignerDeps()
-    return _DEFAULT_DEPS
+def _stage(agent: str, note: str, goto: Next, **update: Any) -> Command[Next]:
+    """Move on to ``goto`` with ``update``, reporting what ``agent`` did as the stage ``note``."""
+    return Command(update={**update, "stage": {"agent": agent, "content": note}}, goto=goto)
+
+
+def _answer(agent: str, reply: str, *, note: str | None = None, **update: Any) -> Command[Any]:
+    """Go to ``respond`` with ``reply`` for the user; the stage says ``note``, or the reply itself.
+
+    Typed ``Command[Any]`` because ``Command`` is invariant: each node's own annotation lists its routes.
+    """
+    return _stage(agent, reply if note is None else note, "respond", reply=reply, **update)
 
 
 def _document(state: DesignerState) -> ProcessDocument | None:
@@ -64,7 +73,7 @@ def route_turn(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Command[
             "update_context", "compare_processes", "save_as_template", "respond"]
 ]:
     """Classify the turn and send it to the agents it needs."""
-    deps = _deps(runtime)
+    deps = runtime.context
     text, role = state.get("input", ""), state.get("role", "USER")
     intent = classify_turn(text, role, state.get("document") is not None)
     goto: Any = {"context": "update_context", "design": "requirement_analyst", "revise": "process_writer",
@@ -72,101 +81,85 @@ def route_turn(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Command[
             "code": "spy_coder", "review": "quality_reviewer", "question": "answer_question",
             "clarify": "requirement_analyst"}[intent]
     entry = {"role": role, "content": text, "agent": "", "at": deps.now_iso()}
-    reset = {"intent": intent, "changed": False, "changed_steps": None, "revisions": 0, "fixed": [], "reply": "",
-             "summary": "", "messages": [entry], "stage": {"agent": "route_turn", "content": f"Route: {intent}"}}
-    return Command(update=reset, goto=goto)
+    return _stage("route_turn", f"Route: {intent}", goto, intent=intent, changed=False, changed_steps=None,
+                  revisions=0, fixed=[], reply="", summary="", messages=[entry])
 
 
 def requirement_analyst(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Command[
     Literal["process_writer", "respond"]
 ]:
     """Read the requirements (with retrieved templates) into a structured Requirement."""
-    deps = _deps(runtime)
+    deps = runtime.context
     text = state.get("input", "")
     context = deps.with_preferences(_context(state))
     query = " ".join([text[:2000], context.business_domain or "", " ".join(context.integrations)])
     templates = deps.templates_for(query) if text.strip() else []
     requirement = deps.engines.analyst.analyze(text, context, templates, state.get("title") or None)
     if requirement.questions:
-        return Command(update={"requirement": None, "reply": requirement.questions[0],
-                               "stage": {"agent": "requirement_analyst", "content": requirement.questions[0]}},
-                       goto="respond")
+        return _answer("requirement_analyst", requirement.questions[0], requirement=None)
     note = (f"Understood '{requirement.title}': {len(requirement.steps)} steps, "
             f"{len(requirement.decisions)} decision(s), systems: {', '.join(requirement.systems) or 'none'}"
             + (f"; templates: {', '.join(requirement.templates)}" if requirement.templates else ""))
-    return Command(update={"requirement": requirement.model_dump(mode="json"),
-                           "stage": {"agent": "requirement_analyst", "content": note}}, goto="process_writer")
+    return _stage("requirement_analyst", note, "process_writer", requirement=requirement.model_dump(mode="json"))
 
 
 def process_writer(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Command[
     Literal["spy_coder", "respond"]
 ]:
     """Compose a new document, apply a requested edit, or fix the reviewer's findings."""
-    deps = _deps(runtime)
+    deps = runtime.context
     document = _document(state)
     if state.get("revisions", 0) and document is not None:
         findings = deps.engines.reviewer.findings_for(document.quality, document, "writer")
         revised, fixed = deps.engines.writer.revise(document, findings)
         note = "Revised: " + "; ".join(fixed) if fixed else "Nothing left for the writer to fix"
-        return Command(update={"document": revised.model_dump(mode="json"), "fixed": [*state.get("fixed", []), *fixed],
-                               "changed_steps": None, "stage": {"agent": "process_writer", "content": note}},
-                       goto="spy_coder")
+        return _stage("process_writer", note, "spy_coder", document=revised.model_dump(mode="json"),
+                      fixed=[*state.get("fixed", []), *fixed], changed_steps=None)
     if state.get("intent") == "revise" and document is not None:
         try:
             result = deps.engines.writer.edit(document, state.get("input", ""))
         except InputError as exc:
-            return Command(update={"reply": str(exc)[:1].upper() + str(exc)[1:] + ".",
-                                   "stage": {"agent": "process_writer", "content": str(exc)}}, goto="respond")
+            return _answer("process_writer", str(exc)[:1].upper() + str(exc)[1:] + ".", note=str(exc))
         if deps.feedback is not None:  # what the user changed by hand becomes the tenant's default
             learn_edit(deps.feedback, deps.tenant(), _thread_id(), _version(state), document, result.document)
-        return Command(update={"document": result.document.model_dump(mode="json"), "summary": result.summary,
-                               "changed": True, "changed_steps": sorted(result.changed_steps),
-                               "stage": {"agent": "process_writer", "content": result.summary}}, goto="spy_coder")
+        return _stage("process_writer", result.summary, "spy_coder", document=result.document.model_dump(mode="json"),
+                      summary=result.summary, changed=True, changed_steps=sorted(result.changed_steps))
     requirement = Requirement.model_validate(state["requirement"])
-    templates = []
-    library = deps._library()
-    for template_id in requirement.templates:
-        try:
-            templates.append(library.get(template_id))  # type: ignore[attr-defined]
-        except (AttributeError, InputError):
-            continue
+    templates = [template for template_id in requirement.templates
+                 if (template := deps.template(template_id)) is not None]
     composed = deps.engines.writer.compose(requirement, templates, deps.clock().date())
     if (profile := deps.feedback_profile()) is not None:
         composed = apply_preferences(composed, requirement, profile)
     summary = f"Drafted '{composed.title}' with {len(composed.steps)} steps."
-    return Command(update={"document": composed.model_dump(mode="json"), "summary": summary, "changed": True,
-                           "changed_steps": None,
-                           "stage": {"agent": "process_writer", "content": summary + "\n\n" + render_markdown(composed)}},
-                   goto="spy_coder")
+    return _stage("process_writer", summary + "\n\n" + render_markdown(composed), "spy_coder",
+                  document=composed.model_dump(mode="json"), summary=summary, changed=True, changed_steps=None)
 
 
 def spy_coder(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Command[Literal["quality_reviewer", "respond"]]:
     """Compile the steps to SPy, write the tests, and run both."""
-    deps = _deps(runtime)
+    deps = runtime.context
     document = _document(state)
     if document is None:
-        return Command(update={"reply": "There is no process yet; describe one first.",
-                               "stage": {"agent": "spy_coder", "content": "No document to compile"}}, goto="respond")
+        return _answer("spy_coder", "There is no process yet; describe one first.", note="No document to compile")
     changed = state.get("changed_steps")
     compiled = deps.engines.coder.compile(document, set(changed) if changed is not None else None)
     spy = compiled.spy
     errors = sum(1 for d in spy.diagnostics if re.search(r": E\d{3} ", d))
     note = (f"SPy for {len(compiled.steps)} steps: {errors} check error(s); tests {spy.tests_passed} passed, "
             f"{spy.tests_failed} failed")
-    return Command(update={"document": compiled.model_dump(mode="json"), "changed": True,
-                           "stage": {"agent": "spy_coder", "content": note}}, goto="quality_reviewer")
+    return _stage("spy_coder", note, "quality_reviewer", document=compiled.model_dump(mode="json"), changed=True)
 
 
 def quality_reviewer(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Command[
     Literal["process_writer", "spy_coder", "respond"]
 ]:
     """Score the work; send it back with findings while under the threshold and within budget."""
-    deps = _deps(runtime)
+    deps = runtime.context
     settings = deps.settings
     document = _document(state)
     if document is None:
-        return Command(update={"reply": "There is no process to review yet; describe one first.",
-                               "stage": {"agent": "quality_reviewer", "content": "Nothing to review"}}, goto="respond")
+        return _answer("quality_reviewer", "There is no process to review yet; describe one first.",
+                       note="Nothing to review")
     revisions = state.get("revisions", 0)
     profile = deps.feedback_profile()
     report = deps.engines.reviewer.review(document, revisions,
@@ -188,29 +181,27 @@ def quality_reviewer(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Co
             update["revisions"] = revisions + 1
             update["changed_steps"] = None
             note += f"; below {settings.quality_threshold:.2f}, sending back to the {goto.replace('_', ' ')}"
-    update["stage"] = {"agent": "quality_reviewer", "content": note}
-    return Command(update=update, goto=goto)
+    return _stage("quality_reviewer", note, goto, **update)
 
 
 def answer_question(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Command[Literal["respond"]]:
     """Answer from the current document."""
-    deps = _deps(runtime)
+    deps = runtime.context
     document = _document(state)
     answer = deps.engines.writer.answer(document, state.get("input", "")) if document else (
         "There is no process yet. Describe the process you need and I will design it.")
-    return Command(update={"reply": answer, "stage": {"agent": "answer_question", "content": answer}}, goto="respond")
+    return _answer("answer_question", answer)
 
 
 def compare_processes(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Command[Literal["respond"]]:
     """Gap analysis: the current process the user pastes against the document designed here."""
-    deps = _deps(runtime)
+    deps = runtime.context
     desired = _document(state)
     text = state.get("input", "")
     if desired is None:
         reply = ("There is no designed process to compare with yet. Describe the process you want first, then send "
                  "'compare with our current process:' followed by the current one.")
-        return Command(update={"reply": reply, "stage": {"agent": "compare_processes", "content": reply}},
-                       goto="respond")
+        return _answer("compare_processes", reply)
     current_text = text.split(":", 1)[1].strip() if ":" in text else text
     try:
         current = parse_document(current_text, "current process")
@@ -220,11 +211,10 @@ def compare_processes(state: DesignerState, runtime: Runtime[DesignerDeps]) -> C
         if not requirement.steps:
             reply = ("I could not read the current process. Paste it as a numbered list, markdown in the process "
                      "structure, or BPMN, after 'compare with our current process:'.")
-            return Command(update={"reply": reply, "stage": {"agent": "compare_processes", "content": reply}},
-                           goto="respond")
+            return _answer("compare_processes", reply)
         current = deps.engines.writer.compose(requirement, [], deps.clock().date())
     reply = gap_analysis(current, desired)
-    return Command(update={"reply": reply, "stage": {"agent": "compare_processes", "content": reply}}, goto="respond")
+    return _answer("compare_processes", reply)
 
 
 _YES = re.compile(r"^\s*(?:y|yes|yep|ok|okay|approve|approved|save|save it|go ahead|confirm|do it)\b", re.IGNORECASE)
@@ -232,12 +222,12 @@ _YES = re.compile(r"^\s*(?:y|yes|yep|ok|okay|approve|approved|save|save it|go ah
 
 def save_as_template(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Command[Literal["respond"]]:
     """Save the current document as a user template, after a person approves it (an interrupt)."""
-    deps = _deps(runtime)
+    deps = runtime.context
     document = _document(state)
     if document is None:
         reply = "There is no process to save yet; design one first."
-        return Command(update={"reply": reply, "stage": {"agent": "save_as_template", "content": reply}}, goto="respond")
-    template_id = re.sub(r"[^a-z0-9]+", "-", document.title.lower()).strip("-")[:60] or "process"
+        return _answer("save_as_template", reply)
+    template_id = slug(document.title)
     question = (f"Save '{document.title}' (quality {document.quality.score:.2f}) as the template '{template_id}'? "
                 "Answer yes to save it, anything else to cancel.")
     answer = interrupt({"question": question, "template_id": template_id, "title": document.title,
@@ -245,11 +235,11 @@ def save_as_template(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Co
     approved = bool(answer.get("approved")) if isinstance(answer, dict) else bool(_YES.match(str(answer)))
     if not approved:
         reply = f"Not saved: '{document.title}' stays in this conversation only."
-        return Command(update={"reply": reply, "stage": {"agent": "save_as_template", "content": reply}}, goto="respond")
-    library = deps._library()
+        return _answer("save_as_template", reply)
+    library = deps.templates()
     if library is None:
         reply = "The template library is not available, so nothing was saved."
-        return Command(update={"reply": reply, "stage": {"agent": "save_as_template", "content": reply}}, goto="respond")
+        return _answer("save_as_template", reply)
     template = ProcessTemplate(
         id=template_id, title=document.title, category=document.context.business_domain or "general",
         business_domain=document.context.business_domain or "general", complexity=document.context.complexity or "medium",
@@ -257,35 +247,12 @@ def save_as_template(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Co
         description=document.overview.purpose, document=document,
     )
     try:
-        saved = library.add(template, review=lambda d: deps.engines.reviewer.review(  # type: ignore[attr-defined]
-            deps.engines.coder.compile(d, None), 0))
+        saved = library.add(template, review=lambda d: deps.engines.reviewer.review(deps.engines.coder.compile(d, None), 0))
     except (InputError, TemplateError) as exc:
         reply = f"Not saved: {exc}"
     else:
         reply = f"Saved as the template '{saved.id}'; `process-designer templates show {saved.id}` prints it."
-    return Command(update={"reply": reply, "stage": {"agent": "save_as_template", "content": reply}}, goto="respond")
-
-
-def _parse_context(text: str) -> dict[str, Any]:
-    text = text.strip()
-    if text.startswith("{"):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"the context is not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}") from None
-        if not isinstance(data, dict):
-            raise InputError("the context must be a JSON object such as {\"business_domain\": \"SaaS\"}")
-        return data
-    pairs: dict[str, Any] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        key, sep, value = line.partition(":")
-        if not sep:
-            raise InputError(f"context line {number} is not 'key: value': {line.strip()!r}")
-        key = key.strip().lower().replace(" ", "_")
-        pairs[key] = [v.strip() for v in value.split(",") if v.strip()] if key == "integrations" else value.strip()
-    return pairs
+    return _answer("save_as_template", reply)
 
 
 def _thread_id() -> str:
@@ -303,27 +270,21 @@ def update_context(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Comm
         feedback = parse_feedback_message(state.get("input", ""))
     except InputError as exc:
         reply = f"Feedback not recorded: {exc}."
-        return Command(update={"reply": reply, "stage": {"agent": "update_context", "content": reply}}, goto="respond")
+        return _answer("update_context", reply)
     if feedback is not None:
-        deps = _deps(runtime)
+        deps = runtime.context
         reply = (record_message(deps.feedback, deps.tenant(), _thread_id(), feedback, _document(state), _version(state))
                  if deps.feedback is not None else "Feedback is not recorded by this designer.")
-        return Command(update={"reply": reply, "stage": {"agent": "update_context", "content": reply}}, goto="respond")
+        return _answer("update_context", reply)
     try:
-        changes = _parse_context(state.get("input", ""))
-        merged = DesignContext.model_validate({**(state.get("context") or {}), **changes})
+        merged = validate_context({**(state.get("context") or {}), **parse_context(state.get("input", ""))})
+    except ContextError as exc:
+        return _answer("update_context", f"Context not changed: {exc.key}: {exc.problem}. Known keys: {KNOWN_KEYS}.")
     except InputError as exc:
-        reply = f"Context not changed: {exc}."
-        return Command(update={"reply": reply, "stage": {"agent": "update_context", "content": reply}}, goto="respond")
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        reply = (f"Context not changed: {'.'.join(map(str, first['loc']))}: {first['msg']}. Known keys: "
-                 "business_domain, complexity (low|medium|high), integrations, owner.")
-        return Command(update={"reply": reply, "stage": {"agent": "update_context", "content": reply}}, goto="respond")
+        return _answer("update_context", f"Context not changed: {exc}.")
     shown = ", ".join(f"{k}={v}" for k, v in merged.model_dump(exclude_defaults=True).items())
     reply = f"Context updated: {shown or 'cleared'}."
-    return Command(update={"context": merged.model_dump(mode="json"), "reply": reply,
-                           "stage": {"agent": "update_context", "content": reply}}, goto="respond")
+    return _answer("update_context", reply, context=merged.model_dump(mode="json"))
 
 
 def _final_reply(state: DesignerState, document: ProcessDocument) -> str:
@@ -342,7 +303,7 @@ def _final_reply(state: DesignerState, document: ProcessDocument) -> str:
 
 def respond(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Command[Literal["__end__"]]:
     """Write the turn's answer and, when the document changed, record a new version."""
-    deps = _deps(runtime)
+    deps = runtime.context
     document = _document(state)
     update: dict[str, Any] = {}
     reply = state.get("reply", "")
@@ -354,7 +315,5 @@ def respond(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Command[Lit
     elif not reply and document is not None:
         reply = _final_reply(state, document)
     reply = reply or "Tell me about the process you want to design."
-    update["reply"] = reply
     update["messages"] = [{"role": "ASSISTANT", "content": reply, "agent": "respond", "at": deps.now_iso()}]
-    update["stage"] = {"agent": "respond", "content": reply}
-    return Command(update=update, goto=END)  # type: ignore[arg-type]
+    return _stage("respond", reply, END, reply=reply, **update)  # type: ignore[arg-type]

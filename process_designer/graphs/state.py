@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import operator
-from typing import Annotated, Any, TypedDict
+from typing import Annotated, Any
+
+from typing_extensions import TypedDict  # pydantic (Studio's schemas) needs it before Python 3.12
 
 __all__ = ["ChatEntry", "DesignerInput", "DesignerState", "Stage", "VersionEntry"]
 

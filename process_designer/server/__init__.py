@@ -1,4 +1,7 @@
-"""The service's transports over one transport-neutral ChatService (gRPC here, HTTP beside it)."""
+"""The service's transports (gRPC, HTTP and the WebSocket) over one :class:`~process_designer.service.DesignService`.
+
+ChatService, the chat-turn part of that service, and the messages it validates live here too.
+"""
 
 from __future__ import annotations
 

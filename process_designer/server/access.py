@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from process_designer.config import Settings
 from process_designer.errors import NotFoundError
-from process_designer.server.auth import current_principal
+from process_designer.principal import current_principal
 from process_designer.storage.audit import AuditLog
 from process_designer.storage.database import Database, open_database
 from process_designer.storage.tenancy import Ownership

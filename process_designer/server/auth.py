@@ -1,7 +1,7 @@
 """Who is calling: bearer tokens (JWT HS256/RS256 or static API keys) turned into a :class:`Principal`.
 
-The principal of a call lives in a context variable, set by the gRPC interceptor and the HTTP
-middleware and read by the stores, so that every transport checks the same tenant.
+The principal itself lives in :mod:`process_designer.principal`; the gRPC interceptor and the HTTP
+middleware set it from the token, and the stores read it there.
 
 ProcessDesignerError
 └── AuthenticationError   no token, an unknown key, a forged, expired or incomplete token
@@ -13,14 +13,13 @@ import hashlib
 import ipaddress
 import logging
 from collections.abc import Callable, Mapping
-from contextvars import ContextVar
-from dataclasses import dataclass
 from pathlib import Path
 
 import jwt
 
 from process_designer.config import Settings
 from process_designer.errors import ConfigError, ProcessDesignerError, StorageError
+from process_designer.principal import LOCAL, Principal, acting_as, current_principal
 
 __all__ = [
     "LOCAL",
@@ -34,29 +33,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Principal:
-    """An authenticated caller: ``subject`` (who) acting inside ``tenant`` (whose data)."""
-
-    subject: str
-    tenant: str
-
-
-# Without authentication every caller is the one local user of an embedded instance.
-LOCAL = Principal(subject="local", tenant="local")
-_current: ContextVar[Principal] = ContextVar("process_designer_principal", default=LOCAL)
-
-
-def current_principal() -> Principal:
-    """The caller of the request or call being handled (:data:`LOCAL` when auth is off)."""
-    return _current.get()
-
-
-def acting_as(principal: Principal) -> None:
-    """Make ``principal`` the caller for the rest of this task and the tasks it starts."""
-    _current.set(principal)
 
 
 class AuthenticationError(ProcessDesignerError):

@@ -50,7 +50,8 @@ class TurnDesigner(Protocol):
     """The part of ``process_designer.designer.Designer`` that ChatService drives."""
 
     def astream_turn(
-        self, thread_id: str, content: str, *, role: Literal["USER", "SYSTEM"] = "USER", title: str | None = None
+        self, thread_id: str, content: str, *, role: Literal["USER", "SYSTEM"] = "USER", title: str | None = None,
+        on_start: Callable[[int], None] | None = None,
     ) -> AsyncIterator[Any]: ...
     def document(self, thread_id: str) -> ProcessDocument | None: ...
     def history(self, thread_id: str) -> list[Any]: ...
@@ -137,13 +138,6 @@ class ChatService:
         self._running: dict[tuple[str, str], _RunningTurn] = {}
         self._accepting = True
         self._closed = False
-
-    @classmethod
-    def open(cls, settings: Settings) -> ChatService:
-        """Build the service over a new :class:`~process_designer.designer.Designer`."""
-        from process_designer.designer import Designer
-
-        return cls(Designer(settings), settings)
 
     @property
     def settings(self) -> Settings:
@@ -238,13 +232,11 @@ class ChatService:
                 turn.publish(answer)
                 yield answer
                 return
-            if turn is not None:
-                self._records.start(message.thread_id, message.client_msg_id,
-                                    len(self._designer.history(message.thread_id)))
             produced: list[OutgoingMessage] = []
             # Closing the designer's stream at once (not when collected) stops the turn and frees the lock.
             events = self._designer.astream_turn(message.thread_id, message.content, role=role,
-                                                 title=message.title or None)
+                                                 title=message.title or None,
+                                                 on_start=self._noting_start(message) if turn is not None else None)
             async for event in _closing(events):
                 out = self._outgoing(message, event)
                 produced.append(out)
@@ -254,6 +246,15 @@ class ChatService:
                 if turn is not None:
                     turn.publish(out)
                 yield out
+
+    def _noting_start(self, message: IncomingMessage) -> Callable[[int], None]:
+        """Notes, before the graph runs, how many messages the thread holds: a resend after a crash finds
+        the turn's answer from there (the designer reads the thread's state once and reports it)."""
+
+        def note(history_len: int) -> None:
+            self._records.start(message.thread_id, message.client_msg_id, history_len)
+
+        return note
 
     def _answer_after_crash(self, message: IncomingMessage) -> OutgoingMessage | None:
         """The answer the thread holds for a started, unrecorded turn of this message, if it finished."""

@@ -8,8 +8,9 @@ from typing import Any
 
 import grpc
 
+from process_designer.principal import Principal, acting_as
 from process_designer.server.access import AccessControl
-from process_designer.server.auth import AuthenticationError, Authenticator, Principal, acting_as
+from process_designer.server.auth import AuthenticationError, Authenticator
 
 __all__ = ["AuthInterceptor", "auth_interceptors"]
 

@@ -1,4 +1,4 @@
-"""The ``sopwriter.v1.ProcessWriter`` servicer: translates ``ChatMessage`` streams to ChatService."""
+"""The ``sopwriter.v1.ProcessWriter`` servicer: translates ``ChatMessage`` streams to the service's chat turns."""
 
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from process_designer.errors import (
 )
 from process_designer.server._proto.sopwriter.v1 import sopwriter_pb2, sopwriter_pb2_grpc
 from process_designer.server._proto.threads.v1 import threads_pb2
-from process_designer.server.chat_service import ChatService
 from process_designer.server.messages import (
     IncomingMessage,
     MessageConflictError,
@@ -27,6 +26,7 @@ from process_designer.server.messages import (
     ServiceUnavailableError,
     TurnAbortedError,
 )
+from process_designer.service import ChatTurns
 
 __all__ = ["ProcessWriterServicer", "from_proto", "status_code", "to_incoming", "to_proto"]
 
@@ -119,7 +119,7 @@ class _ChatStream:
     sent, then the stream ends with the error's status.
     """
 
-    def __init__(self, service: ChatService, max_turns: int, max_pending: int) -> None:
+    def __init__(self, service: ChatTurns, max_turns: int, max_pending: int) -> None:
         self._service = service
         self._max_turns = max_turns
         self._answers: asyncio.Queue[sopwriter_pb2.ChatMessage | None] = asyncio.Queue()
@@ -198,9 +198,9 @@ class _ChatStream:
 
 
 class ProcessWriterServicer(sopwriter_pb2_grpc.ProcessWriterServicer):
-    """``sopwriter.v1.ProcessWriter`` over a :class:`ChatService`."""
+    """``sopwriter.v1.ProcessWriter`` over the service's chat turns."""
 
-    def __init__(self, service: ChatService, *, max_turns_per_stream: int = 32,
+    def __init__(self, service: ChatTurns, *, max_turns_per_stream: int = 32,
                  max_pending_answers: int = 64) -> None:
         self._service = service
         self._max_turns = max_turns_per_stream

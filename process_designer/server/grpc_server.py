@@ -11,9 +11,9 @@ from grpc_reflection.v1alpha import reflection
 from process_designer.errors import ConfigError
 from process_designer.server._proto.sopwriter.v1 import sopwriter_pb2, sopwriter_pb2_grpc
 from process_designer.server.auth import Authenticator
-from process_designer.server.chat_service import ChatService
 from process_designer.server.grpc_auth import auth_interceptors
 from process_designer.server.grpc_chat import ProcessWriterServicer
+from process_designer.service import ChatTurns
 from process_designer.telemetry.grpc_tracing import TracingInterceptor
 
 __all__ = ["SERVICE_NAME", "GrpcOptions", "GrpcServer", "create_server"]
@@ -54,7 +54,7 @@ class GrpcOptions:
 
 
 class GrpcServer:
-    """A started-or-not gRPC server over one :class:`ChatService`; ``stop`` drains gracefully."""
+    """A started-or-not gRPC server over the chat of the one service; ``stop`` drains gracefully."""
 
     def __init__(self, server: grpc.aio.Server, servicer: ProcessWriterServicer, address: str) -> None:
         self.server = server
@@ -83,7 +83,7 @@ class GrpcServer:
 
 
 def create_server(
-    service: ChatService, address: str, *, options: GrpcOptions | None = None
+    service: ChatTurns, address: str, *, options: GrpcOptions | None = None
 ) -> tuple[GrpcServer, int]:
     """Build (not start) a server for ``service`` listening on ``address`` (``host:port``, port 0 picks one).
 

@@ -11,8 +11,9 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from process_designer.principal import acting_as
 from process_designer.server.access import AccessControl
-from process_designer.server.auth import AuthenticationError, Authenticator, acting_as
+from process_designer.server.auth import AuthenticationError, Authenticator
 
 __all__ = ["BEARER_SUBPROTOCOL", "AuthMiddleware"]
 

@@ -9,13 +9,10 @@ from collections.abc import Generator
 import uvicorn
 
 from process_designer.config import Settings
-from process_designer.designer import Designer
-from process_designer.knowledge.library import TemplateLibrary
-from process_designer.server.chat_service import ChatService
 from process_designer.server.http_app import create_app
-from process_designer.server.serving import StartListener
+from process_designer.service import DesignService
 
-__all__ = ["HttpListener", "http_listener", "start_http"]
+__all__ = ["HttpListener", "start_http"]
 
 
 class _Server(uvicorn.Server):
@@ -48,10 +45,9 @@ class HttpListener:
             await self._task
 
 
-async def start_http(service: ChatService, settings: Settings, designer: Designer,
-                     library: TemplateLibrary | None = None) -> HttpListener:
-    """Serve :func:`create_app` on ``settings.host:settings.http_port`` until ``stop``."""
-    app = create_app(service, designer, library)
+async def start_http(service: DesignService, settings: Settings) -> HttpListener:
+    """Serve :func:`create_app` over ``service`` on ``settings.host:settings.http_port`` until ``stop``."""
+    app = create_app(service)
     config = uvicorn.Config(app, host=settings.host, port=settings.http_port, log_level="warning",
                             lifespan="on", ws_max_size=max(4 * settings.max_message_bytes, 1024 * 1024))
     server = _Server(config)
@@ -64,12 +60,3 @@ async def start_http(service: ChatService, settings: Settings, designer: Designe
         await asyncio.sleep(0.02)
     port = server.servers[0].sockets[0].getsockname()[1]
     return HttpListener(server, task, f"{settings.host}:{port}")
-
-
-def http_listener(designer: Designer, library: TemplateLibrary | None = None) -> StartListener:
-    """A listener factory for :func:`~process_designer.server.serving.serve` over ``designer``."""
-
-    async def start(service: ChatService, settings: Settings) -> HttpListener:
-        return await start_http(service, settings, designer, library)
-
-    return start

@@ -1,4 +1,4 @@
-"""Run the service's listeners over one ChatService until SIGTERM or SIGINT, then drain them."""
+"""Run the service's listeners (gRPC and HTTP) over one DesignService until SIGTERM or SIGINT, then drain them."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol
 
 from process_designer.config import Settings
-from process_designer.server.chat_service import ChatService
 from process_designer.server.grpc_server import create_server
+from process_designer.server.http_listener import start_http
+from process_designer.service import DesignService
 
 __all__ = ["LISTENERS", "Listener", "serve", "start_grpc"]
 
@@ -22,22 +23,21 @@ class Listener(Protocol):
     async def stop(self, grace: float) -> None: ...
 
 
-StartListener = Callable[[ChatService, Settings], Awaitable[Listener]]
+StartListener = Callable[[DesignService, Settings], Awaitable[Listener]]
 
 
-async def start_grpc(service: ChatService, settings: Settings) -> Listener:
+async def start_grpc(service: DesignService, settings: Settings) -> Listener:
     """Start the gRPC server on ``settings.host:settings.grpc_port``."""
     server, _port = create_server(service, f"{settings.host}:{settings.grpc_port}")
     await server.start()
     return server
 
 
-# The HTTP app joins by adding its ``start_http`` here.
-LISTENERS: tuple[tuple[str, StartListener], ...] = (("gRPC", start_grpc),)
+LISTENERS: tuple[tuple[str, StartListener], ...] = (("gRPC", start_grpc), ("HTTP", start_http))
 
 
 async def serve(
-    service: ChatService,
+    service: DesignService,
     settings: Settings,
     *,
     grace: float = 10.0,

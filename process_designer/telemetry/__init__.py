@@ -15,7 +15,7 @@ from process_designer.telemetry.analytics import (
 )
 from process_designer.telemetry.logs import JsonLogFormatter, configure_json_logging
 from process_designer.telemetry.prometheus import CONTENT_TYPE as PROMETHEUS_CONTENT_TYPE
-from process_designer.telemetry.setup import Telemetry, current, install, setup_telemetry
+from process_designer.telemetry.setup import Telemetry, current, exporting, install, setup_telemetry
 from process_designer.telemetry.spans import (
     LlmCall,
     llm_span,
@@ -37,6 +37,7 @@ __all__ = [
     "TurnRecord",
     "configure_json_logging",
     "current",
+    "exporting",
     "install",
     "llm_span",
     "observe_turn",

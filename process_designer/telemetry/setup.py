@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from opentelemetry.sdk.metrics import MeterProvider
@@ -28,7 +31,7 @@ from process_designer.errors import ConfigError
 from process_designer.telemetry.instruments import Instruments
 from process_designer.telemetry.prometheus import render_prometheus
 
-__all__ = ["Telemetry", "current", "install", "setup_telemetry"]
+__all__ = ["Telemetry", "current", "exporting", "install", "setup_telemetry"]
 
 SCOPE = "process_designer"
 
@@ -62,7 +65,9 @@ def _exporters(kind: str) -> tuple[SpanExporter | None, MetricReader | None]:
     if kind == "none":
         return None, None
     if kind == "console":
-        return ConsoleSpanExporter(), PeriodicExportingMetricReader(ConsoleMetricExporter(), 60_000)
+        # On stderr: stdout carries what a command prints (a document, the listeners' addresses).
+        return (ConsoleSpanExporter(out=sys.stderr),
+                PeriodicExportingMetricReader(ConsoleMetricExporter(out=sys.stderr), 60_000))
     if kind == "otlp":
         # Both read OTEL_EXPORTER_OTLP_ENDPOINT (and the other OTEL_EXPORTER_OTLP_* variables) themselves.
         from opentelemetry.exporter.otlp.proto.grpc.metric_exporter import OTLPMetricExporter
@@ -99,8 +104,8 @@ _lock = threading.Lock()
 _current: Telemetry | None = None
 
 
-def install(telemetry: Telemetry) -> Telemetry | None:
-    """Make ``telemetry`` the process's; returns the one it replaces (not shut down)."""
+def install(telemetry: Telemetry | None) -> Telemetry | None:
+    """Make ``telemetry`` the process's (``None``: a quiet one on next use); returns the one it replaces (not shut down)."""
     global _current
     with _lock:
         previous, _current = _current, telemetry
@@ -114,3 +119,15 @@ def current() -> Telemetry:
         if _current is None:
             _current = setup_telemetry(Settings())
         return _current
+
+
+@contextmanager
+def exporting(settings: Settings) -> Iterator[Telemetry]:
+    """The telemetry of ``settings`` installed for the block, then flushed, and the previous one put back."""
+    telemetry = setup_telemetry(settings)
+    previous = install(telemetry)
+    try:
+        yield telemetry
+    finally:
+        telemetry.shutdown()
+        install(previous)

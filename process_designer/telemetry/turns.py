@@ -7,7 +7,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from opentelemetry.trace import Span, Status, StatusCode
 
@@ -17,6 +17,9 @@ from process_designer.telemetry.analytics import AnalyticsStore, TurnRecord
 from process_designer.telemetry.setup import Telemetry, current
 from process_designer.telemetry.spans import conversation, iterate_in_span
 
+if TYPE_CHECKING:
+    from process_designer.knowledge.template_model import ProcessTemplate
+
 __all__ = ["TurnObserver", "observe_turn"]
 
 logger = logging.getLogger(__name__)
@@ -24,21 +27,22 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-class TemplateSource(Protocol):
-    """Where template categories come from: the designer's deps, whose ``library`` opens on first use."""
+class TemplateLookup(Protocol):
+    """Where template categories come from: the designer's deps."""
 
-    library: object | None
+    def template(self, template_id: str) -> ProcessTemplate | None: ...
 
 
-def _category(source: TemplateSource | None, template_ids: list[str], kind: str | None) -> str | None:
-    library = source.library if source is not None else None
+def _category(source: TemplateLookup | None, template_ids: list[str], kind: str | None) -> str | None:
+    if source is None:
+        return kind
     for template_id in template_ids:
         try:
-            category = getattr(library.get(template_id), "category", None)  # type: ignore[attr-defined]
-        except (AttributeError, ProcessDesignerError):  # a template since removed costs only its category
+            template = source.template(template_id)
+        except ProcessDesignerError:  # an unreadable library costs only the category
             continue
-        if category:
-            return str(category)
+        if template is not None and template.category:
+            return template.category
     return kind
 
 
@@ -46,7 +50,7 @@ class TurnObserver:
     """Created by :func:`observe_turn`; the designer reports stages and the final state to it."""
 
     def __init__(self, telemetry: Telemetry, workflow: Span, thread_id: str, role: str, *,
-                 settings: Settings, analytics: AnalyticsStore | None, templates: TemplateSource | None,
+                 settings: Settings, analytics: AnalyticsStore | None, templates: TemplateLookup | None,
                  clock: Callable[[], float]) -> None:
         self._telemetry = telemetry
         self.span = workflow
@@ -145,7 +149,7 @@ class TurnObserver:
 
 @contextmanager
 def observe_turn(thread_id: str, role: str, content: str, *, settings: Settings,
-                 analytics: AnalyticsStore | None = None, templates: TemplateSource | None = None,
+                 analytics: AnalyticsStore | None = None, templates: TemplateLookup | None = None,
                  clock: Callable[[], float] = time.time) -> Iterator[TurnObserver]:
     """An ``invoke_workflow`` span (child of the current request span) for one turn.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -63,3 +64,23 @@ def test_design_without_a_process_answers_with_a_question(monkeypatch: pytest.Mo
     monkeypatch.setenv("PD_DATA_DIR", str(designer_settings.data_dir / "cli"))
     assert main(["design", "   ", "--quiet"]) == 1
     assert "What process should I design?" in capsys.readouterr().err
+
+
+def test_design_exports_its_spans_where_pd_otel_exporter_says(monkeypatch: pytest.MonkeyPatch, designer_settings,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    from process_designer.telemetry import current
+
+    monkeypatch.setenv("PD_DATA_DIR", str(designer_settings.data_dir / "cli"))
+    monkeypatch.setenv("PD_OTEL_EXPORTER", "console")
+    before = current()
+    assert main(["design", "Refunds: support checks the order in the CRM, then billing refunds the customer",
+                 "--quiet"]) == 0
+    captured = capsys.readouterr()
+    # The console exporter writes each span as JSON on stderr; stdout stays the document alone.
+    names = re.findall(r'^    "name": "([^"]+)",$', captured.err, re.M)
+    assert names.count("invoke_workflow") == 1
+    assert [n for n in names if n.startswith("invoke_agent ")] == [
+        "invoke_agent route_turn", "invoke_agent requirement_analyst", "invoke_agent process_writer",
+        "invoke_agent spy_coder", "invoke_agent quality_reviewer", "invoke_agent respond"]
+    assert captured.out.startswith("# ") and '"name":' not in captured.out
+    assert current() is before  # the command's telemetry is flushed and the process's put back

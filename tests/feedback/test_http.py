@@ -17,6 +17,7 @@ from process_designer.server.access import AccessControl
 from process_designer.server.chat_service import ChatService
 from process_designer.server.http_listener import HttpListener, start_http
 from process_designer.server.turn_records import TurnRecords
+from process_designer.service import DesignService
 
 API = "/api/v1/process-designer"
 TIMEOUT = 180.0
@@ -32,7 +33,8 @@ def api(feedback_designer: Designer, feedback_settings: Settings) -> Iterator[st
     holder: list[HttpListener] = []
 
     async def serve() -> None:
-        listener = await start_http(service, feedback_settings.with_overrides(http_port=0), feedback_designer)
+        listener = await start_http(DesignService(feedback_designer, chat=service),
+                                    feedback_settings.with_overrides(http_port=0))
         holder.append(listener)
         started.set()
         try:

@@ -1,4 +1,4 @@
-"""A real HTTP server (uvicorn on port 0) over a real ChatService and Designer, in its own thread,
+"""A real HTTP server (uvicorn on port 0) over a real DesignService and Designer, in its own thread,
 the credentials a secured one accepts, and reading a chat turn.
 
 The tests import these from here, not from ``conftest``: another test folder's ``conftest`` may be
@@ -20,10 +20,9 @@ import jwt
 from websockets.sync.client import ClientConnection
 
 from process_designer.config import Settings
-from process_designer.designer import Designer
 from process_designer.knowledge.library import TemplateLibrary
-from process_designer.server.chat_service import ChatService
 from process_designer.server.http_listener import HttpListener, start_http
+from process_designer.service import DesignService
 
 API = "/api/v1/process-designer"
 
@@ -94,10 +93,9 @@ def running_server(settings: Settings) -> Iterator[Running]:
 
     async def main() -> None:
         library = TemplateLibrary(settings)
-        designer = Designer(settings, library=library)
-        service = ChatService(designer, settings)
+        service = DesignService.open(settings, library=library)
         try:
-            listener = await start_http(service, settings.with_overrides(http_port=0), designer, library)
+            listener = await start_http(service, settings.with_overrides(http_port=0))
         except BaseException as exc:
             holder.append(exc)
             started.set()

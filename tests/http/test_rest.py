@@ -118,3 +118,24 @@ def test_sessions_survive_a_restart(tmp_path: object) -> None:
     assert read.status_code == 200
     assert read.json()["thread_id"] == created["thread_id"] and read.json()["title"] == "Kept"
     assert read.json()["websocket_url"] == f"{second.ws}/sessions/{created['session_id']}/chat"
+
+
+def test_post_message_takes_the_seed_chat_message(client: httpx.Client, designed: Designed) -> None:
+    path = f"/sessions/{designed.session_id}/messages"
+    before = len(client.get(path).json()["messages"])
+    elsewhere = client.post(path, json={"thread_id": "thread-of-someone-else", "role": "USER",
+                                        "content": "Who owns this process?", "client_msg_id": "rest-seed-1"})
+    assert elsewhere.status_code == 400
+    assert elsewhere.json() == {"error": "invalid", "detail": (
+        f"thread_id 'thread-of-someone-else' is not this session's thread; use {designed.thread_id!r} "
+        "or leave it out")}
+    assert len(client.get(path).json()["messages"]) == before  # nothing ran, nothing stored
+
+    sent = client.post(path, json={"thread_id": designed.thread_id, "role": "USER",
+                                   "content": "Who owns this process?", "client_msg_id": "rest-seed-1"})
+    assert sent.status_code == 200, sent.text
+    messages = sent.json()["messages"]
+    assert [m["agent"] for m in messages] == ["route_turn", "answer_question", "respond"]
+    assert (messages[-1]["final"], messages[-1]["thread_id"], messages[-1]["client_msg_id"]) == (
+        True, designed.thread_id, "rest-seed-1")
+    assert [m["role"] for m in client.get(path).json()["messages"][before:]] == ["USER", "ASSISTANT"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -37,11 +37,12 @@ class GatedDesigner:
         self.release = asyncio.Event()
 
     async def astream_turn(
-        self, thread_id: str, content: str, *, role: Literal["USER", "SYSTEM"] = "USER", title: str | None = None
+        self, thread_id: str, content: str, *, role: Literal["USER", "SYSTEM"] = "USER", title: str | None = None,
+        on_start: Callable[[int], None] | None = None,
     ) -> AsyncIterator[Any]:
         self.runs.append((thread_id, role, content))
         answered = False
-        stream = self.inner.astream_turn(thread_id, content, role=role, title=title)
+        stream = self.inner.astream_turn(thread_id, content, role=role, title=title, on_start=on_start)
         try:
             async for event in stream:
                 yield event

@@ -162,3 +162,25 @@ def test_studio_serves_the_designer_graph_and_runs_a_design(
     updates = [next(iter(data)) for name, data in events if name == "updates"]
     assert updates == ["route_turn", *AGENTS, "respond"]
     assert [name for name, _ in events if name == "error"] == []
+
+
+@pytest.mark.slow
+def test_studio_draws_the_input_and_state_forms_from_the_schemas(dev_server: tuple[httpx.Client, Path]) -> None:
+    client, _ = dev_server
+    (assistant,) = client.post("/assistants/search", json={"graph_id": "process_designer"}).json()
+    response = client.get(f"/assistants/{assistant['assistant_id']}/schemas")
+    assert response.status_code == 200, response.text
+    schemas = response.json()
+    assert schemas["graph_id"] == "process_designer"
+    assert sorted(schemas["input_schema"]["properties"]) == ["context", "input", "role", "title"]
+    assert schemas["input_schema"]["properties"]["input"]["type"] == "string"
+    for name in ("state_schema", "output_schema"):  # both draw the full state, with its typed entries
+        schema = schemas[name]
+        assert list(schema["properties"]) == [
+            "input", "role", "title", "context", "messages", "versions", "intent", "requirement", "document",
+            "changed", "changed_steps", "revisions", "fixed", "summary", "reply", "stage"]
+        assert schema["properties"]["stage"]["$ref"] == "#/$defs/Stage"
+        assert schema["$defs"]["Stage"]["required"] == ["agent", "content"]
+        assert schema["$defs"]["ChatEntry"]["required"] == ["role", "content", "agent", "at"]
+    # The designer's dependencies (engines, stores) are nothing a client can send.
+    assert schemas["context_schema"] is None

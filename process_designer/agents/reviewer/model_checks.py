@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -33,7 +33,7 @@ from process_designer.domain.models import Finding, ProcessDocument, Step
 from process_designer.feedback.profile import finding_key
 from process_designer.wording import check_names, normalise_role
 
-__all__ = ["DEDUCTIONS", "TEMPLATE_BLOCKERS", "ModelReview", "review_model"]
+__all__ = ["DEDUCTIONS", "TEMPLATE_BLOCKERS", "ModelReview", "four_eyes_requested", "review_model", "soundness"]
 
 DEDUCTIONS: dict[str, float] = {
     "graph": 0.15,  # per problem
@@ -144,10 +144,15 @@ def stock_findings(document: ProcessDocument) -> list[Finding]:
     return found
 
 
-def _asks_for_four_eyes(document: ProcessDocument) -> bool:
-    text = " ".join([document.overview.purpose, document.overview.scope, *document.prerequisites,
-                     *document.error_handling, *(line for s in document.steps for line in [*s.actions, *s.validation])])
+def four_eyes_requested(text: str) -> bool:
+    """Whether ``text`` asks that whoever does the work is not the one who approves it."""
     return any(p.search(text) for p in _words().four_eyes)
+
+
+def _asks_for_four_eyes(document: ProcessDocument) -> bool:
+    return four_eyes_requested(" ".join([
+        document.overview.purpose, document.overview.scope, *document.prerequisites, *document.error_handling,
+        *(line for s in document.steps for line in [*s.actions, *s.validation])]))
 
 
 def _is_approval(step: Step) -> bool:
@@ -181,12 +186,16 @@ def review_model(document: ProcessDocument, dismissed: Collection[str] = ()) -> 
     """Every model finding of ``document`` and the soundness they leave (1 = no defect)."""
     issues = [*graph_findings(document), *four_eyes_findings(document), *name_findings(document),
               *performer_findings(document), *stock_findings(document)]
-    steps = max(len(document.steps), 1)
+    return ModelReview(issues=issues, soundness=soundness(issues, len(document.steps), dismissed))
+
+
+def soundness(issues: Sequence[Finding], steps: int, dismissed: Collection[str] = ()) -> float:
+    """1 minus the weighted deductions of ``issues`` (see the module doc) in a process of ``steps`` steps."""
     deduction = 0.0
     for issue in issues:
         weight = DISMISSED_SHARE if finding_key(issue.text) in dismissed else 1.0
         if issue.code in SHARE_CODES:
-            deduction += weight * DEDUCTIONS[issue.code] / steps
+            deduction += weight * DEDUCTIONS[issue.code] / max(steps, 1)
         else:
             deduction += weight * DEDUCTIONS.get(issue.code, DEDUCTIONS["graph"])
-    return ModelReview(issues=issues, soundness=max(0.0, 1.0 - deduction))
+    return max(0.0, 1.0 - deduction)

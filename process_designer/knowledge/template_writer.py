@@ -101,6 +101,8 @@ def _step(step: Step, place: dict[str, Any]) -> list[str]:
         "systems": step.systems,
         "depends_on": step.depends_on,
     }
+    if step.performer_source != "stated":
+        fields["performer_source"] = step.performer_source
     if step.code:
         fields["code"] = step.code
     lines = ["", "[[steps]]", *_pairs(fields)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -26,6 +27,7 @@ __all__ = [
     "Severity",
     "SpyArtifacts",
     "Step",
+    "flow_of",
 ]
 
 ProcessKind = Literal["standard", "integration"]
@@ -216,6 +218,15 @@ class QualityReport(_Model):
     efficiency: Efficiency = Field(default_factory=Efficiency)
 
 
+def flow_of(steps: Sequence[Step], flow: ProcessFlow | None) -> ProcessFlow:
+    """``flow`` when it holds exactly one task per step of ``steps``; otherwise the flow of their ``depends_on``."""
+    if flow is not None and flow.start is not None and sorted(
+            node.step for node in flow.nodes if node.kind == "task" and node.step is not None) == sorted(
+            step.number for step in steps):
+        return flow
+    return from_dependencies((step.number, step.name, step.responsible, step.depends_on) for step in steps)
+
+
 class ProcessDocument(_Model):
     """A process in the seed's *Standard Process Structure* or *Integration Process Pattern*."""
 
@@ -245,11 +256,7 @@ class ProcessDocument(_Model):
         processes were graphs, or whose flow no longer matches its steps) the flow of the steps'
         ``depends_on``, without decisions.
         """
-        tasks = sorted(node.step for node in self.flow.nodes if node.kind == "task" and node.step is not None)
-        if self.flow.start is not None and tasks == sorted(step.number for step in self.steps):
-            return self.flow
-        return from_dependencies((step.number, step.name, step.responsible, step.depends_on)
-                                 for step in self.steps)
+        return flow_of(self.steps, self.flow)
 
     @property
     def integrations(self) -> list[str]:

@@ -15,10 +15,9 @@ from process_designer.domain.flow import (
     FlowEdge,
     ProcessFlow,
     Rule,
-    from_dependencies,
 )
 from process_designer.domain.flow_text import step_list
-from process_designer.domain.models import Step
+from process_designer.domain.models import Step, flow_of
 
 __all__ = ["ModelFacts", "field_words", "model_error_handling", "model_facts", "model_purpose", "model_scope"]
 
@@ -55,14 +54,6 @@ class ModelFacts:
     parallel: tuple[int, ...]  # steps that run beside others
     handovers: tuple[tuple[int, int], ...]  # (from step, to step) where the role changes
     loops: tuple[str, ...]  # labels of decisions that send the case back
-
-
-def _graph(steps: Sequence[Step], flow: ProcessFlow | None) -> ProcessFlow:
-    numbers = sorted(s.number for s in steps)
-    if flow is not None and flow.start is not None and sorted(
-            n.step for n in flow.nodes if n.kind == "task" and n.step is not None) == numbers:
-        return flow
-    return from_dependencies((s.number, s.name, s.responsible, s.depends_on) for s in steps)
 
 
 def field_words(rule: Rule) -> str:
@@ -109,7 +100,7 @@ def _steps_into(flow: ProcessFlow, node_id: str) -> list[int]:
 
 def model_facts(steps: Sequence[Step], flow: ProcessFlow | None) -> ModelFacts:
     """The trigger, outcomes, decisions, roles, parallel work, hand-overs and loops of the process."""
-    graph = _graph(steps, flow)
+    graph = flow_of(steps, flow)
     names = {s.number: s.name for s in steps}
     roles = {s.number: s.responsible for s in steps}
     order = graph.step_order() or [s.number for s in steps]

@@ -123,3 +123,20 @@ def test_monitoring_is_not_duplicated_when_the_document_is_recomposed(document: 
         assert not any("''" in line or "meet 'time:" in line for line in edited.monitoring)
     revised, _fixed = revise_document(edited.model_copy(update={"monitoring": [*edited.monitoring, "Happy users"]}))
     assert len(revised.monitoring) == len(set(revised.monitoring))
+
+
+def test_decisions_the_graph_carries_are_not_written_back_into_actions() -> None:
+    from process_designer.agents.reviewer import review_document
+    from process_designer.domain.models import Decision
+
+    requirement = purchase_requirement()
+    decision = Decision(text="preferred vendor", subject="vendor_preferred", operator="==", value=True,
+                        if_true="order at once", if_false="ask for two more quotes")
+    steps = [*requirement.steps[:4], requirement.steps[4].model_copy(update={"decisions": [decision]}),
+             requirement.steps[5]]
+    document = compose_document(requirement.model_copy(update={"steps": steps}))
+    assert document.steps[4].decisions == [decision]  # kept as data
+    assert not any("vendor preferred" in line for line in [*document.steps[4].actions, *document.steps[4].validation])
+    assert review_document(document).best_practices == 1.0
+    revised, _fixed = revise_document(document)
+    assert revised.steps[4].actions == document.steps[4].actions

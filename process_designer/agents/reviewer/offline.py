@@ -129,7 +129,8 @@ def _best_practices(doc: ProcessDocument, findings: list[ReviewNote], dismissed:
         covered = (system in named or label in handling or system.replace("_", " ") in handling
                    or any(f"step {s.number}" in handling or s.name.lower() in handling for s in users))
         checks.append((covered, f"Error Handling: add recovery for the {system_label(system)} integration"))
-    for step in doc.steps:
+    graph_decides = any(node.kind == "exclusive" for node in doc.effective_flow().nodes)
+    for step in [] if graph_decides else doc.steps:  # a graph's decisions are shown, and checked, from the graph
         text = " ".join([*step.actions, *step.validation]).lower()
         for decision in step.decisions:
             mentioned = _shared(decision.subject.replace("_", " ") + " " + decision.text + " " + decision.if_true,

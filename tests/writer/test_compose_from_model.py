@@ -140,3 +140,21 @@ def test_decisions_the_graph_carries_are_not_written_back_into_actions() -> None
     assert review_document(document).best_practices == 1.0
     revised, _fixed = revise_document(document)
     assert revised.steps[4].actions == document.steps[4].actions
+
+
+def test_four_eyes_asked_in_the_text_is_checked_on_the_composed_document() -> None:
+    from process_designer.agents.reviewer import review_document
+
+    def design(approver: str) -> ProcessDocument:
+        steps = [RequirementStep(name="Prepare payment batch", description="The clerk prepares the payment batch",
+                                 actor="Payments Clerk"),
+                 RequirementStep(name="Approve payment batch", description="the batch is approved", actor=approver),
+                 RequirementStep(name="Release payments", description="the treasurer releases the payments",
+                                 actor="Treasurer")]
+        return compose_document(Requirement(text="Payment runs follow the four-eyes principle.", title="Payment Run",
+                                            steps=steps))
+
+    same = review_document(design("Payments Clerk"))
+    assert [(i.code, i.step) for i in same.issues] == [("four_eyes", 2)]
+    other = review_document(design("Finance Manager"))
+    assert other.issues == [] and other.score > same.score

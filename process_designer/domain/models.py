@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -14,6 +15,7 @@ __all__ = [
     "Decision",
     "DesignContext",
     "Efficiency",
+    "Finding",
     "IntegrationSpec",
     "Overview",
     "PerformerSource",
@@ -22,8 +24,10 @@ __all__ = [
     "QualityReport",
     "Requirement",
     "RequirementStep",
+    "Severity",
     "SpyArtifacts",
     "Step",
+    "flow_of",
 ]
 
 ProcessKind = Literal["standard", "integration"]
@@ -184,16 +188,43 @@ class Efficiency(_Model):
     critical_path_branches: list[str] = Field(default_factory=list)
 
 
+Severity = Literal["error", "warning", "info"]
+
+
+class Finding(_Model):
+    """One reviewer finding as data: what kind (``code``), where (``step`` or flow ``node``), how bad, and the text.
+
+    ``QualityReport.findings`` keeps the texts (the JSON contract); ``QualityReport.issues`` holds these.
+    """
+
+    code: str
+    text: str
+    severity: Severity = "warning"
+    step: int | None = None
+    node: str | None = None
+
+
 class QualityReport(_Model):
     score: float = 0.0
     completeness: float = 0.0
     clarity: float = 0.0
     best_practices: float = 0.0
     code: float = 0.0
+    soundness: float = 1.0  # 1 minus the weighted defects of the process model (see agents.reviewer.model_checks)
     findings: list[str] = Field(default_factory=list)
+    issues: list[Finding] = Field(default_factory=list)  # the typed findings of the process model
     revisions: int = 0
     fixed: list[str] = Field(default_factory=list)
     efficiency: Efficiency = Field(default_factory=Efficiency)
+
+
+def flow_of(steps: Sequence[Step], flow: ProcessFlow | None) -> ProcessFlow:
+    """``flow`` when it holds exactly one task per step of ``steps``; otherwise the flow of their ``depends_on``."""
+    if flow is not None and flow.start is not None and sorted(
+            node.step for node in flow.nodes if node.kind == "task" and node.step is not None) == sorted(
+            step.number for step in steps):
+        return flow
+    return from_dependencies((step.number, step.name, step.responsible, step.depends_on) for step in steps)
 
 
 class ProcessDocument(_Model):
@@ -225,11 +256,7 @@ class ProcessDocument(_Model):
         processes were graphs, or whose flow no longer matches its steps) the flow of the steps'
         ``depends_on``, without decisions.
         """
-        tasks = sorted(node.step for node in self.flow.nodes if node.kind == "task" and node.step is not None)
-        if self.flow.start is not None and tasks == sorted(step.number for step in self.steps):
-            return self.flow
-        return from_dependencies((step.number, step.name, step.responsible, step.depends_on)
-                                 for step in self.steps)
+        return flow_of(self.steps, self.flow)
 
     @property
     def integrations(self) -> list[str]:

@@ -11,6 +11,13 @@ from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
 
 from process_designer.agents.engines import OfflineWriter
+from process_designer.agents.reviewer import (
+    min_score_with,
+    review_document,
+    template_blockers,
+    template_refusal,
+    wants_override,
+)
 from process_designer.domain.context import (
     KNOWN_KEYS,
     ContextError,
@@ -221,12 +228,19 @@ _YES = re.compile(r"^\s*(?:y|yes|yep|ok|okay|approve|approved|save|save it|go ah
 
 
 def save_as_template(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Command[Literal["respond"]]:
-    """Save the current document as a user template, after a person approves it (an interrupt)."""
+    """Save the current document as a user template, after a person approves it (an interrupt).
+
+    A design with fragment step names or assumed performers is refused, naming each finding, unless the
+    message insists ("save it as a template anyway").
+    """
     deps = runtime.context
     document = _document(state)
     if document is None:
         reply = "There is no process to save yet; design one first."
         return _answer("save_as_template", reply)
+    blockers = template_blockers(review_document(document))
+    if blockers and not wants_override(state.get("input", "")):
+        return _answer("save_as_template", template_refusal(document.title, blockers))
     template_id = slug(document.title)
     question = (f"Save '{document.title}' (quality {document.quality.score:.2f}) as the template '{template_id}'? "
                 "Answer yes to save it, anything else to cancel.")
@@ -247,7 +261,8 @@ def save_as_template(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Co
         description=document.overview.purpose, document=document,
     )
     try:
-        saved = library.add(template, review=lambda d: deps.engines.reviewer.review(deps.engines.coder.compile(d, None), 0))
+        saved = library.add(template, review=lambda d: deps.engines.reviewer.review(deps.engines.coder.compile(d, None), 0),
+                            min_score=min_score_with(blockers, len(document.steps)))
     except (InputError, TemplateError) as exc:
         reply = f"Not saved: {exc}"
     else:

@@ -13,7 +13,8 @@ be after the change:
   side and join before the step after them.
 - **handoff**: a role that hands work to another role and gets it straight back (A → B → A) could do the middle
   step itself, unless that step is an approval or review (a second pair of eyes on purpose); two consecutive
-  steps by different roles on the same systems could be one step by the first role.
+  steps by different roles on the same systems could be one step by the first role. Hands-on work (a meeting,
+  physical work, work on site) stays with the role that does it.
 - **automate**: a step done by a person whose systems are all declared integrations (``context.integrations`` or
   ``integration.systems``) could be a connector call; approvals and reviews stay with people, and so does
   hands-on work — physical work, meetings, work on site (:mod:`process_designer.maps.hands_on`). An automated
@@ -203,7 +204,8 @@ def _ping_pong(design: _Design) -> tuple[list[Optimisation], set[tuple[int, int]
         if middle_number is None or last_number is None:
             continue
         middle, last = design.step(middle_number), design.step(last_number)
-        if _role(first) != _role(last) or _role(first) == _role(middle) or _HUMAN_JUDGEMENT.search(middle.name):
+        if (_role(first) != _role(last) or _role(first) == _role(middle) or _HUMAN_JUDGEMENT.search(middle.name)
+                or hands_on(middle) is not None):
             continue
         covered |= {(first.number, middle.number), (middle.number, last.number)}
         found.append(_measure(
@@ -222,7 +224,8 @@ def _merges(design: _Design, covered: set[tuple[int, int]]) -> list[Optimisation
             continue
         second = design.step(number)
         systems = {s.lower() for s in first.systems}
-        if _role(first) == _role(second) or not systems or systems != {s.lower() for s in second.systems}:
+        if (_role(first) == _role(second) or not systems or systems != {s.lower() for s in second.systems}
+                or hands_on(first) is not None or hands_on(second) is not None):
             continue
         both = step_span(first) + step_span(second)
         duration = format_span(both) if both.calendar_days else f"{both.work_minutes:g} minutes"

@@ -37,7 +37,7 @@ ANALYSIS: dict[str, Any] = {
 def _step(number: int, name: str, who: str, systems: list[str], minutes: int) -> dict[str, Any]:
     return {"number": number, "name": name, "objective": f"{name} for the new customer.", "responsible": who,
             "duration": f"{minutes} minutes", "actions": [f"{name} in the {systems[0]} system.",
-                                                          "Record the case id."],
+                                                          f"Note the {systems[0]} reference on the case."],
             "validation": [f"The {systems[0]} record exists."], "depends_on": [number - 1] if number > 1 else [],
             "systems": systems}
 

@@ -170,3 +170,16 @@ def test_optimise_command_on_a_process_without_suggestions(tmp_path: Path,
     assert capsys.readouterr().out == "Expense Claims: no optimisations found\n"
     assert main(["optimise", str(tmp_path / "missing.json")]) == 1
     assert capsys.readouterr().err.strip().endswith("missing.json: no such file")
+
+
+def test_hands_on_work_is_not_handed_to_another_role() -> None:
+    steps = [make_step(1, "Record goods receipt", "Stock Clerk", systems=["warehouse"], duration="10 minutes"),
+             make_step(2, "Put the pallets away", "Warehouse Operator", systems=["warehouse"], duration="1 hour"),
+             make_step(3, "Update stock levels", "Stock Clerk", systems=["warehouse"], duration="10 minutes"),
+             make_step(4, "Hold handover meeting", "Shift Lead", systems=["warehouse"], duration="30 minutes")]
+    document = ProcessDocument(title="Goods In", overview=OVERVIEW, steps=steps)
+    assert [(o.kind, o.steps) for o in suggest(document) if o.kind == "handoff"] == []
+    desk_work = [steps[0], make_step(2, "Book the delivery slot", "Warehouse Operator", systems=["warehouse"]),
+                 steps[2]]
+    assert [(o.kind, o.steps) for o in suggest(document.model_copy(update={"steps": desk_work}))
+            if o.kind == "handoff"] == [("handoff", [1, 2, 3])]

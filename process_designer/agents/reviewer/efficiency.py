@@ -13,8 +13,8 @@ import itertools
 from collections.abc import Sequence
 
 from process_designer.domain.durations import Span, parse_span
-from process_designer.domain.flow import ProcessFlow, from_dependencies
-from process_designer.domain.models import Efficiency, Step
+from process_designer.domain.flow import ProcessFlow
+from process_designer.domain.models import Efficiency, Step, flow_of
 
 __all__ = ["analyse_efficiency", "step_span"]
 
@@ -24,14 +24,6 @@ BOTTLENECK_SHARE = 0.4  # a step holding this share of the critical path or more
 def step_span(step: Step) -> Span:
     """What the step takes; a duration that names no time span takes none."""
     return parse_span(step.duration) or Span()
-
-
-def _graph(steps: Sequence[Step], flow: ProcessFlow | None) -> ProcessFlow:
-    numbers = sorted(s.number for s in steps)
-    if flow is not None and flow.start is not None and sorted(
-            n.step for n in flow.nodes if n.kind == "task" and n.step is not None) == numbers:
-        return flow
-    return from_dependencies((s.number, s.name, s.responsible, s.depends_on) for s in steps)
 
 
 def _branch(flow: ProcessFlow, source: str, target: str) -> str:
@@ -49,7 +41,7 @@ def analyse_efficiency(steps: Sequence[Step], flow: ProcessFlow | None = None) -
     """
     if not steps:
         return Efficiency()
-    graph = _graph(steps, flow)
+    graph = flow_of(steps, flow)
     by_number = {s.number: s for s in steps}
     spans = {s.number: step_span(s) for s in steps}
     back = graph.back_edges()

@@ -14,6 +14,7 @@ def revise_document(document: ProcessDocument) -> tuple[ProcessDocument, list[st
     """Fix the gaps a reviewer reports: missing actions, validation, roles, KPIs, recovery lines."""
     fixed: list[str] = []
     steps = []
+    graph_decides = any(node.kind == "exclusive" for node in document.effective_flow().nodes)
     for step in document.steps:
         kind = classify_action(step.name)
         updates: dict[str, object] = {}
@@ -24,8 +25,8 @@ def revise_document(document: ProcessDocument) -> tuple[ProcessDocument, list[st
             extra = step_actions(kind, step.name, step.objective, step.systems, step.responsible or kind.default_role)
             updates["actions"] = [*step.actions, *(a for a in extra if a not in step.actions)][:4]
             fixed.append(f"Step {step.number}: listed concrete actions")
-        missing = [describe_decision(d) for d in step.decisions
-                   if not any(d.subject.replace("_", " ") in a for a in step.actions)]
+        missing = [] if graph_decides else [describe_decision(d) for d in step.decisions
+                                            if not any(d.subject.replace("_", " ") in a for a in step.actions)]
         if missing:
             updates["actions"] = [*updates.get("actions", step.actions), *missing]  # type: ignore[misc]
             fixed.append(f"Step {step.number}: described both branches of each decision")
@@ -43,6 +44,7 @@ def revise_document(document: ProcessDocument) -> tuple[ProcessDocument, list[st
     if not document.monitoring or not all(any(ch.isdigit() for ch in m) for m in document.monitoring):
         requirement = Requirement(text="", title=document.title, systems=document.integrations)
         measurable = [m for m in document.monitoring if any(ch.isdigit() for ch in m)]
-        document = document.model_copy(update={"monitoring": measurable + default_monitoring(document.steps, requirement)})
+        fresh = default_monitoring(document.steps, requirement, document.effective_flow())
+        document = document.model_copy(update={"monitoring": list(dict.fromkeys(measurable + fresh))})
         fixed.append("Monitoring and Metrics: every KPI now has a measurable target")
     return document, fixed

@@ -57,6 +57,7 @@ class Frame:
     back_to: str | None = None  # a role work is sent back to
     sentence: int = 0
     listed: bool = False  # came from a bullet or numbered line
+    antecedent: str = ""  # what the text was last about when this clause began
 
     @property
     def name(self) -> str:
@@ -72,6 +73,7 @@ class Reader:
     last_performer: str | None = None
     last_object: str = ""
     last_object_head: str = ""
+    narrator_sentence: int = -1
     trigger: str = ""
     context: list[str] = field(default_factory=list)
     topic: str = ""
@@ -125,7 +127,7 @@ def _joined(words: list[str], tokens: list[Token]) -> list[str]:
     out: list[str] = []
     glue = False
     for word, token in zip(words, tokens, strict=True):
-        if glue or word == "-":
+        if out and (glue or word == "-"):
             out[-1] += word
         else:
             out.append(word)
@@ -168,7 +170,8 @@ def object_phrase(head: Token) -> tuple[str, str]:
     """("settlement letter", "letter") for "a settlement letter"; nouns in the singular."""
     tokens = _phrase_tokens(head)
     words = [t.text if (t.pos_ == "PROPN" or (t.text.isupper() and len(t.text) > 1)) else t.lower_ for t in tokens[:-1]]
-    lemma = head.lemma_.lower() if head.pos_ == "NOUN" else head.text
+    lemma = head.lemma_.lower() if head.pos_ == "NOUN" and head.lower_.startswith(head.lemma_.lower()[:-1]) \
+        else head.lower_ if head.pos_ == "NOUN" else head.text
     words.append(lemma)
     for prep in head.children:
         if prep.dep_ == "prep" and prep.lower_ == "of" and lemma in _OBJECT_OF_HEADS:
@@ -268,12 +271,15 @@ class _SentenceReader:
                 continue
             if token.dep_ == "ccomp" and not (_subject(token) and role_name(_subject(token))):  # type: ignore[arg-type]
                 continue
-            if token.dep_ == "pcomp" and not self._responsible_for(token):
+            if token.dep_ == "pcomp" and not self._responsible_for(token) and not (
+                    token.tag_ == "VBG" and token.head.lower_ in ("after", "before")):
                 continue
             if token.dep_ == "advcl" and not _mark(token) and token.tag_ == "VBG":
                 continue  # "…, comparing the loss with the policy": a detail of the clause above
-            if token.dep_ == "advcl" and _mark(token) not in ("", *_TIME_MARKS, "while"):
-                continue  # "if …", "when …", "until …": a condition of the clause above, read with it
+            if token.dep_ == "advcl" and _mark(token) not in ("", *_TIME_MARKS, "while") and not (
+                    _mark(token) in ("when", "whenever") and self._temporal(token)
+                    and token.lemma_.lower() not in self.lex.arrival):
+                continue  # "if …", "until …": a condition of the clause above, read with it
             found.append(token)
         return found
 
@@ -311,10 +317,13 @@ class _SentenceReader:
         """Clauses "after"/"once" something happens come before it; "before" clauses after."""
         ordered = list(frames)
         for frame in frames:
+            governor = frame.head.head
             mark = _mark(frame.head) if frame.head.dep_ == "advcl" else ""
-            if mark not in _TIME_MARKS:
+            if frame.head.dep_ == "pcomp":
+                mark, governor = frame.head.head.lower_, frame.head.head.head
+            if mark not in _TIME_MARKS and mark not in ("when", "whenever"):
                 continue
-            head = next((f for f in ordered if f.head == frame.head.head), None)
+            head = next((f for f in ordered if f.head == governor), None)
             if head is None:
                 continue
             ordered.remove(frame)
@@ -333,9 +342,13 @@ class _SentenceReader:
             lemma = getLemma(verb.lower_, "VERB")[0]
         frame = Frame(verb=f"{lemma} {particle}".strip() if particle != "back" else lemma, head=verb,
                       text=_text(clause), sentence=self.index, listed=self.listed)
+        result = next((c for c in verb.children if c.dep_ in ("oprd", "ccomp", "xcomp") and c.tag_ == "VBN"), None)
+        if lemma in lex.light_with_object and result is not None:  # "keeps merchants updated" → update merchants
+            frame.verb = result.lemma_.lower()
         frame.passive = _is_passive(verb)
         frame.negated = any(c.dep_ == "neg" for c in verb.children)
         antecedent = self.reader.last_object
+        frame.antecedent = antecedent
         self._performer(frame, verb)
         self._object(frame, verb)
         self._recipient(frame, verb)
@@ -380,6 +393,10 @@ class _SentenceReader:
             self.reader.last_performer = role
 
     def _object(self, frame: Frame, verb: Token) -> None:
+        subject = _subject(verb)
+        if subject is not None and not frame.passive and not _pronoun(subject) and role_name(subject) is None \
+                and subject.pos_ in ("NOUN", "PROPN"):  # "alerts from Prometheus page the SRE": about alerts
+            self.reader.last_object, self.reader.last_object_head = object_phrase(subject)
         target: Token | None = None
         if frame.passive:
             target = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
@@ -394,7 +411,7 @@ class _SentenceReader:
                     if prep.dep_ == "prep" and prep.lower_ in ("for", "on", "with", "into", "through", "from", "to"):
                         target = next((c for c in prep.children if c.dep_ == "pobj"), None)
                         if target is not None and not (prep.lower_ == "to" and role_name(target)):
-                            if prep.lower_ in ("from", "to"):
+                            if prep.lower_ in ("from", "to", "on"):
                                 text, head = object_phrase(target)
                                 frame.obj, frame.obj_head = f"{prep.lower_} {text}", head
                                 return
@@ -412,6 +429,14 @@ class _SentenceReader:
         self.reader.last_object, self.reader.last_object_head = frame.obj, frame.obj_head
 
     def _recipient(self, frame: Frame, verb: Token) -> None:
+        if verb.lemma_.lower() in self.lex.receive:  # "applicants receive a letter from the GO": the GO sends it
+            for prep in verb.children:
+                pobj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep.lower_ == "from" else None
+                role = role_name(pobj) if pobj is not None else None
+                if role:
+                    frame.recipient, frame.performer, frame.performer_how = frame.performer, role, "subject"
+                    frame.verb = "send"
+                    return
         for child in verb.children:
             preps = [child] if child.dep_ == "prep" else [c for c in child.children if c.dep_ == "prep"] \
                 if child.lower_ == "back" else []
@@ -461,9 +486,9 @@ class _SentenceReader:
         if verb.dep_ == "conj" and any(t.lower_ in ("or", "either") and t.i < verb.i and t.head == verb.head
                                        for t in verb.head.children if t.dep_ in ("cc", "preconj")):
             frame.alternative = True
-        rework = lemma in lex.rework or particle in lex.rework_particles or any(
-            c.lower_ == "back" and c.dep_ in ("advmod", "prt") for c in verb.children) or any(
-            c.lower_ in lex.rework_adverbs for c in verb.children)
+        sent_back = lemma in lex.rework_back_verbs and (particle in lex.rework_particles or any(
+            c.lower_ == "back" and c.dep_ in ("advmod", "prt") for c in verb.children))
+        rework = lemma in lex.rework or sent_back or any(c.lower_ in lex.rework_adverbs for c in verb.children)
         if lemma == "return" and frame.passive and frame.recipient:
             rework = True
         if rework:
@@ -492,6 +517,12 @@ class _SentenceReader:
             frame.kind = "context"
         if frame.negated and frame.kind == "step":
             frame.kind = "context"  # "the clerk does not check …" states a rule, not a step
+        if any(c.dep_ == "aux" and c.lower_ in lex.optional_modals for c in verb.children):
+            frame.kind = "context"  # "rejected applicants may re-apply": an option, not a step
+        if frame.performer_how == "narrator" and lemma in lex.narrator_intro and self.index == self.reader.narrator_sentence:
+            frame.kind = "context"  # "I run the service desk": who is speaking
+        if not verb.text.isalpha() or len(verb.text) < 2:
+            frame.kind = "context"
 
 
 def _numeric_lead(verb: Token) -> Condition | None:
@@ -533,7 +564,13 @@ def _statistic(sentence: Span) -> bool:
 
 def _narrator_role(sentence: Span) -> str | None:
     """"I am the store manager", "As the shift lead, I …", "we (the payroll team) …" → the role."""
+    lex = lexicon()
     for token in sentence:
+        if token.lower_ in ("i", "we") and token.dep_ == "nsubj" and token.head.lemma_ in lex.narrator_intro \
+                and token.head.lemma_ != "be":
+            obj = next((c for c in token.head.children if c.dep_ == "dobj"), None)
+            if obj is not None and (role := role_name(obj)):
+                return role
         if token.lower_ in ("i", "we") and token.head.lemma_ == "be":
             for attr in token.head.children:
                 if attr.dep_ == "attr" and (role := role_name(attr)):
@@ -604,11 +641,12 @@ def read_frames(text: str, reader: Reader | None = None) -> tuple[list[Frame], R
     docs: list[Doc] = list(nlp.pipe([u for u, _ in units]))
     frames: list[Frame] = []
     sentences: list[Span] = []
-    for doc, (_, listed) in zip(docs, units, strict=True):
+    for doc in docs:
         for sentence in doc.sents:
             sentences.append(sentence)
             if reader.narrator is None:
                 reader.narrator = _narrator_role(sentence)
+                reader.narrator_sentence = len(sentences) - 1 if reader.narrator else -1
     for index, sentence in enumerate(sentences):
         listed = units[0][1] if len(units) == 1 else _listed(sentence, units, docs)
         if _statistic(sentence) and not listed:

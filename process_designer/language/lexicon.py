@@ -22,6 +22,10 @@ class Lexicon:
     terminal: frozenset[str]
     rework: frozenset[str]
     rework_particles: frozenset[str]
+    rework_back_verbs: frozenset[str]
+    narrator_intro: frozenset[str]
+    optional_modals: frozenset[str]
+    receive: frozenset[str]
     rework_adverbs: frozenset[str]
     approval: frozenset[str]
     arrival: frozenset[str]
@@ -53,6 +57,10 @@ def lexicon() -> Lexicon:
         terminal=frozenset(verbs["terminal"]),
         rework=frozenset(verbs["rework"]),
         rework_particles=frozenset(verbs["rework_particles"]),
+        rework_back_verbs=frozenset(verbs["rework_back_verbs"]),
+        narrator_intro=frozenset(verbs["narrator_intro"]),
+        optional_modals=frozenset(verbs["optional_modals"]),
+        receive=frozenset(verbs["receive"]),
         rework_adverbs=frozenset(verbs["rework_adverbs"]),
         approval=frozenset(verbs["approval"]),
         arrival=frozenset(verbs["arrival"]),

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from process_designer.domain.flow import FlowBuilder, ProcessFlow, Rule
 from process_designer.language.conditions import Condition
-from process_designer.language.forms import snake
+from process_designer.language.forms import snake, verb_of_noun
 from process_designer.language.frames import Frame
 from process_designer.language.lexicon import lexicon
 
@@ -52,6 +52,8 @@ class _Builder:
 
     # ------------------------------------------------------------------ reading frames into blocks
     def add(self, frame: Frame) -> None:
+        if self._restates(frame):
+            return
         if frame.kind == "rework":
             self._rework(frame)
             return
@@ -65,6 +67,15 @@ class _Builder:
             self._plain(frame)
         if frame.until is not None:
             self._until(frame)
+
+    def _restates(self, frame: Frame) -> bool:
+        """"Once the wipe is done and security has finished its assessment, …": a clause of time that
+        names work already read is the moment, not a new step."""
+        if frame.head.dep_ not in ("advcl", "pcomp") or frame.kind != "step":
+            return False
+        nouns = {frame.obj_head, verb_of_noun(frame.obj_head) or ""} - {""}
+        return any(f.verb in nouns or f.obj_head == frame.obj_head and f.verb == frame.verb or f.verb == frame.verb
+                   for f in self.seen)
 
     def _step(self, frame: Frame) -> Block:
         self.seen.append(frame)
@@ -106,7 +117,12 @@ class _Builder:
         assert frame.condition is not None
         if self.choice is None or self._same_subject_closed(frame.condition):
             self._open_choice(_question(frame.condition))
-        self._branch_for(frame.condition).blocks.append(self._step(frame))
+        branch = self._branch_for(frame.condition)
+        if frame.passive and frame.performer is None and frame.verb in lexicon().terminal:
+            # "applications scoring under 60 points are rejected": where the case ends, not a step
+            branch.ends = f"{(frame.obj or 'case').capitalize()} {_past(frame.verb)}"
+            return
+        branch.blocks.append(self._step(frame))
 
     def _same_subject_closed(self, condition: Condition) -> bool:
         """A new condition on a field the open gateway already decided with a default starts a new gateway."""
@@ -237,9 +253,9 @@ class _Builder:
             last = branch.blocks[-1].frame if branch.blocks and branch.blocks[-1].kind == "step" else None
             if branch.loop_to is not None and id(branch.loop_to) in nodes:
                 _connect(builder, exits, nodes[id(branch.loop_to)])
-            elif last is not None and last.verb in lexicon().terminal:
-                end = builder.end(f"{(last.obj or 'case').capitalize()} {_past(last.verb)}")
-                _connect(builder, exits, end)
+            elif branch.ends or (last is not None and last.verb in lexicon().terminal):
+                label = branch.ends or f"{(last.obj or 'case').capitalize()} {_past(last.verb)}"  # type: ignore[union-attr]
+                _connect(builder, exits, builder.end(label))
             else:
                 out.extend(exits)
         return out

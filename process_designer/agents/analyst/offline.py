@@ -104,8 +104,8 @@ def analyze_requirements(
 
 
 def _main_object(frames: list[Frame]) -> str:
-    heads = Counter(f.obj_head for f in frames if f.kind == "step" and f.obj_head and not f.obj.startswith(
-        ("from ", "to ")))
+    heads = Counter(f.obj_head for f in frames if f.kind == "step" and f.obj_head.isalpha() and not f.obj.startswith(
+        ("from ", "to ", "on ")))
     return heads.most_common(1)[0][0] if heads else ""
 
 
@@ -119,7 +119,9 @@ def _lend_objects(frames: list[Frame], topic: str) -> None:
     lent = _main_object(frames) or topic_head or "request"
     for frame in frames:
         if frame.kind == "step" and not frame.obj:
-            frame.obj, frame.obj_head = lent, lent
+            antecedent = frame.antecedent if frame.antecedent and frame.antecedent.split()[-1].isalpha() else ""
+            frame.obj = antecedent or lent
+            frame.obj_head = frame.obj.split()[-1]
 
 
 def _step(frame: Frame) -> RequirementStep:

@@ -42,6 +42,12 @@ def verb_of_noun(noun: str) -> str | None:
     word = noun.lower()
     if known_verb(word):
         return word
+    if word.endswith("ing"):  # "rating" → rate, not rat
+        from lemminflect import getLemma
+
+        lemmas = getLemma(word, "VERB")
+        if lemmas and known_verb(lemmas[0]):
+            return lemmas[0]
     for suffix, endings in _NOMINAL_SUFFIXES:
         if word.endswith(suffix) and len(word) > len(suffix) + 2:
             stem = word[: -len(suffix)]

@@ -587,18 +587,38 @@ def _narrator_role(sentence: Span) -> str | None:
     return None
 
 
-def _nominal_frame(sentence: Span, index: int, reader: Reader) -> Frame | None:
-    """A line without a verb ("Manager approval", "Background check") names a step by its noun."""
-    nouns = [t for t in sentence if t.pos_ in ("NOUN", "PROPN") and t.dep_ in ("ROOT", "nsubj", "dobj", "appos")]
-    if not nouns or len(sentence) > 8:
-        return None
-    head = nouns[0]
+def _nominal_frames(sentence: Span, index: int, reader: Reader, lend_verb: str, listed: bool) -> list[Frame]:
+    """A sentence with no clause that acts names its steps by nouns: a list line ("Manager approval"),
+    the parts a title lists ("reviews with self assessment and manager rating"), or bare nouns a
+    heading's verb applies to ("laptop, accounts, buddy")."""
+    if len(sentence) > 30:
+        return []
+    heads = [t for t in sentence if t.pos_ in ("NOUN", "PROPN") and (
+        t.dep_ in ("conj", "appos") or (t.dep_ == "pobj" and t.head.lower_ in ("with", "including"))
+        or (t.dep_ in ("ROOT", "nsubj", "dobj") and (listed or len(sentence) <= 6)))]
+    frames: list[Frame] = []
+    for head in heads:
+        if any(head in _phrase_tokens(f.head) for f in frames):
+            continue
+        frame = _nominal_frame(head, index, reader, lend_verb)
+        if frame is not None:
+            frames.append(frame)
+    return frames
+
+
+def _nominal_frame(head: Token, index: int, reader: Reader, lend_verb: str = "") -> Frame | None:
+    """One noun phrase as a step: "manager approval" → approve (Manager); "laptop" → set up laptop."""
     verb = verb_of_noun(head.lower_)
+    lent = False
     if verb is None:
-        return None
+        if not lend_verb:
+            return None
+        verb, lent = lend_verb, True
     modifiers = [t for t in _phrase_tokens(head) if t != head]
     performer = None
-    object_words: list[str] = []
+    object_words: list[str] = [object_phrase(head)[0]] if lent else []
+    if lent:
+        modifiers = []
     for token in modifiers:
         role = role_name(token) if token.pos_ in ("NOUN", "PROPN") else None
         if role and token.lower_ != "customer":
@@ -611,8 +631,8 @@ def _nominal_frame(sentence: Span, index: int, reader: Reader) -> Frame | None:
             if pobj is not None:
                 object_words = object_phrase(pobj)[0].split()
     obj = " ".join(object_words) or reader.topic
-    frame = Frame(verb=verb, head=head, text=sentence.text.strip(" .;"), sentence=index, listed=True,
-                  obj=obj, obj_head=object_words[-1] if object_words else reader.topic)
+    frame = Frame(verb=verb, head=head, text=_text(head.subtree), sentence=index, listed=True,
+                  obj=obj, obj_head=obj.split()[-1] if obj else "")
     if performer:
         frame.performer, frame.performer_how = performer, "subject"
     return frame
@@ -633,8 +653,11 @@ def _units(text: str) -> list[tuple[str, bool]]:
     return units
 
 
-def read_frames(text: str, reader: Reader | None = None) -> tuple[list[Frame], Reader, list[Span]]:
-    """Read ``text`` into frames in the order the text gives them, with the reader's memory."""
+def read_frames(text: str, reader: Reader | None = None, lend_verb: str = "") -> tuple[list[Frame], Reader, list[Span]]:
+    """Read ``text`` into frames in the order the text gives them, with the reader's memory.
+
+    ``lend_verb`` is the action a heading gives a list of bare nouns ("set up" for "laptop, accounts").
+    """
     reader = reader or Reader()
     nlp = english()
     units = _units(text)
@@ -655,9 +678,8 @@ def read_frames(text: str, reader: Reader | None = None) -> tuple[list[Frame], R
         _remember_subjects(sentence, reader)
         sentence_reader = _SentenceReader(reader, sentence, index, listed)
         found = _with_shared_conditions(sentence_reader)
-        if not found and (listed or len(sentence) <= 6):
-            nominal = _nominal_frame(sentence, index, reader)
-            found = [nominal] if nominal is not None else []
+        if not any(f.kind == "step" for f in found):
+            found = [*found, *_nominal_frames(sentence, index, reader, lend_verb, listed)]
         if index == 0 and not reader.trigger:
             _note_trigger(sentence, reader)
         frames.extend(found)

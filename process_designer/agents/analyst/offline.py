@@ -21,7 +21,8 @@ from process_designer.domain.flow import ProcessFlow
 from process_designer.domain.models import DesignContext, PerformerSource, Requirement, RequirementStep
 from process_designer.knowledge.template_model import ProcessTemplate
 from process_designer.language.forms import title_case
-from process_designer.language.frames import Frame, read_frames
+from process_designer.language.frames import Frame, Reader, read_frames
+from process_designer.language.pipeline import noun_lemma
 
 __all__ = ["MAX_ANALYSED_CHARS", "MAX_STEPS", "analyze_requirements"]
 
@@ -58,8 +59,9 @@ def analyze_requirements(
         requirement.questions = [_ENGLISH_ONLY]
         return requirement
 
-    topic, body = read_topic(clean)
-    frames, reader, _ = read_frames(body)
+    framing = read_topic(clean)
+    topic = framing.topic
+    frames, reader, _ = read_frames(framing.body, Reader(topic=_topic_head(topic)), lend_verb=framing.verb)
     if reader.narrator is None and context.owner:
         reader.narrator = context.owner
     _lend_objects(frames, topic)
@@ -109,16 +111,16 @@ def _main_object(frames: list[Frame]) -> str:
     return heads.most_common(1)[0][0] if heads else ""
 
 
+def _topic_head(topic: str) -> str:
+    words = [w for w in topic.split() if w.isalpha()]
+    return noun_lemma(words[-1]) if words else ""
+
+
 def _lend_objects(frames: list[Frame], topic: str) -> None:
     """"the team lead approves": a step without an object acts on what the process is about."""
-    topic_head = topic.split()[-1].lower() if topic else ""
-    if topic_head:
-        from process_designer.language.pipeline import noun_lemma
-
-        topic_head = noun_lemma(topic_head)
-    lent = _main_object(frames) or topic_head or "request"
+    lent = _main_object(frames) or _topic_head(topic) or "request"
     for frame in frames:
-        if frame.kind == "step" and not frame.obj:
+        if frame.kind in ("step", "rework") and not frame.obj:
             antecedent = frame.antecedent if frame.antecedent and frame.antecedent.split()[-1].isalpha() else ""
             frame.obj = antecedent or lent
             frame.obj_head = frame.obj.split()[-1]

@@ -108,6 +108,8 @@ def role_name(head: Token) -> str | None:
         words = [t.text for t in _phrase_tokens(head)]
         return " ".join(words) if len(words) <= 3 else head.text
     lemma = head.lemma_.lower() if head.tag_ in ("NNS", "NNPS") and low not in lex.departments else low
+    if head.pos_ == "ADJ" and low in lex.departments and head.dep_ in ("nsubj", "amod", "compound", "ROOT"):
+        return lex.departments[low]  # "legal reviews the terms"
     if lemma in lex.not_roles or head.pos_ not in ("NOUN", "PROPN"):
         return None
     tokens = _phrase_tokens(head)
@@ -145,7 +147,7 @@ def _subject(verb: Token) -> Token | None:
             return child
     if verb.i > 0 and verb.pos_ == "NOUN":  # a verb the tagger took for a noun: "finance reserves the budget"
         before = verb.doc[verb.i - 1]
-        return before if before.pos_ in ("NOUN", "PROPN") else None
+        return before if before.pos_ in ("NOUN", "PROPN") or before.lower_ in lexicon().departments else None
     for child in verb.lefts:  # "the CFO signs off", with "CFO" parsed as a compound of the verb
         if child.dep_ in ("compound", "npadvmod", "dep", "nmod") and child.pos_ in ("NOUN", "PROPN") \
                 and role_name(child):
@@ -169,7 +171,8 @@ def _is_passive(verb: Token) -> bool:
 def object_phrase(head: Token) -> tuple[str, str]:
     """("settlement letter", "letter") for "a settlement letter"; nouns in the singular."""
     tokens = _phrase_tokens(head)
-    words = [t.text if (t.pos_ == "PROPN" or (t.text.isupper() and len(t.text) > 1)) else t.lower_ for t in tokens[:-1]]
+    words = _joined([t.text if (t.pos_ == "PROPN" or (t.text.isupper() and len(t.text) > 1)) else t.lower_
+                     for t in tokens[:-1]], tokens[:-1])
     lemma = head.lemma_.lower() if head.pos_ == "NOUN" and head.lower_.startswith(head.lemma_.lower()[:-1]) \
         else head.lower_ if head.pos_ == "NOUN" else head.text
     words.append(lemma)
@@ -187,9 +190,9 @@ def _verb_taken_for_noun(token: Token) -> bool:
     if token.pos_ != "NOUN" or token.tag_ != "NNS" or token.i == 0 or token.i + 1 >= len(token.doc):
         return False
     before, after = token.doc[token.i - 1], token.doc[token.i + 1]
-    if after.pos_ not in ("DET", "PRON") and after.tag_ != "PRP$":
+    if after.pos_ not in ("DET", "PRON", "ADJ", "NOUN", "NUM", "ADP") and after.tag_ != "PRP$":
         return False
-    if role_name(before) is None:
+    if role_name(before) is None and before.lower_ not in lexicon().departments:
         return False
     from lemminflect import getInflection, getLemma
 
@@ -426,6 +429,8 @@ class _SentenceReader:
                 frame.obj, frame.obj_head = self.reader.last_object, self.reader.last_object_head
                 return
         frame.obj, frame.obj_head = object_phrase(target)
+        if verb.pos_ == "NOUN" and frame.obj.startswith(verb.lower_ + " "):  # "reviews non-standard terms"
+            frame.obj = frame.obj[len(verb.lower_) + 1:]
         self.reader.last_object, self.reader.last_object_head = frame.obj, frame.obj_head
 
     def _recipient(self, frame: Frame, verb: Token) -> None:
@@ -676,8 +681,16 @@ def read_frames(text: str, reader: Reader | None = None, lend_verb: str = "") ->
             reader.context.append(sentence.text.strip())
             continue
         _remember_subjects(sentence, reader)
-        sentence_reader = _SentenceReader(reader, sentence, index, listed)
-        found = _with_shared_conditions(sentence_reader)
+        memory = (reader.last_performer, reader.last_object, reader.last_object_head)
+        found = _with_shared_conditions(_SentenceReader(reader, sentence, index, listed))
+        if _lost_clauses(sentence, found):
+            after_whole = (reader.last_performer, reader.last_object, reader.last_object_head)
+            reader.last_performer, reader.last_object, reader.last_object_head = memory
+            chunked = _read_chunks(sentence, index, listed, reader)
+            if sum(f.kind == "step" for f in chunked) > sum(f.kind == "step" for f in found):
+                found = chunked
+            else:
+                reader.last_performer, reader.last_object, reader.last_object_head = after_whole
         if not any(f.kind == "step" for f in found):
             found = [*found, *_nominal_frames(sentence, index, reader, lend_verb, listed)]
         if index == 0 and not reader.trigger:
@@ -686,6 +699,60 @@ def read_frames(text: str, reader: Reader | None = None, lend_verb: str = "") ->
         if not any(f.kind == "step" for f in found):
             reader.context.append(sentence.text.strip())
     return frames, reader, sentences
+
+
+_CONDITION_START = ("if ", "when ", "whenever ", "unless ", "once ", "in case ", "where ")
+
+
+def _lost_clauses(sentence: Span, frames: list[Frame]) -> bool:
+    """Whether the parse left verbs of the sentence outside every frame: telegraphic and comma-joined
+    clauses ("legal reviews the terms, finance checks the payment terms") often come out that way."""
+    if not any(t.text == "," for t in sentence):
+        return False
+    heads = {f.head.i for f in frames}
+    for token in sentence:
+        if token.i in heads:
+            continue
+        if _verb_taken_for_noun(token) or (token.pos_ == "VERB" and token.dep_ not in (
+                "amod", "acl", "compound", "advcl", "xcomp", "pcomp", "auxpass", "aux", "relcl")):
+            return True
+    return False
+
+
+def _read_chunks(sentence: Span, index: int, listed: bool, reader: Reader) -> list[Frame]:
+    """Read a sentence clause by clause, split at its commas and "then"s; a condition chunk stays
+    with the chunk after it."""
+    pieces: list[str] = []
+    current: list[str] = []
+    for token in sentence:
+        if token.text == "," or (token.lower_ == "then" and current and token.dep_ != "advmod"):
+            if current:
+                pieces.append("".join(current).strip())
+            current = []
+            continue
+        current.append(token.text_with_ws)
+    if current:
+        pieces.append("".join(current).strip())
+    merged: list[str] = []
+    for piece in pieces:
+        if merged and merged[-1].lower().startswith(_CONDITION_START) and "," not in merged[-1][-1:]:
+            if len(merged[-1].split()) <= 12 and not _has_own_clause(merged[-1]):
+                merged[-1] = f"{merged[-1]}, {piece}"
+                continue
+        merged.append(piece)
+    frames: list[Frame] = []
+    chunks = [p.removeprefix("and ").strip() for p in merged if p.strip()]
+    chunks = [c for c in chunks if c.split()[0].lower() not in _RELATIVE]  # "…, who compares …" describes
+    for doc in english().pipe(chunks):
+        for chunk in doc.sents:
+            frames.extend(_with_shared_conditions(_SentenceReader(reader, chunk, index, listed)))
+    return frames
+
+
+def _has_own_clause(text: str) -> bool:
+    """"if the panel agrees we send an offer" holds its main clause; "if more than 10 days" does not."""
+    doc = english()(text)
+    return any(t.dep_ == "ROOT" and t.pos_ == "VERB" and not any(c.dep_ == "mark" for c in t.children) for t in doc)
 
 
 def _listed(sentence: Span, units: list[tuple[str, bool]], docs: list[Doc]) -> bool:

@@ -114,7 +114,8 @@ def role_name(head: Token) -> str | None:
         return None
     tokens = _phrase_tokens(head)
     words = _joined([t.text if t.text.isupper() and len(t.text) > 1 else t.lower_ for t in tokens[:-1]], tokens[:-1])
-    if lemma.split()[-1] not in lex.role_heads and not any(w.lower() in lex.role_heads for w in words):
+    if lemma.split()[-1] not in lex.role_heads and not any(w.lower() in lex.role_heads for w in words) \
+            and not _agent_noun(lemma.split()[-1]):
         if head.pos_ == "PROPN" and head.ent_type_ in ("", "PERSON") and len(tokens) <= 2 and head.text.istitle():
             return " ".join(t.text for t in tokens)  # a named person acts
         return None
@@ -122,6 +123,19 @@ def role_name(head: Token) -> str | None:
         return lex.departments[lemma]
     words.append(lemma if not (head.text.isupper() and len(head.text) > 1) else head.text)
     return title_case(" ".join(words))
+
+
+def _agent_noun(noun: str) -> bool:
+    """A noun for whoever does a verb: "writer" (write), "editor" (edit), "approver", "planner"."""
+    if noun in lexicon().not_roles or len(noun) < 5:
+        return False
+    for suffix in ("er", "or", "ar", "ist", "ant"):
+        if noun.endswith(suffix):
+            stem = noun[: -len(suffix)]
+            candidates = (stem, stem + "e", stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else "", stem + "y")
+            if any(c and known_verb(c) for c in candidates):
+                return True
+    return False
 
 
 def _joined(words: list[str], tokens: list[Token]) -> list[str]:
@@ -145,7 +159,7 @@ def _subject(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ in ("nsubj", "nsubjpass", "csubj"):
             return child
-    if verb.i > 0 and verb.pos_ == "NOUN":  # a verb the tagger took for a noun: "finance reserves the budget"
+    if verb.i > 0 and (verb.pos_ == "NOUN" or _finite_verb_misattached(verb)):  # "finance reserves the budget"
         before = verb.doc[verb.i - 1]
         return before if before.pos_ in ("NOUN", "PROPN") or before.lower_ in lexicon().departments else None
     for child in verb.lefts:  # "the CFO signs off", with "CFO" parsed as a compound of the verb
@@ -183,6 +197,14 @@ def object_phrase(head: Token) -> tuple[str, str]:
                     words.extend(["of", object_phrase(pobj)[0]])
     text = " ".join(w for w in words if w not in ("'s", "’s"))
     return text, lemma
+
+
+def _finite_verb_misattached(token: Token) -> bool:
+    """"The recruiter screens CVs" parsed with "screens" as a compound of "CVs": a finite verb right
+    after a role still heads a clause."""
+    return (token.pos_ == "VERB" and token.tag_ in ("VBZ", "VBP", "VBD") and token.dep_ in ("compound", "amod", "nmod",
+                                                                                          "dep", "npadvmod")
+            and token.i > 0 and role_name(token.doc[token.i - 1]) is not None)
 
 
 def _verb_taken_for_noun(token: Token) -> bool:
@@ -259,7 +281,7 @@ class _SentenceReader:
     def predicates(self) -> list[Token]:
         found: list[Token] = []
         for token in self.sentence:
-            if _verb_taken_for_noun(token):
+            if _verb_taken_for_noun(token) or _finite_verb_misattached(token):
                 found.append(token)
                 continue
             if token.pos_ not in ("VERB", "AUX") or token.dep_ not in _PREDICATE_DEPS:
@@ -272,8 +294,11 @@ class _SentenceReader:
                 continue
             if token.dep_ == "relcl" and not self._relative_actor(token):
                 continue
-            if token.dep_ == "ccomp" and not (_subject(token) and role_name(_subject(token))):  # type: ignore[arg-type]
+            if token.dep_ == "ccomp" and not self._acting_subject(token):
                 continue
+            if token.dep_ == "ROOT" and _mark(token) in ("if", "unless", "when", "whenever") and any(
+                    c.dep_ == "ccomp" for c in token.children):
+                continue  # "if the panel agrees we send an offer", parsed with the condition on top
             if token.dep_ == "pcomp" and not self._responsible_for(token) and not (
                     token.tag_ == "VBG" and token.head.lower_ in ("after", "before")):
                 continue
@@ -285,6 +310,10 @@ class _SentenceReader:
                 continue  # "if …", "until …": a condition of the clause above, read with it
             found.append(token)
         return found
+
+    def _acting_subject(self, verb: Token) -> bool:
+        subject = _subject(verb)
+        return subject is not None and (subject.lower_ in _NARRATOR or role_name(subject) is not None)
 
     def _responsible(self, aux: Token) -> bool:
         return any(c.dep_ == "acomp" and c.lower_ in ("responsible", "accountable", "in") for c in aux.children)
@@ -312,9 +341,44 @@ class _SentenceReader:
             if verb.pos_ == "AUX":
                 continue  # "X is responsible for …": the frame is the verb under "for"
             frame = self._frame(verb, ids)
-            if frame is not None:
+            if frame is not None and frame.verb in self.lex.requirement:
+                frames.extend(self._needed_approvals(frame, verb))
+            elif frame is not None:
                 frames.append(frame)
         return self._order(frames)
+
+    def _needed_approvals(self, frame: Frame, verb: Token) -> list[Frame]:
+        """"Anything over $500 needs the manager's OK", "access needs manager + DBA approval": a step
+        for each role named, doing what the needed noun says, under the condition on the subject."""
+        needed = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
+        if needed is None:
+            return [frame]
+        roles: list[str] = []
+        action = "approve"
+        for token in [needed, *needed.conjuncts]:
+            if (role := role_name(token)) is not None and token.lower_ not in self.lex.approval_nouns:
+                roles.append(role)
+                continue
+            if token.lemma_.lower() in self.lex.approval_nouns or token.lower_ in self.lex.approval_nouns:
+                action = verb_of_noun(token.lemma_.lower()) or "approve"
+                for modifier in token.lefts:
+                    for part in [modifier, *modifier.conjuncts]:
+                        if part.dep_ in ("compound", "poss", "nmod", "amod", "conj") and (role := role_name(part)):
+                            roles.append(role)
+        if not roles:
+            return [frame]
+        subject = _subject(verb)
+        if frame.condition is None and subject is not None:
+            frame.condition = _subject_condition(subject)
+        out: list[Frame] = []
+        for role in dict.fromkeys(roles):
+            step = Frame(verb=action, head=verb, text=frame.text, sentence=frame.sentence, listed=frame.listed,
+                         performer=role, performer_how="subject", condition=frame.condition,
+                         antecedent=frame.antecedent)
+            if subject is not None and not _pronoun(subject) and subject.pos_ in ("NOUN", "PROPN"):
+                step.obj, step.obj_head = object_phrase(subject)
+            out.append(step)
+        return out
 
     def _order(self, frames: list[Frame]) -> list[Frame]:
         """Clauses "after"/"once" something happens come before it; "before" clauses after."""
@@ -409,6 +473,8 @@ class _SentenceReader:
             target = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
             if target is None and verb.pos_ == "NOUN":
                 target = next((c for c in verb.rights if c.pos_ in ("NOUN", "PROPN")), None)
+            if target is None and verb.dep_ == "compound" and verb.head.pos_ in ("NOUN", "PROPN"):
+                target = verb.head
             if target is None:
                 for prep in verb.children:
                     if prep.dep_ == "prep" and prep.lower_ in ("for", "on", "with", "into", "through", "from", "to"):
@@ -481,6 +547,9 @@ class _SentenceReader:
                 numeric = read_condition(child.subtree)
                 if numeric.rules and not isinstance(numeric.rules[0].value, bool):
                     frame.condition = frame.condition or numeric
+        if frame.condition is None and verb.dep_ == "ccomp" and _mark(verb.head) in ("if", "unless", "when", "whenever"):
+            condition_tokens = [t for t in verb.head.subtree if t not in set(verb.subtree) and not t.is_punct]
+            frame.condition = read_condition(condition_tokens, antecedent)
         if frame.condition is None:
             frame.condition = _numeric_lead(verb)
         own = [t for t in clause if t.i <= verb.i] or clause
@@ -528,6 +597,20 @@ class _SentenceReader:
             frame.kind = "context"  # "I run the service desk": who is speaking
         if not verb.text.isalpha() or len(verb.text) < 2:
             frame.kind = "context"
+
+
+def _subject_condition(subject: Token) -> Condition | None:
+    """"offers above the salary band": the subject's own qualifier is the condition."""
+    qualifiers = [t for t in subject.children if t.dep_ in ("prep", "amod", "relcl", "acl") and t.i > subject.i]
+    if not qualifiers:
+        return None
+    tokens = [t for q in qualifiers for t in q.subtree]
+    comparators = {w for phrase in lexicon().comparators for w in phrase.split()}
+    if not any(t.lower_ in comparators for t in tokens):
+        return None  # "requests for prod databases" says what is meant, not when
+    condition = read_condition([subject, *tokens])
+    condition.label = " ".join(t.text for t in sorted({subject, *tokens}, key=lambda t: t.i))
+    return condition
 
 
 def _numeric_lead(verb: Token) -> Condition | None:
@@ -693,6 +776,8 @@ def read_frames(text: str, reader: Reader | None = None, lend_verb: str = "") ->
                 reader.last_performer, reader.last_object, reader.last_object_head = after_whole
         if not any(f.kind == "step" for f in found):
             found = [*found, *_nominal_frames(sentence, index, reader, lend_verb, listed)]
+        if not any(f.kind == "step" for f in found):
+            found = [*found, *_telegraphic(sentence, index, reader)]
         if index == 0 and not reader.trigger:
             _note_trigger(sentence, reader)
         frames.extend(found)
@@ -710,6 +795,8 @@ def _lost_clauses(sentence: Span, frames: list[Frame]) -> bool:
     if not any(t.text == "," for t in sentence):
         return False
     heads = {f.head.i for f in frames}
+    if sum(t.text == "," for t in sentence) >= 2 and len(frames) <= sum(t.text == "," for t in sentence) // 2:
+        return True  # a comma list of clauses read as one or two
     for token in sentence:
         if token.i in heads:
             continue
@@ -745,8 +832,57 @@ def _read_chunks(sentence: Span, index: int, listed: bool, reader: Reader) -> li
     chunks = [c for c in chunks if c.split()[0].lower() not in _RELATIVE]  # "…, who compares …" describes
     for doc in english().pipe(chunks):
         for chunk in doc.sents:
-            frames.extend(_with_shared_conditions(_SentenceReader(reader, chunk, index, listed)))
+            found = _with_shared_conditions(_SentenceReader(reader, chunk, index, listed))
+            if not any(f.kind == "step" for f in found):
+                found = [*found, *_telegraphic(chunk, index, reader)]
+            frames.extend(found)
     return frames
+
+
+_TELEGRAPHIC_WORDS = 8
+
+
+def _verb_form(token: Token) -> str | None:
+    """The verb ``token`` is a form of ("drafts" → draft, "signs" → sign), by lemminflect's dictionary."""
+    from lemminflect import getInflection, getLemma
+
+    if not token.is_alpha or token.pos_ in ("DET", "ADP", "PRON", "CCONJ", "NUM"):
+        return None
+    for lemma in getLemma(token.lower_, "VERB"):
+        if known_verb(lemma) and token.lower_ in {lemma, *getInflection(lemma, "VBZ"), *getInflection(lemma, "VBD")}:
+            return lemma
+    return None
+
+
+def _telegraphic(chunk: Span, index: int, reader: Reader) -> list[Frame]:
+    """A short clause the parser could not read, read by word forms: "writer drafts", "legal sends our
+    template", "block sender", "SEO check". Role words, then a verb form, then what it acts on."""
+    words = [t for t in chunk if not t.is_punct]
+    if not words or len(words) > _TELEGRAPHIC_WORDS:
+        return []
+    lead = words[0]
+    if _verb_form(lead) == lead.lower_ and role_name(lead) is None:  # a command: "block sender"
+        verb, performer, rest = lead.lower_, None, words[1:]
+    else:
+        found = next((i for i, t in enumerate(words[1:], start=1) if _verb_form(t) and t.lower_ != _verb_form(t)
+                      or (i == len(words) - 1 and _verb_form(t))), None)
+        if found is None:
+            return []
+        before = words[found - 1]
+        performer = role_name(before) or lexicon().departments.get(before.lower_)
+        if performer is None:
+            return []
+        verb, rest = _verb_form(words[found]) or "", words[found + 1:]
+    rest = [t for t in rest if t.pos_ not in ("DET",) and t.tag_ != "PRP$"]
+    while rest and rest[-1].pos_ in ("ADP", "ADV", "CCONJ"):
+        rest.pop()
+    obj = " ".join(t.text if t.pos_ == "PROPN" or t.text.isupper() else t.lower_ for t in rest[:4])
+    frame = Frame(verb=verb, head=words[0], text=_text(words), sentence=index, listed=True, obj=obj,
+                  obj_head=obj.split()[-1] if obj else "", antecedent=reader.last_object)
+    if performer:
+        frame.performer, frame.performer_how = performer, "subject"
+        reader.last_performer = performer
+    return [frame]
 
 
 def _has_own_clause(text: str) -> bool:

@@ -26,6 +26,8 @@ class Lexicon:
     narrator_intro: frozenset[str]
     optional_modals: frozenset[str]
     receive: frozenset[str]
+    requirement: frozenset[str]
+    approval_nouns: frozenset[str]
     rework_adverbs: frozenset[str]
     approval: frozenset[str]
     arrival: frozenset[str]
@@ -61,6 +63,8 @@ def lexicon() -> Lexicon:
         narrator_intro=frozenset(verbs["narrator_intro"]),
         optional_modals=frozenset(verbs["optional_modals"]),
         receive=frozenset(verbs["receive"]),
+        requirement=frozenset(verbs["requirement"]),
+        approval_nouns=frozenset(verbs["approval_nouns"]),
         rework_adverbs=frozenset(verbs["rework_adverbs"]),
         approval=frozenset(verbs["approval"]),
         arrival=frozenset(verbs["arrival"]),

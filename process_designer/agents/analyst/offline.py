@@ -79,9 +79,11 @@ def analyze_requirements(
         questions.append(
             f"I drafted the steps from the '{best.title}' template because the request names "
             f"{'no steps' if not model.steps else 'one step'}. Which steps does your organisation do differently?")
-    elif len(steps) < 2:
+    elif not steps:
         requirement.questions = [_NO_STEPS]
         return requirement
+    elif len(steps) < 2:
+        questions.append(f"The text names one step ('{steps[0].name}'). What happens before and after it?")
     questions.extend(_fill_performers(steps, best, reader.narrator))
     if best is not None:
         requirement.templates = [best.id]

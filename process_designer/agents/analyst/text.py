@@ -19,7 +19,8 @@ _ENGLISH = frozenset(
     "the and to of a for is in then if with on by we our be must should when after each from every all any before "
     "until per new into out up it them their this that are was has have will can or no not".split())
 _FOREIGN = frozenset(
-    "je nous vous les des du et pour avec une dans est los las el para por una con que del um uma com não il della "
+    "je nous vous les des du et pour avec une dans est le la au aux sur pas mais los las el para por una con que del "
+    "um uma com não il della "
     "dei degli delle di che der das und mit für ein eine ist nicht het een voor niet".split())
 
 
@@ -59,5 +60,10 @@ def is_english(text: str) -> bool:
     foreign = sum(w in _FOREIGN for w in words)
     if ascii_share <= 0.8 or foreign > hints:
         return False
-    # a short title ("Quarterly tax filing") may hold no function word at all
-    return hints / max(1, len(words)) > 0.04 or len(words) <= 40
+    if hints / max(1, len(words)) > 0.04:
+        return True
+    # a short title ("Quarterly tax filing") may hold no function word at all: its words must be English ones
+    from lemminflect import getAllLemmas
+
+    known = sum(bool(getAllLemmas(w)) for w in words)
+    return len(words) <= 40 and known / max(1, len(words)) >= 0.6

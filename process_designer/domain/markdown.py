@@ -2,30 +2,52 @@
 
 from __future__ import annotations
 
+from process_designer.domain.flow_text import DecisionText, StepFlowText, describe_flow
 from process_designer.domain.models import ProcessDocument, Step
 
-__all__ = ["render_markdown", "render_step"]
+__all__ = ["ASSUMED", "render_markdown", "render_step", "responsible_text"]
+
+ASSUMED = "(assumed)"
 
 
 def _bullets(items: list[str], empty: str) -> list[str]:
     return [f"- {item}" for item in items] if items else [f"- {empty}"]
 
 
-def render_step(step: Step) -> str:
-    """One ``### Step N: Name`` section with its fields and code."""
+def responsible_text(step: Step) -> str:
+    """The step's role, marked ``(assumed)`` when the requirements named no one for it."""
+    return f"{step.responsible} {ASSUMED}" if step.performer_source == "assumed" else step.responsible
+
+
+def _decision_lines(decisions: list[DecisionText]) -> list[str]:
+    lines: list[str] = []
+    for decision in decisions:
+        lines += ["", f"**Decision**: {decision.label}", *(f"- {branch}" for branch in decision.branches)]
+    return lines
+
+
+def render_step(step: Step, flow: StepFlowText | None = None) -> str:
+    """One ``### Step N: Name`` section with its fields, what the process graph adds to it, and its code."""
     lines = [
         f"### Step {step.number}: {step.name}",
         f"**Objective**: {step.objective}",
-        f"**Responsible**: {step.responsible}",
+        f"**Responsible**: {responsible_text(step)}",
         f"**Duration**: {step.duration}",
     ]
     if step.depends_on and step.depends_on != [step.number - 1]:
         after = ", ".join(f"Step {n}" for n in step.depends_on)
         lines.append(f"**Depends On**: {after}")
+    if flow is not None and flow.parallel:
+        lines.append(f"**In Parallel**: {flow.parallel}")
     lines += ["", "**Actions**:"]
     lines += [f"{i}. {action}" for i, action in enumerate(step.actions, start=1)]
     lines += ["", "**Validation**:"]
     lines += _bullets(step.validation, "Step owner confirms completion")
+    if flow is not None:
+        lines += _decision_lines(flow.decisions)
+        lines += [f"**Loop**: {loop}" for loop in flow.loops]
+        if flow.next:
+            lines += ["", f"**Next**: {flow.next}"]
     if step.code.strip():
         lines += ["", "**Code Implementation**:", "```spy", step.code.rstrip(), "```"]
     return "\n".join(lines)
@@ -74,8 +96,11 @@ def render_markdown(document: ProcessDocument) -> str:
     ]
     lines += _integration_sections(document)
     lines += ["## Prerequisites", *_bullets(document.prerequisites, "None"), "", "## Process Steps", ""]
+    flow = describe_flow(document)
+    if flow.at_start:
+        lines += [*_decision_lines(flow.at_start)[1:], ""]
     for step in document.steps:
-        lines += [render_step(step), ""]
+        lines += [render_step(step, flow.steps.get(step.number)), ""]
     if document.integration is not None:
         lines.append("## Error Recovery")
         if document.integration.error_recovery.strip():
@@ -84,4 +109,6 @@ def render_markdown(document: ProcessDocument) -> str:
     lines += ["## Error Handling", *_bullets(document.error_handling, "None identified"), ""]
     lines += ["## Monitoring and Metrics", *_bullets(document.monitoring, "None defined"), ""]
     lines += ["## Related Documents", *_bullets(document.related_documents, "None"), ""]
+    if document.open_questions:
+        lines += ["## Open Questions", *_bullets(document.open_questions, ""), ""]
     return "\n".join(lines)

@@ -14,6 +14,7 @@ __all__ = [
     "Decision",
     "DesignContext",
     "Efficiency",
+    "Finding",
     "IntegrationSpec",
     "Overview",
     "PerformerSource",
@@ -22,6 +23,7 @@ __all__ = [
     "QualityReport",
     "Requirement",
     "RequirementStep",
+    "Severity",
     "SpyArtifacts",
     "Step",
 ]
@@ -184,13 +186,31 @@ class Efficiency(_Model):
     critical_path_branches: list[str] = Field(default_factory=list)
 
 
+Severity = Literal["error", "warning", "info"]
+
+
+class Finding(_Model):
+    """One reviewer finding as data: what kind (``code``), where (``step`` or flow ``node``), how bad, and the text.
+
+    ``QualityReport.findings`` keeps the texts (the JSON contract); ``QualityReport.issues`` holds these.
+    """
+
+    code: str
+    text: str
+    severity: Severity = "warning"
+    step: int | None = None
+    node: str | None = None
+
+
 class QualityReport(_Model):
     score: float = 0.0
     completeness: float = 0.0
     clarity: float = 0.0
     best_practices: float = 0.0
     code: float = 0.0
+    soundness: float = 1.0  # 1 minus the weighted defects of the process model (see agents.reviewer.model_checks)
     findings: list[str] = Field(default_factory=list)
+    issues: list[Finding] = Field(default_factory=list)  # the typed findings of the process model
     revisions: int = 0
     fixed: list[str] = Field(default_factory=list)
     efficiency: Efficiency = Field(default_factory=Efficiency)

@@ -12,7 +12,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from process_designer.domain.models import ProcessDocument
 from process_designer.evals.cases import EvalCase
 from process_designer.evals.coverage import contains_all, coverage, normalise_text
-from process_designer.evals.fragments import check_names
 from process_designer.evals.gateways import score_gateways
 from process_designer.evals.matching import (
     DEFAULT_THRESHOLD,
@@ -24,6 +23,7 @@ from process_designer.evals.matching import (
 )
 from process_designer.evals.paths import path_coverage
 from process_designer.evals.performers import score_performers
+from process_designer.wording.fragments import check_names
 
 __all__ = [
     "CASE_SCORERS",

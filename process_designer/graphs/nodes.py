@@ -13,6 +13,13 @@ from langgraph.types import Command, interrupt
 from pydantic import ValidationError
 
 from process_designer.agents.engines import OfflineWriter
+from process_designer.agents.reviewer import (
+    min_score_with,
+    review_document,
+    template_blockers,
+    template_refusal,
+    wants_override,
+)
 from process_designer.domain.markdown import render_markdown
 from process_designer.domain.models import DesignContext, ProcessDocument, Requirement
 from process_designer.errors import InputError, TemplateError
@@ -232,11 +239,19 @@ _YES = re.compile(r"^\s*(?:y|yes|yep|ok|okay|approve|approved|save|save it|go ah
 
 
 def save_as_template(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Command[Literal["respond"]]:
-    """Save the current document as a user template, after a person approves it (an interrupt)."""
+    """Save the current document as a user template, after a person approves it (an interrupt).
+
+    A design with fragment step names or assumed performers is refused, naming each finding, unless the
+    message insists ("save it as a template anyway").
+    """
     deps = _deps(runtime)
     document = _document(state)
     if document is None:
         reply = "There is no process to save yet; design one first."
+        return Command(update={"reply": reply, "stage": {"agent": "save_as_template", "content": reply}}, goto="respond")
+    blockers = template_blockers(review_document(document))
+    if blockers and not wants_override(state.get("input", "")):
+        reply = template_refusal(document.title, blockers)
         return Command(update={"reply": reply, "stage": {"agent": "save_as_template", "content": reply}}, goto="respond")
     template_id = re.sub(r"[^a-z0-9]+", "-", document.title.lower()).strip("-")[:60] or "process"
     question = (f"Save '{document.title}' (quality {document.quality.score:.2f}) as the template '{template_id}'? "
@@ -259,7 +274,7 @@ def save_as_template(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Co
     )
     try:
         saved = library.add(template, review=lambda d: deps.engines.reviewer.review(  # type: ignore[attr-defined]
-            deps.engines.coder.compile(d, None), 0))
+            deps.engines.coder.compile(d, None), 0), min_score=min_score_with(blockers, len(document.steps)))
     except (InputError, TemplateError) as exc:
         reply = f"Not saved: {exc}"
     else:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
+from process_designer.domain.flow import FlowEdge, ProcessFlow, from_dependencies
 from process_designer.domain.models import Step
 from process_designer.knowledge.template_model import ProcessTemplate
 
@@ -33,8 +35,63 @@ def _pairs(data: dict[str, Any], indent: str = "") -> list[str]:
     return [f"{indent}{key} = {_value(value)}" for key, value in data.items() if value is not None]
 
 
-def _step(step: Step) -> list[str]:
+_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
+
+
+def _graph_ids(flow: ProcessFlow, steps: list[Step]) -> dict[str, str] | None:
+    """Template ids for the flow's nodes, or ``None`` when the steps' ``depends_on`` already say everything.
+
+    A flow that the steps' ``depends_on`` do not give back (decisions, loops, several ends) is written as ``id``/``next``, ``[[gateways]]`` and
+    ``[[ends]]``; one whose start does not lead to step 1 cannot be written in the template format.
+    """
+    has_graph = flow != from_dependencies((s.number, s.name, s.responsible, s.depends_on) for s in steps)
+    start = flow.start
+    first = flow.outgoing(start.id) if start is not None else []
+    if not has_graph or flow.problems() or len(first) != 1 or flow.node(first[0].target).step != 1:
+        return None
+    ids: dict[str, str] = {}
+    for index, node in enumerate(flow.nodes):
+        if node.kind == "task":
+            ids[node.id] = f"step_{node.step}"
+        elif node.kind != "start":
+            ids[node.id] = node.id if _ID.match(node.id) and not node.id.startswith("step_") else f"node_{index}"
+    main_end = flow.ends[0].id
+    ids = {key: ("end" if key == main_end else value if value != "end" else f"node_{len(ids)}")
+           for key, value in ids.items()}
+    return ids
+
+
+def _branch(edge: FlowEdge, ids: dict[str, str]) -> dict[str, Any]:
+    branch: dict[str, Any] = {"condition": edge.condition, "to": ids[edge.target]}
+    if edge.rules:
+        branch["rule"] = " and ".join(rule.text() for rule in edge.rules)
+    if edge.default:
+        branch["default"] = True
+    return branch
+
+
+def _flow_tables(flow: ProcessFlow, ids: dict[str, str]) -> list[str]:
+    lines: list[str] = []
+    for node in flow.nodes:
+        if node.kind not in ("exclusive", "parallel"):
+            continue
+        out = flow.outgoing(node.id)
+        lines += ["", "[[gateways]]", *_pairs({"id": ids[node.id], "kind": node.kind, "label": node.label or None})]
+        if node.kind == "parallel" and len(out) == 1:
+            lines += _pairs({"next": ids[out[0].target]})
+            continue
+        for edge in out:
+            lines += ["  [[gateways.branches]]", *_pairs(_branch(edge, ids), indent="  ")]
+    for node in flow.ends:
+        if ids[node.id] != "end":
+            lines += ["", "[[ends]]", *_pairs({"id": ids[node.id], "label": node.label or "End"})]
+    return lines
+
+
+def _step(step: Step, place: dict[str, Any]) -> list[str]:
+    """The ``[[steps]]`` table; ``place`` holds its ``id`` and ``next`` when the template spells out its graph."""
     fields: dict[str, Any] = {
+        **place,
         "name": step.name,
         "objective": step.objective,
         "responsible": step.responsible,
@@ -44,6 +101,8 @@ def _step(step: Step) -> list[str]:
         "systems": step.systems,
         "depends_on": step.depends_on,
     }
+    if step.performer_source != "stated":
+        fields["performer_source"] = step.performer_source
     if step.code:
         fields["code"] = step.code
     lines = ["", "[[steps]]", *_pairs(fields)]
@@ -74,8 +133,15 @@ def template_to_toml(template: ProcessTemplate) -> str:
     }
     lines = _pairs(top)
     lines += ["", "[overview]", *_pairs(document.overview.model_dump())]
+    flow = document.effective_flow()
+    ids = _graph_ids(flow, document.steps)
     for step in document.steps:
-        lines += _step(step)
+        task = flow.task(step.number)
+        out = flow.outgoing(task.id) if task is not None else []
+        place = {"id": ids[task.id], "next": ids[out[0].target] if out else None} if ids and task else {}
+        lines += _step(step, place)
+    if ids is not None:
+        lines += _flow_tables(flow, ids)
     if document.integration is not None:
         spec = document.integration.model_dump()
         mappings = spec.pop("data_mapping")

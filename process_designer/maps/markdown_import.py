@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from process_designer.agents.analyst.parsing import find_decision
 from process_designer.domain.durations import parse_duration
 from process_designer.domain.flow import ProcessFlow, from_dependencies
+from process_designer.domain.markdown import ASSUMED
 from process_designer.domain.models import (
     DataMapping,
     Decision,
@@ -106,8 +107,11 @@ def _step(source: str, section: _Section, previous: int | None) -> Step:
     depends = [int(n) for n in re.findall(r"\d+", values.get("depends on", ""))]
     validation = [v for v in validation if v not in _PLACEHOLDERS]
     decisions = [d for a in actions if (d := _decision(a)) is not None]
+    responsible = values["responsible"]
+    assumed = responsible.endswith(ASSUMED)
     return Step(number=number, name=match.group("name"), objective=values["objective"],
-                responsible=values["responsible"], duration=values["duration"], actions=actions,
+                responsible=responsible.removesuffix(ASSUMED).strip() if assumed else responsible,
+                performer_source="assumed" if assumed else "stated", duration=values["duration"], actions=actions,
                 validation=validation, code=code, decisions=decisions,
                 depends_on=depends or ([previous] if previous is not None else []))
 

@@ -10,12 +10,12 @@ import pytest
 from process_designer.domain.flow import FlowBuilder, ProcessFlow, Rule
 from process_designer.domain.models import ProcessDocument, SpyArtifacts
 from process_designer.evals.cases import EvalCase
-from process_designer.evals.fragments import check_names, fragment_reason
 from process_designer.evals.gateways import predicted_gateways, score_gateways
 from process_designer.evals.metrics import CaseResult, score_case
 from process_designer.evals.paths import path_coverage
 from process_designer.evals.performers import normalise_role, performer_correct
 from process_designer.evals.summary import aggregate
+from process_designer.wording.fragments import check_names, fragment_reason
 
 
 def _case(steps: list[dict[str, Any]], gateways: list[dict[str, Any]] | None = None) -> EvalCase:

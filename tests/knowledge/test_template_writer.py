@@ -8,6 +8,7 @@ import pytest
 
 from process_designer.knowledge import CURATED_TEMPLATES_DIR, load_template, template_from_toml
 from process_designer.knowledge.template_writer import template_to_toml
+from tests.graph_documents import CLAIM, ONBOARDING, PURCHASE
 
 
 @pytest.mark.parametrize("path", sorted(CURATED_TEMPLATES_DIR.glob("*.toml")), ids=lambda p: p.stem)
@@ -22,3 +23,14 @@ def test_strings_with_quotes_backslashes_and_newlines_survive() -> None:
     changed = template.model_copy(update={"description": tricky})
     text = template_to_toml(changed)
     assert template_from_toml(text, "saved.toml").description == tricky
+
+
+@pytest.mark.parametrize("source", [PURCHASE, CLAIM, ONBOARDING], ids=["decisions", "loop", "parallel"])
+def test_a_template_with_a_graph_saves_its_decisions_loops_and_ends(source: str) -> None:
+    template = template_from_toml(source, "graph.toml")
+    text = template_to_toml(template)
+    back = template_from_toml(text, "saved.toml")
+    assert back.document.flow == template.document.flow
+    assert back == template
+    if source is PURCHASE:
+        assert 'rule = "amount > 10000"' in text and 'label = "Request rejected"' in text

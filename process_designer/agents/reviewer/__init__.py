@@ -4,5 +4,12 @@ from __future__ import annotations
 
 from process_designer.agents.reviewer.efficiency import analyse_efficiency
 from process_designer.agents.reviewer.offline import findings_for, review_document
+from process_designer.agents.reviewer.template_gate import (
+    min_score_with,
+    template_blockers,
+    template_refusal,
+    wants_override,
+)
 
-__all__ = ["analyse_efficiency", "findings_for", "review_document"]
+__all__ = ["analyse_efficiency", "findings_for", "min_score_with", "review_document", "template_blockers",
+           "template_refusal", "wants_override"]

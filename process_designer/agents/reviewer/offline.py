@@ -7,12 +7,13 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from process_designer.agents.reviewer.efficiency import analyse_efficiency
+from process_designer.agents.reviewer.model_checks import review_model
 from process_designer.agents.vocabulary import detect_systems, system_label
 from process_designer.domain.durations import Span, format_span, parse_duration
 from process_designer.domain.models import ProcessDocument, QualityReport
 from process_designer.feedback.profile import finding_key
 
-__all__ = ["PLACEHOLDER", "Finding", "review_document"]
+__all__ = ["PLACEHOLDER", "ReviewNote", "review_document"]
 
 PLACEHOLDER = re.compile(r"\[[A-Z][^\]]*\]|\bTBD\b|\bTODO\b|\.\.\.|…|lorem ipsum|\bplaceholder\b", re.IGNORECASE)
 _VAGUE = re.compile(r"\b(?:etc|as needed|as appropriate|appropriately|various|somehow|stuff|things|"
@@ -24,7 +25,7 @@ DISMISSED_WEIGHT = 0.25
 
 
 @dataclass(frozen=True)
-class Finding:
+class ReviewNote:
     """A finding; ``target`` says which agent can fix it (``writer`` or ``coder``)."""
 
     text: str
@@ -36,7 +37,7 @@ def _filled(text: str) -> bool:
     return bool(text and text.strip()) and not PLACEHOLDER.search(text)
 
 
-def _tally(checks: list[tuple[bool, str]], findings: list[Finding], dismissed: Collection[str]) -> float:
+def _tally(checks: list[tuple[bool, str]], findings: list[ReviewNote], dismissed: Collection[str]) -> float:
     """The weighted share of passed checks; failed ones become writer findings."""
     passed = total = 0.0
     for ok, message in checks:
@@ -45,11 +46,11 @@ def _tally(checks: list[tuple[bool, str]], findings: list[Finding], dismissed: C
         total += weight
         passed += weight if ok else 0.0
         if not ok:
-            findings.append(Finding(message, "writer", dismissed=waived))
+            findings.append(ReviewNote(message, "writer", dismissed=waived))
     return passed / total
 
 
-def _completeness(doc: ProcessDocument, findings: list[Finding], dismissed: Collection[str] = ()) -> float:
+def _completeness(doc: ProcessDocument, findings: list[ReviewNote], dismissed: Collection[str] = ()) -> float:
     checks: list[tuple[bool, str]] = [
         (_filled(doc.title), "the process has no title"),
         (_filled(doc.overview.purpose), "Overview: purpose is missing or a placeholder"),
@@ -90,7 +91,7 @@ def _sentence_score(text: str) -> float:
     return length * (0.6 if _VAGUE.search(text) else 1.0)
 
 
-def _clarity(doc: ProcessDocument, findings: list[Finding]) -> float:
+def _clarity(doc: ProcessDocument, findings: list[ReviewNote]) -> float:
     prose = [doc.overview.purpose, doc.overview.scope, *doc.prerequisites, *doc.error_handling, *doc.monitoring]
     for step in doc.steps:
         prose += [step.objective, *step.actions, *step.validation]
@@ -100,10 +101,10 @@ def _clarity(doc: ProcessDocument, findings: list[Finding]) -> float:
     scores = [_sentence_score(p) for p in prose]
     vague = [p for p in prose if _VAGUE.search(p)]
     if vague:
-        findings.append(Finding(f"Vague wording in {len(vague)} line(s), e.g. '{vague[0][:60]}'", "writer"))
+        findings.append(ReviewNote(f"Vague wording in {len(vague)} line(s), e.g. '{vague[0][:60]}'", "writer"))
     long_lines = [p for p in prose if len(p.split()) > 45]
     if long_lines:
-        findings.append(Finding(f"{len(long_lines)} line(s) longer than 45 words; split them", "writer"))
+        findings.append(ReviewNote(f"{len(long_lines)} line(s) longer than 45 words; split them", "writer"))
     return sum(scores) / len(scores)
 
 
@@ -112,7 +113,7 @@ def _shared(a: str, b: str) -> int:
     return len(words & set(re.findall(r"[a-z0-9]{3,}", b)))
 
 
-def _best_practices(doc: ProcessDocument, findings: list[Finding], dismissed: Collection[str] = ()) -> float:
+def _best_practices(doc: ProcessDocument, findings: list[ReviewNote], dismissed: Collection[str] = ()) -> float:
     checks: list[tuple[bool, str]] = [
         (doc.overview.owner.strip().lower() not in _GENERIC_OWNERS, "Name a specific owning team in the Overview"),
         (all(s.validation for s in doc.steps), "Every step needs a validation"),
@@ -138,35 +139,40 @@ def _best_practices(doc: ProcessDocument, findings: list[Finding], dismissed: Co
     return _tally(checks, findings, dismissed)
 
 
-def _code(doc: ProcessDocument, findings: list[Finding]) -> float:
+def _code(doc: ProcessDocument, findings: list[ReviewNote]) -> float:
     spy = doc.spy
     missing = [s.number for s in doc.steps if not s.code.strip()]
     errors = [d for d in spy.diagnostics if re.search(r": E\d{3} ", d)]
     checks = [not missing, not errors, spy.tests_failed == 0, spy.tests_passed >= len(doc.steps)]
     if missing:
-        findings.append(Finding(f"Steps without SPy code: {', '.join(map(str, missing))}", "coder"))
+        findings.append(ReviewNote(f"Steps without SPy code: {', '.join(map(str, missing))}", "coder"))
     if errors:
-        findings.append(Finding(f"SPy check reports {len(errors)} error(s), first: {errors[0]}", "coder"))
+        findings.append(ReviewNote(f"SPy check reports {len(errors)} error(s), first: {errors[0]}", "coder"))
     if spy.tests_failed:
-        findings.append(Finding(f"{spy.tests_failed} SPy test(s) fail", "coder"))
+        findings.append(ReviewNote(f"{spy.tests_failed} SPy test(s) fail", "coder"))
     if spy.tests_passed < len(doc.steps):
-        findings.append(Finding("Every step needs at least one passing SPy test", "coder"))
+        findings.append(ReviewNote("Every step needs at least one passing SPy test", "coder"))
     return sum(checks) / len(checks)
 
 
 def review_document(document: ProcessDocument, revisions: int = 0, dismissed: Collection[str] = ()) -> QualityReport:
     """Score ``document`` in 0..1 and list what to fix; deterministic.
 
+    The score is the weighted share of passed checks (``WEIGHTS``) times the soundness of the
+    process model (``model_checks``: graph, performers, step names, actions, four eyes), whose
+    findings are also returned typed in ``issues``.
+
     ``dismissed`` holds :func:`~process_designer.feedback.finding_key` keys of findings the tenant keeps
     dismissing: their checks weigh less in the score and they are listed last.
     """
-    findings: list[Finding] = []
+    findings: list[ReviewNote] = []
     completeness = _completeness(document, findings, dismissed)
     clarity = _clarity(document, findings)
     practices = _best_practices(document, findings, dismissed)
     code = _code(document, findings)
+    model = review_model(document, dismissed)
     score = (WEIGHTS["completeness"] * completeness + WEIGHTS["clarity"] * clarity
-             + WEIGHTS["best_practices"] * practices + WEIGHTS["code"] * code)
+             + WEIGHTS["best_practices"] * practices + WEIGHTS["code"] * code) * model.soundness
     efficiency = analyse_efficiency(document.steps, document.effective_flow())
     total = Span(efficiency.total_work_minutes, efficiency.total_wait_days)
     critical = Span(efficiency.critical_path_work_minutes, efficiency.critical_path_wait_days)
@@ -191,8 +197,12 @@ def review_document(document: ProcessDocument, revisions: int = 0, dismissed: Co
         clarity=round(clarity, 4),
         best_practices=round(practices, 4),
         code=round(code, 4),
-        findings=[*(f.text for f in findings if not f.dismissed), *notes,
-                  *(f"{f.text} (dismissed before)" for f in findings if f.dismissed)],
+        soundness=round(model.soundness, 4),
+        findings=[*(f.text for f in findings if not f.dismissed),
+                  *(i.text for i in model.issues if finding_key(i.text) not in dismissed), *notes,
+                  *(f"{f.text} (dismissed before)" for f in findings if f.dismissed),
+                  *(f"{i.text} (dismissed before)" for i in model.issues if finding_key(i.text) in dismissed)],
+        issues=model.issues,
         revisions=revisions,
         efficiency=efficiency,
     )
@@ -200,7 +210,7 @@ def review_document(document: ProcessDocument, revisions: int = 0, dismissed: Co
 
 def findings_for(report: QualityReport, document: ProcessDocument, target: str) -> list[str]:
     """Re-derive the findings of ``report`` that agent ``target`` can fix."""
-    fresh: list[Finding] = []
+    fresh: list[ReviewNote] = []
     _completeness(document, fresh)
     _clarity(document, fresh)
     _best_practices(document, fresh)

@@ -6,8 +6,18 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
+from process_designer.agents.reviewer.efficiency import analyse_efficiency
+from process_designer.agents.reviewer.model_checks import four_eyes_requested
 from process_designer.agents.vocabulary import classify_action, system_label
+from process_designer.agents.writer.from_model import (
+    field_words,
+    model_error_handling,
+    model_facts,
+    model_purpose,
+    model_scope,
+)
 from process_designer.agents.writer.phrasing import (
+    Sequel,
     describe_decision,
     domain_role,
     step_actions,
@@ -17,10 +27,12 @@ from process_designer.agents.writer.phrasing import (
 )
 from process_designer.agents.writer.rules import keep_stated_rules
 from process_designer.domain.durations import format_minutes, parse_duration
+from process_designer.domain.flow import ProcessFlow
 from process_designer.domain.models import (
     DataMapping,
     IntegrationSpec,
     Overview,
+    PerformerSource,
     ProcessDocument,
     Requirement,
     RequirementStep,
@@ -28,7 +40,7 @@ from process_designer.domain.models import (
 )
 from process_designer.knowledge.template_model import ProcessTemplate
 
-__all__ = ["compose_document", "compose_step", "default_error_handling", "default_monitoring"]
+__all__ = ["compose_document", "compose_step", "default_error_handling", "default_monitoring", "process_flow", "sequels"]
 
 _WORD = re.compile(r"[a-z]{3,}")
 
@@ -52,23 +64,31 @@ def _template_step_for(step: RequirementStep, templates: Sequence[ProcessTemplat
     return best[1] if best[0] >= 0.5 else None
 
 
-def compose_step(step: RequirementStep, number: int, requirement: Requirement,
-                 templates: Sequence[ProcessTemplate] = ()) -> Step:
-    """One document step from one requirement step."""
+def _role(step: RequirementStep, requirement: Requirement) -> tuple[str, PerformerSource]:
+    """The step's performer and where it came from: the text, or the designer's guess for this kind of work."""
+    if step.actor:
+        return step.actor, step.performer_source
     kind = classify_action(f"{step.name} {step.description}")
     operator_role, _team = domain_role(f"{requirement.title} {requirement.text}")
-    if step.actor:
-        role = step.actor
-    elif kind.name in ("approve",):
-        role = "Manager"
-    elif kind.name == "notify" and not step.systems:
-        role = operator_role
-    elif kind.name == "notify":
-        role = "Automation Service"
-    elif kind.name == "transact" and "Finance" not in operator_role:
-        role = "Finance Specialist"
-    else:
-        role = operator_role
+    if kind.name == "approve":
+        return "Manager", "assumed"
+    if kind.name == "notify":
+        return ("Automation Service" if step.systems else operator_role), "assumed"
+    if kind.name == "transact" and "Finance" not in operator_role:
+        return "Finance Specialist", "assumed"
+    return operator_role, "assumed"
+
+
+def compose_step(step: RequirementStep, number: int, requirement: Requirement,
+                 templates: Sequence[ProcessTemplate] = (), sequel: Sequel | None = None,
+                 graph_decisions: bool = False) -> Step:
+    """One document step from one requirement step.
+
+    ``sequel`` is what follows the step in the process graph; with ``graph_decisions`` the graph's
+    gateways carry the decisions, so the step's own ``decisions`` are not written into its actions.
+    """
+    kind = classify_action(f"{step.name} {step.description}")
+    role, performer_source = _role(step, requirement)
     source = _template_step_for(step, templates) if step.source != "template" else None
     if step.source == "template":
         source = next((s for t in templates for s in t.document.steps if s.name == step.name), None)
@@ -81,13 +101,14 @@ def compose_step(step: RequirementStep, number: int, requirement: Requirement,
         validation = list(source.validation)
         duration = source.duration
         objective = source.objective
-        role = step.actor or source.responsible
+        if not step.actor:
+            role, performer_source = source.responsible, "template"
     else:
-        actions = step_actions(kind, step.name, step.description, step.systems, role)
-        validation = step_validation(kind, step.name, step.systems, role)
+        actions = step_actions(kind, step.name, step.description, step.systems, role, sequel)
+        validation = step_validation(kind, step.name, step.systems, role, sequel)
         duration = kind.duration
         objective = step_objective(kind, step.name, step.systems)
-    for decision in step.decisions:
+    for decision in [] if graph_decisions else step.decisions:
         line = describe_decision(decision)
         if line not in actions:
             actions.append(line)
@@ -107,10 +128,52 @@ def compose_step(step: RequirementStep, number: int, requirement: Requirement,
         depends_on=[d for d in step.depends_on if 0 < d < number],
         decisions=list(step.decisions),
         systems=list(step.systems),
+        performer_source=performer_source,
     )
 
 
-def default_error_handling(steps: Sequence[Step], systems: Sequence[str], owner: str) -> list[str]:
+def _tasks(flow: ProcessFlow) -> list[int]:
+    return sorted(n.step for n in flow.nodes if n.kind == "task" and n.step is not None)
+
+
+def process_flow(requirement: Requirement, templates: Sequence[ProcessTemplate]) -> ProcessFlow | None:
+    """The requirement's graph, or the template's when its steps are the template's; ``None`` when neither fits."""
+    numbers = list(range(1, len(requirement.steps) + 1))
+    if requirement.flow.start is not None and _tasks(requirement.flow) == numbers:
+        return requirement.flow
+    names = [s.name for s in requirement.steps]
+    for template in templates:
+        flow = template.document.flow
+        if [s.name for s in template.document.steps] == names and flow.start is not None and _tasks(flow) == numbers:
+            return flow
+    return None
+
+
+def sequels(flow: ProcessFlow, requirement: Requirement) -> dict[int, Sequel]:
+    """What follows each step in ``flow``: the decision right after it, or the steps it hands to."""
+    steps = {n: s for n, s in enumerate(requirement.steps, start=1)}
+    roles = {n: _role(s, requirement)[0] for n, s in steps.items()}
+    found: dict[int, Sequel] = {}
+    for number in steps:
+        gateway = flow.gateway_after(number)
+        if gateway is not None and gateway.kind == "exclusive":
+            data = tuple(dict.fromkeys(field_words(r) for e in flow.outgoing(gateway.id) for r in e.rules))
+            found[number] = Sequel(decision=" ".join(gateway.label.split()) or gateway.id, decision_data=data)
+            continue
+        task = flow.task(number)
+        following = flow.first_steps(task.id) if task is not None else []
+        found[number] = Sequel(next_steps=tuple((n, steps[n].name, roles[n]) for n in following if n in steps),
+                               parallel=gateway is not None and flow.is_split(gateway.id))
+    return found
+
+
+def _has_decisions(flow: ProcessFlow | None) -> bool:
+    return flow is not None and any(node.kind == "exclusive" for node in flow.nodes)
+
+
+def default_error_handling(steps: Sequence[Step], systems: Sequence[str], owner: str,
+                           flow: ProcessFlow | None = None) -> list[str]:
+    """Recovery lines for the process: from its graph (``flow``, or the steps' order), its systems and approvals."""
     lines = []
     for system in systems:
         users = [s.number for s in steps if system in s.systems]
@@ -120,8 +183,10 @@ def default_error_handling(steps: Sequence[Step], systems: Sequence[str], owner:
             f"backoff (2, 4, 8 seconds); if it still fails, park the case, alert {owner} and resume when the "
             "service recovers"
         )
+    if steps:
+        lines += model_error_handling(steps, model_facts(steps, flow), owner)
     for step in steps:
-        for decision in step.decisions:
+        for decision in [] if _has_decisions(flow) else step.decisions:
             lines.append(
                 f"Data for the {decision.subject.replace('_', ' ')} decision (Step {step.number}) missing or invalid: "
                 "stop before deciding, ask the requester for the data and record the reason"
@@ -131,28 +196,55 @@ def default_error_handling(steps: Sequence[Step], systems: Sequence[str], owner:
                 f"No decision from the {step.responsible} within 1 business day (Step {step.number}): "
                 "send a reminder, then escalate to the next approver after a further business day"
             )
-    return lines
+    return list(dict.fromkeys(lines))
 
 
-def default_monitoring(steps: Sequence[Step], requirement: Requirement) -> list[str]:
-    total = sum(parse_duration(s.duration) or 0 for s in steps)
+# SLA texts read back from lines this module wrote ("Cycle time: …", "SLA adherence: … meet '…'").
+_OWN_SLA = re.compile(r"^(?:cycle )?time: \d+% of cases completed end to end", re.IGNORECASE)
+_SLA_WRAPPER = re.compile(r"^SLA adherence: at least 95% of cases meet ", re.IGNORECASE)
+
+
+def _sla_text(text: str) -> str | None:
+    """A stated SLA as written, without the wrapping of an earlier monitoring line; ``None`` for our own KPI."""
+    while True:
+        bare = _SLA_WRAPPER.sub("", text.strip()).strip("'\" ")
+        if bare == text:
+            break
+        text = bare
+    return None if _OWN_SLA.match(text) else text
+
+
+def default_monitoring(steps: Sequence[Step], requirement: Requirement, flow: ProcessFlow | None = None) -> list[str]:
+    """KPIs with targets: cycle time over the critical path, SLAs, decision shares, integrations, first pass."""
+    elapsed = analyse_efficiency(steps, flow).critical_path_minutes if steps else 0.0
+    total = elapsed or sum(parse_duration(s.duration) or 0 for s in steps)
     target = format_minutes(max(total * 1.5, 30))
     kpis = [f"Cycle time: 90% of cases completed end to end within {target}"]
     for constraint in requirement.constraints:
-        if constraint.kind == "sla":
-            kpis.append(f"SLA adherence: at least 95% of cases meet '{constraint.text}'")
-    for step in steps:
-        for decision in step.decisions:
-            kpis.append(
-                f"Share of cases where {decision.subject.replace('_', ' ')} {decision.operator} "
-                f"{value_text(decision)} (Step {step.number}): reviewed monthly, alert on a change above 10 points"
-            )
+        sla = _sla_text(constraint.text) if constraint.kind == "sla" else None
+        if sla:
+            kpis.append(f"SLA adherence: at least 95% of cases meet '{sla}'")
+    if flow is not None and _has_decisions(flow):
+        for node in flow.nodes:
+            if node.kind == "exclusive":
+                before = [n for n, after in ((s.number, flow.gateway_after(s.number)) for s in steps)
+                          if after is not None and after.id == node.id]
+                where = f" (Step {before[0]})" if before else ""
+                kpis.append(f"Share of cases on each branch of '{' '.join(node.label.split())}'{where}: reviewed "
+                            "monthly, alert on a change above 10 points")
+    else:
+        for step in steps:
+            for decision in step.decisions:
+                kpis.append(
+                    f"Share of cases where {decision.subject.replace('_', ' ')} {decision.operator} "
+                    f"{value_text(decision)} (Step {step.number}): reviewed monthly, alert on a change above 10 points"
+                )
     if requirement.systems:
         names = ", ".join(system_label(s) for s in requirement.systems)
         kpis.append(f"Integration error rate below 1% of calls per system ({names})")
     kpis.append("First-pass completion: at least 90% of cases finish without rework")
     kpis.extend(f"{kpi[:1].upper() + kpi[1:]}: reported weekly against a target of 95%" for kpi in requirement.kpis)
-    return kpis
+    return list(dict.fromkeys(kpis))
 
 
 def _integration(requirement: Requirement, templates: Sequence[ProcessTemplate]) -> IntegrationSpec:
@@ -170,39 +262,69 @@ def _integration(requirement: Requirement, templates: Sequence[ProcessTemplate])
     return IntegrationSpec(systems=systems, data_flow=flow, frequency=frequency, data_mapping=mapping)
 
 
+def _open_questions(requirement: Requirement, steps: Sequence[Step]) -> list[str]:
+    """The analyst's questions, plus one for each performer the writer had to assume."""
+    questions = list(requirement.open_questions)
+    asked = {n for n, s in enumerate(requirement.steps, start=1) if s.performer_source == "assumed"}
+    for step in steps:
+        if step.performer_source == "assumed" and step.number not in asked and \
+                not any(step.name.lower() in q.lower() for q in questions):
+            questions.append(f"Who does Step {step.number} ({step.name})? The requirements name no one; "
+                             f"the document assumes the {step.responsible}.")
+    return questions
+
+
+def _prerequisites(requirement: Requirement, steps: Sequence[Step], flow: ProcessFlow | None) -> list[str]:
+    found = [f"Access to the {system_label(s)} with the permissions the steps need" for s in requirement.systems]
+    if flow is not None and _has_decisions(flow):
+        for node in flow.nodes:
+            rules = [r.text() for e in flow.outgoing(node.id) for r in e.rules] if node.kind == "exclusive" else []
+            if rules:
+                found.append(f"An approved policy that defines the rule for '{' '.join(node.label.split())}' "
+                             f"({'; '.join(dict.fromkeys(rules))})")
+    else:
+        for step in steps:
+            for decision in step.decisions:
+                found.append(f"An approved policy that defines the {decision.subject.replace('_', ' ')} rule "
+                             f"({decision.operator} {value_text(decision)})")
+    if four_eyes_requested(requirement.text):
+        found.append("Four-eyes principle: nobody approves work they did themselves")
+    roles = sorted({s.responsible for s in steps if s.responsible != "Automation Service"})
+    found.append(f"Named people in each role ({', '.join(roles)}) with cover for absences")
+    return found
+
+
 def compose_document(requirement: Requirement, templates: Sequence[ProcessTemplate] = (),
                      today: date | None = None) -> ProcessDocument:
-    """A complete document for ``requirement``: every section filled for this process."""
+    """A complete document for ``requirement``: every section filled for this process, drawn from its graph."""
     used = [t for t in templates if t.id in requirement.templates] or list(templates[:1])
     _operator_role, team = domain_role(f"{requirement.title} {requirement.text}")
+    from_template = bool(used and requirement.steps and requirement.steps[0].source == "template")
     owner = requirement.owner or requirement.context.owner or (
-        used[0].document.overview.owner if used and requirement.steps and requirement.steps[0].source == "template"
-        else team)
-    steps = [compose_step(step, n, requirement, used) for n, step in enumerate(requirement.steps, start=1)]
-    names = [s.name[:1].lower() + s.name[1:] for s in steps]
-    purpose = requirement.purpose or (
-        f"Run {requirement.title.lower()} consistently from '{names[0]}' to '{names[-1]}', "
-        "with every decision recorded and every integration failure handled"
-    )
+        used[0].document.overview.owner if from_template else team)
+    flow = process_flow(requirement, used)
+    after = sequels(flow, requirement) if flow is not None else {}
+    steps = [compose_step(step, n, requirement, used, after.get(n), _has_decisions(flow))
+             for n, step in enumerate(requirement.steps, start=1)]
+    if flow is not None:
+        predecessors = flow.step_predecessors()
+        steps = [s.model_copy(update={"depends_on": predecessors.get(s.number, [])}) for s in steps]
+        roles = {s.number: s.responsible for s in steps}
+        flow = flow.model_copy(update={"nodes": [n.model_copy(update={"performer": roles[n.step]})
+                                                 if n.kind == "task" and n.step in roles else n for n in flow.nodes]})
+    facts = model_facts(steps, flow)
     excluded = "changes to the underlying policies"
     if requirement.systems:
         excluded += " and the configuration of the " + ", ".join(system_label(s) for s in requirement.systems)
-    scope = f"Included: {', '.join(names)}. Excluded: {excluded}"
-    prerequisites = [f"Access to the {system_label(s)} with the permissions the steps need" for s in requirement.systems]
-    for step in steps:
-        for decision in step.decisions:
-            prerequisites.append(
-                f"An approved policy that defines the {decision.subject.replace('_', ' ')} rule "
-                f"({decision.operator} {value_text(decision)})")
-    roles = sorted({s.responsible for s in steps if s.responsible != "Automation Service"})
-    prerequisites.append(f"Named people in each role ({', '.join(roles)}) with cover for absences")
-    if used and steps and requirement.steps[0].source == "template":
+    purpose = requirement.purpose or model_purpose(requirement.title, facts, requirement.trigger)
+    prerequisites = _prerequisites(requirement, steps, flow)
+    if from_template:
         prerequisites.extend(p for p in used[0].document.prerequisites if p not in prerequisites)
-    error_handling = default_error_handling(steps, requirement.systems, owner)
+    error_handling = default_error_handling(steps, requirement.systems, owner, flow)
     error_handling.extend(
         f"{case}: follow the documented fallback and tell the process owner ({owner})" for case in requirement.error_cases
     )
-    if used and requirement.steps and requirement.steps[0].source == "template":
+    if from_template:
         error_handling.extend(e for e in used[0].document.error_handling if e not in error_handling)
     related = [f"{requirement.title} policy"]
     related += [f"Template: {t.title}" for t in used]
@@ -210,15 +332,17 @@ def compose_document(requirement: Requirement, templates: Sequence[ProcessTempla
     document = ProcessDocument(
         title=requirement.title,
         kind=requirement.kind,
-        overview=Overview(purpose=purpose, scope=scope, owner=owner,
+        overview=Overview(purpose=purpose, scope=model_scope(facts, len(steps), excluded), owner=owner,
                           last_updated=(today or date.today()).isoformat()),
         prerequisites=prerequisites[:8],
         steps=steps,
         error_handling=error_handling,
-        monitoring=default_monitoring(steps, requirement),
+        monitoring=default_monitoring(steps, requirement, flow),
         related_documents=related,
         integration=_integration(requirement, used) if requirement.kind == "integration" else None,
         templates_used=[t.id for t in used],
         context=requirement.context.model_copy(update={"integrations": requirement.systems}),
+        flow=flow if flow is not None else ProcessFlow(),
+        open_questions=_open_questions(requirement, steps),
     )
     return keep_stated_rules(document, requirement.text)

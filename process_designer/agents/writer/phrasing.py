@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from process_designer.agents.vocabulary import ActionKind, system_label
 from process_designer.domain.models import Decision
 
-__all__ = ["ROLE_BY_DOMAIN", "describe_decision", "domain_role", "object_phrase", "step_actions",
+__all__ = ["ROLE_BY_DOMAIN", "Sequel", "describe_decision", "domain_role", "object_phrase", "step_actions",
            "step_objective", "step_validation", "value_text"]
 
 # Words in a process's title/text → the operator role and the owning team of that domain.
@@ -46,10 +47,17 @@ _SYSTEM_TAIL = re.compile(
 )
 
 
+# A name whose verb takes no direct object ("Order from vendor", "Approve as CFO") acts on the case.
+_PREPOSITION_FIRST = re.compile(r"^(?:as|at|by|for|from|in|into|of|on|to|via|with|within|without|about|after|before)\b",
+                                re.IGNORECASE)
+
+
 def object_phrase(name: str) -> str:
-    """"Look up order in CRM" → "the order"; "Manager approval" → "the manager approval"."""
+    """"Look up order in CRM" → "the order"; "Manager approval" → "the manager approval"; "Order from vendor" → "the case"."""
     words = name.split()
     body = " ".join(words[1:]) if len(words) > 1 else name
+    if _PREPOSITION_FIRST.match(body) and not re.search(r"approval$", name, re.IGNORECASE):
+        return "the case"
     if words and words[0].lower() == "look" and len(words) > 2 and words[1].lower() == "up":
         body = " ".join(words[2:])
     body = _SYSTEM_TAIL.sub("", body).strip() or body
@@ -85,6 +93,34 @@ def describe_decision(decision: Decision) -> str:
     return f"If {condition}: {decision.if_true}; otherwise {decision.if_false}"
 
 
+@dataclass(frozen=True)
+class Sequel:
+    """What follows a step in the process graph, so its actions can say how the work moves on."""
+
+    decision: str = ""  # the label of the exclusive gateway right after the step
+    decision_data: tuple[str, ...] = ()  # what that decision reads, as words: "the amount", "whether approved"
+    next_steps: tuple[tuple[int, str, str], ...] = ()  # (number, name, role) of the steps it hands to
+    parallel: bool = False  # the next steps start at the same time
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _what_bare(what: str) -> str:
+    return re.sub(r"^(?:the|a|an) ", "", what)
+
+
+def _complete(description: str) -> bool:
+    """Whether the analyst's description reads as a whole sentence, not a clause cut short."""
+    words = description.strip().rstrip(".").split()
+    return len(words) >= 3 and words[-1].lower() not in _BREAK_WORDS and "  " not in description
+
+
+_BREAK_WORDS = frozenset({"and", "or", "but", "then", "the", "a", "an", "to", "of", "for", "with", "by", "in", "on",
+                          "from", "that", "which", "who", "if", "when", "as", "at", "into"})
+
+
 def step_objective(kind: ActionKind, name: str, systems: list[str]) -> str:
     what = object_phrase(name)
     if kind.name == "verify" and re.match(r"^(?:look up|lookup|find|fetch|retrieve|pull|get)\b", name, re.I):
@@ -97,60 +133,92 @@ def _where(systems: list[str]) -> str:
     return f" in the {system_label(systems[0])}" if systems else ""
 
 
-def step_actions(kind: ActionKind, name: str, description: str, systems: list[str], role: str) -> list[str]:
-    """Two to three concrete actions for a step of ``kind``."""
+def _detail(kind: str, what: str, where: str, role: str) -> list[str]:
+    """What doing a step of ``kind`` well involves, said of this step's object and system."""
+    bare = _what_bare(what)
+    for_what = "" if what == "the case" else f" for {what}"
+    lines: dict[str, list[str]] = {
+        "approve": [f"Review {what} with its supporting details",
+                    f"Approve or reject {what}{where} and record the reason"],
+        "notify": [f"Send the message about {what}{where} with the case reference and the next steps",
+                   f"Record whether the message about {what} was delivered"],
+        "transact": [f"Record the transaction reference for {what}{where} on the case",
+                     f"Reconcile {what} against the approved amount"],
+        "verify": [f"Record the result of checking {what}{where} with the evidence used",
+                   f"Flag missing or inconsistent data about {what} before the case goes on"],
+        "create": [f"Confirm the identifier of {what}{where}", f"Link {what} to the case"],
+        "intake": [f"Check that {what} has every mandatory field and give it a case reference",
+                   f"Acknowledge {what} to the requester with the expected timeline"],
+        "record": [f"Save {what}{where} with the reason and the author", f"Check the saved {bare} against its source"],
+        "close": [f"Close {what}{where} with a resolution summary", f"Confirm that nothing on {what} is still open"],
+        "fulfil": [f"Update the status of {what}{where} at each hand-over",
+                   f"Capture proof of completion for {what} (scan, signature or tracking)"],
+        "investigate": [f"Document the cause behind {what} and the chosen remedy",
+                        f"Escalate {what} when the remedy is outside the {role}'s authority"],
+        "prepare": [f"Check {what} against the request before passing it on",
+                    f"Record the outcome{for_what}{where} on the case"],
+        "coordinate": [f"Agree {what} with the people involved", f"Record the agreed date and owner of {what}"],
+        "deploy": [f"Run the pre-release checks for {what} and keep the rollback plan ready",
+                   f"Verify the health of {what} after the change and record the outcome"],
+        "data": [f"Compare record counts for {what} between source and target", f"Log the run for {what} with its result"],
+        "revoke": [f"Confirm the withdrawal of {what}{where} and record who did it and when",
+                   f"Tell the people affected by the withdrawal of {what}"],
+    }
+    return lines.get(kind, lines["prepare"])
+
+
+def sequel_action(what: str, sequel: Sequel | None, role: str) -> str | None:
+    """How the work moves on after the step, from the graph: the data a decision needs, or the hand-over."""
+    if sequel is None:
+        return None
+    if sequel.decision:
+        needed = " and ".join(sequel.decision_data) or "what it depends on"
+        return f"Record {needed} on the case for the decision '{sequel.decision}'"
+    if sequel.parallel and len(sequel.next_steps) > 1:
+        started = " and ".join(f"Step {n} ({name})" for n, name, _ in sequel.next_steps)
+        return f"Start {started} at the same time"
+    others = [(n, name, r) for n, name, r in sequel.next_steps if r and r != role]
+    if len(others) == 1:
+        number, name, receiver = others[0]
+        return f"Hand {what} over to the {receiver} for Step {number} ({name})"
+    return None
+
+
+def step_actions(kind: ActionKind, name: str, description: str, systems: list[str], role: str,
+                 sequel: Sequel | None = None) -> list[str]:
+    """Two to three actions written from the step: what is done to what, where, and how the work moves on."""
     what = object_phrase(name)
     sentence = description.strip().rstrip(".")
     conditional = bool(re.match(r"^(?:if|when|unless|whenever)\b[^:]*:", sentence, re.IGNORECASE))
-    first = sentence[:1].upper() + sentence[1:] if sentence and not conditional else f"{name}{_where(systems)}"
     where = _where(systems)
-    follow: dict[str, list[str]] = {
-        "approve": [f"Send {what} with its supporting details to the {role}",
-                    f"The {role} approves or rejects it with a documented reason"],
-        "notify": [f"Send the message{where} using the approved template, with the case reference and next steps",
-                   "Record the delivery status on the case"],
-        "transact": [f"Record the transaction reference{where} on the case",
-                     "Reconcile the amount against the approved value"],
-        "verify": [f"Record the result{where} together with the evidence used",
-                   "Flag missing or inconsistent data to the requester before continuing"],
-        "create": [f"Confirm the new record's identifier{where}", "Link the record to the case for traceability"],
-        "intake": ["Check that every mandatory field is present and assign a unique case reference",
-                   "Acknowledge receipt to the requester with the expected timeline"],
-        "record": [f"Save the change{where} with the reason and the author", "Check the saved values against the source"],
-        "close": ["Confirm that every previous step is complete and documented",
-                  f"Close the case{where} with a resolution summary"],
-        "fulfil": [f"Update the status{where} at each hand-over", "Capture proof of completion (scan, signature or tracking)"],
-        "investigate": ["Document the findings, the root cause and the chosen remedy",
-                        "Escalate to the next support level when the remedy is outside the team's authority"],
-        "prepare": ["Check the result for completeness and accuracy", f"Publish it{where} to the people who need it"],
-        "coordinate": ["Confirm the arrangement with everyone involved", "Record dates and owners on the case"],
-        "deploy": ["Run the pre-release checks and keep the rollback plan ready",
-                   "Verify health after the change and record the outcome"],
-        "data": ["Check record counts and checksums between source and target", "Log the run with its time stamp and result"],
-        "revoke": [f"Confirm the withdrawal{where} and record who did it and when",
-                   "Notify the people affected"],
-    }
-    return [first, *follow.get(kind.name, follow["prepare"])]
+    first = _sentence(sentence) if _complete(sentence) and not conditional else f"{name}{where}"
+    detail = _detail(kind.name, what, where, role)
+    moving_on = sequel_action(what, sequel, role)
+    return [first, detail[0], moving_on] if moving_on else [first, *detail]
 
 
-def step_validation(kind: ActionKind, name: str, systems: list[str], role: str) -> list[str]:
+def step_validation(kind: ActionKind, name: str, systems: list[str], role: str,
+                    sequel: Sequel | None = None) -> list[str]:
     what = object_phrase(name)
     where = _where(systems)
     checks: dict[str, str] = {
-        "approve": f"Approval or rejection recorded by an authorised {role} with a reason and time stamp",
-        "notify": f"Delivery confirmed{where} with no bounce or failure",
-        "transact": f"Transaction reference present{where} and the amount matches the approved value",
+        "approve": f"Approval or rejection of {what} recorded by an authorised {role} with a reason and time stamp",
+        "notify": f"Delivery of the message about {what} confirmed{where} with no bounce or failure",
+        "transact": f"Transaction reference for {what} present{where} and the amount matches the approved value",
         "verify": f"Result of checking {what} recorded{where} with the evidence used",
         "create": f"Record for {what} exists{where} with a unique identifier",
-        "intake": "Case registered with a unique reference and every mandatory field filled",
-        "record": f"Updated values visible{where} and matching the source",
-        "close": f"Case closed{where} with a resolution summary",
-        "fulfil": "Proof of completion captured and the status updated",
-        "investigate": "Root cause and remedy documented and accepted by the process owner",
-        "prepare": f"{what[4:][:1].upper() + what[5:] if what.startswith('the ') else what} reviewed and published",
-        "coordinate": "Arrangement confirmed by every participant",
-        "deploy": "Post-change health checks pass and the outcome is recorded",
-        "data": "Source and target record counts match and the run is logged",
+        "intake": f"{_sentence(_what_bare(what))} registered with a case reference and every mandatory field filled",
+        "record": f"Updated values of {what} visible{where} and matching the source",
+        "close": f"{_sentence(_what_bare(what))} closed{where} with a resolution summary",
+        "fulfil": f"Proof of completion for {what} captured and its status updated",
+        "investigate": f"Cause and remedy for {what} documented and accepted by the process owner",
+        "prepare": f"{_sentence(_what_bare(what))} checked against the request{where}",
+        "coordinate": f"{_sentence(_what_bare(what))} confirmed by every participant",
+        "deploy": f"Post-change health checks for {what} pass and the outcome is recorded",
+        "data": f"Source and target record counts for {what} match and the run is logged",
         "revoke": f"No remaining access or activity for {what}{where}",
     }
-    return [checks.get(kind.name, f"{name} completed and recorded")]
+    found = [checks.get(kind.name, f"{name} completed and recorded")]
+    if sequel is not None and sequel.decision:
+        found.append(f"The case holds what the decision '{sequel.decision}' reads before it is taken")
+    return found

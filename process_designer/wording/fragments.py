@@ -1,4 +1,4 @@
-"""Fragment share: step names that are not an action on an object in the imperative.
+"""The fragment rule: step names that are not an action on an object in the imperative.
 
 A name is a well-formed action ("Examine claim", "Hand over to carrier") when every rule holds;
 the first rule that fails is the reason it is a fragment:
@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from process_designer.language.pipeline import english, is_verb_base
-from process_designer.evals.performers import normalise_role
+from process_designer.wording.roles import normalise_role
 
 __all__ = ["FragmentCheck", "check_names", "fragment_reason"]
 

@@ -89,9 +89,13 @@ def _phrase_tokens(head: Token) -> list[Token]:
     """
     tokens = [head]
     index = head.i - 1
-    while index >= 0 and index >= head.i - 4:
+    while index >= 0 and index >= head.i - 6:
         token = head.doc[index]
         hyphen = token.text == "-" and not token.whitespace_ and index > 0 and not head.doc[index - 1].whitespace_
+        if not hyphen and index + 1 < len(head.doc) and head.doc[index + 1].text == "-" and not token.whitespace_:
+            hyphen = True  # "out" of "out-of-tolerance", "tier" of "tier-1"
+        if not hyphen and index > 0 and head.doc[index - 1].text == "-" and not head.doc[index - 1].whitespace_:
+            hyphen = True  # "1" of "tier-1"
         if not hyphen and (token.pos_ not in ("NOUN", "PROPN", "ADJ") or token.dep_ in ("poss",)
                            or token.tag_ == "POS" or token.is_punct or token.lower_ in ("otherwise", "then")):
             break
@@ -114,8 +118,7 @@ def role_name(head: Token) -> str | None:
         return None
     tokens = _phrase_tokens(head)
     words = _joined([t.text if t.text.isupper() and len(t.text) > 1 else t.lower_ for t in tokens[:-1]], tokens[:-1])
-    if lemma.split()[-1] not in lex.role_heads and not any(w.lower() in lex.role_heads for w in words) \
-            and not _agent_noun(lemma.split()[-1]):
+    if lemma.split()[-1] not in lex.role_heads and not _agent_noun(lemma.split()[-1]):
         if head.pos_ == "PROPN" and head.ent_type_ in ("", "PERSON") and len(tokens) <= 2 and head.text.istitle():
             return " ".join(t.text for t in tokens)  # a named person acts
         return None
@@ -447,6 +450,7 @@ class _SentenceReader:
         role: str | None
         if low in _NARRATOR or (low in ("team", "department") and any(c.lower_ in ("my", "our") for c in actor.children)):
             role, how = self.reader.narrator, "narrator"
+            frame.performer_how = how
         elif low in _PERSONAL:
             role, how = self.reader.last_performer, "pronoun"
         elif _pronoun(actor) and actor.text != "IT":
@@ -475,6 +479,10 @@ class _SentenceReader:
                 target = next((c for c in verb.rights if c.pos_ in ("NOUN", "PROPN")), None)
             if target is None and verb.dep_ == "compound" and verb.head.pos_ in ("NOUN", "PROPN"):
                 target = verb.head
+            if target is None:  # "we check the policy is active": what the clause is about
+                clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+                subject = _subject(clause) if clause is not None else None
+                target = subject if subject is not None and subject.pos_ in ("NOUN", "PROPN") else None
             if target is None:
                 for prep in verb.children:
                     if prep.dep_ == "prep" and prep.lower_ in ("for", "on", "with", "into", "through", "from", "to"):
@@ -488,12 +496,23 @@ class _SentenceReader:
                         target = None
         if target is None:
             return
-        if _pronoun(target) or target.lower_ in _RELATIVE:
+        if _pronoun(target) or target.lower_ in _RELATIVE or target.lemma_.lower() == "one":
             if target.dep_ == "nsubjpass" and target.lower_ in _RELATIVE and target.head.dep_ == "relcl":
                 target = target.head.head
             else:
                 frame.obj, frame.obj_head = self.reader.last_object, self.reader.last_object_head
                 return
+        nominal = verb_of_noun(target.lemma_.lower()) if verb.lemma_.lower() in self.lex.support_verbs \
+            and not frame.passive else None
+        if nominal and target.lemma_.lower() != nominal and target.pos_ == "NOUN":
+            frame.verb = nominal  # "the nurse does teaching with the family" → teach
+            complement = next((p for p in [*target.children, *verb.children] if p.dep_ == "prep" and p.lower_ in (
+                "of", "with", "for", "on", "to")), None)
+            pobj = next((c for c in complement.children if c.dep_ == "pobj"), None) if complement is not None else None
+            if pobj is not None:
+                frame.obj, frame.obj_head = object_phrase(pobj)
+                self.reader.last_object, self.reader.last_object_head = frame.obj, frame.obj_head
+            return
         frame.obj, frame.obj_head = object_phrase(target)
         if verb.pos_ == "NOUN" and frame.obj.startswith(verb.lower_ + " "):  # "reviews non-standard terms"
             frame.obj = frame.obj[len(verb.lower_) + 1:]
@@ -585,10 +604,21 @@ class _SentenceReader:
         lex = self.lex
         if frame.kind == "rework":
             return
+        subject = _subject(verb)
+        if lemma in lex.arrival and verb.dep_ == "ROOT" and subject is not None and subject.pos_ in ("NOUN", "PROPN") \
+                and role_name(subject) is None:  # "support tickets arrive in Zendesk": the process receives them
+            frame.verb = "receive"
+            frame.obj, frame.obj_head = object_phrase(subject)
+            self.reader.last_object, self.reader.last_object_head = frame.obj, frame.obj_head
+            return
         if lemma in lex.not_actions and not (lemma in lex.light_with_object and frame.obj):
             frame.kind = "context"
-        elif not frame.obj and not frame.performer and not self.listed and verb.tag_ not in ("VB",):
+        elif not frame.obj and not frame.performer and not self.listed and verb.tag_ not in ("VB",) \
+                and frame.performer_how != "narrator":
             frame.kind = "context"
+        if lemma in lex.light_with_object and not any(c.dep_ in ("dobj", "nsubjpass") for c in verb.children) \
+                and frame.verb == lemma:
+            frame.kind = "context"  # "discharge takes way too long on the ward"
         if frame.negated and frame.kind == "step":
             frame.kind = "context"  # "the clerk does not check …" states a rule, not a step
         if any(c.dep_ == "aux" and c.lower_ in lex.optional_modals for c in verb.children):

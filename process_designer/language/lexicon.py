@@ -19,6 +19,7 @@ class Lexicon:
     requesters: frozenset[str]
     not_actions: frozenset[str]
     light_with_object: frozenset[str]
+    support_verbs: frozenset[str]
     terminal: frozenset[str]
     rework: frozenset[str]
     rework_particles: frozenset[str]
@@ -56,6 +57,7 @@ def lexicon() -> Lexicon:
         requesters=frozenset(roles["requesters"]),
         not_actions=frozenset(verbs["not_actions"]),
         light_with_object=frozenset(verbs["light_with_object"]),
+        support_verbs=frozenset(verbs["support_verbs"]),
         terminal=frozenset(verbs["terminal"]),
         rework=frozenset(verbs["rework"]),
         rework_particles=frozenset(verbs["rework_particles"]),

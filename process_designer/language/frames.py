@@ -96,6 +96,8 @@ def _phrase_tokens(head: Token) -> list[Token]:
             hyphen = True  # "out" of "out-of-tolerance", "tier" of "tier-1"
         if not hyphen and index > 0 and head.doc[index - 1].text == "-" and not head.doc[index - 1].whitespace_:
             hyphen = True  # "1" of "tier-1"
+        if "-" in token.text.strip("-") and any(ch.isalnum() for ch in token.text):
+            hyphen = True  # "tier-1" kept as one token
         if not hyphen and (token.pos_ not in ("NOUN", "PROPN", "ADJ") or token.dep_ in ("poss",)
                            or token.tag_ == "POS" or token.is_punct or token.lower_ in ("otherwise", "then")):
             break
@@ -627,6 +629,8 @@ class _SentenceReader:
             frame.kind = "context"  # "I run the service desk": who is speaking
         if not verb.text.isalpha() or len(verb.text) < 2:
             frame.kind = "context"
+        if verb.i == verb.sent.start and verb.text[:1].isupper() and not known_verb(lemma) and verb.pos_ == "VERB":
+            frame.kind = "context"  # "Cardholder disputes …": a capitalised first word the tagger took for a verb
 
 
 def _subject_condition(subject: Token) -> Condition | None:
@@ -805,9 +809,9 @@ def read_frames(text: str, reader: Reader | None = None, lend_verb: str = "") ->
             else:
                 reader.last_performer, reader.last_object, reader.last_object_head = after_whole
         if not any(f.kind == "step" for f in found):
-            found = [*found, *_nominal_frames(sentence, index, reader, lend_verb, listed)]
-        if not any(f.kind == "step" for f in found):
             found = [*found, *_telegraphic(sentence, index, reader)]
+        if not any(f.kind == "step" for f in found):
+            found = [*found, *_nominal_frames(sentence, index, reader, lend_verb, listed)]
         if index == 0 and not reader.trigger:
             _note_trigger(sentence, reader)
         frames.extend(found)
@@ -884,6 +888,14 @@ def _verb_form(token: Token) -> str | None:
     return None
 
 
+def _role_word(token: Token) -> str | None:
+    """A role by the word alone, whatever the tagger made of it ("Cardholder" read as a verb)."""
+    word = token.lower_
+    if word in lexicon().role_heads or _agent_noun(word):
+        return title_case(word)
+    return None
+
+
 def _telegraphic(chunk: Span, index: int, reader: Reader) -> list[Frame]:
     """A short clause the parser could not read, read by word forms: "writer drafts", "legal sends our
     template", "block sender", "SEO check". Role words, then a verb form, then what it acts on."""
@@ -899,7 +911,7 @@ def _telegraphic(chunk: Span, index: int, reader: Reader) -> list[Frame]:
         if found is None:
             return []
         before = words[found - 1]
-        performer = role_name(before) or lexicon().departments.get(before.lower_)
+        performer = role_name(before) or lexicon().departments.get(before.lower_) or _role_word(before)
         if performer is None:
             return []
         verb, rest = _verb_form(words[found]) or "", words[found + 1:]

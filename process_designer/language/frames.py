@@ -903,7 +903,10 @@ def _telegraphic(chunk: Span, index: int, reader: Reader) -> list[Frame]:
     if not words or len(words) > _TELEGRAPHIC_WORDS:
         return []
     lead = words[0]
-    if _verb_form(lead) == lead.lower_ and role_name(lead) is None:  # a command: "block sender"
+    from lemminflect import getAllLemmas
+
+    command = _verb_form(lead) == lead.lower_ and (lead.pos_ == "VERB" or "NOUN" not in getAllLemmas(lead.lower_))
+    if command and role_name(lead) is None:  # a command: "block sender"
         verb, performer, rest = lead.lower_, None, words[1:]
     else:
         found = next((i for i, t in enumerate(words[1:], start=1) if _verb_form(t) and t.lower_ != _verb_form(t)

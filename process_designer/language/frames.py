@@ -760,6 +760,40 @@ def _nominal_frame(head: Token, index: int, reader: Reader, lend_verb: str = "")
     return frame
 
 
+_ARROW = re.compile(r"\s*(?:->|→|=>|-->)\s*")
+
+
+def _is_state(words: list[str]) -> bool:
+    """"approved", "red build", "L1 unsure", "blocker found": a short phrase ending in a state."""
+    from lemminflect import getAllLemmas, getInflection, getLemma
+
+    if not words or len(words) > 3:
+        return False
+    last = words[-1].lower()
+    participle = any(last in getInflection(lemma, "VBN") for lemma in getLemma(last, "VERB"))
+    return participle or "ADJ" in getAllLemmas(last)
+
+
+def _arrows(part: str) -> list[str]:
+    """Notes written with arrows: "approved -> ship it" is a condition and its action; "log the request ->
+    acknowledge it" is one clause after another."""
+    pieces = [p for p in _ARROW.split(part) if p.strip()]
+    out: list[str] = []
+    pending = ""
+    for piece in pieces:
+        if pending:
+            piece = f"if {pending}, {piece}"
+            pending = ""
+        words = piece.split()
+        if piece is not pieces[-1] and _is_state(words) and not piece.lower().startswith("if "):
+            pending = piece
+            continue
+        out.append(piece)
+    if pending:
+        out.append(pending)
+    return out
+
+
 def _units(text: str) -> list[tuple[str, bool]]:
     """Lines of the text, with whether each was a list item; list markers removed."""
     units: list[tuple[str, bool]] = []
@@ -770,8 +804,9 @@ def _units(text: str) -> list[tuple[str, bool]]:
         listed = bool(_LIST_PREFIX.match(stripped))
         # a semicolon ends a clause the parser would otherwise run on into the next
         for part in _LIST_PREFIX.sub("", stripped).split(";"):
-            if part.strip(" ,."):
-                units.append((part.strip(), listed))
+            for clause in _arrows(part):
+                if clause.strip(" ,."):
+                    units.append((clause.strip(), listed))
     return units
 
 

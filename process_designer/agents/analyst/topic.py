@@ -126,7 +126,9 @@ def read_topic(text: str) -> Topic:
         if topic:
             body = "\n".join(part for part in (heading.group("tail"), rest) if part.strip())
             return Topic(topic, body, verb)
-    doc = english()(first)
+    # only the opening sentence can frame the request: parse just that much
+    opening = re.match(r"^.+?(?:[.!?](?=\s+[A-Z])|$)", first)
+    doc = english()(opening.group(0) if opening else first)
     sentences = list(doc.sents)
     if not sentences:
         return Topic("", text)

@@ -677,6 +677,15 @@ def _condition_tokens(clause: Token) -> list[Token]:
     return [t for t in clause.doc[clause.left_edge.i: end] if not t.is_punct]
 
 
+def _definition(sentence: Span) -> bool:
+    """"Triage is the process of sorting patients …", "X means that …": the sentence explains."""
+    root = sentence.root
+    if root.lemma_ == "be" and any(c.dep_ in ("attr", "acomp") for c in root.children):
+        subject = _subject(root)
+        return subject is not None and role_name(subject) is None and subject.lower_ not in _NARRATOR
+    return root.lemma_ in ("mean", "define", "refer", "describe", "consist")
+
+
 def _statistic(sentence: Span) -> bool:
     lex = lexicon()
     text = " " + sentence.text.lower() + " "
@@ -691,8 +700,8 @@ def _narrator_role(sentence: Span) -> str | None:
         if token.lower_ in ("i", "we") and token.dep_ == "nsubj" and token.head.lemma_ in lex.narrator_intro \
                 and token.head.lemma_ != "be":
             obj = next((c for c in token.head.children if c.dep_ == "dobj"), None)
-            if obj is not None and (role := role_name(obj)):
-                return role
+            if obj is not None:  # "I run the service desk", "I've worked the returns counter"
+                return role_name(obj) or title_case(" ".join(t.text for t in _phrase_tokens(obj)))
         if token.lower_ in ("i", "we") and token.head.lemma_ == "be":
             for attr in token.head.children:
                 if attr.dep_ == "attr" and (role := role_name(attr)):
@@ -829,7 +838,7 @@ def read_frames(text: str, reader: Reader | None = None, lend_verb: str = "") ->
                 reader.narrator_sentence = len(sentences) - 1 if reader.narrator else -1
     for index, sentence in enumerate(sentences):
         listed = units[0][1] if len(units) == 1 else _listed(sentence, units, docs)
-        if _statistic(sentence) and not listed:
+        if (_statistic(sentence) or _definition(sentence)) and not listed:
             reader.context.append(sentence.text.strip())
             continue
         _remember_subjects(sentence, reader)

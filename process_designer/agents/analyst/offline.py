@@ -22,6 +22,7 @@ from process_designer.domain.models import DesignContext, PerformerSource, Requi
 from process_designer.knowledge.template_model import ProcessTemplate
 from process_designer.language.forms import title_case
 from process_designer.language.frames import Frame, Reader, read_frames
+from process_designer.language.lexicon import lexicon
 from process_designer.language.pipeline import noun_lemma
 
 __all__ = ["MAX_ANALYSED_CHARS", "MAX_STEPS", "analyze_requirements"]
@@ -121,11 +122,17 @@ def _topic_head(topic: str) -> str:
 def _lend_objects(frames: list[Frame], topic: str) -> None:
     """"the team lead approves": a step without an object acts on what the process is about."""
     lent = _main_object(frames) or _topic_head(topic) or "request"
+    deciding = lexicon().approval | lexicon().terminal | {"review", "decide", "assess", "check", "verify", "sign",
+                                                          "ask", "escalate", "investigate", "process", "handle"}
     for frame in frames:
-        if frame.kind in ("step", "rework") and not frame.obj:
-            antecedent = frame.antecedent if frame.antecedent and frame.antecedent.split()[-1].isalpha() else ""
-            frame.obj = antecedent or lent
-            frame.obj_head = frame.obj.split()[-1]
+        if frame.kind not in ("step", "rework") or frame.obj:
+            continue
+        antecedent = frame.antecedent if frame.antecedent and frame.antecedent.split()[-1].isalpha() else ""
+        if antecedent:
+            frame.obj = antecedent
+        elif frame.verb.split()[0] in deciding or frame.listed:  # "the team lead approves" acts on the case
+            frame.obj = lent
+        frame.obj_head = frame.obj.split()[-1] if frame.obj else ""
 
 
 def _step(frame: Frame) -> RequirementStep:

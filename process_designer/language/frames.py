@@ -17,6 +17,7 @@ from typing import Literal
 
 from spacy.tokens import Doc, Span, Token
 
+from process_designer.agents.vocabulary import detect_systems
 from process_designer.language.conditions import Condition, read_condition
 from process_designer.language.forms import known_verb, title_case, verb_of_noun
 from process_designer.language.lexicon import lexicon
@@ -476,7 +477,17 @@ class _SentenceReader:
             if target is None and verb.dep_ == "conj":
                 target = next((c for c in verb.head.children if c.dep_ == "nsubjpass"), None)
         else:
-            target = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
+            objects = [c for c in verb.children if c.dep_ in ("dobj", "obj")]
+            # "send the tenant a renewal proposal": the thing sent, not the person it goes to
+            target = next((c for c in reversed(objects) if role_name(c) is None), objects[0] if objects else None)
+            if target is not None and role_name(target) is not None and len(objects) > 1:
+                frame.recipient = role_name(target)
+            whether = next((c for c in verb.children if c.dep_ in ("xcomp", "ccomp") and any(
+                m.lower_ in ("whether", "if") for m in c.children)), None)
+            if target is None and whether is not None:  # "decides whether to renew": what is decided
+                frame.obj = f"whether to {whether.lemma_.lower()}"
+                frame.obj_head = whether.lemma_.lower()
+                return
             if target is None and verb.pos_ == "NOUN":
                 target = next((c for c in verb.rights if c.pos_ in ("NOUN", "PROPN")), None)
             if target is None and verb.dep_ == "compound" and verb.head.pos_ in ("NOUN", "PROPN"):
@@ -484,13 +495,18 @@ class _SentenceReader:
             if target is None:  # "we check the policy is active": what the clause is about
                 clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
                 subject = _subject(clause) if clause is not None else None
-                target = subject if subject is not None and subject.pos_ in ("NOUN", "PROPN") else None
+                target = subject if subject is not None and subject.pos_ in ("NOUN", "PROPN") \
+                    and role_name(subject) is None else None
             if target is None:
                 for prep in verb.children:
-                    if prep.dep_ == "prep" and prep.lower_ in ("for", "on", "with", "into", "through", "from", "to"):
+                    if prep.dep_ == "prep" and prep.lower_ in ("for", "on", "with", "into", "through", "from", "to", "in"):
                         target = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                        if target is not None and prep.lower_ == "in" and (target.pos_ == "PROPN" or detect_systems(
+                                target.text)):
+                            target = None  # "enters it in SAP": where, not what
+                            continue
                         if target is not None and not (prep.lower_ == "to" and role_name(target)):
-                            if prep.lower_ in ("from", "to", "on"):
+                            if prep.lower_ in ("from", "to", "on", "in"):
                                 text, head = object_phrase(target)
                                 frame.obj, frame.obj_head = f"{prep.lower_} {text}", head
                                 return
@@ -876,8 +892,8 @@ def _lost_clauses(sentence: Span, frames: list[Frame]) -> bool:
     if sum(t.text == "," for t in sentence) >= 2 and len(frames) <= sum(t.text == "," for t in sentence) // 2:
         return True  # a comma list of clauses read as one or two
     for token in sentence:
-        if token.i in heads:
-            continue
+        if token.i in heads or any(a.dep_ in ("xcomp", "ccomp", "advcl", "relcl") for a in token.ancestors):
+            continue  # a verb inside what is decided or described is no clause of its own
         if _verb_taken_for_noun(token) or (token.pos_ == "VERB" and token.dep_ not in (
                 "amod", "acl", "compound", "advcl", "xcomp", "pcomp", "auxpass", "aux", "relcl")):
             return True

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from process_designer.agents.analyst.model import build_model
-from process_designer.agents.analyst.parsing import find_constraints
+from process_designer.language.constraints import find_constraints
 from process_designer.agents.analyst.text import is_english, normalise, strip_injection
 from process_designer.agents.analyst.topic import read_topic
 from process_designer.agents.vocabulary import detect_systems

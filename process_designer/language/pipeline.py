@@ -14,6 +14,7 @@ from process_designer.errors import ConfigError
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
 __all__ = ["MODEL", "english", "is_verb_base", "noun_lemma"]
 
@@ -26,11 +27,35 @@ def english() -> Language:
     try:
         import spacy
 
-        return spacy.load(MODEL, exclude=["ner"])
+        nlp = spacy.load(MODEL, exclude=["ner"])
     except (ImportError, OSError) as exc:
         raise ConfigError(
             f"the English model {MODEL} is not installed ({exc}); reinstall with `pip install -e .`"
         ) from exc
+    _add_role_merger(nlp)
+    return nlp
+
+
+def _add_role_merger(nlp: Language) -> None:
+    """Merge "<team> lead" into one noun before tagging and parsing: the small model reads "lead" as
+    a verb ("the team lead approves"), which would cost the clause its subject."""
+    from spacy.language import Language
+    from spacy.matcher import Matcher
+
+    from process_designer.language.lexicon import lexicon
+
+    matcher = Matcher(nlp.vocab)
+    matcher.add("ROLE", [[{"LOWER": {"IN": list(lexicon().lead_modifiers)}}, {"LOWER": {"IN": ["lead", "leads"]}}]])
+
+    def merge_roles(doc: Doc) -> Doc:
+        with doc.retokenize() as retokenizer:
+            for _, start, end in matcher(doc):
+                retokenizer.merge(doc[start:end])
+        return doc
+
+    if "merge_roles" not in nlp.pipe_names:
+        Language.component("merge_roles", func=merge_roles)
+        nlp.add_pipe("merge_roles", first=True)
 
 
 def is_verb_base(word: str) -> bool:

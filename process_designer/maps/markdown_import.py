@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from process_designer.agents.analyst.parsing import find_decision
 from process_designer.domain.durations import parse_duration
 from process_designer.domain.flow import ProcessFlow, from_dependencies
 from process_designer.domain.markdown import ASSUMED
@@ -70,10 +69,15 @@ def _decision(action: str) -> Decision | None:
     if match is None:
         return None
     yes, no = match.group("yes").strip(), match.group("no").strip()
-    parsed = find_decision(f"if {match.group('condition')}")
-    if parsed is None:
+    from process_designer.language.conditions import read_condition
+    from process_designer.language.pipeline import english
+
+    condition = read_condition(english()(match.group("condition"))[:])
+    if not condition.rules:
         return Decision(text=action, if_true=yes, if_false=no)
-    return parsed.model_copy(update={"text": action, "if_true": yes, "if_false": no})
+    rule = condition.rules[0]
+    return Decision(text=action, subject=rule.subject, operator=rule.operator, value=rule.value, unit=rule.unit,
+                    if_true=yes, if_false=no)
 
 
 def _step(source: str, section: _Section, previous: int | None) -> Step:

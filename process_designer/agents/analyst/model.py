@@ -1,0 +1,301 @@
+"""Frames → the process model: steps in the order they run and the graph that routes them.
+
+Conditions that follow one another form one exclusive gateway with the branches the text gives
+("if … otherwise …", tiers, "X rejects it or confirms it"); a condition with no alternative gets a
+branch that goes on to the next step, never an invented action. "In parallel", "meanwhile", "while"
+put a step beside the one before it; "sent back", "repeated", "again" and "until" make loops.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from process_designer.domain.flow import FlowBuilder, ProcessFlow, Rule
+from process_designer.language.conditions import Condition
+from process_designer.language.forms import snake, verb_of_noun
+from process_designer.language.frames import Frame
+from process_designer.language.lexicon import lexicon
+
+__all__ = ["Block", "Branch", "Model", "build_model"]
+
+
+@dataclass
+class Branch:
+    condition: Condition | None
+    blocks: list[Block] = field(default_factory=list)
+    default: bool = False
+    loop_to: Frame | None = None  # the step this branch sends work back to
+    ends: str = ""  # the end event this branch reaches, when it stops the case
+
+
+@dataclass
+class Block:
+    kind: str  # "step" | "choice" | "parallel"
+    frame: Frame | None = None
+    branches: list[Branch] = field(default_factory=list)
+    label: str = ""
+
+
+@dataclass
+class Model:
+    steps: list[Frame]
+    flow: ProcessFlow
+    questions: list[str]
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.choice: Block | None = None  # the gateway whose branches are still being read
+        self.seen: list[Frame] = []
+        self.questions: list[str] = []
+
+    # ------------------------------------------------------------------ reading frames into blocks
+    def add(self, frame: Frame) -> None:
+        if self._restates(frame):
+            return
+        if frame.kind == "rework":
+            self._rework(frame)
+            return
+        if frame.condition is not None:
+            self._conditional(frame)
+        elif frame.otherwise and self.choice is not None:
+            self._branch_for(None, default=True).blocks.append(self._step(frame))
+        elif frame.alternative and self._last_plain_step() is not None:
+            self._alternative(frame)
+        else:
+            self._plain(frame)
+        if frame.until is not None:
+            self._until(frame)
+
+    def _restates(self, frame: Frame) -> bool:
+        """"Once the wipe is done and security has finished its assessment, …": a clause of time that
+        names work already read is the moment, not a new step."""
+        if frame.head.dep_ not in ("advcl", "pcomp") or frame.kind != "step":
+            return False
+        nouns = {frame.obj_head, verb_of_noun(frame.obj_head) or ""} - {""}
+        return any(f.verb in nouns or f.obj_head == frame.obj_head and f.verb == frame.verb or f.verb == frame.verb
+                   for f in self.seen)
+
+    def _step(self, frame: Frame) -> Block:
+        self.seen.append(frame)
+        return Block("step", frame=frame)
+
+    def _plain(self, frame: Frame) -> None:
+        self.choice = None
+        block = self._step(frame)
+        previous = self.blocks[-1] if self.blocks else None
+        if frame.parallel and previous is not None and previous.kind in ("step", "parallel"):
+            if previous.kind == "parallel" and previous.label == "open":
+                previous.branches.append(Branch(None, [block]))
+            else:
+                self.blocks[-1] = Block("parallel", branches=[Branch(None, [previous]), Branch(None, [block])],
+                                        label="open")
+            return
+        self._close_parallel()
+        self.blocks.append(block)
+
+    def _close_parallel(self) -> None:
+        if self.blocks and self.blocks[-1].kind == "parallel":
+            self.blocks[-1].label = ""
+
+    def _branch_for(self, condition: Condition | None, *, default: bool = False) -> Branch:
+        assert self.choice is not None
+        for branch in self.choice.branches:
+            if (condition is not None and branch.condition is condition) or (default and branch.default):
+                return branch
+        branch = Branch(condition, default=default)
+        self.choice.branches.append(branch)
+        return branch
+
+    def _open_choice(self, label: str) -> None:
+        self._close_parallel()
+        self.choice = Block("choice", label=label)
+        self.blocks.append(self.choice)
+
+    def _conditional(self, frame: Frame) -> None:
+        assert frame.condition is not None
+        if self.choice is None or self._same_subject_closed(frame.condition):
+            self._open_choice(_question(frame.condition))
+        branch = self._branch_for(frame.condition)
+        if frame.passive and frame.performer is None and frame.verb in lexicon().terminal:
+            # "applications scoring under 60 points are rejected": where the case ends, not a step
+            branch.ends = f"{(frame.obj or 'case').capitalize()} {_past(frame.verb)}"
+            return
+        branch.blocks.append(self._step(frame))
+
+    def _same_subject_closed(self, condition: Condition) -> bool:
+        """A new condition on a field the open gateway already decided with a default starts a new gateway."""
+        assert self.choice is not None
+        return any(b.default for b in self.choice.branches)
+
+    def _last_plain_step(self) -> Block | None:
+        if self.blocks and self.blocks[-1].kind == "step" and self.choice is None:
+            return self.blocks[-1]
+        return None
+
+    def _alternative(self, frame: Frame) -> None:
+        """"The GO rejects the application or confirms it": one decision, two outcomes."""
+        previous = self.blocks.pop()
+        assert previous.frame is not None
+        first, second = previous.frame, frame
+        subject = snake(f"{first.obj_head or 'case'} decision")
+        first_rule = Rule(subject=subject, operator="==", value=first.verb)
+        first_condition = Condition(label=f"{first.obj or 'case'} {_past(first.verb)}", rules=[first_rule])
+        second_condition = Condition(label=f"{second.obj or first.obj or 'case'} {_past(second.verb)}",
+                                     rules=[Rule(subject=subject, operator="==", value=second.verb)])
+        self._open_choice(f"{(first.obj or 'case').capitalize()} {_past(first.verb)} or {_past(second.verb)}?")
+        self._branch_for(first_condition).blocks.append(previous)
+        branch = self._branch_for(second_condition)
+        branch.default = True
+        branch.blocks.append(self._step(frame))
+        self.choice = None
+
+    def _rework(self, frame: Frame) -> None:
+        target = self._rework_target(frame)
+        if target is None:
+            self._plain(frame)  # "the requester resubmits the form" with nothing to go back to is a step
+            return
+        branch: Branch | None = None
+        if frame.condition is not None:
+            if self.choice is None or (frame.condition not in [b.condition for b in self.choice.branches]
+                                       and self._same_subject_closed(frame.condition)):
+                self._open_choice(_question(frame.condition))
+            branch = self._branch_for(frame.condition)
+        elif self.choice is not None and self.choice.branches and not self.choice.branches[-1].default:
+            branch = self.choice.branches[-1]
+        if branch is not None:
+            # "sent back to the officer and the recommendation is repeated": the named redo wins
+            if branch.loop_to is None or frame.verb in lexicon().rework:
+                branch.loop_to = target
+        else:
+            self.questions.append(
+                f"When is work sent back to '{target.name}'? The text says it can be ('{frame.text}') but not when.")
+
+    def _rework_target(self, frame: Frame) -> Frame | None:
+        earlier = list(self.seen)
+        if frame.obj_head:  # the step that first worked on what is sent back or redone
+            for candidate in earlier:
+                if candidate.obj_head == frame.obj_head and candidate.verb != frame.verb:
+                    if frame.back_to is None or candidate.performer == frame.back_to:
+                        return candidate
+        if frame.back_to:
+            for candidate in reversed(earlier):
+                if candidate.performer == frame.back_to:
+                    return _first_of_run(earlier, candidate)
+        if frame.verb in lexicon().rework or frame.verb.startswith("re"):
+            base = frame.verb[2:] if frame.verb.startswith("re") else frame.verb
+            for candidate in reversed(earlier):
+                if candidate.verb in (base, frame.verb) and candidate.obj_head == frame.obj_head:
+                    return candidate
+        return None
+
+    def _until(self, frame: Frame) -> None:
+        """"The requester corrects the form until it is complete": leave when the condition holds."""
+        assert frame.until is not None
+        exit_condition = frame.until
+        self._open_choice(_question(exit_condition))
+        self._branch_for(exit_condition)
+        self._branch_for(None, default=True).loop_to = frame
+        self.choice = None
+
+    # ------------------------------------------------------------------ blocks into the graph
+    def compile(self) -> tuple[list[Frame], ProcessFlow]:
+        builder = FlowBuilder()
+        order: list[Frame] = []
+        nodes: dict[int, str] = {}
+        tails = self._compile(self.blocks, [("start", None, False)], builder, order, nodes)
+        end = builder.end("End")
+        _connect(builder, tails, end)
+        return order, builder.build()
+
+    def _compile(self, blocks: list[Block], tails: list[_Tail], builder: FlowBuilder, order: list[Frame],
+                 nodes: dict[int, str]) -> list[_Tail]:
+        for block in blocks:
+            if block.kind == "step":
+                assert block.frame is not None
+                order.append(block.frame)
+                node = builder.task(len(order), block.frame.name, block.frame.performer)
+                nodes[id(block.frame)] = node
+                _connect(builder, tails, node)
+                tails = [(node, None, False)]
+            elif block.kind == "parallel":
+                split = builder.parallel("")
+                _connect(builder, tails, split)
+                ends: list[_Tail] = []
+                for branch in block.branches:
+                    ends.extend(self._compile(branch.blocks, [(split, None, False)], builder, order, nodes))
+                join = builder.parallel("")
+                _connect(builder, ends, join)
+                tails = [(join, None, False)]
+            else:
+                tails = self._compile_choice(block, tails, builder, order, nodes)
+        return tails
+
+    def _compile_choice(self, block: Block, tails: list[_Tail], builder: FlowBuilder, order: list[Frame],
+                        nodes: dict[int, str]) -> list[_Tail]:
+        gateway = builder.exclusive(block.label)
+        _connect(builder, tails, gateway)
+        branches = list(block.branches)
+        if len(branches) == 1 and not branches[0].default:
+            branches.append(Branch(None, default=True))
+            condition = branches[0].condition
+            if condition is not None and branches[0].loop_to is None:
+                self.questions.append(
+                    f"What happens when {condition.label} does not hold? The design goes straight on to the next "
+                    "step.")
+        elif not any(b.default for b in branches):
+            branches[-1].default = True
+        out: list[_Tail] = []
+        for branch in branches:
+            entry: list[_Tail] = [(gateway, branch.condition, branch.default)]
+            exits = self._compile(branch.blocks, entry, builder, order, nodes) if branch.blocks else entry
+            last = branch.blocks[-1].frame if branch.blocks and branch.blocks[-1].kind == "step" else None
+            if branch.loop_to is not None and id(branch.loop_to) in nodes:
+                _connect(builder, exits, nodes[id(branch.loop_to)])
+            elif branch.ends or (last is not None and last.verb in lexicon().terminal):
+                label = branch.ends or f"{(last.obj or 'case').capitalize()} {_past(last.verb)}"  # type: ignore[union-attr]
+                _connect(builder, exits, builder.end(label))
+            else:
+                out.extend(exits)
+        return out
+
+
+_Tail = tuple[str, Condition | None, bool]
+
+
+def _connect(builder: FlowBuilder, tails: list[_Tail], target: str) -> None:
+    for source, condition, default in tails:
+        builder.connect(source, target, condition=condition.label if condition is not None else (
+            "otherwise" if default else None), default=default,
+            rules=list(condition.rules) if condition is not None and not default else [])
+
+
+def _first_of_run(frames: list[Frame], frame: Frame) -> Frame:
+    """The first of the consecutive steps one performer does: work sent back to them starts there."""
+    index = frames.index(frame)
+    while index > 0 and frames[index - 1].performer == frame.performer:
+        index -= 1
+    return frames[index]
+
+
+def _past(verb: str) -> str:
+    from lemminflect import getInflection
+
+    head, _, particle = verb.partition(" ")
+    forms = getInflection(head, "VBN")
+    return f"{forms[0] if forms else head + 'ed'} {particle}".strip()
+
+
+def _question(condition: Condition) -> str:
+    label = condition.label
+    return f"{label[:1].upper()}{label[1:]}?"
+
+
+def build_model(frames: list[Frame]) -> Model:
+    builder = _Builder()
+    for frame in frames:
+        if frame.kind in ("step", "rework"):
+            builder.add(frame)
+    steps, flow = builder.compile()
+    return Model(steps=steps, flow=flow, questions=builder.questions)

@@ -1,0 +1,142 @@
+"""What the process is about: "design a process for handling equipment loans" → "equipment loans".
+
+The topic comes from the request's framing (a heading, a sentence that asks for a process, a
+title-like first line); the rest of the text is what the process does. Read from the parse: the
+noun the request names ("process", "workflow", …) and the phrase attached to it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from process_designer.language.pipeline import english
+
+__all__ = ["Topic", "read_topic"]
+
+_PROCESS_NOUNS = {"process", "workflow", "procedure", "sop", "playbook", "runbook", "flow", "checklist", "policy"}
+_FRAMING_VERBS = {"need", "want", "create", "design", "build", "document", "draft", "define", "write", "make",
+                  "set", "automate", "help", "have", "like", "outline", "map", "describe", "give", "produce"}
+_GERUNDS = {"handling", "managing", "processing", "running", "doing", "handle", "manage", "process", "of"}
+_TOPIC_PREPS = {"for", "of", "to", "around", "covering", "on", "about", "behind"}
+
+
+@dataclass
+class Topic:
+    """What the process is about, the text its steps are read from, and a verb a heading lends to a
+    list of bare nouns ("Get new engineers set up: laptop, accounts" → set up laptop, set up accounts)."""
+
+    topic: str
+    body: str
+    verb: str = ""
+
+
+_WEAK_VERBS = {"get", "make", "have", "need", "want", "let", "do", "be", "like", "help"}
+
+
+def _heading_verb(sentence: Span) -> str:
+    """The action of a heading said as a command ("Set up laptops", "Get engineers set up"); a heading
+    that opens with anything else ("New hire setup") names a thing, whatever the tagger says."""
+    first = sentence[0]
+    if first.pos_ != "VERB" and first.lemma_.lower() not in _WEAK_VERBS:
+        return ""
+    for token in sentence:
+        if token.pos_ == "VERB" and token.lemma_.lower() not in _WEAK_VERBS and token.dep_ in ("ROOT", "xcomp", "ccomp", "conj"):
+            particle = next((c.lower_ for c in token.children if c.dep_ == "prt"), "")
+            return f"{token.lemma_.lower()} {particle}".strip()
+    return ""
+
+
+def _head_phrase(token: Token) -> str:
+    """The noun phrase of ``token`` without what hangs on it: "performance reviews" of
+    "twice-yearly performance reviews with self assessment"."""
+    tokens = [token]
+    while tokens[0].i > 0:
+        before = token.doc[tokens[0].i - 1]
+        hyphen = before.text == "-" and not before.whitespace_ and before.i > 0
+        if before.pos_ not in ("NOUN", "PROPN", "ADJ") and not hyphen:
+            break
+        tokens.insert(0, before)
+        if hyphen:
+            tokens.insert(0, token.doc[before.i - 1])
+    parts = "".join(t.text_with_ws for t in tokens).replace(" - ", "-").split()
+    while parts and parts[0].lower() in _GERUNDS:
+        parts = parts[1:]
+    return " ".join(parts)
+
+
+def _phrase(token: Token) -> str:
+    words = [t for t in token.subtree if t.dep_ not in ("det", "punct", "relcl") and t.tag_ != "PRP$"]
+    text = " ".join(t.text for t in words)
+    text = re.sub(r"\s+([,.;:%'])", r"\1", text)
+    parts = text.split()
+    while parts and parts[0].lower() in _GERUNDS:
+        parts = parts[1:]
+    return " ".join(parts[:7])
+
+
+def _framing_topic(sentence: Span) -> str | None:
+    """The topic of a sentence that asks for a process, or of a title-like line."""
+    verbs = [t for t in sentence if t.pos_ in ("VERB", "AUX") and not (t.tag_ == "VBG" and t.i == sentence.start)]
+    nouns = [t for t in sentence if t.lower_ in _PROCESS_NOUNS]
+    for noun in nouns:
+        framed = not verbs or any(v.lemma_.lower() in _FRAMING_VERBS for v in verbs)
+        if not framed:
+            continue
+        for prep in noun.children:
+            if prep.dep_ in ("prep", "acl") and prep.lower_ in _TOPIC_PREPS:
+                pobj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+                if pobj is not None:
+                    return _phrase(pobj)
+        modifiers = [t for t in noun.lefts if t.dep_ in ("compound", "amod", "nmod")]
+        if modifiers:
+            return " ".join(t.text for m in modifiers for t in m.subtree if t.dep_ != "det")
+    if not verbs and len(sentence) <= 16:
+        root = sentence.root
+        if root.lower_ in _GERUNDS | {"management", "administration", "handling"}:
+            pobj = next((c for p in root.children if p.lower_ == "of" for c in p.children), None)
+            if pobj is not None:
+                return _phrase(pobj)
+        return _head_phrase(root) or None
+    return None
+
+
+def _lists_steps(sentence: Span) -> bool:
+    """A title that goes on to name its parts ("reviews with self assessment and manager rating")."""
+    return any(t.lower_ in ("with", "including", ":") or t.dep_ == "conj" for t in sentence)
+
+
+def read_topic(text: str) -> Topic:
+    """The topic, the text the steps are read from, and a heading's verb."""
+    first, _, rest = text.partition("\n")
+    heading = re.match(r"^(?P<head>[^:.!?]{3,80}):\s*(?P<tail>.*)$", first)
+    if heading and len(heading.group("head").split()) <= 10:
+        doc = english()(heading.group("head"))
+        sentence = next(doc.sents)
+        topic = _framing_topic(sentence)
+        verb = _heading_verb(sentence)
+        if topic is None and verb:
+            objects = [t for t in sentence if t.dep_ in ("dobj", "nsubj", "nsubjpass") and t.pos_ == "NOUN"]
+            topic = f"{_head_phrase(objects[0])} {verb}" if objects else verb
+        elif topic is None and (len(doc) <= 5 or not any(t.dep_ in ("nsubj", "nsubjpass") for t in doc)):
+            topic = " ".join(t.text for t in doc if t.lower_ not in _PROCESS_NOUNS and t.dep_ != "det")
+        if topic:
+            body = "\n".join(part for part in (heading.group("tail"), rest) if part.strip())
+            return Topic(topic, body, verb)
+    # only the opening sentence can frame the request: parse just that much
+    opening = re.match(r"^.+?(?:[.!?](?=\s+[A-Z])|$)", first)
+    doc = english()(opening.group(0) if opening else first)
+    sentences = list(doc.sents)
+    if not sentences:
+        return Topic("", text)
+    topic = _framing_topic(sentences[0])
+    if topic is None:
+        return Topic("", text)
+    if _lists_steps(sentences[0]):  # the title names the parts: read them as the steps
+        return Topic(topic, text)
+    remainder = first[sentences[0].end_char:].strip()
+    body = "\n".join(part for part in (remainder, rest) if part.strip())
+    return Topic(topic, body or text)

@@ -1,0 +1,177 @@
+"""Conditions read from a parsed clause: the words a branch shows and the rules the runner tests.
+
+"the amount is over 10,000" → ``amount > 10000``; "between $2,500 and $25,000" → two rules;
+"the claim is marked Not OK" → ``claim_marked_ok == False``. The comparison words, number words,
+currencies and units come from the lexicon's data, not from patterns in code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from process_designer.domain.flow import Rule
+from process_designer.language.forms import snake
+from process_designer.language.lexicon import lexicon
+
+__all__ = ["Condition", "read_condition"]
+
+_SKIP_DEPS = {"det", "aux", "auxpass", "mark", "punct", "cc", "neg", "poss", "predet", "case"}
+_NUMBER = re.compile(r"^(?P<num>\d[\d,]*(?:\.\d+)?)(?P<mult>[kKmM]|bn)?$")
+
+
+@dataclass
+class Condition:
+    label: str  # the words the document and the maps show
+    rules: list[Rule] = field(default_factory=list)
+    negated: bool = False
+
+    def inverse_of(self, other: Condition) -> bool:
+        """Whether the two conditions test the same field with opposite outcomes."""
+        if len(self.rules) != 1 or len(other.rules) != 1:
+            return False
+        mine, theirs = self.rules[0], other.rules[0]
+        return mine.subject == theirs.subject and (
+            (isinstance(mine.value, bool) and mine.value != theirs.value)
+            or (mine.value == theirs.value and {mine.operator, theirs.operator} in ({">", "<="}, {">=", "<"}))
+        )
+
+
+def _number(token: Token) -> float | None:
+    lex = lexicon()
+    text = token.text.lower().replace("$", "").replace("€", "").replace("£", "")
+    match = _NUMBER.match(text)
+    if match:
+        value = float(match.group("num").replace(",", ""))
+        if match.group("mult"):
+            value *= lex.multipliers[match.group("mult").lower()]
+    elif text in lex.number_words:
+        value = float(lex.number_words[text])
+    else:
+        return None
+    following = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    if following is not None and following.lower_ in lex.multipliers:
+        value *= lex.multipliers[following.lower_]
+    return value
+
+
+def _compact(value: float) -> int | float:
+    return int(value) if value == int(value) else value
+
+
+def _unit(span: Span, token: Token) -> str:
+    lex = lexicon()
+    before = span.doc[token.i - 1] if token.i > 0 else None
+    if before is not None and before.lower_ in lex.currency:
+        return "money"
+    for nxt in span.doc[token.i + 1: token.i + 3]:
+        if nxt.lower_ in lex.multipliers:
+            continue
+        if nxt.lower_ in lex.units:
+            return lex.units[nxt.lower_]
+        if nxt.lower_ in lex.currency:
+            return "money"
+        break
+    return ""
+
+
+def _comparator(span: Span, token: Token) -> tuple[str, str] | None:
+    """The comparison word(s) nearest before ``token`` (or "or more" after it): (phrase, operator)."""
+    comparators = lexicon().comparators
+    start = max(span.start, token.i - 4)
+    words = [t.lower_ for t in span.doc[start: token.i] if t.lower_ not in lexicon().currency]
+    for size in (3, 2, 1):
+        if len(words) >= size and " ".join(words[-size:]) in comparators:
+            phrase = " ".join(words[-size:])
+            return phrase, comparators[phrase]
+    after = [t.lower_ for t in span.doc[token.i + 1: min(span.end, token.i + 4)]
+             if t.lower_ not in lexicon().units and t.lower_ not in lexicon().multipliers]
+    if len(after) >= 2 and " ".join(after[:2]) in comparators:
+        phrase = " ".join(after[:2])
+        return phrase, comparators[phrase]
+    return None
+
+
+def _subject(span: Span, unit: str) -> str:
+    """The field a condition tests: the clause's subject noun, or what its unit measures."""
+    nouns = [t for t in span if t.dep_ in ("nsubj", "nsubjpass") and t.pos_ in ("NOUN", "PROPN")]
+    if not nouns:
+        nouns = [t for t in span if t.pos_ == "NOUN" and t.lower_ not in lexicon().units]
+    head = nouns[0] if nouns else None
+    words = [t.lemma_.lower() for t in head.subtree if t.dep_ in ("compound", "amod") or t == head] if head else []
+    base = snake(" ".join(words), 3) if words else ""
+    if unit == "money":
+        return base if base and base.endswith(("amount", "value", "total", "cost", "price", "spend")) else (
+            f"{base}_amount" if base else "amount")
+    if unit in ("%",):
+        return f"{base}_percent" if base else "percent"
+    if unit:
+        return f"{base}_{unit}" if base else unit
+    return base or "value"
+
+
+def _numeric(span: Span) -> list[Rule]:
+    rules: list[Rule] = []
+    numbers = [(t, v) for t in span if (v := _number(t)) is not None and t.pos_ in ("NUM", "X", "NOUN", "PROPN", "ADJ")]
+    if not numbers:
+        return rules
+    between = any(t.lower_ == "between" for t in span)
+    if between and len(numbers) >= 2:
+        unit = _unit(span, numbers[0][0]) or _unit(span, numbers[1][0])
+        subject = _subject(span, unit)
+        return [Rule(subject=subject, operator=">=", value=_compact(numbers[0][1]), unit=unit),
+                Rule(subject=subject, operator="<=", value=_compact(numbers[1][1]), unit=unit)]
+    for token, value in numbers:
+        found = _comparator(span, token)
+        if found is None:
+            continue
+        phrase, operator = found
+        unit = _unit(span, token)
+        subject = _subject(span, unit)
+        if phrase in ("older than", "younger than") and not subject.endswith("age_" + unit):
+            subject = subject.replace(f"_{unit}", f"_age_{unit}") if unit else f"{subject}_age"
+        rules.append(Rule(subject=subject, operator=operator, value=_compact(value), unit=unit))  # type: ignore[arg-type]
+    return rules
+
+
+def _state(span: Span, antecedent: str) -> tuple[list[Rule], bool]:
+    """A condition without a number: "the claim is marked Not OK" → claim_marked_ok is False."""
+    negated = any(t.dep_ == "neg" or t.lower_ in ("not", "no", "never") for t in span)
+    subjects = [t for t in span if t.dep_ in ("nsubj", "nsubjpass", "expl")]
+    head = subjects[0] if subjects else None
+    subject_words = [t.lemma_.lower() for t in head.subtree if t.dep_ in ("compound", "amod") or t == head] \
+        if head is not None and head.pos_ in ("NOUN", "PROPN") else antecedent.lower().split()
+    skip = {t.i for t in head.subtree} if head is not None else set()
+    rest = [t.lemma_.lower() if t.pos_ in ("VERB", "AUX", "NOUN") else t.lower_ for t in span
+            if t.i not in skip and t.dep_ not in _SKIP_DEPS and t.lower_ not in ("not", "no", "never") and t.lemma_ != "be"
+            and not t.is_punct]
+    words = [*subject_words, *rest]
+    if not words:
+        return [], negated
+    return [Rule(subject=snake(" ".join(words), 5), operator="==", value=not negated)], negated
+
+
+def read_condition(span: Span | Sequence[Token], antecedent: str = "") -> Condition:
+    """Read a condition clause (without its "if"/"when") into words and rules.
+
+    ``antecedent`` is what a pronoun subject ("if it is marked OK") stands for.
+    """
+    tokens = list(span)
+    if not tokens:
+        return Condition(label="")
+    doc_span = tokens[0].doc[tokens[0].i: tokens[-1].i + 1]
+    body = [t for t in doc_span if not (t.i == doc_span.start and t.dep_ == "mark")]
+    label = " ".join(t.text for t in body).strip(" ,;.")
+    label = re.sub(r"\s+([,.;:%])", r"\1", label)
+    label = re.sub(r"([$€£])\s+", r"\1", label)
+    label = re.sub(r"^(?:the|an?|its|their)\s+", "", label, flags=re.IGNORECASE)
+    if antecedent:
+        label = re.sub(r"^(?:it|they|this|these)\b", antecedent, label, flags=re.IGNORECASE)
+    rules = _numeric(doc_span)
+    negated = False
+    if not rules:
+        rules, negated = _state(doc_span, antecedent)
+    return Condition(label=label, rules=rules, negated=negated)

@@ -1,0 +1,1037 @@
+"""Clause frames from the dependency parse: who does what to what, under which condition.
+
+Each predicate of a sentence (a root verb, the verbs coordinated with it, a relative clause about
+an actor, the verb under "needs to" or "is responsible for") yields one :class:`Frame`. A frame
+knows its performer (active subject, passive agent, a pronoun resolved to the actor it stands for,
+a narrator resolved to the role they name for themselves), its action (lemma and particle), its
+object, a recipient, its condition, and the words that place it in the control flow ("otherwise",
+"in parallel", "sent back", "again", "until", "or").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from spacy.tokens import Doc, Span, Token
+
+from process_designer.agents.vocabulary import detect_systems
+from process_designer.language.conditions import Condition, read_condition
+from process_designer.language.forms import known_verb, title_case, verb_of_noun
+from process_designer.language.lexicon import lexicon
+from process_designer.language.pipeline import english
+
+__all__ = ["Frame", "Reader", "read_frames"]
+
+FrameKind = Literal["step", "trigger", "context", "rework"]
+_PREDICATE_DEPS = {"ROOT", "conj", "relcl", "xcomp", "advcl", "pcomp", "ccomp"}
+_RELATIVE = {"who", "that", "which", "whom"}
+_PERSONAL = {"he", "she", "they", "them", "him", "her"}
+_NARRATOR = {"i", "we", "me", "us"}
+_OBJECT_OF_HEADS = {"copy", "list", "set", "number", "letter", "batch", "proof", "record", "summary", "report",
+                    "statement", "notice", "version", "form", "certificate", "status", "details", "quote"}
+_TIME_MARKS = {"after", "once", "as soon as", "before"}
+_LIST_PREFIX = re.compile(r"^\s*(?:[-*•·▪]+|\(?\d{1,2}[.):]|\(?[a-z][.)]|step\s+\d+\s*[:.)-]?)\s+", re.IGNORECASE)
+
+
+@dataclass
+class Frame:
+    verb: str
+    head: Token
+    text: str
+    kind: FrameKind = "step"
+    passive: bool = False
+    negated: bool = False
+    performer: str | None = None
+    performer_how: str = ""  # subject | agent | responsible | pronoun | narrator
+    co_performers: list[str] = field(default_factory=list)
+    obj: str = ""
+    obj_head: str = ""
+    recipient: str | None = None
+    condition: Condition | None = None
+    until: Condition | None = None
+    otherwise: bool = False
+    alternative: bool = False  # "… rejects it or confirms it": this frame is the other outcome
+    parallel: bool = False
+    back_to: str | None = None  # a role work is sent back to
+    sentence: int = 0
+    listed: bool = False  # came from a bullet or numbered line
+    antecedent: str = ""  # what the text was last about when this clause began
+
+    @property
+    def name(self) -> str:
+        name = f"{self.verb} {self.obj}".strip()
+        return name[:1].upper() + name[1:]
+
+
+@dataclass
+class Reader:
+    """What the reading remembers across clauses: the last actor and object, the narrator."""
+
+    narrator: str | None = None
+    last_performer: str | None = None
+    last_object: str = ""
+    last_object_head: str = ""
+    narrator_sentence: int = -1
+    trigger: str = ""
+    context: list[str] = field(default_factory=list)
+    topic: str = ""
+
+
+# ----------------------------------------------------------------------------------------- roles
+
+def _phrase_tokens(head: Token) -> list[Token]:
+    """The noun phrase of ``head`` without determiners, possessives or clauses: "senior claims officer".
+
+    The words right before the head that are nouns or adjectives belong to it, whatever label the
+    parser gave them ("team" in "the team lead approves" is sometimes parsed as a subject of its own).
+    """
+    tokens = [head]
+    index = head.i - 1
+    while index >= 0 and index >= head.i - 6:
+        token = head.doc[index]
+        hyphen = token.text == "-" and not token.whitespace_ and index > 0 and not head.doc[index - 1].whitespace_
+        if not hyphen and index + 1 < len(head.doc) and head.doc[index + 1].text == "-" and not token.whitespace_:
+            hyphen = True  # "out" of "out-of-tolerance", "tier" of "tier-1"
+        if not hyphen and index > 0 and head.doc[index - 1].text == "-" and not head.doc[index - 1].whitespace_:
+            hyphen = True  # "1" of "tier-1"
+        if "-" in token.text.strip("-") and any(ch.isalnum() for ch in token.text):
+            hyphen = True  # "tier-1" kept as one token
+        if not hyphen and (token.pos_ not in ("NOUN", "PROPN", "ADJ") or token.dep_ in ("poss",)
+                           or token.tag_ == "POS" or token.is_punct or token.lower_ in ("otherwise", "then")):
+            break
+        tokens.insert(0, token)
+        index -= 1
+    return tokens
+
+
+def role_name(head: Token) -> str | None:
+    """The role a noun phrase names, normalised ("the claims officers" → "Claims Officer"), or None."""
+    lex = lexicon()
+    low = head.lower_
+    if head.text in ("IT", "HR") or (head.text.isupper() and 2 <= len(head.text) <= 6 and head.pos_ in ("PROPN", "NOUN")):
+        words = [t.text for t in _phrase_tokens(head)]
+        return " ".join(words) if len(words) <= 3 else head.text
+    lemma = head.lemma_.lower() if head.tag_ in ("NNS", "NNPS") and low not in lex.departments else low
+    if head.pos_ == "ADJ" and low in lex.departments and head.dep_ in ("nsubj", "amod", "compound", "ROOT"):
+        return lex.departments[low]  # "legal reviews the terms"
+    if lemma in lex.not_roles or head.pos_ not in ("NOUN", "PROPN"):
+        return None
+    tokens = _phrase_tokens(head)
+    words = _joined([t.text if t.text.isupper() and len(t.text) > 1 else t.lower_ for t in tokens[:-1]], tokens[:-1])
+    if lemma.split()[-1] not in lex.role_heads and not _agent_noun(lemma.split()[-1]):
+        if head.pos_ == "PROPN" and head.ent_type_ in ("", "PERSON") and len(tokens) <= 2 and head.text.istitle():
+            return " ".join(t.text for t in tokens)  # a named person acts
+        return None
+    if not words and lemma in lex.departments:
+        return lex.departments[lemma]
+    words.append(lemma if not (head.text.isupper() and len(head.text) > 1) else head.text)
+    return title_case(" ".join(words))
+
+
+def _agent_noun(noun: str) -> bool:
+    """A noun for whoever does a verb: "writer" (write), "editor" (edit), "approver", "planner"."""
+    if noun in lexicon().not_roles or len(noun) < 5:
+        return False
+    for suffix in ("er", "or", "ar", "ist", "ant"):
+        if noun.endswith(suffix):
+            stem = noun[: -len(suffix)]
+            candidates = (stem, stem + "e", stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else "", stem + "y")
+            if any(c and known_verb(c) for c in candidates):
+                return True
+    return False
+
+
+def _joined(words: list[str], tokens: list[Token]) -> list[str]:
+    """Words of a phrase with hyphenated parts kept together: "room-service"."""
+    out: list[str] = []
+    glue = False
+    for word, token in zip(words, tokens, strict=True):
+        if out and (glue or word == "-"):
+            out[-1] += word
+        else:
+            out.append(word)
+        glue = word == "-" or (not token.whitespace_ and token.i + 1 < len(token.doc) and token.doc[token.i + 1].text == "-")
+    return out
+
+
+def _conjuncts(token: Token) -> list[Token]:
+    return [token, *[t for t in token.conjuncts if t.i > token.i]]
+
+
+def _subject(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass", "csubj"):
+            return child
+    if verb.i > 0 and (verb.pos_ == "NOUN" or _finite_verb_misattached(verb)):  # "finance reserves the budget"
+        before = verb.doc[verb.i - 1]
+        return before if before.pos_ in ("NOUN", "PROPN") or before.lower_ in lexicon().departments else None
+    for child in verb.lefts:  # "the CFO signs off", with "CFO" parsed as a compound of the verb
+        if child.dep_ in ("compound", "npadvmod", "dep", "nmod") and child.pos_ in ("NOUN", "PROPN") \
+                and role_name(child):
+            return child
+    if verb.dep_ in ("conj", "xcomp") and verb.head.pos_ in ("VERB", "AUX"):
+        return _subject(verb.head)
+    if verb.dep_ == "relcl":
+        return verb.head
+    return None
+
+
+def _is_passive(verb: Token) -> bool:
+    if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+        return True
+    return verb.dep_ == "conj" and verb.tag_ in ("VBN", "VBD") and not any(
+        c.dep_ in ("nsubj", "dobj") for c in verb.children) and _is_passive(verb.head)
+
+
+# ----------------------------------------------------------------------------------------- objects
+
+def object_phrase(head: Token) -> tuple[str, str]:
+    """("settlement letter", "letter") for "a settlement letter"; nouns in the singular."""
+    tokens = _phrase_tokens(head)
+    words = _joined([t.text if (t.pos_ == "PROPN" or (t.text.isupper() and len(t.text) > 1)) else t.lower_
+                     for t in tokens[:-1]], tokens[:-1])
+    lemma = head.lemma_.lower() if head.pos_ == "NOUN" and head.lower_.startswith(head.lemma_.lower()[:-1]) \
+        else head.lower_ if head.pos_ == "NOUN" else head.text
+    words.append(lemma)
+    for prep in head.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of" and lemma in _OBJECT_OF_HEADS:
+            for pobj in prep.children:
+                if pobj.dep_ == "pobj":
+                    words.extend(["of", object_phrase(pobj)[0]])
+    text = " ".join(w for w in words if w not in ("'s", "’s"))
+    return text, lemma
+
+
+def _finite_verb_misattached(token: Token) -> bool:
+    """"The recruiter screens CVs" parsed with "screens" as a compound of "CVs": a finite verb right
+    after a role still heads a clause."""
+    return (token.pos_ == "VERB" and token.tag_ in ("VBZ", "VBP", "VBD") and token.dep_ in ("compound", "amod", "nmod",
+                                                                                          "dep", "npadvmod")
+            and token.i > 0 and role_name(token.doc[token.i - 1]) is not None)
+
+
+def _verb_taken_for_noun(token: Token) -> bool:
+    """"finance reserves the budget": a role, a word that is a verb's -s form, then an object."""
+    if token.pos_ != "NOUN" or token.tag_ != "NNS" or token.i == 0 or token.i + 1 >= len(token.doc):
+        return False
+    before, after = token.doc[token.i - 1], token.doc[token.i + 1]
+    if after.pos_ not in ("DET", "PRON", "ADJ", "NOUN", "NUM", "ADP") and after.tag_ != "PRP$":
+        return False
+    if role_name(before) is None and before.lower_ not in lexicon().departments:
+        return False
+    from lemminflect import getInflection, getLemma
+
+    lemmas = getLemma(token.lower_, "VERB")
+    return bool(lemmas) and token.lower_ in getInflection(lemmas[0], "VBZ") and known_verb(lemmas[0])
+
+
+def _pronoun(token: Token) -> bool:
+    return token.pos_ == "PRON" or token.tag_ in ("PRP", "PRP$", "WP", "WDT")
+
+
+# ----------------------------------------------------------------------------------------- clauses
+
+def _clause_tokens(verb: Token, predicates: set[int]) -> list[Token]:
+    """The tokens of ``verb``'s own clause: its subtree without the clauses of other predicates."""
+    out: list[Token] = []
+
+    def walk(token: Token) -> None:
+        out.append(token)
+        for child in token.children:
+            if child.i in predicates and child != verb:
+                continue
+            if child.dep_ == "advcl" and any(m.dep_ == "mark" for m in child.children):
+                continue
+            walk(child)
+
+    walk(verb)
+    return sorted(out, key=lambda t: t.i)
+
+
+def _text(tokens: Iterable[Token]) -> str:
+    words = list(tokens)
+    text = "".join(t.text_with_ws for t in words).strip(" ,;.:-")
+    return re.sub(r"\s+", " ", text)
+
+
+def _has_marker(tokens: Sequence[Token], phrases: Iterable[str]) -> bool:
+    text = " " + " ".join(t.lower_ for t in tokens) + " "
+    return any(f" {phrase} " in text for phrase in phrases)
+
+
+def _mark(clause: Token) -> str:
+    """The subordinating word of a clause ("if", "when", "as soon as"); "when" is often parsed as an adverb."""
+    marks = [c for c in clause.children if c.dep_ == "mark" or (
+        c.dep_ == "advmod" and c.tag_ == "WRB" and c.lower_ in ("when", "whenever", "where") and c.i < clause.i)]
+    if not marks:
+        return ""
+    first = marks[0]
+    following = [t.lower_ for t in clause.doc[first.i: first.i + 3]]
+    if following[:3] == ["as", "soon", "as"]:
+        return "as soon as"
+    return first.lower_
+
+
+class _SentenceReader:
+    def __init__(self, reader: Reader, sentence: Span, index: int, listed: bool) -> None:
+        self.reader = reader
+        self.sentence = sentence
+        self.index = index
+        self.listed = listed
+        self.lex = lexicon()
+
+    # which tokens head a clause of their own
+    def predicates(self) -> list[Token]:
+        found: list[Token] = []
+        for token in self.sentence:
+            if _verb_taken_for_noun(token) or _finite_verb_misattached(token):
+                found.append(token)
+                continue
+            if token.pos_ not in ("VERB", "AUX") or token.dep_ not in _PREDICATE_DEPS:
+                continue
+            if token.pos_ == "AUX" and not self._responsible(token):
+                continue
+            if token.dep_ == "conj" and token.head.i not in {t.i for t in found}:
+                continue
+            if token.dep_ == "xcomp" and token.head.lemma_ not in self.lex.not_actions:
+                continue
+            if token.dep_ == "relcl" and not self._relative_actor(token):
+                continue
+            if token.dep_ == "ccomp" and not self._acting_subject(token):
+                continue
+            if token.dep_ == "ROOT" and _mark(token) in ("if", "unless", "when", "whenever") and any(
+                    c.dep_ == "ccomp" for c in token.children):
+                continue  # "if the panel agrees we send an offer", parsed with the condition on top
+            if token.dep_ == "pcomp" and not self._responsible_for(token) and not (
+                    token.tag_ == "VBG" and token.head.lower_ in ("after", "before")):
+                continue
+            if token.dep_ == "advcl" and not _mark(token) and token.tag_ == "VBG":
+                continue  # "…, comparing the loss with the policy": a detail of the clause above
+            if token.dep_ == "advcl" and _mark(token) not in ("", *_TIME_MARKS, "while") and not (
+                    _mark(token) in ("when", "whenever") and self._temporal(token)
+                    and token.lemma_.lower() not in self.lex.arrival):
+                continue  # "if …", "until …": a condition of the clause above, read with it
+            found.append(token)
+        return found
+
+    def _acting_subject(self, verb: Token) -> bool:
+        subject = _subject(verb)
+        return subject is not None and (subject.lower_ in _NARRATOR or role_name(subject) is not None)
+
+    def _responsible(self, aux: Token) -> bool:
+        return any(c.dep_ == "acomp" and c.lower_ in ("responsible", "accountable", "in") for c in aux.children)
+
+    def _responsible_for(self, token: Token) -> bool:
+        prep = token.head
+        return prep.lower_ == "for" and prep.head.lower_ in ("responsible", "accountable", "charge")
+
+    def _relative_actor(self, verb: Token) -> bool:
+        """"… sends it to a manager, who approves it" is a step; "examined by a claims officer, who
+        compares …" describes how the officer examines and stays with that step."""
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subject is None or subject.lower_ not in _RELATIVE or role_name(verb.head) is None:
+            return False
+        governor = verb.head.head
+        if governor.dep_ == "agent" or verb.head.dep_ in ("nsubj", "nsubjpass"):
+            return False
+        return True
+
+    def frames(self) -> list[Frame]:
+        predicates = self.predicates()
+        ids = {p.i for p in predicates}
+        frames: list[Frame] = []
+        for verb in predicates:
+            if verb.pos_ == "AUX":
+                continue  # "X is responsible for …": the frame is the verb under "for"
+            frame = self._frame(verb, ids)
+            if frame is not None and frame.verb in self.lex.requirement:
+                frames.extend(self._needed_approvals(frame, verb))
+            elif frame is not None:
+                frames.append(frame)
+        return self._order(frames)
+
+    def _needed_approvals(self, frame: Frame, verb: Token) -> list[Frame]:
+        """"Anything over $500 needs the manager's OK", "access needs manager + DBA approval": a step
+        for each role named, doing what the needed noun says, under the condition on the subject."""
+        needed = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
+        if needed is None:
+            return [frame]
+        roles: list[str] = []
+        action = "approve"
+        for token in [needed, *needed.conjuncts]:
+            if (role := role_name(token)) is not None and token.lower_ not in self.lex.approval_nouns:
+                roles.append(role)
+                continue
+            if token.lemma_.lower() in self.lex.approval_nouns or token.lower_ in self.lex.approval_nouns:
+                action = verb_of_noun(token.lemma_.lower()) or "approve"
+                for modifier in token.lefts:
+                    for part in [modifier, *modifier.conjuncts]:
+                        if part.dep_ in ("compound", "poss", "nmod", "amod", "conj") and (role := role_name(part)):
+                            roles.append(role)
+        if not roles:
+            return [frame]
+        subject = _subject(verb)
+        if frame.condition is None and subject is not None:
+            frame.condition = _subject_condition(subject)
+        out: list[Frame] = []
+        for role in dict.fromkeys(roles):
+            step = Frame(verb=action, head=verb, text=frame.text, sentence=frame.sentence, listed=frame.listed,
+                         performer=role, performer_how="subject", condition=frame.condition,
+                         antecedent=frame.antecedent)
+            if subject is not None and not _pronoun(subject) and subject.pos_ in ("NOUN", "PROPN"):
+                step.obj, step.obj_head = object_phrase(subject)
+            out.append(step)
+        return out
+
+    def _order(self, frames: list[Frame]) -> list[Frame]:
+        """Clauses "after"/"once" something happens come before it; "before" clauses after."""
+        ordered = list(frames)
+        for frame in frames:
+            governor = frame.head.head
+            mark = _mark(frame.head) if frame.head.dep_ == "advcl" else ""
+            if frame.head.dep_ == "pcomp":
+                mark, governor = frame.head.head.lower_, frame.head.head.head
+            if mark not in _TIME_MARKS and mark not in ("when", "whenever"):
+                continue
+            head = next((f for f in ordered if f.head == governor), None)
+            if head is None:
+                continue
+            ordered.remove(frame)
+            at = ordered.index(head)
+            ordered.insert(at + 1 if mark == "before" else at, frame)
+        return ordered
+
+    def _frame(self, verb: Token, predicates: set[int]) -> Frame | None:
+        lex = self.lex
+        clause = _clause_tokens(verb, predicates)
+        particle = next((c.lower_ for c in verb.children if c.dep_ == "prt"), "")
+        lemma = verb.lemma_.lower()
+        if verb.pos_ == "NOUN":
+            from lemminflect import getLemma
+
+            lemma = getLemma(verb.lower_, "VERB")[0]
+        frame = Frame(verb=f"{lemma} {particle}".strip() if particle != "back" else lemma, head=verb,
+                      text=_text(clause), sentence=self.index, listed=self.listed)
+        result = next((c for c in verb.children if c.dep_ in ("oprd", "ccomp", "xcomp") and c.tag_ == "VBN"), None)
+        if lemma in lex.light_with_object and result is not None:  # "keeps merchants updated" → update merchants
+            frame.verb = result.lemma_.lower()
+        frame.passive = _is_passive(verb)
+        frame.negated = any(c.dep_ == "neg" for c in verb.children)
+        antecedent = self.reader.last_object
+        frame.antecedent = antecedent
+        self._performer(frame, verb)
+        self._object(frame, verb)
+        self._recipient(frame, verb)
+        self._flow_words(frame, verb, clause, particle, antecedent)
+        self._kind(frame, verb, lemma)
+        return frame
+
+    def _performer(self, frame: Frame, verb: Token) -> None:
+        lex = self.lex
+        actor: Token | None = None
+        how = "subject"
+        if frame.passive:
+            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+            if agent is None and verb.dep_ == "conj":
+                agent = next((c for c in verb.head.children if c.dep_ == "agent"), None)
+            actor = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+            how = "agent"
+        elif verb.dep_ == "pcomp":
+            be = verb.head.head.head
+            actor = next((c for c in be.children if c.dep_ == "nsubj"), None)
+            how = "responsible"
+        else:
+            actor = _subject(verb)
+        if actor is None:
+            return
+        if actor.lower_ in _RELATIVE and actor.head.dep_ == "relcl":
+            actor = actor.head.head
+        low = actor.lower_
+        role: str | None
+        if low in _NARRATOR or (low in ("team", "department") and any(c.lower_ in ("my", "our") for c in actor.children)):
+            role, how = self.reader.narrator, "narrator"
+            frame.performer_how = how
+        elif low in _PERSONAL:
+            role, how = self.reader.last_performer, "pronoun"
+        elif _pronoun(actor) and actor.text != "IT":
+            return
+        else:
+            role = role_name(actor)
+            others = [role_name(t) for t in _conjuncts(actor)[1:]]
+            frame.co_performers = [o for o in others if o]
+        if role and role.lower() not in lex.not_roles:
+            frame.performer, frame.performer_how = role, how
+            self.reader.last_performer = role
+
+    def _object(self, frame: Frame, verb: Token) -> None:
+        subject = _subject(verb)
+        if subject is not None and not frame.passive and not _pronoun(subject) and role_name(subject) is None \
+                and subject.pos_ in ("NOUN", "PROPN"):  # "alerts from Prometheus page the SRE": about alerts
+            self.reader.last_object, self.reader.last_object_head = object_phrase(subject)
+        target: Token | None = None
+        if frame.passive:
+            target = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+            if target is None and verb.dep_ == "conj":
+                target = next((c for c in verb.head.children if c.dep_ == "nsubjpass"), None)
+        else:
+            objects = [c for c in verb.children if c.dep_ in ("dobj", "obj")]
+            # "send the tenant a renewal proposal": the thing sent, not the person it goes to
+            target = next((c for c in reversed(objects) if role_name(c) is None), objects[0] if objects else None)
+            if target is not None and role_name(target) is not None and len(objects) > 1:
+                frame.recipient = role_name(target)
+            whether = next((c for c in verb.children if c.dep_ in ("xcomp", "ccomp") and any(
+                m.lower_ in ("whether", "if") for m in c.children)), None)
+            if target is None and whether is not None:  # "decides whether to renew": what is decided
+                frame.obj = f"whether to {whether.lemma_.lower()}"
+                frame.obj_head = whether.lemma_.lower()
+                return
+            if target is None and verb.pos_ == "NOUN":
+                target = next((c for c in verb.rights if c.pos_ in ("NOUN", "PROPN")), None)
+            if target is None and verb.dep_ == "compound" and verb.head.pos_ in ("NOUN", "PROPN"):
+                target = verb.head
+            if target is None:  # "we check the policy is active": what the clause is about
+                clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+                subject = _subject(clause) if clause is not None else None
+                target = subject if subject is not None and subject.pos_ in ("NOUN", "PROPN") \
+                    and role_name(subject) is None else None
+            if target is None:
+                for prep in verb.children:
+                    if prep.dep_ == "prep" and prep.lower_ in ("for", "on", "with", "into", "through", "from", "to", "in"):
+                        target = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                        if target is not None and prep.lower_ == "in" and (target.pos_ == "PROPN" or detect_systems(
+                                target.text)):
+                            target = None  # "enters it in SAP": where, not what
+                            continue
+                        if target is not None and not (prep.lower_ == "to" and role_name(target)):
+                            if prep.lower_ in ("from", "to", "on", "in"):
+                                text, head = object_phrase(target)
+                                frame.obj, frame.obj_head = f"{prep.lower_} {text}", head
+                                return
+                            break
+                        target = None
+        if target is None:
+            return
+        if _pronoun(target) or target.lower_ in _RELATIVE or target.lemma_.lower() == "one":
+            if target.dep_ == "nsubjpass" and target.lower_ in _RELATIVE and target.head.dep_ == "relcl":
+                target = target.head.head
+            else:
+                frame.obj, frame.obj_head = self.reader.last_object, self.reader.last_object_head
+                return
+        nominal = verb_of_noun(target.lemma_.lower()) if verb.lemma_.lower() in self.lex.support_verbs \
+            and not frame.passive else None
+        if nominal and target.lemma_.lower() != nominal and target.pos_ == "NOUN":
+            frame.verb = nominal  # "the nurse does teaching with the family" → teach
+            complement = next((p for p in [*target.children, *verb.children] if p.dep_ == "prep" and p.lower_ in (
+                "of", "with", "for", "on", "to")), None)
+            pobj = next((c for c in complement.children if c.dep_ == "pobj"), None) if complement is not None else None
+            if pobj is not None:
+                frame.obj, frame.obj_head = object_phrase(pobj)
+                self.reader.last_object, self.reader.last_object_head = frame.obj, frame.obj_head
+            return
+        frame.obj, frame.obj_head = object_phrase(target)
+        if verb.pos_ == "NOUN" and frame.obj.startswith(verb.lower_ + " "):  # "reviews non-standard terms"
+            frame.obj = frame.obj[len(verb.lower_) + 1:]
+        self.reader.last_object, self.reader.last_object_head = frame.obj, frame.obj_head
+
+    def _recipient(self, frame: Frame, verb: Token) -> None:
+        if verb.lemma_.lower() in self.lex.receive:  # "applicants receive a letter from the GO": the GO sends it
+            for prep in verb.children:
+                pobj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep.lower_ == "from" else None
+                role = role_name(pobj) if pobj is not None else None
+                if role:
+                    frame.recipient, frame.performer, frame.performer_how = frame.performer, role, "subject"
+                    frame.verb = "send"
+                    return
+        for child in verb.children:
+            preps = [child] if child.dep_ == "prep" else [c for c in child.children if c.dep_ == "prep"] \
+                if child.lower_ == "back" else []
+            for prep in preps:
+                if prep.lower_ not in ("to", "with"):
+                    continue
+                pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                role = role_name(pobj) if pobj is not None else None
+                if role:
+                    frame.recipient = role
+                    if child.lower_ == "back" or any(c.lower_ == "back" for c in verb.children):
+                        frame.back_to = role
+            if child.dep_ == "dative":
+                role = role_name(child)
+                frame.recipient = role or frame.recipient
+
+    def _flow_words(self, frame: Frame, verb: Token, clause: list[Token], particle: str, antecedent: str) -> None:
+        lex = self.lex
+        lemma = verb.lemma_.lower()
+        for child in verb.children:
+            if child.dep_ == "advcl":
+                mark = _mark(child)
+                if mark in ("if", "unless", "where", "in case", "provided") or (
+                        mark in ("when", "whenever") and not self._temporal(child)):
+                    condition = read_condition(_condition_tokens(child), antecedent)
+                    if mark == "unless":
+                        condition.negated = not condition.negated
+                        condition.label = f"not {condition.label}"
+                        condition.rules = [r.model_copy(update={"value": not r.value}) if isinstance(r.value, bool)
+                                           else r for r in condition.rules]
+                    frame.condition = condition
+                elif mark == "until":
+                    frame.until = read_condition(child.subtree, frame.obj)
+                elif mark == "while":
+                    frame.parallel = True
+            if child.dep_ == "prep" and child.lower_ in ("for", "above", "over", "under", "below", "between", "with"):
+                numeric = read_condition(child.subtree)
+                if numeric.rules and not isinstance(numeric.rules[0].value, bool):
+                    frame.condition = frame.condition or numeric
+        if frame.condition is None and verb.dep_ == "ccomp" and _mark(verb.head) in ("if", "unless", "when", "whenever"):
+            condition_tokens = [t for t in verb.head.subtree if t not in set(verb.subtree) and not t.is_punct]
+            frame.condition = read_condition(condition_tokens, antecedent)
+        if frame.condition is None:
+            frame.condition = _numeric_lead(verb)
+        own = [t for t in clause if t.i <= verb.i] or clause
+        if _has_marker(own, lex.otherwise) or any(t.lower_ in ("otherwise", "else") for t in clause):
+            frame.otherwise, frame.condition = True, None
+        if _has_marker(clause, [p for p in lex.parallel if p != "while"]):
+            frame.parallel = True
+        if verb.dep_ == "conj" and any(t.lower_ in ("or", "either") and t.i < verb.i and t.head == verb.head
+                                       for t in verb.head.children if t.dep_ in ("cc", "preconj")):
+            frame.alternative = True
+        sent_back = lemma in lex.rework_back_verbs and (particle in lex.rework_particles or any(
+            c.lower_ == "back" and c.dep_ in ("advmod", "prt") for c in verb.children))
+        rework = lemma in lex.rework or sent_back or any(c.lower_ in lex.rework_adverbs for c in verb.children)
+        if lemma == "return" and frame.passive and frame.recipient:
+            rework = True
+        if rework:
+            frame.kind = "rework"
+
+    def _breaks_condition(self, verb: Token) -> bool:
+        """"if X, A does p; otherwise B does q" — a conjunct after "otherwise" leaves the condition."""
+        between = verb.doc[verb.head.i + 1: verb.i]
+        return any(t.lower_ in ("otherwise", "else") for t in between)
+
+    def _temporal(self, clause: Token) -> bool:
+        """"When a claim arrives", "when the customer submits it": a moment, not a decision. "When the
+        claim is marked Not OK", "when the amount exceeds $500": a condition."""
+        if clause.lemma_.lower() in self.lex.arrival:
+            return True
+        subject = _subject(clause)
+        return subject is not None and role_name(subject) is not None and not _is_passive(clause)
+
+    def _kind(self, frame: Frame, verb: Token, lemma: str) -> None:
+        lex = self.lex
+        if frame.kind == "rework":
+            return
+        subject = _subject(verb)
+        if lemma in lex.arrival and verb.dep_ == "ROOT" and subject is not None and subject.pos_ in ("NOUN", "PROPN") \
+                and role_name(subject) is None:  # "support tickets arrive in Zendesk": the process receives them
+            frame.verb = "receive"
+            frame.obj, frame.obj_head = object_phrase(subject)
+            self.reader.last_object, self.reader.last_object_head = frame.obj, frame.obj_head
+            return
+        if lemma in lex.not_actions and not (lemma in lex.light_with_object and frame.obj):
+            frame.kind = "context"
+        elif not frame.obj and not frame.performer and not self.listed and verb.tag_ not in ("VB",) \
+                and frame.performer_how != "narrator":
+            frame.kind = "context"
+        if lemma in lex.light_with_object and not any(c.dep_ in ("dobj", "nsubjpass") for c in verb.children) \
+                and frame.verb == lemma:
+            frame.kind = "context"  # "discharge takes way too long on the ward"
+        if frame.negated and frame.kind == "step":
+            frame.kind = "context"  # "the clerk does not check …" states a rule, not a step
+        if any(c.dep_ == "aux" and c.lower_ in lex.optional_modals for c in verb.children):
+            frame.kind = "context"  # "rejected applicants may re-apply": an option, not a step
+        if frame.performer_how == "narrator" and lemma in lex.narrator_intro and self.index == self.reader.narrator_sentence:
+            frame.kind = "context"  # "I run the service desk": who is speaking
+        if not verb.text.isalpha() or len(verb.text) < 2:
+            frame.kind = "context"
+        if verb.i == verb.sent.start and verb.text[:1].isupper() and not known_verb(lemma) and verb.pos_ == "VERB":
+            frame.kind = "context"  # "Cardholder disputes …": a capitalised first word the tagger took for a verb
+
+
+def _subject_condition(subject: Token) -> Condition | None:
+    """"offers above the salary band": the subject's own qualifier is the condition."""
+    qualifiers = [t for t in subject.children if t.dep_ in ("prep", "amod", "relcl", "acl") and t.i > subject.i]
+    if not qualifiers:
+        return None
+    tokens = [t for q in qualifiers for t in q.subtree]
+    comparators = {w for phrase in lexicon().comparators for w in phrase.split()}
+    if not any(t.lower_ in comparators for t in tokens):
+        return None  # "requests for prod databases" says what is meant, not when
+    condition = read_condition([subject, *tokens])
+    condition.label = " ".join(t.text for t in sorted({subject, *tokens}, key=lambda t: t.i))
+    return condition
+
+
+def _numeric_lead(verb: Token) -> Condition | None:
+    """A threshold before the clause's subject ("above $25,000 the CFO signs off") or on it
+    ("requests up to $2,500 are approved by …") is the clause's condition."""
+    subject = _subject(verb)
+    start = verb.sent.start if verb.dep_ == "ROOT" else verb.left_edge.i
+    candidates: list[list[Token]] = []
+    if subject is not None and start <= subject.i < verb.i:
+        candidates.append([t for t in verb.doc[start: subject.left_edge.i] if not t.is_punct])
+        candidates.append([t for t in subject.subtree if t.i > subject.i])
+    else:
+        candidates.append([t for t in verb.doc[start: verb.i] if not t.is_punct])
+    for tokens in candidates:
+        if any(t.like_num for t in tokens):
+            condition = read_condition(tokens)
+            if condition.rules and not isinstance(condition.rules[0].value, bool):
+                return condition
+    return None
+
+
+def _condition_tokens(clause: Token) -> list[Token]:
+    """The words of a condition clause. One that comes first runs up to the main clause's subject,
+    so that words the parser hangs on the main verb ("if marked Not OK it is …") stay with it."""
+    head = clause.head
+    if clause.i > head.i:
+        return list(clause.subtree)
+    subject = _subject(head)
+    end = subject.left_edge.i if subject is not None and subject.i > clause.i else head.i
+    return [t for t in clause.doc[clause.left_edge.i: end] if not t.is_punct]
+
+
+def _definition(sentence: Span) -> bool:
+    """"Triage is the process of sorting patients …", "X means that …": the sentence explains."""
+    root = sentence.root
+    if root.lemma_ == "be" and any(c.dep_ in ("attr", "acomp") for c in root.children):
+        subject = _subject(root)
+        return subject is not None and role_name(subject) is None and subject.lower_ not in _NARRATOR
+    return root.lemma_ in ("mean", "define", "refer", "describe", "consist")
+
+
+def _statistic(sentence: Span) -> bool:
+    lex = lexicon()
+    text = " " + sentence.text.lower() + " "
+    return any(f" {marker} " in text or (marker == "%" and "%" in text) for marker in lex.statistics) and any(
+        t.like_num or t.lower_ in lex.number_words for t in sentence)
+
+
+def _narrator_role(sentence: Span) -> str | None:
+    """"I am the store manager", "As the shift lead, I …", "we (the payroll team) …" → the role."""
+    lex = lexicon()
+    for token in sentence:
+        if token.lower_ in ("i", "we") and token.dep_ == "nsubj" and token.head.lemma_ in lex.narrator_intro \
+                and token.head.lemma_ != "be":
+            obj = next((c for c in token.head.children if c.dep_ == "dobj"), None)
+            if obj is not None:  # "I run the service desk", "I've worked the returns counter"
+                return role_name(obj) or title_case(" ".join(t.text for t in _phrase_tokens(obj)))
+        if token.lower_ in ("i", "we") and token.head.lemma_ == "be":
+            for attr in token.head.children:
+                if attr.dep_ == "attr" and (role := role_name(attr)):
+                    return role
+        if token.lower_ == "as" and token.dep_ == "prep" and token.i == sentence.start:
+            pobj = next((c for c in token.children if c.dep_ == "pobj"), None)
+            if pobj is not None and (role := role_name(pobj)):
+                return role
+        if token.lower_ in ("my", "our") and token.head.lower_ in ("team", "department", "office", "unit"):
+            head = token.head
+            words = [t for t in _phrase_tokens(head) if t.dep_ != "poss"]
+            if len(words) > 1 and (role := role_name(head)):
+                return role
+    return None
+
+
+def _nominal_frames(sentence: Span, index: int, reader: Reader, lend_verb: str, listed: bool) -> list[Frame]:
+    """A sentence with no clause that acts names its steps by nouns: a list line ("Manager approval"),
+    the parts a title lists ("reviews with self assessment and manager rating"), or bare nouns a
+    heading's verb applies to ("laptop, accounts, buddy")."""
+    if len(sentence) > 30:
+        return []
+    heads = [t for t in sentence if t.pos_ in ("NOUN", "PROPN") and (
+        t.dep_ in ("conj", "appos") or (t.dep_ == "pobj" and t.head.lower_ in ("with", "including"))
+        or (t.dep_ in ("ROOT", "nsubj", "dobj") and (listed or len(sentence) <= 6)))]
+    frames: list[Frame] = []
+    for head in heads:
+        if any(head in _phrase_tokens(f.head) for f in frames):
+            continue
+        frame = _nominal_frame(head, index, reader, lend_verb)
+        if frame is not None:
+            frames.append(frame)
+    return frames
+
+
+def _nominal_frame(head: Token, index: int, reader: Reader, lend_verb: str = "") -> Frame | None:
+    """One noun phrase as a step: "manager approval" → approve (Manager); "laptop" → set up laptop."""
+    verb = verb_of_noun(head.lower_)
+    lent = False
+    if verb is None:
+        if not lend_verb:
+            return None
+        verb, lent = lend_verb, True
+    modifiers = [t for t in _phrase_tokens(head) if t != head]
+    performer = None
+    object_words: list[str] = [object_phrase(head)[0]] if lent else []
+    if lent:
+        modifiers = []
+    for token in modifiers:
+        role = role_name(token) if token.pos_ in ("NOUN", "PROPN") else None
+        if role and token.lower_ != "customer":
+            performer = role
+        else:
+            object_words.append(token.lower_)
+    for prep in head.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("of", "for"):
+            pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            if pobj is not None:
+                object_words = object_phrase(pobj)[0].split()
+    obj = " ".join(object_words) or reader.topic
+    frame = Frame(verb=verb, head=head, text=_text(head.subtree), sentence=index, listed=True,
+                  obj=obj, obj_head=obj.split()[-1] if obj else "")
+    if performer:
+        frame.performer, frame.performer_how = performer, "subject"
+    return frame
+
+
+_ARROW = re.compile(r"\s*(?:->|→|=>|-->)\s*")
+
+
+def _is_state(words: list[str]) -> bool:
+    """"approved", "red build", "L1 unsure", "blocker found": a short phrase ending in a state."""
+    from lemminflect import getAllLemmas, getInflection, getLemma
+
+    if not words or len(words) > 3:
+        return False
+    last = words[-1].lower()
+    participle = any(last in getInflection(lemma, "VBN") for lemma in getLemma(last, "VERB"))
+    return participle or "ADJ" in getAllLemmas(last)
+
+
+def _arrows(part: str) -> list[str]:
+    """Notes written with arrows: "approved -> ship it" is a condition and its action; "log the request ->
+    acknowledge it" is one clause after another."""
+    pieces = [p for p in _ARROW.split(part) if p.strip()]
+    out: list[str] = []
+    pending = ""
+    for piece in pieces:
+        if pending:
+            piece = f"if {pending}, {piece}"
+            pending = ""
+        words = piece.split()
+        if piece is not pieces[-1] and _is_state(words) and not piece.lower().startswith("if "):
+            pending = piece
+            continue
+        out.append(piece)
+    if pending:
+        out.append(pending)
+    return out
+
+
+def _units(text: str) -> list[tuple[str, bool]]:
+    """Lines of the text, with whether each was a list item; list markers removed."""
+    units: list[tuple[str, bool]] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            continue
+        listed = bool(_LIST_PREFIX.match(stripped))
+        # a semicolon ends a clause the parser would otherwise run on into the next
+        for part in _LIST_PREFIX.sub("", stripped).split(";"):
+            for clause in _arrows(part):
+                if clause.strip(" ,."):
+                    units.append((clause.strip(), listed))
+    return units
+
+
+def read_frames(text: str, reader: Reader | None = None, lend_verb: str = "") -> tuple[list[Frame], Reader, list[Span]]:
+    """Read ``text`` into frames in the order the text gives them, with the reader's memory.
+
+    ``lend_verb`` is the action a heading gives a list of bare nouns ("set up" for "laptop, accounts").
+    """
+    reader = reader or Reader()
+    nlp = english()
+    units = _units(text)
+    docs: list[Doc] = list(nlp.pipe([u for u, _ in units]))
+    frames: list[Frame] = []
+    sentences: list[Span] = []
+    for doc in docs:
+        for sentence in doc.sents:
+            sentences.append(sentence)
+            if reader.narrator is None:
+                reader.narrator = _narrator_role(sentence)
+                reader.narrator_sentence = len(sentences) - 1 if reader.narrator else -1
+    for index, sentence in enumerate(sentences):
+        listed = units[0][1] if len(units) == 1 else _listed(sentence, units, docs)
+        if (_statistic(sentence) or _definition(sentence)) and not listed:
+            reader.context.append(sentence.text.strip())
+            continue
+        _remember_subjects(sentence, reader)
+        memory = (reader.last_performer, reader.last_object, reader.last_object_head)
+        found = _with_shared_conditions(_SentenceReader(reader, sentence, index, listed))
+        if _lost_clauses(sentence, found):
+            after_whole = (reader.last_performer, reader.last_object, reader.last_object_head)
+            reader.last_performer, reader.last_object, reader.last_object_head = memory
+            chunked = _read_chunks(sentence, index, listed, reader)
+            if sum(f.kind == "step" for f in chunked) > sum(f.kind == "step" for f in found):
+                found = chunked
+            else:
+                reader.last_performer, reader.last_object, reader.last_object_head = after_whole
+        if not any(f.kind == "step" for f in found):
+            found = [*found, *_telegraphic(sentence, index, reader)]
+        if not any(f.kind == "step" for f in found):
+            found = [*found, *_nominal_frames(sentence, index, reader, lend_verb, listed)]
+        if index == 0 and not reader.trigger:
+            _note_trigger(sentence, reader)
+        frames.extend(found)
+        if not any(f.kind == "step" for f in found):
+            reader.context.append(sentence.text.strip())
+    return frames, reader, sentences
+
+
+_CONDITION_START = ("if ", "when ", "whenever ", "unless ", "once ", "in case ", "where ")
+
+
+def _lost_clauses(sentence: Span, frames: list[Frame]) -> bool:
+    """Whether the parse left verbs of the sentence outside every frame: telegraphic and comma-joined
+    clauses ("legal reviews the terms, finance checks the payment terms") often come out that way."""
+    if not any(t.text == "," for t in sentence):
+        return False
+    heads = {f.head.i for f in frames}
+    if sum(t.text == "," for t in sentence) >= 2 and len(frames) <= sum(t.text == "," for t in sentence) // 2:
+        return True  # a comma list of clauses read as one or two
+    for token in sentence:
+        if token.i in heads or any(a.dep_ in ("xcomp", "ccomp", "advcl", "relcl") for a in token.ancestors):
+            continue  # a verb inside what is decided or described is no clause of its own
+        if _verb_taken_for_noun(token) or (token.pos_ == "VERB" and token.dep_ not in (
+                "amod", "acl", "compound", "advcl", "xcomp", "pcomp", "auxpass", "aux", "relcl")):
+            return True
+    return False
+
+
+def _read_chunks(sentence: Span, index: int, listed: bool, reader: Reader) -> list[Frame]:
+    """Read a sentence clause by clause, split at its commas and "then"s; a condition chunk stays
+    with the chunk after it."""
+    pieces: list[str] = []
+    current: list[str] = []
+    for token in sentence:
+        if token.text == "," or (token.lower_ == "then" and current and token.dep_ != "advmod"):
+            if current:
+                pieces.append("".join(current).strip())
+            current = []
+            continue
+        current.append(token.text_with_ws)
+    if current:
+        pieces.append("".join(current).strip())
+    merged: list[str] = []
+    for piece in pieces:
+        if merged and merged[-1].lower().startswith(_CONDITION_START) and "," not in merged[-1][-1:]:
+            if len(merged[-1].split()) <= 12 and not _has_own_clause(merged[-1]):
+                merged[-1] = f"{merged[-1]}, {piece}"
+                continue
+        merged.append(piece)
+    frames: list[Frame] = []
+    chunks = [p.removeprefix("and ").strip() for p in merged if p.strip()]
+    chunks = [c for c in chunks if c.split()[0].lower() not in _RELATIVE]  # "…, who compares …" describes
+    for doc in english().pipe(chunks):
+        for chunk in doc.sents:
+            found = _with_shared_conditions(_SentenceReader(reader, chunk, index, listed))
+            if not any(f.kind == "step" for f in found):
+                found = [*found, *_telegraphic(chunk, index, reader)]
+            frames.extend(found)
+    return frames
+
+
+_TELEGRAPHIC_WORDS = 8
+
+
+def _verb_form(token: Token) -> str | None:
+    """The verb ``token`` is a form of ("drafts" → draft, "signs" → sign), by lemminflect's dictionary."""
+    from lemminflect import getInflection, getLemma
+
+    if not token.is_alpha or token.pos_ in ("DET", "ADP", "PRON", "CCONJ", "NUM"):
+        return None
+    for lemma in getLemma(token.lower_, "VERB"):
+        if known_verb(lemma) and token.lower_ in {lemma, *getInflection(lemma, "VBZ"), *getInflection(lemma, "VBD")}:
+            return lemma
+    return None
+
+
+def _role_word(token: Token) -> str | None:
+    """A role by the word alone, whatever the tagger made of it ("Cardholder" read as a verb)."""
+    word = token.lower_
+    if word in lexicon().role_heads or _agent_noun(word):
+        return title_case(word)
+    return None
+
+
+def _telegraphic(chunk: Span, index: int, reader: Reader) -> list[Frame]:
+    """A short clause the parser could not read, read by word forms: "writer drafts", "legal sends our
+    template", "block sender", "SEO check". Role words, then a verb form, then what it acts on."""
+    words = [t for t in chunk if not t.is_punct]
+    if not words or len(words) > _TELEGRAPHIC_WORDS:
+        return []
+    lead = words[0]
+    from lemminflect import getAllLemmas
+
+    command = _verb_form(lead) == lead.lower_ and (lead.pos_ == "VERB" or "NOUN" not in getAllLemmas(lead.lower_))
+    if command and role_name(lead) is None:  # a command: "block sender"
+        verb, performer, rest = lead.lower_, None, words[1:]
+    else:
+        found = next((i for i, t in enumerate(words[1:], start=1) if _verb_form(t) and t.lower_ != _verb_form(t)
+                      or (i == len(words) - 1 and _verb_form(t))), None)
+        if found is None:
+            return []
+        before = words[found - 1]
+        performer = role_name(before) or lexicon().departments.get(before.lower_) or _role_word(before)
+        if performer is None:
+            return []
+        verb, rest = _verb_form(words[found]) or "", words[found + 1:]
+    rest = [t for t in rest if t.pos_ not in ("DET",) and t.tag_ != "PRP$"]
+    while rest and rest[-1].pos_ in ("ADP", "ADV", "CCONJ"):
+        rest.pop()
+    obj = " ".join(t.text if t.pos_ == "PROPN" or t.text.isupper() else t.lower_ for t in rest[:4])
+    frame = Frame(verb=verb, head=words[0], text=_text(words), sentence=index, listed=True, obj=obj,
+                  obj_head=obj.split()[-1] if obj else "", antecedent=reader.last_object)
+    if performer:
+        frame.performer, frame.performer_how = performer, "subject"
+        reader.last_performer = performer
+    return [frame]
+
+
+def _has_own_clause(text: str) -> bool:
+    """"if the panel agrees we send an offer" holds its main clause; "if more than 10 days" does not."""
+    doc = english()(text)
+    return any(t.dep_ == "ROOT" and t.pos_ == "VERB" and not any(c.dep_ == "mark" for c in t.children) for t in doc)
+
+
+def _listed(sentence: Span, units: list[tuple[str, bool]], docs: list[Doc]) -> bool:
+    for doc, (_, listed) in zip(docs, units, strict=True):
+        if sentence.doc is doc:
+            return listed
+    return False
+
+
+def _with_shared_conditions(sentence_reader: _SentenceReader) -> list[Frame]:
+    """Frames of one sentence; a conjunct shares the condition of the clause it is joined to."""
+    frames = sentence_reader.frames()
+    by_head = {f.head.i: f for f in frames}
+    for frame in frames:
+        if frame.condition is None and not frame.otherwise and frame.head.dep_ == "conj":
+            head = by_head.get(frame.head.head.i)
+            if head is not None and head.condition is not None and not sentence_reader._breaks_condition(frame.head):
+                frame.condition = head.condition
+        if frame.head.dep_ == "conj" and frame.performer is None and not frame.passive:
+            head = by_head.get(frame.head.head.i)
+            if head is not None:
+                frame.performer, frame.performer_how = head.performer, head.performer_how
+    return frames
+
+
+def _note_trigger(sentence: Span, reader: Reader) -> None:
+    for token in sentence:
+        if token.dep_ == "advcl" and _mark(token) in ("when", "whenever", "once", "as soon as"):
+            reader.trigger = _text(token.subtree)
+            return
+
+
+def _remember_subjects(sentence: Span, reader: Reader) -> None:
+    """A thing that is the subject of a condition or trigger ("when a claim arrives") is what a
+    following "it" stands for."""
+    for token in sentence:
+        if token.dep_ == "advcl" and _mark(token) in ("when", "whenever", "once", "as soon as", "after") \
+                and token.i < token.head.i:
+            subject = _subject(token)
+            if subject is not None and not _pronoun(subject) and role_name(subject) is None:
+                reader.last_object, reader.last_object_head = object_phrase(subject)

@@ -1,0 +1,84 @@
+"""What the reader knows about processes, loaded once from ``data/lexicon.toml``."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+__all__ = ["Lexicon", "lexicon"]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    role_heads: frozenset[str]
+    lead_modifiers: tuple[str, ...]
+    departments: dict[str, str]
+    not_roles: frozenset[str]
+    requesters: frozenset[str]
+    not_actions: frozenset[str]
+    light_with_object: frozenset[str]
+    support_verbs: frozenset[str]
+    terminal: frozenset[str]
+    rework: frozenset[str]
+    rework_particles: frozenset[str]
+    rework_back_verbs: frozenset[str]
+    narrator_intro: frozenset[str]
+    optional_modals: frozenset[str]
+    receive: frozenset[str]
+    requirement: frozenset[str]
+    approval_nouns: frozenset[str]
+    rework_adverbs: frozenset[str]
+    approval: frozenset[str]
+    arrival: frozenset[str]
+    parallel: tuple[str, ...]
+    sequence: frozenset[str]
+    otherwise: tuple[str, ...]
+    statistics: tuple[str, ...]
+    conditions: frozenset[str]
+    comparators: dict[str, str]
+    number_words: dict[str, int]
+    multipliers: dict[str, int]
+    currency: frozenset[str]
+    units: dict[str, str]
+    abbreviations: dict[str, str]
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    raw = tomllib.loads(resources.files("process_designer.language").joinpath("data/lexicon.toml").read_text("utf-8"))
+    roles, verbs, markers = raw["roles"], raw["verbs"], raw["markers"]
+    return Lexicon(
+        role_heads=frozenset(roles["heads"]),
+        lead_modifiers=tuple(roles["lead_modifiers"]),
+        departments=dict(roles["departments"]),
+        not_roles=frozenset(roles["not_roles"]),
+        requesters=frozenset(roles["requesters"]),
+        not_actions=frozenset(verbs["not_actions"]),
+        light_with_object=frozenset(verbs["light_with_object"]),
+        support_verbs=frozenset(verbs["support_verbs"]),
+        terminal=frozenset(verbs["terminal"]),
+        rework=frozenset(verbs["rework"]),
+        rework_particles=frozenset(verbs["rework_particles"]),
+        rework_back_verbs=frozenset(verbs["rework_back_verbs"]),
+        narrator_intro=frozenset(verbs["narrator_intro"]),
+        optional_modals=frozenset(verbs["optional_modals"]),
+        receive=frozenset(verbs["receive"]),
+        requirement=frozenset(verbs["requirement"]),
+        approval_nouns=frozenset(verbs["approval_nouns"]),
+        rework_adverbs=frozenset(verbs["rework_adverbs"]),
+        approval=frozenset(verbs["approval"]),
+        arrival=frozenset(verbs["arrival"]),
+        parallel=tuple(markers["parallel"]),
+        sequence=frozenset(markers["sequence"]),
+        otherwise=tuple(markers["otherwise"]),
+        statistics=tuple(markers["statistics"]),
+        conditions=frozenset(markers["conditions"]),
+        comparators=dict(raw["comparators"]),
+        number_words=dict(raw["numbers"]["words"]),
+        multipliers=dict(raw["numbers"]["multipliers"]),
+        currency=frozenset(raw["numbers"]["currency"]),
+        units=dict(raw["numbers"]["units"]),
+        abbreviations=dict(raw["abbreviations"]),
+    )

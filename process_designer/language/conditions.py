@@ -133,7 +133,7 @@ def _numeric(span: Span) -> list[Rule]:
         subject = _subject(span, unit)
         if phrase in ("older than", "younger than") and not subject.endswith("age_" + unit):
             subject = subject.replace(f"_{unit}", f"_age_{unit}") if unit else f"{subject}_age"
-        rules.append(Rule(subject=subject, operator=operator, value=_compact(value), unit=unit))  # type: ignore[arg-type]
+        rules.append(Rule(subject=subject, operator=operator, value=_compact(value), unit=unit))
     return rules
 
 

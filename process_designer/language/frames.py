@@ -334,10 +334,7 @@ class _SentenceReader:
         subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
         if subject is None or subject.lower_ not in _RELATIVE or role_name(verb.head) is None:
             return False
-        governor = verb.head.head
-        if governor.dep_ == "agent" or verb.head.dep_ in ("nsubj", "nsubjpass"):
-            return False
-        return True
+        return verb.head.head.dep_ != "agent" and verb.head.dep_ not in ("nsubj", "nsubjpass")
 
     def frames(self) -> list[Frame]:
         predicates = self.predicates()
@@ -577,11 +574,11 @@ class _SentenceReader:
                                            else r for r in condition.rules]
                     frame.condition = condition
                 elif mark == "until":
-                    frame.until = read_condition(child.subtree, frame.obj)
+                    frame.until = read_condition(list(child.subtree), frame.obj)
                 elif mark == "while":
                     frame.parallel = True
             if child.dep_ == "prep" and child.lower_ in ("for", "above", "over", "under", "below", "between", "with"):
-                numeric = read_condition(child.subtree)
+                numeric = read_condition(list(child.subtree))
                 if numeric.rules and not isinstance(numeric.rules[0].value, bool):
                     frame.condition = frame.condition or numeric
         if frame.condition is None and verb.dep_ == "ccomp" and _mark(verb.head) in ("if", "unless", "when", "whenever"):
@@ -629,10 +626,8 @@ class _SentenceReader:
             frame.obj, frame.obj_head = object_phrase(subject)
             self.reader.last_object, self.reader.last_object_head = frame.obj, frame.obj_head
             return
-        if lemma in lex.not_actions and not (lemma in lex.light_with_object and frame.obj):
-            frame.kind = "context"
-        elif not frame.obj and not frame.performer and not self.listed and verb.tag_ not in ("VB",) \
-                and frame.performer_how != "narrator":
+        if (lemma in lex.not_actions and not (lemma in lex.light_with_object and frame.obj)) or (not frame.obj and not frame.performer and not self.listed and verb.tag_ not in ("VB",) \
+                and frame.performer_how != "narrator"):
             frame.kind = "context"
         if lemma in lex.light_with_object and not any(c.dep_ in ("dobj", "nsubjpass") for c in verb.children) \
                 and frame.verb == lemma:
@@ -916,10 +911,10 @@ def _read_chunks(sentence: Span, index: int, listed: bool, reader: Reader) -> li
         pieces.append("".join(current).strip())
     merged: list[str] = []
     for piece in pieces:
-        if merged and merged[-1].lower().startswith(_CONDITION_START) and "," not in merged[-1][-1:]:
-            if len(merged[-1].split()) <= 12 and not _has_own_clause(merged[-1]):
-                merged[-1] = f"{merged[-1]}, {piece}"
-                continue
+        if merged and merged[-1].lower().startswith(_CONDITION_START) and len(merged[-1].split()) <= 12 \
+                and not _has_own_clause(merged[-1]):
+            merged[-1] = f"{merged[-1]}, {piece}"
+            continue
         merged.append(piece)
     frames: list[Frame] = []
     chunks = [p.removeprefix("and ").strip() for p in merged if p.strip()]
@@ -969,7 +964,7 @@ def _telegraphic(chunk: Span, index: int, reader: Reader) -> list[Frame]:
     if command and role_name(lead) is None:  # a command: "block sender"
         verb, performer, rest = lead.lower_, None, words[1:]
     else:
-        found = next((i for i, t in enumerate(words[1:], start=1) if _verb_form(t) and t.lower_ != _verb_form(t)
+        found = next((i for i, t in enumerate(words[1:], start=1) if (_verb_form(t) and t.lower_ != _verb_form(t))
                       or (i == len(words) - 1 and _verb_form(t))), None)
         if found is None:
             return []

@@ -74,7 +74,7 @@ class _Builder:
         if frame.head.dep_ not in ("advcl", "pcomp") or frame.kind != "step":
             return False
         nouns = {frame.obj_head, verb_of_noun(frame.obj_head) or ""} - {""}
-        return any(f.verb in nouns or f.obj_head == frame.obj_head and f.verb == frame.verb or f.verb == frame.verb
+        return any(f.verb in nouns or (f.obj_head == frame.obj_head and f.verb == frame.verb) or f.verb == frame.verb
                    for f in self.seen)
 
     def _step(self, frame: Frame) -> Block:
@@ -176,9 +176,9 @@ class _Builder:
         earlier = list(self.seen)
         if frame.obj_head:  # the step that first worked on what is sent back or redone
             for candidate in earlier:
-                if candidate.obj_head == frame.obj_head and candidate.verb != frame.verb:
-                    if frame.back_to is None or candidate.performer == frame.back_to:
-                        return candidate
+                if candidate.obj_head == frame.obj_head and candidate.verb != frame.verb and (
+                        frame.back_to is None or candidate.performer == frame.back_to):
+                    return candidate
         if frame.back_to:
             for candidate in reversed(earlier):
                 if candidate.performer == frame.back_to:

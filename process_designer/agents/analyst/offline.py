@@ -13,13 +13,18 @@ from collections import Counter
 from collections.abc import Sequence
 
 from process_designer.agents.analyst.model import build_model
-from process_designer.language.constraints import find_constraints
 from process_designer.agents.analyst.text import is_english, normalise, strip_injection
 from process_designer.agents.analyst.topic import read_topic
 from process_designer.agents.vocabulary import detect_systems
 from process_designer.domain.flow import ProcessFlow
-from process_designer.domain.models import DesignContext, PerformerSource, Requirement, RequirementStep
+from process_designer.domain.models import (
+    DesignContext,
+    PerformerSource,
+    Requirement,
+    RequirementStep,
+)
 from process_designer.knowledge.template_model import ProcessTemplate
+from process_designer.language.constraints import find_constraints
 from process_designer.language.forms import title_case
 from process_designer.language.frames import Frame, Reader, read_frames
 from process_designer.language.lexicon import lexicon

@@ -16,12 +16,9 @@ _INJECTION = re.compile(
 )
 # Function words: English ones, and those of the languages people most often write in instead.
 _ENGLISH = frozenset(
-    "the and to of a for is in then if with on by we our be must should when after each from every all any before "
-    "until per new into out up it them their this that are was has have will can or no not".split())
+    ["the", "and", "to", "of", "a", "for", "is", "in", "then", "if", "with", "on", "by", "we", "our", "be", "must", "should", "when", "after", "each", "from", "every", "all", "any", "before", "until", "per", "new", "into", "out", "up", "it", "them", "their", "this", "that", "are", "was", "has", "have", "will", "can", "or", "no", "not"])
 _FOREIGN = frozenset(
-    "je nous vous les des du et pour avec une dans est le la au aux sur pas mais los las el para por una con que del "
-    "um uma com não il della "
-    "dei degli delle di che der das und mit für ein eine ist nicht het een voor niet".split())
+    ["je", "nous", "vous", "les", "des", "du", "et", "pour", "avec", "une", "dans", "est", "le", "la", "au", "aux", "sur", "pas", "mais", "los", "las", "el", "para", "por", "una", "con", "que", "del", "um", "uma", "com", "não", "il", "della", "dei", "degli", "delle", "di", "che", "der", "das", "und", "mit", "für", "ein", "eine", "ist", "nicht", "het", "een", "voor", "niet"])
 
 
 def _expand(text: str) -> str:

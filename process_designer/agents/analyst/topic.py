@@ -8,7 +8,6 @@ noun the request names ("process", "workflow", …) and the phrase attached to i
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token

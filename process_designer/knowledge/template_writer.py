@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from process_designer.domain.models import Step
+from process_designer.domain.flow import FlowNode, ProcessFlow, from_dependencies
+from process_designer.domain.models import ProcessDocument, Step
 from process_designer.knowledge.template_model import ProcessTemplate
 
 __all__ = ["template_to_toml"]
@@ -33,7 +34,8 @@ def _pairs(data: dict[str, Any], indent: str = "") -> list[str]:
     return [f"{indent}{key} = {_value(value)}" for key, value in data.items() if value is not None]
 
 
-def _step(step: Step) -> list[str]:
+def _step(step: Step, flow: ProcessFlow | None) -> list[str]:
+    """One ``[[steps]]`` table: with ``id`` and ``next`` from ``flow``, else with ``depends_on``."""
     fields: dict[str, Any] = {
         "name": step.name,
         "objective": step.objective,
@@ -42,14 +44,54 @@ def _step(step: Step) -> list[str]:
         "actions": step.actions,
         "validation": step.validation,
         "systems": step.systems,
-        "depends_on": step.depends_on,
     }
+    if flow is None:
+        fields["depends_on"] = step.depends_on
+    else:
+        fields["id"] = f"step_{step.number}"
+        fields["next"] = flow.outgoing(f"step_{step.number}")[0].target
     if step.code:
         fields["code"] = step.code
     lines = ["", "[[steps]]", *_pairs(fields)]
     for decision in step.decisions:
         lines += ["", "  [[steps.decisions]]"]
         lines += _pairs(decision.model_dump(exclude_defaults=False), indent="  ")
+    return lines
+
+
+def _graph(document: ProcessDocument) -> ProcessFlow | None:
+    """The flow to write as ``next``, ``[[gateways]]`` and ``[[ends]]``; None when ``depends_on`` says it all."""
+    flow = document.effective_flow()
+    implied = from_dependencies((s.number, s.name, s.responsible, s.depends_on) for s in document.steps)
+    if flow == implied:
+        return None
+    first = flow.outgoing("start")
+    tasks_lead_once = all(len(flow.outgoing(f"step_{s.number}")) == 1 for s in document.steps)
+    if not (first and first[0].target == "step_1" and tasks_lead_once):
+        return None  # a shape the file format cannot hold; its steps' order and dependencies remain
+    return flow
+
+
+def _gateway(flow: ProcessFlow, node: FlowNode) -> list[str]:
+    lines = ["", "[[gateways]]", *_pairs({"id": node.id, "kind": node.kind, "label": node.label or None})]
+    edges = flow.outgoing(node.id)
+    if node.kind == "parallel" and len(edges) == 1:
+        return [*lines, *_pairs({"next": edges[0].target})]
+    for edge in edges:
+        branch: dict[str, Any] = {"condition": edge.condition,
+                                  "rule": " and ".join(rule.text() for rule in edge.rules) or None,
+                                  "default": True if edge.default else None, "to": edge.target}
+        lines += ["  [[gateways.branches]]", *_pairs(branch, indent="  ")]
+    return lines
+
+
+def _flow_tables(flow: ProcessFlow) -> list[str]:
+    lines: list[str] = []
+    for node in flow.gateways:
+        lines += _gateway(flow, node)
+    for node in flow.ends:
+        if node.id != "end":
+            lines += ["", "[[ends]]", *_pairs({"id": node.id, "label": node.label})]
     return lines
 
 
@@ -67,6 +109,7 @@ def template_to_toml(template: ProcessTemplate) -> str:
         "roles": template.roles,
         "kind": document.kind,
         "description": template.description,
+        "sources": template.sources,
         "prerequisites": document.prerequisites,
         "error_handling": document.error_handling,
         "monitoring": document.monitoring,
@@ -74,8 +117,11 @@ def template_to_toml(template: ProcessTemplate) -> str:
     }
     lines = _pairs(top)
     lines += ["", "[overview]", *_pairs(document.overview.model_dump())]
+    flow = _graph(document)
     for step in document.steps:
-        lines += _step(step)
+        lines += _step(step, flow)
+    if flow is not None:
+        lines += _flow_tables(flow)
     if document.integration is not None:
         spec = document.integration.model_dump()
         mappings = spec.pop("data_mapping")

@@ -197,6 +197,32 @@ def test_add_saves_and_lists_the_template(
     assert "a template with id 'store-credit' already exists" in capsys.readouterr().err
 
 
+def test_add_keeps_the_flow_and_sources_of_a_template_file(
+    monkeypatch: pytest.MonkeyPatch,
+    cli_env: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("PD_DATA_DIR", str(tmp_path / "flow-data"))
+    source = (CURATED_TEMPLATES_DIR / "leave-request.toml").read_text()
+    new = tmp_path / "sabbatical-request.toml"
+    new.write_text(
+        source.replace('id = "leave-request"', 'id = "sabbatical-request"').replace(
+            '"Leave and Time-Off Request"', '"Sabbatical Request"'
+        )
+    )
+    assert main(["templates", "add", str(new)]) == 0
+    capsys.readouterr()
+    assert main(["templates", "show", "sabbatical-request", "--format", "json"]) == 0
+    saved = json.loads(capsys.readouterr().out)
+    assert saved["sources"][0].startswith("EU Working Time Directive")
+    nodes = saved["document"]["flow"]["nodes"]
+    assert [n["label"] for n in nodes if n["kind"] == "exclusive"] == ["Approved?", "Unpaid days?"]
+    assert "Request declined with reason" in [n["label"] for n in nodes if n["kind"] == "end"]
+    rules = [r for e in saved["document"]["flow"]["edges"] for r in e["rules"]]
+    assert {"subject": "unpaid_days", "operator": ">", "value": 0, "unit": ""} in rules
+
+
 def test_search_against_a_chroma_server(
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,

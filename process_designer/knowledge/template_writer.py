@@ -7,7 +7,8 @@ from typing import Any
 
 from process_designer.domain.flow import FlowNode, ProcessFlow, from_dependencies
 from process_designer.domain.models import ProcessDocument, Step
-from process_designer.knowledge.template_model import ProcessTemplate
+from process_designer.errors import TemplateError
+from process_designer.knowledge.template_model import ProcessTemplate, template_from_toml
 
 __all__ = ["template_to_toml"]
 
@@ -96,7 +97,22 @@ def _flow_tables(flow: ProcessFlow) -> list[str]:
 
 
 def template_to_toml(template: ProcessTemplate) -> str:
-    """TOML text that :func:`template_from_toml` reads back into an equal template."""
+    """TOML text that :func:`template_from_toml` reads back into an equal template.
+
+    A flow the file format cannot hold as ``next`` and gateways is written as ``depends_on``.
+    """
+    flow = _graph(template.document)
+    if flow is not None:
+        text = _text(template, flow)
+        try:
+            template_from_toml(text, f"{template.id}.toml")
+        except TemplateError:
+            return _text(template, None)
+        return text
+    return _text(template, None)
+
+
+def _text(template: ProcessTemplate, flow: ProcessFlow | None) -> str:
     document = template.document
     top: dict[str, Any] = {
         "id": template.id,
@@ -117,7 +133,6 @@ def template_to_toml(template: ProcessTemplate) -> str:
     }
     lines = _pairs(top)
     lines += ["", "[overview]", *_pairs(document.overview.model_dump())]
-    flow = _graph(document)
     for step in document.steps:
         lines += _step(step, flow)
     if flow is not None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from process_designer.cli.inputs import read_text_file
+from process_designer.cli.template_review import file_reviewer
 from process_designer.config import load_settings
 
 if TYPE_CHECKING:
@@ -206,7 +207,7 @@ def _add(args: argparse.Namespace) -> int:
     if review is None:
         _progress("the quality reviewer is not available; adding the template without review")
     with _open_library() as library:
-        saved = library.add(template, review=review, min_score=args.min_score)
+        saved = library.add(template, review=review and file_reviewer(review), min_score=args.min_score)
         path = library.user_templates_dir / f"{saved.id}.toml"
     print(f"added template {saved.id} ({saved.title}) to {path}")
     return 0

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
-from process_designer.domain.flow import FlowEdge, ProcessFlow, from_dependencies
-from process_designer.domain.models import Step
-from process_designer.knowledge.template_model import ProcessTemplate
+from process_designer.domain.flow import FlowNode, ProcessFlow, from_dependencies
+from process_designer.domain.models import ProcessDocument, Step
+from process_designer.errors import TemplateError
+from process_designer.knowledge.template_model import ProcessTemplate, template_from_toml
 
 __all__ = ["template_to_toml"]
 
@@ -35,63 +35,9 @@ def _pairs(data: dict[str, Any], indent: str = "") -> list[str]:
     return [f"{indent}{key} = {_value(value)}" for key, value in data.items() if value is not None]
 
 
-_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
-
-
-def _graph_ids(flow: ProcessFlow, steps: list[Step]) -> dict[str, str] | None:
-    """Template ids for the flow's nodes, or ``None`` when the steps' ``depends_on`` already say everything.
-
-    A flow that the steps' ``depends_on`` do not give back (decisions, loops, several ends) is written as ``id``/``next``, ``[[gateways]]`` and
-    ``[[ends]]``; one whose start does not lead to step 1 cannot be written in the template format.
-    """
-    has_graph = flow != from_dependencies((s.number, s.name, s.responsible, s.depends_on) for s in steps)
-    start = flow.start
-    first = flow.outgoing(start.id) if start is not None else []
-    if not has_graph or flow.problems() or len(first) != 1 or flow.node(first[0].target).step != 1:
-        return None
-    ids: dict[str, str] = {}
-    for index, node in enumerate(flow.nodes):
-        if node.kind == "task":
-            ids[node.id] = f"step_{node.step}"
-        elif node.kind != "start":
-            ids[node.id] = node.id if _ID.match(node.id) and not node.id.startswith("step_") else f"node_{index}"
-    main_end = flow.ends[0].id
-    ids = {key: ("end" if key == main_end else value if value != "end" else f"node_{len(ids)}")
-           for key, value in ids.items()}
-    return ids
-
-
-def _branch(edge: FlowEdge, ids: dict[str, str]) -> dict[str, Any]:
-    branch: dict[str, Any] = {"condition": edge.condition, "to": ids[edge.target]}
-    if edge.rules:
-        branch["rule"] = " and ".join(rule.text() for rule in edge.rules)
-    if edge.default:
-        branch["default"] = True
-    return branch
-
-
-def _flow_tables(flow: ProcessFlow, ids: dict[str, str]) -> list[str]:
-    lines: list[str] = []
-    for node in flow.nodes:
-        if node.kind not in ("exclusive", "parallel"):
-            continue
-        out = flow.outgoing(node.id)
-        lines += ["", "[[gateways]]", *_pairs({"id": ids[node.id], "kind": node.kind, "label": node.label or None})]
-        if node.kind == "parallel" and len(out) == 1:
-            lines += _pairs({"next": ids[out[0].target]})
-            continue
-        for edge in out:
-            lines += ["  [[gateways.branches]]", *_pairs(_branch(edge, ids), indent="  ")]
-    for node in flow.ends:
-        if ids[node.id] != "end":
-            lines += ["", "[[ends]]", *_pairs({"id": ids[node.id], "label": node.label or "End"})]
-    return lines
-
-
-def _step(step: Step, place: dict[str, Any]) -> list[str]:
-    """The ``[[steps]]`` table; ``place`` holds its ``id`` and ``next`` when the template spells out its graph."""
+def _step(step: Step, flow: ProcessFlow | None) -> list[str]:
+    """One ``[[steps]]`` table: with ``id`` and ``next`` from ``flow``, else with ``depends_on``."""
     fields: dict[str, Any] = {
-        **place,
         "name": step.name,
         "objective": step.objective,
         "responsible": step.responsible,
@@ -99,10 +45,14 @@ def _step(step: Step, place: dict[str, Any]) -> list[str]:
         "actions": step.actions,
         "validation": step.validation,
         "systems": step.systems,
-        "depends_on": step.depends_on,
     }
     if step.performer_source != "stated":
         fields["performer_source"] = step.performer_source
+    if flow is None:
+        fields["depends_on"] = step.depends_on
+    else:
+        fields["id"] = f"step_{step.number}"
+        fields["next"] = flow.outgoing(f"step_{step.number}")[0].target
     if step.code:
         fields["code"] = step.code
     lines = ["", "[[steps]]", *_pairs(fields)]
@@ -112,8 +62,59 @@ def _step(step: Step, place: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _graph(document: ProcessDocument) -> ProcessFlow | None:
+    """The flow to write as ``next``, ``[[gateways]]`` and ``[[ends]]``; None when ``depends_on`` says it all."""
+    flow = document.effective_flow()
+    implied = from_dependencies((s.number, s.name, s.responsible, s.depends_on) for s in document.steps)
+    if flow == implied:
+        return None
+    first = flow.outgoing("start")
+    tasks_lead_once = all(len(flow.outgoing(f"step_{s.number}")) == 1 for s in document.steps)
+    if not (first and first[0].target == "step_1" and tasks_lead_once):
+        return None  # a shape the file format cannot hold; its steps' order and dependencies remain
+    return flow
+
+
+def _gateway(flow: ProcessFlow, node: FlowNode) -> list[str]:
+    lines = ["", "[[gateways]]", *_pairs({"id": node.id, "kind": node.kind, "label": node.label or None})]
+    edges = flow.outgoing(node.id)
+    if node.kind == "parallel" and len(edges) == 1:
+        return [*lines, *_pairs({"next": edges[0].target})]
+    for edge in edges:
+        branch: dict[str, Any] = {"condition": edge.condition,
+                                  "rule": " and ".join(rule.text() for rule in edge.rules) or None,
+                                  "default": True if edge.default else None, "to": edge.target}
+        lines += ["  [[gateways.branches]]", *_pairs(branch, indent="  ")]
+    return lines
+
+
+def _flow_tables(flow: ProcessFlow) -> list[str]:
+    lines: list[str] = []
+    for node in flow.gateways:
+        lines += _gateway(flow, node)
+    for node in flow.ends:
+        if node.id != "end":
+            lines += ["", "[[ends]]", *_pairs({"id": node.id, "label": node.label})]
+    return lines
+
+
 def template_to_toml(template: ProcessTemplate) -> str:
-    """TOML text that :func:`template_from_toml` reads back into an equal template."""
+    """TOML text that :func:`template_from_toml` reads back into an equal template.
+
+    A flow the file format cannot hold as ``next`` and gateways is written as ``depends_on``.
+    """
+    flow = _graph(template.document)
+    if flow is not None:
+        text = _text(template, flow)
+        try:
+            template_from_toml(text, f"{template.id}.toml")
+        except TemplateError:
+            return _text(template, None)
+        return text
+    return _text(template, None)
+
+
+def _text(template: ProcessTemplate, flow: ProcessFlow | None) -> str:
     document = template.document
     top: dict[str, Any] = {
         "id": template.id,
@@ -126,6 +127,7 @@ def template_to_toml(template: ProcessTemplate) -> str:
         "roles": template.roles,
         "kind": document.kind,
         "description": template.description,
+        "sources": template.sources,
         "prerequisites": document.prerequisites,
         "error_handling": document.error_handling,
         "monitoring": document.monitoring,
@@ -133,15 +135,10 @@ def template_to_toml(template: ProcessTemplate) -> str:
     }
     lines = _pairs(top)
     lines += ["", "[overview]", *_pairs(document.overview.model_dump())]
-    flow = document.effective_flow()
-    ids = _graph_ids(flow, document.steps)
     for step in document.steps:
-        task = flow.task(step.number)
-        out = flow.outgoing(task.id) if task is not None else []
-        place = {"id": ids[task.id], "next": ids[out[0].target] if out else None} if ids and task else {}
-        lines += _step(step, place)
-    if ids is not None:
-        lines += _flow_tables(flow, ids)
+        lines += _step(step, flow)
+    if flow is not None:
+        lines += _flow_tables(flow)
     if document.integration is not None:
         spec = document.integration.model_dump()
         mappings = spec.pop("data_mapping")

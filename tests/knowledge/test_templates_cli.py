@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from process_designer.cli.main import main
+from process_designer.cli.template_review import field_of
 from process_designer.knowledge import CURATED_TEMPLATES_DIR
 from process_designer.knowledge.embedding import Embedder
 
@@ -130,22 +132,41 @@ def test_add_a_corrupt_file_names_file_and_line(
     )
 
 
-def test_add_refuses_a_template_the_reviewer_scores_low(
+def test_add_refuses_a_weak_template_and_names_each_field(
     cli_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     source = (CURATED_TEMPLATES_DIR / "standard-process.toml").read_text()
-    weak = tmp_path / "weak.toml"
-    weak.write_text(
-        source.replace('id = "standard-process"', 'id = "weak-process"').replace(
-            'objective = "Check that the request is complete and within the process\'s scope."',
-            'objective = "[Step objective]"',
-        )
-    )
-    assert main(["templates", "add", str(weak)]) == 1
+    weak = re.sub(r'(?m)^objective = ".*"$', 'objective = "[Step objective]"', source)
+    weak = re.sub(r'(?m)^duration = ".*"$', 'duration = "when possible"', weak)
+    weak = re.sub(r'(?ms)^actions = \[.*?^\]', 'actions = ["[Action]"]', weak)
+    path = tmp_path / "weak.toml"
+    path.write_text(weak.replace('id = "standard-process"', 'id = "weak-process"'))
+    assert main(["templates", "add", str(path)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("process-designer: error: template 'weak-process' scored 0.")
     assert "in review, below the required 0.90; fix these findings: " in err
+    assert "steps[1].objective: Step 1 (Receive the request): objective is missing or a placeholder" in err
+    assert "steps[5].duration: Step 5 (" in err
+    assert "Efficiency:" not in err
+    assert "SPy" not in err
+    assert err.count("\n") == 1
     assert not (cli_env / "templates" / "weak-process.toml").exists()
+
+
+@pytest.mark.parametrize(
+    ("finding", "field"),
+    [
+        ("Step 3 (Approve large refunds): needs at least two specific actions", "steps[3].actions"),
+        ("Step 12: describe both branches of the amount decision", "steps[12].decisions"),
+        ("Overview: scope is missing or a placeholder", "overview.scope"),
+        ("Every KPI in Monitoring and Metrics needs a measurable target (a number)", "monitoring"),
+        ("Error Handling: add recovery for the CRM integration", "error_handling"),
+        ("Data Mapping: the table is empty", "integration.data_mapping"),
+        ("something the reviewer learnt later", "document"),
+    ],
+)
+def test_each_finding_names_its_field(finding: str, field: str) -> None:
+    assert field_of(finding) == field
 
 
 def test_add_saves_and_lists_the_template(
@@ -163,7 +184,7 @@ def test_add_saves_and_lists_the_template(
             '"Refund Request Processing"', '"Store Credit Issuing"'
         )
     )
-    assert main(["templates", "add", str(new), "--min-score", "0.5"]) == 0
+    assert main(["templates", "add", str(new)]) == 0
     saved = own_data / "templates" / "store-credit.toml"
     assert capsys.readouterr().out == (
         f"added template store-credit (Store Credit Issuing) to {saved}\n"
@@ -174,6 +195,32 @@ def test_add_saves_and_lists_the_template(
     assert ids == sorted([*CURATED_IDS, "store-credit"])
     assert main(["templates", "add", str(new)]) == 1
     assert "a template with id 'store-credit' already exists" in capsys.readouterr().err
+
+
+def test_add_keeps_the_flow_and_sources_of_a_template_file(
+    monkeypatch: pytest.MonkeyPatch,
+    cli_env: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("PD_DATA_DIR", str(tmp_path / "flow-data"))
+    source = (CURATED_TEMPLATES_DIR / "leave-request.toml").read_text()
+    new = tmp_path / "sabbatical-request.toml"
+    new.write_text(
+        source.replace('id = "leave-request"', 'id = "sabbatical-request"').replace(
+            '"Leave and Time-Off Request"', '"Sabbatical Request"'
+        )
+    )
+    assert main(["templates", "add", str(new)]) == 0
+    capsys.readouterr()
+    assert main(["templates", "show", "sabbatical-request", "--format", "json"]) == 0
+    saved = json.loads(capsys.readouterr().out)
+    assert saved["sources"][0].startswith("EU Working Time Directive")
+    nodes = saved["document"]["flow"]["nodes"]
+    assert [n["label"] for n in nodes if n["kind"] == "exclusive"] == ["Approved?", "Unpaid days?"]
+    assert "Request declined with reason" in [n["label"] for n in nodes if n["kind"] == "end"]
+    rules = [r for e in saved["document"]["flow"]["edges"] for r in e["rules"]]
+    assert {"subject": "unpaid_days", "operator": ">", "value": 0, "unit": ""} in rules
 
 
 def test_search_against_a_chroma_server(

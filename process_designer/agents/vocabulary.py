@@ -60,8 +60,10 @@ _SYSTEM_RES = {
 
 
 def system_label(name: str) -> str:
-    """A readable name of connector ``name`` ("crm" → "CRM")."""
-    return SYSTEM_LABELS.get(name, name.replace("_", " "))
+    """A readable name of connector ``name`` ("crm" → "CRM", "netsuite" → "NetSuite")."""
+    from process_designer.integration.run import named_system_label
+
+    return SYSTEM_LABELS.get(name) or named_system_label(name) or name.replace("_", " ")
 
 
 def detect_systems(text: str) -> list[str]:

@@ -4,5 +4,6 @@ from __future__ import annotations
 
 from process_designer.integration.mapping import is_mapping_sentence
 from process_designer.integration.reader import read_integration
+from process_designer.integration.run import integration_requirement
 
-__all__ = ["is_mapping_sentence", "read_integration"]
+__all__ = ["integration_requirement", "is_mapping_sentence", "read_integration"]

@@ -107,8 +107,8 @@ def is_mapping_sentence(sentence: str) -> bool:
            for i in arrows):
         return True
     start = _map_verb_at(words)
-    if start is None:
-        return False
+    if start is None:  # "order.total_price to TotalAmt": two field names paired without a verb
+        return any(_looks_like_field(s) and _looks_like_field(t) for s, t, _ in _pairs(" ".join(words)))
     rows = _pairs(" ".join(words[start:]))
     return bool(rows) or any(_looks_like_field(w) for w in words[start:])
 

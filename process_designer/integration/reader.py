@@ -29,7 +29,8 @@ from process_designer.language.pipeline import english, noun_lemma
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-__all__ = ["SystemMention", "read_integration", "system_mentions"]
+__all__ = ["SystemMention", "clauses", "inside", "rate_limit_spans", "read_integration", "retries", "schedule",
+           "system_mentions"]
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
@@ -50,7 +51,7 @@ def system_mentions(doc: Doc) -> list[SystemMention]:
             if not (system.generic and system.connector in named)]
 
 
-def _clauses(doc: Doc) -> Iterator[Span]:
+def clauses(doc: Doc) -> Iterator[Span]:
     """Sentences cut further at semicolons and line breaks."""
     for sentence in doc.sents:
         start = sentence.start
@@ -63,7 +64,7 @@ def _clauses(doc: Doc) -> Iterator[Span]:
             yield doc[start:sentence.end]
 
 
-def _inside(span: Span, outer: Span) -> bool:
+def inside(span: Span, outer: Span) -> bool:
     return outer.start <= span.start and span.end <= outer.end
 
 
@@ -104,7 +105,7 @@ def _object_text(tokens: list[Token]) -> str:
 
 
 def _clause_flow(clause: Span, mentions: list[SystemMention], others: list[str]) -> DataFlow | None:
-    here = [m for m in mentions if _inside(m.span, clause)]
+    here = [m for m in mentions if inside(m.span, clause)]
     verb = next((t for t in clause if t.lemma_.lower() in cues().flow_verbs or t.lower_ in cues().flow_verbs), None)
     links = [_word_before(m.span) for m in here]
     toward = [m for m, w in zip(here, links, strict=True) if w in cues().toward]
@@ -151,8 +152,8 @@ def _flows(doc: Doc, mentions: list[SystemMention]) -> list[DataFlow]:
     flows: list[DataFlow] = []
     seen: set[tuple[str, str, str]] = set()
     auth = [span for _, span in matches(doc, "auth")]
-    for clause in _clauses(doc):
-        if any(_inside(span, clause) for span in auth):
+    for clause in clauses(doc):
+        if any(inside(span, clause) for span in auth):
             continue  # "authenticate to NetSuite with …" names a system but moves nothing
         for flow in _segment_flows(clause, mentions, names):
             key = (flow.source, flow.target, noun_lemma(flow.objects.split()[-1]))
@@ -207,7 +208,7 @@ def _clock_after(doc: Doc, index: int) -> tuple[str, int]:
     return "", index
 
 
-def _schedule(span: Span) -> str:
+def schedule(span: Span) -> str:
     """"every 15 minutes", "nightly at 02:00", "every night at 02:00" in ``span`` (normalised), or ""."""
     doc = span.doc
     units = cues().unit_names
@@ -235,12 +236,12 @@ def _trigger(doc: Doc, flows_doc: Doc) -> IntegrationTrigger | None:
         if chunk.root.lower_ in cues().webhook:
             words = [t.text for t in chunk if t.pos_ != "DET"]
             return IntegrationTrigger(kind="webhook", text=" ".join(words))
-    for clause in _clauses(doc):
-        schedule = _schedule(clause)
-        if schedule:
-            return IntegrationTrigger(kind="schedule", text=schedule)
+    for clause in clauses(doc):
+        when = schedule(clause)
+        if when:
+            return IntegrationTrigger(kind="schedule", text=when)
     for _, span in matches(doc, "event"):
-        clause = next(c for c in _clauses(doc) if _inside(span, c))
+        clause = next(c for c in clauses(doc) if inside(span, c))
         end = next((t.i for t in clause if t.i > span.start and t.text == ","), clause.end)
         return IntegrationTrigger(kind="event", text=doc[span.start:end].text)
     return None
@@ -263,12 +264,12 @@ def _auth(doc: Doc, mentions: list[SystemMention]) -> list[SystemAuth]:
     labels = {m.id: m.label for m in auth_methods()}
     stated: dict[str, str] = {}
     everyone: list[str] = []
-    for sentence in _clauses(doc):
-        methods = [(key, span) for key, span in matches(doc, "auth") if _inside(span, sentence)]
+    for sentence in clauses(doc):
+        methods = [(key, span) for key, span in matches(doc, "auth") if inside(span, sentence)]
         if not methods:
             continue
         merged = [item for i, item in enumerate(methods) if not i or methods[i - 1][0] != item[0]]
-        here = [m for m in mentions if _inside(m.span, sentence)]
+        here = [m for m in mentions if inside(m.span, sentence)]
         if not here:
             everyone.extend(key for key, _ in merged)
             continue
@@ -298,8 +299,9 @@ def _nearest_system(span: Span, mentions: list[SystemMention]) -> str:
     return min(here, key=lambda m: abs(m.span.start - span.start)).name
 
 
-def _rate_limits(doc: Doc, mentions: list[SystemMention]) -> list[RateLimit]:
-    limits: list[RateLimit] = []
+def rate_limit_spans(doc: Doc) -> list[Span]:
+    """"500 requests per minute": a number, a kind of call, "per", a period."""
+    spans: list[Span] = []
     nouns, per, periods = cues().limit_nouns, cues().per, cues().periods
     for token in doc:
         if not token.like_num:
@@ -310,10 +312,18 @@ def _rate_limits(doc: Doc, mentions: list[SystemMention]) -> list[RateLimit]:
         if index >= len(doc) - 2 or noun_lemma(doc[index].lower_) not in nouns or doc[index + 1].lower_ not in per:
             continue
         unit = cues().unit_names.get(doc[index + 2].lower_, doc[index + 2].lower_)
-        if noun_lemma(unit) not in periods and unit not in periods:
-            continue
-        text = f"{doc[token.i:index + 1].text} per {noun_lemma(unit)}"
-        limits.append(RateLimit(system=_nearest_system(doc[token.i:index + 3], mentions), limit=text))
+        if noun_lemma(unit) in periods or unit in periods:
+            spans.append(doc[token.i:index + 3])
+    return spans
+
+
+def _rate_limits(doc: Doc, mentions: list[SystemMention]) -> list[RateLimit]:
+    limits: list[RateLimit] = []
+    for span in rate_limit_spans(doc):
+        unit = span[-1].lower_
+        unit = cues().unit_names.get(unit, unit)
+        text = f"{span[:-2].text} per {noun_lemma(unit)}"
+        limits.append(RateLimit(system=_nearest_system(span, mentions), limit=text))
     return limits
 
 
@@ -337,7 +347,7 @@ def _reviewer(sentence: Span) -> str:
     return ""
 
 
-def _retries(sentence: Span) -> int | None:
+def retries(sentence: Span) -> int | None:
     words = cues().retry_words
     if not any(t.lemma_.lower() == "retry" or t.lower_.startswith("retr") for t in sentence):
         return None
@@ -359,13 +369,13 @@ def _recovery(doc: Doc) -> RecoveryPolicy | None:
         else ("backoff" if backoff else ""),
     )
     for sentence in doc.sents:
-        retries = _retries(sentence)
-        if retries is not None and policy.retries is None:
-            policy.retries = retries
-        if any(_inside(span, sentence) for _, span in queues) and not policy.reviewer:
+        count = retries(sentence)
+        if count is not None and policy.retries is None:
+            policy.retries = count
+        if any(inside(span, sentence) for _, span in queues) and not policy.reviewer:
             policy.reviewer = _reviewer(sentence)
-            schedule = _schedule(sentence)
-            policy.review_frequency = schedule or next(
+            when = schedule(sentence)
+            policy.review_frequency = when or next(
                 (doc[t.i:t.i + 2].text.lower() for t in sentence if t.lower_ in cues().every and t.i + 1 < len(doc)),
                 "")
     return policy if policy != RecoveryPolicy() else None

@@ -31,6 +31,7 @@ from process_designer.agents.vocabulary import (
     verb_base,
 )
 from process_designer.domain.models import Decision, DesignContext, Requirement, RequirementStep
+from process_designer.integration import integration_requirement
 from process_designer.knowledge.template_model import ProcessTemplate
 
 __all__ = ["MAX_ANALYSED_CHARS", "analyze_requirements"]
@@ -390,7 +391,7 @@ def analyze_requirements(
     requirement.purpose = " ".join(purpose_bits)[:400]
     requirement.kind = "integration" if _is_integration(clean, systems) else "standard"
     requirement.owner = context.owner or ""
-    return requirement
+    return integration_requirement(requirement)
 
 
 _FREQUENCY_WORDS = re.compile(r"^(?:annual|yearly|quarterly|monthly|weekly|daily|nightly|regular|periodic|new|our|the|an?)\s+",

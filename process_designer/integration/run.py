@@ -1,0 +1,142 @@
+"""The steps of an integration's run (extract, map, load, write back, reconcile, review failures) for a Requirement.
+
+What the user says about the integration's configuration (systems, mapping rows, authentication,
+schedule, limits, the error queue) goes into its :class:`IntegrationSpec`, not into steps; the
+steps are what happens on every run. Steps the user describes that configure nothing ("verify the
+signature") are kept; when there are enough of them they are the process.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from process_designer.domain.models import Decision, IntegrationSpec, Requirement, RequirementStep
+from process_designer.integration.lexicon import cues, known_systems, matches
+from process_designer.integration.mapping import is_mapping_sentence
+from process_designer.integration.reader import (
+    clauses,
+    inside,
+    rate_limit_spans,
+    read_integration,
+    retries,
+    schedule,
+    system_mentions,
+)
+from process_designer.language.pipeline import english
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span
+
+__all__ = ["MIN_OWN_STEPS", "RUN_PERFORMER", "connector_id", "integration_requirement", "named_system_label",
+           "run_steps"]
+
+MIN_OWN_STEPS = 3  # user steps that configure nothing and are this many or more are the process itself
+RUN_PERFORMER = "Integration Service"  # who runs a step nobody is named for: the integration itself
+
+
+def connector_id(system: str) -> str:
+    """The SPy connector name of a system the user named: ``"Amazon S3"`` → ``amazon_s3``."""
+    return "_".join(system.lower().replace("-", " ").split())
+
+
+def named_system_label(connector: str) -> str | None:
+    """The name a user gives the system behind ``connector`` (``netsuite`` → ``NetSuite``), if it is one."""
+    return next((s.name for s in known_systems() if connector_id(s.name) == connector and not s.generic), None)
+
+
+def _configures(sentence: Span) -> bool:
+    """Whether ``sentence`` states configuration: mapping rows, authentication, schedule, limits, the
+    error queue or retries, a direction, or what flows between two systems."""
+    if is_mapping_sentence(sentence.text) or schedule(sentence) or retries(sentence) is not None:
+        return True
+    doc = sentence.doc
+    if any(inside(span, sentence) for kind in ("auth", "queue", "two_way", "one_way", "backoff")
+           for _, span in matches(doc, kind)):
+        return True
+    if any(inside(limit, sentence) for limit in rate_limit_spans(doc)):
+        return True
+    flows = any(t.lemma_.lower() in cues().flow_verbs or t.lower_ in cues().flow_verbs for t in sentence)
+    return flows and len({m.name for m in system_mentions(doc) if inside(m.span, sentence)}) >= 2
+
+
+def _restates_configuration(step: RequirementStep, configuration: list[str]) -> bool:
+    """Whether every word of ``step``'s name appears in one configuration sentence (so it came from there)."""
+    words = [w.lower().strip(".,;:") for w in step.name.split() if len(w) > 2]
+    return any(words and all(any(t.startswith(w) or w.startswith(t) for t in sentence) for w in words)
+               for sentence in (c.lower().split() for c in configuration))
+
+
+def _step(name: str, description: str, systems: list[str], actor: str | None = None,
+          decisions: list[Decision] | None = None) -> RequirementStep:
+    return RequirementStep(name=name, description=description, actor=actor or RUN_PERFORMER,
+                           systems=[connector_id(s) for s in systems], decisions=decisions or [],
+                           source="inferred", performer_source="stated" if actor else "assumed")
+
+
+def run_steps(spec: IntegrationSpec) -> list[RequirementStep]:
+    """One run of ``spec``: receive or extract, map, load, write back each reverse flow, reconcile, review failures."""
+    flows = spec.flows
+    forward = flows[0] if flows else None
+    source = forward.source if forward else spec.systems[0]
+    target = forward.target if forward else spec.systems[1]
+    objects = forward.objects if forward else "records"
+    arrives = forward.target_objects if forward and forward.target_objects else objects
+    steps: list[RequirementStep] = []
+    if spec.trigger is not None and spec.trigger.kind == "webhook":
+        steps.append(_step(f"Receive {objects} webhook", f"Receive the {spec.trigger.text} from {source} and "
+                           "acknowledge it", [source]))
+    else:
+        steps.append(_step(f"Extract {objects} from {source}",
+                           f"Read the {objects} changed in {source} since the last successful run", [source]))
+    rows = len(spec.data_mapping)
+    steps.append(_step(f"Map {objects} to {arrives}" if arrives != objects else f"Map {objects} fields for {target}",
+                       f"Apply the data mapping ({rows} field{'s' if rows != 1 else ''}) and validate required fields",
+                       []))
+    steps.append(_step(f"Load {arrives} into {target}", f"Create or update the {arrives} in {target}, keyed so a "
+                       "repeated run changes nothing", [target]))
+    steps.extend(_step(f"Sync {flow.objects} back to {flow.target}",
+                       f"Read the {flow.objects} from {flow.source} and write it to {flow.target}",
+                       [flow.source, flow.target]) for flow in flows[1:])
+    recovery = spec.recovery
+    queue = recovery.queue if recovery and recovery.queue else ""
+    review = Decision(text=f"Records failed and are in the {queue}", subject="failed_records", operator=">", value=0,
+                      if_true=f"review the {queue}", if_false="close the run") if queue else None
+    steps.append(_step("Reconcile record counts", f"Compare the counts in {source} and {target} and log the run",
+                       [source, target], decisions=[review] if review else None))
+    if recovery is not None and queue:
+        when = f" {recovery.review_frequency}" if recovery.review_frequency else ""
+        steps.append(_step(f"Review {queue}", f"Review the records in the {queue}{when}, fix them at the source and "
+                           "replay them", [], actor=recovery.reviewer or None))
+    for number, step in enumerate(steps[1:], start=1):
+        step.depends_on = [number]
+    return steps
+
+
+def integration_requirement(requirement: Requirement) -> Requirement:
+    """``requirement`` with the integration its text describes: the spec, the kind, and the run's steps.
+
+    Unchanged when the text describes no integration. Steps that only restate configuration (a
+    mapping line, "authenticate to …", "sync X to Y every 15 minutes") are dropped; the user's
+    other steps stay and, when there are at least :data:`MIN_OWN_STEPS` of them, remain the process.
+    """
+    spec = read_integration(requirement.text)
+    if spec is None:
+        return requirement
+    doc = english()(requirement.text)
+    configuration = [clause.text for clause in clauses(doc) if _configures(clause)]
+    configuration += [line for line in requirement.text.splitlines() if is_mapping_sentence(line)]
+    own = [s for s in requirement.steps if s.source == "user" and not _restates_configuration(s, configuration)
+           and not is_mapping_sentence(s.description)]
+    steps = own if len(own) >= MIN_OWN_STEPS else run_steps(spec)
+    if steps is own:  # renumbered without the dropped lines: each step follows the one before
+        steps = [step.model_copy(update={"depends_on": [number] if number else []})
+                 for number, step in enumerate(own)]
+    systems = [connector_id(s) for s in spec.systems]
+    return requirement.model_copy(update={
+        "kind": "integration",
+        "integration": spec,
+        "steps": steps,
+        "systems": list(dict.fromkeys([*systems, *(s for step in steps for s in step.systems)])),
+        "decisions": [d for s in steps for d in s.decisions],
+        "actors": list(dict.fromkeys(s.actor for s in steps if s.actor)),
+    })

@@ -14,12 +14,13 @@ from functools import lru_cache
 from process_designer.domain.models import DataMapping
 from process_designer.integration.lexicon import cues, known_systems, transforms
 
-__all__ = ["field_words", "is_mapping_sentence", "mapping_rows", "transformation_for"]
+__all__ = ["MAX_FIELD_WORDS", "field_words", "is_mapping_sentence", "mapping_rows", "transformation_for"]
 
 _ITEM_SEPARATORS = re.compile(r"\s*(?:[,;]|\band\b|\n)\s*")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _EDGE = " .:;,!?()[]\"'`"
 _ARTICLES = {"the", "a", "an", "our", "their", "its"}
+MAX_FIELD_WORDS = 3  # "billing address", "VAT number": longer is a clause, not a field name
 
 
 def _words(text: str) -> list[str]:
@@ -64,8 +65,8 @@ def _pairs(text: str) -> list[tuple[str, str, str]]:
             continue
         source = _field(words[:link])
         target_words = [w for w in words[link + 1:] if w.lower() not in _ARTICLES]
-        if not source or not target_words:
-            continue
+        if not source or not target_words or len(source.split()) > MAX_FIELD_WORDS:
+            continue  # "countries must be converted to ISO codes" is a rule, not a row
         target_end = 1 if _looks_like_field(target_words[0]) or len(target_words) == 1 else _name_end(target_words)
         target = _field(target_words[:target_end])
         rows.append((source, target, " ".join(target_words[target_end:])))
@@ -110,7 +111,16 @@ def is_mapping_sentence(sentence: str) -> bool:
     if start is None:  # "order.total_price to TotalAmt": two field names paired without a verb
         return any(_looks_like_field(s) and _looks_like_field(t) for s, t, _ in _pairs(" ".join(words)))
     rows = _pairs(" ".join(words[start:]))
-    return bool(rows) or any(_looks_like_field(w) for w in words[start:])
+    return bool(rows) or any(_looks_like_field(w) for w in words[start:]) or len(_listed_fields(words[start:])) >= 2
+
+
+def _listed_fields(words: list[str]) -> list[str]:
+    """"the account name, billing address and VAT number": fields listed without targets (up to a semicolon)."""
+    text = " ".join(words).split(";")[0]
+    items = [_field(item.split()) for item in _ITEM_SEPARATORS.split(text) if item.strip()]
+    if not items or any(not item or len(item.split()) > MAX_FIELD_WORDS for item in items):
+        return []
+    return items
 
 
 def field_words(name: str) -> list[str]:
@@ -143,5 +153,9 @@ def mapping_rows(sentence: str) -> list[DataMapping]:
     body = " ".join(words[start:]) if start is not None else " ".join(words)
     if start is None and ":" in body.split("->")[0].split("→")[0]:
         body = body.split(":", 1)[1]  # "Field mapping: A -> B" without a mapping verb first
+    pairs = _pairs(body)
+    if not pairs and start is not None:  # "Map the account name, billing address and VAT number"
+        return [DataMapping(source=name, target="", transformation=transformation_for(name, ""))
+                for name in _listed_fields(body.split())]
     return [DataMapping(source=source, target=target, transformation=transformation_for(source, target, rest))
-            for source, target, rest in _pairs(body)]
+            for source, target, rest in pairs]

@@ -100,7 +100,7 @@ def _runs(clause: Span, skip: set[int]) -> list[list[Token]]:
 
 
 def _object_text(tokens: list[Token]) -> str:
-    words = [t for t in tokens if t.lower_ not in ("new", "'s")]
+    words = [t for t in tokens if t.lower_ != "'s"]
     return " ".join(t.text if t.text.isupper() and len(t.text) > 1 else t.lower_ for t in words or tokens)
 
 

@@ -8,6 +8,7 @@ signature") are kept; when there are enough of them they are the process.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from process_designer.domain.models import Decision, IntegrationSpec, Requirement, RequirementStep
@@ -47,16 +48,36 @@ def named_system_label(connector: str) -> str | None:
 def _configures(sentence: Span) -> bool:
     """Whether ``sentence`` states configuration: mapping rows, authentication, schedule, limits, the
     error queue or retries, a direction, or what flows between two systems."""
-    if is_mapping_sentence(sentence.text) or schedule(sentence) or retries(sentence) is not None:
+    if is_mapping_sentence(sentence.text) or retries(sentence) is not None:
         return True
     doc = sentence.doc
+    flows = any(t.lemma_.lower() in cues().flow_verbs or t.lower_ in cues().flow_verbs for t in sentence)
+    systems = {m.name for m in system_mentions(doc) if inside(m.span, sentence)}
+    if schedule(sentence) and systems:  # "sync Salesforce … every 15 minutes", not "sends a daily summary"
+        return True
     if any(inside(span, sentence) for kind in ("auth", "queue", "two_way", "one_way", "backoff")
            for _, span in matches(doc, kind)):
         return True
     if any(inside(limit, sentence) for limit in rate_limit_spans(doc)):
         return True
-    flows = any(t.lemma_.lower() in cues().flow_verbs or t.lower_ in cues().flow_verbs for t in sentence)
-    return flows and len({m.name for m in system_mentions(doc) if inside(m.span, sentence)}) >= 2
+    return flows and len(systems) >= 2
+
+
+def _verb_clauses(sentence: Span) -> list[Span]:
+    """``sentence`` cut where a coordinated verb starts a clause of its own ("… go to a queue and the steward
+    sends a summary" → two), each clause the stretch of tokens its verb governs."""
+    heads = [sentence.root, *(t for t in sentence if t.dep_ == "conj" and t.pos_ in ("VERB", "AUX")
+                              and t.head.pos_ in ("VERB", "AUX"))]
+    groups: dict[int, list[int]] = {head.i: [] for head in heads}
+    for token in sentence:
+        if token.is_punct or token.dep_ == "cc":
+            continue
+        owner = token
+        while owner.i not in groups and owner.head.i != owner.i:
+            owner = owner.head
+        groups.get(owner.i, groups[sentence.root.i]).append(token.i)
+    doc = sentence.doc
+    return [doc[min(found):max(found) + 1] for found in groups.values() if found]
 
 
 def _restates_configuration(step: RequirementStep, configuration: list[str]) -> bool:
@@ -66,15 +87,18 @@ def _restates_configuration(step: RequirementStep, configuration: list[str]) -> 
                for sentence in (c.lower().split() for c in configuration))
 
 
-def _step(name: str, description: str, systems: list[str], actor: str | None = None,
+def _step(name: str, description: str, systems: list[str], actor: str | None = RUN_PERFORMER,
           decisions: list[Decision] | None = None) -> RequirementStep:
-    return RequirementStep(name=name, description=description, actor=actor or RUN_PERFORMER,
+    """A step of the run; ``actor`` ``None`` leaves the performer to the writer (a person nobody named)."""
+    stated = actor not in (None, RUN_PERFORMER)
+    return RequirementStep(name=name, description=description, actor=actor,
                            systems=[connector_id(s) for s in systems], decisions=decisions or [],
-                           source="inferred", performer_source="stated" if actor else "assumed")
+                           source="inferred", performer_source="stated" if stated else "assumed")
 
 
-def run_steps(spec: IntegrationSpec) -> list[RequirementStep]:
-    """One run of ``spec``: receive or extract, map, load, write back each reverse flow, reconcile, review failures."""
+def run_steps(spec: IntegrationSpec, own: Sequence[RequirementStep] = (), validate: bool = False) -> list[RequirementStep]:
+    """One run of ``spec``: receive or extract, map, [validate], load, the user's ``own`` steps, write back each
+    reverse flow, reconcile and report, review failures."""
     flows = spec.flows
     forward = flows[0] if flows else None
     source = forward.source if forward else spec.systems[0]
@@ -89,11 +113,14 @@ def run_steps(spec: IntegrationSpec) -> list[RequirementStep]:
         steps.append(_step(f"Extract {objects} from {source}",
                            f"Read the {objects} changed in {source} since the last successful run", [source]))
     rows = len(spec.data_mapping)
-    steps.append(_step(f"Map {objects} to {arrives}" if arrives != objects else f"Map {objects} fields for {target}",
-                       f"Apply the data mapping ({rows} field{'s' if rows != 1 else ''}) and validate required fields",
-                       []))
+    steps.append(_step(f"Map {objects} to {arrives}" if arrives != objects else "Map and transform fields",
+                       f"Apply the data mapping ({rows} field{'s' if rows != 1 else ''}) to the {objects}", []))
+    if validate:
+        steps.append(_step("Validate mapped records", "Check required fields and formats; set failed records aside",
+                           []))
     steps.append(_step(f"Load {arrives} into {target}", f"Create or update the {arrives} in {target}, keyed so a "
                        "repeated run changes nothing", [target]))
+    steps.extend(step.model_copy() for step in own)
     steps.extend(_step(f"Sync {flow.objects} back to {flow.target}",
                        f"Read the {flow.objects} from {flow.source} and write it to {flow.target}",
                        [flow.source, flow.target]) for flow in flows[1:])
@@ -101,14 +128,15 @@ def run_steps(spec: IntegrationSpec) -> list[RequirementStep]:
     queue = recovery.queue if recovery and recovery.queue else ""
     review = Decision(text=f"Records failed and are in the {queue}", subject="failed_records", operator=">", value=0,
                       if_true=f"review the {queue}", if_false="close the run") if queue else None
-    steps.append(_step("Reconcile record counts", f"Compare the counts in {source} and {target} and log the run",
-                       [source, target], decisions=[review] if review else None))
+    steps.append(_step("Reconcile and report run results", f"Compare the counts in {source} and {target}, and "
+                       "report what was extracted, loaded and rejected", [source, target],
+                       decisions=[review] if review else None))
     if recovery is not None and queue:
         when = f" {recovery.review_frequency}" if recovery.review_frequency else ""
         steps.append(_step(f"Review {queue}", f"Review the records in the {queue}{when}, fix them at the source and "
                            "replay them", [], actor=recovery.reviewer or None))
-    for number, step in enumerate(steps[1:], start=1):
-        step.depends_on = [number]
+    for number, step in enumerate(steps):
+        step.depends_on = [number] if number else []
     return steps
 
 
@@ -123,14 +151,15 @@ def integration_requirement(requirement: Requirement) -> Requirement:
     if spec is None:
         return requirement
     doc = english()(requirement.text)
-    configuration = [clause.text for clause in clauses(doc) if _configures(clause)]
+    configuration = [part.text for clause in clauses(doc) for part in _verb_clauses(clause) if _configures(part)]
     configuration += [line for line in requirement.text.splitlines() if is_mapping_sentence(line)]
     own = [s for s in requirement.steps if s.source == "user" and not _restates_configuration(s, configuration)
            and not is_mapping_sentence(s.description)]
-    steps = own if len(own) >= MIN_OWN_STEPS else run_steps(spec)
-    if steps is own:  # renumbered without the dropped lines: each step follows the one before
-        steps = [step.model_copy(update={"depends_on": [number] if number else []})
-                 for number, step in enumerate(own)]
+    if len(own) >= MIN_OWN_STEPS:  # renumbered without the dropped lines: each step follows the one before
+        steps = [step.model_copy(update={"depends_on": [number] if number else []}) for number, step in enumerate(own)]
+    else:
+        validate = any(t.lemma_.lower() in ("validate", "validation") for t in doc)
+        steps = run_steps(spec, own, validate=validate)
     systems = [connector_id(s) for s in spec.systems]
     return requirement.model_copy(update={
         "kind": "integration",

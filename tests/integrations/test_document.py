@@ -27,7 +27,7 @@ def test_the_issue_example_gives_the_run_and_the_user_mapping() -> None:
     assert document.kind == "integration"
     assert [s.name for s in document.steps] == [
         "Extract opportunities from Salesforce", "Map opportunities to sales orders",
-        "Load sales orders into NetSuite", "Sync order status back to Salesforce", "Reconcile record counts"]
+        "Load sales orders into NetSuite", "Sync order status back to Salesforce", "Reconcile and report run results"]
     assert not any(s.name.startswith("Map Account") for s in document.steps)
     assert "- **Systems**: Salesforce, NetSuite" in markdown
     assert "| Account.Name | customer.companyName | trim |" in markdown
@@ -75,3 +75,27 @@ def test_the_integration_score_counts_each_stated_field(tmp_path: Path) -> None:
     assert figures["integration_direction_exact"] == 1.0
     assert figures["integration_field_exact"] == 4 / 6
     assert "integration_frequency_exact" not in figures  # the case states no trigger
+
+
+def test_fields_listed_without_targets_are_rows_and_the_users_own_steps_stay() -> None:
+    requirement = analyze_requirements(
+        "Sync new customers from Salesforce into SAP every 15 minutes. Map the account name, billing address and "
+        "VAT number. Records that fail validation go to an error queue and the data steward sends a daily summary.")
+    assert requirement.integration is not None
+    assert [(m.source, m.target) for m in requirement.integration.data_mapping] == [
+        ("account name", ""), ("billing address", ""), ("VAT number", "")]
+    names = [s.name for s in requirement.steps]
+    assert names[:4] == ["Extract new customers from Salesforce", "Map and transform fields",
+                         "Validate mapped records", "Load new customers into SAP"]
+    assert "Send daily summary" in names and not any(n.startswith("Map the") for n in names)
+    assert names[-1] == "Review error queue" and requirement.steps[-1].performer_source == "assumed"
+
+
+def test_a_pipeline_the_user_lays_out_keeps_its_steps() -> None:
+    requirement = analyze_requirements(
+        "Stripe sends webhooks to our billing database, which syncs to Salesforce. Verify the signature, "
+        "ignore duplicate events, update the subscription status and email the customer when a payment failed.")
+    names = [s.name for s in requirement.steps]
+    assert requirement.kind == "integration"
+    assert "Verify signature" in names and "Update subscription status" in names
+    assert not any(n.startswith(("Extract", "Reconcile")) for n in names)

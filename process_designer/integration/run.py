@@ -80,9 +80,28 @@ def _verb_clauses(sentence: Span) -> list[Span]:
     return [doc[min(found):max(found) + 1] for found in groups.values() if found]
 
 
+def _words(name: str) -> list[str]:
+    return [w.lower().strip(".,;:") for w in name.split() if len(w) > 2]
+
+
+def _run_names(spec: IntegrationSpec) -> list[list[str]]:
+    """The words of the run's own step names that a user step could repeat ("review the queue")."""
+    recovery = spec.recovery
+    names = ["extract records", "load records", "reconcile counts"]
+    if recovery is not None and recovery.queue:
+        names.append(f"review {recovery.queue}")
+    return [_words(name) for name in names]
+
+
+def _repeats(step: RequirementStep, run: list[list[str]]) -> bool:
+    """Whether ``step`` is one the run already has: every word of its name in one run step's name."""
+    words = _words(step.name)
+    return any(words and all(any(r.startswith(w) or w.startswith(r) for r in name) for w in words) for name in run)
+
+
 def _restates_configuration(step: RequirementStep, configuration: list[str]) -> bool:
     """Whether every word of ``step``'s name appears in one configuration sentence (so it came from there)."""
-    words = [w.lower().strip(".,;:") for w in step.name.split() if len(w) > 2]
+    words = _words(step.name)
     return any(words and all(any(t.startswith(w) or w.startswith(t) for t in sentence) for w in words)
                for sentence in (c.lower().split() for c in configuration))
 
@@ -106,6 +125,7 @@ def run_steps(spec: IntegrationSpec, own: Sequence[RequirementStep] = (), valida
     objects = forward.objects if forward else "records"
     arrives = forward.target_objects if forward and forward.target_objects else objects
     steps: list[RequirementStep] = []
+    run = _run_names(spec)
     if spec.trigger is not None and spec.trigger.kind == "webhook":
         steps.append(_step(f"Receive {objects} webhook", f"Receive the {spec.trigger.text} from {source} and "
                            "acknowledge it", [source]))
@@ -120,7 +140,7 @@ def run_steps(spec: IntegrationSpec, own: Sequence[RequirementStep] = (), valida
                            []))
     steps.append(_step(f"Load {arrives} into {target}", f"Create or update the {arrives} in {target}, keyed so a "
                        "repeated run changes nothing", [target]))
-    steps.extend(step.model_copy() for step in own)
+    steps.extend(step.model_copy() for step in own if not _repeats(step, run))
     steps.extend(_step(f"Sync {flow.objects} back to {flow.target}",
                        f"Read the {flow.objects} from {flow.source} and write it to {flow.target}",
                        [flow.source, flow.target]) for flow in flows[1:])
@@ -154,7 +174,7 @@ def integration_requirement(requirement: Requirement) -> Requirement:
     configuration = [part.text for clause in clauses(doc) for part in _verb_clauses(clause) if _configures(part)]
     configuration += [line for line in requirement.text.splitlines() if is_mapping_sentence(line)]
     own = [s for s in requirement.steps if s.source == "user" and not _restates_configuration(s, configuration)
-           and not is_mapping_sentence(s.description)]
+           and not _configures(english()(s.description)[:])]
     if len(own) >= MIN_OWN_STEPS:  # renumbered without the dropped lines: each step follows the one before
         steps = [step.model_copy(update={"depends_on": [number] if number else []}) for number, step in enumerate(own)]
     else:

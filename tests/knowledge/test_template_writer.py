@@ -22,3 +22,24 @@ def test_strings_with_quotes_backslashes_and_newlines_survive() -> None:
     changed = template.model_copy(update={"description": tricky})
     text = template_to_toml(changed)
     assert template_from_toml(text, "saved.toml").description == tricky
+
+
+def test_an_integration_as_the_user_stated_it_round_trips() -> None:
+    from process_designer.domain.models import (
+        DataFlow,
+        IntegrationTrigger,
+        RecoveryPolicy,
+        SystemAuth,
+    )
+
+    template = load_template(CURATED_TEMPLATES_DIR / "system-integration.toml")
+    assert template.document.integration is not None
+    spec = template.document.integration.model_copy(update={
+        "direction": "two-way",
+        "flows": [DataFlow(objects="opportunities", source="Salesforce", target="NetSuite", target_objects="orders")],
+        "trigger": IntegrationTrigger(kind="schedule", text="every 15 minutes"),
+        "auth": [SystemAuth(system="Salesforce", method="oauth2_jwt_bearer", label="OAuth 2.0 JWT bearer flow")],
+        "recovery": RecoveryPolicy(retries=3, queue="dead-letter queue", reviewer="RevOps Analyst"),
+    })
+    changed = template.model_copy(update={"document": template.document.model_copy(update={"integration": spec})})
+    assert template_from_toml(template_to_toml(changed), "saved.toml") == changed

@@ -133,8 +133,8 @@ def run_steps(spec: IntegrationSpec, own: Sequence[RequirementStep] = (), valida
         steps.append(_step(f"Extract {objects} from {source}",
                            f"Read the {objects} changed in {source} since the last successful run", [source]))
     rows = len(spec.data_mapping)
-    steps.append(_step(f"Map {objects} to {arrives}" if arrives != objects else "Map and transform fields",
-                       f"Apply the data mapping ({rows} field{'s' if rows != 1 else ''}) to the {objects}", []))
+    steps.append(_step(f"Transform {objects} into {arrives}" if arrives != objects else f"Transform {objects} fields",
+                       f"Transform the {objects} with the data mapping ({rows} field{'s' if rows != 1 else ''})", []))
     if validate:
         steps.append(_step("Validate mapped records", "Check required fields and formats; set failed records aside",
                            []))
@@ -148,7 +148,7 @@ def run_steps(spec: IntegrationSpec, own: Sequence[RequirementStep] = (), valida
     queue = recovery.queue if recovery and recovery.queue else ""
     review = Decision(text=f"Records failed and are in the {queue}", subject="failed_records", operator=">", value=0,
                       if_true=f"review the {queue}", if_false="close the run") if queue else None
-    steps.append(_step("Reconcile and report run results", f"Compare the counts in {source} and {target}, and "
+    steps.append(_step("Reconcile record counts", f"Compare the counts in {source} and {target}, and "
                        "report what was extracted, loaded and rejected", [source, target],
                        decisions=[review] if review else None))
     if recovery is not None and queue:
@@ -158,6 +158,13 @@ def run_steps(spec: IntegrationSpec, own: Sequence[RequirementStep] = (), valida
     for number, step in enumerate(steps):
         step.depends_on = [number] if number else []
     return steps
+
+
+def _purpose(spec: IntegrationSpec) -> str:
+    what = " and ".join(dict.fromkeys(flow.objects for flow in spec.flows)) or "records"
+    when = f", {spec.trigger.text}" if spec.trigger is not None and spec.trigger.kind == "schedule" else ""
+    return (f"Keep {what} consistent between {' and '.join(spec.systems)} ({spec.direction}{when}), with every "
+            "failed record retried, parked and reviewed")
 
 
 def integration_requirement(requirement: Requirement) -> Requirement:
@@ -181,7 +188,11 @@ def integration_requirement(requirement: Requirement) -> Requirement:
         validate = any(t.lemma_.lower() in ("validate", "validation") for t in doc)
         steps = run_steps(spec, own, validate=validate)
     systems = [connector_id(s) for s in spec.systems]
+    purpose = requirement.purpose
+    if not purpose or any(purpose.strip(" .") in line for line in configuration):
+        purpose = _purpose(spec)  # the analyst took a configuration line ("Authenticate to …") for the purpose
     return requirement.model_copy(update={
+        "purpose": purpose,
         "kind": "integration",
         "integration": spec,
         "steps": steps,

@@ -26,8 +26,10 @@ def test_the_issue_example_gives_the_run_and_the_user_mapping() -> None:
     markdown = render_markdown(document)
     assert document.kind == "integration"
     assert [s.name for s in document.steps] == [
-        "Extract opportunities from Salesforce", "Map opportunities to sales orders",
-        "Load sales orders into NetSuite", "Sync order status back to Salesforce", "Reconcile and report run results"]
+        "Extract opportunities from Salesforce", "Transform opportunities into sales orders",
+        "Load sales orders into NetSuite", "Sync order status back to Salesforce", "Reconcile record counts"]
+    assert document.overview.purpose.startswith(
+        "Keep opportunities and order status consistent between Salesforce and NetSuite (two-way, every 15 minutes)")
     assert not any(s.name.startswith("Map Account") for s in document.steps)
     assert "- **Systems**: Salesforce, NetSuite" in markdown
     assert "| Account.Name | customer.companyName | trim |" in markdown
@@ -85,7 +87,7 @@ def test_fields_listed_without_targets_are_rows_and_the_users_own_steps_stay() -
     assert [(m.source, m.target) for m in requirement.integration.data_mapping] == [
         ("account name", ""), ("billing address", ""), ("VAT number", "")]
     names = [s.name for s in requirement.steps]
-    assert names[:4] == ["Extract new customers from Salesforce", "Map and transform fields",
+    assert names[:4] == ["Extract new customers from Salesforce", "Transform new customers fields",
                          "Validate mapped records", "Load new customers into SAP"]
     assert "Send daily summary" in names and not any(n.startswith("Map the") for n in names)
     assert names[-1] == "Review error queue" and requirement.steps[-1].performer_source == "assumed"

@@ -2,70 +2,28 @@
 
 The text is parsed once with the shared English pipeline; system names, authentication methods
 and cue words come from ``data/*.toml`` through phrase matchers; the parse says which noun is the
-object that flows and who reviews failed records.
+object that flows. When it runs and what happens to failures is read in ``policies``.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from process_designer.domain.models import (
-    DataFlow,
-    DataMapping,
-    IntegrationSpec,
-    IntegrationTrigger,
-    RateLimit,
-    RecoveryPolicy,
-    SystemAuth,
-)
-from process_designer.integration.lexicon import auth_methods, cues, known_systems, matches
+from process_designer.domain.models import DataFlow, DataMapping, IntegrationSpec, SystemAuth
+from process_designer.integration.lexicon import auth_methods, cues, matches
 from process_designer.integration.mapping import mapping_rows
+from process_designer.integration.policies import frequency_text, rate_limits, recovery, trigger
+from process_designer.integration.spans import SystemMention, clauses, inside, system_mentions
 from process_designer.language.pipeline import english, noun_lemma
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-__all__ = ["SystemMention", "clauses", "inside", "rate_limit_spans", "read_integration", "retries", "schedule",
-           "system_mentions"]
+__all__ = ["read_integration"]
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-
-
-@dataclass(frozen=True)
-class SystemMention:
-    name: str
-    connector: str
-    span: Span
-
-
-def system_mentions(doc: Doc) -> list[SystemMention]:
-    """Every mention of a known system; a generic one ("the CRM") only when no named system shares its connector."""
-    systems = known_systems()
-    found = [(systems[int(key)], span) for key, span in matches(doc, "system")]
-    named = {system.connector for system, _ in found if not system.generic}
-    return [SystemMention(system.name, system.connector, span) for system, span in found
-            if not (system.generic and system.connector in named)]
-
-
-def clauses(doc: Doc) -> Iterator[Span]:
-    """Sentences cut further at semicolons and line breaks."""
-    for sentence in doc.sents:
-        start = sentence.start
-        for token in sentence:
-            if token.text == ";" or "\n" in token.text:
-                if token.i > start:
-                    yield doc[start:token.i]
-                start = token.i + 1
-        if start < sentence.end:
-            yield doc[start:sentence.end]
-
-
-def inside(span: Span, outer: Span) -> bool:
-    return outer.start <= span.start and span.end <= outer.end
 
 
 def _word_before(mention: Span) -> str:
@@ -193,70 +151,6 @@ def _data_flow_text(direction: str, flows: list[DataFlow]) -> str:
     return f"{direction.capitalize()}: " + "; ".join(parts) if parts else direction.capitalize()
 
 
-# ------------------------------------------------------------------ trigger
-
-def _clock_after(doc: Doc, index: int) -> tuple[str, int]:
-    """" at 02:00" / " at 2 am" after token ``index``, and the index after it."""
-    if index < len(doc) and doc[index].lower_ == "at":
-        end = index + 1
-        while end < len(doc) and end - index <= 2 and (doc[end].like_num or ":" in doc[end].text
-                                                       or doc[end].lower_ in ("am", "pm")
-                                                       or doc[end].lower_.rstrip("apm").isdigit()):
-            end += 1
-        if end > index + 1:
-            return " at " + doc[index + 1:end].text, end
-    return "", index
-
-
-def schedule(span: Span) -> str:
-    """"every 15 minutes", "nightly at 02:00", "every night at 02:00" in ``span`` (normalised), or ""."""
-    doc = span.doc
-    units = cues().unit_names
-    periods = cues().periods
-    for token in span:
-        if token.lower_ in cues().schedule_words:
-            clock, _ = _clock_after(doc, token.i + 1)
-            return token.lower_ + clock
-        if token.lower_ in cues().every and token.i + 1 < span.end:
-            index, count = token.i + 1, ""
-            if doc[index].like_num:
-                count, index = doc[index].text + " ", index + 1
-            if index < len(doc):
-                word = doc[index].lower_
-                unit = units.get(word, word)
-                if noun_lemma(unit) in periods or unit in periods:
-                    clock, _ = _clock_after(doc, index + 1)
-                    return f"every {count}{unit}{clock}"
-    return ""
-
-
-def _trigger(doc: Doc, flows_doc: Doc) -> IntegrationTrigger | None:
-    del flows_doc
-    for chunk in doc.noun_chunks:
-        if chunk.root.lower_ in cues().webhook:
-            words = [t.text for t in chunk if t.pos_ != "DET"]
-            return IntegrationTrigger(kind="webhook", text=" ".join(words))
-    for clause in clauses(doc):
-        when = schedule(clause)
-        if when:
-            return IntegrationTrigger(kind="schedule", text=when)
-    for _, span in matches(doc, "event"):
-        clause = next(c for c in clauses(doc) if inside(span, c))
-        end = next((t.i for t in clause if t.i > span.start and t.text == ","), clause.end)
-        return IntegrationTrigger(kind="event", text=doc[span.start:end].text)
-    return None
-
-
-def _frequency_text(trigger: IntegrationTrigger | None, systems: list[str]) -> str:
-    if trigger is None:
-        return ""
-    if trigger.kind == "schedule":
-        return f"{trigger.text[:1].upper()}{trigger.text[1:]} (scheduled)"
-    if trigger.kind == "webhook":
-        return f"On each {trigger.text} from {systems[0]} (event-driven)" if systems else f"On each {trigger.text}"
-    return f"{trigger.text[:1].upper()}{trigger.text[1:]} (event-driven)"
-
-
 # ------------------------------------------------------------------ authentication
 
 def _auth(doc: Doc, mentions: list[SystemMention]) -> list[SystemAuth]:
@@ -290,97 +184,6 @@ def _auth(doc: Doc, mentions: list[SystemMention]) -> list[SystemAuth]:
     return [SystemAuth(system=s, method=stated[s], label=labels[stated[s]]) for s in order if s in stated]
 
 
-# ------------------------------------------------------------------ rate limits and recovery
-
-def _nearest_system(span: Span, mentions: list[SystemMention]) -> str:
-    here = [m for m in mentions if m.span.sent == span.sent]
-    if not here:
-        return ""
-    return min(here, key=lambda m: abs(m.span.start - span.start)).name
-
-
-def rate_limit_spans(doc: Doc) -> list[Span]:
-    """"500 requests per minute": a number, a kind of call, "per", a period."""
-    spans: list[Span] = []
-    nouns, per, periods = cues().limit_nouns, cues().per, cues().periods
-    for token in doc:
-        if not token.like_num:
-            continue
-        index = token.i + 1
-        while index < len(doc) and index - token.i <= 2 and noun_lemma(doc[index].lower_) not in nouns:
-            index += 1
-        if index >= len(doc) - 2 or noun_lemma(doc[index].lower_) not in nouns or doc[index + 1].lower_ not in per:
-            continue
-        unit = cues().unit_names.get(doc[index + 2].lower_, doc[index + 2].lower_)
-        if noun_lemma(unit) in periods or unit in periods:
-            spans.append(doc[token.i:index + 3])
-    return spans
-
-
-def _rate_limits(doc: Doc, mentions: list[SystemMention]) -> list[RateLimit]:
-    limits: list[RateLimit] = []
-    for span in rate_limit_spans(doc):
-        unit = span[-1].lower_
-        unit = cues().unit_names.get(unit, unit)
-        text = f"{span[:-2].text} per {noun_lemma(unit)}"
-        limits.append(RateLimit(system=_nearest_system(span, mentions), limit=text))
-    return limits
-
-
-def _role(span: Span) -> str:
-    words = [t.text for t in span if t.pos_ not in ("DET", "PUNCT") and t.dep_ != "poss"]
-    return " ".join(w if any(c.isupper() for c in w) else w.capitalize() for w in words)
-
-
-def _reviewer(sentence: Span) -> str:
-    """Who reviews the failed records: the subject of "review" (or its "by" agent) in ``sentence``."""
-    for token in sentence:
-        if token.lemma_.lower() not in cues().review_verbs or token.pos_ not in ("VERB", "AUX"):
-            continue
-        for child in token.children:
-            if child.dep_ in ("nsubj",) and child.pos_ not in ("PRON",):
-                return _role(child.doc[child.left_edge.i:child.i + 1])
-            if child.dep_ == "agent":
-                pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
-                if pobj is not None:
-                    return _role(pobj.doc[pobj.left_edge.i:pobj.i + 1])
-    return ""
-
-
-def retries(sentence: Span) -> int | None:
-    words = cues().retry_words
-    if not any(t.lemma_.lower() == "retry" or t.lower_.startswith("retr") for t in sentence):
-        return None
-    for token in sentence:
-        if token.like_num and token.text.isdigit():
-            after = token.nbor(1).lower_ if token.i + 1 < len(token.doc) else ""
-            before = token.nbor(-1).lower_ if token.i > 0 else ""
-            if after in words or before.startswith("retr"):
-                return int(token.text)
-    return None
-
-
-def _recovery(doc: Doc) -> RecoveryPolicy | None:
-    queues = matches(doc, "queue")
-    backoff = matches(doc, "backoff")
-    policy = RecoveryPolicy(
-        queue=cues().queues.get(queues[0][1].text.lower(), queues[0][1].text.lower()) if queues else "",
-        backoff="exponential backoff" if any("exponential" in s.text.lower() for _, s in backoff)
-        else ("backoff" if backoff else ""),
-    )
-    for sentence in doc.sents:
-        count = retries(sentence)
-        if count is not None and policy.retries is None:
-            policy.retries = count
-        if any(inside(span, sentence) for _, span in queues) and not policy.reviewer:
-            policy.reviewer = _reviewer(sentence)
-            when = schedule(sentence)
-            policy.review_frequency = when or next(
-                (doc[t.i:t.i + 2].text.lower() for t in sentence if t.lower_ in cues().every and t.i + 1 < len(doc)),
-                "")
-    return policy if policy != RecoveryPolicy() else None
-
-
 # ------------------------------------------------------------------ the whole spec
 
 def _mapping(text: str) -> list[DataMapping]:
@@ -410,16 +213,16 @@ def read_integration(text: str) -> IntegrationSpec | None:
     if not (flows or mapping or integrates):
         return None
     direction = _direction(doc, flows)
-    trigger = _trigger(doc, doc)
+    when = trigger(doc)
     return IntegrationSpec(
         systems=systems,
         data_flow=_data_flow_text(direction, flows),
-        frequency=_frequency_text(trigger, systems),
+        frequency=frequency_text(when, systems),
         data_mapping=mapping,
         direction="two-way" if direction == "two-way" else "one-way",
         flows=flows,
-        trigger=trigger,
+        trigger=when,
         auth=_auth(doc, mentions),
-        rate_limits=_rate_limits(doc, mentions),
-        recovery=_recovery(doc),
+        rate_limits=rate_limits(doc, mentions),
+        recovery=recovery(doc),
     )

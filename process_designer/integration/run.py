@@ -14,15 +14,9 @@ from typing import TYPE_CHECKING
 from process_designer.domain.models import Decision, IntegrationSpec, Requirement, RequirementStep
 from process_designer.integration.lexicon import cues, known_systems, matches
 from process_designer.integration.mapping import is_mapping_sentence
-from process_designer.integration.reader import (
-    clauses,
-    inside,
-    rate_limit_spans,
-    read_integration,
-    retries,
-    schedule,
-    system_mentions,
-)
+from process_designer.integration.policies import rate_limit_spans, retries, schedule
+from process_designer.integration.reader import read_integration
+from process_designer.integration.spans import clauses, inside, system_mentions
 from process_designer.language.pipeline import english
 
 if TYPE_CHECKING:

@@ -60,8 +60,10 @@ _SYSTEM_RES = {
 
 
 def system_label(name: str) -> str:
-    """A readable name of connector ``name`` ("crm" → "CRM")."""
-    return SYSTEM_LABELS.get(name, name.replace("_", " "))
+    """A readable name of connector ``name`` ("crm" → "CRM", "netsuite" → "NetSuite")."""
+    from process_designer.integration.run import named_system_label
+
+    return SYSTEM_LABELS.get(name) or named_system_label(name) or name.replace("_", " ")
 
 
 def detect_systems(text: str) -> list[str]:
@@ -79,6 +81,13 @@ def detect_systems(text: str) -> list[str]:
 
 
 _ROLE_PATTERNS: tuple[tuple[str, str], ...] = (
+    # The people who build and run AI agents, before the generic "engineer" and "agent" below.
+    (r"\bml engineers?\b|machine learning engineers?", "ML Engineer"),
+    (r"\bai product owner\b", "AI Product Owner"),
+    (r"\bsupport lead\b", "Support Lead"),
+    (r"\bsres?\b|site reliability engineer", "SRE"),
+    (r"\bsecurity team\b", "Security Team"),
+    (r"\bplatform engineers?\b", "Platform Engineer"),
     (r"\bcfo\b|chief financial officer", "CFO"),
     (r"\bceo\b", "CEO"),
     (r"\bciso\b", "CISO"),

@@ -62,12 +62,14 @@ def _integration_sections(document: ProcessDocument) -> list[str]:
         f"- **Systems**: {', '.join(spec.systems)}",
         f"- **Data Flow**: {spec.data_flow}",
         f"- **Frequency**: {spec.frequency}",
-        "",
-        "## Authentication Setup",
     ]
+    lines += [f"- **Rate Limit**: {limit.limit}{f' ({limit.system})' if limit.system else ''}"
+              for limit in spec.rate_limits]
+    lines += ["", "## Authentication Setup"]
+    lines += [f"- **{auth.system}**: {auth.label or auth.method}" for auth in spec.auth]
     if spec.authentication.strip():
         lines += ["```spy", spec.authentication.rstrip(), "```"]
-    else:
+    elif not spec.auth:
         lines.append("- Credentials are read with `get_secret` and refreshed before each run")
     lines += [
         "",
@@ -75,7 +77,31 @@ def _integration_sections(document: ProcessDocument) -> list[str]:
         "| Source Field | Target Field | Transformation |",
         "|--------------|--------------|----------------|",
     ]
-    lines += [f"| {m.source} | {m.target} | {m.transformation} |" for m in spec.data_mapping]
+    lines += [f"| {m.source} | {m.target or '(not stated)'} | {m.transformation}{' (example)' if m.example else ''} |"
+              for m in spec.data_mapping]
+    if any(m.example for m in spec.data_mapping):
+        lines += ["", "_Example rows: no field mapping was given; replace them with the fields to map._"]
+    lines.append("")
+    return lines
+
+
+def _recovery_lines(document: ProcessDocument) -> list[str]:
+    """The ``## Error Recovery`` section: the stated policy, then its code."""
+    spec = document.integration
+    if spec is None:
+        return []
+    lines = ["## Error Recovery"]
+    policy = spec.recovery
+    if policy is not None:
+        if policy.retries is not None:
+            lines.append(f"- **Retries**: {policy.retries}{f' with {policy.backoff}' if policy.backoff else ''}")
+        if policy.queue:
+            lines.append(f"- **Failed records**: go to the {policy.queue}")
+        if policy.reviewer or policy.review_frequency:
+            who = policy.reviewer or "the process owner"
+            lines.append(f"- **Review**: {who}{f', {policy.review_frequency}' if policy.review_frequency else ''}")
+    if spec.error_recovery.strip():
+        lines += ["```spy", spec.error_recovery.rstrip(), "```"]
     lines.append("")
     return lines
 
@@ -101,11 +127,7 @@ def render_markdown(document: ProcessDocument) -> str:
         lines += [*_decision_lines(flow.at_start)[1:], ""]
     for step in document.steps:
         lines += [render_step(step, flow.steps.get(step.number)), ""]
-    if document.integration is not None:
-        lines.append("## Error Recovery")
-        if document.integration.error_recovery.strip():
-            lines += ["```spy", document.integration.error_recovery.rstrip(), "```"]
-        lines.append("")
+    lines += _recovery_lines(document)
     lines += ["## Error Handling", *_bullets(document.error_handling, "None identified"), ""]
     lines += ["## Monitoring and Metrics", *_bullets(document.monitoring, "None defined"), ""]
     lines += ["## Related Documents", *_bullets(document.related_documents, "None"), ""]

@@ -11,22 +11,27 @@ from process_designer.domain.flow import ProcessFlow, from_dependencies
 
 __all__ = [
     "Constraint",
+    "DataFlow",
     "DataMapping",
     "Decision",
     "DesignContext",
     "Efficiency",
     "Finding",
     "IntegrationSpec",
+    "IntegrationTrigger",
     "Overview",
     "PerformerSource",
     "ProcessDocument",
     "ProcessKind",
     "QualityReport",
+    "RateLimit",
+    "RecoveryPolicy",
     "Requirement",
     "RequirementStep",
     "Severity",
     "SpyArtifacts",
     "Step",
+    "SystemAuth",
     "flow_of",
 ]
 
@@ -115,6 +120,7 @@ class Requirement(_Model):
     templates: list[str] = Field(default_factory=list)
     flow: ProcessFlow = Field(default_factory=ProcessFlow)  # the steps' control flow; task ``step`` = index + 1
     open_questions: list[str] = Field(default_factory=list)  # what the analyst had to assume
+    integration: IntegrationSpec | None = None  # what the user said about the integration, when it is one
 
 
 class Overview(_Model):
@@ -142,13 +148,61 @@ class Step(_Model):
 
 
 class DataMapping(_Model):
+    """A row of the data-mapping table; ``example`` marks a sample row the user has not given."""
+
     source: str
     target: str
     transformation: str
+    example: bool = False
+
+
+class DataFlow(_Model):
+    """What moves which way: ``objects`` of ``source`` arrive in ``target`` (as ``target_objects``)."""
+
+    objects: str
+    source: str
+    target: str
+    target_objects: str = ""
+
+
+class IntegrationTrigger(_Model):
+    """What starts a run: a schedule ("every 15 minutes"), an event, a webhook, or a person."""
+
+    kind: Literal["schedule", "event", "webhook", "manual"]
+    text: str
+
+
+class SystemAuth(_Model):
+    """How the integration authenticates to one system, as the user states it."""
+
+    system: str
+    method: str  # an id of integration/data/auth.toml, e.g. "oauth2_jwt_bearer"
+    label: str = ""
+
+
+class RateLimit(_Model):
+    """A stated rate limit; ``system`` empty when it applies to every call."""
+
+    system: str = ""
+    limit: str
+
+
+class RecoveryPolicy(_Model):
+    """What happens to records that fail: retries, back-off, the queue they land in and who reviews it."""
+
+    retries: int | None = None
+    backoff: str = ""
+    queue: str = ""
+    reviewer: str = ""
+    review_frequency: str = ""
 
 
 class IntegrationSpec(_Model):
-    """The seed's *Integration Process Pattern* sections."""
+    """The seed's *Integration Process Pattern* sections.
+
+    ``authentication`` and ``error_recovery`` hold the SPy code the coder writes; ``auth`` and
+    ``recovery`` what the user stated, which that code follows.
+    """
 
     systems: list[str]
     data_flow: str
@@ -156,6 +210,12 @@ class IntegrationSpec(_Model):
     data_mapping: list[DataMapping] = Field(default_factory=list)
     authentication: str = ""
     error_recovery: str = ""
+    direction: Literal["one-way", "two-way"] = "one-way"
+    flows: list[DataFlow] = Field(default_factory=list)
+    trigger: IntegrationTrigger | None = None
+    auth: list[SystemAuth] = Field(default_factory=list)
+    rate_limits: list[RateLimit] = Field(default_factory=list)
+    recovery: RecoveryPolicy | None = None
 
 
 class SpyArtifacts(_Model):

@@ -11,6 +11,9 @@ from process_designer.evals.cases import (
     select_cases,
 )
 from process_designer.evals.coverage import contains_all, coverage, normalise_text
+from process_designer.evals.integrations import (
+    IntegrationCase,  # registers the "integration" case kind
+)
 from process_designer.evals.matching import (
     DEFAULT_THRESHOLD,
     ChainScore,
@@ -32,6 +35,7 @@ __all__ = [
     "EvalCase",
     "EvalRun",
     "GoldStep",
+    "IntegrationCase",
     "aggregate",
     "chain_score",
     "check_targets",

@@ -91,6 +91,10 @@ METRICS: tuple[Metric, ...] = (
     ),
     Metric("gateway_recall", "gateway recall", "gateways_matched", "ratio", other="gateways_gold"),
     Metric("path_coverage", "path-test coverage", "paths_tested", "ratio", other="paths_total"),
+    *(Metric(f"integration_{group}_exact", f"integration {label} exact", f"figures.integration_{group}_exact")
+      for group, label in (("field", "fields"), ("mapping", "mapping rows"), ("auth", "auth"),
+                           ("direction", "direction"), ("frequency", "frequency"), ("flows", "flows"),
+                           ("systems", "systems"), ("rate_limits", "rate limits"), ("recovery", "recovery"))),
     Metric("revisions", "revision rounds (mean)", "revisions", gated=False),
     Metric("latency_s", "latency s (mean)", "latency_s", gated=False),
     Metric("latency_p95_s", "latency s (p95)", "latency_s", "p95", gated=False),
@@ -123,6 +127,10 @@ TARGETS: tuple[Target, ...] = (
     Target("spy_check_clean", 1.0, "SPy check-clean 100%"),
     Target("spy_test_pass_rate", 1.0, "SPy tests pass 100%"),
     Target("reviewer_score_min", 0.85, "reviewer score ≥ 0.85 on every case"),
+    Target("step_f1", 0.8, "agent-process step F1 ≥ 0.80", ("agents",)),
+    Target("integration_field_exact", 0.9, "integration fields ≥ 0.9 exact", ("integrations",)),
+    Target("integration_mapping_exact", 0.9, "integration mapping rows ≥ 0.9 exact", ("integrations",)),
+    Target("integration_auth_exact", 0.9, "integration auth ≥ 0.9 exact", ("integrations",)),
 )
 
 

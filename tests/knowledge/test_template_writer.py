@@ -34,3 +34,24 @@ def test_a_template_with_a_graph_saves_its_decisions_loops_and_ends(source: str)
     assert back == template
     if source is PURCHASE:
         assert 'rule = "amount > 10000"' in text and 'label = "Request rejected"' in text
+
+
+def test_an_integration_as_the_user_stated_it_round_trips() -> None:
+    from process_designer.domain.models import (
+        DataFlow,
+        IntegrationTrigger,
+        RecoveryPolicy,
+        SystemAuth,
+    )
+
+    template = load_template(CURATED_TEMPLATES_DIR / "system-integration.toml")
+    assert template.document.integration is not None
+    spec = template.document.integration.model_copy(update={
+        "direction": "two-way",
+        "flows": [DataFlow(objects="opportunities", source="Salesforce", target="NetSuite", target_objects="orders")],
+        "trigger": IntegrationTrigger(kind="schedule", text="every 15 minutes"),
+        "auth": [SystemAuth(system="Salesforce", method="oauth2_jwt_bearer", label="OAuth 2.0 JWT bearer flow")],
+        "recovery": RecoveryPolicy(retries=3, queue="dead-letter queue", reviewer="RevOps Analyst"),
+    })
+    changed = template.model_copy(update={"document": template.document.model_copy(update={"integration": spec})})
+    assert template_from_toml(template_to_toml(changed), "saved.toml") == changed

@@ -98,8 +98,8 @@ def test_show_markdown_and_json(cli_env: Path, capsys: pytest.CaptureFixture[str
     assert main(["templates", "show", "system-integration", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["document"]["integration"]["data_mapping"][:2] == [
-        {"source": "customer_id", "target": "external_id", "transformation": "string"},
-        {"source": "email", "target": "contact_email", "transformation": "lowercase"},
+        {"source": "customer_id", "target": "external_id", "transformation": "string", "example": False},
+        {"source": "email", "target": "contact_email", "transformation": "lowercase", "example": False},
     ]
 
 

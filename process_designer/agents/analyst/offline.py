@@ -23,6 +23,7 @@ from process_designer.domain.models import (
     Requirement,
     RequirementStep,
 )
+from process_designer.integration import integration_requirement
 from process_designer.knowledge.template_model import ProcessTemplate
 from process_designer.language.constraints import find_constraints
 from process_designer.language.forms import title_case
@@ -110,7 +111,7 @@ def analyze_requirements(
     requirement.kind = "integration" if _is_integration(clean, systems) else "standard"
     requirement.owner = context.owner or ""
     requirement.open_questions = list(dict.fromkeys(questions))
-    return requirement
+    return integration_requirement(requirement)
 
 
 def _main_object(frames: list[Frame]) -> str:

@@ -1,14 +1,12 @@
-"""SPy source for a planned step, its test suite, and the integration defines (auth, error recovery, mapping)."""
+"""SPy source for a planned step and its test suite (the integration defines are in ``integration_code``)."""
 
 from __future__ import annotations
 
 from process_designer.agents.coder.case_data import case_literal
 from process_designer.agents.coder.plan import StepPlan
 from process_designer.agents.coder.spy_source import SpyWriter, identifier, literal, string
-from process_designer.domain.models import IntegrationSpec
 
-__all__ = ["MAX_ATTEMPTS", "auth_define", "error_recovery_define", "mapper_define", "mapper_tests", "step_define",
-           "step_tests"]
+__all__ = ["MAX_ATTEMPTS", "step_define", "step_tests"]
 
 MAX_ATTEMPTS = 3
 
@@ -122,85 +120,5 @@ def step_tests(plan: StepPlan) -> str:
         w.line("assert e.type == \"integration\", e.message")
         w.close()
         w.close()
-    w.close()
-    return w.text()
-
-
-def auth_define() -> str:
-    """The seed's ``IntegrationAuth``: credentials from secrets and a refreshed OAuth token."""
-    w = SpyWriter()
-    w.open("define IntegrationAuth")
-    w.open("setup_credentials()")
-    w.line("api_key = get_secret(\"external_api_key\")")
-    w.line("oauth_token = refresh_oauth_token()")
-    w.line("return AuthConfig(api_key, oauth_token)")
-    w.close()
-    w.close()
-    return w.text()
-
-
-def error_recovery_define() -> str:
-    """The seed's ``ErrorHandler``: back off on rate limits, re-authenticate on auth failures."""
-    w = SpyWriter()
-    w.open("define ErrorHandler")
-    w.open("handle_integration_error(failure, context)")
-    w.open("if failure.type == \"rate_limit\"")
-    w.line("implement_backoff_strategy()")
-    w.line("return {action: \"backoff\", context: context}")
-    w.reopen("else if failure.type == \"auth_failure\"")
-    w.line("refresh_authentication()")
-    w.line("retry_operation()")
-    w.line("return {action: \"reauthenticated\", context: context}")
-    w.close()
-    w.line("raise failure")
-    w.close()
-    w.close()
-    return w.text()
-
-
-_TRANSFORMS = {"lowercase": "lower({v})", "uppercase": "upper({v})", "trim": "trim({v})", "string": "str({v})",
-               "integer": "int({v})", "number": "float({v})", "decimal": "float({v})", "boolean": "bool({v})"}
-
-
-def mapper_define(spec: IntegrationSpec) -> str:
-    """``define DataMapper``: the data-mapping table as code."""
-    w = SpyWriter()
-    w.open("define DataMapper")
-    w.open("map_record(record)")
-    w.line("mapped = {}")
-    for mapping in spec.data_mapping:
-        source, target = mapping.source, mapping.target
-        expr = _TRANSFORMS.get(mapping.transformation.strip().lower(), "{v}").format(v=f"record.{source}")
-        w.open(f"if {string(source)} in record")
-        w.line(f"mapped.{target} = {expr}")
-        w.close()
-    w.line("return mapped")
-    w.close()
-    w.close()
-    return w.text()
-
-
-def mapper_tests(spec: IntegrationSpec) -> str:
-    w = SpyWriter()
-    w.open("define DataMapperTest")
-    w.open("test_maps_every_field()")
-    sample = {m.source: ("Ada.Lovelace@Example.com" if "mail" in m.source else "C-42") for m in spec.data_mapping}
-    w.line(f"mapped = DataMapper.map_record({literal(sample)})")
-    w.line(f"assert len(keys(mapped)) == {len({m.target for m in spec.data_mapping})}, \"every field mapped\"")
-    for mapping in spec.data_mapping:
-        if mapping.transformation.strip().lower() == "lowercase":
-            w.line(f"assert mapped.{mapping.target} == lower(\"{sample[mapping.source]}\"), mapped.{mapping.target}")
-    w.close()
-    w.line()
-    w.open("test_rate_limit_backs_off()")
-    w.line("outcome = ErrorHandler.handle_integration_error({type: \"rate_limit\", message: \"429\"}, {})")
-    w.line("assert outcome.action == \"backoff\", outcome.action")
-    w.close()
-    w.line()
-    w.open("test_credentials_come_from_secrets()")
-    w.line("config = IntegrationAuth.setup_credentials()")
-    w.line("assert len(recorded_calls(\"get_secret\")) == 1, \"the API key is read from the secret store\"")
-    w.line("assert config != null, \"credentials expected\"")
-    w.close()
     w.close()
     return w.text()

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from process_designer.agents.coder.generate import (
+from process_designer.agents.coder.generate import step_define, step_tests
+from process_designer.agents.coder.integration_code import (
     auth_define,
     error_recovery_define,
     mapper_define,
     mapper_tests,
-    step_define,
-    step_tests,
 )
 from process_designer.agents.coder.path_tests import runner_tests
 from process_designer.agents.coder.plan import StepPlan, plan_step
@@ -51,8 +50,8 @@ def compile_document(document: ProcessDocument, only_steps: set[int] | None = No
     integration = document.integration
     if integration is not None:
         integration = integration.model_copy(update={
-            "authentication": auth_define(),
-            "error_recovery": error_recovery_define(),
+            "authentication": auth_define(integration),
+            "error_recovery": error_recovery_define(integration),
         })
         program_parts += [integration.authentication.rstrip(), integration.error_recovery.rstrip(),
                           mapper_define(integration).rstrip()]

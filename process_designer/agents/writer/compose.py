@@ -248,18 +248,27 @@ def default_monitoring(steps: Sequence[Step], requirement: Requirement, flow: Pr
 
 
 def _integration(requirement: Requirement, templates: Sequence[ProcessTemplate]) -> IntegrationSpec:
+    """The user's integration as read; what they left out from the template, sample rows marked as examples."""
     source = next((t.document.integration for t in templates if t.document.integration), None)
-    systems = requirement.systems or (source.systems if source else [])
-    frequency = next((c.text.removeprefix("Runs ").capitalize() for c in requirement.constraints
-                      if c.kind == "frequency"), source.frequency if source else "Every 15 minutes (scheduled)")
-    mapping = list(source.data_mapping) if source else [
-        DataMapping(source="customer_id", target="external_id", transformation="string"),
-        DataMapping(source="email", target="contact_email", transformation="lowercase"),
-    ]
-    labels = [system_label(s) for s in systems]
-    flow = (f"One-way from the {labels[0]} to the {', '.join(labels[1:])}; changed records only"
-            if len(labels) > 1 else source.data_flow if source else "One-way, changed records only")
-    return IntegrationSpec(systems=systems, data_flow=flow, frequency=frequency, data_mapping=mapping)
+    stated = requirement.integration
+    systems = stated.systems if stated else requirement.systems or (source.systems if source else [])
+    frequency = (stated.frequency if stated and stated.frequency else None) or next(
+        (c.text.removeprefix("Runs ").capitalize() for c in requirement.constraints if c.kind == "frequency"),
+        source.frequency if source else "Every 15 minutes (scheduled)")
+    mapping = list(stated.data_mapping) if stated and stated.data_mapping else [
+        row.model_copy(update={"example": True}) for row in (source.data_mapping if source else [
+            DataMapping(source="customer_id", target="external_id", transformation="string"),
+            DataMapping(source="email", target="contact_email", transformation="lowercase"),
+        ])]
+    if stated and stated.flows:
+        flow = stated.data_flow
+    else:
+        labels = [system_label(s) for s in systems]
+        flow = (f"One-way from the {labels[0]} to the {', '.join(labels[1:])}; changed records only"
+                if len(labels) > 1 else source.data_flow if source else "One-way, changed records only")
+    base = stated or IntegrationSpec(systems=systems, data_flow=flow, frequency=frequency)
+    return base.model_copy(update={"systems": systems, "data_flow": flow, "frequency": frequency,
+                                   "data_mapping": mapping})
 
 
 def _open_questions(requirement: Requirement, steps: Sequence[Step]) -> list[str]:

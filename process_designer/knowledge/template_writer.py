@@ -35,6 +35,20 @@ def _pairs(data: dict[str, Any], indent: str = "") -> list[str]:
     return [f"{indent}{key} = {_value(value)}" for key, value in data.items() if value is not None]
 
 
+def _table(name: str, data: dict[str, Any]) -> list[str]:
+    """``[name]`` with its plain keys first, then its sub-tables and arrays of tables (TOML's order)."""
+    nested = {k: v for k, v in data.items() if isinstance(v, dict) or (isinstance(v, list) and v
+                                                                     and all(isinstance(i, dict) for i in v))}
+    lines = ["", f"[{name}]", *_pairs({k: v for k, v in data.items() if k not in nested})]
+    for key, value in nested.items():
+        if isinstance(value, dict):
+            lines += _table(f"{name}.{key}", value)
+        else:
+            for item in value:
+                lines += ["", f"[[{name}.{key}]]", *_pairs(item)]
+    return lines
+
+
 def _step(step: Step, flow: ProcessFlow | None) -> list[str]:
     """One ``[[steps]]`` table: with ``id`` and ``next`` from ``flow``, else with ``depends_on``."""
     fields: dict[str, Any] = {
@@ -140,9 +154,5 @@ def _text(template: ProcessTemplate, flow: ProcessFlow | None) -> str:
     if flow is not None:
         lines += _flow_tables(flow)
     if document.integration is not None:
-        spec = document.integration.model_dump()
-        mappings = spec.pop("data_mapping")
-        lines += ["", "[integration]", *_pairs(spec)]
-        for mapping in mappings:
-            lines += ["", "[[integration.data_mapping]]", *_pairs(mapping)]
+        lines += _table("integration", document.integration.model_dump(exclude_none=True))
     return "\n".join(lines) + "\n"

@@ -9,6 +9,7 @@ steps, and for steps whose performer the text does not name — and the requirem
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 
@@ -23,7 +24,7 @@ from process_designer.domain.models import (
     Requirement,
     RequirementStep,
 )
-from process_designer.integration import integration_requirement
+from process_designer.integration import integration_requirement, is_mapping_sentence
 from process_designer.knowledge.template_model import ProcessTemplate
 from process_designer.language.constraints import find_constraints
 from process_designer.language.forms import title_case
@@ -68,7 +69,8 @@ def analyze_requirements(
 
     framing = read_topic(clean)
     topic = framing.topic
-    frames, reader, _ = read_frames(framing.body, Reader(topic=_topic_head(topic)), lend_verb=framing.verb)
+    frames, reader, _ = read_frames(_without_mappings(framing.body), Reader(topic=_topic_head(topic)),
+                                    lend_verb=framing.verb)
     if reader.narrator is None and context.owner:
         reader.narrator = context.owner
     _lend_objects(frames, topic)
@@ -112,6 +114,16 @@ def analyze_requirements(
     requirement.owner = context.owner or ""
     requirement.open_questions = list(dict.fromkeys(questions))
     return integration_requirement(requirement)
+
+
+def _without_mappings(text: str) -> str:
+    """The text without field-mapping sentences ("Map Account.Name to customer.companyName, …"): they
+    configure an integration (read by ``process_designer.integration``), they are not steps."""
+    lines = []
+    for line in text.splitlines():
+        sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", line)
+        lines.append(" ".join(s for s in sentences if not is_mapping_sentence(s)))
+    return "\n".join(line for line in lines if line.strip())
 
 
 def _main_object(frames: list[Frame]) -> str:

@@ -104,8 +104,12 @@ def requirement_analyst(state: DesignerState, runtime: Runtime[DesignerDeps]) ->
     requirement = deps.engines.analyst.analyze(text, context, templates, state.get("title") or None)
     if requirement.questions:
         return _answer("requirement_analyst", requirement.questions[0], requirement=None)
-    note = (f"Understood '{requirement.title}': {len(requirement.steps)} steps, "
-            f"{len(requirement.decisions)} decision(s), systems: {', '.join(requirement.systems) or 'none'}"
+    gateways = requirement.flow.gateways
+    decisions = sum(g.kind == "exclusive" for g in gateways)
+    parallel = sum(g.kind == "parallel" and requirement.flow.is_split(g.id) for g in gateways)
+    loops = len(requirement.flow.back_edges())
+    note = (f"Understood '{requirement.title}': {len(requirement.steps)} steps, {decisions} decision(s), "
+            f"{parallel} parallel split(s), {loops} loop(s), systems: {', '.join(requirement.systems) or 'none'}"
             + (f"; templates: {', '.join(requirement.templates)}" if requirement.templates else ""))
     return _stage("requirement_analyst", note, "process_writer", requirement=requirement.model_dump(mode="json"))
 
@@ -313,6 +317,9 @@ def _final_reply(state: DesignerState, document: ProcessDocument) -> str:
     ]
     if state.get("fixed"):
         lines.append("Fixed in review: " + "; ".join(state["fixed"]))
+    if state.get("intent") == "design" and document.open_questions:
+        asked = document.open_questions[:3]
+        lines.append("Before you rely on it, tell me:" + "".join(f"\n- {q}" for q in asked))
     return "\n".join(lines) + "\n\n" + render_markdown(document)
 
 

@@ -76,6 +76,7 @@ class Reader:
     last_object_head: str = ""
     narrator_sentence: int = -1
     trigger: str = ""
+    trigger_object: str = ""  # what arrives or is raised when the process starts ("refund request")
     context: list[str] = field(default_factory=list)
     topic: str = ""
 
@@ -161,10 +162,19 @@ def _conjuncts(token: Token) -> list[Token]:
     return [token, *[t for t in token.conjuncts if t.i > token.i]]
 
 
+def _measure(token: Token) -> bool:
+    """"30 days", "$500": a quantity, which belongs to a condition rather than acting."""
+    return token.lower_ in lexicon().units and any(c.dep_ == "nummod" or c.like_num for c in token.children)
+
+
 def _subject(verb: Token) -> Token | None:
     for child in verb.children:
-        if child.dep_ in ("nsubj", "nsubjpass", "csubj"):
+        if child.dep_ in ("nsubj", "nsubjpass", "csubj") and not _measure(child):
             return child
+    before = verb.doc[verb.i - 1] if verb.i > 0 else None
+    if before is not None and before.pos_ in ("NOUN", "PROPN") and before.dep_ in ("npadvmod", "dep", "nmod", "attr") \
+            and role_name(before):  # "if the amount is over $500 a manager approves", parsed into the condition
+        return before
     if verb.i > 0 and (verb.pos_ == "NOUN" or _finite_verb_misattached(verb)):  # "finance reserves the budget"
         before = verb.doc[verb.i - 1]
         return before if before.pos_ in ("NOUN", "PROPN") or before.lower_ in lexicon().departments else None
@@ -626,7 +636,9 @@ class _SentenceReader:
             frame.obj, frame.obj_head = object_phrase(subject)
             self.reader.last_object, self.reader.last_object_head = frame.obj, frame.obj_head
             return
-        if (lemma in lex.not_actions and not (lemma in lex.light_with_object and frame.obj)) or (not frame.obj and not frame.performer and not self.listed and verb.tag_ not in ("VB",) \
+        # "look" describes, "look up the order" acts; a clause with no object, actor or command is context
+        if (frame.verb in lex.not_actions and not (lemma in lex.light_with_object and frame.obj)) or (
+                not frame.obj and not frame.performer and not self.listed and verb.tag_ != "VB"
                 and frame.performer_how != "narrator"):
             frame.kind = "context"
         if lemma in lex.light_with_object and not any(c.dep_ in ("dobj", "nsubjpass") for c in verb.children) \
@@ -1018,6 +1030,9 @@ def _note_trigger(sentence: Span, reader: Reader) -> None:
     for token in sentence:
         if token.dep_ == "advcl" and _mark(token) in ("when", "whenever", "once", "as soon as"):
             reader.trigger = _text(token.subtree)
+            subject = _subject(token)
+            if subject is not None and subject.pos_ in ("NOUN", "PROPN") and role_name(subject) is None:
+                reader.trigger_object = object_phrase(subject)[0]
             return
 
 

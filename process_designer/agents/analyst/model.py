@@ -125,9 +125,17 @@ class _Builder:
         branch.blocks.append(self._step(frame))
 
     def _same_subject_closed(self, condition: Condition) -> bool:
-        """A new condition on a field the open gateway already decided with a default starts a new gateway."""
+        """Whether ``condition`` starts a gateway of its own: the open one already has its default, or
+        decides on other fields ("older than 30 days" then "amount over $500" are two decisions)."""
         assert self.choice is not None
-        return any(b.default for b in self.choice.branches)
+        if any(b.default for b in self.choice.branches):
+            return True
+        def keys(c: Condition) -> set[str]:  # the thing tested and what is said of it ("claim", "mark_ok")
+            return {part for r in c.rules for part in (r.subject.split("_")[0], r.subject.partition("_")[2]) if part}
+
+        fields = {k for b in self.choice.branches if b.condition for k in keys(b.condition)}
+        mine = keys(condition)
+        return bool(fields and mine and not fields & mine)
 
     def _last_plain_step(self) -> Block | None:
         if self.blocks and self.blocks[-1].kind == "step" and self.choice is None:
@@ -240,7 +248,9 @@ class _Builder:
         if len(branches) == 1 and not branches[0].default:
             branches.append(Branch(None, default=True))
             condition = branches[0].condition
-            if condition is not None and branches[0].loop_to is None:
+            ends = branches[0].ends or (branches[0].blocks and branches[0].blocks[-1].frame is not None
+                                        and branches[0].blocks[-1].frame.verb in lexicon().terminal)
+            if condition is not None and branches[0].loop_to is None and not ends:
                 self.questions.append(
                     f"What happens when {condition.label} does not hold? The design goes straight on to the next "
                     "step.")

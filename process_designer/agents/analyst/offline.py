@@ -107,7 +107,7 @@ def analyze_requirements(
     requirement.trigger = reader.trigger
     requirement.constraints = find_constraints(clean)
     requirement.actors = list(dict.fromkeys(s.actor for s in steps if s.actor))
-    requirement.title = requirement.title or _title(topic, model.steps, best, steps)
+    requirement.title = requirement.title or _title(topic or reader.trigger_object, model.steps, best, steps)
     requirement.purpose = next((c for c in reader.context if c.lower().startswith(
         ("the goal", "the aim", "the purpose", "the objective", "this process", "our goal"))), "")[:400]
     requirement.kind = "integration" if _is_integration(clean, systems) else "standard"

@@ -12,6 +12,7 @@ from process_designer.graphs.context import DesignerDeps
 from process_designer.graphs.nodes import (
     answer_question,
     compare_processes,
+    manage_versions,
     process_writer,
     quality_reviewer,
     requirement_analyst,
@@ -40,6 +41,7 @@ def build_graph(checkpointer: BaseCheckpointSaver | None = None) -> CompiledStat
     builder.add_node("quality_reviewer", traced_node("quality_reviewer", quality_reviewer))
     builder.add_node("answer_question", traced_node("answer_question", answer_question))
     builder.add_node("compare_processes", traced_node("compare_processes", compare_processes))
+    builder.add_node("manage_versions", traced_node("manage_versions", manage_versions))
     builder.add_node("save_as_template", traced_node("save_as_template", save_as_template))
     builder.add_node("update_context", traced_node("update_context", update_context))
     builder.add_node("respond", traced_node("respond", respond))

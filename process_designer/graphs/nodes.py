@@ -13,6 +13,7 @@ from langgraph.types import Command, interrupt
 from pydantic import ValidationError
 
 from process_designer.agents.engines import OfflineWriter
+from process_designer.domain.changes import document_changes, render_changes
 from process_designer.domain.markdown import render_markdown
 from process_designer.domain.models import DesignContext, ProcessDocument, Requirement
 from process_designer.errors import InputError, TemplateError
@@ -21,6 +22,7 @@ from process_designer.feedback.learning import apply_preferences, learn_edit, re
 from process_designer.graphs.context import DesignerDeps
 from process_designer.graphs.router import classify_turn
 from process_designer.graphs.state import DesignerState
+from process_designer.graphs.versions import run_version_command
 from process_designer.knowledge.template_model import ProcessTemplate
 from process_designer.maps import MapError, parse_document
 from process_designer.maps import compare as compare_documents
@@ -29,6 +31,7 @@ from process_designer.maps import render as render_gap
 __all__ = [
     "answer_question",
     "compare_processes",
+    "manage_versions",
     "process_writer",
     "quality_reviewer",
     "requirement_analyst",
@@ -62,7 +65,7 @@ def _context(state: DesignerState) -> DesignContext:
 
 def route_turn(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Command[
     Literal["requirement_analyst", "process_writer", "spy_coder", "quality_reviewer", "answer_question",
-            "update_context", "compare_processes", "save_as_template", "respond"]
+            "update_context", "compare_processes", "save_as_template", "manage_versions", "respond"]
 ]:
     """Classify the turn and send it to the agents it needs."""
     deps = _deps(runtime)
@@ -71,7 +74,7 @@ def route_turn(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Command[
     goto: Any = {"context": "update_context", "design": "requirement_analyst", "revise": "process_writer",
             "compare": "compare_processes", "save_template": "save_as_template",
             "code": "spy_coder", "review": "quality_reviewer", "question": "answer_question",
-            "clarify": "requirement_analyst"}[intent]
+            "clarify": "requirement_analyst", "versions": "manage_versions"}[intent]
     entry = {"role": role, "content": text, "agent": "", "at": deps.now_iso()}
     reset = {"intent": intent, "changed": False, "changed_steps": None, "revisions": 0, "fixed": [], "reply": "",
              "summary": "", "messages": [entry], "stage": {"agent": "route_turn", "content": f"Route: {intent}"}}
@@ -116,7 +119,8 @@ def process_writer(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Comm
         try:
             result = deps.engines.writer.edit(document, state.get("input", ""))
         except InputError as exc:
-            return Command(update={"reply": str(exc)[:1].upper() + str(exc)[1:] + ".",
+            said = str(exc)[:1].upper() + str(exc)[1:]
+            return Command(update={"reply": said if said.endswith(("?", ".")) else said + ".",
                                    "stage": {"agent": "process_writer", "content": str(exc)}}, goto="respond")
         if deps.feedback is not None:  # what the user changed by hand becomes the tenant's default
             learn_edit(deps.feedback, deps.tenant(), _thread_id(), _version(state), document, result.document)
@@ -200,6 +204,17 @@ def answer_question(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Com
     answer = deps.engines.writer.answer(document, state.get("input", "")) if document else (
         "There is no process yet. Describe the process you need and I will design it.")
     return Command(update={"reply": answer, "stage": {"agent": "answer_question", "content": answer}}, goto="respond")
+
+
+def manage_versions(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Command[Literal["respond"]]:
+    """List the versions, show a diff, or make an earlier version current again (undo, revert)."""
+    outcome = run_version_command(state.get("input", ""), state.get("versions", []))
+    if outcome.document is None:
+        return Command(update={"reply": outcome.reply, "stage": {"agent": "manage_versions", "content": outcome.reply}},
+                       goto="respond")
+    return Command(update={"document": outcome.document.model_dump(mode="json"), "summary": outcome.summary,
+                           "changed": True, "changed_steps": None,
+                           "stage": {"agent": "manage_versions", "content": outcome.summary}}, goto="respond")
 
 
 def compare_processes(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Command[Literal["respond"]]:
@@ -327,10 +342,17 @@ def update_context(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Comm
                            "stage": {"agent": "update_context", "content": reply}}, goto="respond")
 
 
-def _final_reply(state: DesignerState, document: ProcessDocument) -> str:
+def _final_reply(state: DesignerState, document: ProcessDocument, number: int | None = None) -> str:
     quality = document.quality
     spy = document.spy
     head = state.get("summary") or f"Process '{document.title}'."
+    versions = state.get("versions", [])
+    if number is not None and versions and state.get("intent") in ("revise", "versions"):
+        # an edit answers with what changed and the version it made
+        before = ProcessDocument.model_validate(versions[-1]["document"])
+        head += f" Version {number}.\n" + render_changes(document_changes(before, document))
+    elif number is not None:
+        head += f" Version {number}."
     lines = [
         head,
         f"Quality score {quality.score:.2f} (completeness {quality.completeness:.2f}, clarity {quality.clarity:.2f}); "
@@ -348,8 +370,8 @@ def respond(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Command[Lit
     update: dict[str, Any] = {}
     reply = state.get("reply", "")
     if not reply and document is not None and state.get("changed"):
-        reply = _final_reply(state, document)
         number = len(state.get("versions", [])) + 1
+        reply = _final_reply(state, document, number)
         update["versions"] = [{"number": number, "at": deps.now_iso(), "summary": state.get("summary", ""),
                                "document": document.model_dump(mode="json")}]
     elif not reply and document is not None:

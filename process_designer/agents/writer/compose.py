@@ -28,7 +28,8 @@ from process_designer.domain.models import (
 )
 from process_designer.knowledge.template_model import ProcessTemplate
 
-__all__ = ["compose_document", "compose_step", "default_error_handling", "default_monitoring"]
+__all__ = ["compose_document", "compose_step", "default_error_handling", "default_monitoring", "default_prerequisites",
+           "default_purpose", "default_scope"]
 
 _WORD = re.compile(r"[a-z]{3,}")
 
@@ -155,6 +156,35 @@ def default_monitoring(steps: Sequence[Step], requirement: Requirement) -> list[
     return kpis
 
 
+def _names(steps: Sequence[Step]) -> list[str]:
+    return [s.name[:1].lower() + s.name[1:] for s in steps]
+
+
+def default_purpose(title: str, steps: Sequence[Step]) -> str:
+    names = _names(steps) or [title.lower()]
+    return (f"Run {title.lower()} consistently from '{names[0]}' to '{names[-1]}', "
+            "with every decision recorded and every integration failure handled")
+
+
+def default_scope(steps: Sequence[Step], systems: Sequence[str]) -> str:
+    excluded = "changes to the underlying policies"
+    if systems:
+        excluded += " and the configuration of the " + ", ".join(system_label(s) for s in systems)
+    return f"Included: {', '.join(_names(steps))}. Excluded: {excluded}"
+
+
+def default_prerequisites(steps: Sequence[Step], systems: Sequence[str]) -> list[str]:
+    prerequisites = [f"Access to the {system_label(s)} with the permissions the steps need" for s in systems]
+    for step in steps:
+        for decision in step.decisions:
+            prerequisites.append(
+                f"An approved policy that defines the {decision.subject.replace('_', ' ')} rule "
+                f"({decision.operator} {value_text(decision)})")
+    roles = sorted({s.responsible for s in steps if s.responsible != "Automation Service"})
+    prerequisites.append(f"Named people in each role ({', '.join(roles)}) with cover for absences")
+    return prerequisites
+
+
 def _integration(requirement: Requirement, templates: Sequence[ProcessTemplate]) -> IntegrationSpec:
     source = next((t.document.integration for t in templates if t.document.integration), None)
     systems = requirement.systems or (source.systems if source else [])
@@ -179,23 +209,9 @@ def compose_document(requirement: Requirement, templates: Sequence[ProcessTempla
         used[0].document.overview.owner if used and requirement.steps and requirement.steps[0].source == "template"
         else team)
     steps = [compose_step(step, n, requirement, used) for n, step in enumerate(requirement.steps, start=1)]
-    names = [s.name[:1].lower() + s.name[1:] for s in steps]
-    purpose = requirement.purpose or (
-        f"Run {requirement.title.lower()} consistently from '{names[0]}' to '{names[-1]}', "
-        "with every decision recorded and every integration failure handled"
-    )
-    excluded = "changes to the underlying policies"
-    if requirement.systems:
-        excluded += " and the configuration of the " + ", ".join(system_label(s) for s in requirement.systems)
-    scope = f"Included: {', '.join(names)}. Excluded: {excluded}"
-    prerequisites = [f"Access to the {system_label(s)} with the permissions the steps need" for s in requirement.systems]
-    for step in steps:
-        for decision in step.decisions:
-            prerequisites.append(
-                f"An approved policy that defines the {decision.subject.replace('_', ' ')} rule "
-                f"({decision.operator} {value_text(decision)})")
-    roles = sorted({s.responsible for s in steps if s.responsible != "Automation Service"})
-    prerequisites.append(f"Named people in each role ({', '.join(roles)}) with cover for absences")
+    purpose = requirement.purpose or default_purpose(requirement.title, steps)
+    scope = default_scope(steps, requirement.systems)
+    prerequisites = default_prerequisites(steps, requirement.systems)
     if used and steps and requirement.steps[0].source == "template":
         prerequisites.extend(p for p in used[0].document.prerequisites if p not in prerequisites)
     error_handling = default_error_handling(steps, requirement.systems, owner)

@@ -23,6 +23,7 @@ from process_designer.graphs.context import DesignerDeps
 from process_designer.graphs.router import classify_turn
 from process_designer.graphs.state import DesignerState
 from process_designer.graphs.versions import run_version_command
+from process_designer.knowledge.embedding import get_embedder
 from process_designer.knowledge.template_model import ProcessTemplate
 from process_designer.maps import MapError, parse_document
 from process_designer.maps import compare as compare_documents
@@ -239,7 +240,7 @@ def compare_processes(state: DesignerState, runtime: Runtime[DesignerDeps]) -> C
             return Command(update={"reply": reply, "stage": {"agent": "compare_processes", "content": reply}},
                            goto="respond")
         current = deps.engines.writer.compose(requirement, [], deps.clock().date())
-    reply = render_gap(compare_documents(current, desired))
+    reply = render_gap(compare_documents(current, desired, get_embedder()))
     return Command(update={"reply": reply, "stage": {"agent": "compare_processes", "content": reply}}, goto="respond")
 
 

@@ -32,8 +32,8 @@ def version_command(reading: Reading) -> VersionCommand | None:
         return "revert"
     if not reading.has(*words["objects"]) or reading.steps:
         return None
-    if reading.command in ("list", "compare") or reading.words[:1] == ("what",) or reading.command == "" and \
-            reading.has(*words["list"]):
+    if reading.command in ("list", "compare") or reading.words[:1] == ("what",) or (reading.command == "" and \
+            reading.has(*words["list"])):
         asks_diff = reading.has(*chat_words()["version_words"]["diff"]) or reading.command == "compare"
         return "diff" if asks_diff or len(reading.versions) == 2 else "list"
     return None

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
-
 from process_designer.domain.changes import document_changes, render_changes
 from process_designer.domain.models import ProcessDocument
 from process_designer.graphs.router import version_command
+from process_designer.graphs.state import VersionEntry
 from process_designer.language.messages import read_message
 
 __all__ = ["VersionOutcome", "run_version_command"]
@@ -23,11 +22,11 @@ class VersionOutcome:
     summary: str = ""
 
 
-def _document(entry: dict[str, Any]) -> ProcessDocument:
+def _document(entry: VersionEntry) -> ProcessDocument:
     return ProcessDocument.model_validate(entry["document"])
 
 
-def _diff(versions: Sequence[dict[str, Any]], old: int, new: int) -> str:
+def _diff(versions: Sequence[VersionEntry], old: int, new: int) -> str:
     count = len(versions)
     for number in (old, new):
         if not 1 <= number <= count:
@@ -36,7 +35,7 @@ def _diff(versions: Sequence[dict[str, Any]], old: int, new: int) -> str:
     return f"Changes from version {old} to version {new}:\n{render_changes(changes)}"
 
 
-def run_version_command(text: str, versions: Sequence[dict[str, Any]]) -> VersionOutcome:
+def run_version_command(text: str, versions: Sequence[VersionEntry]) -> VersionOutcome:
     """Carry out the version command ``text`` over the conversation's ``versions`` (oldest first)."""
     reading = read_message(text)
     command = version_command(reading)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+
 from process_designer.domain.changes import document_changes, render_changes
 from process_designer.domain.models import ProcessDocument
 from process_designer.graphs.router import version_command

@@ -7,7 +7,7 @@ that name commands, fields and units are data (``chat_words.json``), not code.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from importlib import resources
@@ -63,7 +63,7 @@ class Reading:
     quantities: tuple[Quantity, ...]
     condition: str = ""  # an "if …"/"when …" clause
     condition_end: int = -1
-    references: dict[int, tuple[int, int]] = field(default_factory=dict)  # token span of each "step N"
+    references: tuple[tuple[int, int, int], ...] = ()  # (number, first token, last token) of each "step N"
 
     def has(self, *words: str) -> bool:
         """Whether any of ``words`` occurs as a token or a lemma."""
@@ -94,9 +94,9 @@ class Reading:
 
     def step_at(self, index: int) -> int | None:
         """The step number referred to at token ``index`` ("step 4" there), if any."""
-        for start, (first, last) in self.references.items():
+        for number, first, last in self.references:
             if first <= index <= last:
-                return start
+                return number
         return None
 
 
@@ -235,7 +235,7 @@ def read_message(text: str) -> Reading:
         steps=tuple([n for n, *_ in refs] + ([last] if last else [])),
         step_positions=tuple([a for _, a, _ in refs]), versions=tuple(versions), quantities=tuple(quantities),
         condition=condition, condition_end=condition_end,
-        references={n: (a, b) for n, a, b in refs},
+        references=tuple(refs),
     )
 
 

@@ -20,7 +20,8 @@ __all__ = ["answer_question"]
 
 _STOP = {"what", "happens", "happen", "does", "the", "and", "when", "which", "who", "how", "long", "step", "this",
          "that", "process", "there", "with", "for", "are", "is", "if", "do", "we", "our", "about", "any", "from",
-         "will", "responsible", "take", "takes", "system", "systems", "use", "used", "where", "go", "goes", "branch"}
+         "will", "responsible", "take", "takes", "system", "systems", "use", "used", "where", "go", "goes", "branch",
+         "steps", "run", "runs", "parallel", "flow"}
 
 
 def _keys(text: str) -> set[str]:
@@ -94,22 +95,48 @@ def _target(flow: ProcessFlow, document: ProcessDocument, node_id: str) -> str:
     return " and ".join(f"step {n} ({s.name})" for n in steps if (s := document.step(n)) is not None)
 
 
+def _gateway(flow: ProcessFlow, document: ProcessDocument, gateway_id: str) -> str:
+    gateway = flow.node(gateway_id)
+    out = flow.outgoing(gateway_id)
+    if gateway.kind == "parallel":
+        return "In parallel: " + " and ".join(_target(flow, document, e.target) for e in out) + "."
+    ways = [f"{'otherwise' if e.default else 'if ' + (e.condition or 'chosen')} → {_target(flow, document, e.target)}"
+            for e in out]
+    return f"Decision '{gateway.label}': " + "; ".join(ways) + "."
+
+
+def _after(flow: ProcessFlow, document: ProcessDocument, number: int) -> str:
+    task = flow.task(number)
+    step = document.step(number)
+    if task is None or step is None:
+        return f"There is no step {number}."
+    out = flow.outgoing(task.id)
+    target = flow.node(out[0].target) if out else None
+    if target is not None and target.kind in ("exclusive", "parallel") and len(flow.outgoing(target.id)) > 1:
+        return f"After step {number} ({step.name}): " + _gateway(flow, document, target.id)
+    return f"After step {number} ({step.name}) the flow goes to {_next(flow, document, task.id)}."
+
+
+def _next(flow: ProcessFlow, document: ProcessDocument, node_id: str) -> str:
+    following = [e.target for e in flow.outgoing(node_id)]
+    return " and ".join(_target(flow, document, t) for t in following) or "the end"
+
+
 def _branches(document: ProcessDocument, reading: Reading) -> list[str]:
     flow = document.effective_flow()
-    asked = _keys(reading.text)
+    if reading.steps:
+        return [_after(flow, document, len(document.steps) if n == -1 else n) for n in reading.steps]
+    asked = _keys(reading.text) - {"parallel", "run", "flow"}
     lines = []
     for gateway in flow.gateways:
         out = flow.outgoing(gateway.id)
-        if len(out) < 2:
+        if len(out) < 2 or (reading.has("parallel") and gateway.kind != "parallel"):
             continue
         before = [e.source for e in flow.incoming(gateway.id)]
         names = " ".join(flow.node(b).label for b in before if flow.has(b))
         if asked and not asked & _keys(f"{gateway.label} {names} {' '.join(e.condition or '' for e in out)}"):
             continue
-        ways = [f"{'otherwise' if e.default else 'if ' + (e.condition or 'chosen')} → {_target(flow, document, e.target)}"
-                for e in out]
-        kind = "Decision" if gateway.kind == "exclusive" else "In parallel"
-        lines.append(f"{kind} '{gateway.label or names}': " + "; ".join(ways) + ".")
+        lines.append(_gateway(flow, document, gateway.id))
     if not lines:
         for step in document.steps:
             lines += [f"Step {step.number} ({step.name}): {describe_decision(d)}." for d in step.decisions
@@ -160,7 +187,7 @@ def answer_question(document: ProcessDocument, question: str) -> str:
     elif reading.has("system", "systems", "tool", "tools", "integration", "integrations") and first in (
             "which", "what", "does", "do"):
         lines = _systems(document, reading)
-    elif first == "where" or reading.has("branch", "branches", "gateway", "route"):
+    elif first == "where" or reading.has("branch", "branches", "gateway", "route", "parallel"):
         lines = _branches(document, reading)
     elif reading.steps and first == "what" and not reading.has("happen", "happens"):
         lines = _what_step(document, reading)

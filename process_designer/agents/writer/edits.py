@@ -114,14 +114,14 @@ def _must_name(doc: ProcessDocument, phrase: str) -> int:
 
 def _step_between(doc: ProcessDocument, r: Reading, start: int, end: int) -> int | None:
     """The step named by tokens ``start``..``end``: a "step N" there, else the best name match."""
-    for number, (first, _last) in r.references.items():
+    for number, first, _last in r.references:
         if start <= first < end:
             return _number(doc, number)
     return _named(doc, r.span(start, end)) if end > start else None
 
 
 def _new_step(text: str, doc: ProcessDocument) -> Step:
-    clause = _STEP_LEAD.sub("", text.strip().rstrip(".")).strip()
+    clause = re.sub(r"\s+(?:step|task)$", "", _STEP_LEAD.sub("", text.strip().rstrip(".")).strip(), flags=re.I)
     if not clause:
         raise InputError("say what the new step does, e.g. 'add a step to check for fraud after step 3'")
     name = step_name(clause)
@@ -150,6 +150,8 @@ def _rename(doc: ProcessDocument, r: Reading) -> EditResult | None:
     if not named:
         return None
     to = max((i for i, w in enumerate(r.words) if w in ("to", "as", "into") and i > r.verb_index), default=-1)
+    if to < 0 and r.steps:  # "call step 7 Resolve ticket"
+        to = next((last for number, _first, last in r.references if number == r.steps[0]), -1)
     if to < 0:
         raise InputError("say the new name, e.g. 'rename step 2 to Verify order'")
     new = _clean(r.span(to + 1))
@@ -260,15 +262,24 @@ def _threshold(doc: ProcessDocument, r: Reading) -> EditResult | None:
     return EditResult(document, summary, frozenset({step.number}))
 
 
+def _names_only_systems(r: Reading) -> bool:
+    """Whether the object of "add X to/in step N" is a system ("add Slack to step 4"), not new work."""
+    prep = r.position_of("to", "in", "for", "on", after=r.verb_index)
+    if prep < 0 or (r.step_at(prep + 1) is None and r.step_at(prep + 2) is None):
+        return False
+    thing = _clean(r.span(r.verb_index + 1, prep))
+    return bool(detect_systems(thing)) and len(thing.split()) <= 3 and not any(
+        w in chat_words()["step_words"] for w in thing.lower().split())
+
+
 def _systems(doc: ProcessDocument, r: Reading) -> EditResult | None:
     named = detect_systems(r.text)
     if not named or r.condition or r.command in ("merge", "split", "move", "rename"):
         return None
     negated = r.has("not", "n't", "longer", "without")
     remove_from = r.command == "remove" and r.position_of("from") > 0
-    adding = (r.command == "add" and r.position_of("to", "in", "for", "on") > 0 and r.has_field("systems")) or \
-        (r.command == "add" and r.steps and not r.has(*chat_words()["step_words"][:1], "after", "before")) or \
-        r.verb == "use" or (r.command == "set" and r.has("use", "uses"))
+    adding = (r.command == "add" and _names_only_systems(r)) or r.verb == "use" or (
+        r.command == "set" and r.has("use", "uses"))
     if not (remove_from or adding or (negated and r.verb == "use")):
         return None
     number = _number(doc, r.steps[0]) if r.steps else _step_between(doc, r, r.position_of("from", "in", "to", "on") + 1,
@@ -444,7 +455,9 @@ def _merge(doc: ProcessDocument, r: Reading) -> EditResult | None:
     into = r.position_of("into", "as", after=r.verb_index)
     end = into if into > 0 else len(r.words)
     numbers = [_number(doc, n) for n in r.steps]
-    if len(numbers) < 2:
+    if len(numbers) == 1:
+        raise InputError(f"name two steps to merge, e.g. 'merge steps {numbers[0]} and {numbers[0] + 1}'")
+    if not numbers:
         parts = re.split(r"\s+(?:and|with|&)\s+|,\s*", r.span(r.verb_index + 1, end))
         numbers = [_must_name(doc, part) for part in parts if _clean(part)]
     numbers = sorted(dict.fromkeys(numbers))

@@ -9,7 +9,6 @@ from process_designer.evals.cases import load_suite
 from process_designer.evals.chat import ChatCase, ChatTurn, judge_turn
 
 
-
 def script(case_id: str, kinds: Iterable[str] = ("edit", "question", "version", "refuse")) -> tuple[str, list[ChatTurn]]:
     """The design text and the turns of a chat case."""
     case = next(c for c in load_suite("chat") if c.id == case_id)

@@ -199,7 +199,10 @@ def read_message(text: str) -> Reading:
     while first < len(words) and words[first] in vocab["lead_words"]:
         first += 1
     command, verb, verb_index = "", "", -1
-    if first < len(words):
+    phrasal = _phrasal(words, first)
+    if phrasal is not None:
+        command, verb, verb_index = phrasal
+    elif first < len(words):
         head = words[first]
         candidates = {head, lemmas[first]}
         for family, verbs in vocab["commands"].items():
@@ -237,6 +240,15 @@ def read_message(text: str) -> Reading:
         condition=condition, condition_end=condition_end,
         references=tuple(refs),
     )
+
+
+def _phrasal(words: list[str], first: int) -> tuple[str, str, int] | None:
+    """A command of several words at ``first`` ("get rid of", "roll back"): (family, phrase, its last token)."""
+    for phrase, family in chat_words()["phrasal_commands"].items():
+        parts = phrase.split()
+        if words[first:first + len(parts)] == parts:
+            return family, phrase, first + len(parts) - 1
+    return None
 
 
 def _last_step_reference(words: list[str], kinds: tuple[str, ...]) -> int:

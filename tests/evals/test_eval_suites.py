@@ -143,7 +143,7 @@ def _line(**fields: object) -> str:
         ({"gateways": [{"kind": "parallel", "after": 1, "branches": [2, 3]}]}, r"parallel step 3 depends on another branch of the split; give it depends_on \[1\]"),
         ({"gateways": [{"kind": "inclusive", "after": 1, "branches": [2, 3]}]}, "gateways.0.kind"),
         ({"gold_steps": [{"name": "s", "performer": []}]}, "performer must be a role name"),
-        ({"kind": "integration"}, "unknown case kind 'integration'; use one of: process"),
+        ({"kind": "integration"}, "unknown case kind 'integration'; use one of: chat, process"),
     ],
 )
 def test_bad_gold_performers_and_gateways_are_refused_with_the_line(

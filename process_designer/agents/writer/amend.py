@@ -11,7 +11,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from process_designer.agents.analyst.parsing import find_decision, looks_like_action, step_name
-from process_designer.agents.vocabulary import classify_action, detect_roles
+from process_designer.agents.vocabulary import classify_action, detect_roles, has_action_verb
+from process_designer.agents.writer.edit_fields import change_threshold
 from process_designer.agents.writer.phrasing import describe_decision
 from process_designer.agents.writer.rederive import rederive
 from process_designer.domain.models import ProcessDocument, Step
@@ -76,7 +77,8 @@ def amend(doc: ProcessDocument, r: Reading, *, compose: Compose, add: Place) -> 
         return EditResult(rederive(doc, new), f"Step {target.number} ('{target.name}') now says: {line}.",
                           frozenset({target.number}))
     what = _what(r, 0, len(r.words))
-    if what and looks_like_action(what) and r.tags[0] in ("VB", "VBP", "PRP", "NNP", "RB", "CC", "UH"):
+    if what and looks_like_action(what) and has_action_verb(what) and r.tags[0] in ("VB", "VBP", "PRP", "NNP", "RB",
+                                                                                   "CC", "UH"):
         return add(doc, compose(what, doc), "end", None)
     raise InputError(cannot_map(r.text))
 
@@ -133,6 +135,11 @@ def _threshold(doc: ProcessDocument, r: Reading, compose: Compose, add: Place) -
     approval = r.position_of("approval", "sign-off", "signoff")
     who = _what(r, 0, approval) if approval > 0 else ""
     if target is not None and (not who or _words(who) <= _words(target.name + " " + target.responsible)):
+        same = next((i for i, d in enumerate(target.decisions) if d.subject == decision.subject
+                     and d.operator == decision.operator), None)
+        if same is not None:  # "approvals over $900 only" moves the existing threshold
+            document, summary = change_threshold(doc, target.number, same, comparison)
+            return EditResult(document, summary, frozenset({target.number}))
         decision = decision.model_copy(update={"if_true": f"route to the {target.responsible} for approval",
                                                "if_false": "continue without this approval"})
         updated = target.model_copy(update={"decisions": [*target.decisions, decision],

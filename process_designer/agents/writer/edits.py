@@ -146,10 +146,14 @@ Handler = Callable[[ProcessDocument, Reading], EditResult | None]
 
 
 def _rename(doc: ProcessDocument, r: Reading) -> EditResult | None:
-    named = r.command == "rename" or (r.command == "set" and r.has_field("name"))
+    called = r.position_of("called", "named")
+    named = r.command == "rename" or (r.command == "set" and r.has_field("name")) or (
+        not r.command and called > 0 and bool(r.steps))
     if not named:
         return None
     to = max((i for i, w in enumerate(r.words) if w in ("to", "as", "into") and i > r.verb_index), default=-1)
+    if not r.command:  # "step 6 should be called Notify customer"
+        to = called
     if to < 0 and r.steps:  # "call step 7 Resolve ticket"
         to = next((last for number, _first, last in r.references if number == r.steps[0]), -1)
     if to < 0:
@@ -160,14 +164,15 @@ def _rename(doc: ProcessDocument, r: Reading) -> EditResult | None:
     if r.has_field("process") and not r.steps:
         document, summary = fields.rename_process(doc, new)
         return EditResult(document, summary, frozenset())
-    number = _step_between(doc, r, r.verb_index + 1, to)
+    number = _step_between(doc, r, r.verb_index + 1 if r.command else 0, to)
     if number is None:
         raise InputError("say which step to rename, e.g. 'rename step 2 to Verify order'")
     document, summary = fields.rename_step(doc, number, new)
     return EditResult(document, summary, frozenset({number}))
 
 
-_OWNER_VERBS = ("do", "handle", "perform", "own", "run", "approve", "cover", "carry")
+def _statement_verbs(kind: str) -> tuple[str, ...]:
+    return tuple(chat_words()["statement_verbs"][kind])
 
 
 def _owner(doc: ProcessDocument, r: Reading) -> EditResult | None:
@@ -185,18 +190,21 @@ def _owner(doc: ProcessDocument, r: Reading) -> EditResult | None:
             role = r.span(to + 1)
     elif r.command == "set" and r.has_field("owner"):
         field = next(i for i, w in enumerate(r.words) if w in chat_words()["fields"]["owner"])
-        to = r.position_of("to", after=field)
+        to = r.position_of("to", "by", after=field)
         role = r.span(to + 1) if to > 0 else r.span(r.verb_index + 1, field)
-        number = _step_between(doc, r, field, to if to > 0 else len(r.words)) if r.steps or r.position_of(
-            "for", "of") > 0 else None
+        number = _number(doc, r.steps[0]) if r.steps else (
+            _step_between(doc, r, field, to if to > 0 else len(r.words)) if r.position_of("for", "of") > 0 else None)
         if number is None and not r.steps and r.has("process", "owner") and not r.has("responsible"):
             document, summary = fields.change_process_owner(doc, _role(role))
             return EditResult(document, summary, frozenset())
-    elif not r.command and by > 0 and r.steps and r.lemmas[r.verb_index] in (*_OWNER_VERBS, "be"):
+    elif not r.command and by > 0 and r.steps and r.lemmas[r.verb_index] in (*_statement_verbs("assign"), "be"):
         role, number = r.span(by + 1), _number(doc, r.steps[0])
     elif not r.command and r.steps and (doing := _owner_verb(r)) > 0:
-        subject_end = next((i for i in range(doing) if r.tags[i] == "MD" or r.lemmas[i] in ("will", "be")), doing)
-        role, number = r.span(0, subject_end), _number(doc, r.steps[0])
+        lead = set(chat_words()["lead_words"]) - {"to"}
+        start = next((i for i in range(doing) if r.words[i] not in lead), doing)
+        subject_end = next((i for i in range(start, doing) if r.tags[i] in ("MD", "TO") or r.lemmas[i] in ("will", "be")),
+                           doing)
+        role, number = r.span(start, subject_end), _number(doc, r.steps[0])
     elif not r.command and r.has("process") and r.has("own", "owned", "owner") and not r.steps:
         phrase = r.span(by + 1) if by > 0 else r.span(0, r.verb_index)
         document, summary = fields.change_process_owner(doc, _role(phrase))
@@ -215,7 +223,8 @@ def _owner(doc: ProcessDocument, r: Reading) -> EditResult | None:
 def _owner_verb(r: Reading) -> int:
     """Where "do"/"handle"/"perform" … stands before the first step reference ("the Team Lead should do step 3")."""
     first = min(r.step_positions, default=len(r.words))
-    return next((i for i in range(first) if r.lemmas[i] in _OWNER_VERBS or r.words[i] in _OWNER_VERBS), -1)
+    verbs = _statement_verbs("assign")
+    return next((i for i in range(first) if r.lemmas[i] in verbs or r.words[i] in verbs), -1)
 
 
 def _first(r: Reading, *kinds: str) -> Quantity | None:
@@ -226,11 +235,12 @@ def _duration(doc: ProcessDocument, r: Reading) -> EditResult | None:
     quantity = _first(r, "duration")
     if quantity is None or r.condition:
         return None
-    timed = r.verb in ("take", "last") or r.has("duration", "long", "take", "takes", "last")
+    timed = r.verb in _statement_verbs("duration") or r.has("duration", "long", *_statement_verbs("duration"))
     if r.steps and (timed or r.command == "set"):
         number = _number(doc, r.steps[0])
     elif timed:
-        end = r.verb_index if not r.command else (r.position_of("take", "last", "to", after=r.verb_index))
+        end = r.verb_index if not r.command else (r.position_of(*_statement_verbs("duration"), "to",
+                                                                 after=r.verb_index))
         start = 0 if not r.command else r.verb_index + 1
         number = _must_name(doc, r.span(start, end if end > start else len(r.words)))
     else:
@@ -328,6 +338,9 @@ def _add(doc: ProcessDocument, r: Reading) -> EditResult | None:
         return None
     where, anchor, cut = _anchor(doc, r, r.verb_index + 1)
     what = r.span(r.verb_index + 1, cut)
+    if not _STEP_LEAD.sub("", what).strip() and anchor is not None:  # "add a step after step 2 to check …"
+        ends = [last for number, first, last in r.references if first > cut]
+        what = re.sub(r"^(?:to|that|which|for)\s+", "", r.span((ends[0] if ends else cut + 1) + 1))
     if _clean(what).lower() in ("it", "that", "this", "them", "one", ""):
         raise InputError("say what the new step does, e.g. 'add a fraud check before step 5'")
     step = _new_step(what, doc)
@@ -449,6 +462,19 @@ def _move(doc: ProcessDocument, r: Reading) -> EditResult | None:
                       f"step {shaped.number(moved)}.", _all(shaped.document))
 
 
+def _swap(doc: ProcessDocument, r: Reading) -> EditResult | None:
+    if r.command != "swap":
+        return None
+    numbers = sorted({_number(doc, n) for n in r.steps})
+    if len(numbers) != 2 or numbers[1] != numbers[0] + 1:
+        raise InputError("name two neighbouring steps to swap, e.g. 'swap steps 2 and 3'; to move a step further, "
+                         "say 'move step 5 after step 2'")
+    first, second = numbers
+    shaped = graph.move_step(doc, first, "after", second)
+    return EditResult(shaped.document, f"Swapped steps {first} ('{doc.steps[first - 1].name}') and {second} "
+                      f"('{doc.steps[second - 1].name}').", _all(shaped.document))
+
+
 def _merge(doc: ProcessDocument, r: Reading) -> EditResult | None:
     if r.command != "merge":
         return None
@@ -480,7 +506,8 @@ def _split(doc: ProcessDocument, r: Reading) -> EditResult | None:
     number = _step_between(doc, r, r.verb_index + 1, into)
     if number is None:
         raise InputError("say which step to split, e.g. 'split step 5 into issue refund and record refund'")
-    parts = [p for p in re.split(r"\s*(?:,|\band then\b|\bthen\b|\band\b)\s*", r.span(into + 1)) if _clean(p)]
+    listed = re.sub(r"^(?:two|three|four|\d+)(?:\s+(?:parts|steps))?\s*:\s*", "", r.span(into + 1), flags=re.I)
+    parts = [p for p in re.split(r"\s*(?:,|\band then\b|\bthen\b|\band\b)\s*", listed) if _clean(p)]
     if len(parts) < 2:
         raise InputError("give two or more parts, e.g. 'split step 5 into issue refund and record refund'")
     old = doc.steps[number - 1]
@@ -491,7 +518,7 @@ def _split(doc: ProcessDocument, r: Reading) -> EditResult | None:
                       f"{first + len(steps) - 1} ({'; '.join(s.name for s in steps)}).", _all(shaped.document))
 
 
-_HANDLERS: tuple[Handler, ...] = (_rename, _branch, _parallel, _merge, _split, _move, _systems, _remove, _duration,
+_HANDLERS: tuple[Handler, ...] = (_rename, _branch, _parallel, _swap, _merge, _split, _move, _systems, _remove, _duration,
                                   _owner, _threshold, _add)
 
 

@@ -43,6 +43,7 @@ def revise_document(document: ProcessDocument) -> tuple[ProcessDocument, list[st
     if not document.monitoring or not all(any(ch.isdigit() for ch in m) for m in document.monitoring):
         requirement = Requirement(text="", title=document.title, systems=document.integrations)
         measurable = [m for m in document.monitoring if any(ch.isdigit() for ch in m)]
-        document = document.model_copy(update={"monitoring": measurable + default_monitoring(document.steps, requirement)})
+        monitoring = list(dict.fromkeys(measurable + default_monitoring(document.steps, requirement)))
+        document = document.model_copy(update={"monitoring": monitoring})
         fixed.append("Monitoring and Metrics: every KPI now has a measurable target")
     return document, fixed

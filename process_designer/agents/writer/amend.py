@@ -8,24 +8,21 @@ designer can do.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from process_designer.agents.analyst.parsing import find_decision, looks_like_action, step_name
 from process_designer.agents.vocabulary import classify_action, detect_roles, has_action_verb
 from process_designer.agents.writer.edit_fields import change_threshold
+from process_designer.agents.writer.edit_targets import EditResult, cannot_map
 from process_designer.agents.writer.phrasing import describe_decision
 from process_designer.agents.writer.rederive import rederive
 from process_designer.domain.models import ProcessDocument, Step
 from process_designer.errors import InputError
 from process_designer.language.messages import Reading, chat_words
 
-if TYPE_CHECKING:
-    from process_designer.agents.writer.edits import EditResult
-
 __all__ = ["amend"]
 
 Compose = Callable[[str, ProcessDocument], Step]
-Place = Callable[[ProcessDocument, Step, str, "int | None"], "EditResult"]
+Place = Callable[[ProcessDocument, Step, str, int | None], EditResult]
 
 
 def _words(text: str) -> set[str]:
@@ -54,8 +51,6 @@ def _clause_start(r: Reading, before: int) -> int:
 
 def amend(doc: ProcessDocument, r: Reading, *, compose: Compose, add: Place) -> EditResult:
     """Apply a statement; raises :class:`InputError` when it names nothing to change."""
-    from process_designer.agents.writer.edits import EditResult, cannot_map
-
     position = r.position_of("after", "before")
     if position >= 0:
         placed = _relative(doc, r, position, compose, add)
@@ -119,8 +114,6 @@ def _relative(doc: ProcessDocument, r: Reading, position: int, compose: Compose,
 
 def _threshold(doc: ProcessDocument, r: Reading, compose: Compose, add: Place) -> EditResult:
     """"mgr approval only needed above 2500" changes that step; "budget owner approval above 20k" adds one."""
-    from process_designer.agents.writer.edits import EditResult
-
     comparison = next(q for q in r.quantities if q.start > 0 and r.words[q.start - 1] in chat_words()["comparisons"])
     clause = r.span(0, len(r.words))
     cut = comparison.start - 1

@@ -23,10 +23,10 @@ from process_designer.domain.flow import (
 from process_designer.domain.models import Decision, ProcessDocument, Step
 from process_designer.errors import InputError
 
-__all__ = ["Shaped", "add_branch", "add_loop", "add_parallel", "add_step", "merge_steps", "move_step",
+__all__ = ["NEW_STEP", "Shaped", "add_branch", "add_loop", "add_parallel", "add_step", "merge_steps", "move_step",
            "remove_step", "split_step"]
 
-_NEW = 1000  # step numbers of new tasks until the graph's order renumbers them
+NEW_STEP = 1000  # step numbers of new tasks until the graph's order renumbers them
 
 
 @dataclass(frozen=True)
@@ -60,8 +60,8 @@ def _shape(doc: ProcessDocument, steps: dict[int, Step], flow: ProcessFlow) -> S
 def add_step(doc: ProcessDocument, step: Step, where: str, anchor: int | None) -> Shaped:
     """``step`` placed ``where`` ("after", "before", "start", "end") ``anchor``."""
     flow, steps = doc.effective_flow(), _steps(doc)
-    steps[_NEW] = step
-    node = _node(_NEW, step)
+    steps[NEW_STEP] = step
+    node = _node(NEW_STEP, step)
     if where == "before" and anchor is not None:
         flow = insert_before(flow, _task_id(anchor), node)
     elif where == "start" or (where == "before" and anchor is None):
@@ -127,7 +127,7 @@ def split_step(doc: ProcessDocument, number: int, parts: list[Step]) -> Shaped:
                                                             *(describe_decision(d) for d in old.decisions)]})
     previous = number
     for offset, part in enumerate(parts[1:]):
-        key = _NEW + offset
+        key = NEW_STEP + offset
         steps[key] = part
         flow = insert_after(flow, _task_id(previous), _node(key, part))
         previous = key
@@ -160,7 +160,7 @@ def add_branch(doc: ProcessDocument, anchor: int, decision: Decision, step: Step
         raise InputError(f"step {anchor} leads nowhere; add the branch after another step")
     onward = out[0].target
     gateway = _gateway_id(flow, "decision")
-    node = _node(_NEW, step)
+    node = _node(NEW_STEP, step)
     edges = [e for e in flow.edges if e.source != _task_id(anchor)]
     edges += [FlowEdge(source=_task_id(anchor), target=gateway),
               FlowEdge(source=gateway, target=node.id, condition=_question(decision).rstrip("?"),
@@ -171,7 +171,7 @@ def add_branch(doc: ProcessDocument, anchor: int, decision: Decision, step: Step
     owner = steps[anchor]
     steps[anchor] = owner.model_copy(update={"decisions": [*owner.decisions, decision],
                                              "actions": [*owner.actions, describe_decision(decision)]})
-    steps[_NEW] = step
+    steps[NEW_STEP] = step
     return _shape(doc, steps, ProcessFlow(nodes=nodes, edges=edges))
 
 
@@ -184,7 +184,7 @@ def add_parallel(doc: ProcessDocument, alongside: int, step: Step) -> Shaped:
     if len(out) != 1:
         raise InputError(f"step {alongside} does not lead on to one place; name another step to run alongside")
     split, join = _gateway_id(flow, "parallel"), ""
-    node = _node(_NEW, step)
+    node = _node(NEW_STEP, step)
     interim = ProcessFlow(nodes=[*flow.nodes, FlowNode(id=split, kind="parallel")], edges=flow.edges)
     join = _gateway_id(interim, "parallel")
     edges: list[FlowEdge] = []
@@ -198,7 +198,7 @@ def add_parallel(doc: ProcessDocument, alongside: int, step: Step) -> Shaped:
     edges += [FlowEdge(source=split, target=task), FlowEdge(source=split, target=node.id),
               FlowEdge(source=task, target=join), FlowEdge(source=node.id, target=join)]
     nodes = [*flow.nodes, FlowNode(id=split, kind="parallel"), FlowNode(id=join, kind="parallel"), node]
-    steps[_NEW] = step
+    steps[NEW_STEP] = step
     return _shape(doc, steps, ProcessFlow(nodes=nodes, edges=edges))
 
 

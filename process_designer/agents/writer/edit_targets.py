@@ -50,9 +50,14 @@ def role_name(phrase: str) -> str:
     return " ".join(w if w.isupper() else w[:1].upper() + w[1:] for w in words)
 
 
+_IGNORED = {"the", "and", "step", "steps", "for", "with", "that", "this", "make", "change", "set", "threshold", "limit",
+            "value"}
+
+
 def words(text: str) -> set[str]:
-    return {w.rstrip("s") for w in re.findall(r"[a-z]{3,}", text.lower())} - {
-        "the", "and", "step", "for", "with", "that", "this", "make", "change", "set", "threshold", "limit", "value"}
+    """Word keys that meet across word forms: "containment" and "contain" share "conta", "checks" is "check"."""
+    return {w[:5] if len(w) > 5 else w.rstrip("s") for w in re.findall(r"[a-z]{3,}", text.lower())
+            if w not in _IGNORED}
 
 
 def step_number(doc: ProcessDocument, number: int) -> int:

@@ -18,8 +18,17 @@ from process_designer.domain.models import Decision, ProcessDocument, Step
 from process_designer.errors import InputError
 from process_designer.language.messages import Quantity
 
-__all__ = ["change_duration", "change_owner", "change_process_owner", "change_systems", "change_threshold",
-           "rename_process", "rename_step", "threshold_candidates"]
+__all__ = [
+    "change_duration",
+    "change_owner",
+    "change_process_owner",
+    "change_systems",
+    "change_threshold",
+    "rename_process",
+    "rename_step",
+    "restate_step",
+    "threshold_candidates",
+]
 
 
 def _with_step(doc: ProcessDocument, step: Step) -> ProcessDocument:
@@ -191,3 +200,15 @@ def _flow_with_value(doc: ProcessDocument, old: Decision, new: Decision) -> Proc
     nodes = [n.model_copy(update={"label": _swap_value(n.label, old, old_text, new_text)}) if n.kind == "exclusive"
              else n for n in flow.nodes]
     return ProcessFlow(nodes=nodes, edges=edges)
+
+
+def restate_step(doc: ProcessDocument, number: int, clause: Step, decision: Decision | None) -> tuple[ProcessDocument,
+                                                                                                      str]:
+    """Step ``number`` does what ``clause`` (a step composed from the request) says, with ``decision`` if given."""
+    step = doc.steps[number - 1]
+    decisions = [*step.decisions, decision] if decision is not None else list(step.decisions)
+    actions = [clause.actions[0], *step.actions[1:]]
+    actions += [line for d in decisions if (line := describe_decision(d)) not in actions]
+    updated = step.model_copy(update={"actions": actions, "decisions": decisions,
+                                      "systems": sorted(set(step.systems) | set(clause.systems))})
+    return _with_step(doc, updated), f"Changed step {number} ('{step.name}'): {clause.actions[0]}."

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from process_designer.agents.analyst.parsing import expand_abbreviations
+from process_designer.agents.analyst.parsing import expand_abbreviations, find_decision
 from process_designer.agents.vocabulary import detect_systems, system_label
 from process_designer.agents.writer import edit_fields as fields
 from process_designer.agents.writer import edit_graph as graph
@@ -120,6 +120,22 @@ def _owner_verb(r: Reading) -> int:
     return next((i for i in range(first) if r.lemmas[i] in verbs or r.words[i] in verbs), -1)
 
 
+def _restate(doc: ProcessDocument, r: Reading) -> EditResult | None:
+    """"change step 2 so that finance approves the subscription first": the step's first action says so."""
+    so = r.position_of("so", after=r.verb_index)
+    if r.command != "set" or not r.steps or so < 0 or r.step_at(so - 1) is None:
+        return None
+    start = so + 2 if so + 1 < len(r.words) and r.words[so + 1] == "that" else so + 1
+    clause = r.span(start)
+    if not clause:
+        return None
+    number = step_number(doc, r.steps[0])
+    condition, _, rest = clause.partition(", ")
+    decision = find_decision(condition, rest) if rest and condition.lower().startswith(("if ", "when ")) else None
+    document, summary = fields.restate_step(doc, number, new_step(clause, doc), decision)
+    return EditResult(document, summary, frozenset({number}))
+
+
 def _first(r: Reading, *kinds: str) -> Quantity | None:
     return next((q for q in r.quantities if q.kind in kinds), None)
 
@@ -207,7 +223,8 @@ def _systems(doc: ProcessDocument, r: Reading) -> EditResult | None:
 
 
 _HANDLERS: tuple[Handler, ...] = (_rename, shape.branch, shape.parallel, shape.swap, shape.merge, shape.split,
-                                  shape.move, _systems, shape.remove, _duration, _owner, _threshold, shape.add)
+                                  shape.move, _systems, shape.remove, _duration, _restate, _owner, _threshold,
+                                  shape.add)
 
 
 def apply_edit(doc: ProcessDocument, text: str) -> EditResult:

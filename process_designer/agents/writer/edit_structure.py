@@ -150,17 +150,31 @@ def _decision_step(doc: ProcessDocument, condition: str) -> int | None:
 def remove(doc: ProcessDocument, r: Reading) -> EditResult | None:
     if r.command != "remove":
         return None
-    numbers = [step_number(doc, n) for n in r.steps] or [must_name(doc, r.span(r.verb_index + 1))]
-    if len(numbers) > 1:
-        raise InputError("remove one step at a time, e.g. 'remove step 4'")
-    removed = doc.steps[numbers[0] - 1]
-    shaped = graph.remove_step(doc, numbers[0])
-    return EditResult(shaped.document, f"Removed step {removed.number} ('{removed.name}').", all_steps(shaped.document))
+    numbers = sorted({step_number(doc, n) for n in r.steps}, reverse=True) or [
+        must_name(doc, r.segment(r.verb_index + 1, (",", ";"))[0])]
+    document = doc
+    for number in numbers:  # the last first, so the numbers still to remove stay where they were
+        document = graph.remove_step(document, number).document
+    said = "; ".join(f"{n} ('{doc.steps[n - 1].name}')" for n in sorted(numbers))
+    return EditResult(document, f"Removed step{'s' if len(numbers) > 1 else ''} {said}.", all_steps(document))
+
+
+def _names_a_step(r: Reading, cut: int) -> bool:
+    """Whether the object of "put …" is a step already there ("put the archive step before …", "put step 5 …")."""
+    thing = r.words[r.verb_index + 1:cut]
+    return bool(thing) and (thing[-1] in ("step", "task") or any(r.step_at(i) is not None
+                                                                 for i in range(r.verb_index + 1, cut)))
 
 
 def move(doc: ProcessDocument, r: Reading) -> EditResult | None:
+    if r.command == "add" and r.verb in ("put", "place") and _names_a_step(r, _anchor(doc, r, r.verb_index + 1)[2]):
+        return _moved(doc, r)
     if r.command != "move":
         return None
+    return _moved(doc, r)
+
+
+def _moved(doc: ProcessDocument, r: Reading) -> EditResult:
     where, anchor, cut = _anchor(doc, r, r.verb_index + 1)
     moved = step_between(doc, r, r.verb_index + 1, cut)
     if moved is None:

@@ -21,6 +21,7 @@ from process_designer.agents.writer.edit_targets import (
     cannot_map,
     clean,
     must_name,
+    named,
     new_step,
     role_name,
     step_between,
@@ -49,6 +50,8 @@ def _rename(doc: ProcessDocument, r: Reading) -> EditResult | None:
         to = called
     if to < 0 and r.steps:  # "call step 7 Resolve ticket"
         to = next((last for number, _first, last in r.references if number == r.steps[0]), -1)
+    if to < 0 and r.has_field("process"):  # "call the process Expense Reimbursement"
+        to = r.position_of(*chat_words()["fields"]["process"], after=r.verb_index)
     if to < 0:
         raise InputError("say the new name, e.g. 'rename step 2 to Verify order'")
     new = clean(r.span(to + 1))
@@ -92,12 +95,14 @@ def _owner(doc: ProcessDocument, r: Reading) -> EditResult | None:
             return EditResult(document, summary, frozenset())
     elif not r.command and by > 0 and r.steps and r.lemmas[r.verb_index] in (*_statement_verbs("assign"), "be"):
         role, number = r.span(by + 1), step_number(doc, r.steps[0])
-    elif not r.command and r.steps and (doing := _owner_verb(r)) > 0:
+    elif not r.command and (doing := _owner_verb(r)) > 0 and (
+            r.steps or (number := named(doc, r.span(doing + 1))) is not None):
         lead = set(chat_words()["lead_words"]) - {"to"}
         start = next((i for i in range(doing) if r.words[i] not in lead), doing)
         subject_end = next((i for i in range(start, doing) if r.tags[i] in ("MD", "TO") or r.lemmas[i] in ("will", "be")),
                            doing)
-        role, number = r.span(start, subject_end), step_number(doc, r.steps[0])
+        role = r.span(start, subject_end)
+        number = step_number(doc, r.steps[0]) if r.steps else number
     elif not r.command and r.has("process") and r.has("own", "owned", "owner") and not r.steps:
         phrase = r.span(by + 1) if by > 0 else r.span(0, r.verb_index)
         document, summary = fields.change_process_owner(doc, role_name(phrase))

@@ -150,6 +150,8 @@ def _duration(doc: ProcessDocument, r: Reading) -> EditResult | None:
     if quantity is None or r.condition:
         return None
     timed = r.verb in _statement_verbs("duration") or r.has("duration", "long", *_statement_verbs("duration"))
+    if not r.command and r.lemmas[quantity.start - 1] not in (*_statement_verbs("duration"), "be"):
+        return None  # "we need a review within 5 days" names a deadline of new work, not a step's duration
     if r.steps and (timed or r.command == "set"):
         number = step_number(doc, r.steps[0])
     elif timed:

@@ -29,8 +29,8 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from process_designer.evals.performers import normalise_role
 from process_designer.language.pipeline import english, is_verb_base
+from process_designer.evals.performers import normalise_role
 
 __all__ = ["FragmentCheck", "check_names", "fragment_reason"]
 

@@ -47,6 +47,8 @@ def _steps_asked(document: ProcessDocument, reading: Reading) -> list[Step]:
 
     scored = [(score(s), s) for s in document.steps]
     best = max((score for score, _ in scored), default=0)
+    if best < 1:  # only the objectives share a word: the question names no step
+        return []
     return [s for score, s in scored if best and score == best]
 
 

@@ -29,10 +29,12 @@ def _anchor(doc: ProcessDocument, r: Reading, start: int = 0) -> tuple[str, int 
     """Where a new or moved step goes: ("after" | "before" | "start" | "end", the step, the token it starts at)."""
     for index in range(start, len(r.words)):
         word = r.words[index]
-        if word in positions("end") and index > 0 and r.words[index - 1] in ("the", "at", "to"):
-            return "end", None, index - 1
-        if word in positions("start") and index > 0 and r.words[index - 1] in ("the", "at", "to"):
-            return "start", None, index - 1
+        for where in ("end", "start"):
+            if word in positions(where) and index > 0 and r.words[index - 1] in ("the", "at", "to"):
+                opening = index - 1
+                while opening > start and r.words[opening - 1] in ("the", "at", "to"):
+                    opening -= 1
+                return where, None, opening
         for where in ("after", "before", "between"):
             if word in positions(where):
                 rest = r.words[index + 1:]
@@ -51,9 +53,10 @@ def add(doc: ProcessDocument, r: Reading) -> EditResult | None:
         return None
     where, anchor, cut = _anchor(doc, r, r.verb_index + 1)
     what = r.span(r.verb_index + 1, cut)
-    if not STEP_LEAD.sub("", what).strip() and anchor is not None:  # "add a step after step 2 to check …"
+    if not STEP_LEAD.sub("", what).strip():  # "add a step after step 2 to check …", "… at the start to receive …"
         ends = [last for number, first, last in r.references if first > cut]
-        what = re.sub(r"^(?:to|that|which|for)\s+", "", r.span((ends[0] if ends else cut + 1) + 1))
+        after = ends[0] + 1 if ends else r.position_of("to", "that", "which", after=cut)
+        what = re.sub(r"^(?:to|that|which|for)\s+", "", r.span(after)) if after > 0 else ""
     if clean(what).lower() in ("it", "that", "this", "them", "one", ""):
         raise InputError("say what the new step does, e.g. 'add a fraud check before step 5'")
     step = new_step(what, doc)

@@ -95,18 +95,18 @@ def _owner(doc: ProcessDocument, r: Reading) -> EditResult | None:
             return EditResult(document, summary, frozenset())
     elif not r.command and by > 0 and r.steps and r.lemmas[r.verb_index] in (*_statement_verbs("assign"), "be"):
         role, number = r.span(by + 1), step_number(doc, r.steps[0])
-    elif not r.command and (doing := _owner_verb(r)) > 0 and (
-            r.steps or (number := named(doc, r.span(doing + 1))) is not None):
-        lead = set(chat_words()["lead_words"]) - {"to"}
-        start = next((i for i in range(doing) if r.words[i] not in lead), doing)
-        subject_end = next((i for i in range(start, doing) if r.tags[i] in ("MD", "TO") or r.lemmas[i] in ("will", "be")),
-                           doing)
-        role = r.span(start, subject_end)
-        number = step_number(doc, r.steps[0]) if r.steps else number
-    elif not r.command and r.has("process") and r.has("own", "owned", "owner") and not r.steps:
-        phrase = r.span(by + 1) if by > 0 else r.span(0, r.verb_index)
+    elif not r.command and r.has("process") and r.has("own", "owns", "owned", "owner") and not r.steps:
+        doing = r.position_of("own", "owns", "owned", "owner")
+        phrase = r.span(by + 1) if by > 0 else r.span(_subject_start(r, doing), doing)
         document, summary = fields.change_process_owner(doc, role_name(phrase))
         return EditResult(document, summary, frozenset())
+    elif not r.command and (doing := _owner_verb(r)) > 0 and (
+            r.steps or (number := named(doc, r.span(doing + 1))) is not None):
+        role = _subject(r, doing)
+        number = step_number(doc, r.steps[0]) if r.steps else number
+    elif not r.command and not r.steps and (acting := _step_verb(doc, r)) is not None:
+        number, doing = acting  # "IT should collect the laptop", "have security revoke the access"
+        role = _subject(r, doing)
     else:
         return None
     role = role_name(role)
@@ -116,6 +116,28 @@ def _owner(doc: ProcessDocument, r: Reading) -> EditResult | None:
         raise InputError(f"say which step the {role} should do, e.g. 'assign step 4 to the {role}'")
     document, summary = fields.change_owner(doc, number, role)
     return EditResult(document, summary, frozenset({number}))
+
+
+def _subject_start(r: Reading, end: int) -> int:
+    lead = set(chat_words()["lead_words"]) - {"to"}
+    return next((i for i in range(end) if r.words[i] not in lead), end)
+
+
+def _subject(r: Reading, doing: int) -> str:
+    """Who a statement names before its verb ("I want the Team Lead to do …" → "the Team Lead")."""
+    start = _subject_start(r, doing)
+    end = next((i for i in range(start, doing) if r.tags[i] in ("MD", "TO") or r.lemmas[i] in ("will", "be")), doing)
+    return r.span(start, end)
+
+
+def _step_verb(doc: ProcessDocument, r: Reading) -> tuple[int, int] | None:
+    """(step, token) where a statement's verb and object name a step ("… should collect the laptop")."""
+    for index in range(1, len(r.words)):
+        number = named(doc, r.span(index)) if r.tags[index].startswith("VB") else None
+        step = doc.step(number) if number is not None else None
+        if step is not None and step.name.split()[0].lower() in (r.lemmas[index], r.words[index]):
+            return number, index  # type: ignore[return-value]
+    return None
 
 
 def _owner_verb(r: Reading) -> int:
@@ -154,6 +176,9 @@ def _duration(doc: ProcessDocument, r: Reading) -> EditResult | None:
         return None  # "we need a review within 5 days" names a deadline of new work, not a step's duration
     if r.steps and (timed or r.command == "set"):
         number = step_number(doc, r.steps[0])
+    elif r.command == "set" and not timed and (named_step := named(doc, r.span(
+            r.verb_index + 1, r.position_of("to", after=r.verb_index)))) is not None:
+        number = named_step  # "set the final pay step to 1 day"
     elif timed:
         end = r.verb_index if not r.command else (r.position_of(*_statement_verbs("duration"), "to",
                                                                  after=r.verb_index))
@@ -199,31 +224,32 @@ def _names_only_systems(r: Reading) -> bool:
 
 
 def _systems(doc: ProcessDocument, r: Reading) -> EditResult | None:
-    named = detect_systems(r.text)
-    if not named or r.condition or r.command in ("merge", "split", "move", "rename"):
+    mentioned = detect_systems(r.text)
+    if not mentioned or r.condition or r.command in ("merge", "split", "move", "rename"):
         return None
     negated = r.has("not", "n't", "longer", "without")
     remove_from = r.command == "remove" and r.position_of("from") > 0
     adding = (r.command == "add" and _names_only_systems(r)) or r.verb == "use" or (
-        r.command == "set" and r.has("use", "uses"))
+        r.command == "set" and r.has("use", "uses")) or (not r.command and r.has("through", "via", "using"))
     if not (remove_from or adding or (negated and r.verb == "use")):
         return None
-    number = step_number(doc, r.steps[0]) if r.steps else step_between(doc, r, r.position_of("from", "in", "to", "on") + 1,
-                                                                    len(r.words))
+    number = step_number(doc, r.steps[0]) if r.steps else (
+        named(doc, r.span(0, r.verb_index)) if not r.command and r.verb_index > 0 else
+        step_between(doc, r, r.position_of("from", "in", "to", "on") + 1, len(r.words)))
     if number is None:
-        raise InputError(f"say which step uses the {system_label(named[0])}, e.g. 'step 5 uses "
-                         f"{system_label(named[0])}'")
+        raise InputError(f"say which step uses the {system_label(mentioned[0])}, e.g. 'step 5 uses "
+                         f"{system_label(mentioned[0])}'")
     replaced = r.position_of("instead", "replace")
     add: list[str]
     remove: list[str]
     if remove_from or negated:
-        add, remove = [], named
-    elif replaced >= 0 and len(named) > 1:
+        add, remove = [], mentioned
+    elif replaced >= 0 and len(mentioned) > 1:
         later = detect_systems(r.span(replaced))
-        add, remove = ([s for s in named if s not in later], later) if r.words[replaced] == "instead" else (
-            [s for s in named if s in later], [s for s in named if s not in later])
+        add, remove = ([s for s in mentioned if s not in later], later) if r.words[replaced] == "instead" else (
+            [s for s in mentioned if s in later], [s for s in mentioned if s not in later])
     else:
-        add, remove = named, []
+        add, remove = mentioned, []
     document, summary = fields.change_systems(doc, number, add, remove)
     return EditResult(document, summary, frozenset({number}))
 

@@ -176,7 +176,7 @@ def _duration(doc: ProcessDocument, r: Reading) -> EditResult | None:
         return None  # "we need a review within 5 days" names a deadline of new work, not a step's duration
     if r.steps and (timed or r.command == "set"):
         number = step_number(doc, r.steps[0])
-    elif r.command == "set" and not timed and (named_step := named(doc, r.span(
+    elif r.command == "set" and not timed and r.has(*chat_words()["step_words"]) and (named_step := named(doc, r.span(
             r.verb_index + 1, r.position_of("to", after=r.verb_index)))) is not None:
         number = named_step  # "set the final pay step to 1 day"
     elif timed:

@@ -10,6 +10,10 @@ from process_designer.evals.cases import (
     load_suite,
     select_cases,
 )
+from process_designer.evals.chat import (  # registers the "chat" case kind and its runner
+    ChatCase,
+    ChatTurn,
+)
 from process_designer.evals.coverage import contains_all, coverage, normalise_text
 from process_designer.evals.integrations import (
     IntegrationCase,  # registers the "integration" case kind
@@ -32,6 +36,8 @@ __all__ = [
     "TARGETS",
     "CaseResult",
     "ChainScore",
+    "ChatCase",
+    "ChatTurn",
     "EvalCase",
     "EvalRun",
     "GoldStep",

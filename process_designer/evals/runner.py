@@ -15,7 +15,7 @@ from process_designer.evals.matching import DEFAULT_THRESHOLD, TextEmbedder
 from process_designer.evals.metrics import CaseResult, failed_case, score_case
 from process_designer.evals.summary import aggregate, per_domain, per_style
 
-__all__ = ["DesignCache", "DesignerLike", "EvalRun", "Progress", "run_cases", "run_suites"]
+__all__ = ["CASE_RUNNERS", "CaseRun", "DesignCache", "DesignerLike", "EvalRun", "Progress", "run_cases", "run_suites"]
 
 DesignCache = dict[str, tuple[ProcessDocument, float]]
 """Documents already designed in this run, keyed by what was asked (see :func:`_request_key`)."""
@@ -37,6 +37,20 @@ class DesignerLike(Protocol):
     def run_turn(self, thread_id: str, content: str) -> Sequence[object]: ...
 
     def document(self, thread_id: str) -> ProcessDocument | None: ...
+
+
+@dataclass(frozen=True)
+class CaseRun:
+    """What a case kind's own runner produced: the document to score, its figures, and what it missed."""
+
+    document: ProcessDocument
+    figures: dict[str, float | None]
+    missed: dict[str, list[str]]
+
+
+CaseRunner = Callable[[DesignerLike, EvalCase, str], CaseRun]
+CASE_RUNNERS: dict[str, CaseRunner] = {}
+"""Runners of case kinds that need more than a design (``chat`` plays a script and judges each turn)."""
 
 
 @dataclass
@@ -103,6 +117,9 @@ def run_cases(
         if progress is not None:
             progress(index - 1, len(cases), case.id)
         key = _request_key(case)
+        if (own := CASE_RUNNERS.get(case.kind)) is not None:
+            results.append(_run_own(own, designer, case, suite, embedder, threshold, clock))
+            continue
         if cache is not None and key in cache:
             document, latency = cache[key]
         else:
@@ -119,6 +136,18 @@ def run_cases(
     if progress is not None and cases:
         progress(len(cases), len(cases), "")
     return EvalRun(suite=suite, threshold=threshold, results=results)
+
+
+def _run_own(own: CaseRunner, designer: DesignerLike, case: EvalCase, suite: str, embedder: TextEmbedder,
+             threshold: float, clock: Callable[[], float]) -> CaseResult:
+    started = clock()
+    try:
+        run = own(designer, case, suite)
+    except Exception as exc:  # recorded in the report, never swallowed
+        return failed_case(case, f"{type(exc).__name__}: {exc}", clock() - started)
+    result = score_case(case, run.document, embedder, threshold=threshold, latency_s=clock() - started)
+    return result.model_copy(update={"figures": {**result.figures, **run.figures},
+                                     "missed": {**result.missed, **run.missed}})
 
 
 def run_suites(

@@ -25,14 +25,14 @@ __all__ = [
     "per_style",
 ]
 
-Reduce = Literal["mean", "min", "p95", "ratio", "spearman"]
+Reduce = Literal["mean", "min", "p95", "sum", "ratio", "spearman"]
 
 
 @dataclass(frozen=True)
 class Metric:
     """An aggregate figure: ``field`` of :class:`CaseResult` reduced by ``reduce``.
 
-    ``mean``, ``min`` and ``p95`` reduce the per-case values; ``ratio`` pools counts over the cases
+    ``mean``, ``min``, ``p95`` and ``sum`` reduce the per-case values; ``ratio`` pools counts over the cases
     (sum of ``field`` / sum of ``other``), so a case with more steps or gateways weighs more;
     ``spearman`` is the rank correlation of ``field`` with ``other`` across the cases. A field
     ``figures.<name>`` reads an extension figure of :attr:`CaseResult.figures`.
@@ -95,6 +95,9 @@ METRICS: tuple[Metric, ...] = (
       for group, label in (("field", "fields"), ("mapping", "mapping rows"), ("auth", "auth"),
                            ("direction", "direction"), ("frequency", "frequency"), ("flows", "flows"),
                            ("systems", "systems"), ("rate_limits", "rate limits"), ("recovery", "recovery"))),
+    Metric("chat_accuracy", "edit accuracy (chat turns right)", "figures.turns_right", "ratio", other="figures.turns"),
+    Metric("chat_unasked", "chat turns changing what was not asked", "figures.turns_unasked", "sum",
+           better="lower"),
     Metric("revisions", "revision rounds (mean)", "revisions", gated=False),
     Metric("latency_s", "latency s (mean)", "latency_s", gated=False),
     Metric("latency_p95_s", "latency s (p95)", "latency_s", "p95", gated=False),
@@ -109,6 +112,7 @@ class Target:
     minimum: float
     text: str
     suites: tuple[str, ...] = ()
+    at_most: bool = False  # the bar is a ceiling: the metric must not exceed ``minimum``
 
     def applies_to(self, suite: str) -> bool:
         return not self.suites or suite in self.suites
@@ -131,6 +135,8 @@ TARGETS: tuple[Target, ...] = (
     Target("integration_field_exact", 0.9, "integration fields ≥ 0.9 exact", ("integrations",)),
     Target("integration_mapping_exact", 0.9, "integration mapping rows ≥ 0.9 exact", ("integrations",)),
     Target("integration_auth_exact", 0.9, "integration auth ≥ 0.9 exact", ("integrations",)),
+    Target("chat_accuracy", 0.9, "edit accuracy ≥ 0.9", ("chat",)),
+    Target("chat_unasked", 0.0, "no chat turn changes what was not asked", ("chat",), at_most=True),
 )
 
 
@@ -187,6 +193,8 @@ def _reduce(values: Sequence[float], how: str) -> float | None:
         return None
     if how == "min":
         return min(values)
+    if how == "sum":
+        return sum(values)
     if how == "p95":
         ordered = sorted(values)
         return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
@@ -234,7 +242,8 @@ def check_targets(overall: dict[str, float | None], suite: str = "") -> list[Tar
             continue
         value = overall.get(target.metric)
         # A tiny epsilon keeps 0.8999999 from a float mean from missing a 0.9 bar it met.
-        passed = None if value is None else value >= target.minimum - 1e-9
+        passed = None if value is None else (value <= target.minimum + 1e-9 if target.at_most
+                                             else value >= target.minimum - 1e-9)
         checks.append(TargetCheck(target, value, passed))
     return checks
 

@@ -18,6 +18,7 @@ from process_designer.agents.reviewer import (
     template_refusal,
     wants_override,
 )
+from process_designer.domain.changes import document_changes, render_changes
 from process_designer.domain.context import (
     KNOWN_KEYS,
     ContextError,
@@ -33,6 +34,8 @@ from process_designer.feedback.learning import apply_preferences, learn_edit, re
 from process_designer.graphs.context import DesignerDeps
 from process_designer.graphs.router import classify_turn
 from process_designer.graphs.state import DesignerState
+from process_designer.graphs.versions import run_version_command
+from process_designer.knowledge.embedding import get_embedder
 from process_designer.knowledge.template_model import ProcessTemplate
 from process_designer.maps import MapError, parse_document
 from process_designer.tools import gap_analysis
@@ -40,6 +43,7 @@ from process_designer.tools import gap_analysis
 __all__ = [
     "answer_question",
     "compare_processes",
+    "manage_versions",
     "process_writer",
     "quality_reviewer",
     "requirement_analyst",
@@ -77,7 +81,7 @@ def _context(state: DesignerState) -> DesignContext:
 
 def route_turn(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Command[
     Literal["requirement_analyst", "process_writer", "spy_coder", "quality_reviewer", "answer_question",
-            "update_context", "compare_processes", "save_as_template", "respond"]
+            "update_context", "compare_processes", "save_as_template", "manage_versions", "respond"]
 ]:
     """Classify the turn and send it to the agents it needs."""
     deps = runtime.context
@@ -86,7 +90,7 @@ def route_turn(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Command[
     goto: Any = {"context": "update_context", "design": "requirement_analyst", "revise": "process_writer",
             "compare": "compare_processes", "save_template": "save_as_template",
             "code": "spy_coder", "review": "quality_reviewer", "question": "answer_question",
-            "clarify": "requirement_analyst"}[intent]
+            "clarify": "requirement_analyst", "versions": "manage_versions"}[intent]
     entry = {"role": role, "content": text, "agent": "", "at": deps.now_iso()}
     return _stage("route_turn", f"Route: {intent}", goto, intent=intent, changed=False, changed_steps=None,
                   revisions=0, fixed=[], reply="", summary="", messages=[entry])
@@ -130,7 +134,8 @@ def process_writer(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Comm
         try:
             result = deps.engines.writer.edit(document, state.get("input", ""))
         except InputError as exc:
-            return _answer("process_writer", str(exc)[:1].upper() + str(exc)[1:] + ".", note=str(exc))
+            said = str(exc)[:1].upper() + str(exc)[1:]
+            return _answer("process_writer", said if said.endswith(("?", ".")) else said + ".", note=str(exc))
         if deps.feedback is not None:  # what the user changed by hand becomes the tenant's default
             learn_edit(deps.feedback, deps.tenant(), _thread_id(), _version(state), document, result.document)
         return _stage("process_writer", result.summary, "spy_coder", document=result.document.model_dump(mode="json"),
@@ -204,6 +209,15 @@ def answer_question(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Com
     return _answer("answer_question", answer)
 
 
+def manage_versions(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Command[Literal["respond"]]:
+    """List the versions, show a diff, or make an earlier version current again (undo, revert)."""
+    outcome = run_version_command(state.get("input", ""), state.get("versions", []))
+    if outcome.document is None:
+        return _answer("manage_versions", outcome.reply)
+    return _stage("manage_versions", outcome.summary, "respond", document=outcome.document.model_dump(mode="json"),
+                  summary=outcome.summary, changed=True, changed_steps=None)
+
+
 def compare_processes(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Command[Literal["respond"]]:
     """Gap analysis: the current process the user pastes against the document designed here."""
     deps = runtime.context
@@ -224,7 +238,7 @@ def compare_processes(state: DesignerState, runtime: Runtime[DesignerDeps]) -> C
                      "structure, or BPMN, after 'compare with our current process:'.")
             return _answer("compare_processes", reply)
         current = deps.engines.writer.compose(requirement, [], deps.clock().date())
-    reply = gap_analysis(current, desired)
+    reply = gap_analysis(current, desired, get_embedder())
     return _answer("compare_processes", reply)
 
 
@@ -306,10 +320,17 @@ def update_context(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Comm
     return _answer("update_context", reply, context=merged.model_dump(mode="json"))
 
 
-def _final_reply(state: DesignerState, document: ProcessDocument) -> str:
+def _final_reply(state: DesignerState, document: ProcessDocument, number: int | None = None) -> str:
     quality = document.quality
     spy = document.spy
     head = state.get("summary") or f"Process '{document.title}'."
+    versions = state.get("versions", [])
+    if number is not None and versions and state.get("intent") in ("revise", "versions"):
+        # an edit answers with what changed and the version it made
+        before = ProcessDocument.model_validate(versions[-1]["document"])
+        head += f" Version {number}.\n" + render_changes(document_changes(before, document))
+    elif number is not None:
+        head += f" Version {number}."
     lines = [
         head,
         f"Quality score {quality.score:.2f} (completeness {quality.completeness:.2f}, clarity {quality.clarity:.2f}); "
@@ -330,8 +351,8 @@ def respond(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Command[Lit
     update: dict[str, Any] = {}
     reply = state.get("reply", "")
     if not reply and document is not None and state.get("changed"):
-        reply = _final_reply(state, document)
         number = len(state.get("versions", [])) + 1
+        reply = _final_reply(state, document, number)
         update["versions"] = [{"number": number, "at": deps.now_iso(), "summary": state.get("summary", ""),
                                "document": document.model_dump(mode="json")}]
     elif not reply and document is not None:

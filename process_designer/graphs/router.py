@@ -1,28 +1,51 @@
-"""Classifies a chat turn so the graph can send it to the agents it needs."""
+"""Classifies a chat turn so the graph can send it to the agents it needs.
+
+The message is read with the shared English pipeline (``language.messages``); the words that mark
+each kind of turn are data (``language/chat_words.json``, ``turns``).
+"""
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 
-from process_designer.agents.writer.edits import looks_like_edit
+from process_designer.language.messages import Reading, chat_words, read_message
 
-__all__ = ["Intent", "classify_turn"]
+__all__ = ["Intent", "classify_turn", "version_command"]
 
-Intent = Literal["context", "design", "revise", "code", "review", "question", "clarify", "compare", "save_template"]
+Intent = Literal["context", "design", "revise", "code", "review", "question", "clarify", "compare", "save_template",
+                 "versions"]
+VersionCommand = Literal["list", "diff", "undo", "revert"]
 
-_QUESTION = re.compile(r"\?\s*$|^\s*(?:what|why|how|who|when|which|where|is|are|does|do|can|could|will|would|"
-                       r"should|explain|tell me|describe)\b", re.IGNORECASE)
-_CODE_ONLY = re.compile(r"\b(?:only|just)\s+(?:the\s+)?(?:spy\s+)?code\b|\b(?:regenerate|rewrite|redo|recompile)\s+"
-                        r"(?:the\s+)?(?:spy\s+)?(?:code|tests)\b", re.IGNORECASE)
-_REVIEW_ONLY = re.compile(r"^\s*(?:please\s+)?(?:review|score|check|assess|grade)\s+(?:it|this|the\s+"
-                          r"(?:process|document|quality))\b|\bquality report\b", re.IGNORECASE)
-_SAVE_TEMPLATE = re.compile(r"\b(?:save|store|keep|publish)\s+(?:this|it|the (?:process|document|design))?\s*as\s+(?:an?\s+)?"
-                            r"(?:new\s+)?template\b", re.IGNORECASE)
-_COMPARE = re.compile(r"\b(?:compare (?:this|it|that|the (?:design|document|process))? ?(?:with|to|against)|gap analysis|"
-                      r"(?:our|the) current process (?:is|looks like|:)|as-is process)", re.IGNORECASE)
-_NEW_PROCESS = re.compile(r"\b(?:new process|another process|start over|from scratch|instead design|"
-                          r"design a process|create (?:a )?process|process for)\b", re.IGNORECASE)
+
+def _has_phrase(reading: Reading, phrases: list[str]) -> bool:
+    joined = " " + " ".join(reading.words) + " "
+    return any(f" {phrase} " in joined for phrase in phrases)
+
+
+def version_command(reading: Reading) -> VersionCommand | None:
+    """Which version command the message gives, if it is one ("list the versions", "undo", "revert to version 3")."""
+    words = chat_words()["turns"]["versions"]
+    if reading.command == "undo" or (reading.command == "revert" and not reading.versions and
+                                     not reading.has("version")):
+        return "undo" if not reading.versions else "revert"
+    if reading.command == "revert" or (reading.has("back") and reading.versions and reading.has("go")):
+        return "revert"
+    if not reading.has(*words["objects"]) or reading.steps:
+        return None
+    if reading.command in ("list", "compare") or reading.words[:1] == ("what",) or (reading.command == "" and \
+            reading.has(*words["list"])):
+        asks_diff = reading.has(*chat_words()["version_words"]["diff"]) or reading.command == "compare"
+        return "diff" if asks_diff or len(reading.versions) == 2 else "list"
+    return None
+
+
+def _wants(reading: Reading, kind: str) -> bool:
+    words = chat_words()["turns"][kind]
+    if _has_phrase(reading, words.get("phrases", [])):
+        return True
+    verbs, objects = words.get("verbs", []), words.get("objects", words.get("words", []))
+    return bool(verbs) and reading.has(*verbs) and reading.has(*objects) and (
+        reading.verb in verbs or reading.words[reading.verb_index if reading.verb_index >= 0 else 0] in verbs)
 
 
 def classify_turn(text: str, role: str, has_document: bool) -> Intent:
@@ -33,19 +56,21 @@ def classify_turn(text: str, role: str, has_document: bool) -> Intent:
         return "clarify"
     if not has_document:
         return "design"
-    if _SAVE_TEMPLATE.search(text):
+    reading = read_message(text)
+    if _wants(reading, "save_template"):
         return "save_template"
-    if _COMPARE.search(text):
+    if version_command(reading) is not None:
+        return "versions"
+    if _wants(reading, "compare"):
         return "compare"
-    if _NEW_PROCESS.search(text):
+    if _has_phrase(reading, chat_words()["turns"]["new_process"]["phrases"]):
         return "design"
-    if _CODE_ONLY.search(text):
+    if _wants(reading, "code"):
         return "code"
-    if _REVIEW_ONLY.search(text):
+    if _wants(reading, "review") and (reading.command == "" or reading.verb_index == 0):
         return "review"
-    if _QUESTION.search(text) and not re.match(r"^\s*(?:can|could|would|will) you\s+(?:add|rename|remove|"
-                                               r"change|make|move|set|insert)", text, re.I):
+    if reading.question:
         return "question"
-    if looks_like_edit(text) or len(text.split()) <= 60:
+    if len(reading.words) <= chat_words()["max_edit_words"] or reading.command:
         return "revise"  # with a document on the table, short messages amend it
     return "design"

@@ -15,6 +15,7 @@ from process_designer.graphs.context import DesignerDeps
 from process_designer.graphs.nodes import (
     answer_question,
     compare_processes,
+    manage_versions,
     process_writer,
     quality_reviewer,
     requirement_analyst,
@@ -41,7 +42,7 @@ class Node(Protocol):
 
 _NODES: tuple[Node, ...] = (
     route_turn, requirement_analyst, process_writer, spy_coder, quality_reviewer, answer_question,
-    compare_processes, save_as_template, update_context, respond,
+    compare_processes, manage_versions, save_as_template, update_context, respond,
 )
 
 

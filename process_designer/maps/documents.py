@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -73,7 +74,22 @@ def parse_document(text: str, source: str) -> ProcessDocument:
         return parse_bpmn(stripped, source)
     if any(line.startswith("## ") or line.startswith("### Step ") for line in stripped.splitlines()):
         return parse_markdown(stripped, source)
-    return parse_numbered_list(stripped, source)
+    return parse_numbered_list(_one_item_a_line(stripped), source)
+
+
+_INLINE_ITEM = re.compile(r"(?:(?<=\s)|^)(\d{1,2})[.)]\s+")
+
+
+def _one_item_a_line(text: str) -> str:
+    """A list typed on one line ("1. Receive request 2. Issue refund") with each item on its own line."""
+    if "\n" in text.strip():
+        return text
+    markers = list(_INLINE_ITEM.finditer(text))
+    numbers = [int(m.group(1)) for m in markers]
+    if len(markers) < 2 or numbers != list(range(numbers[0], numbers[0] + len(numbers))):
+        return text
+    return "\n".join(text[m.start():(markers[i + 1].start() if i + 1 < len(markers) else len(text))].strip()
+                     for i, m in enumerate(markers))
 
 
 def load_document(path: Path) -> ProcessDocument:

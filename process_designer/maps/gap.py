@@ -1,13 +1,17 @@
 """Gap analysis between a current process (usually imported) and the desired one.
 
 Steps are matched by normalised-name similarity, so "Approve claims" in one document meets "Claim approval" in
-the other; everything else (order, validations, hand-offs, durations) is compared on the matched pairs.
+the other, and, given an embedder, by meaning, so "IT disables the account on the last day" meets "Revoke system
+access"; everything else (order, validations, hand-offs, durations) is compared on the matched pairs.
 """
 
 from __future__ import annotations
 
 import difflib
+import math
 import re
+from collections.abc import Sequence
+from typing import Protocol
 
 from pydantic import BaseModel, Field
 
@@ -19,6 +23,13 @@ from process_designer.maps.optimise import Optimisation, describe, suggest
 __all__ = ["DurationChange", "GapReport", "StepMove", "ValidationGap", "compare", "render", "similarity"]
 
 MATCH_THRESHOLD = 0.6
+MEANING_THRESHOLD = 0.35
+"""Cosine of two step names' sentence embeddings above which they name the same work (all-MiniLM-L6-v2:
+paraphrases such as "IT disables the account" / "Revoke system access" score about 0.38, unrelated steps below 0.2)."""
+
+
+class Embeds(Protocol):
+    def embed(self, texts: Sequence[str]) -> list[list[float]]: ...
 _STOPWORDS = {"a", "an", "the", "of", "to", "for", "and", "or", "in", "on", "by", "with", "from", "step"}
 _SUFFIXES = ("ations", "ation", "ing", "als", "al", "es", "ed", "s")
 
@@ -89,9 +100,26 @@ def similarity(a: str, b: str) -> float:
     return max(overlap, ratio)
 
 
-def _match(current: list[Step], desired: list[Step]) -> list[tuple[Step, Step]]:
+def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
+    norm = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
+    return sum(x * y for x, y in zip(a, b, strict=True)) / norm if norm else 0.0
+
+
+def _meaning(current: list[Step], desired: list[Step], embedder: Embeds | None) -> dict[tuple[int, int], float]:
+    """Each pair's similarity by meaning, scaled so that the meaning threshold meets the name threshold."""
+    if embedder is None or not current or not desired:
+        return {}
+    vectors = embedder.embed([s.name for s in current] + [s.name for s in desired])
+    left, right = vectors[:len(current)], vectors[len(current):]
+    scale = MATCH_THRESHOLD / MEANING_THRESHOLD
+    return {(i, j): min(1.0, _cosine(a, b) * scale) for i, a in enumerate(left) for j, b in enumerate(right)}
+
+
+def _match(current: list[Step], desired: list[Step], embedder: Embeds | None = None) -> list[tuple[Step, Step]]:
     """Pairs of the most similar steps, best first, each step used once."""
-    scored = sorted(((similarity(c.name, d.name), i, j) for i, c in enumerate(current) for j, d in enumerate(desired)),
+    meaning = _meaning(current, desired, embedder)
+    scored = sorted(((max(similarity(c.name, d.name), meaning.get((i, j), 0.0)), i, j)
+                     for i, c in enumerate(current) for j, d in enumerate(desired)),
                     key=lambda t: (-t[0], t[1], t[2]))
     used_c: set[int] = set()
     used_d: set[int] = set()
@@ -138,9 +166,9 @@ def _minutes(document: ProcessDocument) -> float:
     return sum(parse_duration(s.duration) or 0.0 for s in document.steps)
 
 
-def compare(current: ProcessDocument, desired: ProcessDocument) -> GapReport:
-    """The gaps of ``current`` against ``desired``."""
-    pairs = _match(current.steps, desired.steps)
+def compare(current: ProcessDocument, desired: ProcessDocument, embedder: Embeds | None = None) -> GapReport:
+    """The gaps of ``current`` against ``desired``; with ``embedder`` steps also match by meaning."""
+    pairs = _match(current.steps, desired.steps, embedder)
     matched_current = {id(c) for c, _ in pairs}
     matched_desired = {id(d) for _, d in pairs}
     positions = [current.steps.index(c) for c, _ in pairs]

@@ -20,6 +20,7 @@ from process_designer.domain.flow import ProcessFlow
 from process_designer.domain.markdown import render_markdown
 from process_designer.domain.models import ProcessDocument
 from process_designer.knowledge.template_model import ProcessTemplate
+from process_designer.maps.gap import Embeds
 from process_designer.maps.gap import compare, render
 from process_designer.spy.checker import check_program
 from process_designer.telemetry.spans import tool_span
@@ -126,9 +127,9 @@ def process_diff(old: ProcessDocument, new: ProcessDocument, old_label: str = "b
 
 
 @_traced("gap_analysis")
-def gap_analysis(current: ProcessDocument, desired: ProcessDocument) -> str:
-    """The gaps of ``current`` against ``desired``, as text."""
-    return render(compare(current, desired))
+def gap_analysis(current: ProcessDocument, desired: ProcessDocument, embedder: Embeds | None = None) -> str:
+    """The gaps of ``current`` against ``desired``, as text; with ``embedder``, steps match by meaning."""
+    return render(compare(current, desired, embedder))
 
 
 @_traced("template_search")

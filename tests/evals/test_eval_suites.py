@@ -154,7 +154,7 @@ def _line(**fields: object) -> str:
         ({"gateways": [{"kind": "parallel", "after": 1, "branches": [2, 3]}]}, r"parallel step 3 depends on another branch of the split; give it depends_on \[1\]"),
         ({"gateways": [{"kind": "inclusive", "after": 1, "branches": [2, 3]}]}, "gateways.0.kind"),
         ({"gold_steps": [{"name": "s", "performer": []}]}, "performer must be a role name"),
-        ({"kind": "rollout"}, "unknown case kind 'rollout'; use one of: integration, process"),
+        ({"kind": "rollout"}, "unknown case kind 'rollout'; use one of: chat, integration, process"),
         ({"kind": "integration"}, "integration: Field required"),
     ],
 )

@@ -10,12 +10,14 @@ import pytest
 from process_designer.cli.main import main
 
 NODES = ["__start__", "route_turn", "requirement_analyst", "process_writer", "spy_coder", "quality_reviewer",
-         "answer_question", "compare_processes", "save_as_template", "update_context", "respond", "__end__"]
+         "answer_question", "compare_processes", "manage_versions", "save_as_template", "update_context", "respond",
+         "__end__"]
 ROUTES = sorted([
     ("route_turn", "requirement_analyst"), ("route_turn", "process_writer"), ("route_turn", "spy_coder"),
     ("route_turn", "quality_reviewer"), ("route_turn", "answer_question"), ("route_turn", "update_context"),
     ("route_turn", "respond"), ("route_turn", "compare_processes"), ("compare_processes", "respond"),
     ("route_turn", "save_as_template"), ("save_as_template", "respond"),
+    ("route_turn", "manage_versions"), ("manage_versions", "respond"),
     ("requirement_analyst", "process_writer"), ("requirement_analyst", "respond"),
     ("process_writer", "spy_coder"), ("process_writer", "respond"),
     ("spy_coder", "quality_reviewer"), ("spy_coder", "respond"),

@@ -1,43 +1,32 @@
-"""Free-form amendments to a document: "also require X before Y", "after X we need Y", new thresholds."""
+"""Statements that amend a document: "after recovery we need a review", "managers must respond within 3 days", new thresholds.
+
+A message with no command verb is read as a statement about the process: a step placed relative to
+another, a rule for a step, or an approval threshold. Anything else is answered with what the
+designer can do.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
-from process_designer.agents.analyst.parsing import (
-    clean_action,
-    find_decision,
-    looks_like_action,
-    step_name,
-)
-from process_designer.agents.vocabulary import classify_action, detect_roles
+from process_designer.agents.analyst.parsing import find_decision, looks_like_action, step_name
+from process_designer.agents.vocabulary import classify_action, detect_roles, has_action_verb
+from process_designer.agents.writer.edit_fields import change_threshold
+from process_designer.agents.writer.edit_targets import EditResult, cannot_map
 from process_designer.agents.writer.phrasing import describe_decision
+from process_designer.agents.writer.rederive import rederive
 from process_designer.domain.models import ProcessDocument, Step
 from process_designer.errors import InputError
+from process_designer.language.messages import Reading, chat_words
 
 __all__ = ["amend"]
 
-_RELATIVE_TAIL = re.compile(
-    r"^(?P<what>.+?)\s+(?:right\s+|just\s+|immediately\s+|directly\s+)?(?P<where>before|after)\s+(?:the\s+)?"
-    r"(?P<ref>[\w\s-]{2,40}?)(?:\s+step)?(?:\s+(?:is|are)\s+\w+)?\s*[.!]?$",
-    re.IGNORECASE,
-)
-_RELATIVE_HEAD = re.compile(
-    r"^(?P<where>before|after)\s+(?:the\s+)?(?P<ref>[\w\s-]{2,40}?)(?:\s+step)?(?:,\s*|\s+)(?P<what>(?:we|you|they|i)\b.+)$",
-    re.IGNORECASE,
-)
-_LEAD_WORDS = re.compile(r"^(?:oh|so|ok|okay|right)?[,\s]*(?:and\s+)?(?:(?:also|plus|additionally|then|now|please|pls)\b[,:]?\s*)?",
-                         re.I)
-_NEED = re.compile(r"^(?:(?:we|you|they|i|he|she|it)\s+)?(?:also\s+)?(?:need|needs|want|require|requires|must have|should have|"
-                   r"have|add|include|do|perform|run)\s+(?:an?\s+|the\s+)?", re.IGNORECASE)
-_CMP_NUMBER = re.compile(r"\b(?:over|above|under|below|more than|less than|exceeds?|beyond|up to|at least)\s+"
-                         r"[$€£]?\s?\d", re.IGNORECASE)
-_PRONOUN = re.compile(r"^(?:that|it|this|them|those)$", re.IGNORECASE)
+Compose = Callable[[str, ProcessDocument], Step]
+Place = Callable[[ProcessDocument, Step, str, int | None], EditResult]
 
 
 def _words(text: str) -> set[str]:
-    return {w.rstrip("s") for w in re.findall(r"[a-z]{3,}", text.lower())} - {
+    return {w.lower().rstrip("s") for w in text.split() if len(w) > 2} - {
         "the", "and", "step", "for", "with", "that", "this", "need", "also", "only", "anything", "any"}
 
 
@@ -48,109 +37,114 @@ def _best_step(doc: ProcessDocument, text: str) -> Step | None:
     return step if score else None
 
 
-_TIME_OFFSET = re.compile(r"\b\d+\s*(?:minutes?|mins?|hours?|hrs?|days?|business days?|weeks?)$", re.IGNORECASE)
+def _what(r: Reading, start: int, end: int) -> str:
+    """The new work a clause names, without its subject, modal and 'need' words."""
+    skip = set(chat_words()["need_words"])
+    while start < end and (r.words[start] in skip or r.words[start] in (",", ":")):
+        start += 1
+    return r.span(start, end)
 
 
-def _last_step_index(doc: ProcessDocument, text: str, default: int) -> int:
-    wanted = _words(text)
-    matching = [i for i, s in enumerate(doc.steps) if wanted & _words(s.name)]
-    return matching[-1] if matching else default
+def _clause_start(r: Reading, before: int) -> int:
+    return max((i + 1 for i in range(before) if r.words[i] in (",", ";", ".")), default=0)
 
 
-def _insert(doc: ProcessDocument, index: int, step: Step,
-            renumber: Callable[[ProcessDocument, list[Step], dict[int, int]], ProcessDocument]) -> ProcessDocument:
-    steps = list(doc.steps)
-    steps.insert(index, step.model_copy(update={"depends_on": []}))
-    mapping = {s.number: i for i, s in enumerate(steps, start=1) if s is not step}
-    return renumber(doc, steps, mapping)
-
-
-def amend(doc: ProcessDocument, text: str, *, compose: Callable[[str, ProcessDocument], Step],
-          renumber: Callable[[ProcessDocument, list[Step], dict[int, int]], ProcessDocument],
-          refresh: Callable[[ProcessDocument], ProcessDocument]) -> tuple[ProcessDocument, str, frozenset[int]]:
-    """Apply a free-form change; raises :class:`InputError` when the text names nothing to change."""
-    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+|,\s*(?:pls|please)\s+", text) if s.strip()]
-    body = _LEAD_WORDS.sub("", sentences[-1] if len(sentences) > 1 and len(sentences[-1].split()) <= 6
-                           else text).strip().rstrip(".!")
-    previous = sentences[0] if len(sentences) > 1 else ""
-    relative = _RELATIVE_HEAD.match(body) or _RELATIVE_TAIL.match(body)
-    if relative:
-        what = _NEED.sub("", clean_action(_LEAD_WORDS.sub("", relative.group("what")))).strip()
-        verb = re.match(r"^(?:add|insert|put|include)\s+(?P<rest>.+)$", what, re.I)
-        what = verb.group("rest") if verb else what
-        if _PRONOUN.match(what) and previous:
-            what = _NEED.sub("", clean_action(_LEAD_WORDS.sub("", previous))).strip()
-        anchor = _best_step(doc, relative.group("ref"))
-        if anchor is None and what and doc.steps:
-            # an anchor we cannot find: "before" the visit means before the last step, "after" means the end
-            anchor = doc.steps[-1]
-            if relative.group("where").lower() == "after":
-                step = compose(what, doc)
-                new = _insert(doc, len(doc.steps), step, renumber)
-                return new, f"Added step {len(new.steps)} ('{step.name}') at the end.", frozenset({len(new.steps)})
-        if anchor is not None and what:
-            if not looks_like_action(what) and classify_action(what).name == "prepare":
-                what = f"set up {what}" if re.search(r"account|access|laptop|badge", what, re.I) else what
-            step = compose(what, doc)
-            index = doc.steps.index(anchor) + (0 if relative.group("where").lower() == "before" else 1)
-            if relative.group("where").lower() == "before" and _TIME_OFFSET.search(what):
-                # "a reminder 24 hours before the appointment": the appointment is an event that later steps
-                # arrange ("book", "confirm"), so the reminder follows the last of them
-                index = _last_step_index(doc, relative.group("ref"), default=index - 1) + 1
-            new = _insert(doc, index, step, renumber)
-            return new, (f"Added step {index + 1} ('{step.name}') {relative.group('where').lower()} "
-                         f"'{anchor.name}'."), frozenset(range(index + 1, len(new.steps) + 1))
-    clause = _LEAD_WORDS.sub("", text).strip().rstrip(".!")
-    if _CMP_NUMBER.search(clause):
-        return _threshold(doc, clause, compose, renumber, refresh)
-    target = _best_step(doc, clause)
-    if target is not None and re.search(r"\b(?:within|otherwise|escalat\w*|must|should|only)\b", clause, re.I):
-        line = clause[:1].upper() + clause[1:]
+def amend(doc: ProcessDocument, r: Reading, *, compose: Compose, add: Place) -> EditResult:
+    """Apply a statement; raises :class:`InputError` when it names nothing to change."""
+    position = r.position_of("after", "before")
+    if position >= 0:
+        placed = _relative(doc, r, position, compose, add)
+        if placed is not None:
+            return placed
+    comparison = next((q for q in r.quantities if q.kind in ("money", "number") and q.start > 0
+                       and r.words[q.start - 1] in chat_words()["comparisons"]), None)
+    if comparison is not None:
+        return _threshold(doc, r, compose, add)
+    target = _best_step(doc, r.text)
+    if target is not None and r.has(*chat_words()["rule_words"]):
+        line = r.text.rstrip(".!")
+        line = line[:1].upper() + line[1:]
         steps = [s.model_copy(update={"actions": [*s.actions, line]}) if s is target else s for s in doc.steps]
         new = doc.model_copy(update={"steps": steps})
-        if re.search(r"\botherwise\b|\bescalat", clause, re.I):
+        if r.has("otherwise", "escalate", "escalates", "escalated"):
             new = new.model_copy(update={"error_handling": [*new.error_handling,
                                                             f"Step {target.number} ({target.name}): {line}"]})
-        return refresh(new), f"Step {target.number} ('{target.name}') now says: {line}.", frozenset({target.number})
-    if looks_like_action(_NEED.sub("", clause)):
-        step = compose(_NEED.sub("", clean_action(clause)), doc)
-        new = _insert(doc, len(doc.steps), step, renumber)
-        return new, f"Added step {len(new.steps)} ('{step.name}') at the end.", frozenset({len(new.steps)})
-    raise InputError(
-        "I could not tell what to change. Try e.g. 'rename step 2 to Verify order', 'add a fraud check before "
-        "the refund', 'remove step 4', 'move step 5 after step 2' or 'make the approval threshold $1000'"
-    )
+        return EditResult(rederive(doc, new), f"Step {target.number} ('{target.name}') now says: {line}.",
+                          frozenset({target.number}))
+    what = _what(r, 0, len(r.words))
+    if what and looks_like_action(what) and has_action_verb(what) and r.tags[0] in ("VB", "VBP", "PRP", "NNP", "RB",
+                                                                                   "CC", "UH"):
+        return add(doc, compose(what, doc), "end", None)
+    raise InputError(cannot_map(r.text))
 
 
-def _threshold(doc: ProcessDocument, clause: str, compose: Callable[[str, ProcessDocument], Step],
-               renumber: Callable[[ProcessDocument, list[Step], dict[int, int]], ProcessDocument],
-               refresh: Callable[[ProcessDocument], ProcessDocument]) -> tuple[ProcessDocument, str, frozenset[int]]:
+def _relative(doc: ProcessDocument, r: Reading, position: int, compose: Compose, add: Place) -> EditResult | None:
+    where = r.words[position]
+    pronouns = set(chat_words()["pronouns"])
+    head = _clause_start(r, position) == position and position <= 3
+    if head:  # "After recovery we need a lessons-learned review"
+        subject = next((i for i in range(position + 1, len(r.words))
+                        if r.words[i] in (",", "we", "you", "they", "i")), len(r.words))
+        anchor_text, what = r.span(position + 1, subject), _what(r, subject, len(r.words))
+    else:  # "… a site visit before the credit analysis"
+        end = next((i for i in range(position + 1, len(r.words)) if r.words[i] in (",", ";", ".")), len(r.words))
+        anchor_text = r.span(position + 1, end)
+        what = _what(r, _clause_start(r, position), position)
+        if what.lower() in pronouns or _what(r, _clause_start(r, position), position).split()[-1:] == ["that"]:
+            clause = _clause_start(r, position)
+            what = _what(r, _clause_start(r, max(clause - 1, 0)), max(clause - 1, 0))
+        while what.split() and what.split()[-1].lower() in ("right", "just", "immediately", "directly"):
+            what = " ".join(what.split()[:-1])
+    if not what or what.lower() in pronouns:
+        return None
+    anchor = _best_step(doc, anchor_text)
+    if not looks_like_action(what) and classify_action(what).name == "prepare" and \
+            any(w in what.lower() for w in ("account", "access", "laptop", "badge")):
+        what = f"set up {what}"
+    step = compose(what, doc)
+    if anchor is None:
+        return add(doc, step, "end", None) if where == "after" else None
+    if where == "before" and any(q.kind == "duration" for q in r.quantities):
+        # "a reminder 24 hours before the appointment": the appointment is arranged by the last step
+        # that names it, so the reminder follows that step
+        matching = [s.number for s in doc.steps if _words(anchor_text) & _words(s.name)]
+        return add(doc, step, "after", matching[-1] if matching else anchor.number)
+    return add(doc, step, where, anchor.number)
+
+
+def _threshold(doc: ProcessDocument, r: Reading, compose: Compose, add: Place) -> EditResult:
     """"mgr approval only needed above 2500" changes that step; "budget owner approval above 20k" adds one."""
-    decision = find_decision(f"if the amount is {clause[_CMP_NUMBER.search(clause).start():]}",  # type: ignore[union-attr]
-                             "route for approval")
+    comparison = next(q for q in r.quantities if q.start > 0 and r.words[q.start - 1] in chat_words()["comparisons"])
+    clause = r.span(0, len(r.words))
+    cut = comparison.start - 1
+    while cut > 0 and r.words[cut - 1] in chat_words()["comparisons"]:
+        cut -= 1
+    decision = find_decision(f"if the amount is {r.span(cut, len(r.words))}", "route for approval")
     if decision is None:
         raise InputError(f"I could not read a threshold in '{clause}'; say e.g. 'approval above $2,500'")
     roles = detect_roles(clause)
     target = _best_step(doc, clause)
     line = clause[:1].upper() + clause[1:]
-    approver = re.match(r"^(?P<who>[\w\s-]{2,30}?)\s+(?:approval|sign-?off)\b", clause, re.I)
-    if target is not None and (not approver or _words(approver.group("who")) <= _words(target.name + " " +
-                                                                                         target.responsible)):
+    approval = r.position_of("approval", "sign-off", "signoff")
+    who = _what(r, 0, approval) if approval > 0 else ""
+    if target is not None and (not who or _words(who) <= _words(target.name + " " + target.responsible)):
+        same = next((i for i, d in enumerate(target.decisions) if d.subject == decision.subject
+                     and d.operator == decision.operator), None)
+        if same is not None:  # "approvals over $900 only" moves the existing threshold
+            document, summary = change_threshold(doc, target.number, same, comparison)
+            return EditResult(document, summary, frozenset({target.number}))
         decision = decision.model_copy(update={"if_true": f"route to the {target.responsible} for approval",
                                                "if_false": "continue without this approval"})
         updated = target.model_copy(update={"decisions": [*target.decisions, decision],
                                             "actions": [*target.actions, line, describe_decision(decision)]})
         steps = [updated if s is target else s for s in doc.steps]
-        return (refresh(doc.model_copy(update={"steps": steps})),
-                f"Step {target.number} ('{target.name}') now applies: {line}.", frozenset({target.number}))
-    who = approver.group("who").strip() if approver else (roles[0] if roles else "Approver")
-    name = step_name(f"{who} approval") if not approver else f"{who[:1].upper() + who[1:]} approval"
+        return EditResult(rederive(doc, doc.model_copy(update={"steps": steps})),
+                          f"Step {target.number} ('{target.name}') now applies: {line}.", frozenset({target.number}))
+    who = who or (roles[0] if roles else "Approver")
+    name = f"{who[:1].upper() + who[1:]} approval" if approval > 0 else step_name(f"{who} approval")
     step = compose(line, doc).model_copy(update={"name": name, "responsible": who.title()})
     decision = decision.model_copy(update={"if_true": f"route to the {who} for approval",
                                            "if_false": "continue without this approval"})
     step = step.model_copy(update={"decisions": [decision], "actions": [*step.actions, describe_decision(decision)]})
-    approvals = [i for i, s in enumerate(doc.steps) if "approv" in s.name.lower()]
-    index = approvals[-1] + 1 if approvals else len(doc.steps)
-    new = _insert(doc, index, step, renumber)
-    return new, f"Added step {index + 1} ('{name}') after the existing approvals.", frozenset(
-        range(index + 1, len(new.steps) + 1))
+    approvals = [s.number for s in doc.steps if "approv" in s.name.lower()]
+    return add(doc, step, "after", approvals[-1]) if approvals else add(doc, step, "end", None)

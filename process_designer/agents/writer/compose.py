@@ -40,7 +40,8 @@ from process_designer.domain.models import (
 )
 from process_designer.knowledge.template_model import ProcessTemplate
 
-__all__ = ["compose_document", "compose_step", "default_error_handling", "default_monitoring", "process_flow", "sequels"]
+__all__ = ["compose_document", "compose_step", "default_error_handling", "default_monitoring", "default_prerequisites",
+           "default_purpose", "default_scope", "process_flow", "sequels"]
 
 _WORD = re.compile(r"[a-z]{3,}")
 
@@ -247,6 +248,31 @@ def default_monitoring(steps: Sequence[Step], requirement: Requirement, flow: Pr
     return list(dict.fromkeys(kpis))
 
 
+_EXCLUDED = "changes to the underlying policies"
+
+
+def _excluded(systems: Sequence[str]) -> str:
+    if not systems:
+        return _EXCLUDED
+    return f"{_EXCLUDED} and the configuration of the " + ", ".join(system_label(s) for s in systems)
+
+
+def default_purpose(title: str, steps: Sequence[Step], flow: ProcessFlow | None = None, trigger: str = "") -> str:
+    """The Purpose the writer derives from the process model (steps and graph)."""
+    return model_purpose(title, model_facts(steps, flow), trigger)
+
+
+def default_scope(steps: Sequence[Step], systems: Sequence[str], flow: ProcessFlow | None = None) -> str:
+    """The Scope the writer derives from the process model: steps, roles, decisions, outcomes."""
+    return model_scope(model_facts(steps, flow), len(steps), _excluded(systems))
+
+
+def default_prerequisites(steps: Sequence[Step], systems: Sequence[str], flow: ProcessFlow | None = None) -> list[str]:
+    """The prerequisites the writer derives: system access, the policy behind each decision, named roles."""
+    requirement = Requirement(text="", title="", systems=list(systems))
+    return _prerequisites(requirement, steps, flow)
+
+
 def _integration(requirement: Requirement, templates: Sequence[ProcessTemplate]) -> IntegrationSpec:
     """The user's integration as read; what they left out from the template, sample rows marked as examples."""
     source = next((t.document.integration for t in templates if t.document.integration), None)
@@ -322,9 +348,7 @@ def compose_document(requirement: Requirement, templates: Sequence[ProcessTempla
         flow = flow.model_copy(update={"nodes": [n.model_copy(update={"performer": roles[n.step]})
                                                  if n.kind == "task" and n.step in roles else n for n in flow.nodes]})
     facts = model_facts(steps, flow)
-    excluded = "changes to the underlying policies"
-    if requirement.systems:
-        excluded += " and the configuration of the " + ", ".join(system_label(s) for s in requirement.systems)
+    excluded = _excluded(requirement.systems)
     purpose = requirement.purpose or model_purpose(requirement.title, facts, requirement.trigger)
     prerequisites = _prerequisites(requirement, steps, flow)
     if from_template:

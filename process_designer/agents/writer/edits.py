@@ -1,261 +1,279 @@
-"""Edits to an existing document from a chat request, leaving everything else as it was."""
+"""Edits to an existing document from a chat request, leaving everything else as it was.
+
+The request is read with the shared English pipeline (``language.messages``): its command verb,
+the steps it names, its quantities and its prepositional phrases decide the edit. A request that
+maps to no edit is answered with what the designer can change — never with a step made of its words.
+"""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from collections.abc import Callable
 
-from process_designer.agents.analyst.parsing import (
-    expand_abbreviations,
-    find_constraints,
-    find_decision,
-    step_name,
-)
-from process_designer.agents.vocabulary import classify_action, detect_roles, detect_systems
+from process_designer.agents.analyst.parsing import expand_abbreviations, find_decision
+from process_designer.agents.vocabulary import detect_systems, system_label
+from process_designer.agents.writer import edit_fields as fields
+from process_designer.agents.writer import edit_graph as graph
+from process_designer.agents.writer import edit_structure as shape
 from process_designer.agents.writer.amend import amend
-from process_designer.agents.writer.compose import (
-    compose_step,
-    default_error_handling,
-    default_monitoring,
+from process_designer.agents.writer.edit_targets import (
+    EditResult,
+    all_steps,
+    cannot_map,
+    clean,
+    must_name,
+    named,
+    new_step,
+    role_name,
+    step_between,
+    step_number,
+    words,
 )
-from process_designer.agents.writer.phrasing import describe_decision, value_text
-from process_designer.domain.models import ProcessDocument, Requirement, RequirementStep, Step
+from process_designer.agents.writer.phrasing import value_text
+from process_designer.domain.models import Decision, ProcessDocument, Step
 from process_designer.errors import InputError
+from process_designer.language.messages import Quantity, Reading, chat_words, read_message
 
-__all__ = ["EditResult", "apply_edit", "looks_like_edit"]
-
-_STEP_REF = r"(?:step\s+(?P<{n}num>\d+)|(?:the\s+)?(?P<{n}name>[\w\s-]{{2,40}}?)(?:\s+step)?)"
-_ADD = re.compile(
-    r"\b(?:add|insert|include|put)\s+(?:an?\s+|another\s+|one more\s+)?(?P<what>.+?)\s+(?:step\s+)?"
-    r"(?P<where>before|after|between)\s+" + _STEP_REF.format(n="ref") + r"\s*[.!]?$",
-    re.IGNORECASE,
-)
-_ADD_END = re.compile(r"\b(?:add|append|include)\s+(?:an?\s+)?(?:final\s+|new\s+)?(?:step\s+(?:to|that)\s+)?"
-                      r"(?P<what>.+?)(?:\s+step)?(?:\s+at the end)?\s*[.!]?$", re.IGNORECASE)
-_RENAME = re.compile(r"\brename\s+step\s+(?P<num>\d+)\s+(?:to|as|into)\s+[\"']?(?P<name>[^\"']+?)[\"']?\s*[.!]?$",
-                     re.IGNORECASE)
-_REMOVE = re.compile(r"\b(?:remove|delete|drop|skip)\s+" + _STEP_REF.format(n="ref") + r"\s*[.!]?$", re.IGNORECASE)
-_REMOVE_NAMED = re.compile(r"\b(?:remove|delete|drop|skip)\s+(?:the\s+)?(?P<ref>[\w\s-]{2,30}?)\s+step\b", re.I)
-_MOVE = re.compile(r"\bmove\s+step\s+(?P<num>\d+)\s+(?P<where>before|after)\s+step\s+(?P<target>\d+)", re.IGNORECASE)
-_NUMBER_CHANGE = re.compile(
-    r"\b(?:make|set|change|raise|lower|increase|decrease|update)\s+(?:the\s+)?(?P<what>[\w\s-]{2,40}?)\s+"
-    r"(?:to\s+|at\s+|=\s*)?(?P<currency>[$€£])?\s?(?P<num>\d[\d,]*(?:\.\d+)?)\s?(?P<mult>k\b)?\s*(?P<unit>[a-z ]*)",
-    re.IGNORECASE,
-)
-_CHANGE_STEP = re.compile(r"\b(?:change|update|modify|rewrite)\s+step\s+(?P<num>\d+)\s+(?:so\s+that|so|to)\s+(?P<text>.+)$",
-                          re.IGNORECASE)
-_OWNER = re.compile(r"(?:\b(?:change|set|make|update)\s+(?:the\s+)?(?:process\s+)?owner\s+(?:to|as|into)|"
-                    r"^(?:the\s+)?(?:process\s+)?owner\s+(?:is|should be)|\bowned by)\s+(?:the\s+)?"
-                    r"(?P<owner>[\w\s&-]{2,60}?)\s*[.!]?$", re.IGNORECASE)
-_TITLE = re.compile(r"\b(?:rename|call)\s+(?:the\s+)?(?:process|document|it)\s+(?:to\s+|as\s+)?[\"']?(?P<title>[^\"']+?)"
-                    r"[\"']?\s*[.!]?$", re.IGNORECASE)
+__all__ = ["EditResult", "apply_edit", "cannot_map"]
 
 
-@dataclass(frozen=True)
-class EditResult:
-    document: ProcessDocument
-    summary: str
-    changed_steps: frozenset[int]
+Handler = Callable[[ProcessDocument, Reading], EditResult | None]
 
 
-def looks_like_edit(text: str) -> bool:
-    """Whether ``text`` asks to change an existing document."""
-    return any(p.search(text) for p in (_ADD, _RENAME, _REMOVE, _MOVE, _CHANGE_STEP, _TITLE)) or bool(
-        _NUMBER_CHANGE.search(text) and re.search(r"\b(?:make|set|change|raise|lower|increase|decrease|update)\b",
-                                                  text, re.I)) or bool(
-        re.search(r"\b(?:change|set|make)\b.*\bowner\b", text, re.I)) or bool(
-        re.match(r"^\s*(?:also\s+)?(?:add|insert|include|append)\b", text, re.I))
+def _rename(doc: ProcessDocument, r: Reading) -> EditResult | None:
+    called = r.position_of("called", "named")
+    named = r.command == "rename" or (r.command == "set" and r.has_field("name")) or (
+        not r.command and called > 0 and bool(r.steps))
+    if not named:
+        return None
+    to = max((i for i, w in enumerate(r.words) if w in ("to", "as", "into") and i > r.verb_index), default=-1)
+    if not r.command:  # "step 6 should be called Notify customer"
+        to = called
+    if to < 0 and r.steps:  # "call step 7 Resolve ticket"
+        to = next((last for number, _first, last in r.references if number == r.steps[0]), -1)
+    if to < 0 and r.has_field("process"):  # "call the process Expense Reimbursement"
+        to = r.position_of(*chat_words()["fields"]["process"], after=r.verb_index)
+    if to < 0:
+        raise InputError("say the new name, e.g. 'rename step 2 to Verify order'")
+    new = clean(r.span(to + 1))
+    if not new:
+        raise InputError("the new name is empty; say e.g. 'rename step 2 to Verify order'")
+    if r.has_field("process") and not r.steps:
+        document, summary = fields.rename_process(doc, new)
+        return EditResult(document, summary, frozenset())
+    number = step_between(doc, r, r.verb_index + 1 if r.command else 0, to)
+    if number is None:
+        raise InputError("say which step to rename, e.g. 'rename step 2 to Verify order'")
+    document, summary = fields.rename_step(doc, number, new)
+    return EditResult(document, summary, frozenset({number}))
 
 
-def _words(text: str) -> set[str]:
-    return {w.rstrip("s") for w in re.findall(r"[a-z]{3,}", text.lower())} - {"the", "and", "step", "for", "with"}
+def _statement_verbs(kind: str) -> tuple[str, ...]:
+    return tuple(chat_words()["statement_verbs"][kind])
 
 
-def _find_step(doc: ProcessDocument, number: str | None, name: str | None) -> Step:
-    if number:
-        step = doc.step(int(number))
-        if step is None:
-            raise InputError(f"there is no step {number}; the document has steps 1 to {len(doc.steps)}")
-        return step
-    wanted = _words(name or "")
-    want_kind = classify_action(name or "").name
+def _owner(doc: ProcessDocument, r: Reading) -> EditResult | None:
+    role, number = "", None
+    by = r.position_of("by")
+    if r.command == "assign":
+        to = r.position_of("to", after=r.verb_index)
+        if to < 0:
+            return None
+        number = step_between(doc, r, to + 1, len(r.words))
+        if (number is not None and r.step_at(to + 1) is not None) or (number and not role_name(r.span(to + 1))):
+            role = r.span(r.verb_index + 1, to)
+        else:
+            number = step_between(doc, r, r.verb_index + 1, to)
+            role = r.span(to + 1)
+    elif r.command == "set" and r.has_field("owner"):
+        field = next(i for i, w in enumerate(r.words) if w in chat_words()["fields"]["owner"])
+        to = r.position_of("to", "by", after=field)
+        role = r.span(to + 1) if to > 0 else r.span(r.verb_index + 1, field)
+        number = step_number(doc, r.steps[0]) if r.steps else (
+            step_between(doc, r, field, to if to > 0 else len(r.words)) if r.position_of("for", "of") > 0 else None)
+        if number is None and not r.steps and r.has("process", "owner") and not r.has("responsible"):
+            document, summary = fields.change_process_owner(doc, role_name(role))
+            return EditResult(document, summary, frozenset())
+    elif not r.command and by > 0 and r.steps and r.lemmas[r.verb_index] in (*_statement_verbs("assign"), "be"):
+        role, number = r.span(by + 1), step_number(doc, r.steps[0])
+    elif not r.command and r.has("process") and r.has("own", "owns", "owned", "owner") and not r.steps:
+        doing = r.position_of("own", "owns", "owned", "owner")
+        phrase = r.span(by + 1) if by > 0 else r.span(_subject_start(r, doing), doing)
+        document, summary = fields.change_process_owner(doc, role_name(phrase))
+        return EditResult(document, summary, frozenset())
+    elif not r.command and (doing := _owner_verb(r)) > 0 and (
+            r.steps or (number := named(doc, r.span(doing + 1))) is not None):
+        role = _subject(r, doing)
+        number = step_number(doc, r.steps[0]) if r.steps else number
+    elif not r.command and not r.steps and (acting := _step_verb(doc, r)) is not None:
+        number, doing = acting  # "IT should collect the laptop", "have security revoke the access"
+        role = _subject(r, doing)
+    else:
+        return None
+    role = role_name(role)
+    if not role:
+        raise InputError("say who should do it, e.g. 'assign step 4 to the Team Lead'")
+    if number is None:
+        raise InputError(f"say which step the {role} should do, e.g. 'assign step 4 to the {role}'")
+    document, summary = fields.change_owner(doc, number, role)
+    return EditResult(document, summary, frozenset({number}))
 
-    def score(step: Step) -> float:
-        overlap = len(wanted & _words(step.name))
-        return overlap + (0.5 if overlap and classify_action(step.name).name == want_kind else 0.0)
 
-    best = max(doc.steps, key=score, default=None)
-    if best is None or score(best) == 0:
-        names = "; ".join(f"{s.number}. {s.name}" for s in doc.steps)
-        raise InputError(f"no step matches '{name}'; the steps are: {names}. Say e.g. 'after step 2'")
-    return best
+def _subject_start(r: Reading, end: int) -> int:
+    lead = set(chat_words()["lead_words"]) - {"to"}
+    return next((i for i in range(end) if r.words[i] not in lead), end)
 
 
-def _renumber(doc: ProcessDocument, steps: list[Step], mapping: dict[int, int]) -> ProcessDocument:
-    renumbered = []
-    for index, step in enumerate(steps, start=1):
-        deps = sorted({mapping[d] for d in step.depends_on if d in mapping and mapping[d] < index})
-        if not deps and index > 1:
-            deps = [index - 1]
-        renumbered.append(step.model_copy(update={"number": index, "depends_on": deps}))
-    return _refresh(doc.model_copy(update={"steps": renumbered}))
+def _subject(r: Reading, doing: int) -> str:
+    """Who a statement names before its verb ("I want the Team Lead to do …" → "the Team Lead")."""
+    start = _subject_start(r, doing)
+    end = next((i for i in range(start, doing) if r.tags[i] in ("MD", "TO") or r.lemmas[i] in ("will", "be")), doing)
+    return r.span(start, end)
 
 
-def _refresh(doc: ProcessDocument) -> ProcessDocument:
-    """Regenerate the derived sections (error handling, monitoring) for the current steps."""
-    requirement = Requirement(text="", title=doc.title, systems=doc.integrations,
-                              constraints=find_constraints(" ".join(doc.monitoring)))
-    handling = default_error_handling(doc.steps, doc.integrations, doc.overview.owner)
-    extra = [e for e in doc.error_handling if not re.search(r"\(Step[s]? [\d, ]+\)|unavailable or returning", e)]
-    monitoring = default_monitoring(doc.steps, requirement)
-    custom = [m for m in doc.monitoring if not re.match(r"(?:Cycle time|Share of cases|Integration error rate|"
-                                                        r"First-pass completion|SLA adherence)", m)]
-    return doc.model_copy(update={"error_handling": handling + extra, "monitoring": monitoring + custom})
+def _step_verb(doc: ProcessDocument, r: Reading) -> tuple[int, int] | None:
+    """(step, token) where a statement's verb and object name a step ("… should collect the laptop")."""
+    for index in range(1, len(r.words)):
+        number = named(doc, r.span(index)) if r.tags[index].startswith("VB") else None
+        step = doc.step(number) if number is not None else None
+        if step is not None and step.name.split()[0].lower() in (r.lemmas[index], r.words[index]):
+            return number, index  # type: ignore[return-value]
+    return None
 
 
-def _new_step(text: str, doc: ProcessDocument) -> Step:
-    clause = re.sub(r"^(?:an?\s+)?(?:new\s+|extra\s+|final\s+)?step\s+(?:to|that|for|which)\s+", "", text.strip().rstrip("."),
-                    flags=re.IGNORECASE)
-    name = step_name(clause)
-    if len(name.split()) == 1 or not re.match(r"^[A-Z][a-z]+\s", name):
-        name = name[:1].upper() + name[1:]
-    roles = detect_roles(clause)
-    requirement = Requirement(text=clause, title=doc.title, systems=doc.integrations)
-    step = RequirementStep(name=name, description=clause[:1].upper() + clause[1:], actor=roles[0] if roles else None,
-                           systems=detect_systems(clause))
-    return compose_step(step, 0, requirement)
+def _owner_verb(r: Reading) -> int:
+    """Where "do"/"handle"/"perform" … stands before the first step reference ("the Team Lead should do step 3")."""
+    first = min(r.step_positions, default=len(r.words))
+    verbs = _statement_verbs("assign")
+    return next((i for i in range(first) if r.lemmas[i] in verbs or r.words[i] in verbs), -1)
+
+
+def _restate(doc: ProcessDocument, r: Reading) -> EditResult | None:
+    """"change step 2 so that finance approves the subscription first": the step's first action says so."""
+    so = r.position_of("so", after=r.verb_index)
+    if r.command != "set" or not r.steps or so < 0 or r.step_at(so - 1) is None:
+        return None
+    start = so + 2 if so + 1 < len(r.words) and r.words[so + 1] == "that" else so + 1
+    clause = r.span(start)
+    if not clause:
+        return None
+    number = step_number(doc, r.steps[0])
+    condition, _, rest = clause.partition(", ")
+    decision = find_decision(condition, rest) if rest and condition.lower().startswith(("if ", "when ")) else None
+    document, summary = fields.restate_step(doc, number, new_step(clause, doc), decision)
+    return EditResult(document, summary, frozenset({number}))
+
+
+def _first(r: Reading, *kinds: str) -> Quantity | None:
+    return next((q for q in r.quantities if q.kind in kinds), None)
+
+
+def _duration(doc: ProcessDocument, r: Reading) -> EditResult | None:
+    quantity = _first(r, "duration")
+    if quantity is None or r.condition:
+        return None
+    timed = r.verb in _statement_verbs("duration") or r.has("duration", "long", *_statement_verbs("duration"))
+    if not r.command and r.lemmas[quantity.start - 1] not in (*_statement_verbs("duration"), "be"):
+        return None  # "we need a review within 5 days" names a deadline of new work, not a step's duration
+    if r.steps and (timed or r.command == "set"):
+        number = step_number(doc, r.steps[0])
+    elif r.command == "set" and not timed and r.has(*chat_words()["step_words"]) and (named_step := named(doc, r.span(
+            r.verb_index + 1, r.position_of("to", after=r.verb_index)))) is not None:
+        number = named_step  # "set the final pay step to 1 day"
+    elif timed:
+        end = r.verb_index if not r.command else (r.position_of(*_statement_verbs("duration"), "to",
+                                                                 after=r.verb_index))
+        start = 0 if not r.command else r.verb_index + 1
+        number = must_name(doc, r.span(start, end if end > start else len(r.words)))
+    else:
+        return None
+    document, summary = fields.change_duration(doc, number, quantity)
+    return EditResult(document, summary, frozenset({number}))
+
+
+def _threshold(doc: ProcessDocument, r: Reading) -> EditResult | None:
+    quantity = _first(r, "money", "percent", "date") or _first(r, "duration", "number")
+    stated = not r.command and r.verb == "be" and (r.has_field("threshold") or r.has("approval"))
+    if quantity is None or not (r.command == "set" or stated) or r.condition:
+        return None
+    asked = words(r.span(r.verb_index + 1 if r.command else 0, quantity.start))
+
+    def related(decision: Decision, step: Step) -> float:
+        return float(len(asked & words(f"{decision.subject.replace('_', ' ')} {decision.text} {step.name}")))
+
+    candidates = fields.threshold_candidates(doc, quantity, related)
+    if r.steps:
+        candidates = [c for c in candidates if c[1].number == step_number(doc, r.steps[0])]
+    if not candidates:
+        rules = "; ".join(f"step {s.number}: {d.subject.replace('_', ' ')} {d.operator} {value_text(d)}"
+                          for s in doc.steps for d in s.decisions) or "none"
+        raise InputError(f"I found no threshold matching '{r.span(r.verb_index + 1, quantity.start) or 'it'}' that "
+                         f"takes {quantity.text}; the decisions are: {rules}")
+    _, step, index = candidates[0]
+    document, summary = fields.change_threshold(doc, step.number, index, quantity)
+    return EditResult(document, summary, frozenset({step.number}))
+
+
+def _names_only_systems(r: Reading) -> bool:
+    """Whether the object of "add X to/in step N" is a system ("add Slack to step 4"), not new work."""
+    prep = r.position_of("to", "in", "for", "on", after=r.verb_index)
+    if prep < 0 or (r.step_at(prep + 1) is None and r.step_at(prep + 2) is None):
+        return False
+    thing = clean(r.span(r.verb_index + 1, prep))
+    return bool(detect_systems(thing)) and len(thing.split()) <= 3 and not any(
+        w in chat_words()["step_words"] for w in thing.lower().split())
+
+
+def _systems(doc: ProcessDocument, r: Reading) -> EditResult | None:
+    mentioned = detect_systems(r.text)
+    if not mentioned or r.condition or r.command in ("merge", "split", "move", "rename"):
+        return None
+    negated = r.has("not", "n't", "longer", "without")
+    remove_from = r.command == "remove" and r.position_of("from") > 0
+    adding = (r.command == "add" and _names_only_systems(r)) or r.verb == "use" or (
+        r.command == "set" and r.has("use", "uses")) or (not r.command and r.has("through", "via", "using"))
+    if not (remove_from or adding or (negated and r.verb == "use")):
+        return None
+    number = step_number(doc, r.steps[0]) if r.steps else (
+        named(doc, r.span(0, r.verb_index)) if not r.command and r.verb_index > 0 else
+        step_between(doc, r, r.position_of("from", "in", "to", "on") + 1, len(r.words)))
+    if number is None:
+        raise InputError(f"say which step uses the {system_label(mentioned[0])}, e.g. 'step 5 uses "
+                         f"{system_label(mentioned[0])}'")
+    replaced = r.position_of("instead", "replace")
+    add: list[str]
+    remove: list[str]
+    if remove_from or negated:
+        add, remove = [], mentioned
+    elif replaced >= 0 and len(mentioned) > 1:
+        later = detect_systems(r.span(replaced))
+        add, remove = ([s for s in mentioned if s not in later], later) if r.words[replaced] == "instead" else (
+            [s for s in mentioned if s in later], [s for s in mentioned if s not in later])
+    else:
+        add, remove = mentioned, []
+    document, summary = fields.change_systems(doc, number, add, remove)
+    return EditResult(document, summary, frozenset({number}))
+
+
+
+_HANDLERS: tuple[Handler, ...] = (_rename, shape.branch, shape.parallel, shape.swap, shape.merge, shape.split,
+                                  shape.move, _systems, shape.remove, _duration, _restate, _owner, _threshold,
+                                  shape.add)
 
 
 def apply_edit(doc: ProcessDocument, text: str) -> EditResult:
     """Apply the change ``text`` asks for; raises :class:`InputError` when it cannot be applied."""
-    text = expand_abbreviations(text.strip())
-    if match := _RENAME.search(text):
-        step = _find_step(doc, match.group("num"), None)
-        name = match.group("name").strip()
-        steps = [s.model_copy(update={"name": name}) if s.number == step.number else s for s in doc.steps]
-        return EditResult(doc.model_copy(update={"steps": steps}), f"Renamed step {step.number} to '{name}'.",
-                          frozenset({step.number}))
-    if match := _MOVE.search(text):
-        step = _find_step(doc, match.group("num"), None)
-        target = _find_step(doc, match.group("target"), None)
-        others = [s for s in doc.steps if s.number != step.number]
-        index = others.index(target) + (1 if match.group("where").lower() == "after" else 0)
-        others.insert(index, step.model_copy(update={"depends_on": []}))
-        mapping = {s.number: i for i, s in enumerate(others, start=1)}
-        moved = _renumber(doc, others, mapping)
-        return EditResult(moved, f"Moved '{step.name}' {match.group('where')} '{target.name}'.",
-                          frozenset(range(1, len(moved.steps) + 1)))
-    if match := _REMOVE.search(text):
-        step = _find_step(doc, match.group("refnum"), match.group("refname"))
-        if len(doc.steps) <= 2:
-            raise InputError("a process needs at least two steps; add one before removing another")
-        others = [s for s in doc.steps if s.number != step.number]
-        mapping = {s.number: i for i, s in enumerate(others, start=1)}
-        trimmed = _renumber(doc, others, mapping)
-        return EditResult(trimmed, f"Removed step {step.number} ('{step.name}').",
-                          frozenset(range(1, len(trimmed.steps) + 1)))
-    if match := _CHANGE_STEP.search(text):
-        step = _find_step(doc, match.group("num"), None)
-        changed = _new_step(match.group("text"), doc)
-        condition = re.match(r"^(?P<cond>(?:if|when)\b.+?),\s*(?P<rest>.+)$", match.group("text"), re.I)
-        decisions = list(step.decisions)
-        if condition:
-            decision = find_decision(condition.group("cond"), condition.group("rest"))
-            if decision:
-                decisions.append(decision)
-        actions = [changed.actions[0], *step.actions[1:]]
-        actions += [describe_decision(d) for d in decisions if describe_decision(d) not in actions]
-        updated = step.model_copy(update={"actions": actions, "decisions": decisions,
-                                          "systems": sorted(set(step.systems) | set(changed.systems))})
-        steps = [updated if s.number == step.number else s for s in doc.steps]
-        return EditResult(_refresh(doc.model_copy(update={"steps": steps})),
-                          f"Changed step {step.number} ('{step.name}').", frozenset({step.number}))
-    if match := _TITLE.search(text):
-        title = match.group("title").strip()
-        return EditResult(doc.model_copy(update={"title": title}), f"Renamed the process to '{title}'.", frozenset())
-    if (match := _OWNER.search(text)):
-        owner = match.group("owner").strip()
-        overview = doc.overview.model_copy(update={"owner": owner})
-        return EditResult(_refresh(doc.model_copy(update={"overview": overview})),
-                          f"The owner is now {owner}.", frozenset())
-    if (match := _ADD.search(text)) and not re.match(r"^(?:that|it|this|them)$", match.group("what").strip(), re.I):
-        anchor = _find_step(doc, match.group("refnum"), match.group("refname"))
-        new = _new_step(match.group("what"), doc)
-        steps = list(doc.steps)
-        index = steps.index(anchor) + (0 if match.group("where").lower() == "before" else 1)
-        steps.insert(index, new)
-        mapping = {s.number: (i if s is not new else 0) for i, s in enumerate(steps, start=1)}
-        ordered = [s.model_copy(update={"depends_on": [] if s is new else s.depends_on}) for s in steps]
-        result = _renumber(doc, ordered, mapping)
-        placed = index + 1
-        return EditResult(result, f"Added step {placed} ('{new.name}') {match.group('where')} '{anchor.name}'.",
-                          frozenset(range(placed, len(result.steps) + 1)))
-    if match := _NUMBER_CHANGE.search(text):
-        return _change_number(doc, match)
-    if (match := _ADD_END.search(text)) and not re.search(r"\b(?:before|after)\b", text, re.I):
-        new = _new_step(match.group("what"), doc)
-        steps = [*doc.steps, new]
-        mapping = {s.number: i for i, s in enumerate(doc.steps, start=1)}
-        result = _renumber(doc, steps, mapping)
-        return EditResult(result, f"Added step {len(steps)} ('{new.name}') at the end.", frozenset({len(steps)}))
-    if match := _REMOVE_NAMED.search(text):
-        return apply_edit(doc, f"remove {match.group('ref')} step")
-    amended, summary, touched = amend(doc, text, compose=_new_step, renumber=_renumber, refresh=_refresh)
-    return EditResult(amended, summary, touched)
+    reading = read_message(expand_abbreviations(text.strip()))
+    for handler in _HANDLERS:
+        result = handler(doc, reading)
+        if result is not None:
+            return result
+    if not reading.command:
+        return amend(doc, reading, compose=new_step, add=lambda d, s, w, a: _placed(d, s, w, a))
+    raise InputError(cannot_map(text))
 
 
-def _change_number(doc: ProcessDocument, match: re.Match[str]) -> EditResult:
-    raw = float(match.group("num").replace(",", "")) * (1000 if match.group("mult") else 1)
-    value: int | float = int(raw) if raw.is_integer() else raw
-    what = match.group("what").lower()
-    unit = (match.group("unit") or "").strip().lower()
-    money = bool(match.group("currency")) or re.search(r"amount|threshold|limit|approval|value|spend", what)
-    timed = re.search(r"sla|deadline|window|days?|hours?", f"{what} {unit}")
-    candidates = []
-    for step in doc.steps:
-        for index, decision in enumerate(step.decisions):
-            is_money = (decision.unit or "").upper() in ("USD", "EUR", "GBP") or "amount" in decision.subject
-            is_time = any(u in (decision.unit or "") for u in ("day", "hour", "week", "month"))
-            related = bool(_words(what) & _words(decision.subject.replace("_", " ") + " " + decision.text))
-            if (money and is_money) or (timed and is_time) or related:
-                candidates.append((related, step, index, decision))
-    if not candidates:
-        return _change_sla(doc, value, f"{what} {unit}")
-    candidates.sort(key=lambda c: not c[0])
-    _, step, index, decision = candidates[0]
-    old_text = value_text(decision)
-    new_decision = decision.model_copy(update={"value": value,
-                                               "text": decision.text.replace(str(decision.value), str(value))})
-    new_text = value_text(new_decision)
-    old_line = describe_decision(decision)
-
-    def swap(line: str) -> str:
-        return describe_decision(new_decision) if line == old_line else line.replace(old_text, new_text)
-
-    decisions = list(step.decisions)
-    decisions[index] = new_decision
-    updated = step.model_copy(update={"decisions": decisions, "actions": [swap(a) for a in step.actions],
-                                      "validation": [swap(v) for v in step.validation]})
-    steps = [updated if s.number == step.number else s for s in doc.steps]
-    new_doc = doc.model_copy(update={
-        "steps": steps,
-        "prerequisites": [p.replace(old_text, new_text) for p in doc.prerequisites],
-    })
-    return EditResult(_refresh(new_doc), f"Step {step.number} ('{step.name}') now uses {decision.subject} "
-                      f"{decision.operator} {new_text} (was {old_text}).", frozenset({step.number}))
-
-
-def _change_sla(doc: ProcessDocument, value: int | float, phrase: str) -> EditResult:
-    unit_match = re.search(r"(business days?|days?|hours?|minutes?|weeks?)", phrase)
-    if not unit_match:
-        raise InputError(f"I found no threshold or SLA matching '{phrase.strip()}' to change; name the value "
-                         "with its unit, e.g. 'make the SLA 48 hours' or 'make the approval threshold $1000'")
-    unit = unit_match.group(1)
-    pattern = re.compile(r"\b\d+(?:\.\d+)?\s*(?:business days?|days?|hours?|minutes?|weeks?)\b")
-    new_phrase = f"{value} {unit}"
-    monitoring = [m for m in doc.monitoring if not m.startswith("SLA adherence")]
-    monitoring.insert(1, f"SLA adherence: at least 95% of cases completed within {new_phrase}")
-    related = [m for m in doc.monitoring if m.startswith("SLA adherence")]
-    summary = f"The SLA is now {new_phrase}" + (f" (was: {pattern.findall(related[0])[0]})." if related and
-                                                   pattern.findall(related[0]) else ".")
-    return EditResult(doc.model_copy(update={"monitoring": monitoring}), summary, frozenset())
+def _placed(doc: ProcessDocument, step: Step, where: str, anchor: int | None) -> EditResult:
+    shaped = graph.add_step(doc, step, where, anchor)
+    placed = shaped.number(graph.NEW_STEP)
+    said = f"{where} '{doc.steps[anchor - 1].name}'" if anchor else f"at the {where}"
+    return EditResult(shaped.document, f"Added step {placed} ('{step.name}') {said}.", all_steps(shaped.document))

@@ -20,8 +20,7 @@ from process_designer.domain.flow import ProcessFlow
 from process_designer.domain.markdown import render_markdown
 from process_designer.domain.models import ProcessDocument
 from process_designer.knowledge.template_model import ProcessTemplate
-from process_designer.maps.gap import Embeds
-from process_designer.maps.gap import compare, render
+from process_designer.maps.gap import Embeds, compare, render
 from process_designer.spy.checker import check_program
 from process_designer.telemetry.spans import tool_span
 

@@ -347,7 +347,13 @@ def respond(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Command[Lit
     document = _document(state)
     update: dict[str, Any] = {}
     reply = state.get("reply", "")
-    if not reply and document is not None and state.get("changed"):
+    if not reply and document is not None and state.get("changed") and document.spy.check_errors:
+        # A program that fails its checks is never delivered: the thread keeps its last version.
+        reply = (f"The SPy program failed its checks ({document.spy.check_errors[0]}); no new version was saved. "
+                 "Rephrase the change and try again.")
+        versions = state.get("versions", [])
+        update["document"] = versions[-1]["document"] if versions else None
+    elif not reply and document is not None and state.get("changed"):
         reply = _final_reply(state, document)
         number = len(state.get("versions", [])) + 1
         update["versions"] = [{"number": number, "at": deps.now_iso(), "summary": state.get("summary", ""),

@@ -18,7 +18,7 @@ def step_define(plan: StepPlan) -> str:
     step = plan.step
     performer = step.responsible.strip() or "Unassigned"
     w = SpyWriter()
-    w.line(f"# Step {step.number}: {' '.join(step.name.split())} ({' '.join(performer.split())})")
+    w.comment(f"Step {step.number}: {step.name} ({performer})")
     w.open(f"define {plan.handler}")
     w.line(f"REQUIRED = {literal(plan.required)}")
     if plan.calls:
@@ -169,10 +169,11 @@ def mapper_define(spec: IntegrationSpec) -> str:
     w.open("map_record(record)")
     w.line("mapped = {}")
     for mapping in spec.data_mapping:
-        source, target = mapping.source, mapping.target
-        expr = _TRANSFORMS.get(mapping.transformation.strip().lower(), "{v}").format(v=f"record.{source}")
-        w.open(f"if {string(source)} in record")
-        w.line(f"mapped.{target} = {expr}")
+        # Field names come from templates and drafts: they are indexed as strings, never written as code.
+        source = string(mapping.source)
+        expr = _TRANSFORMS.get(mapping.transformation.strip().lower(), "{v}").format(v=f"record[{source}]")
+        w.open(f"if {source} in record")
+        w.line(f"mapped[{string(mapping.target)}] = {expr}")
         w.close()
     w.line("return mapped")
     w.close()
@@ -185,11 +186,12 @@ def mapper_tests(spec: IntegrationSpec) -> str:
     w.open("define DataMapperTest")
     w.open("test_maps_every_field()")
     sample = {m.source: ("Ada.Lovelace@Example.com" if "mail" in m.source else "C-42") for m in spec.data_mapping}
-    w.line(f"mapped = DataMapper.map_record({literal(sample)})")
+    w.line(f"mapped = DataMapper.map_record({case_literal(sample, case_id=False)})")
     w.line(f"assert len(keys(mapped)) == {len({m.target for m in spec.data_mapping})}, \"every field mapped\"")
     for mapping in spec.data_mapping:
         if mapping.transformation.strip().lower() == "lowercase":
-            w.line(f"assert mapped.{mapping.target} == lower(\"{sample[mapping.source]}\"), mapped.{mapping.target}")
+            target = f"mapped[{string(mapping.target)}]"
+            w.line(f"assert {target} == lower({string(sample[mapping.source])}), {target}")
     w.close()
     w.line()
     w.open("test_rate_limit_backs_off()")

@@ -26,7 +26,7 @@ from process_designer.graphs.context import DesignerDeps
 from process_designer.graphs.graph import build_graph
 from process_designer.limits import message_too_long
 from process_designer.server.auth import current_principal
-from process_designer.storage.checkpoints import open_checkpoints
+from process_designer.storage.checkpoints import LATEST, Base, open_checkpoints
 from process_designer.storage.crypto import checkpoint_serializer
 from process_designer.storage.failures import storage_failure
 from process_designer.telemetry.analytics import AnalyticsStore
@@ -105,18 +105,24 @@ class Designer:
 
     def stream_turn(self, thread_id: str, content: str, *, role: Role = "USER",
                     context: DesignContext | dict[str, Any] | None = None,
-                    title: str | None = None) -> Iterator[TurnEvent]:
-        """Run one turn, yielding each stage as it finishes and then the final answer."""
+                    title: str | None = None, base: Base = LATEST) -> Iterator[TurnEvent]:
+        """Run one turn, yielding each stage as it finishes and then the final answer.
+
+        ``base`` is the checkpoint the turn starts from (see :meth:`head`): by default the thread's
+        latest; given an earlier one, whatever the thread holds after it (an interrupted run of the same
+        turn) is left behind on a dead branch, so the turn runs exactly once on the state it first saw.
+        """
         if not thread_id.strip():
             raise InputError("thread_id is empty; pass the id of the conversation")
         config: RunnableConfig = {"configurable": {"thread_id": thread_id}}
+        start = self._start_config(thread_id, base)
         payload: Any = self._input(content, role, context, title)
-        if role == "USER" and self.graph.get_state(config).interrupts:
+        if role == "USER" and self.graph.get_state(start).interrupts:
             payload = Command(resume=content)  # the answer to the question the graph is waiting on
         question = ""
         with observe_turn(thread_id, role, content, settings=self.settings, analytics=self.analytics,
                           templates=self.deps) as turn:
-            stream = self.graph.stream(payload, config, stream_mode=["updates", "custom"], context=self.deps)
+            stream = self.graph.stream(payload, start, stream_mode=["updates", "custom"], context=self.deps)
             try:
                 for mode, data in turn.steps(stream):
                     if mode == "custom":
@@ -155,17 +161,32 @@ class Designer:
             yield TurnEvent(thread_id, "respond", state.get("reply", ""), final=True, document=document,
                             version=version, usage=self._usage(thread_id))
 
+    def head(self, thread_id: str) -> str | None:
+        """The id of the thread's latest checkpoint; ``None`` for a thread that has none yet."""
+        config: RunnableConfig = {"configurable": {"thread_id": thread_id}}
+        checkpoint = self._saver.get_tuple(config)
+        return None if checkpoint is None else str(checkpoint.config["configurable"]["checkpoint_id"])
+
+    def _start_config(self, thread_id: str, base: Base) -> RunnableConfig:
+        if base is LATEST:
+            return {"configurable": {"thread_id": thread_id}}
+        if base is None:  # the thread was new: nothing before the turn is kept
+            self._saver.delete_thread(thread_id)
+            return {"configurable": {"thread_id": thread_id}}
+        return {"configurable": {"thread_id": thread_id, "checkpoint_id": base}}
+
     def _usage(self, thread_id: str) -> dict[str, Any] | None:
         snapshot = getattr(self.deps.engines, "usage_snapshot", None)
         return snapshot(thread_id) if callable(snapshot) else None
 
     def run_turn(self, thread_id: str, content: str, *, role: Role = "USER",
-                 context: DesignContext | dict[str, Any] | None = None, title: str | None = None) -> list[TurnEvent]:
-        return list(self.stream_turn(thread_id, content, role=role, context=context, title=title))
+                 context: DesignContext | dict[str, Any] | None = None, title: str | None = None,
+                 base: Base = LATEST) -> list[TurnEvent]:
+        return list(self.stream_turn(thread_id, content, role=role, context=context, title=title, base=base))
 
     async def astream_turn(self, thread_id: str, content: str, *, role: Role = "USER",
                            context: DesignContext | dict[str, Any] | None = None,
-                           title: str | None = None) -> AsyncIterator[TurnEvent]:
+                           title: str | None = None, base: Base = LATEST) -> AsyncIterator[TurnEvent]:
         """The async form of :meth:`stream_turn`; the graph runs in a worker thread.
 
         Cancelling the consumer stops the run at the next stage boundary.
@@ -176,7 +197,8 @@ class Designer:
 
         def work() -> None:
             try:
-                for event in self.stream_turn(thread_id, content, role=role, context=context, title=title):
+                for event in self.stream_turn(thread_id, content, role=role, context=context, title=title,
+                                              base=base):
                     if cancelled.is_set():
                         break
                     loop.call_soon_threadsafe(queue.put_nowait, event)

@@ -16,7 +16,18 @@ from process_designer.errors import StorageError
 from process_designer.storage.database import is_postgres_url
 from process_designer.storage.sqlite import BUSY_TIMEOUT_MS
 
-__all__ = ["Checkpoints", "open_checkpoints"]
+__all__ = ["LATEST", "Base", "Checkpoints", "open_checkpoints"]
+
+
+class _Latest:
+    def __repr__(self) -> str:
+        return "LATEST"
+
+
+LATEST = _Latest()
+"""Where a turn starts by default: the thread's latest checkpoint."""
+Base = str | None | _Latest
+"""Where a turn starts: ``LATEST``, a checkpoint id, or ``None`` for an empty thread."""
 
 
 @dataclass(frozen=True)

@@ -269,7 +269,10 @@ def _routes(gateway: _Gateway) -> APIRouter:
             if session.session_id in gateway.first_turns:
                 await _answer(websocket, gateway.first_turn_message(session), gateway.service)
             while True:
-                incoming = _parse(await websocket.receive_text(), session)
+                frame = await websocket.receive()
+                if frame["type"] == "websocket.disconnect":
+                    return
+                incoming = _parse(frame.get("text"), session)
                 if isinstance(incoming, dict):
                     await websocket.send_json(incoming)
                 else:
@@ -282,13 +285,19 @@ def _routes(gateway: _Gateway) -> APIRouter:
     return router
 
 
-def _parse(text: str, session: Session) -> IncomingMessage | dict[str, Any]:
+def _parse(text: str | None, session: Session) -> IncomingMessage | dict[str, Any]:
     """The client's message, or the error frame to send back for it."""
+    if text is None:
+        return {**error_body("invalid", "binary frames are not read; send the ChatMessage as a JSON text frame"),
+                "status": 400}
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
         return {**error_body("invalid", f"the frame is not JSON ({exc.msg}); send the seed's ChatMessage "
                                         "object"), "status": 400}
+    except (ValueError, RecursionError):
+        return {**error_body("invalid", "the frame's JSON has a number too long or nesting too deep; send the "
+                                        "seed's ChatMessage object"), "status": 400}
     if not isinstance(raw, dict) or not isinstance(raw.get("content"), str):
         return {**error_body("invalid", "send a JSON object with a string 'content' (and thread_id, role, "
                                         "client_msg_id)"), "status": 400}

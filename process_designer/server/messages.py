@@ -12,6 +12,7 @@ ProcessDesignerError
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from typing import Literal
 
@@ -120,7 +121,24 @@ def validate_message(message: IncomingMessage, max_bytes: int) -> ClientRole:
         raise InvalidMessageError("content is empty; write the requirements, a question or a change")
     if (too_long := message_too_long(message.content)) is not None:
         raise MessageTooLargeError(too_long)
+    if message.role == "SYSTEM":
+        check_json_content(message.content)
     return "USER" if message.role == "USER" else "SYSTEM"
+
+
+def check_json_content(content: str) -> None:
+    """Refuse JSON content that no JSON reader should be asked to build: numbers of thousands of digits
+    or nesting deeper than Python recurses. Malformed JSON is left to the designer, which answers where."""
+    text = content.strip()
+    if not text.startswith(("{", "[")):
+        return
+    try:
+        json.loads(text)
+    except json.JSONDecodeError:
+        return
+    except (ValueError, RecursionError):
+        raise InvalidMessageError("the JSON in content has a number too long or nesting too deep; send a flat "
+                                  "object of short values such as {\"owner\": \"Finance\"}") from None
 
 
 def fingerprint(message: IncomingMessage) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import resource
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -99,3 +100,19 @@ async def test_grpc_refuses_a_hostile_system_message_invalid_argument(
         assert not designer.exists("hostile")
     finally:
         designer.close()
+
+
+def test_a_chunked_body_over_the_limit_is_refused_413(server: Running, session: str) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b'{"content": "'
+        for _ in range(300):  # 300 MB; the server holds at most its limit of it
+            yield b"x" * (1024 * 1024)
+        yield b'"}'
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB; the server runs in this process
+    answer = httpx.post(f"{server.api}/sessions/{session}/messages", content=chunks(),
+                        headers={"content-type": "application/json"}, timeout=60)
+    assert answer.status_code == 413 and answer.json()["error"] == "too_large", answer.text
+    assert answer.json()["detail"].startswith("the request body is over ")  # cut at the limit, never read whole
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak < 100 * 1024
+    assert _history(server, session) == []

@@ -274,6 +274,8 @@ def _parse_context(text: str) -> dict[str, Any]:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(f"the context is not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}") from None
+        except (ValueError, RecursionError):
+            raise InputError("the context has a number too long or nesting too deep; send short values") from None
         if not isinstance(data, dict):
             raise InputError("the context must be a JSON object such as {\"business_domain\": \"SaaS\"}")
         return data

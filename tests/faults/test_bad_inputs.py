@@ -116,3 +116,14 @@ def test_a_chunked_body_over_the_limit_is_refused_413(server: Running, session: 
     assert answer.json()["detail"].startswith("the request body is over ")  # cut at the limit, never read whole
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak < 100 * 1024
     assert _history(server, session) == []
+
+
+@pytest.mark.parametrize("content", [HUGE_INT, '{"owner": ' + DEEP + "}"], ids=["huge-int", "deep-nesting"])
+def test_the_designer_answers_a_hostile_context_without_changing_it(tmp_path: Path, content: str) -> None:
+    designer = Designer(Settings(data_dir=tmp_path / "data"), library=None)
+    try:
+        answer = designer.run_turn("context", content, role="SYSTEM")[-1]
+        assert answer.final and answer.content.startswith("Context not changed: the context has a number too long")
+        assert designer.context("context").owner is None
+    finally:
+        designer.close()

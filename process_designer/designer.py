@@ -19,14 +19,14 @@ from process_designer.agents.engines import AgentEngines, engines_for
 from process_designer.config import Settings
 from process_designer.domain.markdown import render_markdown
 from process_designer.domain.models import DesignContext, ProcessDocument
-from process_designer.errors import EngineError, InputError, NotFoundError
+from process_designer.errors import ConfigError, EngineError, InputError, NotFoundError
 from process_designer.feedback import FeedbackStore
 from process_designer.feedback.learning import rate_document
 from process_designer.graphs.context import DesignerDeps
 from process_designer.graphs.graph import build_graph
 from process_designer.limits import message_too_long
 from process_designer.server.auth import current_principal
-from process_designer.storage.checkpoints import LATEST, Base, open_checkpoints
+from process_designer.storage.checkpoints import LATEST, Base, check_key, open_checkpoints
 from process_designer.storage.crypto import checkpoint_serializer
 from process_designer.storage.failures import storage_failure
 from process_designer.telemetry.analytics import AnalyticsStore
@@ -79,6 +79,12 @@ class Designer:
                                  feedback=self.feedback, tenant=lambda: current_principal().tenant)
         # SQLite under data_dir, or Postgres (pooled) when PD_DATABASE_URL is a postgresql:// URL.
         self._checkpoints = open_checkpoints(settings, checkpoint_serializer(settings.encryption_key))
+        try:
+            check_key(self._checkpoints)
+        except ConfigError:
+            self._checkpoints.close()
+            self.feedback.close()
+            raise
         self._saver = self._checkpoints.saver
         self.graph = build_graph(self._saver)
         self._oneshot = build_graph()

@@ -22,6 +22,7 @@ from process_designer.graphs.context import DesignerDeps
 from process_designer.graphs.router import classify_turn
 from process_designer.graphs.state import DesignerState
 from process_designer.knowledge.template_model import ProcessTemplate
+from process_designer.limits import load_json
 from process_designer.maps import MapError, parse_document
 from process_designer.maps import compare as compare_documents
 from process_designer.maps import render as render_gap
@@ -271,11 +272,11 @@ def _parse_context(text: str) -> dict[str, Any]:
     text = text.strip()
     if text.startswith("{"):
         try:
-            data = json.loads(text)
+            data = load_json(text)
         except json.JSONDecodeError as exc:
             raise InputError(f"the context is not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}") from None
-        except (ValueError, RecursionError):
-            raise InputError("the context has a number too long or nesting too deep; send short values") from None
+        except ValueError as exc:
+            raise InputError(f"the context has {exc}; send short values") from None
         if not isinstance(data, dict):
             raise InputError("the context must be a JSON object such as {\"business_domain\": \"SaaS\"}")
         return data

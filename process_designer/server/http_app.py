@@ -20,6 +20,7 @@ from process_designer.domain.models import DesignContext, ProcessDocument
 from process_designer.errors import InputError, NotFoundError, ProcessDesignerError
 from process_designer.knowledge.library import TemplateLibrary
 from process_designer.knowledge.template_model import ProcessTemplate
+from process_designer.limits import load_json
 from process_designer.maps.documents import MEDIA_TYPES, export_document
 from process_designer.maps.svg import to_svg
 from process_designer.server.auth import Authenticator, current_principal
@@ -291,13 +292,13 @@ def _parse(text: str | None, session: Session) -> IncomingMessage | dict[str, An
         return {**error_body("invalid", "binary frames are not read; send the ChatMessage as a JSON text frame"),
                 "status": 400}
     try:
-        raw = json.loads(text)
+        raw = load_json(text)
     except json.JSONDecodeError as exc:
         return {**error_body("invalid", f"the frame is not JSON ({exc.msg}); send the seed's ChatMessage "
                                         "object"), "status": 400}
-    except (ValueError, RecursionError):
-        return {**error_body("invalid", "the frame's JSON has a number too long or nesting too deep; send the "
-                                        "seed's ChatMessage object"), "status": 400}
+    except ValueError as exc:
+        return {**error_body("invalid", f"the frame's JSON has {exc}; send the seed's ChatMessage object"),
+                "status": 400}
     if not isinstance(raw, dict) or not isinstance(raw.get("content"), str):
         return {**error_body("invalid", "send a JSON object with a string 'content' (and thread_id, role, "
                                         "client_msg_id)"), "status": 400}

@@ -19,7 +19,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from process_designer.errors import InputError, ProcessDesignerError
-from process_designer.limits import message_too_long
+from process_designer.limits import load_json, message_too_long
 
 __all__ = [
     "CLIENT_ROLES",
@@ -128,17 +128,17 @@ def validate_message(message: IncomingMessage, max_bytes: int) -> ClientRole:
 
 def check_json_content(content: str) -> None:
     """Refuse JSON content that no JSON reader should be asked to build: numbers of thousands of digits
-    or nesting deeper than Python recurses. Malformed JSON is left to the designer, which answers where."""
+    or nesting deeper than ``MAX_JSON_DEPTH``. Malformed JSON is left to the designer, which answers where."""
     text = content.strip()
     if not text.startswith(("{", "[")):
         return
     try:
-        json.loads(text)
+        load_json(text)
     except json.JSONDecodeError:
         return
-    except (ValueError, RecursionError):
-        raise InvalidMessageError("the JSON in content has a number too long or nesting too deep; send a flat "
-                                  "object of short values such as {\"owner\": \"Finance\"}") from None
+    except ValueError as exc:
+        raise InvalidMessageError(f"the JSON in content has {exc}; send a flat object of short values such as "
+                                  "{\"owner\": \"Finance\"}") from None
 
 
 def fingerprint(message: IncomingMessage) -> str:

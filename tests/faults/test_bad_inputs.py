@@ -24,8 +24,8 @@ HUGE_INT = '{"owner": 1' + "0" * 5000 + "}"
 DEEP = "[" * 5000 + "]" * 5000
 # (what, a SYSTEM message's content, what the refusal says)
 HOSTILE_SYSTEM = [
-    pytest.param(HUGE_INT, "number too long or nesting too deep", id="huge-int"),
-    pytest.param('{"owner": ' + DEEP + "}", "number too long or nesting too deep", id="deep-nesting"),
+    pytest.param(HUGE_INT, "has a number too long", id="huge-int"),
+    pytest.param('{"owner": ' + DEEP + "}", "has nesting too deep (more than 32 levels)", id="deep-nesting"),
 ]
 
 
@@ -118,12 +118,13 @@ def test_a_chunked_body_over_the_limit_is_refused_413(server: Running, session: 
     assert _history(server, session) == []
 
 
-@pytest.mark.parametrize("content", [HUGE_INT, '{"owner": ' + DEEP + "}"], ids=["huge-int", "deep-nesting"])
-def test_the_designer_answers_a_hostile_context_without_changing_it(tmp_path: Path, content: str) -> None:
+@pytest.mark.parametrize(("content", "expected"), HOSTILE_SYSTEM)
+def test_the_designer_answers_a_hostile_context_without_changing_it(tmp_path: Path, content: str,
+                                                                    expected: str) -> None:
     designer = Designer(Settings(data_dir=tmp_path / "data"), library=None)
     try:
         answer = designer.run_turn("context", content, role="SYSTEM")[-1]
-        assert answer.final and answer.content.startswith("Context not changed: the context has a number too long")
+        assert answer.final and answer.content.startswith(f"Context not changed: the context {expected}")
         assert designer.context("context").owner is None
     finally:
         designer.close()

@@ -18,14 +18,14 @@ from process_designer.agents.engines import AgentEngines, engines_for
 from process_designer.config import Settings
 from process_designer.domain.context import validate_context
 from process_designer.domain.models import DesignContext, ProcessDocument
-from process_designer.errors import EngineError, InputError, NotFoundError
+from process_designer.errors import ConfigError, EngineError, InputError, NotFoundError
 from process_designer.feedback import FeedbackStore
 from process_designer.feedback.learning import rate_document
 from process_designer.graphs.context import DesignerDeps, TemplateSource
 from process_designer.graphs.wiring import build_graph
 from process_designer.limits import message_too_long
 from process_designer.principal import current_principal
-from process_designer.storage.checkpoints import open_checkpoints
+from process_designer.storage.checkpoints import LATEST, Base, check_key, open_checkpoints
 from process_designer.storage.crypto import checkpoint_serializer
 from process_designer.storage.failures import storage_failure
 from process_designer.telemetry.analytics import AnalyticsStore
@@ -82,6 +82,12 @@ class Designer:
             use_search(self.deps.templates_for)
         # SQLite under data_dir, or Postgres (pooled) when PD_DATABASE_URL is a postgresql:// URL.
         self._checkpoints = open_checkpoints(settings, checkpoint_serializer(settings.encryption_key))
+        try:
+            check_key(self._checkpoints)
+        except ConfigError:
+            self._checkpoints.close()
+            self.feedback.close()
+            raise
         self._saver = self._checkpoints.saver
         self.graph = build_graph(self._saver, deps=self.deps)
         self._oneshot = build_graph(deps=self.deps)
@@ -109,26 +115,32 @@ class Designer:
 
     def stream_turn(self, thread_id: str, content: str, *, role: Role = "USER",
                     context: DesignContext | dict[str, Any] | None = None, title: str | None = None,
-                    on_start: Callable[[int], None] | None = None) -> Iterator[TurnEvent]:
+                    on_start: Callable[[int, str | None], None] | None = None, base: Base = LATEST) -> Iterator[TurnEvent]:
         """Run one turn, yielding each stage as it finishes and then the final answer.
 
         The thread's state is read once, before the turn; ``on_start`` is then told how many messages the
-        thread holds (where this turn's messages will begin). The final state comes from the run itself.
+        thread holds (where this turn's messages will begin) and the checkpoint the turn starts from. The
+        final state comes from the run itself. ``base`` is the checkpoint the turn starts from (see
+        :meth:`head`): by default the thread's latest; given an earlier one, whatever the thread holds after
+        it (an interrupted run of the same turn) is left behind on a dead branch, so the turn runs exactly
+        once on the state it first saw.
         """
         if not thread_id.strip():
             raise InputError("thread_id is empty; pass the id of the conversation")
         config: RunnableConfig = {"configurable": {"thread_id": thread_id}}
+        start = self._start_config(thread_id, base)
         payload: Any = self._input(content, role, context, title)
-        before = self.graph.get_state(config)
+        before = self.graph.get_state(start)
         if role == "USER" and before.interrupts:
             payload = Command(resume=content)  # the answer to the question the graph is waiting on
         state: dict[str, Any] = dict(before.values)
         if on_start is not None:
-            on_start(len(state.get("messages", [])))
+            checkpoint = (before.config or {}).get("configurable", {}).get("checkpoint_id")
+            on_start(len(state.get("messages", [])), str(checkpoint) if checkpoint else None)
         question = ""
         with observe_turn(thread_id, role, content, settings=self.settings, analytics=self.analytics,
                           templates=self.deps) as turn:
-            stream = self.graph.stream(payload, config, stream_mode=["updates", "custom", "values"])
+            stream = self.graph.stream(payload, start, stream_mode=["updates", "custom", "values"])
             try:
                 for mode, data in turn.steps(stream):
                     if mode == "values":
@@ -169,17 +181,32 @@ class Designer:
             yield TurnEvent(thread_id, "respond", state.get("reply", ""), final=True, document=document,
                             version=version, usage=self._usage(thread_id))
 
+    def head(self, thread_id: str) -> str | None:
+        """The id of the thread's latest checkpoint; ``None`` for a thread that has none yet."""
+        config: RunnableConfig = {"configurable": {"thread_id": thread_id}}
+        checkpoint = self._saver.get_tuple(config)
+        return None if checkpoint is None else str(checkpoint.config["configurable"]["checkpoint_id"])
+
+    def _start_config(self, thread_id: str, base: Base) -> RunnableConfig:
+        if base is LATEST:
+            return {"configurable": {"thread_id": thread_id}}
+        if base is None:  # the thread was new: nothing before the turn is kept
+            self._saver.delete_thread(thread_id)
+            return {"configurable": {"thread_id": thread_id}}
+        return {"configurable": {"thread_id": thread_id, "checkpoint_id": base}}
+
     def _usage(self, thread_id: str) -> dict[str, Any] | None:
         snapshot = getattr(self.deps.engines, "usage_snapshot", None)
         return snapshot(thread_id) if callable(snapshot) else None
 
     def run_turn(self, thread_id: str, content: str, *, role: Role = "USER",
-                 context: DesignContext | dict[str, Any] | None = None, title: str | None = None) -> list[TurnEvent]:
-        return list(self.stream_turn(thread_id, content, role=role, context=context, title=title))
+                 context: DesignContext | dict[str, Any] | None = None, title: str | None = None,
+                 base: Base = LATEST) -> list[TurnEvent]:
+        return list(self.stream_turn(thread_id, content, role=role, context=context, title=title, base=base))
 
     async def astream_turn(self, thread_id: str, content: str, *, role: Role = "USER",
                            context: DesignContext | dict[str, Any] | None = None, title: str | None = None,
-                           on_start: Callable[[int], None] | None = None) -> AsyncIterator[TurnEvent]:
+                           on_start: Callable[[int, str | None], None] | None = None, base: Base = LATEST) -> AsyncIterator[TurnEvent]:
         """The async form of :meth:`stream_turn`; the graph runs in a worker thread.
 
         Cancelling the consumer stops the run at the next stage boundary.
@@ -191,7 +218,7 @@ class Designer:
         def work() -> None:
             try:
                 for event in self.stream_turn(thread_id, content, role=role, context=context, title=title,
-                                              on_start=on_start):
+                                              on_start=on_start, base=base):
                     if cancelled.is_set():
                         break
                     loop.call_soon_threadsafe(queue.put_nowait, event)

@@ -24,21 +24,24 @@ def _read(path: str) -> str:
     return read_text_file(path, max_bytes=MAX_SOURCE_CHARS * 4)
 
 
-def _bindings(text: str | None, sources: dict[str, str]) -> list[str] | None:
-    """``--bindings`` and the bindings headers of the files; ``None`` when neither names any."""
+def _bindings(text: str | None, sources: dict[str, str]) -> list[str]:
+    """``--bindings`` and the bindings headers of the files: the only free names a program may call.
+
+    Nothing else is simulated, so a name such as ``open`` is an unknown-name error, never a connector.
+    """
     from process_designer.spy.header import declared_bindings
 
     names = [name.strip() for name in (text or "").split(",") if name.strip()]
     for path, source in sources.items():
         names += declared_bindings(source, path)
-    return sorted(set(names)) if names or text is not None else None
+    return sorted(set(names))
 
 
 def _check(args: argparse.Namespace) -> int:
     from process_designer.spy import check
 
     source, starts, texts = _link(args.files)
-    diagnostics = check(source, args.files[0], _bindings(args.bindings, texts) or ())
+    diagnostics = check(source, args.files[0], _bindings(args.bindings, texts))
     for d in diagnostics:
         path, line = _locate(starts, d.line)
         print(replace(d, line=line).format(path))
@@ -100,10 +103,12 @@ def _run(args: argparse.Namespace) -> int:
     except LimitExceeded as exc:
         print(f"{args.file}: LimitExceeded: {exc}", file=sys.stderr)
         return 1
-    finally:
-        if runtime.simulated:
-            print(f"simulated connectors: {', '.join(runtime.simulated)}", file=sys.stderr)
-    print(json.dumps(result, ensure_ascii=False))
+    try:
+        print(json.dumps(result, ensure_ascii=False))
+    except RecursionError:
+        print(f"{args.file}: LimitExceeded: the result of {args.call} is nested too deep to print; flatten it",
+              file=sys.stderr)
+        return 1
     return 0
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from process_designer.domain.models import DesignContext
+from process_designer.limits import load_json
 from process_designer.errors import InputError
 
 __all__ = ["KNOWN_KEYS", "ContextError", "context_from_json", "parse_context", "validate_context"]
@@ -31,9 +32,11 @@ class ContextError(InputError):
 def context_from_json(text: str, where: str = "the context") -> dict[str, Any]:
     """The JSON object in ``text``; :class:`InputError` naming ``where`` when it is not one."""
     try:
-        data = json.loads(text)
+        data = load_json(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{where} is not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}") from None
+    except ValueError as exc:
+        raise InputError(f"{where} has {exc}; send short values") from None
     if not isinstance(data, dict):
         raise InputError(f"{where} must be a JSON object such as {{\"business_domain\": \"SaaS\"}}")
     return data

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -218,12 +219,20 @@ class IntegrationSpec(_Model):
     recovery: RecoveryPolicy | None = None
 
 
+_CHECK_ERROR = re.compile(r"^\S+:\d+:\d+: E\d{3} ")
+
+
 class SpyArtifacts(_Model):
     program: str = ""
     tests: str = ""
     diagnostics: list[str] = Field(default_factory=list)
     tests_passed: int = 0
     tests_failed: int = 0
+
+    @property
+    def check_errors(self) -> list[str]:
+        """The diagnostics that are checker errors (``process.spy:3:5: E101 …``), not warnings or notes."""
+        return [line for line in self.diagnostics if _CHECK_ERROR.search(line)]
 
 
 class Efficiency(_Model):

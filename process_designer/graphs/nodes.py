@@ -37,6 +37,7 @@ from process_designer.graphs.state import DesignerState
 from process_designer.graphs.versions import run_version_command
 from process_designer.knowledge.embedding import get_embedder
 from process_designer.knowledge.template_model import ProcessTemplate
+from process_designer.limits import load_json
 from process_designer.maps import MapError, parse_document
 from process_designer.tools import gap_analysis
 
@@ -350,7 +351,13 @@ def respond(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Command[Lit
     document = _document(state)
     update: dict[str, Any] = {}
     reply = state.get("reply", "")
-    if not reply and document is not None and state.get("changed"):
+    if not reply and document is not None and state.get("changed") and document.spy.check_errors:
+        # A program that fails its checks is never delivered: the thread keeps its last version.
+        reply = (f"The SPy program failed its checks ({document.spy.check_errors[0]}); no new version was saved. "
+                 "Rephrase the change and try again.")
+        versions = state.get("versions", [])
+        update["document"] = versions[-1]["document"] if versions else None
+    elif not reply and document is not None and state.get("changed"):
         number = len(state.get("versions", [])) + 1
         reply = _final_reply(state, document, number)
         update["versions"] = [{"number": number, "at": deps.now_iso(), "summary": state.get("summary", ""),

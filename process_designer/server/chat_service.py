@@ -22,6 +22,7 @@ from process_designer.server.messages import (
     validate_message,
 )
 from process_designer.server.turn_records import TurnRecords
+from process_designer.storage.checkpoints import LATEST, Base
 
 if TYPE_CHECKING:
     from process_designer.domain.models import ProcessDocument
@@ -51,8 +52,10 @@ class TurnDesigner(Protocol):
 
     def astream_turn(
         self, thread_id: str, content: str, *, role: Literal["USER", "SYSTEM"] = "USER", title: str | None = None,
-        on_start: Callable[[int], None] | None = None,
+        on_start: Callable[[int, str | None], None] | None = None,
+        base: Base = LATEST,
     ) -> AsyncIterator[Any]: ...
+    def head(self, thread_id: str) -> str | None: ...
     def document(self, thread_id: str) -> ProcessDocument | None: ...
     def history(self, thread_id: str) -> list[Any]: ...
     def close(self) -> None: ...
@@ -232,10 +235,13 @@ class ChatService:
                 turn.publish(answer)
                 yield answer
                 return
+            base: Base = LATEST
+            if turn is not None:
+                base = self._base_after_crash(message)
             produced: list[OutgoingMessage] = []
             # Closing the designer's stream at once (not when collected) stops the turn and frees the lock.
             events = self._designer.astream_turn(message.thread_id, message.content, role=role,
-                                                 title=message.title or None,
+                                                 title=message.title or None, base=base,
                                                  on_start=self._noting_start(message) if turn is not None else None)
             async for event in _closing(events):
                 out = self._outgoing(message, event)
@@ -247,21 +253,33 @@ class ChatService:
                     turn.publish(out)
                 yield out
 
-    def _noting_start(self, message: IncomingMessage) -> Callable[[int], None]:
-        """Notes, before the graph runs, how many messages the thread holds: a resend after a crash finds
-        the turn's answer from there (the designer reads the thread's state once and reports it)."""
+    def _noting_start(self, message: IncomingMessage) -> Callable[[int, str | None], None]:
+        """Notes, before the graph runs, how many messages the thread holds and the checkpoint the turn
+        starts from: a resend after a crash finds the turn's answer, or its starting state, from there (the
+        designer reads the thread's state once and reports it)."""
 
-        def note(history_len: int) -> None:
-            self._records.start(message.thread_id, message.client_msg_id, history_len)
+        def note(history_len: int, checkpoint_id: str | None) -> None:
+            self._records.start(message.thread_id, message.client_msg_id, history_len, checkpoint_id)
 
         return note
+
+    def _base_after_crash(self, message: IncomingMessage) -> Base:
+        """Where a resent turn starts: the thread's state before its first, interrupted run when all
+        the thread gained since is that run's part (so nothing is applied twice), else its latest."""
+        started = self._records.started(message.thread_id, message.client_msg_id)
+        if started is None:
+            return LATEST
+        after = self._designer.history(message.thread_id)[started.history_len:]
+        if all(entry.role != "ASSISTANT" and entry.content == message.content for entry in after):
+            return started.checkpoint_id
+        return LATEST
 
     def _answer_after_crash(self, message: IncomingMessage) -> OutgoingMessage | None:
         """The answer the thread holds for a started, unrecorded turn of this message, if it finished."""
         started = self._records.started(message.thread_id, message.client_msg_id)
         if started is None:
             return None
-        after = self._designer.history(message.thread_id)[started:]
+        after = self._designer.history(message.thread_id)[started.history_len:]
         if len(after) < 2 or after[0].role not in ("USER", "SYSTEM") or after[0].content != message.content:
             return None
         answers = [entry for entry in after[1:] if entry.role == "ASSISTANT"]

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterable, AsyncIterator
 from typing import Any
 
 import grpc
+from google.protobuf.message import DecodeError
 
 from process_designer.errors import (
     EngineError,
@@ -28,7 +29,7 @@ from process_designer.server.messages import (
 )
 from process_designer.service import ChatTurns
 
-__all__ = ["ProcessWriterServicer", "from_proto", "status_code", "to_incoming", "to_proto"]
+__all__ = ["ProcessWriterServicer", "add_servicer", "from_proto", "status_code", "to_incoming", "to_proto"]
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +96,30 @@ def to_proto(message: OutgoingMessage) -> sopwriter_pb2.ChatMessage:
         partial=message.partial,
         restart=message.restart,
     )
+
+
+class _Malformed:
+    """A request frame that is not a ``ChatMessage`` (e.g. a string field that is not UTF-8)."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+def _read_frame(data: bytes) -> sopwriter_pb2.ChatMessage | _Malformed:
+    """Decode one request frame; a bad frame becomes a value the stream answers with INVALID_ARGUMENT
+    (grpc would otherwise end the call without a status the client can act on)."""
+    try:
+        return ChatMessage.FromString(data)
+    except DecodeError as exc:
+        return _Malformed(str(exc) or "undecodable protobuf")
+
+
+def add_servicer(servicer: ProcessWriterServicer, server: grpc.aio.Server) -> None:
+    """Register ``servicer`` as ``sopwriter.v1.ProcessWriter`` with the tolerant request decoder."""
+    handlers = {"Chat": grpc.stream_stream_rpc_method_handler(
+        servicer.Chat, request_deserializer=_read_frame, response_serializer=ChatMessage.SerializeToString)}
+    server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler("sopwriter.v1.ProcessWriter", handlers),))
+    server.add_registered_method_handlers("sopwriter.v1.ProcessWriter", handlers)
 
 
 def _settle(future: asyncio.Future[Any]) -> None:
@@ -179,7 +204,12 @@ class _ChatStream:
                     waiter.add_done_callback(_settle)
             self._answers.put_nowait(None)
 
-    def _start(self, request: sopwriter_pb2.ChatMessage) -> None:
+    def _start(self, request: sopwriter_pb2.ChatMessage | _Malformed) -> None:
+        if isinstance(request, _Malformed):
+            self.end(InputError(f"a message on this stream is not a valid ChatMessage ({request.reason}); "
+                                "string fields must be UTF-8 text. It was not stored; messages before it are "
+                                "answered"))
+            return
         turn = asyncio.create_task(self._answer(to_incoming(request)))
         self._turns.add(turn)
         turn.add_done_callback(self._turns.discard)

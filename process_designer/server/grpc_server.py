@@ -9,10 +9,10 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from process_designer.errors import ConfigError
-from process_designer.server._proto.sopwriter.v1 import sopwriter_pb2, sopwriter_pb2_grpc
+from process_designer.server._proto.sopwriter.v1 import sopwriter_pb2
 from process_designer.server.auth import Authenticator
 from process_designer.server.grpc_auth import auth_interceptors
-from process_designer.server.grpc_chat import ProcessWriterServicer
+from process_designer.server.grpc_chat import ProcessWriterServicer, add_servicer
 from process_designer.service import ChatTurns
 from process_designer.telemetry.grpc_tracing import TracingInterceptor
 
@@ -95,7 +95,7 @@ def create_server(
     server = grpc.aio.server(options=options.channel_args(), interceptors=(TracingInterceptor(), *auth))
     servicer = ProcessWriterServicer(service, max_turns_per_stream=options.max_turns_per_stream,
                                      max_pending_answers=options.max_pending_answers)
-    sopwriter_pb2_grpc.add_ProcessWriterServicer_to_server(servicer, server)
+    add_servicer(servicer, server)
     try:
         port = server.add_insecure_port(address)
     except RuntimeError as exc:

@@ -21,6 +21,7 @@ from process_designer.errors import NotFoundError, ProcessDesignerError
 from process_designer.knowledge.template_model import ProcessTemplate
 from process_designer.principal import current_principal
 from process_designer.server.auth import Authenticator
+from process_designer.limits import load_json
 from process_designer.server.http_auth import AuthMiddleware
 from process_designer.server.http_errors import error_body, install_error_handlers, status_of
 from process_designer.server.messages import IncomingMessage, InvalidMessageError, OutgoingMessage
@@ -186,7 +187,10 @@ def _routes(service: DesignService) -> APIRouter:
             if (first := service.first_turn(session)) is not None:
                 await _answer(websocket, first, service)
             while True:
-                incoming = _parse(await websocket.receive_text(), service, session)
+                frame = await websocket.receive()
+                if frame["type"] == "websocket.disconnect":
+                    return
+                incoming = _parse(frame.get("text"), service, session)
                 if isinstance(incoming, dict):
                     await websocket.send_json(incoming)
                 else:
@@ -199,13 +203,19 @@ def _routes(service: DesignService) -> APIRouter:
     return router
 
 
-def _parse(text: str, service: DesignService, session: Session) -> IncomingMessage | dict[str, Any]:
+def _parse(text: str | None, service: DesignService, session: Session) -> IncomingMessage | dict[str, Any]:
     """The client's message, or the error frame to send back for it."""
+    if text is None:
+        return {**error_body("invalid", "binary frames are not read; send the ChatMessage as a JSON text frame"),
+                "status": 400}
     try:
-        raw = json.loads(text)
+        raw = load_json(text)
     except json.JSONDecodeError as exc:
         return {**error_body("invalid", f"the frame is not JSON ({exc.msg}); send the seed's ChatMessage "
                                         "object"), "status": 400}
+    except ValueError as exc:
+        return {**error_body("invalid", f"the frame's JSON has {exc}; send the seed's ChatMessage object"),
+                "status": 400}
     if not isinstance(raw, dict) or not isinstance(raw.get("content"), str):
         return {**error_body("invalid", "send a JSON object with a string 'content' (and thread_id, role, "
                                         "client_msg_id)"), "status": 400}

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from process_designer.errors import (
     InputError,
@@ -82,13 +82,59 @@ def install_error_handlers(app: FastAPI, max_body_bytes: int) -> None:
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
 
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        declared = request.headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > max_body_bytes:
-            return JSONResponse(
-                error_body("too_large", f"the request body is {declared} bytes, over the limit of "
-                           f"{max_body_bytes}; send less or raise PD_MAX_MESSAGE_BYTES"),
-                status_code=413,
-            )
-        return await call_next(request)
+    app.add_middleware(_BodyLimit, max_bytes=max_body_bytes)
+
+
+class _BodyLimit:
+    """Refuse request bodies over ``max_bytes`` with 413, whether declared (``content-length``) or
+    streamed in chunks: the body is read here as it arrives (at most ``max_bytes`` held), so a
+    chunked upload is cut at the limit, then handed to the app whole."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    def _too_large(self, size: str) -> MessageTooLargeError:
+        return MessageTooLargeError(f"the request body is {size} bytes, over the limit of {self.max_bytes}; "
+                                    "send less or raise PD_MAX_MESSAGE_BYTES")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            response = JSONResponse(error_body("too_large", str(self._too_large(declared))), status_code=413)
+            await response(scope, receive, send)
+            return
+        body = await self._read_body(receive)
+        if body is None:
+            response = JSONResponse(error_body("too_large", str(self._too_large(f"over {self.max_bytes}"))),
+                                    status_code=413)
+            await response(scope, receive, send)
+            return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()  # after the body: the client's disconnect
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    async def _read_body(self, receive: Receive) -> bytes | None:
+        """The whole body, read chunk by chunk; ``None`` as soon as it passes the limit."""
+        chunks: list[bytes] = []
+        received = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return b"".join(chunks)
+            chunk = message.get("body", b"")
+            received += len(chunk)
+            if received > self.max_bytes:
+                return None
+            chunks.append(chunk)
+            if not message.get("more_body"):
+                return b"".join(chunks)

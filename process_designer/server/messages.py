@@ -12,13 +12,14 @@ ProcessDesignerError
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from process_designer.errors import InputError, ProcessDesignerError
-from process_designer.limits import message_too_long
+from process_designer.limits import load_json, message_too_long
 
 __all__ = [
     "CLIENT_ROLES",
@@ -120,7 +121,24 @@ def validate_message(message: IncomingMessage, max_bytes: int) -> ClientRole:
         raise InvalidMessageError("content is empty; write the requirements, a question or a change")
     if (too_long := message_too_long(message.content)) is not None:
         raise MessageTooLargeError(too_long)
+    if message.role == "SYSTEM":
+        check_json_content(message.content)
     return "USER" if message.role == "USER" else "SYSTEM"
+
+
+def check_json_content(content: str) -> None:
+    """Refuse JSON content that no JSON reader should be asked to build: numbers of thousands of digits
+    or nesting deeper than ``MAX_JSON_DEPTH``. Malformed JSON is left to the designer, which answers where."""
+    text = content.strip()
+    if not text.startswith(("{", "[")):
+        return
+    try:
+        load_json(text)
+    except json.JSONDecodeError:
+        return
+    except ValueError as exc:
+        raise InvalidMessageError(f"the JSON in content has {exc}; send a flat object of short values such as "
+                                  "{\"owner\": \"Finance\"}") from None
 
 
 def fingerprint(message: IncomingMessage) -> str:

@@ -12,7 +12,7 @@ from process_designer.server.messages import OutgoingMessage
 from process_designer.storage.crypto import Sealer
 from process_designer.storage.database import Database, open_database
 
-__all__ = ["TurnRecord", "TurnRecords"]
+__all__ = ["TurnRecord", "TurnRecords", "TurnStart"]
 
 _SCHEMA = (
     """
@@ -25,17 +25,27 @@ _SCHEMA = (
         PRIMARY KEY (thread_id, client_msg_id)
     )
     """,
-    # A turn that started but has no record yet: how long the thread was when it started, so that
-    # after a crash a resend can find the answer the thread already holds instead of running twice.
+    # A turn that started but has no record yet: how long the thread was when it started and its
+    # checkpoint then (NULL for a new thread), so that after a crash a resend finds the answer the
+    # thread already holds, or runs the turn again from the state before it, never on top of a part.
     """
-    CREATE TABLE IF NOT EXISTS chat_turn_started (
+    CREATE TABLE IF NOT EXISTS chat_turn_pending (
         thread_id     TEXT NOT NULL,
         client_msg_id TEXT NOT NULL,
         history_len   INTEGER NOT NULL,
+        checkpoint_id TEXT,
         PRIMARY KEY (thread_id, client_msg_id)
     )
     """,
 )
+
+
+@dataclass(frozen=True)
+class TurnStart:
+    """Where the thread stood when a turn started: its length and its latest checkpoint (``None`` if new)."""
+
+    history_len: int
+    checkpoint_id: str | None
 
 
 @dataclass(frozen=True)
@@ -84,23 +94,24 @@ class TurnRecords:
             (thread_id, client_msg_id, fingerprint, self._sealer.seal(payload), created_at),
         )
         self._db.execute(
-            "DELETE FROM chat_turn_started WHERE thread_id = ? AND client_msg_id = ?", (thread_id, client_msg_id)
+            "DELETE FROM chat_turn_pending WHERE thread_id = ? AND client_msg_id = ?", (thread_id, client_msg_id)
         )
 
-    def start(self, thread_id: str, client_msg_id: str, history_len: int) -> None:
-        """Note that a turn of ``client_msg_id`` starts on a thread of ``history_len`` messages."""
+    def start(self, thread_id: str, client_msg_id: str, history_len: int, checkpoint_id: str | None = None) -> None:
+        """Note that a turn of ``client_msg_id`` starts on a thread of ``history_len`` messages whose
+        latest checkpoint is ``checkpoint_id``; the first note of a turn wins (a resend keeps it)."""
         self._db.execute(
-            "INSERT INTO chat_turn_started VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-            (thread_id, client_msg_id, history_len),
+            "INSERT INTO chat_turn_pending VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (thread_id, client_msg_id, history_len, checkpoint_id),
         )
 
-    def started(self, thread_id: str, client_msg_id: str) -> int | None:
-        """The thread length noted by :meth:`start` for a turn that has no record, or ``None``."""
+    def started(self, thread_id: str, client_msg_id: str) -> TurnStart | None:
+        """What :meth:`start` noted for a turn that has no record, or ``None``."""
         rows = self._db.execute(
-            "SELECT history_len FROM chat_turn_started WHERE thread_id = ? AND client_msg_id = ?",
+            "SELECT history_len, checkpoint_id FROM chat_turn_pending WHERE thread_id = ? AND client_msg_id = ?",
             (thread_id, client_msg_id),
         )
-        return int(rows[0][0]) if rows else None
+        return TurnStart(int(rows[0][0]), rows[0][1]) if rows else None
 
     def turn_lock(self, thread_id: str) -> AbstractAsyncContextManager[None]:
         """Held around a turn so that no other instance runs a turn of ``thread_id`` meanwhile."""

@@ -74,9 +74,15 @@ def call(source: str | Program, target: str, args: Sequence[Any] = (), *,
     ``LimitExceeded``, or ``SpyError`` for a target that does not exist or takes other arguments.
     """
     program = _program(source, filename)
-    values = [from_python(a, "argument") for a in args]
+    try:
+        values = [from_python(a, "argument") for a in args]
+    except RecursionError:
+        raise LimitExceeded("the arguments are nested too deep; flatten them") from None
     result = Interpreter(program, runtime or SimulatedRuntime(), limits).run(target, values)
-    return to_python(result)
+    try:
+        return to_python(result)
+    except RecursionError:
+        raise LimitExceeded(f"the result of {target} is nested too deep to return; flatten it") from None
 
 
 def run_tests(source: str | Program, filename: str = "<string>", *,

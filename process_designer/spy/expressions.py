@@ -10,8 +10,10 @@ from process_designer.spy.errors import LimitExceeded, SpyRuntimeError
 from process_designer.spy.names import STDLIB_ARITY
 from process_designer.spy.runtime import HostFunction
 from process_designer.spy.values import (
+    NEW_CONTAINER,
     DefineValue,
-    check_size,
+    built,
+    charge,
     kind,
     spy_contains,
     spy_eq,
@@ -26,6 +28,8 @@ __all__ = ["ExpressionCompiler", "get_attribute"]
 
 Code = Callable[[list[Any]], Any]
 _BIG_INT_BITS = 4096
+_BIG_INT = 1 << _BIG_INT_BITS
+_SMALL_INT = (1 << 63) - 1  # results within a machine word are never charged
 
 
 def _err(type_: str, message: str, node: ast.Node) -> SpyRuntimeError:
@@ -37,13 +41,29 @@ def _num(x: Any) -> bool:
     return t is int or t is float
 
 
+def number(value: int | float) -> int | float:
+    """An arithmetic result: whole numbers stay within 2**4096, and large ones are charged to the run."""
+    if type(value) is int and not -_SMALL_INT <= value <= _SMALL_INT:
+        if not -_BIG_INT < value < _BIG_INT:
+            raise LimitExceeded(f"number larger than 2**{_BIG_INT_BITS}")
+        charge(value.bit_length() // 64)
+    return value
+
+
+def _too_large(op: str) -> SpyRuntimeError:
+    return SpyRuntimeError("OverflowError", f"the result of '{op}' is too large for a decimal number")
+
+
 def add(a: Any, b: Any) -> Any:
     """``a + b`` on two numbers, two strings or two lists."""
     ta, tb = type(a), type(b)
     if (ta is int or ta is float) and (tb is int or tb is float):
-        return a + b
+        try:
+            return number(a + b)
+        except OverflowError:
+            raise _too_large("+") from None
     if (ta is str and tb is str) or (ta is list and tb is list):
-        check_size(len(a) + len(b), "string" if ta is str else "list")
+        built(len(a) + len(b), "string" if ta is str else "list")
         return a + b
     raise type_error(f"cannot add {kind(a)} and {kind(b)}; '+' joins two numbers, two strings "
                      "or two lists (convert with str())")
@@ -53,16 +73,14 @@ def _arith(op: str) -> Callable[[Any, Any], Any]:
     def apply(a: Any, b: Any) -> Any:
         if not (_num(a) and _num(b)):
             raise type_error(f"'{op}' needs two numbers, got {kind(a)} and {kind(b)}")
-        if op == "-":
-            return a - b
-        if op == "*":
-            result = a * b
-            if type(result) is int and result.bit_length() > _BIG_INT_BITS:
-                raise LimitExceeded(f"number larger than 2**{_BIG_INT_BITS}")
-            return result
-        if b == 0:
+        if b == 0 and op in ("/", "%"):
             raise SpyRuntimeError("ZeroDivisionError", f"'{op}' by zero")
-        return a / b if op == "/" else a % b
+        if op == "*" and type(a) is int and type(b) is int and a.bit_length() + b.bit_length() > _BIG_INT_BITS + 1:
+            raise LimitExceeded(f"number larger than 2**{_BIG_INT_BITS}")  # before Python multiplies
+        try:
+            return number(a - b if op == "-" else a * b if op == "*" else a / b if op == "/" else a % b)
+        except OverflowError:
+            raise _too_large(op) from None
 
     return apply
 
@@ -170,11 +188,27 @@ class ExpressionCompiler:
 
     def list_lit(self, node: ast.ListLit) -> Code:
         items = [self.expr(i) for i in node.items]
-        return lambda loc: [i(loc) for i in items]
+        cost, it = len(items) + NEW_CONTAINER, self.it
+
+        def new_list(loc: list[Any]) -> list[Any]:
+            it.elements -= cost
+            if it.elements < 0:
+                it.charge_elements(0)
+            return [i(loc) for i in items]
+
+        return new_list
 
     def map_lit(self, node: ast.MapLit) -> Code:
         entries = [(e.key, self.expr(e.value)) for e in node.entries]
-        return lambda loc: {k: v(loc) for k, v in entries}
+        cost, it = len(entries) + NEW_CONTAINER, self.it
+
+        def new_map(loc: list[Any]) -> dict[str, Any]:
+            it.elements -= cost
+            if it.elements < 0:
+                it.charge_elements(0)
+            return {k: v(loc) for k, v in entries}
+
+        return new_map
 
     # ------------------------------------------------------- operators
     def unary(self, node: ast.Unary) -> Code:
@@ -208,7 +242,8 @@ class ExpressionCompiler:
             def plus(loc: list[Any]) -> Any:
                 a, b = left(loc), right(loc)
                 if type(a) is int and type(b) is int:
-                    return a + b
+                    r = a + b
+                    return r if -_SMALL_INT <= r <= _SMALL_INT else number(r)
                 return add(a, b)
 
             return plus
@@ -227,7 +262,8 @@ class ExpressionCompiler:
         def arith(loc: list[Any]) -> Any:
             a, b = left(loc), right(loc)
             if op == "-" and type(a) is int and type(b) is int:
-                return a - b
+                r = a - b
+                return r if -_SMALL_INT <= r <= _SMALL_INT else number(r)
             return apply(a, b)
 
         return arith

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -11,7 +12,7 @@ from process_designer.spy.errors import LimitExceeded, SpyError, SpyRuntimeError
 from process_designer.spy.expressions import ExpressionCompiler
 from process_designer.spy.parser import ensure_recursion_floor
 from process_designer.spy.stdlib import make_stdlib
-from process_designer.spy.values import DefineValue, display, type_error
+from process_designer.spy.values import DefineValue, display, metered, type_error
 
 __all__ = ["Function", "Interpreter", "Limits", "Runtime"]
 
@@ -33,10 +34,20 @@ class Runtime(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """Per-run limits (SPEC §8); exceeding one raises the uncatchable ``LimitExceeded``."""
+    """Per-run limits (SPEC §8); exceeding one raises the uncatchable ``LimitExceeded``.
+
+    ``max_elements`` bounds the memory and time of a run beyond its steps: every string, list or
+    map built, copied, compared or printed charges its length (a 4096-bit number charges 64).
+    """
 
     max_steps: int = 1_000_000
     max_depth: int = 200
+    max_seconds: float = 10.0
+    max_elements: int = 10_000_000
+
+
+# Steps are counted down in chunks; the clock is read between chunks, not on every step.
+_CHUNK = 1024
 
 
 class Function:
@@ -82,13 +93,21 @@ class Interpreter:
     again against a fresh runtime (a test runner's fresh runtime per case) without compiling anew.
     """
 
+    depth: int
+    budget: int  # steps left in the current chunk
+    elements: int  # elements left in the current chunk
+    _steps_left: int
+    _elements_left: int
+    _chunk: int
+    _element_chunk: int
+    _deadline: float
+
     def __init__(self, program: ast.Program, runtime: Runtime, limits: Limits | None = None) -> None:
         self.program = program
         self.runtime = runtime
         self.host = _Host(runtime)
         self.limits = limits or Limits()
-        self.budget = self.limits.max_steps
-        self.depth = 0
+        self._start_run()
         self.stdlib = make_stdlib(self.host.now, self.host.log)
         self.defines: dict[str, DefineValue] = {}
         self.positions: dict[Code, tuple[int, int]] = {}
@@ -107,8 +126,7 @@ class Interpreter:
         fields evaluated again (a field may call the host)."""
         self.runtime = runtime
         self.host.target = runtime
-        self.budget = self.limits.max_steps
-        self.depth = 0
+        self._start_run()
         self._resolving.clear()
         for value in self.defines.values():
             value.fields.clear()
@@ -175,11 +193,48 @@ class Interpreter:
             self.depth -= 1
         return loc[0]
 
+    def _start_run(self) -> None:
+        self.depth = 0
+        self._steps_left = self.limits.max_steps  # beyond the current chunk (``budget``)
+        self._elements_left = self.limits.max_elements  # beyond the current chunk (``elements``)
+        self.elements = self._element_chunk = 0
+        self._deadline = time.monotonic() + self.limits.max_seconds
+        self.budget = self._chunk = 0
+
     def spend(self, steps: int) -> None:
-        """Charge ``steps`` evaluation steps; raise ``LimitExceeded`` past the budget."""
+        """Charge ``steps`` evaluation steps; raise ``LimitExceeded`` past the budget or the time limit.
+
+        ``budget`` counts down the current chunk of steps (compiled code decrements it inline and
+        calls ``spend(0)`` once it is negative); each new chunk reads the clock.
+        """
         self.budget -= steps
-        if self.budget < 0:
+        if self.budget >= 0:
+            return
+        self._steps_left -= self._chunk - self.budget
+        if self._steps_left < 0:
             raise LimitExceeded(f"more than {self.limits.max_steps:,} evaluation steps; "
+                                "is a loop missing its exit?")
+        self._check_clock()
+        self._chunk = self.budget = min(_CHUNK, self._steps_left)
+
+    def charge_elements(self, n: int) -> None:
+        """Charge ``n`` elements built, copied or compared; raise ``LimitExceeded`` past the allowance.
+
+        Like steps, elements are counted down in chunks (``elements``); each new chunk reads the clock.
+        """
+        self.elements -= n
+        if self.elements >= 0:
+            return
+        self._elements_left -= self._element_chunk - self.elements
+        if self._elements_left < 0:
+            raise LimitExceeded(f"more than {self.limits.max_elements:,} elements of strings, lists and maps "
+                                "built, copied or compared; work on smaller values")
+        self._check_clock()
+        self._element_chunk = self.elements = min(_CHUNK * 64, self._elements_left)
+
+    def _check_clock(self) -> None:
+        if time.monotonic() > self._deadline:
+            raise LimitExceeded(f"ran longer than {self.limits.max_seconds:g} seconds; "
                                 "is a loop missing its exit?")
 
     def call_value(self, value: Any, args: list[Any]) -> Any:
@@ -205,9 +260,14 @@ class Interpreter:
         if len(args) != fn.nparams:
             raise SpyError(f"{target}() takes {fn.nparams} argument(s), got {len(args)}")
         ensure_recursion_floor()
+        self._deadline = time.monotonic() + self.limits.max_seconds
         try:
-            return self.invoke(fn, list(args))
+            with metered(self.charge_elements):
+                return self.invoke(fn, list(args))
         except RecursionError:
             self.depth = 0
             raise LimitExceeded("nesting too deep while running; simplify the expression or the "
                                 "recursion") from None
+        except MemoryError:
+            self.depth = 0
+            raise LimitExceeded("out of memory while running; work on smaller values") from None

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import copy
+import math
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from process_designer.spy.errors import SpyError, SpyRuntimeError
 from process_designer.spy.names import PLATFORM_FUNCTIONS
-from process_designer.spy.values import display, from_python, kind, type_error
+from process_designer.spy.values import copy_value, display, from_python, kind, type_error
 
 __all__ = ["Connector", "HostFunction", "SimulatedRuntime"]
 
@@ -97,7 +97,8 @@ class SimulatedRuntime:
             if self.bindings is None:
                 self.simulated.append(name)
             return connector
-        raise SpyRuntimeError("NameError", f"unknown name '{name}': not defined and not a host binding")
+        raise SpyRuntimeError("NameError", f"unknown name '{name}': not defined and not a host binding; declare "
+                              "the integration with --bindings or a '# spy: bindings' header")
 
     def _platform(self) -> dict[str, HostFunction]:
         impl: dict[str, Callable[..., Any]] = {
@@ -118,7 +119,7 @@ class SimulatedRuntime:
 
     # ----------------------------------------------------------- behaviour
     def _record(self, name: str, args: list[Any], result: Any = None) -> Any:
-        self.calls.append((name, copy.deepcopy(args)))
+        self.calls.append((name, copy_value(args)))
         return result
 
     def _get_secret(self, name: Any) -> str:
@@ -128,10 +129,14 @@ class SimulatedRuntime:
         return self.secrets.get(name, f"secret:{name}")
 
     def _sleep(self, seconds: Any) -> None:
-        if type(seconds) not in (int, float) or seconds < 0:
+        if type(seconds) not in (int, float) or not 0 <= seconds < math.inf:
             raise type_error("sleep() needs a number of seconds >= 0")
+        try:
+            self._clock += timedelta(seconds=seconds)
+        except OverflowError:
+            raise SpyRuntimeError("ValueError", f"sleep({display(seconds)}) moves the simulated clock past the "
+                                  "year 9999; sleep for less") from None
         self._record("sleep", [seconds])
-        self._clock += timedelta(seconds=seconds)
 
     def now(self) -> str:
         """The simulated clock as ISO-8601 UTC, e.g. ``2026-01-01T00:00:00Z``."""
@@ -152,17 +157,17 @@ class SimulatedRuntime:
         if queued:
             raise SpyRuntimeError("", "", error=dict(queued.pop(0)))
         if operation in self.returns:
-            return copy.deepcopy(self.returns[operation])
+            return copy_value(self.returns[operation])
         if len(args) == 1 and type(args[0]) is dict:
-            return {**copy.deepcopy(args[0]), "ok": True}
-        return {"args": copy.deepcopy(args), "ok": True}
+            return {**copy_value(args[0]), "ok": True}
+        return {"args": copy_value(args), "ok": True}
 
     # ---------------------------------------------------- test-only helpers
     def simulate_return(self, operation: Any, value: Any) -> None:
         """From now on, calls of ``operation`` (e.g. ``"crm.get_order"``) return ``value``."""
         if type(operation) is not str:
             raise type_error("simulate_return() needs an operation name such as \"crm.get_order\"")
-        self.returns[operation] = copy.deepcopy(value)
+        self.returns[operation] = copy_value(value)
 
     def simulate_error(self, operation: Any, type_: Any, message: Any, times: Any = 1) -> None:
         """The next ``times`` calls of ``operation`` raise the error map ``{type, message}``."""
@@ -178,5 +183,5 @@ class SimulatedRuntime:
         if type(operation) is not str:
             raise type_error("recorded_calls() needs an operation or connector name")
         prefix = operation + "."
-        return [copy.deepcopy(args) for name, args in self.calls
+        return [copy_value(args) for name, args in self.calls
                 if name == operation or name.startswith(prefix)]

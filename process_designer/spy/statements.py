@@ -9,7 +9,7 @@ from process_designer.spy import ast
 from process_designer.spy.errors import SpyRuntimeError
 from process_designer.spy.expressions import ExpressionCompiler
 from process_designer.spy.interpreter import BREAK, CONTINUE, RETURN
-from process_designer.spy.values import check_size, display, kind, type_error
+from process_designer.spy.values import charge, check_size, display, kind, type_error
 
 if TYPE_CHECKING:
     from process_designer.spy.interpreter import Interpreter
@@ -257,6 +257,7 @@ class StatementCompiler:
             if t is not list and t is not dict and t is not str:
                 raise SpyRuntimeError("TypeError", f"cannot loop over a {kind(seq)}; use a list, map "
                                       "or string", node.line, node.column)
+            charge(len(seq))
             for item in list(seq):
                 it.budget -= 1
                 if it.budget < 0:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
 from process_designer.spy.errors import SpyRuntimeError
 from process_designer.spy.values import (
+    built,
+    charge,
     check_size,
     display,
     kind,
@@ -27,6 +30,12 @@ def _is_num(x: Any) -> bool:
 def _want_str(fn: str, x: Any) -> str:
     if type(x) is not str:
         raise type_error(f"{fn}() needs a string, got {kind(x)}")
+    return x
+
+
+def _text(fn: str, x: Any) -> str:
+    """The string ``x`` about to be copied into a new string (charged to the run)."""
+    charge(len(_want_str(fn, x)))
     return x
 
 
@@ -68,7 +77,10 @@ def _int(x: Any) -> int:
 def _float(x: Any) -> float:
     t = type(x)
     if t in (int, float, bool):
-        return float(x)
+        try:
+            return float(x)
+        except OverflowError:
+            raise SpyRuntimeError("ValueError", "float() of a number too large for a decimal number") from None
     if t is str:
         try:
             return float(x.strip())
@@ -81,6 +93,7 @@ def _split(s: Any, sep: Any) -> list[str]:
     _want_str("split", s)
     if _want_str("split", sep) == "":
         raise SpyRuntimeError("ValueError", "split() separator must not be empty")
+    charge(len(s))
     return s.split(sep)
 
 
@@ -91,8 +104,8 @@ def _join(items: Any, sep: Any) -> str:
     for item in items:
         if type(item) is not str:
             raise type_error(f"join() needs a list of strings, found a {kind(item)}; convert it with str()")
+    built(sum(len(item) for item in items) + len(sep) * max(len(items) - 1, 0), "string")
     out: str = sep.join(items)
-    check_size(len(out), "string")
     return out
 
 
@@ -103,6 +116,12 @@ def _starts_with(s: Any, prefix: Any) -> bool:
 def _map(fn: str, m: Any) -> dict[str, Any]:
     if type(m) is not dict:
         raise type_error(f"{fn}() needs a map, got {kind(m)}")
+    return m
+
+
+def _contents(fn: str, m: Any) -> dict[str, Any]:
+    """The map ``m`` whose keys or values are about to be copied into a list (charged to the run)."""
+    charge(len(_map(fn, m)))
     return m
 
 
@@ -123,7 +142,7 @@ def _range(a: Any, b: Any = None) -> list[int]:
     start, stop = (0, a) if b is None else (a, b)
     if type(start) is not int or type(stop) is not int:
         raise type_error("range() needs whole numbers")
-    check_size(stop - start, "list")
+    built(stop - start, "list")
     return list(range(start, stop))
 
 
@@ -138,11 +157,11 @@ def _abs(x: Any) -> int | float:
 
 def _round(x: Any, digits: Any = None) -> int | float:
     _want_num("round", x)
-    if digits is None:
-        return round(x)
-    if type(digits) is not int:
+    if digits is not None and type(digits) is not int:
         raise type_error("round() digits must be a whole number")
-    return round(x, digits)
+    if type(x) is float and not math.isfinite(x):
+        raise SpyRuntimeError("ValueError", f"cannot round {x}")
+    return round(x) if digits is None else round(x, max(min(digits, 400), -400))
 
 
 def _error(type_: Any, message: Any) -> dict[str, Any]:
@@ -157,14 +176,14 @@ def make_stdlib(now: Callable[[], str], log: Callable[[Any], None]) -> dict[str,
 
     return {
         "len": _len, "str": _str, "int": _int, "float": _float, "bool": bool,
-        "lower": lambda s: _want_str("lower", s).lower(),
-        "upper": lambda s: _want_str("upper", s).upper(),
-        "trim": lambda s: _want_str("trim", s).strip(),
+        "lower": lambda s: _text("lower", s).lower(),
+        "upper": lambda s: _text("upper", s).upper(),
+        "trim": lambda s: _text("trim", s).strip(),
         "split": _split, "join": _join,
         "contains": lambda c, x: spy_contains(c, x),
         "starts_with": _starts_with,
-        "keys": lambda m: list(_map("keys", m)),
-        "values": lambda m: list(_map("values", m).values()),
+        "keys": lambda m: list(_contents("keys", m)),
+        "values": lambda m: list(_contents("values", m).values()),
         "get": _get, "append": _append, "range": _range,
         "min": lambda a, b: _pick("min", a, b), "max": lambda a, b: _pick("max", a, b),
         "abs": _abs, "round": _round, "now": now, "log": _log, "error": _error,

@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import json
 import math
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from process_designer.spy.errors import LimitExceeded, SpyRuntimeError
 
 __all__ = [
     "MAX_ELEMENTS",
+    "NEW_CONTAINER",
     "DefineValue",
+    "built",
+    "charge",
     "check_size",
+    "copy_value",
     "display",
     "from_python",
     "kind",
+    "metered",
     "spy_contains",
     "spy_eq",
     "spy_less",
@@ -23,6 +31,31 @@ __all__ = [
 ]
 
 MAX_ELEMENTS = 1_000_000
+
+# The meter of the run on this thread: the interpreter charges the elements every operation builds,
+# copies or compares, so a run's memory and time stay bounded however large its values grow.
+_RUN = threading.local()
+
+
+@contextmanager
+def metered(meter: Callable[[int], None]) -> Iterator[None]:
+    """Charge the work of values on this thread to ``meter`` until the block ends."""
+    previous = getattr(_RUN, "meter", None)
+    _RUN.meter = meter
+    try:
+        yield
+    finally:
+        _RUN.meter = previous
+
+
+NEW_CONTAINER = 8  # what a new list or map costs beyond its elements (its header is ~8 slots)
+
+
+def charge(n: int) -> None:
+    """Charge ``n`` elements built, copied or compared to the running interpreter (if any)."""
+    meter = getattr(_RUN, "meter", None)
+    if meter is not None:
+        meter(n)
 
 
 class DefineValue:
@@ -71,13 +104,21 @@ def check_size(n: int, what: str) -> None:
         raise LimitExceeded(f"{what} of {n:,} elements exceeds the limit of {MAX_ELEMENTS:,}")
 
 
+def built(n: int, what: str) -> None:
+    """A new string or list of ``n`` elements: within the size limit, and charged to the run."""
+    check_size(n, what)
+    charge(n)
+
+
 def spy_eq(a: Any, b: Any) -> bool:
     """``==``: by value, lists and maps deeply; values of different kinds are never equal."""
     ta, tb = type(a), type(b)
     if ta is tb:
         if ta is list:
+            charge(len(a))
             return len(a) == len(b) and all(spy_eq(x, y) for x, y in zip(a, b, strict=True))
         if ta is dict:
+            charge(len(a))
             return a.keys() == b.keys() and all(spy_eq(v, b[k]) for k, v in a.items())
         return bool(a == b) if ta in _PLAIN else a is b
     if (ta is int or ta is float) and (tb is int or tb is float):
@@ -105,6 +146,8 @@ def spy_less(a: Any, b: Any, op: str) -> bool:
 def spy_contains(container: Any, item: Any) -> bool:
     """``item in container`` for a list (by value), a map (its keys) or a string (a substring)."""
     t = type(container)
+    if t is list or t is str:
+        charge(len(container))
     if t is list:
         return any(spy_eq(item, x) for x in container)
     if t is dict:
@@ -140,8 +183,10 @@ def display(value: Any, nested: bool = False) -> str:
     if t is str:
         return json.dumps(value, ensure_ascii=False) if nested else value
     if t is list:
+        charge(len(value))
         return "[" + ", ".join(display(v, True) for v in value) + "]"
     if t is dict:
+        charge(len(value))
         return "{" + ", ".join(f"{json.dumps(k, ensure_ascii=False)}: {display(v, True)}"
                                for k, v in value.items()) + "}"
     return repr(value)
@@ -153,10 +198,24 @@ def to_python(value: Any) -> Any:
     if value is None or t in (bool, int, float, str):
         return value
     if t is list:
+        charge(len(value) + NEW_CONTAINER)
         return [to_python(v) for v in value]
     if t is dict:
+        charge(len(value) + NEW_CONTAINER)
         return {k: to_python(v) for k, v in value.items()}
     return repr(value)
+
+
+def copy_value(value: Any) -> Any:
+    """A deep copy of the lists and maps in ``value``; other values are shared (they never change)."""
+    t = type(value)
+    if t is list:
+        charge(len(value) + NEW_CONTAINER)
+        return [copy_value(v) for v in value]
+    if t is dict:
+        charge(len(value) + NEW_CONTAINER)
+        return {k: copy_value(v) for k, v in value.items()}
+    return value
 
 
 def from_python(value: Any, where: str = "argument") -> Any:
@@ -164,8 +223,10 @@ def from_python(value: Any, where: str = "argument") -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, list | tuple):
+        charge(len(value) + NEW_CONTAINER)
         return [from_python(v, where) for v in value]
     if isinstance(value, dict):
+        charge(len(value) + NEW_CONTAINER)
         out = {}
         for k, v in value.items():
             if not isinstance(k, str):

@@ -12,11 +12,22 @@ from langgraph.checkpoint.serde.base import SerializerProtocol
 from langgraph.checkpoint.sqlite import SqliteSaver
 
 from process_designer.config import Settings
-from process_designer.errors import StorageError
+from process_designer.errors import ConfigError, StorageError
 from process_designer.storage.database import is_postgres_url
 from process_designer.storage.sqlite import BUSY_TIMEOUT_MS
 
-__all__ = ["Checkpoints", "open_checkpoints"]
+__all__ = ["LATEST", "Base", "Checkpoints", "check_key", "open_checkpoints"]
+
+
+class _Latest:
+    def __repr__(self) -> str:
+        return "LATEST"
+
+
+LATEST = _Latest()
+"""Where a turn starts by default: the thread's latest checkpoint."""
+Base = str | None | _Latest
+"""Where a turn starts: ``LATEST``, a checkpoint id, or ``None`` for an empty thread."""
 
 
 @dataclass(frozen=True)
@@ -106,3 +117,16 @@ def _sealed_postgres_saver() -> type[Any]:
                                      "checkpoint_id": checkpoint["id"]}}
 
     return SealedPostgresSaver
+
+
+def check_key(checkpoints: Checkpoints) -> None:
+    """Refuse to start on stored checkpoints that ``PD_ENCRYPTION_KEY`` cannot read: a wrong key would
+    write checkpoints no one can read back, and a missing one would add plaintext to an encrypted store."""
+    try:
+        next(iter(checkpoints.saver.list(None, limit=1)), None)
+    except StorageError:
+        raise ConfigError(f"PD_ENCRYPTION_KEY does not open the checkpoints in {checkpoints.where}; set the key "
+                          "they were written with (a comma-separated list may name old keys too)") from None
+    except NotImplementedError:  # the serializer has no cipher for the stored type
+        raise ConfigError(f"the checkpoints in {checkpoints.where} are encrypted; set PD_ENCRYPTION_KEY to the "
+                          "key they were written with") from None

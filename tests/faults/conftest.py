@@ -9,6 +9,14 @@ import pytest
 
 from process_designer.config import Settings
 from process_designer.knowledge.library import TemplateLibrary
+from tests.scale.postgres_cluster import PostgresCluster, postgres_cluster
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresCluster]:
+    """A throwaway PostgreSQL cluster, started only for the tests that ask for it."""
+    with postgres_cluster() as cluster:
+        yield cluster
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
 """A real gRPC server whose turns pause at stage boundaries, run as a child process for kill tests.
 
-``python stage_server.py DATA_DIR LIBRARY_DIR PAUSE`` prints ``port N`` when it listens, then
+``python stage_server.py DATA_DIR LIBRARY_DIR PAUSE [DATABASE_URL]`` prints ``port N`` when it listens, then
 ``stage THREAD AGENT`` after handing over each stage and ``final THREAD`` before the answer,
 each followed by ``PAUSE`` seconds of stillness in which the graph does not advance: a test reading these
 lines can SIGKILL the process at a known point of a turn.
@@ -41,13 +41,14 @@ class PausingDesigner(Designer):
                 time.sleep(self.pause)
 
 
-async def main(data_dir: Path, library_dir: Path, pause: float) -> None:
+async def main(data_dir: Path, library_dir: Path, pause: float, database_url: str | None) -> None:
     library = TemplateLibrary(Settings(data_dir=library_dir))
-    designer = PausingDesigner(Settings(data_dir=data_dir), library=library)
+    settings = Settings(data_dir=data_dir, database_url=database_url)
+    designer = PausingDesigner(settings, library=library)
     designer.pause = pause
     library.ensure_index()
     library.search("warm up the embedder")  # loading the model takes seconds; not part of any turn
-    service = ChatService(designer, Settings(data_dir=data_dir))
+    service = ChatService(designer, settings)
     server, port = create_server(service, "127.0.0.1:0")
     await server.start()
     print(f"port {port}", flush=True)
@@ -55,4 +56,4 @@ async def main(data_dir: Path, library_dir: Path, pause: float) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(Path(sys.argv[1]), Path(sys.argv[2]), float(sys.argv[3])))
+    asyncio.run(main(Path(sys.argv[1]), Path(sys.argv[2]), float(sys.argv[3]), (sys.argv[4:] or [None])[0]))

@@ -30,10 +30,11 @@ STAGES = ["route_turn", "requirement_analyst", "process_writer", "spy_coder", "q
 class StageServer:
     """A child ``stage_server.py`` and the lines it prints."""
 
-    def __init__(self, data_dir: Path, library_dir: Path, pause: float) -> None:
+    def __init__(self, data_dir: Path, library_dir: Path, pause: float, database_url: str | None = None) -> None:
         env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}
         self.process = subprocess.Popen(
-            [sys.executable, str(SERVER), str(data_dir), str(library_dir), str(pause)],
+            [sys.executable, str(SERVER), str(data_dir), str(library_dir), str(pause),
+             *([database_url] if database_url else [])],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
         )
         self.address = f"127.0.0.1:{self.wait_for('port ').split()[1]}"
@@ -52,8 +53,9 @@ class StageServer:
 
 
 @contextmanager
-def stage_server(data_dir: Path, library_dir: Path, pause: float) -> Iterator[StageServer]:
-    server = StageServer(data_dir, library_dir, pause)
+def stage_server(data_dir: Path, library_dir: Path, pause: float,
+                 database_url: str | None = None) -> Iterator[StageServer]:
+    server = StageServer(data_dir, library_dir, pause, database_url)
     try:
         yield server
     finally:
@@ -61,19 +63,21 @@ def stage_server(data_dir: Path, library_dir: Path, pause: float) -> Iterator[St
             server.kill()
 
 
-async def answers_of(address: str, thread_id: str, client_msg_id: str) -> list[OutgoingMessage]:
+async def answers_of(address: str, thread_id: str, client_msg_id: str,
+                     content: str = REQUIREMENTS) -> list[OutgoingMessage]:
     async with GrpcChatClient(address, connect_timeout=10) as client:
-        return [answer async for answer in client.send(thread_id, REQUIREMENTS, client_msg_id=client_msg_id)]
+        return [answer async for answer in client.send(thread_id, content, client_msg_id=client_msg_id)]
 
 
-async def send_until(server: StageServer, thread_id: str, client_msg_id: str, line: str) -> list[OutgoingMessage]:
-    """Send the design message, SIGKILL the server when it prints ``line``; return what arrived."""
+async def send_until(server: StageServer, thread_id: str, client_msg_id: str, line: str,
+                     content: str = REQUIREMENTS) -> list[OutgoingMessage]:
+    """Send ``content``, SIGKILL the server when it prints ``line``; return what arrived."""
 
     received: list[OutgoingMessage] = []
     async with GrpcChatClient(server.address, connect_timeout=10) as client:
 
         async def read() -> None:
-            async for answer in client.send(thread_id, REQUIREMENTS, client_msg_id=client_msg_id):
+            async for answer in client.send(thread_id, content, client_msg_id=client_msg_id):
                 received.append(answer)
 
         reader = asyncio.create_task(read())
@@ -125,6 +129,53 @@ async def test_a_message_accepted_before_a_kill_is_answered_exactly_once_after_a
             assert [v.number for v in designer.versions(thread_id)] == [1]
             assert records.get(thread_id, f"msg-{n}") is not None
             assert records.started(thread_id, f"msg-{n}") is None
+    finally:
+        records.close()
+        designer.close()
+
+
+REVISION = "add a fraud check before the refund"
+# (thread, the message killed, where): a design of a new thread, and revisions of a designed one.
+MID_TURN = [
+    ("new-design", REQUIREMENTS, "stage {thread} process_writer"),
+    ("revised-early", REVISION, "stage {thread} process_writer"),
+    ("revised-late", REVISION, "stage {thread} spy_coder"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("store", ["sqlite", "postgres"])
+async def test_a_turn_killed_mid_run_is_run_once_from_the_state_before_it(
+    tmp_path: Path, library_dir: Path, store: str, request: pytest.FixtureRequest
+) -> None:
+    url: str | None = request.getfixturevalue("postgres").new_database() if store == "postgres" else None
+    data_dir = tmp_path / "data"
+    with stage_server(data_dir, library_dir, 0.0, url) as server:
+        for thread_id, content, _ in MID_TURN:
+            if content == REVISION:
+                await answers_of(server.address, thread_id, "design")
+    for thread_id, content, point in MID_TURN:
+        with stage_server(data_dir, library_dir, 0.5, url) as server:
+            await send_until(server, thread_id, "killed", point.format(thread=thread_id), content)
+        with stage_server(data_dir, library_dir, 0.0, url) as server:
+            again = await answers_of(server.address, thread_id, "killed", content)
+        assert [a.final for a in again].count(True) == 1 and not again[-1].replayed
+
+    settings = Settings(data_dir=data_dir, database_url=url)
+    designer = Designer(settings, library=None)
+    records = TurnRecords.open(settings)
+    try:
+        for thread_id, content, _ in MID_TURN:
+            history = designer.history(thread_id)
+            turns = [REQUIREMENTS, REVISION] if content == REVISION else [REQUIREMENTS]
+            assert [(e.role, e.content) for e in history if e.role == "USER"] == [("USER", t) for t in turns]
+            assert [e.role for e in history] == ["USER", "ASSISTANT"] * len(turns)
+            assert [v.number for v in designer.versions(thread_id)] == list(range(1, len(turns) + 1))
+            document = designer.document(thread_id)
+            assert document is not None
+            fraud = [step.name for step in document.steps if "fraud" in step.name.lower()]
+            assert len(fraud) == (1 if content == REVISION else 0), fraud
+            assert records.started(thread_id, "killed") is None and records.get(thread_id, "killed") is not None
     finally:
         records.close()
         designer.close()

@@ -12,7 +12,7 @@ from cryptography.fernet import Fernet
 
 from process_designer.config import Settings
 from process_designer.designer import Designer
-from process_designer.errors import StorageError
+from process_designer.errors import ConfigError, StorageError
 from process_designer.knowledge.library import TemplateLibrary
 from process_designer.server.chat_service import ChatService
 from process_designer.server.messages import IncomingMessage
@@ -126,3 +126,16 @@ async def test_a_tampered_checkpoint_fails_closed(tmp_path: Path, library: Templ
             designer.history("thread-1")
     finally:
         designer.close()
+
+
+async def test_a_wrong_or_missing_key_is_refused_at_start(settings: Settings, service: ChatService) -> None:
+    await _turn(service, "keyed")
+    with pytest.raises(ConfigError, match=r"^PD_ENCRYPTION_KEY does not open the checkpoints in "):
+        Designer(settings.with_overrides(encryption_key=OLD_KEY), library=None)
+    with pytest.raises(ConfigError, match=r" are encrypted; set PD_ENCRYPTION_KEY to the key they were written with"):
+        Designer(settings.with_overrides(encryption_key=None), library=None)
+    rotated = Designer(settings.with_overrides(encryption_key=f"{OLD_KEY},{KEY}"), library=None)
+    try:
+        assert [entry.role for entry in rotated.history("keyed")] == ["USER", "ASSISTANT"]
+    finally:
+        rotated.close()

@@ -17,6 +17,7 @@ from process_designer.server._proto.sopwriter.v1 import sopwriter_pb2, sopwriter
 from process_designer.server._proto.threads.v1 import threads_pb2
 from process_designer.server.chat_service import ChatService
 from process_designer.server.grpc_server import GrpcOptions, GrpcServer, create_server
+from process_designer.storage.checkpoints import LATEST, Base
 
 REQUIREMENTS = (
     "Automated customer onboarding for a SaaS product: sales closes the deal in the CRM, "
@@ -38,11 +39,12 @@ class GatedDesigner:
 
     async def astream_turn(
         self, thread_id: str, content: str, *, role: Literal["USER", "SYSTEM"] = "USER", title: str | None = None,
-        on_start: Callable[[int], None] | None = None,
+        on_start: Callable[[int, str | None], None] | None = None,
+        base: Base = LATEST,
     ) -> AsyncIterator[Any]:
         self.runs.append((thread_id, role, content))
         answered = False
-        stream = self.inner.astream_turn(thread_id, content, role=role, title=title, on_start=on_start)
+        stream = self.inner.astream_turn(thread_id, content, role=role, title=title, on_start=on_start, base=base)
         try:
             async for event in stream:
                 yield event
@@ -64,6 +66,9 @@ class GatedDesigner:
 
     def history(self, thread_id: str) -> list[Any]:
         return self.inner.history(thread_id)
+
+    def head(self, thread_id: str) -> str | None:
+        return self.inner.head(thread_id)
 
     def close(self) -> None:
         self.inner.close()

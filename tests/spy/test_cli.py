@@ -58,10 +58,10 @@ def test_fmt(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write(tmp_path, GOOD)
-    assert main(["spy", "run", path, "--call", "Step.run", "--args", '["X@Y"]']) == 0
+    assert main(["spy", "run", path, "--call", "Step.run", "--args", '["X@Y"]', "--bindings", "crm"]) == 0
     out = capsys.readouterr()
     assert out.out == '{"email": "x@y", "ok": true}\n'
-    assert out.err == "simulated connectors: crm\n"
+    assert out.err == ""
     assert main(["spy", "run", path, "--call", "StepTest.test_bad"]) == 1
     assert capsys.readouterr().err == f"{path}:12: uncaught error assertion: boom\n"
     assert main(["spy", "run", path, "--call", "Step.run", "--args", "{"]) == 1
@@ -70,9 +70,25 @@ def test_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "uncaught error NameError: unknown name 'crm'" in capsys.readouterr().err
 
 
+def test_undeclared_names_are_never_simulated(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, GOOD)
+    assert main(["spy", "run", path, "--call", "Step.run", "--args", '["x"]']) == 1
+    assert capsys.readouterr().err == (
+        f"{path}:3: uncaught error NameError: unknown name 'crm': not defined and not a host binding; "
+        "declare the integration with --bindings or a '# spy: bindings' header\n")
+    host = write(tmp_path, 'define A {\n  b() {\n    return __import__("os")\n  }\n  c() {\n'
+                           '    return open("/etc/passwd")\n  }\n}\n', "host.spy")
+    for method, name in (("A.b", "__import__"), ("A.c", "open")):
+        assert main(["spy", "run", host, "--call", method]) == 1
+        out = capsys.readouterr()
+        assert out.out == "" and f"uncaught error NameError: unknown name '{name}'" in out.err
+    assert main(["spy", "test", path]) == 1
+    assert "FAIL StepTest.test_ok" in capsys.readouterr().out
+
+
 def test_test(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write(tmp_path, GOOD)
-    assert main(["spy", "test", path]) == 1
+    assert main(["spy", "test", path, "--bindings", "crm"]) == 1
     assert capsys.readouterr().out.splitlines() == [
         "PASS StepTest.test_ok", f"FAIL StepTest.test_bad {path}:12: assertion: boom", "1 passed, 1 failed"]
 

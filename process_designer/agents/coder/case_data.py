@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
-from process_designer.agents.coder.spy_source import literal, string
+from process_designer.agents.coder.spy_source import key, literal
 
 __all__ = ["CASE_ID", "case_literal"]
 
 CASE_ID = "CASE-1001"
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_KEYWORDS = {"define", "if", "else", "for", "in", "while", "break", "continue", "return", "raise", "try", "catch",
-             "assert", "and", "or", "not", "true", "false", "null"}
 
 
 def case_literal(values: Mapping[str, Any], *, case_id: bool = True) -> str:
     """``{case_id: "CASE-1001", amount: 12000, "order.total": 5}``: a key that is no plain name stays quoted."""
     data = {"case_id": CASE_ID, **values} if case_id else dict(values)
-    entries = [f"{k if _IDENTIFIER.match(k) and k not in _KEYWORDS else string(k)}: {literal(v)}"
-               for k, v in data.items()]
+    entries = [f"{key(k)}: {literal(v)}" for k, v in data.items()]
     return "{" + ", ".join(entries) + "}"

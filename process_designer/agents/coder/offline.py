@@ -35,8 +35,21 @@ def validate_spy(program: str, tests: str, bindings: list[str]) -> SpyArtifacts:
 def compile_document(document: ProcessDocument, only_steps: set[int] | None = None) -> ProcessDocument:
     """A copy of ``document`` with SPy code for every step, the runner of its graph, tests, and their results.
 
-    ``only_steps`` limits regeneration to those step numbers; the others keep their code.
+    ``only_steps`` limits regeneration to those step numbers; the others keep their code, unless the
+    program then fails its checks: kept code (an earlier turn's, a model's) is never trusted over a
+    clean program, so every step is written anew.
     """
+    compiled = _compile(document, only_steps)
+    errors = compiled.spy.check_errors
+    if only_steps is None or not errors:
+        return compiled
+    rewritten = _compile(document, None)
+    note = f"note: the kept step code failed its checks ({errors[0]}); every step's code was written anew"
+    return rewritten.model_copy(update={"spy": rewritten.spy.model_copy(
+        update={"diagnostics": [*rewritten.spy.diagnostics, note]})})
+
+
+def _compile(document: ProcessDocument, only_steps: set[int] | None) -> ProcessDocument:
     flow = executable_flow(document.effective_flow())
     plans: list[StepPlan] = [plan_step(step, flow) for step in document.steps]
     steps = []

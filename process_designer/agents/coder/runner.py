@@ -141,7 +141,7 @@ class _Runner:
 
     def _decide(self, w: SpyWriter, node: FlowNode) -> None:
         label = string(node.label or node.id)
-        w.line(f"# {' '.join((node.label or node.id).split())}")
+        w.comment(node.label or node.id)
         w.open(f"{self.methods[node.id]}(case, state)")
         w.line(f"passes = count_pass(state, {string(node.id)}, {label})")
         read: set[str] = set()
@@ -158,7 +158,7 @@ class _Runner:
                     read.add(name)
                     w.line(f"{name} = decision_value(case, {string(rule.subject)}, passes, {label})")
             if edge.condition:
-                w.line(f"# {' '.join(edge.condition.split())}")
+                w.comment(edge.condition)
             w.open("if " + " and ".join(_condition(rule) for rule in edge.rules))
             w.line(f"follow(state, [{string(edge.target)}])")
             w.line("return")

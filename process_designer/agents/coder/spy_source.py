@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["SpyWriter", "camel", "identifier", "literal", "string"]
+__all__ = ["SpyWriter", "camel", "identifier", "key", "literal", "string"]
 
 _KEYWORDS = {"define", "if", "else", "for", "in", "while", "break", "continue", "return", "raise", "try",
              "catch", "assert", "and", "or", "not", "true", "false", "null"}
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def string(text: str) -> str:
@@ -36,6 +37,11 @@ def literal(value: object) -> str:
     raise TypeError(f"no SPy literal for {type(value).__name__}")
 
 
+def key(text: str) -> str:
+    """A map key: a plain name as it is (``amount``), anything else quoted (``"order.total"``)."""
+    return text if _NAME.fullmatch(text) and text not in _KEYWORDS else string(text)
+
+
 def identifier(text: str) -> str:
     """A valid, non-reserved SPy identifier made from ``text``."""
     name = re.sub(r"[^A-Za-z0-9_]+", "_", text.strip()).strip("_").lower() or "value"
@@ -57,6 +63,10 @@ class SpyWriter:
 
     def line(self, text: str = "") -> None:
         self.lines.append(("  " * self._depth + text) if text else "")
+
+    def comment(self, text: str) -> None:
+        """``# text`` on one line: user text never ends the comment and starts code."""
+        self.line("# " + " ".join(text.split()))
 
     def open(self, text: str) -> None:
         self.line(f"{text} {{")

@@ -143,7 +143,7 @@ def _best_practices(doc: ProcessDocument, findings: list[ReviewNote], dismissed:
 def _code(doc: ProcessDocument, findings: list[ReviewNote]) -> float:
     spy = doc.spy
     missing = [s.number for s in doc.steps if not s.code.strip()]
-    errors = [d for d in spy.diagnostics if re.search(r": E\d{3} ", d)]
+    errors = spy.check_errors
     checks = [not missing, not errors, spy.tests_failed == 0, spy.tests_passed >= len(doc.steps)]
     if missing:
         findings.append(ReviewNote(f"Steps without SPy code: {', '.join(map(str, missing))}", "coder"))

@@ -127,7 +127,6 @@ class Designer:
         """
         if not thread_id.strip():
             raise InputError("thread_id is empty; pass the id of the conversation")
-        config: RunnableConfig = {"configurable": {"thread_id": thread_id}}
         start = self._start_config(thread_id, base)
         payload: Any = self._input(content, role, context, title)
         before = self.graph.get_state(start)

@@ -12,8 +12,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from process_designer.domain.models import DesignContext
-from process_designer.limits import load_json
 from process_designer.errors import InputError
+from process_designer.limits import load_json
 
 __all__ = ["KNOWN_KEYS", "ContextError", "context_from_json", "parse_context", "validate_context"]
 

@@ -37,7 +37,6 @@ from process_designer.graphs.state import DesignerState
 from process_designer.graphs.versions import run_version_command
 from process_designer.knowledge.embedding import get_embedder
 from process_designer.knowledge.template_model import ProcessTemplate
-from process_designer.limits import load_json
 from process_designer.maps import MapError, parse_document
 from process_designer.tools import gap_analysis
 

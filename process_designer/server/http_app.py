@@ -19,9 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from process_designer.domain.markdown import render_markdown
 from process_designer.errors import NotFoundError, ProcessDesignerError
 from process_designer.knowledge.template_model import ProcessTemplate
+from process_designer.limits import load_json
 from process_designer.principal import current_principal
 from process_designer.server.auth import Authenticator
-from process_designer.limits import load_json
 from process_designer.server.http_auth import AuthMiddleware
 from process_designer.server.http_errors import error_body, install_error_handlers, status_of
 from process_designer.server.messages import IncomingMessage, InvalidMessageError, OutgoingMessage

@@ -13,6 +13,7 @@ __all__ = ["Lexicon", "lexicon"]
 @dataclass(frozen=True)
 class Lexicon:
     role_heads: frozenset[str]
+    processed: frozenset[str]
     lead_modifiers: tuple[str, ...]
     departments: dict[str, str]
     not_roles: frozenset[str]
@@ -51,6 +52,7 @@ def lexicon() -> Lexicon:
     roles, verbs, markers = raw["roles"], raw["verbs"], raw["markers"]
     return Lexicon(
         role_heads=frozenset(roles["heads"]),
+        processed=frozenset(raw["titles"]["processed"]),
         lead_modifiers=tuple(roles["lead_modifiers"]),
         departments=dict(roles["departments"]),
         not_roles=frozenset(roles["not_roles"]),

@@ -42,7 +42,7 @@ def test_passive_agents_name_the_performer_and_the_step_is_the_action() -> None:
     assert all(s.performer_source == "stated" for s in requirement.steps)
     # the relative clause says how the officer examines; the statistic is context
     assert not any("compare" in s.name.lower() or "return" in s.name.lower() for s in requirement.steps)
-    assert requirement.title == "Household Contents Claims"
+    assert requirement.title == "Household Contents Claims Processing"
 
 
 def test_a_check_marked_not_ok_loops_back_to_the_work_it_checks() -> None:

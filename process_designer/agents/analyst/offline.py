@@ -216,7 +216,11 @@ def _fill_performers(steps: list[RequirementStep], template: ProcessTemplate | N
 def _title(topic: str, frames: list[Frame], template: ProcessTemplate | None,
            steps: list[RequirementStep]) -> str:
     if topic:
-        return title_case(topic)
+        title = title_case(topic)
+        last = title.split()[-1].lower() if title.split() else ""
+        if noun_lemma(last) in lexicon().processed:  # "Refund Requests" → "Refund Request Processing"
+            title = f"{title} Processing"
+        return title
     if template is not None and steps and steps[0].source == "template":
         return template.title
     head = _main_object(frames)

@@ -66,14 +66,16 @@ def _unit(span: Span, token: Token) -> str:
     lex = lexicon()
     before = span.doc[token.i - 1] if token.i > 0 else None
     if before is not None and before.lower_ in lex.currency:
-        return "money"
+        return lex.currency_codes.get(before.lower_, "USD")
+    if token.text[:1] in lex.currency_codes:  # "$500" as one token
+        return lex.currency_codes[token.text[:1]]
     for nxt in span.doc[token.i + 1: token.i + 3]:
         if nxt.lower_ in lex.multipliers:
             continue
         if nxt.lower_ in lex.units:
             return lex.units[nxt.lower_]
         if nxt.lower_ in lex.currency:
-            return "money"
+            return lex.currency_codes.get(nxt.lower_, "USD")
         break
     return ""
 
@@ -103,7 +105,7 @@ def _subject(span: Span, unit: str) -> str:
     head = nouns[0] if nouns else None
     words = [t.lemma_.lower() for t in head.subtree if t.dep_ in ("compound", "amod") or t == head] if head else []
     base = snake(" ".join(words), 3) if words else ""
-    if unit == "money":
+    if unit in set(lexicon().currency_codes.values()):
         return base if base and base.endswith(("amount", "value", "total", "cost", "price", "spend")) else (
             f"{base}_amount" if base else "amount")
     if unit in ("%",):

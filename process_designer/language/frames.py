@@ -711,6 +711,8 @@ def _definition(sentence: Span) -> bool:
 
 def _statistic(sentence: Span) -> bool:
     lex = lexicon()
+    if any(t.lower_ in ("if", "unless", "when", "whenever") for t in sentence):
+        return False  # "if the discount is over 20 percent": a condition, not a figure
     text = " " + sentence.text.lower() + " "
     return any(f" {marker} " in text or (marker == "%" and "%" in text) for marker in lex.statistics) and any(
         t.like_num or t.lower_ in lex.number_words for t in sentence)
@@ -871,16 +873,18 @@ def read_frames(text: str, reader: Reader | None = None, lend_verb: str = "") ->
             after_whole = (reader.last_performer, reader.last_object, reader.last_object_head)
             reader.last_performer, reader.last_object, reader.last_object_head = memory
             chunked = _read_chunks(sentence, index, listed, reader)
-            if sum(f.kind == "step" for f in chunked) > sum(f.kind == "step" for f in found):
+            if sum(f.kind == "step" for f in chunked) >= sum(f.kind == "step" for f in found):
                 found = chunked
             else:
                 reader.last_performer, reader.last_object, reader.last_object_head = after_whole
+        if not any(f.kind == "step" for f in found):
+            found = [*found, *_conditional_command(sentence, index, reader)]
         if not any(f.kind == "step" for f in found):
             found = [*found, *_telegraphic(sentence, index, reader)]
         if not any(f.kind == "step" for f in found):
             found = [*found, *_nominal_frames(sentence, index, reader, lend_verb, listed)]
         if index == 0 and not reader.trigger:
-            _note_trigger(sentence, reader)
+            found = [*_note_trigger(sentence, reader), *found]
         frames.extend(found)
         if not any(f.kind == "step" for f in found):
             reader.context.append(sentence.text.strip())
@@ -896,8 +900,11 @@ def _lost_clauses(sentence: Span, frames: list[Frame]) -> bool:
     if not any(t.text == "," for t in sentence):
         return False
     heads = {f.head.i for f in frames}
-    if sum(t.text == "," for t in sentence) >= 2 and len(frames) <= sum(t.text == "," for t in sentence) // 2:
-        return True  # a comma list of clauses read as one or two
+    commas = sum(t.text == "," for t in sentence)
+    if commas >= 2:
+        return True  # a comma list of clauses: read clause by clause as well, and keep the better reading
+    if any(t.lower_ in ("if", "unless") and t.i > sentence.start + 1 for t in sentence):
+        return True  # a condition in the middle of a clause list
     for token in sentence:
         if token.i in heads or any(a.dep_ in ("xcomp", "ccomp", "advcl", "relcl") for a in token.ancestors):
             continue  # a verb inside what is decided or described is no clause of its own
@@ -922,7 +929,15 @@ def _read_chunks(sentence: Span, index: int, listed: bool, reader: Reader) -> li
     if current:
         pieces.append("".join(current).strip())
     merged: list[str] = []
+    carried = ""
     for piece in pieces:
+        piece = re.sub(r"^(?:and|then|and then)\s+", "", piece, flags=re.IGNORECASE)
+        piece = re.sub(r"\s+(?:and|or)$", "", piece, flags=re.IGNORECASE)
+        if carried:
+            piece, carried = f"{carried} {piece}", ""
+        if len(piece.split()) <= 3 and _has_marker(list(english()(piece)), lexicon().parallel):
+            carried = piece  # ", in parallel, finance reserves …": the marker belongs to the clause after it
+            continue
         if merged and merged[-1].lower().startswith(_CONDITION_START) and len(merged[-1].split()) <= 12 \
                 and not _has_own_clause(merged[-1]):
             merged[-1] = f"{merged[-1]}, {piece}"
@@ -955,6 +970,23 @@ def _verb_form(token: Token) -> str | None:
     return None
 
 
+def _conditional_command(sentence: Span, index: int, reader: Reader) -> list[Frame]:
+    """"if the parcel is lost issue a replacement", parsed as one clause: the condition runs up to the first
+    verb in its base form, and the command after it is the step."""
+    root = sentence.root
+    if _mark(root) not in ("if", "unless", "when", "whenever"):
+        return []
+    command = next((t for t in sentence if t.i > root.i and _verb_form(t) == t.lower_), None)
+    if command is None:
+        return []
+    condition = read_condition([t for t in sentence[: command.i - sentence.start] if not t.is_punct],
+                               reader.last_object)
+    frames = _telegraphic(sentence.doc[command.i: sentence.end], index, reader)
+    for frame in frames:
+        frame.condition = condition
+    return frames
+
+
 def _role_word(token: Token) -> str | None:
     """A role by the word alone, whatever the tagger made of it ("Cardholder" read as a verb)."""
     word = token.lower_
@@ -973,7 +1005,10 @@ def _telegraphic(chunk: Span, index: int, reader: Reader) -> list[Frame]:
     from lemminflect import getAllLemmas
 
     command = _verb_form(lead) == lead.lower_ and (lead.pos_ == "VERB" or "NOUN" not in getAllLemmas(lead.lower_))
-    if command and role_name(lead) is None:  # a command: "block sender"
+    pair = f"{lead.lower_} {words[1].lower_}" if len(words) > 1 else ""
+    if pair in lexicon().phrasal:  # "back up the database"
+        verb, performer, rest = pair, None, words[2:]
+    elif command and role_name(lead) is None:  # a command: "block sender"
         verb, performer, rest = lead.lower_, None, words[1:]
     else:
         found = next((i for i, t in enumerate(words[1:], start=1) if (_verb_form(t) and t.lower_ != _verb_form(t))
@@ -986,6 +1021,8 @@ def _telegraphic(chunk: Span, index: int, reader: Reader) -> list[Frame]:
             return []
         verb, rest = _verb_form(words[found]) or "", words[found + 1:]
     rest = [t for t in rest if t.pos_ not in ("DET",) and t.tag_ != "PRP$"]
+    cut = next((i for i, t in enumerate(rest) if t.pos_ == "ADP" and i > 0), len(rest))
+    rest = rest[:cut]  # "back up the database to S3 every night": the object ends where its place begins
     while rest and rest[-1].pos_ in ("ADP", "ADV", "CCONJ"):
         rest.pop()
     obj = " ".join(t.text if t.pos_ == "PROPN" or t.text.isupper() else t.lower_ for t in rest[:4])
@@ -1000,7 +1037,7 @@ def _telegraphic(chunk: Span, index: int, reader: Reader) -> list[Frame]:
 def _has_own_clause(text: str) -> bool:
     """"if the panel agrees we send an offer" holds its main clause; "if more than 10 days" does not."""
     doc = english()(text)
-    return any(t.dep_ == "ROOT" and t.pos_ == "VERB" and not any(c.dep_ == "mark" for c in t.children) for t in doc)
+    return any(t.dep_ == "ROOT" and t.pos_ == "VERB" and not _mark(t) for t in doc)
 
 
 def _listed(sentence: Span, units: list[tuple[str, bool]], docs: list[Doc]) -> bool:
@@ -1026,14 +1063,20 @@ def _with_shared_conditions(sentence_reader: _SentenceReader) -> list[Frame]:
     return frames
 
 
-def _note_trigger(sentence: Span, reader: Reader) -> None:
+def _note_trigger(sentence: Span, reader: Reader) -> list[Frame]:
+    """The event the process opens with ("when a refund request arrives"); what arrives is received first."""
     for token in sentence:
         if token.dep_ == "advcl" and _mark(token) in ("when", "whenever", "once", "as soon as"):
             reader.trigger = _text(token.subtree)
             subject = _subject(token)
-            if subject is not None and subject.pos_ in ("NOUN", "PROPN") and role_name(subject) is None:
-                reader.trigger_object = object_phrase(subject)[0]
-            return
+            if subject is None or subject.pos_ not in ("NOUN", "PROPN") or role_name(subject) is not None:
+                return []
+            reader.trigger_object = object_phrase(subject)[0]
+            if token.lemma_.lower() not in lexicon().arrival:
+                return []
+            return [Frame(verb="receive", head=token, text=reader.trigger, obj=reader.trigger_object,
+                          obj_head=reader.trigger_object.split()[-1], listed=True)]
+    return []
 
 
 def _remember_subjects(sentence: Span, reader: Reader) -> None:

@@ -28,6 +28,7 @@ class Lexicon:
     narrator_intro: frozenset[str]
     optional_modals: frozenset[str]
     receive: frozenset[str]
+    phrasal: frozenset[str]
     requirement: frozenset[str]
     approval_nouns: frozenset[str]
     rework_adverbs: frozenset[str]
@@ -42,6 +43,7 @@ class Lexicon:
     number_words: dict[str, int]
     multipliers: dict[str, int]
     currency: frozenset[str]
+    currency_codes: dict[str, str]
     units: dict[str, str]
     abbreviations: dict[str, str]
 
@@ -67,6 +69,7 @@ def lexicon() -> Lexicon:
         narrator_intro=frozenset(verbs["narrator_intro"]),
         optional_modals=frozenset(verbs["optional_modals"]),
         receive=frozenset(verbs["receive"]),
+        phrasal=frozenset(verbs["phrasal"]),
         requirement=frozenset(verbs["requirement"]),
         approval_nouns=frozenset(verbs["approval_nouns"]),
         rework_adverbs=frozenset(verbs["rework_adverbs"]),
@@ -81,6 +84,7 @@ def lexicon() -> Lexicon:
         number_words=dict(raw["numbers"]["words"]),
         multipliers=dict(raw["numbers"]["multipliers"]),
         currency=frozenset(raw["numbers"]["currency"]),
+        currency_codes=dict(raw["numbers"]["currency_codes"]),
         units=dict(raw["numbers"]["units"]),
         abbreviations=dict(raw["abbreviations"]),
     )

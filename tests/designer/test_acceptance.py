@@ -45,15 +45,26 @@ def test_customer_onboarding_with_context_is_specific_and_clean(designer: Design
     _assert_clean(document)
 
 
+def _rules(document) -> set[tuple[str, str, object]]:
+    """Every rule the process graph routes on: ``(field, operator, value)``."""
+    return {(r.subject, r.operator, r.value) for e in document.effective_flow().edges for r in e.rules}
+
+
 def test_refund_requirements_keep_the_users_order_and_decisions(designer: Designer) -> None:
     document = designer.design(REFUND)
     names = [step.name.lower() for step in document.steps]
-    expected = ["look up order", "order age", "approval", "issue refund", "email customer", "close ticket"]
-    positions = [next(i for i, name in enumerate(names) if key in name) for key in expected]
+    expected = ["look up order", "reject order", "approve", "issue refund", "email customer", "close ticket"]
+    positions = [next(i for i, name in enumerate(names) if name.startswith(key)) for key in expected]
     assert positions == sorted(positions)
-    decisions = {(d.subject, d.operator, d.value) for s in document.steps for d in s.decisions}
-    assert ("order_age_days", ">", 30) in decisions
-    assert ("amount", ">", 500) in decisions
+    assert {("order_age_days", ">", 30), ("amount", ">", 500)} <= _rules(document)
+    flow = document.effective_flow()
+    number = {s.name.lower(): s.number for s in document.steps}
+    old = flow.simulate({"order_age_days": 40, "amount": 100})
+    assert number["reject order"] in old.visited and number["issue refund"] not in old.visited
+    small = flow.simulate({"order_age_days": 5, "amount": 100})
+    assert number["approve order"] not in small.visited and number["issue refund"] in small.visited
+    large = flow.simulate({"order_age_days": 5, "amount": 800})
+    assert number["approve order"] in large.visited
     markdown = render_markdown(document)
     assert "30 days" in markdown and "$500" in markdown
     _assert_clean(document)
@@ -83,14 +94,15 @@ def test_four_turn_chat_reflects_every_change(designer: Designer) -> None:
     designer.run_turn(thread, "make the approval threshold $1000")
     document = designer.document(thread)
     assert document is not None
-    amounts = [d.value for s in document.steps for d in s.decisions if d.subject == "amount"]
-    assert amounts == [1000]
+    assert ("amount", ">", 1000) in _rules(document) and ("amount", ">", 500) not in _rules(document)
     assert "$1,000" in render_markdown(document) and "$500" not in render_markdown(document)
     _assert_clean(document)
     versions = designer.versions(thread)
     assert [v.number for v in versions] == [1, 2, 3]
     diff = designer.diff(thread, 2, 3)
-    assert "-4. If amount is over $500" in diff and "+4. If amount is over $1,000" in diff
+    removed = [line for line in diff.splitlines() if line.startswith("-") and not line.startswith("---")]
+    added = [line for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++")]
+    assert any("$500" in line for line in removed) and any("$1,000" in line for line in added)
     roles = [r.role for r in designer.history(thread)]
     assert roles == ["USER", "ASSISTANT"] * 4
 
@@ -196,8 +208,8 @@ def test_chat_gap_analysis_against_the_current_process(designer: Designer) -> No
     assert [e.agent for e in events] == ["route_turn", "compare_processes", "respond"]
     reply = events[-1].content
     assert reply.startswith("Gap analysis:")
-    missing = reply.split("Missing steps:")[1].split("Missing validations:")[0]
-    assert "Step 2: Look up order" in missing and "Step 4: Manager approval" in missing
+    missing = reply.split("Missing steps:")[1].split("Missing validations:")[0].split("Extra steps:")[0]
+    assert "Step 2: Look up order" in missing and "Step 4: Approve order" in missing
     assert "Issue refund" not in missing
     assert [v.number for v in designer.versions(thread)] == [1]  # a comparison changes nothing
 
@@ -225,19 +237,23 @@ def test_saving_as_a_template_waits_for_approval(designer: Designer, library) ->
 def test_a_design_with_an_assumed_performer_becomes_a_template_only_when_the_user_insists(
         designer: Designer, library) -> None:
     thread = "template-override-thread"
-    designer.run_turn(thread, "Vendor payment run: finance exports approved invoices from the ERP, the controller "
-                              "reviews the batch, then the payments are released in the banking portal")
+    designer.run_turn(thread, "Beehive inspection: the farmer opens the hive, the farmer checks the queen, "
+                              "then the frames are photographed")
+    document = designer.document(thread)
+    assert document is not None
+    assumed = [s for s in document.steps if s.performer_source == "assumed"]
+    assert [s.name for s in assumed] == ["Photograph frame"]
     refused = designer.run_turn(thread, "save this as a template")
     assert [e.agent for e in refused] == ["route_turn", "save_as_template", "respond"]
     reply = refused[-1].content
-    assert reply.startswith("Not saved as a template: 'Vendor Payment Run' has 1 finding(s) a template must not carry")
-    assert "- Step 3 (Release payments): the requirements name no performer" in reply
+    assert reply.startswith(f"Not saved as a template: '{document.title}' has 1 finding(s) a template must not carry")
+    assert f"- Step {assumed[0].number} (Photograph frame): the requirements name no performer" in reply
     assert "'save it as a template anyway'" in reply
-    template_id = "vendor-payment-run"
+    template_id = "beehive-inspection"
     assert template_id not in {t.id for t in library.list()}
 
     asked = designer.run_turn(thread, "save it as a template anyway")
-    assert asked[-1].content.startswith("Save 'Vendor Payment Run'")
+    assert asked[-1].content.startswith(f"Save '{document.title}'")
     saved = designer.run_turn(thread, "yes")
     assert saved[-1].content.startswith(f"Saved as the template '{template_id}'")
-    assert library.get(template_id).document.steps[2].performer_source == "assumed"
+    assert library.get(template_id).document.steps[assumed[0].number - 1].performer_source == "assumed"

@@ -39,7 +39,8 @@ def test_passive_agents_name_the_performer_and_the_step_is_the_action() -> None:
     assert ("Check recommendation", "Senior Claims Officer") in named
     assert ("Make payment", "Finance Department") in named
     assert ("Send settlement letter", "Intake Team") in named
-    assert all(s.performer_source == "stated" for s in requirement.steps)
+    assert requirement.steps[0].name == "Receive claim"  # what arrives is received first
+    assert all(s.performer_source == "stated" for s in requirement.steps[1:])
     # the relative clause says how the officer examines; the statistic is context
     assert not any("compare" in s.name.lower() or "return" in s.name.lower() for s in requirement.steps)
     assert requirement.title == "Household Contents Claims Processing"

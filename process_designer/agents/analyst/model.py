@@ -52,7 +52,7 @@ class _Builder:
 
     # ------------------------------------------------------------------ reading frames into blocks
     def add(self, frame: Frame) -> None:
-        if self._restates(frame):
+        if self._restates(frame) or self._repeats(frame):
             return
         if frame.kind == "rework":
             self._rework(frame)
@@ -67,6 +67,11 @@ class _Builder:
             self._plain(frame)
         if frame.until is not None:
             self._until(frame)
+
+    def _repeats(self, frame: Frame) -> bool:
+        """The same unconditional step said again ("check the order, e-mail the customer" pasted twice)."""
+        return frame.kind == "step" and frame.condition is None and not frame.otherwise and any(
+            f.name == frame.name and f.performer == frame.performer for f in self.seen)
 
     def _restates(self, frame: Frame) -> bool:
         """"Once the wipe is done and security has finished its assessment, …": a clause of time that

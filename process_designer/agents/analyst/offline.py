@@ -59,7 +59,7 @@ def analyze_requirements(
     context = context or DesignContext()
     clean, had_injection = strip_injection(normalise(text))
     requirement = Requirement(text=clean, title=title or "", context=context)
-    if sum(word.isalpha() and len(word) > 1 for word in clean.split()) < 2:
+    if len(re.findall(r"[A-Za-z]{2,}", clean)) < 2:
         ignored = "I don't follow instructions addressed to the system; I design processes. " if had_injection else ""
         requirement.questions = [ignored + _ASK_FOR_PROCESS]
         return requirement
@@ -132,6 +132,12 @@ def _main_object(frames: list[Frame]) -> str:
     return heads.most_common(1)[0][0] if heads else ""
 
 
+def _topic_phrase(topic: str) -> str:
+    """The last two words of the topic, its head in the singular: "employee leave requests" → "leave request"."""
+    words = [w.lower() for w in topic.split() if w.isalpha()]
+    return " ".join([*words[-2:-1], noun_lemma(words[-1])]) if words else ""
+
+
 def _topic_head(topic: str) -> str:
     words = [w for w in topic.split() if w.isalpha()]
     return noun_lemma(words[-1]) if words else ""
@@ -140,6 +146,11 @@ def _topic_head(topic: str) -> str:
 def _lend_objects(frames: list[Frame], topic: str) -> None:
     """"the team lead approves": a step without an object acts on what the process is about."""
     lent = _main_object(frames) or _topic_head(topic) or "request"
+    named = _topic_phrase(topic)
+    for frame in frames:  # "the request" of "employee leave requests" is the leave request
+        if named and frame.obj == frame.obj_head and frame.obj_head == named.split()[-1] \
+                and frame.obj_head in ("request", "application", "case", "form", "ticket", "item", "order"):
+            frame.obj = named
     deciding = lexicon().approval | lexicon().terminal | {"review", "decide", "assess", "check", "verify", "sign",
                                                           "ask", "escalate", "investigate", "process", "handle"}
     for frame in frames:

@@ -121,7 +121,10 @@ def read_topic(text: str) -> Topic:
             objects = [t for t in sentence if t.dep_ in ("dobj", "nsubj", "nsubjpass") and t.pos_ == "NOUN"]
             topic = f"{_head_phrase(objects[0])} {verb}" if objects else verb
         elif topic is None and (len(doc) <= 5 or not any(t.dep_ in ("nsubj", "nsubjpass") for t in doc)):
-            topic = " ".join(t.text for t in doc if t.lower_ not in _PROCESS_NOUNS and t.dep_ != "det")
+            words = [t.text for t in doc if t.lower_ not in _PROCESS_NOUNS and t.dep_ != "det"]
+            while words and (words[0].lower() in _GERUNDS or words[0].lower() in _TOPIC_PREPS):
+                words = words[1:]  # "Process for handling employee leave requests" → "employee leave requests"
+            topic = " ".join(words)
         if topic:
             body = "\n".join(part for part in (heading.group("tail"), rest) if part.strip())
             return Topic(topic, body, verb)

@@ -30,6 +30,7 @@ from process_designer.domain.durations import format_minutes, parse_duration
 from process_designer.domain.flow import ProcessFlow
 from process_designer.domain.models import (
     DataMapping,
+    Decision,
     IntegrationSpec,
     Overview,
     PerformerSource,
@@ -257,6 +258,42 @@ def _excluded(systems: Sequence[str]) -> str:
     return f"{_EXCLUDED} and the configuration of the " + ", ".join(system_label(s) for s in systems)
 
 
+def _gateways_after(flow: ProcessFlow, number: int) -> list[str]:
+    """The exclusive gateways step ``number`` leads to before any other step (chained decisions too)."""
+    task = flow.task(number)
+    found: list[str] = []
+    frontier = [e.target for e in flow.outgoing(task.id)] if task is not None else []
+    while frontier:
+        node = flow.node(frontier.pop(0))
+        if node.kind != "exclusive" or node.id in found:
+            continue
+        found.append(node.id)
+        frontier += [e.target for e in flow.outgoing(node.id)]
+    return found
+
+
+def decisions_after(flow: ProcessFlow, number: int) -> list[Decision]:
+    """The decisions the graph takes after step ``number``, one per conditional branch: the step's view of
+    its gateways, which chat edits of thresholds and conditions read and the graph keeps in step."""
+
+    def where(node_id: str) -> str:
+        node = flow.node(node_id)
+        return f"go to step {node.step} ({node.label})" if node.step is not None else (node.label or "end").lower()
+
+    found: list[Decision] = []
+    for gateway in _gateways_after(flow, number):
+        edges = flow.outgoing(gateway)
+        fallback = next((e for e in edges if e.default), None)
+        for edge in edges:
+            rule = edge.rules[0] if edge.rules and not edge.default else None
+            if rule is None:
+                continue
+            found.append(Decision(text=edge.condition or rule.text(), subject=rule.subject, operator=rule.operator,
+                                  value=rule.value, unit=rule.unit, if_true=where(edge.target),
+                                  if_false=where(fallback.target) if fallback is not None else ""))
+    return found
+
+
 def default_purpose(title: str, steps: Sequence[Step], flow: ProcessFlow | None = None, trigger: str = "") -> str:
     """The Purpose the writer derives from the process model (steps and graph)."""
     return model_purpose(title, model_facts(steps, flow), trigger)
@@ -343,7 +380,8 @@ def compose_document(requirement: Requirement, templates: Sequence[ProcessTempla
              for n, step in enumerate(requirement.steps, start=1)]
     if flow is not None:
         predecessors = flow.step_predecessors()
-        steps = [s.model_copy(update={"depends_on": predecessors.get(s.number, [])}) for s in steps]
+        steps = [s.model_copy(update={"depends_on": predecessors.get(s.number, []),
+                                      "decisions": s.decisions or decisions_after(flow, s.number)}) for s in steps]
         roles = {s.number: s.responsible for s in steps}
         flow = flow.model_copy(update={"nodes": [n.model_copy(update={"performer": roles[n.step]})
                                                  if n.kind == "task" and n.step in roles else n for n in flow.nodes]})

@@ -168,7 +168,9 @@ def change_threshold(doc: ProcessDocument, number: int, index: int, quantity: Qu
                                       "validation": [swap(v) for v in step.validation]})
     others = [s.model_copy(update={"actions": [_swap_value(a, decision, old_text, new_text) for a in s.actions]})
               if s.number != number else updated for s in doc.steps]
-    edited = doc.model_copy(update={"steps": others, "flow": _flow_with_value(doc, decision, new)})
+    edited = doc.model_copy(update={"steps": others, "flow": _flow_with_value(doc, decision, new),
+                                    "open_questions": [_swap_value(q, decision, old_text, new_text)
+                                                       for q in doc.open_questions]})
     edited = edited.model_copy(update={"flow": synced_flow(edited)})
     return rederive(doc, edited), (f"Step {number} ('{step.name}') now uses {decision.subject.replace('_', ' ')} "
                                    f"{decision.operator} {new_text} (was {old_text}).")

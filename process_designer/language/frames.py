@@ -706,7 +706,7 @@ def _definition(sentence: Span) -> bool:
     if root.lemma_ == "be" and any(c.dep_ in ("attr", "acomp") for c in root.children):
         subject = _subject(root)
         return subject is not None and role_name(subject) is None and subject.lower_ not in _NARRATOR
-    return root.lemma_ in ("mean", "define", "refer", "describe", "consist")
+    return root.lemma_ in ("mean", "define", "consist")
 
 
 def _statistic(sentence: Span) -> bool:

@@ -39,7 +39,8 @@ def apply_preferences(document: ProcessDocument, requirement: Requirement,
     """``document`` with the tenant's role names and step durations where the user named none this time."""
     if not (profile.roles or profile.durations):
         return document
-    named = {number for number, step in enumerate(requirement.steps, start=1) if step.actor}
+    named = {number for number, step in enumerate(requirement.steps, start=1)
+             if step.actor and step.performer_source == "stated"}  # a role the text gave, not one assumed
     steps = []
     for step in document.steps:
         update: dict[str, str] = {}

@@ -18,6 +18,7 @@ from process_designer.agents.reviewer import (
     template_refusal,
     wants_override,
 )
+from process_designer.agents.writer.rederive import rederive
 from process_designer.domain.changes import document_changes, render_changes
 from process_designer.domain.context import (
     KNOWN_KEYS,
@@ -145,7 +146,8 @@ def process_writer(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Comm
                  if (template := deps.template(template_id)) is not None]
     composed = deps.engines.writer.compose(requirement, templates, deps.clock().date())
     if (profile := deps.feedback_profile()) is not None:
-        composed = apply_preferences(composed, requirement, profile)
+        # the tenant's roles and durations, with the prose built on the steps re-derived to match
+        composed = rederive(composed, apply_preferences(composed, requirement, profile))
     summary = f"Drafted '{composed.title}' with {len(composed.steps)} steps."
     return _stage("process_writer", summary + "\n\n" + render_markdown(composed), "spy_coder",
                   document=composed.model_dump(mode="json"), summary=summary, changed=True, changed_steps=None)

@@ -278,7 +278,10 @@ def decisions_after(flow: ProcessFlow, number: int) -> list[Decision]:
 
     def where(node_id: str) -> str:
         node = flow.node(node_id)
-        return f"go to step {node.step} ({node.label})" if node.step is not None else (node.label or "end").lower()
+        if node.step is None:
+            return (node.label or "end").lower()
+        by = f", by the {node.performer}" if node.performer else ""
+        return f"go to step {node.step} ({node.label}{by})"
 
     found: list[Decision] = []
     for gateway in _gateways_after(flow, number):

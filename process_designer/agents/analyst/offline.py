@@ -113,6 +113,8 @@ def analyze_requirements(
     requirement.kind = "integration" if _is_integration(clean, systems) else "standard"
     requirement.owner = context.owner or ""
     requirement.open_questions = list(dict.fromkeys(questions))
+    if requirement.kind != "integration" and not any(is_mapping_sentence(line) for line in clean.splitlines()):
+        return requirement  # a process that uses two systems is not an integration between them
     return integration_requirement(requirement)
 
 
@@ -244,4 +246,5 @@ def _title(topic: str, frames: list[Frame], template: ProcessTemplate | None,
 def _is_integration(text: str, systems: list[str]) -> bool:
     lowered = text.lower()
     return len(systems) >= 2 and any(word in lowered for word in (
-        "integrat", "sync", "data flow", "data mapping", "between the", "map fields", "etl", "interface"))
+        "integrat", "sync", "data flow", "data mapping", "between the", "map fields", "etl", "interface", "push ",
+        "pull ", "webhook", "api", "two-way", "one-way", "feed", "replicat", "export", "import"))

@@ -27,11 +27,16 @@ def _expand(text: str) -> str:
     return "".join(abbreviations.get(token.lower(), token) if token.strip() else token for token in tokens)
 
 
+# "e-mail the customer": the verb, which the tokenizer would split into three words; the noun stays as written.
+_EMAIL_VERB = re.compile(r"\be-mail(?=s?\s+(?:the|a|an|them|him|her|it|all|each|every|our|their|your)\b)",
+                         re.IGNORECASE)
+
+
 def normalise(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\t", " ")
     text = "".join(ch for ch in text if ch == "\n" or ch.isprintable())
     text = re.sub(r"[ \u00a0]+", " ", text)
-    return _expand(text).strip()  # the length limit is checked where messages arrive (limits.py)
+    return _EMAIL_VERB.sub("email", _expand(text)).strip()  # the length limit is checked where messages arrive (limits.py)
 
 
 def strip_injection(text: str) -> tuple[str, bool]:

@@ -107,8 +107,8 @@ def test_studio_serves_the_designer_graph_and_runs_a_design(
 
     drawn = client.get(f"/assistants/{assistant['assistant_id']}/graph").json()
     assert [node["id"] for node in drawn["nodes"]] == [
-        "__start__", "route_turn", *AGENTS, "answer_question", "compare_processes", "save_as_template",
-        "update_context", "respond", "__end__"]
+        "__start__", "route_turn", *AGENTS, "answer_question", "compare_processes", "manage_versions",
+        "save_as_template", "update_context", "respond", "__end__"]
     edges = {(edge["source"], edge["target"]) for edge in drawn["edges"]}
     assert edges >= DESIGN_EDGES
     assert len(edges) == 24

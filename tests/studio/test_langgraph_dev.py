@@ -111,7 +111,7 @@ def test_studio_serves_the_designer_graph_and_runs_a_design(
         "save_as_template", "update_context", "respond", "__end__"]
     edges = {(edge["source"], edge["target"]) for edge in drawn["edges"]}
     assert edges >= DESIGN_EDGES
-    assert len(edges) == 24
+    assert len(edges) == 26  # route_turn → manage_versions → respond included
 
     thread = client.post("/threads", json={}).json()
     state = client.post(

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from process_designer.domain.models import ProcessDocument, QualityReport
+if TYPE_CHECKING:  # the CLI imports this module for every command; the models load only on use
+    from process_designer.domain.models import ProcessDocument, QualityReport
 
 __all__ = ["field_of", "file_reviewer"]
 
-Reviewer = Callable[[ProcessDocument], QualityReport]
+Reviewer = Callable[["ProcessDocument"], "QualityReport"]
 
 # Reviewer finding → the template field it is about; ``{n}`` is the step number the finding names.
 _FIELDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from process_designer.config import Settings
 from process_designer.domain.models import ProcessDocument, QualityReport
 from process_designer.errors import InputError, NotFoundError, TemplateError
+from process_designer.knowledge import parse_cache
 from process_designer.knowledge.embedding import Embedder, get_embedder
 from process_designer.knowledge.ranking import (
     IndexedTemplate,
@@ -124,8 +125,22 @@ class TemplateLibrary:
 
     def on_disk(self, progress: Progress | None = None) -> list[ProcessTemplate]:
         """Every valid template file, sorted by id, read without the index (neither Chroma nor the model)."""
-        sources, _, _ = read_sources(self._folders(), {}, progress or _no_progress)
+        with self._lock:
+            sources, _ = self._read_sources(progress or _no_progress)
         return [sources[tid].template for tid in sorted(sources)]
+
+    def _read_sources(self, say: Progress) -> tuple[dict[str, TemplateSource], list[str]]:
+        """Every valid template file; unchanged files are not parsed again (in this process or, for
+        the curated library, since the last run — see :mod:`parse_cache`)."""
+        cache_path = self._settings.data_dir / "template_cache.pickle"
+        before = self._parsed or parse_cache.load(cache_path, self._curated_dir)
+        sources, skipped, self._parsed = read_sources(self._folders(), before, say)
+        if self._curated(self._parsed) != self._curated(before):
+            parse_cache.save(cache_path, self._parsed, self._curated_dir)
+        return sources, skipped
+
+    def _curated(self, parsed: dict[Path, tuple[str, ProcessTemplate]]) -> dict[Path, str]:
+        return {path: entry[0] for path, entry in parsed.items() if path.parent == self._curated_dir}
 
     def _open_store(self, progress: Progress) -> TemplateStore:
         # Chroma is imported with the index, not with the library: listing templates needs neither.
@@ -150,7 +165,7 @@ class TemplateLibrary:
         say = progress or _no_progress
         with self._lock:
             store = self._open_store(say)
-            sources, skipped, self._parsed = read_sources(self._folders(), self._parsed, say)
+            sources, skipped = self._read_sources(say)
             from process_designer.knowledge.store import IndexedEntry
 
             existing = store.entries()

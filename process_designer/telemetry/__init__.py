@@ -10,8 +10,9 @@ does not pay for the metrics SDK and the analytics store.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from process_designer.lazy import exports
 
 if TYPE_CHECKING:
     from process_designer.telemetry.analytics import (
@@ -38,27 +39,26 @@ if TYPE_CHECKING:
     )
     from process_designer.telemetry.turns import TurnObserver, observe_turn
 
-# name → (module, attribute in it)
-_EXPORTS: dict[str, tuple[str, str]] = {
-    "AnalyticsReport": ("analytics", "AnalyticsReport"),
-    "AnalyticsStore": ("analytics", "AnalyticsStore"),
-    "SessionSummary": ("analytics", "SessionSummary"),
-    "TurnRecord": ("analytics", "TurnRecord"),
-    "JsonLogFormatter": ("logs", "JsonLogFormatter"),
-    "configure_json_logging": ("logs", "configure_json_logging"),
-    "PROMETHEUS_CONTENT_TYPE": ("prometheus", "CONTENT_TYPE"),
-    "Telemetry": ("setup", "Telemetry"),
-    "current": ("setup", "current"),
-    "exporting": ("setup", "exporting"),
-    "install": ("setup", "install"),
-    "setup_telemetry": ("setup", "setup_telemetry"),
-    "LlmCall": ("spans", "LlmCall"),
-    "llm_span": ("spans", "llm_span"),
-    "tool_span": ("spans", "tool_span"),
-    "traced_node": ("spans", "traced_node"),
-    "traced_retrieval": ("spans", "traced_retrieval"),
-    "TurnObserver": ("turns", "TurnObserver"),
-    "observe_turn": ("turns", "observe_turn"),
+_EXPORTS = {
+    "AnalyticsReport": "process_designer.telemetry.analytics",
+    "AnalyticsStore": "process_designer.telemetry.analytics",
+    "SessionSummary": "process_designer.telemetry.analytics",
+    "TurnRecord": "process_designer.telemetry.analytics",
+    "JsonLogFormatter": "process_designer.telemetry.logs",
+    "configure_json_logging": "process_designer.telemetry.logs",
+    "PROMETHEUS_CONTENT_TYPE": "process_designer.telemetry.prometheus:CONTENT_TYPE",
+    "Telemetry": "process_designer.telemetry.setup",
+    "current": "process_designer.telemetry.setup",
+    "exporting": "process_designer.telemetry.setup",
+    "install": "process_designer.telemetry.setup",
+    "setup_telemetry": "process_designer.telemetry.setup",
+    "LlmCall": "process_designer.telemetry.spans",
+    "llm_span": "process_designer.telemetry.spans",
+    "tool_span": "process_designer.telemetry.spans",
+    "traced_node": "process_designer.telemetry.spans",
+    "traced_retrieval": "process_designer.telemetry.spans",
+    "TurnObserver": "process_designer.telemetry.turns",
+    "observe_turn": "process_designer.telemetry.turns",
 }
 
 __all__ = [
@@ -84,11 +84,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    try:
-        module, attribute = _EXPORTS[name]
-    except KeyError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), attribute)
-    globals()[name] = value
-    return value
+__getattr__ = exports(__name__, _EXPORTS)

@@ -14,7 +14,7 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 from process_designer.config import Settings
 from process_designer.errors import ConfigError, StorageError
 from process_designer.storage.database import is_postgres_url
-from process_designer.storage.sqlite import BUSY_TIMEOUT_MS
+from process_designer.storage.sqlite import connect
 
 __all__ = ["LATEST", "Base", "Checkpoints", "check_key", "open_checkpoints"]
 
@@ -46,9 +46,7 @@ def open_checkpoints(settings: Settings, serde: SerializerProtocol | None = None
         return _postgres(str(settings.database_url), serde)
     try:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(settings.checkpoint_path, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        conn = connect(settings.checkpoint_path)
     except (OSError, sqlite3.Error) as exc:
         raise StorageError(f"cannot open the thread database at {settings.checkpoint_path}: {exc}; "
                            "check PD_DATA_DIR points to a writable directory") from exc

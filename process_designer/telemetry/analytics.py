@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from process_designer.errors import StorageError
 from process_designer.storage.failures import storage_failure
+from process_designer.storage.sqlite import connect
 
 __all__ = ["AnalyticsReport", "AnalyticsStore", "SessionSummary", "TemplateCount", "TurnRecord", "summarize"]
 
@@ -157,8 +158,7 @@ class AnalyticsStore:
     def __init__(self, path: Path) -> None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
-            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn = connect(path)
             self._conn.executescript(_SCHEMA)
         except (OSError, sqlite3.Error) as exc:
             raise StorageError(f"cannot open the analytics database at {path}: {exc}; "

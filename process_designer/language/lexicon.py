@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["Lexicon", "lexicon"]
+__all__ = ["Lexicon", "expand_abbreviations", "lexicon"]
 
 
 @dataclass(frozen=True)
@@ -88,3 +89,10 @@ def lexicon() -> Lexicon:
         units=dict(raw["numbers"]["units"]),
         abbreviations=dict(raw["abbreviations"]),
     )
+
+
+def expand_abbreviations(text: str) -> str:
+    """Shorthand spelled out, whole words only: "mgr approves w/in 2 days" → "manager approves within 2 days"."""
+    abbreviations = lexicon().abbreviations
+    tokens = re.split(r"(\s+)", text)
+    return "".join(abbreviations.get(token.lower(), token) if token.strip() else token for token in tokens)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from process_designer.language.lexicon import lexicon
+from process_designer.language.lexicon import expand_abbreviations
 
 __all__ = ["is_english", "normalise", "strip_injection"]
 
@@ -21,12 +21,6 @@ _FOREIGN = frozenset(
     ["je", "nous", "vous", "les", "des", "du", "et", "pour", "avec", "une", "dans", "est", "le", "la", "au", "aux", "sur", "pas", "mais", "los", "las", "el", "para", "por", "una", "con", "que", "del", "um", "uma", "com", "não", "il", "della", "dei", "degli", "delle", "di", "che", "der", "das", "und", "mit", "für", "ein", "eine", "ist", "nicht", "het", "een", "voor", "niet"])
 
 
-def _expand(text: str) -> str:
-    abbreviations = lexicon().abbreviations
-    tokens = re.split(r"(\s+)", text)
-    return "".join(abbreviations.get(token.lower(), token) if token.strip() else token for token in tokens)
-
-
 # "e-mail the customer": the verb, which the tokenizer would split into three words; the noun stays as written.
 _EMAIL_VERB = re.compile(r"\be-mail(?=s?\s+(?:the|a|an|them|him|her|it|all|each|every|our|their|your)\b)",
                          re.IGNORECASE)
@@ -36,7 +30,7 @@ def normalise(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\t", " ")
     text = "".join(ch for ch in text if ch == "\n" or ch.isprintable())
     text = re.sub(r"[ \u00a0]+", " ", text)
-    return _EMAIL_VERB.sub("email", _expand(text)).strip()  # the length limit is checked where messages arrive (limits.py)
+    return _EMAIL_VERB.sub("email", expand_abbreviations(text)).strip()  # the length limit is checked where messages arrive (limits.py)
 
 
 def strip_injection(text: str) -> tuple[str, bool]:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from process_designer.agents.analyst.parsing import find_decision, looks_like_action, step_name
 from process_designer.agents.vocabulary import classify_action, detect_roles, has_action_verb
 from process_designer.agents.writer.edit_fields import change_threshold
+from process_designer.agents.writer.edit_reading import decision_of, describes_action, step_name
 from process_designer.agents.writer.edit_targets import EditResult, cannot_map
 from process_designer.agents.writer.phrasing import describe_decision
 from process_designer.agents.writer.rederive import rederive
@@ -72,7 +72,7 @@ def amend(doc: ProcessDocument, r: Reading, *, compose: Compose, add: Place) -> 
         return EditResult(rederive(doc, new), f"Step {target.number} ('{target.name}') now says: {line}.",
                           frozenset({target.number}))
     what = _what(r, 0, len(r.words))
-    if what and looks_like_action(what) and has_action_verb(what) and r.tags[0] in ("VB", "VBP", "PRP", "NNP", "RB",
+    if what and describes_action(what) and has_action_verb(what) and r.tags[0] in ("VB", "VBP", "PRP", "NNP", "RB",
                                                                                    "CC", "UH"):
         return add(doc, compose(what, doc), "end", None)
     raise InputError(cannot_map(r.text))
@@ -98,7 +98,7 @@ def _relative(doc: ProcessDocument, r: Reading, position: int, compose: Compose,
     if not what or what.lower() in pronouns:
         return None
     anchor = _best_step(doc, anchor_text)
-    if not looks_like_action(what) and classify_action(what).name == "prepare" and \
+    if not describes_action(what) and classify_action(what).name == "prepare" and \
             any(w in what.lower() for w in ("account", "access", "laptop", "badge")):
         what = f"set up {what}"
     step = compose(what, doc)
@@ -119,7 +119,7 @@ def _threshold(doc: ProcessDocument, r: Reading, compose: Compose, add: Place) -
     cut = comparison.start - 1
     while cut > 0 and r.words[cut - 1] in chat_words()["comparisons"]:
         cut -= 1
-    decision = find_decision(f"if the amount is {r.span(cut, len(r.words))}", "route for approval")
+    decision = decision_of(f"if the amount is {r.span(cut, len(r.words))}", "route for approval")
     if decision is None:
         raise InputError(f"I could not read a threshold in '{clause}'; say e.g. 'approval above $2,500'")
     roles = detect_roles(clause)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from process_designer.agents.analyst.parsing import find_decision
 from process_designer.agents.writer import edit_graph as graph
+from process_designer.agents.writer.edit_reading import decision_of
 from process_designer.agents.writer.edit_targets import (
     STEP_LEAD,
     EditResult,
@@ -135,14 +135,14 @@ def branch(doc: ProcessDocument, r: Reading) -> EditResult | None:
 
 
 def _decision(r: Reading, outcome: str) -> Decision:
-    found = find_decision(r.condition, outcome)
+    found = decision_of(r.condition, outcome)
     if found is None:
         raise InputError(f"I could not read a condition in '{r.condition}'; say e.g. 'if the amount is over $5000'")
     return found.model_copy(update={"if_true": outcome, "if_false": "continue"})
 
 
 def _decision_step(doc: ProcessDocument, condition: str) -> int | None:
-    decision = find_decision(condition, "")
+    decision = decision_of(condition, "")
     if decision is not None:
         for step in doc.steps:
             if any(d.subject == decision.subject for d in step.decisions):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from process_designer.agents.analyst.parsing import step_name
 from process_designer.agents.vocabulary import classify_action, detect_roles, detect_systems
 from process_designer.agents.writer.compose import compose_step
+from process_designer.agents.writer.edit_reading import step_name
 from process_designer.domain.models import ProcessDocument, Requirement, RequirementStep, Step
 from process_designer.errors import InputError
 from process_designer.language.messages import Reading, chat_words

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from process_designer.agents.analyst.parsing import expand_abbreviations, find_decision
 from process_designer.agents.vocabulary import detect_systems, system_label
 from process_designer.agents.writer import edit_fields as fields
 from process_designer.agents.writer import edit_graph as graph
 from process_designer.agents.writer import edit_structure as shape
 from process_designer.agents.writer.amend import amend
+from process_designer.agents.writer.edit_reading import decision_of
 from process_designer.agents.writer.edit_targets import (
     EditResult,
     all_steps,
@@ -31,6 +31,7 @@ from process_designer.agents.writer.edit_targets import (
 from process_designer.agents.writer.phrasing import value_text
 from process_designer.domain.models import Decision, ProcessDocument, Step
 from process_designer.errors import InputError
+from process_designer.language.lexicon import expand_abbreviations
 from process_designer.language.messages import Quantity, Reading, chat_words, read_message
 
 __all__ = ["EditResult", "apply_edit", "cannot_map"]
@@ -158,7 +159,7 @@ def _restate(doc: ProcessDocument, r: Reading) -> EditResult | None:
         return None
     number = step_number(doc, r.steps[0])
     condition, _, rest = clause.partition(", ")
-    decision = find_decision(condition, rest) if rest and condition.lower().startswith(("if ", "when ")) else None
+    decision = decision_of(condition, rest) if rest and condition.lower().startswith(("if ", "when ")) else None
     document, summary = fields.restate_step(doc, number, new_step(clause, doc), decision)
     return EditResult(document, summary, frozenset({number}))
 

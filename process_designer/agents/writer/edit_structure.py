@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import wraps
 
 from process_designer.agents.writer import edit_graph as graph
 from process_designer.agents.writer.edit_reading import decision_of
 from process_designer.agents.writer.edit_targets import (
     STEP_LEAD,
     EditResult,
+    Handler,
     all_steps,
     clean,
     must_name,
@@ -23,6 +26,21 @@ from process_designer.errors import InputError
 from process_designer.language.messages import Reading
 
 __all__ = ["add", "branch", "merge", "move", "parallel", "remove", "split", "swap"]
+
+
+def _on(command: str) -> Callable[[Callable[[ProcessDocument, Reading], EditResult]], Handler]:
+    """A handler that only answers requests whose command verb is ``command`` ("merge", "split" …)."""
+    def wrap(handle: Callable[[ProcessDocument, Reading], EditResult]) -> Handler:
+        @wraps(handle)
+        def handler(doc: ProcessDocument, r: Reading) -> EditResult | None:
+            return handle(doc, r) if r.command == command else None
+        return handler
+    return wrap
+
+
+def _reshaped(shaped: graph.Shaped, summary: str) -> EditResult:
+    """The result of an edit that reshaped the graph: any step may have moved, so all count as changed."""
+    return EditResult(shaped.document, summary, all_steps(shaped.document))
 
 
 def _anchor(doc: ProcessDocument, r: Reading, start: int = 0) -> tuple[str, int | None, int]:
@@ -63,7 +81,7 @@ def add(doc: ProcessDocument, r: Reading) -> EditResult | None:
     shaped = graph.add_step(doc, step, where, anchor)
     placed = shaped.number(graph.NEW_STEP)
     said = f"{where} step {anchor} ('{doc.steps[anchor - 1].name}')" if anchor else f"at the {where}"
-    return EditResult(shaped.document, f"Added step {placed} ('{step.name}') {said}.", all_steps(shaped.document))
+    return _reshaped(shaped, f"Added step {placed} ('{step.name}') {said}.")
 
 
 def parallel(doc: ProcessDocument, r: Reading) -> EditResult | None:
@@ -91,8 +109,8 @@ def parallel(doc: ProcessDocument, r: Reading) -> EditResult | None:
                              "after step 4' or '… in parallel with step 5'")
         alongside = found
     shaped = graph.add_parallel(doc, alongside, step)
-    return EditResult(shaped.document, f"Added step {shaped.number(graph.NEW_STEP)} ('{step.name}') in parallel with "
-                      f"step {shaped.number(alongside)} ('{doc.steps[alongside - 1].name}').", all_steps(shaped.document))
+    return _reshaped(shaped, f"Added step {shaped.number(graph.NEW_STEP)} ('{step.name}') in parallel with "
+                      f"step {shaped.number(alongside)} ('{doc.steps[alongside - 1].name}').")
 
 
 _BACK = ("back", "return", "repeat", "loop")
@@ -116,8 +134,8 @@ def branch(doc: ProcessDocument, r: Reading) -> EditResult | None:
         decision = _decision(r, f"go back to step {target}") if r.condition else None
         shaped = graph.add_loop(doc, source, target, decision)
         when = f" when {r.condition.removeprefix('if ')}" if r.condition else ""
-        return EditResult(shaped.document, f"After step {shaped.number(source)} the flow now goes back to step "
-                          f"{shaped.number(target)}{when}.", all_steps(shaped.document))
+        return _reshaped(shaped, f"After step {shaped.number(source)} the flow now goes back to step "
+                          f"{shaped.number(target)}{when}.")
     cut = after if after > outcome_start else len(r.words)
     what = r.span(outcome_start, cut)
     what = re.sub(r"^(?:then\s+)?(?:(?:please|also)\s+)?(?:add|insert|include)\s+", "", what, flags=re.I)
@@ -129,9 +147,8 @@ def branch(doc: ProcessDocument, r: Reading) -> EditResult | None:
     step = new_step(what, doc)
     decision = _decision(r, f"continue with '{step.name}'")
     shaped = graph.add_branch(doc, source, decision, step)
-    return EditResult(shaped.document, f"Added a decision after step {shaped.number(source)}: {r.condition.strip()}"
-                      f" → step {shaped.number(graph.NEW_STEP)} ('{step.name}'), otherwise the flow goes on.",
-                      all_steps(shaped.document))
+    return _reshaped(shaped, f"Added a decision after step {shaped.number(source)}: {r.condition.strip()}"
+                      f" → step {shaped.number(graph.NEW_STEP)} ('{step.name}'), otherwise the flow goes on.")
 
 
 def _decision(r: Reading, outcome: str) -> Decision:
@@ -150,9 +167,8 @@ def _decision_step(doc: ProcessDocument, condition: str) -> int | None:
     return named(doc, condition)
 
 
-def remove(doc: ProcessDocument, r: Reading) -> EditResult | None:
-    if r.command != "remove":
-        return None
+@_on("remove")
+def remove(doc: ProcessDocument, r: Reading) -> EditResult:
     numbers = sorted({step_number(doc, n) for n in r.steps}, reverse=True) or [
         must_name(doc, r.segment(r.verb_index + 1, (",", ";"))[0])]
     document = doc
@@ -188,26 +204,24 @@ def _moved(doc: ProcessDocument, r: Reading) -> EditResult:
         anchor, where = (order[0], "before") if where == "start" else (order[-1], "after")
     shaped = graph.move_step(doc, moved, where, anchor)
     step = doc.steps[moved - 1]
-    return EditResult(shaped.document, f"Moved '{step.name}' {where} '{doc.steps[anchor - 1].name}'; it is now "
-                      f"step {shaped.number(moved)}.", all_steps(shaped.document))
+    return _reshaped(shaped, f"Moved '{step.name}' {where} '{doc.steps[anchor - 1].name}'; it is now "
+                      f"step {shaped.number(moved)}.")
 
 
-def swap(doc: ProcessDocument, r: Reading) -> EditResult | None:
-    if r.command != "swap":
-        return None
+@_on("swap")
+def swap(doc: ProcessDocument, r: Reading) -> EditResult:
     numbers = sorted({step_number(doc, n) for n in r.steps})
     if len(numbers) != 2 or numbers[1] != numbers[0] + 1:
         raise InputError("name two neighbouring steps to swap, e.g. 'swap steps 2 and 3'; to move a step further, "
                          "say 'move step 5 after step 2'")
     first, second = numbers
     shaped = graph.move_step(doc, first, "after", second)
-    return EditResult(shaped.document, f"Swapped steps {first} ('{doc.steps[first - 1].name}') and {second} "
-                      f"('{doc.steps[second - 1].name}').", all_steps(shaped.document))
+    return _reshaped(shaped, f"Swapped steps {first} ('{doc.steps[first - 1].name}') and {second} "
+                      f"('{doc.steps[second - 1].name}').")
 
 
-def merge(doc: ProcessDocument, r: Reading) -> EditResult | None:
-    if r.command != "merge":
-        return None
+@_on("merge")
+def merge(doc: ProcessDocument, r: Reading) -> EditResult:
     into = r.position_of("into", "as", after=r.verb_index)
     end = into if into > 0 else len(r.words)
     numbers = [step_number(doc, n) for n in r.steps]
@@ -223,13 +237,12 @@ def merge(doc: ProcessDocument, r: Reading) -> EditResult | None:
     names = [doc.steps[n - 1].name for n in numbers]
     shaped = graph.merge_steps(doc, numbers, name[:1].upper() + name[1:] if name else None)
     merged = shaped.document.steps[shaped.number(numbers[0]) - 1]
-    return EditResult(shaped.document, f"Merged steps {', '.join(map(str, numbers))} ({'; '.join(names)}) into "
-                      f"step {merged.number} ('{merged.name}').", all_steps(shaped.document))
+    return _reshaped(shaped, f"Merged steps {', '.join(map(str, numbers))} ({'; '.join(names)}) into "
+                      f"step {merged.number} ('{merged.name}').")
 
 
-def split(doc: ProcessDocument, r: Reading) -> EditResult | None:
-    if r.command != "split":
-        return None
+@_on("split")
+def split(doc: ProcessDocument, r: Reading) -> EditResult:
     into = r.position_of("into", "in", after=r.verb_index)
     if into < 0:
         raise InputError("say the parts, e.g. 'split step 5 into issue refund and record refund'")
@@ -244,5 +257,5 @@ def split(doc: ProcessDocument, r: Reading) -> EditResult | None:
     steps = [new_step(p, doc).model_copy(update={"responsible": old.responsible}) for p in parts]
     shaped = graph.split_step(doc, number, steps)
     first = shaped.number(number)
-    return EditResult(shaped.document, f"Split step {number} ('{old.name}') into steps {first} to "
-                      f"{first + len(steps) - 1} ({'; '.join(s.name for s in steps)}).", all_steps(shaped.document))
+    return _reshaped(shaped, f"Split step {number} ('{old.name}') into steps {first} to "
+                      f"{first + len(steps) - 1} ({'; '.join(s.name for s in steps)}).")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from process_designer.agents.vocabulary import classify_action, detect_roles, detect_systems
@@ -12,7 +13,7 @@ from process_designer.domain.models import ProcessDocument, Requirement, Require
 from process_designer.errors import InputError
 from process_designer.language.messages import Reading, chat_words
 
-__all__ = ["STEP_LEAD", "EditResult", "all_steps", "cannot_map", "clean", "must_name", "named", "new_step", "positions", "role_name",
+__all__ = ["STEP_LEAD", "EditResult", "Handler", "all_steps", "cannot_map", "clean", "must_name", "named", "new_step", "positions", "role_name",
            "step_between", "step_number", "words"]
 
 
@@ -21,6 +22,10 @@ class EditResult:
     document: ProcessDocument
     summary: str
     changed_steps: frozenset[int]
+
+
+Handler = Callable[[ProcessDocument, Reading], EditResult | None]
+"""An edit kind: the result of the request, or ``None`` when the request is not of its kind."""
 
 
 def cannot_map(text: str) -> str:

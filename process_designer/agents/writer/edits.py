@@ -7,8 +7,6 @@ maps to no edit is answered with what the designer can change — never with a s
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from process_designer.agents.vocabulary import detect_systems, system_label
 from process_designer.agents.writer import edit_fields as fields
 from process_designer.agents.writer import edit_graph as graph
@@ -17,6 +15,7 @@ from process_designer.agents.writer.amend import amend
 from process_designer.agents.writer.edit_reading import decision_of
 from process_designer.agents.writer.edit_targets import (
     EditResult,
+    Handler,
     all_steps,
     cannot_map,
     clean,
@@ -35,9 +34,6 @@ from process_designer.language.lexicon import expand_abbreviations
 from process_designer.language.messages import Quantity, Reading, chat_words, read_message
 
 __all__ = ["EditResult", "apply_edit", "cannot_map"]
-
-
-Handler = Callable[[ProcessDocument, Reading], EditResult | None]
 
 
 def _rename(doc: ProcessDocument, r: Reading) -> EditResult | None:

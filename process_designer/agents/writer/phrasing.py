@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
 from process_designer.agents.vocabulary import ActionKind, system_label
 from process_designer.domain.models import Decision
@@ -133,38 +136,21 @@ def _where(systems: list[str]) -> str:
     return f" in the {system_label(systems[0])}" if systems else ""
 
 
+@lru_cache(maxsize=1)
+def _step_details() -> dict[str, list[str]]:
+    """The detail lines per kind of action (``step_details.toml``)."""
+    text = resources.files("process_designer.agents.writer").joinpath("step_details.toml").read_text("utf-8")
+    kinds: dict[str, list[str]] = tomllib.loads(text)["kinds"]
+    return kinds
+
+
 def _detail(kind: str, what: str, where: str, role: str) -> list[str]:
     """What doing a step of ``kind`` well involves, said of this step's object and system."""
     bare = _what_bare(what)
     for_what = "" if what == "the case" else f" for {what}"
-    lines: dict[str, list[str]] = {
-        "approve": [f"Review {what} with its supporting details",
-                    f"Approve or reject {what}{where} and record the reason"],
-        "notify": [f"Send the message about {what}{where} with the case reference and the next steps",
-                   f"Record whether the message about {what} was delivered"],
-        "transact": [f"Record the transaction reference for {what}{where} on the case",
-                     f"Reconcile {what} against the approved amount"],
-        "verify": [f"Record the result of checking {what}{where} with the evidence used",
-                   f"Flag missing or inconsistent data about {what} before the case goes on"],
-        "create": [f"Confirm the identifier of {what}{where}", f"Link {what} to the case"],
-        "intake": [f"Check that {what} has every mandatory field and give it a case reference",
-                   f"Acknowledge {what} to the requester with the expected timeline"],
-        "record": [f"Save {what}{where} with the reason and the author", f"Check the saved {bare} against its source"],
-        "close": [f"Close {what}{where} with a resolution summary", f"Confirm that nothing on {what} is still open"],
-        "fulfil": [f"Update the status of {what}{where} at each hand-over",
-                   f"Capture proof of completion for {what} (scan, signature or tracking)"],
-        "investigate": [f"Document the cause behind {what} and the chosen remedy",
-                        f"Escalate {what} when the remedy is outside the {role}'s authority"],
-        "prepare": [f"Check {what} against the request before passing it on",
-                    f"Record the outcome{for_what}{where} on the case"],
-        "coordinate": [f"Agree {what} with the people involved", f"Record the agreed date and owner of {what}"],
-        "deploy": [f"Run the pre-release checks for {what} and keep the rollback plan ready",
-                   f"Verify the health of {what} after the change and record the outcome"],
-        "data": [f"Compare record counts for {what} between source and target", f"Log the run for {what} with its result"],
-        "revoke": [f"Confirm the withdrawal of {what}{where} and record who did it and when",
-                   f"Tell the people affected by the withdrawal of {what}"],
-    }
-    return lines.get(kind, lines["prepare"])
+    lines = _step_details()
+    return [line.format(what=what, bare=bare, where=where, for_what=for_what, role=role)
+            for line in lines.get(kind, lines["prepare"])]
 
 
 def sequel_action(what: str, sequel: Sequel | None, role: str) -> str | None:

@@ -39,8 +39,8 @@ class Change:
 
 
 def _decision_text(decisions: list[Decision]) -> str:
-    return "; ".join(f"{d.subject.replace('_', ' ')} {d.operator} {d.value} {d.unit}".strip()
-                     for d in decisions) or "none"
+    return "; ".join(f"{d.subject.replace('_', ' ')} {d.operator} {d.value}{'' if d.unit == '%' else ' '}{d.unit}"
+                     .strip() for d in decisions) or "none"
 
 
 def _shown(step: Step, field: str) -> str:

@@ -146,10 +146,18 @@ def _new_value(decision: Decision, quantity: Quantity) -> tuple[int | float | st
     return quantity.number, decision.unit
 
 
+def _measured(decision: Decision) -> Decision:
+    """The decision with the unit its subject names: ``discount_percent > 25`` is ``25%``."""
+    if not decision.unit and decision.subject.endswith("percent"):
+        return decision.model_copy(update={"unit": "%"})
+    return decision
+
+
 def change_threshold(doc: ProcessDocument, number: int, index: int, quantity: Quantity) -> tuple[ProcessDocument,
                                                                                                    str]:
     step = doc.steps[number - 1]
-    decision = step.decisions[index]
+    stated = step.decisions[index]
+    decision = _measured(stated)
     value, unit = _new_value(decision, quantity)
     new = decision.model_copy(update={"value": value, "unit": unit})
     old_text, new_text = value_text(decision), value_text(new)
@@ -157,7 +165,7 @@ def change_threshold(doc: ProcessDocument, number: int, index: int, quantity: Qu
         raise InputError(f"step {number} ('{step.name}') already uses {decision.subject.replace('_', ' ')} "
                          f"{decision.operator} {old_text}")
     new = new.model_copy(update={"text": _swap_value(decision.text, decision, old_text, new_text)})
-    old_line, new_line = describe_decision(decision), describe_decision(new)
+    old_line, new_line = describe_decision(stated), describe_decision(new)
 
     def swap(line: str) -> str:
         return new_line if line == old_line else _swap_value(line, decision, old_text, new_text)
@@ -195,7 +203,8 @@ def _flow_with_value(doc: ProcessDocument, old: Decision, new: Decision) -> Proc
     old_text, new_text = value_text(old), value_text(new)
     edges = []
     for edge in flow.edges:
-        rules = [r.model_copy(update={"value": new.value}) if r.subject == old.subject and r.value == old.value
+        rules = [r.model_copy(update={"value": new.value, "unit": new.unit}) if r.subject == old.subject
+                 and r.value == old.value
                  else r for r in edge.rules]
         condition = _swap_value(edge.condition, old, old_text, new_text) if edge.condition else edge.condition
         edges.append(edge.model_copy(update={"rules": rules, "condition": condition}))

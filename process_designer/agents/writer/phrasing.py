@@ -78,7 +78,7 @@ def value_text(decision: Decision) -> str:
     if unit.upper() in ("USD", "EUR", "GBP"):
         symbol = {"USD": "$", "EUR": "€", "GBP": "£"}[unit.upper()]
         return f"{symbol}{value:,}" if isinstance(value, int) else f"{symbol}{value:,.2f}"
-    return f"{value} {unit}".strip()
+    return f"{value}%" if unit == "%" else f"{value} {unit}".strip()
 
 
 _OPERATOR_WORDS = {">": "is over", ">=": "is at least", "<": "is under", "<=": "is at most",

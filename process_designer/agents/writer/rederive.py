@@ -2,7 +2,7 @@
 
 Sections the writer composed from the steps (scope, purpose, prerequisites, error handling,
 monitoring) are recomposed with the writer's own compose functions; lines the user added stay,
-once each. Structural edits go through the process graph: the steps follow its order and their
+once each; open questions that quote a renamed step quote its new name. Structural edits go through the process graph: the steps follow its order and their
 ``depends_on`` follows its edges.
 """
 
@@ -50,6 +50,21 @@ def _recomposed(old_lines: Sequence[str], generated_before: Sequence[str], gener
     return list(dict.fromkeys([*generated_now, *kept]))
 
 
+def _renamed(before: ProcessDocument, after: ProcessDocument, lines: Sequence[str]) -> list[str]:
+    """``lines`` with each step quoted by its old name ("step 2 ('Look up order')") quoted by its new one.
+
+    Only when the steps kept their numbers; a line naming no renamed step stays as it was.
+    """
+    if len(before.steps) != len(after.steps):
+        return list(lines)
+    names = {f"('{old.name}')": f"('{new.name}')" for old, new in zip(before.steps, after.steps, strict=True)
+             if old.name != new.name}
+    if not names:
+        return list(lines)
+    quoted = re.compile("|".join(re.escape(name) for name in names))
+    return [quoted.sub(lambda m: names[m.group(0)], line) for line in lines]
+
+
 _SEVERITY = ("loop_without_exit", "dead_end", "unreachable")
 
 
@@ -74,6 +89,7 @@ def rederive(before: ProcessDocument, after: ProcessDocument) -> ProcessDocument
                                       default_error_handling(after.steps, after.integrations, owner,
                                                              after.effective_flow())),
         "monitoring": _recomposed(before.monitoring, _monitoring(before), _monitoring(document)),
+        "open_questions": _renamed(before, after, after.open_questions),
     })
 
 

@@ -1,0 +1,66 @@
+"""Chat edits change what was asked and keep the prose that names it in step (issue 20)."""
+
+from __future__ import annotations
+
+import pytest
+
+from process_designer.agents.writer.edit_reading import decision_of, step_name
+from process_designer.agents.writer.edits import apply_edit
+from process_designer.designer import Designer
+from process_designer.domain.markdown import render_markdown
+
+REFUND = (
+    "When a refund request arrives, look up the order in the CRM; if the order is older than 30 days reject it; "
+    "if the amount is over $500 a manager approves; issue the refund in billing; e-mail the customer; "
+    "close the ticket"
+)
+DISCOUNT = (
+    "When a quote is drafted, the account executive checks the discount; if the discount is above 25% the sales "
+    "director approves it; the account executive sends the quote to the customer"
+)
+
+
+def test_a_rename_renames_the_step_in_the_open_questions_too(designer: Designer) -> None:
+    designer.run_turn("rename-questions", REFUND)
+    document = designer.document("rename-questions")
+    assert document is not None
+    old = document.steps[1].name
+    assert any(f"('{old}')" in q for q in document.open_questions)
+
+    designer.run_turn("rename-questions", "rename step 2 to Verify order")
+
+    renamed = designer.document("rename-questions")
+    assert renamed is not None and renamed.steps[1].name == "Verify order"
+    assert not [q for q in renamed.open_questions if f"('{old}')" in q]
+    assert any("('Verify order')" in q for q in renamed.open_questions)
+    assert old not in render_markdown(renamed)
+
+
+@pytest.mark.parametrize("stated_unit", ["%", ""])
+def test_a_percent_threshold_reads_as_a_percent_wherever_it_is_written(designer: Designer, stated_unit: str) -> None:
+    document = designer.design(DISCOUNT)
+    number, index = next((s.number, i) for s in document.steps for i, d in enumerate(s.decisions)
+                         if d.subject.endswith("percent"))
+    step = document.steps[number - 1]
+    decisions = list(step.decisions)
+    decisions[index] = decisions[index].model_copy(update={"unit": stated_unit})  # a template may leave it out
+    steps = [step.model_copy(update={"decisions": decisions}) if s.number == number else s for s in document.steps]
+    document = document.model_copy(update={"steps": steps})
+
+    result = apply_edit(document, "make the discount threshold 20%")
+
+    text = render_markdown(result.document)
+    assert "20%" in text
+    assert "%%" not in text and "20 %" not in text
+    assert "20%" in result.summary and "(was 25%)" in result.summary
+    edges = [e for e in result.document.effective_flow().edges if e.rules and e.rules[0].subject.endswith("percent")]
+    assert edges and all(e.rules[0].value == 20 and e.rules[0].unit == "%" for e in edges)
+
+
+def test_edit_phrases_are_read_with_the_analysts_reader() -> None:
+    decision = decision_of("if the order is older than 30 days", "reject it")
+    assert decision is not None
+    assert (decision.subject, decision.operator, decision.value, decision.unit) == ("order_age_days", ">", 30, "days")
+    assert decision_of("if", "") is None
+    assert [step_name(p) for p in ("notify the stakeholders", "page the CISO", "check for fraud", "a budget check")] \
+        == ["Notify stakeholders", "Page CISO", "Check for fraud", "Budget check"]

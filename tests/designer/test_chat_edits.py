@@ -36,6 +36,23 @@ def test_a_rename_renames_the_step_in_the_open_questions_too(designer: Designer)
     assert old not in render_markdown(renamed)
 
 
+def test_an_owner_edit_answers_the_question_who_performs_that_step(designer: Designer) -> None:
+    designer.run_turn("owner-questions", REFUND)
+    document = designer.document("owner-questions")
+    assert document is not None
+    asked = [q for q in document.open_questions if q.startswith("Who performs")]
+    assert asked and "2 ('" in asked[0] and "1 ('" in asked[0]
+
+    designer.run_turn("owner-questions", "assign step 2 to the Team Lead")
+
+    after = designer.document("owner-questions")
+    assert after is not None and after.steps[1].responsible == "Team Lead"
+    still = [q for q in after.open_questions if q.startswith("Who performs")]
+    assert still and "2 ('" not in still[0] and "1 ('" in still[0]
+    assert [q for q in after.open_questions if not q.startswith("Who performs")] == \
+        [q for q in document.open_questions if not q.startswith("Who performs")]
+
+
 @pytest.mark.parametrize("stated_unit", ["%", ""])
 def test_a_percent_threshold_reads_as_a_percent_wherever_it_is_written(designer: Designer, stated_unit: str) -> None:
     document = designer.design(DISCOUNT)

@@ -2,8 +2,9 @@
 
 Sections the writer composed from the steps (scope, purpose, prerequisites, error handling,
 monitoring) are recomposed with the writer's own compose functions; lines the user added stay,
-once each; open questions that quote a renamed step quote its new name. Structural edits go through the process graph: the steps follow its order and their
-``depends_on`` follows its edges.
+once each. Open questions that quote a renamed step quote its new name, and what an edit answered
+("who performs step 2?" once step 2 has an owner) goes. Structural edits go through the process
+graph: the steps follow its order and their ``depends_on`` follows its edges.
 """
 
 from __future__ import annotations
@@ -65,6 +66,28 @@ def _renamed(before: ProcessDocument, after: ProcessDocument, lines: Sequence[st
     return [quoted.sub(lambda m: names[m.group(0)], line) for line in lines]
 
 
+_WHO = re.compile(r"^Who performs steps? (?P<steps>\d+ \('.*?'\)(?:, \d+ \('.*?'\))*)\?(?P<rest>.*)$")
+_ASKED = re.compile(r"(\d+) \('.*?'\)")
+
+
+def _unanswered(before: ProcessDocument, after: ProcessDocument, lines: Sequence[str]) -> list[str]:
+    """``lines`` without the steps whose performer the edit set: "Who performs step 2 …?" is answered."""
+    if len(before.steps) != len(after.steps):
+        return list(lines)
+    assigned = {new.number for old, new in zip(before.steps, after.steps, strict=True)
+                if old.name == new.name and old.responsible != new.responsible}
+    kept: list[str] = []
+    for line in lines:
+        asked = _WHO.match(line)
+        if not assigned or asked is None:
+            kept.append(line)
+            continue
+        steps = [m.group(0) for m in _ASKED.finditer(asked.group("steps")) if int(m.group(1)) not in assigned]
+        if steps:
+            kept.append(f"Who performs step{'s' if len(steps) > 1 else ''} {', '.join(steps)}?{asked.group('rest')}")
+    return kept
+
+
 _SEVERITY = ("loop_without_exit", "dead_end", "unreachable")
 
 
@@ -89,7 +112,7 @@ def rederive(before: ProcessDocument, after: ProcessDocument) -> ProcessDocument
                                       default_error_handling(after.steps, after.integrations, owner,
                                                              after.effective_flow())),
         "monitoring": _recomposed(before.monitoring, _monitoring(before), _monitoring(document)),
-        "open_questions": _renamed(before, after, after.open_questions),
+        "open_questions": _unanswered(before, after, _renamed(before, after, after.open_questions)),
     })
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from process_designer.agents.writer.edit_reading import decision_of, step_name
 from process_designer.agents.writer.edits import apply_edit
 from process_designer.designer import Designer
 from process_designer.domain.markdown import render_markdown
+from process_designer.domain.models import ProcessDocument
 
 REFUND = (
     "When a refund request arrives, look up the order in the CRM; if the order is older than 30 days reject it; "
@@ -20,37 +23,58 @@ DISCOUNT = (
 )
 
 
-def test_a_rename_renames_the_step_in_the_open_questions_too(designer: Designer) -> None:
-    designer.run_turn("rename-questions", REFUND)
-    document = designer.document("rename-questions")
-    assert document is not None
-    old = document.steps[1].name
-    assert any(f"('{old}')" in q for q in document.open_questions)
+def _quoted(questions: list[str]) -> list[tuple[int, str]]:
+    return [(int(n), name) for q in questions for n, name in re.findall(r"(\d+) \('(.*?)'\)", q)]
 
-    designer.run_turn("rename-questions", "rename step 2 to Verify order")
+
+def _designed(designer: Designer, thread: str) -> ProcessDocument:
+    designer.run_turn(thread, REFUND)
+    document = designer.document(thread)
+    assert document is not None
+    return document
+
+
+def test_a_rename_renames_the_step_in_the_open_questions_too(designer: Designer) -> None:
+    number, old = _quoted(_designed(designer, "rename-questions").open_questions)[0]
+
+    designer.run_turn("rename-questions", f"rename step {number} to Verify the refund case")
 
     renamed = designer.document("rename-questions")
-    assert renamed is not None and renamed.steps[1].name == "Verify order"
-    assert not [q for q in renamed.open_questions if f"('{old}')" in q]
-    assert any("('Verify order')" in q for q in renamed.open_questions)
+    assert renamed is not None and renamed.steps[number - 1].name == "Verify the refund case"
+    assert (number, "Verify the refund case") in _quoted(renamed.open_questions)
     assert old not in render_markdown(renamed)
 
 
 def test_an_owner_edit_answers_the_question_who_performs_that_step(designer: Designer) -> None:
-    designer.run_turn("owner-questions", REFUND)
-    document = designer.document("owner-questions")
-    assert document is not None
-    asked = [q for q in document.open_questions if q.startswith("Who performs")]
-    assert asked and "2 ('" in asked[0] and "1 ('" in asked[0]
+    document = _designed(designer, "owner-questions")
+    asked = _quoted([q for q in document.open_questions if q.startswith("Who performs")])
+    assert len(asked) >= 2
 
-    designer.run_turn("owner-questions", "assign step 2 to the Team Lead")
+    designer.run_turn("owner-questions", f"assign step {asked[0][0]} to the Refund Auditor")
 
     after = designer.document("owner-questions")
-    assert after is not None and after.steps[1].responsible == "Team Lead"
-    still = [q for q in after.open_questions if q.startswith("Who performs")]
-    assert still and "2 ('" not in still[0] and "1 ('" in still[0]
+    assert after is not None and after.steps[asked[0][0] - 1].responsible == "Refund Auditor"
+    assert _quoted([q for q in after.open_questions if q.startswith("Who performs")]) == asked[1:]
     assert [q for q in after.open_questions if not q.startswith("Who performs")] == \
         [q for q in document.open_questions if not q.startswith("Who performs")]
+
+
+def test_open_questions_follow_the_steps_when_one_is_added_or_removed(designer: Designer) -> None:
+    document = _designed(designer, "moved-questions")
+    number, name = next((n, name) for n, name in _quoted(document.open_questions) if n >= 2)
+
+    designer.run_turn("moved-questions", "add a fraud check before step 2")
+    added = designer.document("moved-questions")
+    assert added is not None and added.steps[number].name == name
+
+    quoted = _quoted(added.open_questions)
+    assert (number + 1, name) in quoted and (number, name) not in quoted
+    assert all(added.steps[n - 1].name == quoted_name for n, quoted_name in quoted)
+
+    last, last_name = max(quoted)
+    designer.run_turn("moved-questions", f"remove step {last}")
+    removed = designer.document("moved-questions")
+    assert removed is not None and last_name not in [name for _, name in _quoted(removed.open_questions)]
 
 
 @pytest.mark.parametrize("stated_unit", ["%", ""])

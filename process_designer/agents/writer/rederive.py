@@ -2,8 +2,8 @@
 
 Sections the writer composed from the steps (scope, purpose, prerequisites, error handling,
 monitoring) are recomposed with the writer's own compose functions; lines the user added stay,
-once each. Open questions that quote a renamed step quote its new name, and what an edit answered
-("who performs step 2?" once step 2 has an owner) goes. Structural edits go through the process
+once each. Open questions quote each step by its number and name after the edit, and what an edit
+answered ("who performs step 2?" once step 2 has an owner) goes. Structural edits go through the process
 graph: the steps follow its order and their ``depends_on`` follows its edges.
 """
 
@@ -51,40 +51,56 @@ def _recomposed(old_lines: Sequence[str], generated_before: Sequence[str], gener
     return list(dict.fromkeys([*generated_now, *kept]))
 
 
-def _renamed(before: ProcessDocument, after: ProcessDocument, lines: Sequence[str]) -> list[str]:
-    """``lines`` with each step quoted by its old name ("step 2 ('Look up order')") quoted by its new one.
-
-    Only when the steps kept their numbers; a line naming no renamed step stays as it was.
-    """
-    if len(before.steps) != len(after.steps):
-        return list(lines)
-    names = {f"('{old.name}')": f"('{new.name}')" for old, new in zip(before.steps, after.steps, strict=True)
-             if old.name != new.name}
-    if not names:
-        return list(lines)
-    quoted = re.compile("|".join(re.escape(name) for name in names))
-    return [quoted.sub(lambda m: names[m.group(0)], line) for line in lines]
-
-
+_QUOTED = re.compile(r"(\d+) \('(.*?)'\)")
 _WHO = re.compile(r"^Who performs steps? (?P<steps>\d+ \('.*?'\)(?:, \d+ \('.*?'\))*)\?(?P<rest>.*)$")
-_ASKED = re.compile(r"(\d+) \('.*?'\)")
 
 
-def _unanswered(before: ProcessDocument, after: ProcessDocument, lines: Sequence[str]) -> list[str]:
-    """``lines`` without the steps whose performer the edit set: "Who performs step 2 …?" is answered."""
-    if len(before.steps) != len(after.steps):
-        return list(lines)
-    assigned = {new.number for old, new in zip(before.steps, after.steps, strict=True)
-                if old.name == new.name and old.responsible != new.responsible}
+def _paired(before: ProcessDocument, after: ProcessDocument) -> dict[int, Step]:
+    """Each step of ``before`` that ``after`` still has: the one of the same name, else the one at its number."""
+    by_name: dict[str, Step] = {}
+    for step in after.steps:
+        by_name.setdefault(step.name, step)
+    paired: dict[int, Step] = {}
+    for old in before.steps:
+        if (same := by_name.get(old.name)) is not None and same not in paired.values():
+            paired[old.number] = same
+    for old in before.steps:
+        if old.number not in paired and (at := after.step(old.number)) is not None and at.name not in (
+                s.name for s in before.steps) and at not in paired.values():
+            paired[old.number] = at  # renamed or merged in place
+    return paired
+
+
+def _questions(before: ProcessDocument, after: ProcessDocument) -> list[str]:
+    """The open questions quoting each step by its number and name now ("step 2 ('Verify order')").
+
+    A step that is gone leaves the questions; "who performs step N?" goes once the edit gave step N a
+    performer.
+    """
+    paired = _paired(before, after)
+    assigned = {new.number for number, new in paired.items() if before.steps[number - 1].responsible != new.responsible}
+
+    def step_of(quote: re.Match[str]) -> Step | None:
+        """The step a quote ("2 ('Look up order')") named before the edit, as it is after it."""
+        old = before.step(int(quote.group(1)))
+        return paired.get(old.number) if old is not None and old.name == quote.group(2) else None
+
+    def requote(quote: re.Match[str]) -> str:
+        step = step_of(quote)
+        return f"{step.number} ('{step.name}')" if step is not None else quote.group(0)
+
     kept: list[str] = []
-    for line in lines:
+    for line in after.open_questions:
         asked = _WHO.match(line)
-        if not assigned or asked is None:
-            kept.append(line)
+        if asked is None:
+            kept.append(_QUOTED.sub(requote, line))
             continue
-        steps = [m.group(0) for m in _ASKED.finditer(asked.group("steps")) if int(m.group(1)) not in assigned]
+        steps = sorted((step for quote in _QUOTED.finditer(asked.group("steps")) if (step := step_of(quote))),
+                       key=lambda step: step.number)
+        steps = [step for step in steps if step.number not in assigned]
         if steps:
-            kept.append(f"Who performs step{'s' if len(steps) > 1 else ''} {', '.join(steps)}?{asked.group('rest')}")
+            names = ", ".join(f"{step.number} ('{step.name}')" for step in steps)
+            kept.append(f"Who performs step{'s' if len(steps) > 1 else ''} {names}?{asked.group('rest')}")
     return kept
 
 
@@ -112,7 +128,7 @@ def rederive(before: ProcessDocument, after: ProcessDocument) -> ProcessDocument
                                       default_error_handling(after.steps, after.integrations, owner,
                                                              after.effective_flow())),
         "monitoring": _recomposed(before.monitoring, _monitoring(before), _monitoring(document)),
-        "open_questions": _unanswered(before, after, _renamed(before, after, after.open_questions)),
+        "open_questions": _questions(before, after),
     })
 
 

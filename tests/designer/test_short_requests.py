@@ -83,3 +83,11 @@ def test_a_word_read_both_as_object_and_as_performer_is_no_performer() -> None:
     requirement = analyze_requirements("restocking store shelves from the warehouse", templates=[template])
     assert all(s.source == "template" for s in requirement.steps)
     assert len(requirement.steps) == len(template.document.steps)
+
+
+def test_the_generic_template_never_replaces_a_step_the_request_states() -> None:
+    generic = _template("standard-process")
+    requirement = analyze_requirements("Replace employee laptops once they are older than 4 years.",
+                                       templates=[generic])
+    assert [s.source for s in requirement.steps] == ["user"]
+    assert requirement.templates == []

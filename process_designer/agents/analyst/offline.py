@@ -77,8 +77,10 @@ def analyze_requirements(
     _lend_objects(frames, topic)
     model = build_model(frames)
     steps = [_step(frame) for frame in model.steps][:MAX_STEPS]
-    naming = len(steps) < 2 or names_only(clean, model.steps)
-    best = templates[0] if templates and (naming or templates[0].id != FALLBACK_TEMPLATE) else None
+    named_only = not steps or names_only(clean, model.steps)
+    naming = named_only or len(steps) < 2
+    # the generic template stands in only for a process named and nothing more: never over a stated step
+    best = templates[0] if templates and (named_only or templates[0].id != FALLBACK_TEMPLATE) else None
     flow = model.flow
     questions = list(model.questions)
     if len(model.steps) > MAX_STEPS:

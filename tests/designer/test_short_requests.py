@@ -91,3 +91,15 @@ def test_the_generic_template_never_replaces_a_step_the_request_states() -> None
                                        templates=[generic])
     assert [s.source for s in requirement.steps] == ["user"]
     assert requirement.templates == []
+
+
+def test_a_sentence_of_commands_keeps_its_steps() -> None:
+    template = _template("payroll-run")
+    requirement = analyze_requirements("Calculate monthly sales commissions and pay them with payroll.",
+                                       templates=[template])
+    assert [s.source for s in requirement.steps] == ["user", "user"]
+
+
+def test_a_request_that_describes_its_process_is_searched_by_its_own_words_only() -> None:
+    assert retrieval_queries("Personal loans up to $50,000. The customer applies online, we pull the credit "
+                             "score and verify income from payslips. Loans over $25,000 need approval.") == []

@@ -28,6 +28,7 @@ __all__ = ["FALLBACK_TEMPLATE", "draft_from_template", "names_only", "retrieval_
 FALLBACK_TEMPLATE = "standard-process"
 # A request this short that states no performer and no order names a process; it does not describe one.
 _NAMING_WORDS = 14
+_QUERY_WORDS = 20
 _CONTENT_POS = ("NOUN", "PROPN", "VERB", "ADJ")
 _WEAK_LEMMAS = frozenset({"deal", "handle", "get", "manage", "need", "want", "have", "do", "make", "be", "run",
                           "go", "find", "process", "design", "create", "build", "draft", "write", "describe"})
@@ -38,8 +39,9 @@ _STATED = ("subject", "agent", "responsible")
 
 
 def retrieval_queries(text: str) -> list[str]:
-    """Other queries for a short request: its content words as lemmas, without framing and weak verbs."""
-    if len(text) > 300:
+    """Other queries for a short request: its content words as lemmas, without framing and weak verbs.
+    A request that describes its process is found by its own words, and needs none."""
+    if len(re.findall(r"[A-Za-z][A-Za-z'-]*", text)) > _QUERY_WORDS:
         return []
     doc = english()(text)
     words = [t.lemma_.lower() for t in doc if t.pos_ in _CONTENT_POS and t.lemma_.lower() not in _WEAK_LEMMAS
@@ -53,7 +55,19 @@ def names_only(text: str, frames: Sequence[Frame]) -> bool:
     words = re.findall(r"[A-Za-z][A-Za-z'-]*", text)
     if len(words) > _NAMING_WORDS or _ORDER.search(text.strip().rstrip(".!?")) or len(frames) > 3:
         return False
+    if _instruction(text) or any(f.condition is not None for f in frames):
+        return False
     return not any(_states_performer(frame, frames) for frame in frames)
+
+
+def _instruction(text: str) -> bool:
+    """"Calculate monthly commissions and pay them with payroll.": a sentence that opens with a command
+    says what to do; a title ("click and collect orders") has no full stop."""
+    stripped = text.strip()
+    if not stripped.endswith((".", "!")):
+        return False
+    first = english()(stripped)[0]
+    return first.tag_ == "VB" or (first.pos_ == "VERB" and first.tag_ != "VBG")
 
 
 def _states_performer(frame: Frame, frames: Sequence[Frame]) -> bool:

@@ -103,3 +103,10 @@ def test_a_sentence_of_commands_keeps_its_steps() -> None:
 def test_a_request_that_describes_its_process_is_searched_by_its_own_words_only() -> None:
     assert retrieval_queries("Personal loans up to $50,000. The customer applies online, we pull the credit "
                              "score and verify income from payslips. Loans over $25,000 need approval.") == []
+
+
+def test_the_roles_question_counts_the_steps_of_each_role() -> None:
+    template = _template("petty-cash")
+    requirement = analyze_requirements("petty cash in the office", templates=[template])
+    roles = next(q for q in requirement.open_questions if q.startswith("Who performs the steps?"))
+    assert "the Employee (step 1);" in roles and "the Petty Cash Custodian (steps 2, 4);" in roles

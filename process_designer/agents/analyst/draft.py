@@ -102,7 +102,8 @@ def _assumed(steps: Sequence[RequirementStep], flow: ProcessFlow, template: Proc
         if step.actor:
             roles.setdefault(step.actor, []).append(str(number))
     if roles:
-        shown = "; ".join(f"the {role} (steps {', '.join(numbers)})" for role, numbers in roles.items())
+        shown = "; ".join(f"the {role} (step{'s' if len(numbers) > 1 else ''} {', '.join(numbers)})"
+                          for role, numbers in roles.items())
         found.append(f"Who performs the steps? I assumed the template's roles: {shown}.")
     limits = [rule.text() for edge in flow.edges for rule in edge.rules
               if isinstance(rule.value, int | float) and not isinstance(rule.value, bool)]

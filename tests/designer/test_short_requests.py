@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from process_designer.agents.analyst.draft import retrieval_queries
+from process_designer.agents.analyst.draft import names_a_process, retrieval_queries
 from process_designer.agents.analyst.offline import analyze_requirements
 from process_designer.designer import Designer
 from process_designer.knowledge import CURATED_TEMPLATES_DIR
@@ -110,3 +110,22 @@ def test_the_roles_question_counts_the_steps_of_each_role() -> None:
     requirement = analyze_requirements("petty cash in the office", templates=[template])
     roles = next(q for q in requirement.open_questions if q.startswith("Who performs the steps?"))
     assert "the Employee (step 1);" in roles and "the Petty Cash Custodian (steps 2, 4);" in roles
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("IT helpdesk tickets", True),
+    ("buying office supplies", True),
+    ("need a process for handling equipment loans to staff", True),
+    ("organising the annual chess tournament", True),
+    ("hello there", False),
+    ("what is the weather today?", False),
+    ("the cat sat on the mat", False),
+])
+def test_what_names_a_process(text: str, named: bool) -> None:
+    assert names_a_process(text) is named
+
+
+def test_text_that_names_no_process_gets_no_generic_draft() -> None:
+    requirement = analyze_requirements("the cat sat on the mat", templates=[_template("standard-process")])
+    assert requirement.templates == []
+    assert not any(s.source == "template" for s in requirement.steps)

@@ -13,8 +13,12 @@ weak verbs around them, find the template a paraphrase of its title would.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
+from functools import lru_cache
+from importlib import resources
+from typing import Any
 
 from process_designer.domain.flow import ProcessFlow
 from process_designer.domain.models import RequirementStep
@@ -22,7 +26,7 @@ from process_designer.knowledge.template_model import ProcessTemplate
 from process_designer.language.frames import Frame
 from process_designer.language.pipeline import english
 
-__all__ = ["FALLBACK_TEMPLATE", "draft_from_template", "names_only", "retrieval_queries"]
+__all__ = ["FALLBACK_TEMPLATE", "draft_from_template", "names_a_process", "names_only", "retrieval_queries"]
 
 # The library's generic starting point, drafted from when no closer template fits a named process.
 FALLBACK_TEMPLATE = "standard-process"
@@ -30,12 +34,20 @@ FALLBACK_TEMPLATE = "standard-process"
 _NAMING_WORDS = 14
 _QUERY_WORDS = 20
 _CONTENT_POS = ("NOUN", "PROPN", "VERB", "ADJ")
-_WEAK_LEMMAS = frozenset({"deal", "handle", "get", "manage", "need", "want", "have", "do", "make", "be", "run",
-                          "go", "find", "process", "design", "create", "build", "draft", "write", "describe"})
-_PROCESS_NOUNS = frozenset({"process", "workflow", "procedure", "sop", "playbook", "runbook", "flow"})
-_ORDER = re.compile(r"\b(then|after|afterwards|before|once|next|finally|first|followed|until|if|when|unless)\b|[;:\n]",
-                    re.IGNORECASE)
 _STATED = ("subject", "agent", "responsible")
+
+
+@lru_cache(maxsize=1)
+def _words() -> dict[str, frozenset[str]]:
+    """The word lists of ``draft_words.json``."""
+    text = resources.files("process_designer.agents.analyst").joinpath("draft_words.json").read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return {key: frozenset(value) for key, value in data.items() if isinstance(value, list)}
+
+
+@lru_cache(maxsize=1)
+def _order() -> re.Pattern[str]:
+    return re.compile(rf"\b({'|'.join(sorted(_words()['order_words']))})\b|[;:\n]", re.IGNORECASE)
 
 
 def retrieval_queries(text: str) -> list[str]:
@@ -44,8 +56,8 @@ def retrieval_queries(text: str) -> list[str]:
     if len(re.findall(r"[A-Za-z][A-Za-z'-]*", text)) > _QUERY_WORDS:
         return []
     doc = english()(text)
-    words = [t.lemma_.lower() for t in doc if t.pos_ in _CONTENT_POS and t.lemma_.lower() not in _WEAK_LEMMAS
-             and t.lower_ not in _PROCESS_NOUNS]
+    words = [t.lemma_.lower() for t in doc if t.pos_ in _CONTENT_POS and t.lemma_.lower() not in _words()["weak_verbs"]
+             and t.lower_ not in _words()["process_nouns"]]
     query = " ".join(dict.fromkeys(words))
     return [query] if query and query != text.lower().strip() else []
 
@@ -53,11 +65,25 @@ def retrieval_queries(text: str) -> list[str]:
 def names_only(text: str, frames: Sequence[Frame]) -> bool:
     """Whether ``text`` only names a process: one short sentence, no order, no performer of a step stated."""
     words = re.findall(r"[A-Za-z][A-Za-z'-]*", text)
-    if len(words) > _NAMING_WORDS or _ORDER.search(text.strip().rstrip(".!?")) or len(frames) > 3:
+    if len(words) > _NAMING_WORDS or _order().search(text.strip().rstrip(".!?")) or len(frames) > 3:
         return False
     if _instruction(text) or any(f.condition is not None for f in frames):
         return False
     return not any(_states_performer(frame, frames) for frame in frames)
+
+
+def names_a_process(text: str) -> bool:
+    """Whether ``text`` is the name of a piece of work: a noun phrase ("IT helpdesk tickets"), a gerund
+    ("buying office supplies") or a request framed around one ("need a process for …"); not a
+    question, a greeting or a statement ("the cat sat on the mat")."""
+    stripped = text.strip()
+    if not stripped or stripped.endswith("?"):
+        return False
+    doc = english()(stripped)
+    if not any(t.pos_ == "NOUN" for t in doc):
+        return False
+    root = next(iter(doc.sents)).root
+    return root.pos_ in ("NOUN", "PROPN") or root.tag_ == "VBG" or root.lemma_.lower() in _words()["framing_verbs"]
 
 
 def _instruction(text: str) -> bool:

@@ -13,7 +13,12 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from process_designer.agents.analyst.draft import FALLBACK_TEMPLATE, draft_from_template, names_only
+from process_designer.agents.analyst.draft import (
+    FALLBACK_TEMPLATE,
+    draft_from_template,
+    names_a_process,
+    names_only,
+)
 from process_designer.agents.analyst.model import build_model
 from process_designer.agents.analyst.text import is_english, normalise, strip_injection
 from process_designer.agents.analyst.topic import read_topic
@@ -80,7 +85,8 @@ def analyze_requirements(
     named_only = not steps or names_only(clean, model.steps)
     naming = named_only or len(steps) < 2
     # the generic template stands in only for a process named and nothing more: never over a stated step
-    best = templates[0] if templates and (named_only or templates[0].id != FALLBACK_TEMPLATE) else None
+    generic_fits = named_only and names_a_process(clean)
+    best = templates[0] if templates and (generic_fits or templates[0].id != FALLBACK_TEMPLATE) else None
     flow = model.flow
     questions = list(model.questions)
     if len(model.steps) > MAX_STEPS:

@@ -115,6 +115,7 @@ def test_the_roles_question_counts_the_steps_of_each_role() -> None:
 @pytest.mark.parametrize(("text", "named"), [
     ("IT helpdesk tickets", True),
     ("buying office supplies", True),
+    ("click and collect orders", True),
     ("need a process for handling equipment loans to staff", True),
     ("organising the annual chess tournament", True),
     ("hello there", False),

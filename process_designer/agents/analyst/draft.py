@@ -83,7 +83,9 @@ def names_a_process(text: str) -> bool:
     if not any(t.pos_ == "NOUN" for t in doc):
         return False
     root = next(iter(doc.sents)).root
-    return root.pos_ in ("NOUN", "PROPN") or root.tag_ == "VBG" or root.lemma_.lower() in _words()["framing_verbs"]
+    titled = root.tag_ == "VB" and not stripped.endswith((".", "!"))  # "click and collect orders"
+    return (root.pos_ in ("NOUN", "PROPN") or root.tag_ == "VBG" or titled
+            or root.lemma_.lower() in _words()["framing_verbs"])
 
 
 def _instruction(text: str) -> bool:

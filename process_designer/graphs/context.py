@@ -87,12 +87,18 @@ class DesignerDeps:
         except InputError:  # a template since removed
             return None
 
-    def templates_for(self, text: str, top: int = 3) -> list[ProcessTemplate]:
-        """Templates most relevant to ``text``; empty when the library cannot be used."""
+    def templates_for(self, text: str, top: int = 3, alternates: Sequence[str] = ()) -> list[ProcessTemplate]:
+        """Templates most relevant to ``text`` or to any of its ``alternates`` (other readings of the
+        same request), each scored by its best match; empty when the library cannot be used."""
         library = self.templates()
         if library is None:
             return []
-        hits = library.search(text, top=top)
+        best: dict[str, TemplateHit] = {}
+        for query in [text, *alternates]:
+            for hit in library.search(query, top=top):
+                if hit.template.id not in best or hit.score > best[hit.template.id].score:
+                    best[hit.template.id] = hit
+        hits = sorted(best.values(), key=lambda hit: -hit.score)[:top]
         # Below 0.40 a template is only loosely related ("data breach" scores 0.39 against data
         # subject requests), and a short request would take on its steps wholesale.
         relevant = [hit for hit in hits if hit.score >= 0.40]

@@ -10,6 +10,7 @@ from langgraph.graph import END
 from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
 
+from process_designer.agents.analyst.draft import FALLBACK_TEMPLATE, retrieval_queries
 from process_designer.agents.engines import OfflineWriter
 from process_designer.agents.reviewer import (
     min_score_with,
@@ -105,7 +106,9 @@ def requirement_analyst(state: DesignerState, runtime: Runtime[DesignerDeps]) ->
     text = state.get("input", "")
     context = deps.with_preferences(_context(state))
     query = " ".join([text[:2000], context.business_domain or "", " ".join(context.integrations)])
-    templates = deps.templates_for(query) if text.strip() else []
+    templates = deps.templates_for(query, alternates=retrieval_queries(text)) if text.strip() else []
+    fallback = deps.template(FALLBACK_TEMPLATE) if text.strip() and not templates else None
+    templates = templates or ([fallback] if fallback is not None else [])
     requirement = deps.engines.analyst.analyze(text, context, templates, state.get("title") or None)
     if requirement.questions:
         return _answer("requirement_analyst", requirement.questions[0], requirement=None)

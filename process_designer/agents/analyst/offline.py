@@ -13,6 +13,12 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+from process_designer.agents.analyst.draft import (
+    FALLBACK_TEMPLATE,
+    draft_from_template,
+    names_a_process,
+    names_only,
+)
 from process_designer.agents.analyst.model import build_model
 from process_designer.agents.analyst.text import is_english, normalise, strip_injection
 from process_designer.agents.analyst.topic import read_topic
@@ -75,19 +81,21 @@ def analyze_requirements(
         reader.narrator = context.owner
     _lend_objects(frames, topic)
     model = build_model(frames)
-    best = templates[0] if templates else None
     steps = [_step(frame) for frame in model.steps][:MAX_STEPS]
+    named_only = not steps or names_only(clean, model.steps)
+    naming = named_only or len(steps) < 2
+    # the generic template stands in only for a process named and nothing more: never over a stated step
+    generic_fits = named_only and names_a_process(clean)
+    best = templates[0] if templates and (generic_fits or templates[0].id != FALLBACK_TEMPLATE) else None
     flow = model.flow
     questions = list(model.questions)
     if len(model.steps) > MAX_STEPS:
         questions.append(f"The text describes {len(model.steps)} steps; the design keeps the first {MAX_STEPS}. "
                          "Split the process into sub-processes to design the rest.")
         flow = _sequential_flow(steps)
-    if len(steps) < 2 and best is not None:
-        steps, flow = _template_draft(best)
-        questions.append(
-            f"I drafted the steps from the '{best.title}' template because the request names "
-            f"{'no steps' if not model.steps else 'one step'}. Which steps does your organisation do differently?")
+    if best is not None and naming:
+        steps, flow, drafted = draft_from_template(best, len(model.steps))
+        questions.extend(drafted)
     elif not steps:
         requirement.questions = [_NO_STEPS]
         return requirement
@@ -182,15 +190,6 @@ def _sequential_flow(steps: list[RequirementStep]) -> ProcessFlow:
     from process_designer.domain.flow import sequential
 
     return sequential((n, s.name, s.actor) for n, s in enumerate(steps, start=1))
-
-
-def _template_draft(template: ProcessTemplate) -> tuple[list[RequirementStep], ProcessFlow]:
-    steps = [
-        RequirementStep(name=step.name, description=step.objective, actor=step.responsible, systems=list(step.systems),
-                        depends_on=list(step.depends_on), source="template", performer_source="template")
-        for step in template.document.steps
-    ]
-    return steps, template.document.effective_flow()
 
 
 def _words(name: str) -> set[str]:

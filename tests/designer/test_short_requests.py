@@ -1,0 +1,132 @@
+"""A request that only names its process gets a draft from the closest template, with its gateways,
+and open questions that say what the template made the design assume; never a refusal, never a
+step made of the request's own words."""
+
+from __future__ import annotations
+
+import pytest
+
+from process_designer.agents.analyst.draft import names_a_process, retrieval_queries
+from process_designer.agents.analyst.offline import analyze_requirements
+from process_designer.designer import Designer
+from process_designer.knowledge import CURATED_TEMPLATES_DIR
+from process_designer.knowledge.template_model import ProcessTemplate, load_template
+
+
+def _template(name: str) -> ProcessTemplate:
+    return load_template(CURATED_TEMPLATES_DIR / f"{name}.toml")
+
+
+def test_a_named_process_the_parser_reads_as_two_steps_is_drafted_from_the_template() -> None:
+    template = _template("click-and-collect")
+    requirement = analyze_requirements("click and collect orders", templates=[template])
+    assert [s.name for s in requirement.steps] == [s.name for s in template.document.steps]
+    assert all(s.source == "template" for s in requirement.steps)
+    assert requirement.templates == ["click-and-collect"]
+
+
+def test_a_request_that_describes_its_steps_keeps_them_whatever_the_template() -> None:
+    template = _template("leave-request")
+    requirement = analyze_requirements("Employees submit leave requests and managers approve them.",
+                                       templates=[template])
+    assert [s.source for s in requirement.steps] == ["user", "user"]
+    assert [s.name for s in requirement.steps] == ["Submit leave request", "Approve leave request"]
+
+
+def test_the_draft_asks_about_the_roles_limits_systems_and_service_levels_it_assumed() -> None:
+    template = _template("equipment-loan")
+    requirement = analyze_requirements("lending equipment to staff", templates=[template])
+    questions = " ".join(requirement.open_questions)
+    roles = {s.responsible for s in template.document.steps}
+    assert all(role in questions for role in roles)
+    limits = [r.text() for e in template.document.effective_flow().edges for r in e.rules
+              if isinstance(r.value, int | float) and not isinstance(r.value, bool)]
+    assert limits and all(limit in questions for limit in limits)
+    assert "systems" in questions and template.document.steps[0].systems[0] in questions
+    assert template.document.monitoring[0] in questions
+
+
+def test_the_query_is_the_request_read_as_lemmas_without_framing() -> None:
+    assert retrieval_queries("discharging patients from the ward") == ["discharge patient ward"]
+    assert retrieval_queries("need a process for handling equipment loans to staff") == ["equipment loan staff"]
+    assert retrieval_queries("x" * 400) == []
+
+
+@pytest.mark.parametrize(("request_text", "template_id"), [
+    ("dealing with defective parts found on the line", "non-conformance-report"),
+    ("discharging patients from the ward", "discharge-planning"),
+    ("IT helpdesk tickets", "it-service-request"),
+    ("getting a new starter ready for day one", "employee-onboarding"),
+])
+def test_a_named_process_is_designed_from_the_closest_template(designer: Designer, request_text: str,
+                                                              template_id: str) -> None:
+    document = designer.design(request_text)
+    assert document.templates_used[0] == template_id
+    template = designer.deps.template(template_id)
+    assert template is not None
+    assert [s.name for s in document.steps] == [s.name for s in template.document.steps]
+    gateways = [n for n in template.document.effective_flow().nodes if n.kind == "exclusive"]
+    assert len([n for n in document.flow.nodes if n.kind == "exclusive"]) == len(gateways)
+    assert any("template" in q for q in document.open_questions)
+
+
+def test_a_named_process_no_template_fits_gets_the_generic_draft_not_a_refusal(designer: Designer) -> None:
+    document = designer.design("organising the annual chess tournament")
+    assert document.templates_used == ["standard-process"]
+    assert len(document.steps) >= 3
+    assert not any("chess" in s.name.lower() for s in document.steps)
+    assert any("Standard Business Process" in q for q in document.open_questions)
+
+
+def test_a_word_read_both_as_object_and_as_performer_is_no_performer() -> None:
+    template = _template("stock-replenishment")
+    requirement = analyze_requirements("restocking store shelves from the warehouse", templates=[template])
+    assert all(s.source == "template" for s in requirement.steps)
+    assert len(requirement.steps) == len(template.document.steps)
+
+
+def test_the_generic_template_never_replaces_a_step_the_request_states() -> None:
+    generic = _template("standard-process")
+    requirement = analyze_requirements("Replace employee laptops once they are older than 4 years.",
+                                       templates=[generic])
+    assert [s.source for s in requirement.steps] == ["user"]
+    assert requirement.templates == []
+
+
+def test_a_sentence_of_commands_keeps_its_steps() -> None:
+    template = _template("payroll-run")
+    requirement = analyze_requirements("Calculate monthly sales commissions and pay them with payroll.",
+                                       templates=[template])
+    assert [s.source for s in requirement.steps] == ["user", "user"]
+
+
+def test_a_request_that_describes_its_process_is_searched_by_its_own_words_only() -> None:
+    assert retrieval_queries("Personal loans up to $50,000. The customer applies online, we pull the credit "
+                             "score and verify income from payslips. Loans over $25,000 need approval.") == []
+
+
+def test_the_roles_question_counts_the_steps_of_each_role() -> None:
+    template = _template("petty-cash")
+    requirement = analyze_requirements("petty cash in the office", templates=[template])
+    roles = next(q for q in requirement.open_questions if q.startswith("Who performs the steps?"))
+    assert "the Employee (step 1);" in roles and "the Petty Cash Custodian (steps 2, 4);" in roles
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("IT helpdesk tickets", True),
+    ("buying office supplies", True),
+    ("click and collect orders", True),
+    ("need a process for handling equipment loans to staff", True),
+    ("organising the annual chess tournament", True),
+    ("hello there", False),
+    ("what is the weather today?", False),
+    ("the cat sat on the mat", False),
+])
+def test_what_names_a_process(text: str, named: bool) -> None:
+    assert names_a_process(text) is named
+
+
+def test_text_that_names_no_process_gets_no_generic_draft() -> None:
+    requirement = analyze_requirements("the cat sat on the mat", templates=[_template("standard-process")])
+    assert requirement.templates == []
+    assert not any(s.source == "template" for s in requirement.steps)

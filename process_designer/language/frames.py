@@ -420,7 +420,10 @@ class _SentenceReader:
             from lemminflect import getLemma
 
             lemma = getLemma(verb.lower_, "VERB")[0]
-        frame = Frame(verb=f"{lemma} {particle}".strip() if particle != "back" else lemma, head=verb,
+        if not particle and any(c.lower_ == "back" and c.dep_ == "advmod" for c in verb.children):
+            particle = "back"  # "rolls back to manual triage"
+        keep = particle != "back" or f"{lemma} back" in lex.phrasal  # "roll back" is a verb; "send back" reworks
+        frame = Frame(verb=f"{lemma} {particle}".strip() if keep else lemma, head=verb,
                       text=_text(clause), sentence=self.index, listed=self.listed)
         result = next((c for c in verb.children if c.dep_ in ("oprd", "ccomp", "xcomp") and c.tag_ == "VBN"), None)
         if lemma in lex.light_with_object and result is not None:  # "keeps merchants updated" → update merchants
@@ -505,7 +508,8 @@ class _SentenceReader:
                 target = subject if subject is not None and subject.pos_ in ("NOUN", "PROPN") \
                     and role_name(subject) is None else None
             if target is None:
-                for prep in verb.children:
+                backs = [c for c in verb.children if c.lower_ == "back"]  # "rolls back to manual triage"
+                for prep in [*verb.children, *(p for back in backs for p in back.children)]:
                     if prep.dep_ == "prep" and prep.lower_ in ("for", "on", "with", "into", "through", "from", "to", "in"):
                         target = next((c for c in prep.children if c.dep_ == "pobj"), None)
                         if target is not None and prep.lower_ == "in" and (target.pos_ == "PROPN" or detect_systems(
@@ -706,7 +710,10 @@ def _definition(sentence: Span) -> bool:
     if root.lemma_ == "be" and any(c.dep_ in ("attr", "acomp") for c in root.children):
         subject = _subject(root)
         return subject is not None and role_name(subject) is None and subject.lower_ not in _NARRATOR
-    return root.lemma_ in ("mean", "define", "consist")
+    if root.lemma_ == "define":  # "the ML engineer defines the agent's tools" is work; "X defines Y" explains
+        subject = _subject(root)
+        return subject is None or (role_name(subject) is None and subject.lower_ not in _NARRATOR)
+    return root.lemma_ in ("mean", "consist")
 
 
 def _statistic(sentence: Span) -> bool:
@@ -715,7 +722,15 @@ def _statistic(sentence: Span) -> bool:
         return False  # "if the discount is over 20 percent": a condition, not a figure
     text = " " + sentence.text.lower() + " "
     return any(f" {marker} " in text or (marker == "%" and "%" in text) for marker in lex.statistics) and any(
-        t.like_num or t.lower_ in lex.number_words for t in sentence)
+        t.like_num or t.lower_ in lex.number_words for t in sentence) and not _staged_release(sentence)
+
+
+def _staged_release(sentence: Span) -> bool:
+    """"rolls it out to a 10% canary", "released to 20% of traffic": a share something is released to is
+    the size of a stage of the roll-out, not a figure reported about the process."""
+    releasing = lexicon().staged_release
+    return any(t.text == "%" and any(a.lemma_.lower() in releasing and a.pos_ == "VERB" for a in t.ancestors)
+               and any(a.lower_ == "to" and a.dep_ in ("prep", "dative") for a in t.ancestors) for t in sentence)
 
 
 def _narrator_role(sentence: Span) -> str | None:

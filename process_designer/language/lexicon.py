@@ -47,6 +47,7 @@ class Lexicon:
     currency_codes: dict[str, str]
     units: dict[str, str]
     abbreviations: dict[str, str]
+    staged_release: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -88,6 +89,7 @@ def lexicon() -> Lexicon:
         currency_codes=dict(raw["numbers"]["currency_codes"]),
         units=dict(raw["numbers"]["units"]),
         abbreviations=dict(raw["abbreviations"]),
+        staged_release=frozenset(verbs["staged_release"]),
     )
 
 
@@ -95,4 +97,20 @@ def expand_abbreviations(text: str) -> str:
     """Shorthand spelled out, whole words only: "mgr approves w/in 2 days" → "manager approves within 2 days"."""
     abbreviations = lexicon().abbreviations
     tokens = re.split(r"(\s+)", text)
-    return "".join(abbreviations.get(token.lower(), token) if token.strip() else token for token in tokens)
+    return "".join(_expand_word(token, abbreviations) if token.strip() else token for token in tokens)
+
+
+def _expand_word(token: str, abbreviations: dict[str, str]) -> str:
+    """"perms." and "(wks)" are abbreviations too: the punctuation around the word stays as written,
+    and so does a capital that opens a sentence ("Eval on 300 PRs" → "Evaluate on 300 pull requests")."""
+    word = _WORD.fullmatch(token)
+    lead, core, trail = word.groups() if word is not None and token.lower() not in abbreviations else ("", token, "")
+    expanded = abbreviations.get(core.lower())
+    if expanded is None:
+        return token
+    if core[:1].isupper() and core[1:].islower():
+        expanded = expanded[:1].upper() + expanded[1:]
+    return lead + expanded + trail
+
+
+_WORD = re.compile(r"([(\[]*)(.+?)([.,;:!?)\]]*)")

@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+from process_designer.agents.analyst.agent_process import settle_agent_frames
 from process_designer.agents.analyst.draft import (
     FALLBACK_TEMPLATE,
     draft_from_template,
@@ -79,6 +80,7 @@ def analyze_requirements(
                                     lend_verb=framing.verb)
     if reader.narrator is None and context.owner:
         reader.narrator = context.owner
+    topic = settle_agent_frames(frames, reader, clean) or topic
     _lend_objects(frames, topic)
     model = build_model(frames)
     steps = [_step(frame) for frame in model.steps][:MAX_STEPS]

@@ -1,0 +1,129 @@
+"""Processes that configure, evaluate and roll out AI agents, read as the people's work around the agent.
+
+A text about an agent's life cycle ("the ML engineer evaluates the agent …, the SRE rolls it back")
+also says what the agent itself does once live ("the agent reads each ticket and routes it") and
+opens with a line that names the whole undertaking ("Configure and deploy a new AI agent"). Neither
+is a step of the process: the agent's behaviour is context, the opening line is the heading. And
+"tests it" in such a text tests the agent, not the guardrails written in the sentence before.
+
+The words (agent nouns, life-cycle verbs) are in ``language/data/lexicon.toml`` under ``[agents]``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from process_designer.language.frames import Frame, Reader
+
+__all__ = ["AgentWords", "agent_words", "settle_agent_frames"]
+
+_PRONOUNS = {"it", "them"}
+_OBJECT_DEPS = {"dobj", "nsubjpass"}
+
+
+@dataclass(frozen=True)
+class AgentWords:
+    nouns: frozenset[str]  # heads that name the software agent: "agent", "chatbot"
+    objects: frozenset[str]  # heads that name it only as what is worked on: "multi-agent system"
+    lifecycle: frozenset[str]  # verbs of work done on an agent: "evaluate", "roll out"
+    heading: frozenset[str]  # verbs of a line that names the whole undertaking: "deploy", "launch"
+    owning: frozenset[str]  # verbs that relate the speaker to the agent: "owns it"
+    cues: tuple[str, ...]  # words that make "agent" software rather than a person: "AI", "prompt", "chatbot"
+
+
+@lru_cache(maxsize=1)
+def agent_words() -> AgentWords:
+    raw = tomllib.loads(resources.files("process_designer.language").joinpath("data/lexicon.toml").read_text("utf-8"))
+    words = raw["agents"]
+    return AgentWords(nouns=frozenset(words["nouns"]), objects=frozenset(words["nouns"] + words["objects"]), lifecycle=frozenset(words["lifecycle"]),
+                      heading=frozenset(words["heading"]), owning=frozenset(words["owning"]),
+                      cues=tuple(words["cues"]))
+
+
+def _agent_performer(frame: Frame, nouns: frozenset[str]) -> bool:
+    """"the agent reads", "a research agent that gathers the figures": the agent is the one acting."""
+    return frame.performer is not None and frame.performer_how != "narrator" \
+        and frame.performer.split()[-1].lower().rstrip("s") in nouns
+
+
+def _on_agent(frame: Frame, words: AgentWords) -> bool:
+    return frame.obj_head.lower() in words.objects and frame.verb in words.lifecycle | words.heading
+
+
+def _about_software(text: str, words: AgentWords) -> bool:
+    """"AI agent", "prompt", "chatbot": the agents of the text are software, not support agents."""
+    lowered = f" {re.sub(r'[^a-z0-9-]+', ' ', text.lower())} "
+    return any(f" {cue} " in lowered for cue in words.cues)
+
+
+def _is_lifecycle(frames: list[Frame], text: str, words: AgentWords) -> bool:
+    """A text about software agents in which people configure, evaluate or roll out an agent (or the
+    agents act too) and do more of the work than the agents do."""
+    steps = [f for f in frames if f.kind in ("step", "rework")]
+    by_agents = sum(_agent_performer(f, words.nouns) for f in steps)
+    by_people = sum(bool(f.performer) and not _agent_performer(f, words.nouns) for f in steps)
+    return _about_software(text, words) and by_people > by_agents and (
+        by_agents > 0 or any(_on_agent(f, words) for f in steps))
+
+
+def _runtime(frames: list[Frame], words: AgentWords) -> set[int]:
+    """Frames the agent performs, and the clauses that continue them in the same sentence without a
+    subject of their own ("the agent reads each ticket, tags its category and routes it")."""
+    found: set[int] = set()
+    acting_in: int | None = None
+    for index, frame in enumerate(frames):
+        if _agent_performer(frame, words.nouns):
+            found.add(index)
+            acting_in = frame.sentence
+        elif frame.sentence == acting_in and not frame.performer and not frame.passive:
+            found.add(index)
+        elif frame.sentence != acting_in or frame.performer:
+            acting_in = None
+    return found
+
+
+def _heading(frames: list[Frame], words: AgentWords) -> set[int]:
+    """The opening sentence's clauses that name the undertaking itself ("Configure and deploy a new AI
+    agent", "We are rolling out a triage agent"), when no role of the process does them."""
+    first = [i for i, f in enumerate(frames) if f.sentence == frames[0].sentence] if frames else []
+    named = [i for i in first if frames[i].obj_head.lower() in words.objects
+             and frames[i].verb in words.heading and frames[i].performer_how in ("", "narrator")]
+    if not named:
+        return set()
+    owner = {i for i in first if frames[i].obj_head.lower() in words.objects and frames[i].verb in words.owning}
+    bare = {i for i in first if not frames[i].obj and frames[i].verb in words.heading}  # "Configure and deploy …"
+    return {*named, *owner, *bare}
+
+
+def _agent_noun(frames: list[Frame], words: AgentWords) -> str:
+    heads = Counter(f.obj_head.lower() for f in frames if f.obj_head.lower() in words.nouns)
+    return heads.most_common(1)[0][0] if heads else "agent"
+
+
+def _resolve_pronouns(frames: list[Frame], words: AgentWords) -> None:
+    """"The ML engineer tests it", "before it is released": in a text about an agent, the agent."""
+    noun = _agent_noun(frames, words)
+    for frame in frames:
+        if frame.verb in words.lifecycle and any(
+                c.dep_ in _OBJECT_DEPS and c.lower_ in _PRONOUNS for c in frame.head.children):
+            frame.obj, frame.obj_head = noun, noun
+
+
+def settle_agent_frames(frames: list[Frame], reader: Reader, text: str) -> str:
+    """In a text about an agent's life cycle, make the agent's behaviour and the opening line context
+    and read "it" as the agent; returns the heading (the process's topic) or ""."""
+    words = agent_words()
+    if not _is_lifecycle(frames, text, words):
+        return ""
+    _resolve_pronouns(frames, words)
+    heading = _heading(frames, words)
+    for index in sorted(_runtime(frames, words) | heading):
+        frames[index].kind = "context"
+        if frames[index].text not in reader.context:
+            reader.context.append(frames[index].text)
+    return next((frames[i].obj for i in sorted(heading) if frames[i].obj), "")

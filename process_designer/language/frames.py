@@ -730,7 +730,8 @@ def _staged_release(sentence: Span) -> bool:
     the size of a stage of the roll-out, not a figure reported about the process."""
     releasing = lexicon().staged_release
     return any(t.text == "%" and any(a.lemma_.lower() in releasing and a.pos_ == "VERB" for a in t.ancestors)
-               and any(a.lower_ == "to" and a.dep_ in ("prep", "dative") for a in t.ancestors) for t in sentence)
+               and any(a.lower_ == "to" for a in [*t.ancestors, *sentence.doc[max(t.i - 3, 0): t.i]])
+               for t in sentence)
 
 
 def _narrator_role(sentence: Span) -> str | None:

@@ -40,8 +40,8 @@ def test_a_role_that_defines_something_does_work() -> None:
 
 def test_a_share_something_is_rolled_out_to_is_a_stage_not_a_statistic() -> None:
     names = _names(analyze_requirements(CONFIGURE_DEPLOY))
-    assert "Run agent" in names
-    assert "Roll out agent" in names
+    assert "Run agent in shadow mode" in names
+    assert "Roll out agent to 10% canary" in names
     # a share reported about the process is still context
     reported = analyze_requirements("The clerk checks each claim. The manager approves the claim. About 20% of "
                                     "claims are rejected by the manager.")
@@ -87,3 +87,13 @@ def test_it_in_a_text_about_an_agent_is_the_agent() -> None:
 def test_abbreviations_with_punctuation_around_them_are_expanded() -> None:
     assert normalise("Security team reviews perms. Eval on 300 past PRs (2 wks).") == (
         "Security team reviews permissions. Evaluate on 300 past pull requests (2 weeks).")
+
+
+def test_each_stage_of_a_roll_out_is_a_step_named_with_its_stage() -> None:
+    names = _names(analyze_requirements(
+        "The ML engineer configures the AI agent's tools. The agent is first run in shadow mode alongside the "
+        "rules engine and is then rolled out to 20% of traffic before it is switched on for all transactions. "
+        "The SRE runs the agent in a pilot for a week, then rolls it out to a 10% canary and finally to all users."))
+    assert names[1:4] == ["Run agent in shadow mode", "Roll out agent to 20% of traffic",
+                          "Switch on agent for all transactions"]
+    assert names[-3:] == ["Run agent in pilot", "Roll out agent to 10% canary", "Roll out agent to all users"]

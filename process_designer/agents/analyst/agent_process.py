@@ -14,16 +14,21 @@ from __future__ import annotations
 import re
 import tomllib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
+from spacy.tokens import Token
+
 from process_designer.language.frames import Frame, Reader
+from process_designer.language.lexicon import lexicon
 
 __all__ = ["AgentWords", "agent_words", "settle_agent_frames"]
 
 _PRONOUNS = {"it", "them"}
 _OBJECT_DEPS = {"dobj", "nsubjpass"}
+_ARTICLES = {"a", "an", "the", "our", "their", "its"}
+_DURATIONS = {"minutes", "hours", "days", "weeks", "months", "years"}
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,8 @@ class AgentWords:
     heading: frozenset[str]  # verbs of a line that names the whole undertaking: "deploy", "launch"
     owning: frozenset[str]  # verbs that relate the speaker to the agent: "owns it"
     cues: tuple[str, ...]  # words that make "agent" software rather than a person: "AI", "prompt", "chatbot"
+    staged: frozenset[str]  # verbs that take an agent to a stage of its roll-out: "run", "roll out"
+    stage_preps: frozenset[str]  # prepositions that name the stage: "in shadow mode", "to a 10% canary"
 
 
 @lru_cache(maxsize=1)
@@ -42,7 +49,8 @@ def agent_words() -> AgentWords:
     words = raw["agents"]
     return AgentWords(nouns=frozenset(words["nouns"]), objects=frozenset(words["nouns"] + words["objects"]), lifecycle=frozenset(words["lifecycle"]),
                       heading=frozenset(words["heading"]), owning=frozenset(words["owning"]),
-                      cues=tuple(words["cues"]))
+                      cues=tuple(words["cues"]), staged=frozenset(words["staged"]),
+                      stage_preps=frozenset(words["stage_preps"]))
 
 
 def _agent_performer(frame: Frame, nouns: frozenset[str]) -> bool:
@@ -114,6 +122,50 @@ def _resolve_pronouns(frames: list[Frame], words: AgentWords) -> None:
             frame.obj, frame.obj_head = noun, noun
 
 
+def _stage_preps(prep: Token) -> list[Token]:
+    """"to a 10% canary and finally to all users": the preposition and those coordinated with it."""
+    return [prep, *(c for c in prep.conjuncts if c.pos_ == "ADP" and c.i > prep.i)]
+
+
+def _stage_phrase(prep: Token) -> str:
+    pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    if pobj is None or lexicon().units.get(pobj.lemma_.lower()) in _DURATIONS:  # "for a week": how long
+        return ""
+    return f"{prep.lower_} {_phrase(pobj)}"
+
+
+def _phrase(head: Token) -> str:
+    words = [t for t in head.subtree if t.dep_ not in ("punct", "cc", "poss", "case", "quantmod")
+             and t.lower_ not in _ARTICLES]
+    return "".join(t.text_with_ws for t in words).strip()
+
+
+def _stages(frame: Frame, words: AgentWords) -> list[str]:
+    """Where a roll-out verb takes the agent: "in shadow mode", "to a 10% canary", "to all users"."""
+    holders = [frame.head, *(c for c in frame.head.children if c.dep_ in _OBJECT_DEPS)]
+    preps = [c for h in holders for c in h.children if c.dep_ == "prep" and c.lower_ in words.stage_preps]
+    stages = [_stage_phrase(p) for prep in sorted(preps, key=lambda t: t.i) for p in _stage_preps(prep)]
+    shares = [c for c in frame.head.children if c.dep_ == "dobj" and c.text == "%"]  # "rolled out to 20% of traffic"
+    return [*(f"to {_phrase(share)}" for share in shares), *(s for s in stages if s)]
+
+
+def _name_stages(frames: list[Frame], words: AgentWords) -> list[Frame]:
+    """"runs the agent in shadow mode, then rolls it out to a 10% canary and finally to all users": each
+    stage the agent is taken to is a step of its own, named with the stage."""
+    staged: list[Frame] = []
+    for frame in frames:
+        staged.append(frame)
+        stages = _stages(frame, words) if frame.kind == "step" and frame.verb in words.staged and (
+            frame.obj_head.lower() in words.objects or not frame.obj) else []
+        noun = frame.obj or _agent_noun(frames, words)
+        for number, stage in enumerate(stages):
+            named = frame if number == 0 else replace(frame, condition=None, otherwise=False, alternative=False)
+            named.obj, named.obj_head = f"{noun} {stage}", noun.split()[-1]
+            if number:
+                staged.append(named)
+    return staged
+
+
 def settle_agent_frames(frames: list[Frame], reader: Reader, text: str) -> str:
     """In a text about an agent's life cycle, make the agent's behaviour and the opening line context
     and read "it" as the agent; returns the heading (the process's topic) or ""."""
@@ -121,6 +173,7 @@ def settle_agent_frames(frames: list[Frame], reader: Reader, text: str) -> str:
     if not _is_lifecycle(frames, text, words):
         return ""
     _resolve_pronouns(frames, words)
+    frames[:] = _name_stages(frames, words)
     heading = _heading(frames, words)
     for index in sorted(_runtime(frames, words) | heading):
         frames[index].kind = "context"

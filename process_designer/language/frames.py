@@ -101,7 +101,7 @@ def _phrase_tokens(head: Token) -> list[Token]:
         if "-" in token.text.strip("-") and any(ch.isalnum() for ch in token.text):
             hyphen = True  # "tier-1" kept as one token
         if not hyphen and (token.pos_ not in ("NOUN", "PROPN", "ADJ") or token.dep_ in ("poss",)
-                           or token.tag_ == "POS" or token.is_punct or token.lower_ in ("otherwise", "then")):
+                           or token.tag_ == "POS" or token.is_punct or token.lower_ in ("otherwise", "else", "then")):
             break
         tokens.insert(0, token)
         index -= 1
@@ -129,7 +129,16 @@ def role_name(head: Token) -> str | None:
     if not words and lemma in lex.departments:
         return lex.departments[lemma]
     words.append(lemma if not (head.text.isupper() and len(head.text) > 1) else head.text)
-    return title_case(" ".join(words))
+    return title_case(" ".join([*words, *_of_what(head)]))
+
+
+def _of_what(head: Token) -> list[str]:
+    """"the head of fraud", "director of finance": what the role heads is part of its name."""
+    if head.lower_ not in lexicon().heads_of:
+        return []
+    of = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+    return ["of", *(t.text for t in _phrase_tokens(pobj))] if pobj is not None else []
 
 
 def _agent_noun(noun: str) -> bool:

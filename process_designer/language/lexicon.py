@@ -48,6 +48,7 @@ class Lexicon:
     units: dict[str, str]
     abbreviations: dict[str, str]
     staged_release: frozenset[str]
+    heads_of: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -90,6 +91,7 @@ def lexicon() -> Lexicon:
         units=dict(raw["numbers"]["units"]),
         abbreviations=dict(raw["abbreviations"]),
         staged_release=frozenset(verbs["staged_release"]),
+        heads_of=frozenset(roles["heads_of"]),
     )
 
 

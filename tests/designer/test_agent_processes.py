@@ -97,3 +97,13 @@ def test_each_stage_of_a_roll_out_is_a_step_named_with_its_stage() -> None:
     assert names[1:4] == ["Run agent in shadow mode", "Roll out agent to 20% of traffic",
                           "Switch on agent for all transactions"]
     assert names[-3:] == ["Run agent in pilot", "Roll out agent to 10% canary", "Roll out agent to all users"]
+
+
+def test_a_role_named_with_what_it_heads_keeps_it() -> None:
+    performed = _performed(analyze_requirements(
+        "The analyst checks the figures. If they match, the release is approved by the head of fraud; else eng "
+        "manager approves. The director of finance signs the report."))
+    assert ("Sign report", "Director of Finance") in performed
+    actors = [actor for _, actor in performed]
+    assert "Head of Fraud" in actors
+    assert "Engineer Manager" in actors  # "else" opens the clause, it is no part of the role

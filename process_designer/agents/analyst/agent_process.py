@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
+from itertools import pairwise
 
 from spacy.tokens import Token
 
@@ -28,6 +29,7 @@ __all__ = ["AgentWords", "agent_words", "settle_agent_frames"]
 _PRONOUNS = {"it", "them"}
 _OBJECT_DEPS = {"dobj", "nsubjpass"}
 _ARTICLES = {"a", "an", "the", "our", "their", "its"}
+_JOINERS = {"then", "and", "finally", "also", "later", "next", "afterwards"}
 _DURATIONS = {"minutes", "hours", "days", "weeks", "months", "years"}
 
 
@@ -142,7 +144,7 @@ def _phrase(head: Token) -> str:
 
 def _stages(frame: Frame, words: AgentWords) -> list[str]:
     """Where a roll-out verb takes the agent: "in shadow mode", "to a 10% canary", "to all users"."""
-    holders = [frame.head, *(c for c in frame.head.children if c.dep_ in _OBJECT_DEPS)]
+    holders = [frame.head, *(c for c in frame.head.children if c.dep_ in _OBJECT_DEPS or c.lower_ == "back")]
     preps = [c for h in holders for c in h.children if c.dep_ == "prep" and c.lower_ in words.stage_preps]
     stages = [_stage_phrase(p) for prep in sorted(preps, key=lambda t: t.i) for p in _stage_preps(prep)]
     shares = [c for c in frame.head.children if c.dep_ == "dobj" and c.text == "%"]  # "rolled out to 20% of traffic"
@@ -166,6 +168,38 @@ def _name_stages(frames: list[Frame], words: AgentWords) -> list[Frame]:
     return staged
 
 
+def _surface(head: Token) -> str:
+    """"routing rules" of "the routing rules": the words of a noun phrase up to its head, as written."""
+    words = [t for t in head.lefts if t.dep_ in ("compound", "amod", "nmod") and t.i >= head.i - 3]
+    return " ".join(t.lower_ for t in [*words, head])
+
+
+def _name_objects(frames: list[Frame], words: AgentWords) -> None:
+    """"defines the agent's tools, permissions and data access" → "Define agent tools and permissions":
+    the agent a thing belongs to and the first two of the things worked on name the step."""
+    for frame in frames:
+        target = next((c for c in frame.head.children if c.dep_ in _OBJECT_DEPS and c.pos_ in ("NOUN", "PROPN")),
+                      None)
+        if frame.kind not in ("step", "rework") or target is None or frame.obj_head.lower() in words.objects:
+            continue
+        owner = next((c for c in target.children if c.dep_ == "poss" and c.lemma_.lower() in words.nouns), None)
+        things = [target, *(c for c in target.conjuncts if c.i > target.i and c.pos_ in ("NOUN", "PROPN"))][:2]
+        if owner is None and len(things) < 2:
+            continue
+        named = " and ".join(_surface(t) for t in things)
+        frame.obj = f"{owner.lemma_.lower()} {named}" if owner is not None else named
+
+
+def _share_subjects(frames: list[Frame]) -> None:
+    """"The SRE runs the agent in shadow mode, then rolls it out": a clause of the same sentence that
+    opens with its verb is done by the role of the clause before it."""
+    for before, frame in pairwise(frames):
+        opening = [w for w in frame.text.lower().split() if w not in _JOINERS][:1]
+        if frame.sentence == before.sentence and before.performer and not frame.performer and not frame.passive \
+                and opening == [frame.head.lower_]:
+            frame.performer, frame.performer_how = before.performer, before.performer_how
+
+
 def settle_agent_frames(frames: list[Frame], reader: Reader, text: str) -> str:
     """In a text about an agent's life cycle, make the agent's behaviour and the opening line context
     and read "it" as the agent; returns the heading (the process's topic) or ""."""
@@ -173,7 +207,9 @@ def settle_agent_frames(frames: list[Frame], reader: Reader, text: str) -> str:
     if not _is_lifecycle(frames, text, words):
         return ""
     _resolve_pronouns(frames, words)
+    _share_subjects(frames)
     frames[:] = _name_stages(frames, words)
+    _name_objects(frames, words)
     heading = _heading(frames, words)
     for index in sorted(_runtime(frames, words) | heading):
         frames[index].kind = "context"

@@ -49,6 +49,7 @@ class Lexicon:
     abbreviations: dict[str, str]
     staged_release: frozenset[str]
     heads_of: frozenset[str]
+    idioms: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
@@ -92,6 +93,7 @@ def lexicon() -> Lexicon:
         abbreviations=dict(raw["abbreviations"]),
         staged_release=frozenset(verbs["staged_release"]),
         heads_of=frozenset(roles["heads_of"]),
+        idioms=tuple(markers["idioms"]),
     )
 
 

@@ -124,3 +124,12 @@ def test_a_clause_that_opens_with_its_verb_is_done_by_the_role_before_it() -> No
         "The ML engineer evaluates the AI agent. The SRE runs the agent in shadow mode for a week, then rolls it "
         "out to a 10% canary."))
     assert ("Roll out agent to 10% canary", "SRE") in performed
+
+
+def test_an_adverb_of_several_words_is_not_read_as_a_clause() -> None:
+    assert normalise("The ML engineer tests the agents end to end, step by step.") == (
+        "The ML engineer tests the agents end-to-end, step-by-step.")
+    names = _names(analyze_requirements(
+        "The AI product owner defines each agent's role. The ML engineer tests the agents end to end on 100 past "
+        "claims, and the AI product owner approves the launch."))
+    assert names == ["Define agent role", "Test agent", "Approve launch"]

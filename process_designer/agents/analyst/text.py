@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from process_designer.language.lexicon import expand_abbreviations
+from process_designer.language.lexicon import expand_abbreviations, lexicon
 
 __all__ = ["is_english", "normalise", "strip_injection"]
 
@@ -26,11 +26,19 @@ _EMAIL_VERB = re.compile(r"\be-mail(?=s?\s+(?:the|a|an|them|him|her|it|all|each|
                          re.IGNORECASE)
 
 
+def _join_idioms(text: str) -> str:
+    """"tests the agents end to end": an adverb of several words, which the parser would read as a verb
+    ("the agents end"), hyphenated into one ("end-to-end"); the list is in the lexicon."""
+    for idiom in lexicon().idioms:
+        text = re.sub(rf"\b{re.escape(idiom)}\b", idiom.replace(" ", "-"), text, flags=re.IGNORECASE)
+    return text
+
+
 def normalise(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\t", " ")
     text = "".join(ch for ch in text if ch == "\n" or ch.isprintable())
     text = re.sub(r"[ \u00a0]+", " ", text)
-    return _EMAIL_VERB.sub("email", expand_abbreviations(text)).strip()  # the length limit is checked where messages arrive (limits.py)
+    return _EMAIL_VERB.sub("email", _join_idioms(expand_abbreviations(text))).strip()  # the length limit is checked where messages arrive (limits.py)
 
 
 def strip_injection(text: str) -> tuple[str, bool]:

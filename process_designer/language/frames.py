@@ -232,6 +232,13 @@ def _finite_verb_misattached(token: Token) -> bool:
             and token.i > 0 and role_name(token.doc[token.i - 1]) is not None)
 
 
+def _particle_taken_for_preposition(verb: Token) -> Token | None:
+    """"signs off the upgrade" parsed with "off" as a preposition: the particle of a phrasal verb."""
+    lemma = verb.lemma_.lower()
+    return next((c for c in verb.children if c.dep_ == "prep" and f"{lemma} {c.lower_}" in lexicon().phrasal
+                 and any(g.dep_ == "pobj" for g in c.children)), None)
+
+
 def _verb_taken_for_noun(token: Token) -> bool:
     """"finance reserves the budget": a role, a word that is a verb's -s form, then an object."""
     if token.pos_ != "NOUN" or token.tag_ != "NNS" or token.i == 0 or token.i + 1 >= len(token.doc):
@@ -431,6 +438,8 @@ class _SentenceReader:
             lemma = getLemma(verb.lower_, "VERB")[0]
         if not particle and any(c.lower_ == "back" and c.dep_ == "advmod" for c in verb.children):
             particle = "back"  # "rolls back to manual triage"
+        if not particle and (taken := _particle_taken_for_preposition(verb)) is not None:
+            particle = taken.lower_  # "signs off the upgrade"
         keep = particle != "back" or f"{lemma} back" in lex.phrasal  # "roll back" is a verb; "send back" reworks
         frame = Frame(verb=f"{lemma} {particle}".strip() if keep else lemma, head=verb,
                       text=_text(clause), sentence=self.index, listed=self.listed)
@@ -497,6 +506,8 @@ class _SentenceReader:
                 target = next((c for c in verb.head.children if c.dep_ == "nsubjpass"), None)
         else:
             objects = [c for c in verb.children if c.dep_ in ("dobj", "obj")]
+            taken = _particle_taken_for_preposition(verb)
+            objects += [c for c in (taken.children if taken is not None else ()) if c.dep_ == "pobj"]
             # "send the tenant a renewal proposal": the thing sent, not the person it goes to
             target = next((c for c in reversed(objects) if role_name(c) is None), objects[0] if objects else None)
             if target is not None and role_name(target) is not None and len(objects) > 1:

@@ -133,3 +133,10 @@ def test_an_adverb_of_several_words_is_not_read_as_a_clause() -> None:
         "The AI product owner defines each agent's role. The ML engineer tests the agents end to end on 100 past "
         "claims, and the AI product owner approves the launch."))
     assert names == ["Define agent role", "Test agent", "Approve launch"]
+
+
+def test_a_particle_parsed_as_a_preposition_stays_with_its_verb() -> None:
+    performed = _performed(analyze_requirements(
+        "The ML engineer runs the regression suite on the new model. Otherwise the AI product owner signs off the "
+        "upgrade, and the SRE swaps the model."))
+    assert ("Sign off upgrade", "AI Product Owner") in performed

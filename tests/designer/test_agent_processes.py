@@ -132,7 +132,7 @@ def test_an_adverb_of_several_words_is_not_read_as_a_clause() -> None:
     names = _names(analyze_requirements(
         "The AI product owner defines each agent's role. The ML engineer tests the agents end to end on 100 past "
         "claims, and the AI product owner approves the launch."))
-    assert names == ["Define agent role", "Test agent", "Approve launch"]
+    assert names == ["Define agent role", "Test agent end-to-end", "Approve launch"]
 
 
 def test_a_particle_parsed_as_a_preposition_stays_with_its_verb() -> None:
@@ -140,3 +140,12 @@ def test_a_particle_parsed_as_a_preposition_stays_with_its_verb() -> None:
         "The ML engineer runs the regression suite on the new model. Otherwise the AI product owner signs off the "
         "upgrade, and the SRE swaps the model."))
     assert ("Sign off upgrade", "AI Product Owner") in performed
+
+
+def test_a_team_of_agents_is_the_agents_not_a_role() -> None:
+    requirement = analyze_requirements(
+        "Our analytics group wants a small team of AI agents to produce the weekly market report. The AI product "
+        "owner defines each agent's role. The ML engineer designs the hand-off protocol and the head of analytics "
+        "approves the launch.")
+    assert _names(requirement)[0] == "Define agent role"
+    assert "Small Team" not in [s.actor for s in requirement.steps]

@@ -56,9 +56,14 @@ def agent_words() -> AgentWords:
 
 
 def _agent_performer(frame: Frame, nouns: frozenset[str]) -> bool:
-    """"the agent reads", "a research agent that gathers the figures": the agent is the one acting."""
-    return frame.performer is not None and frame.performer_how != "narrator" \
-        and frame.performer.split()[-1].lower().rstrip("s") in nouns
+    """"the agent reads", "a research agent that gathers the figures", "a team of agents produces the
+    report": the agent is the one acting."""
+    if frame.performer is None or frame.performer_how == "narrator":
+        return False
+    subject = next((c for c in frame.head.children if c.dep_ == "nsubj"), None)
+    members = [g for c in (subject.children if subject is not None else ()) if c.dep_ == "prep" and c.lower_ == "of"
+               for g in c.children if g.dep_ == "pobj"]
+    return frame.performer.split()[-1].lower().rstrip("s") in nouns or any(m.lemma_.lower() in nouns for m in members)
 
 
 def _on_agent(frame: Frame, words: AgentWords) -> bool:
@@ -190,6 +195,15 @@ def _name_objects(frames: list[Frame], words: AgentWords) -> None:
         frame.obj = f"{owner.lemma_.lower()} {named}" if owner is not None else named
 
 
+def _name_manner(frames: list[Frame]) -> None:
+    """"tests the agents end to end": how the agent is worked on names the step too."""
+    idioms = {idiom.replace(" ", "-") for idiom in lexicon().idioms}
+    for frame in frames:
+        manner = next((idiom for idiom in idioms if idiom in frame.text.lower()), "")
+        if manner and frame.kind in ("step", "rework") and manner not in frame.obj:
+            frame.obj = f"{frame.obj} {manner}".strip()
+
+
 def _share_subjects(frames: list[Frame]) -> None:
     """"The SRE runs the agent in shadow mode, then rolls it out": a clause of the same sentence that
     opens with its verb is done by the role of the clause before it."""
@@ -210,6 +224,7 @@ def settle_agent_frames(frames: list[Frame], reader: Reader, text: str) -> str:
     _share_subjects(frames)
     frames[:] = _name_stages(frames, words)
     _name_objects(frames, words)
+    _name_manner(frames)
     heading = _heading(frames, words)
     for index in sorted(_runtime(frames, words) | heading):
         frames[index].kind = "context"

@@ -149,3 +149,10 @@ def test_a_team_of_agents_is_the_agents_not_a_role() -> None:
         "approves the launch.")
     assert _names(requirement)[0] == "Define agent role"
     assert "Small Team" not in [s.actor for s in requirement.steps]
+
+
+def test_an_analytics_lead_is_a_role() -> None:
+    performed = _performed(analyze_requirements(
+        "The head of analytics approves the launch. For the first month after launch the analytics lead monitors "
+        "the reports."))
+    assert ("Monitor report", "Analytics Lead") in performed

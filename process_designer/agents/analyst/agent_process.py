@@ -49,10 +49,10 @@ class AgentWords:
 def agent_words() -> AgentWords:
     raw = tomllib.loads(resources.files("process_designer.language").joinpath("data/lexicon.toml").read_text("utf-8"))
     words = raw["agents"]
-    return AgentWords(nouns=frozenset(words["nouns"]), objects=frozenset(words["nouns"] + words["objects"]), lifecycle=frozenset(words["lifecycle"]),
-                      heading=frozenset(words["heading"]), owning=frozenset(words["owning"]),
-                      cues=tuple(words["cues"]), staged=frozenset(words["staged"]),
-                      stage_preps=frozenset(words["stage_preps"]))
+    return AgentWords(nouns=frozenset(words["nouns"]), objects=frozenset(words["nouns"] + words["objects"]),
+                      lifecycle=frozenset(words["lifecycle"]), heading=frozenset(words["heading"]),
+                      owning=frozenset(words["owning"]), cues=tuple(words["cues"]),
+                      staged=frozenset(words["staged"]), stage_preps=frozenset(words["stage_preps"]))
 
 
 def _agent_performer(frame: Frame, nouns: frozenset[str]) -> bool:

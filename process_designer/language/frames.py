@@ -233,10 +233,16 @@ def _finite_verb_misattached(token: Token) -> bool:
 
 
 def _particle_taken_for_preposition(verb: Token) -> Token | None:
-    """"signs off the upgrade" parsed with "off" as a preposition: the particle of a phrasal verb."""
+    """"signs off the upgrade" parsed with "off" as a preposition: the particle of a phrasal verb, right
+    after a verb without an object of its own ("logs the fault in the system" and "log in FOIAXpress" say
+    where, so "in", "on" and "at" are never taken)."""
     lemma = verb.lemma_.lower()
-    return next((c for c in verb.children if c.dep_ == "prep" and f"{lemma} {c.lower_}" in lexicon().phrasal
-                 and any(g.dep_ == "pobj" for g in c.children)), None)
+    if any(c.dep_ in ("dobj", "obj") for c in verb.children) or verb.i + 1 >= len(verb.doc):
+        return None
+    after = verb.doc[verb.i + 1]
+    taken = after.head == verb and after.dep_ == "prep" and after.lower_ not in ("in", "on", "at") \
+        and f"{lemma} {after.lower_}" in lexicon().phrasal and any(g.dep_ == "pobj" for g in after.children)
+    return after if taken else None
 
 
 def _verb_taken_for_noun(token: Token) -> bool:

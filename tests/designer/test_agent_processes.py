@@ -156,3 +156,11 @@ def test_an_analytics_lead_is_a_role() -> None:
         "The head of analytics approves the launch. For the first month after launch the analytics lead monitors "
         "the reports."))
     assert ("Monitor report", "Analytics Lead") in performed
+
+
+def test_where_something_is_logged_is_not_a_particle() -> None:
+    names = _names(analyze_requirements(
+        "Housekeeping spots the fault and logs it in the property management system. Log in FOIAXpress. The "
+        "manager signs off the report."))
+    assert not any(name.startswith("Log in") for name in names)
+    assert "Sign off report" in names

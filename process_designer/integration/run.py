@@ -188,7 +188,11 @@ def integration_requirement(requirement: Requirement) -> Requirement:
         purpose = _purpose(spec)  # the analyst took a configuration line ("Authenticate to …") for the purpose
     flow = requirement.flow if steps == requirement.steps else sequential(
         (number, step.name, step.actor) for number, step in enumerate(steps, start=1))
+    title = requirement.title
+    if title in ("", "Process"):  # the text named no process: the integration names itself by its systems
+        title = f"{' and '.join(spec.systems)} Integration"
     return requirement.model_copy(update={
+        "title": title,
         "purpose": purpose,
         "kind": "integration",
         "integration": spec,

@@ -101,3 +101,19 @@ def test_a_pipeline_the_user_lays_out_keeps_its_steps() -> None:
     assert requirement.kind == "integration"
     assert "Verify signature" in names and "Update subscription status" in names
     assert not any(n.startswith(("Extract", "Reconcile")) for n in names)
+
+
+TERSE = ("need SFDC opps -> NetSuite sales orders every 15 min, order status comes back from netsuite into "
+         "salesforce (bidirectional). map Account.Name to customer.companyName, Opportunity.Amount to total, "
+         "CloseDate to tranDate. auth: salesforce = oauth 2.0 jwt bearer, netsuite = TBA token based")
+
+
+def test_an_integration_written_as_terse_notes_is_designed_not_refused() -> None:
+    requirement = analyze_requirements(TERSE)
+    assert not requirement.questions
+    assert requirement.kind == "integration" and requirement.integration is not None
+    assert requirement.title == "Salesforce and NetSuite Integration"
+    assert [(r.source, r.target) for r in requirement.integration.data_mapping][:3] == [
+        ("Account.Name", "customer.companyName"), ("Opportunity.Amount", "total"), ("CloseDate", "tranDate")]
+    assert len(requirement.steps) >= 3
+

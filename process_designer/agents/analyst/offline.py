@@ -98,10 +98,10 @@ def analyze_requirements(
     if best is not None and naming:
         steps, flow, drafted = draft_from_template(best, len(model.steps))
         questions.extend(drafted)
-    elif not steps:
+    elif not steps and not _describes_integration(clean):
         requirement.questions = [_NO_STEPS]
         return requirement
-    elif len(steps) < 2:
+    elif len(steps) == 1:
         questions.append(f"The text names one step ('{steps[0].name}'). What happens before and after it?")
     questions.extend(_fill_performers(steps, best, reader.narrator))
     if best is not None:
@@ -125,7 +125,10 @@ def analyze_requirements(
     requirement.open_questions = list(dict.fromkeys(questions))
     if requirement.kind != "integration" and not any(is_mapping_sentence(line) for line in clean.splitlines()):
         return requirement  # a process that uses two systems is not an integration between them
-    return integration_requirement(requirement)
+    integrated = integration_requirement(requirement)
+    if not integrated.steps:  # the text named its systems but no flow between them to run
+        integrated.questions = [_NO_STEPS]
+    return integrated
 
 
 def _without_mappings(text: str) -> str:
@@ -242,6 +245,12 @@ def _title(topic: str, frames: list[Frame], template: ProcessTemplate | None,
         phrase = Counter(f.obj for f in frames if f.obj_head == head).most_common(1)[0][0]
         return title_case(f"{phrase} process")
     return "Process"
+
+
+def _describes_integration(text: str) -> bool:
+    """Whether ``text`` configures an integration (field mappings, or a flow between two named systems),
+    which is designed as the integration's run even when no sentence names a step."""
+    return any(is_mapping_sentence(line) for line in text.splitlines()) or _is_integration(text, detect_systems(text))
 
 
 def _is_integration(text: str, systems: list[str]) -> bool:

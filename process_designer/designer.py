@@ -21,8 +21,9 @@ from process_designer.domain.models import DesignContext, ProcessDocument
 from process_designer.errors import ConfigError, EngineError, InputError, NotFoundError
 from process_designer.feedback import FeedbackStore
 from process_designer.feedback.learning import rate_document
-from process_designer.graphs.context import DesignerDeps, TemplateSource
+from process_designer.graphs.context import DesignerDeps, TemplateSource, open_library
 from process_designer.graphs.wiring import build_graph
+from process_designer.knowledge.tenant_library import TenantLibrary, TenantTemplates
 from process_designer.limits import message_too_long
 from process_designer.principal import current_principal
 from process_designer.storage.checkpoints import LATEST, Base, check_key, open_checkpoints
@@ -75,8 +76,11 @@ class Designer:
                  engines: AgentEngines | None = None) -> None:
         self.settings = settings
         self.feedback = FeedbackStore.open(settings)
-        self.deps = DesignerDeps(settings=settings, library=library, engines=engines or engines_for(settings),
-                                 feedback=self.feedback, tenant=lambda: current_principal().tenant)
+        tenant = self._tenant
+        shared = TenantLibrary(lambda: library if library is not None else open_library(settings),
+                               TenantTemplates.open(settings), tenant)
+        self.deps = DesignerDeps(settings=settings, library=shared, engines=engines or engines_for(settings),
+                                 feedback=self.feedback, tenant=tenant)
         # The LLM analyst's search_templates tool searches this library.
         if callable(use_search := getattr(self.deps.engines, "use_template_search", None)):
             use_search(self.deps.templates_for)
@@ -87,6 +91,7 @@ class Designer:
         except ConfigError:
             self._checkpoints.close()
             self.feedback.close()
+            self.deps.close()
             raise
         self._saver = self._checkpoints.saver
         self.graph = build_graph(self._saver, deps=self.deps)
@@ -96,6 +101,10 @@ class Designer:
         # Settings.turn_concurrency), and blocking helpers elsewhere never queue behind turns.
         self._turns = ThreadPoolExecutor(settings.turn_concurrency, thread_name_prefix="pd-turn")
         self.analytics = AnalyticsStore(settings.data_dir / "analytics.sqlite")
+
+    @staticmethod
+    def _tenant() -> str:
+        return current_principal().tenant
 
     # -- turns -----------------------------------------------------------------------------------
 

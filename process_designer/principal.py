@@ -15,14 +15,19 @@ __all__ = ["LOCAL", "Principal", "acting_as", "current_principal"]
 
 @dataclass(frozen=True)
 class Principal:
-    """An authenticated caller: ``subject`` (who) acting inside ``tenant`` (whose data)."""
+    """An authenticated caller: ``subject`` (who) acting inside ``tenant`` (whose data).
+
+    An ``operator`` also reads what spans tenants (analytics of the whole service); their own
+    threads, sessions and templates stay their tenant's like anyone's.
+    """
 
     subject: str
     tenant: str
+    operator: bool = False
 
 
-# Without authentication every caller is the one local user of an embedded instance.
-LOCAL = Principal(subject="local", tenant="local")
+# Without authentication every caller is the one local user of an embedded instance, who runs it.
+LOCAL = Principal(subject="local", tenant="local", operator=True)
 _current: ContextVar[Principal] = ContextVar("process_designer_principal", default=LOCAL)
 
 

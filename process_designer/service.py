@@ -23,6 +23,7 @@ from process_designer.domain.models import DesignContext, ProcessDocument
 from process_designer.domain.slugs import slug
 from process_designer.errors import NotFoundError, TemplateError
 from process_designer.maps.documents import MEDIA_TYPES, ExportFormat, export_document
+from process_designer.principal import current_principal
 from process_designer.server.chat_service import ChatService
 from process_designer.server.messages import (
     IncomingMessage,
@@ -241,7 +242,7 @@ class DesignService:
     def rate_thread(self, thread_id: str, rating: str, comment: str = "",
                     version: int | None = None) -> DocumentVersion:
         """:meth:`rate` for a conversation known by its thread (the terminal chat's)."""
-        rated = self.designer.rate(thread_id, rating, comment, version)
+        rated = self.designer.rate(self.chat.storage_key(thread_id), rating, comment, version)
         self.access.record("feedback.rated", f"thread:{thread_id}", rating)
         return rated
 
@@ -263,9 +264,16 @@ class DesignService:
         self.access.record("template.added", f"template:{added.id}")
         return added
 
-    def analytics(self) -> dict[str, Any]:
-        """Session, quality and usage analytics."""
-        return self.designer.analytics.to_json()
+    def analytics(self, tenant: str | None = None) -> dict[str, Any]:
+        """Session, quality and usage analytics of the caller's tenant; an operator's cover every tenant
+        unless ``tenant`` names one. Another tenant's figures read as missing to anyone else."""
+        caller = current_principal()
+        if not caller.operator:
+            if tenant not in (None, caller.tenant):
+                raise NotFoundError(f"no analytics for tenant {tenant!r}; leave out tenant for your own, or use "
+                                    "a token with the operator role")
+            tenant = caller.tenant
+        return {"tenant": tenant, **self.designer.analytics.to_json(tenant)}
 
     def session_count(self) -> int:
         """How many sessions there are (and proof that their store answers)."""

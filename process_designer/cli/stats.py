@@ -21,9 +21,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "stats",
         help="show session, quality and usage analytics",
         description="Sessions, success rate, mean quality, popular templates, process categories and "
-        "the routes turns took, from the analytics kept under PD_DATA_DIR.",
+        "the routes turns took, from the analytics kept under PD_DATA_DIR: of every tenant, or of --tenant.",
     )
     parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.add_argument("--tenant", help="only this tenant's sessions (default: every tenant)")
     parser.set_defaults(handler=run)
 
 
@@ -69,9 +70,9 @@ def run(args: argparse.Namespace) -> int:
     store = AnalyticsStore(settings.data_dir / "analytics.sqlite")
     try:
         if args.format == "json":
-            print(json.dumps(store.to_json(), indent=2))
+            print(json.dumps({"tenant": args.tenant, **store.to_json(args.tenant)}, indent=2))
         else:
-            print(render_table(store.summary()[1]))
+            print(render_table(store.summary(args.tenant)[1]))
     finally:
         store.close()
     return 0

@@ -18,7 +18,7 @@ from process_designer.knowledge.template_model import ProcessTemplate
 if TYPE_CHECKING:
     from process_designer.knowledge.library import TemplateHit
 
-__all__ = ["DesignerDeps", "TemplateSource"]
+__all__ = ["DesignerDeps", "TemplateSource", "open_library"]
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ def _local_tenant() -> str:
     return "local"
 
 
-def _open_library(settings: Settings) -> TemplateSource | None:
+def open_library(settings: Settings) -> TemplateSource | None:
     """The template library of ``settings``, or ``None`` (logged) when it cannot be opened."""
     try:
         from process_designer.knowledge.library import TemplateLibrary
@@ -74,7 +74,7 @@ class DesignerDeps:
         """The template library, opened on the first call; ``None`` when it cannot be used."""
         if self.library is None and not self._opened:
             self._opened = True
-            self.library = _open_library(self.settings)
+            self.library = open_library(self.settings)
         return self.library
 
     def template(self, template_id: str) -> ProcessTemplate | None:

@@ -7,7 +7,7 @@ from process_designer.errors import NotFoundError
 from process_designer.principal import current_principal
 from process_designer.storage.audit import AuditLog
 from process_designer.storage.database import Database, open_database
-from process_designer.storage.tenancy import Ownership
+from process_designer.storage.tenancy import Ownership, scoped_thread_key
 
 __all__ = ["AccessControl"]
 
@@ -30,6 +30,16 @@ class AccessControl:
         caller = current_principal()
         if not self._owners.claim(kind, resource_id, caller.tenant, caller.subject):
             self._deny(kind, resource_id, not_found)
+
+    def thread_key(self, thread_id: str, *, claim: bool) -> str:
+        """Where the current tenant's thread ``thread_id`` is stored: the id itself when the tenant holds it
+        (or, with ``claim``, takes it now), else a key scoped to the tenant (see :mod:`~process_designer.storage.tenancy`)."""
+        caller = current_principal()
+        if claim:
+            held = self._owners.claim("thread", thread_id, caller.tenant, caller.subject)
+        else:
+            held = self._owners.owner("thread", thread_id) in (None, caller.tenant)
+        return thread_id if held else scoped_thread_key(thread_id, caller.tenant)
 
     def check(self, kind: str, resource_id: str, not_found: str) -> None:
         """Raise :class:`NotFoundError` (``not_found``) when another tenant owns ``resource_id``."""

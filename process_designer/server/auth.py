@@ -23,6 +23,7 @@ from process_designer.principal import LOCAL, Principal, acting_as, current_prin
 
 __all__ = [
     "LOCAL",
+    "OPERATOR_ROLE",
     "AuthenticationError",
     "Authenticator",
     "Principal",
@@ -44,6 +45,10 @@ def hash_api_key(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
+OPERATOR_ROLE = "operator"
+"""The role (an API key's fourth field, a JWT's ``role`` or ``roles`` claim) that reads across tenants."""
+
+
 def _read_api_keys(path: Path) -> dict[str, Principal]:
     keys: dict[str, Principal] = {}
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
@@ -51,10 +56,18 @@ def _read_api_keys(path: Path) -> dict[str, Principal]:
         if not line or line.startswith("#"):
             continue
         parts = line.split(":")
-        if len(parts) != 3 or len(parts[2]) != 64 or not all(parts):
-            raise ConfigError(f"PD_API_KEYS_FILE {path}:{number}: expected tenant:subject:sha256hex")
-        keys[parts[2].lower()] = Principal(subject=parts[1], tenant=parts[0])
+        if len(parts) not in (3, 4) or len(parts[2]) != 64 or not all(parts) or parts[3:] not in ([], [OPERATOR_ROLE]):
+            raise ConfigError(f"PD_API_KEYS_FILE {path}:{number}: expected tenant:subject:sha256hex "
+                              f"or tenant:subject:sha256hex:{OPERATOR_ROLE}")
+        keys[parts[2].lower()] = Principal(subject=parts[1], tenant=parts[0], operator=parts[3:] == [OPERATOR_ROLE])
     return keys
+
+
+def _has_operator_role(claims: Mapping[str, object]) -> bool:
+    """Whether a JWT's ``role`` claim is, or its ``roles`` claim lists, :data:`OPERATOR_ROLE`."""
+    roles = claims.get("roles")
+    listed = isinstance(roles, list) and OPERATOR_ROLE in roles
+    return claims.get("role") == OPERATOR_ROLE or listed
 
 
 class Authenticator:
@@ -120,7 +133,7 @@ class Authenticator:
         subject, tenant = claims["sub"], claims["tenant"]
         if not isinstance(subject, str) or not isinstance(tenant, str) or not subject or not tenant:
             raise AuthenticationError("the JWT's sub and tenant claims must be non-empty strings")
-        return Principal(subject=subject, tenant=tenant)
+        return Principal(subject=subject, tenant=tenant, operator=_has_operator_role(claims))
 
 
 def _is_loopback(host: str) -> bool:

@@ -23,6 +23,7 @@ from process_designer.server.messages import (
 )
 from process_designer.server.turn_records import TurnRecords
 from process_designer.storage.checkpoints import LATEST, Base
+from process_designer.storage.tenancy import client_thread_id
 
 if TYPE_CHECKING:
     from process_designer.domain.models import ProcessDocument
@@ -70,10 +71,6 @@ async def _closing(events: AsyncIterator[Any]) -> AsyncGenerator[Any, None]:
         close = getattr(events, "aclose", None)
         if close is not None:
             await close()
-
-
-def _thread_not_found(thread_id: str) -> str:
-    return f"thread {thread_id!r} was not found; start a new conversation with a new thread_id"
 
 
 class _RunningTurn:
@@ -154,9 +151,22 @@ class ChatService:
         """
         self._check_accepting()
         role = validate_message(message, self._settings.max_message_bytes)
-        self.access.claim("thread", message.thread_id, _thread_not_found(message.thread_id))
+        key = self.access.thread_key(message.thread_id, claim=True)
         self.access.record("message.accepted", f"thread:{message.thread_id}",
                            f"client_msg_id:{message.client_msg_id}" if message.client_msg_id else "ok")
+        if key == message.thread_id:
+            async with aclosing(self._handle(message, role)) as answers:
+                async for out in answers:
+                    yield out
+            return
+        # Another tenant holds this id: the turn runs on this tenant's own thread, answered under the client's id.
+        async with aclosing(self._handle(message.model_copy(update={"thread_id": key}), role)) as answers:
+            async for out in answers:
+                yield out.model_copy(update={"thread_id": message.thread_id})
+
+    async def _handle(self, message: IncomingMessage,
+                      role: Literal["USER", "SYSTEM"]) -> AsyncGenerator[OutgoingMessage, None]:
+        """:meth:`handle` for a checked message whose ``thread_id`` is the thread's storage key."""
         if not message.client_msg_id:
             async with aclosing(self._run(message, role, None)) as answers:
                 async for out in answers:
@@ -188,15 +198,17 @@ class ChatService:
             turn.finish()
             del self._running[key]
 
+    def storage_key(self, thread_id: str) -> str:
+        """Where the caller's thread ``thread_id`` is stored (see :meth:`AccessControl.thread_key`)."""
+        return self.access.thread_key(validate_id(thread_id, "thread_id"), claim=False)
+
     def document(self, thread_id: str) -> ProcessDocument | None:
-        """The thread's current process document, or ``None`` before the first design."""
-        self.access.check("thread", validate_id(thread_id, "thread_id"), _thread_not_found(thread_id))
-        return self._designer.document(thread_id)
+        """The caller's thread's current process document, or ``None`` before the first design."""
+        return self._designer.document(self.storage_key(thread_id))
 
     def history(self, thread_id: str) -> list[Any]:
-        """The thread's messages, oldest first (the designer's ``ChatRecord`` objects)."""
-        self.access.check("thread", validate_id(thread_id, "thread_id"), _thread_not_found(thread_id))
-        return self._designer.history(thread_id)
+        """The caller's thread's messages, oldest first (the designer's ``ChatRecord`` objects)."""
+        return self._designer.history(self.storage_key(thread_id))
 
     def stop_accepting(self) -> None:
         """Refuse new messages with :class:`ServiceUnavailableError`; running turns go on."""
@@ -315,5 +327,5 @@ class ChatService:
         if recorded != digest:
             raise MessageConflictError(
                 f"client_msg_id {message.client_msg_id!r} was already used on thread "
-                f"{message.thread_id!r} for a different message; use a new client_msg_id"
+                f"{client_thread_id(message.thread_id)!r} for a different message; use a new client_msg_id"
             )

@@ -268,9 +268,10 @@ def create_app(service: DesignService) -> FastAPI:
         return {"subject": principal.subject, "tenant": principal.tenant,
                 "authentication": authenticator is not None}
 
-    @app.get(f"{API_PREFIX}/analytics", summary="Session, quality and usage analytics")
-    def analytics() -> dict[str, Any]:
-        return service.analytics()
+    @app.get(f"{API_PREFIX}/analytics", summary="Session, quality and usage analytics of your tenant "
+                                                "(an operator's: of every tenant, or of ?tenant=)")
+    def analytics(tenant: str | None = Query(None, min_length=1, max_length=200)) -> dict[str, Any]:
+        return service.analytics(tenant)
 
     @app.get("/healthz", summary="The process is up")
     def healthz() -> dict[str, str]:

@@ -1,4 +1,10 @@
-"""Which tenant owns each thread and session; a foreign id is reported exactly like a missing one."""
+"""Which tenant owns each thread and session, and the tenant-scoped keys threads are stored under.
+
+A client names its threads; two tenants may pick the same name. The first tenant to use a name keeps
+its thread under that name (as every thread was kept before names were scoped); any other tenant's
+thread of that name is kept under :func:`scoped_thread_key`, a key no client can send (it holds ``~``,
+which thread ids may not), so neither tenant sees, nor locks out, the other's conversation.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,19 @@ from datetime import UTC, datetime
 
 from process_designer.storage.database import Database
 
-__all__ = ["Ownership"]
+__all__ = ["Ownership", "client_thread_id", "scoped_thread_key"]
+
+_SCOPE = "~"
+
+
+def scoped_thread_key(thread_id: str, tenant: str) -> str:
+    """The storage key of ``tenant``'s thread ``thread_id`` when another tenant holds the plain id."""
+    return f"{thread_id}{_SCOPE}{tenant}"
+
+
+def client_thread_id(key: str) -> str:
+    """The thread id the client uses for the storage key ``key``."""
+    return key.split(_SCOPE, 1)[0]
 
 _SCHEMA = (
     """

@@ -35,10 +35,15 @@ CREATE TABLE IF NOT EXISTS turns (
     clarity REAL,
     revisions INTEGER NOT NULL,
     templates TEXT NOT NULL,
-    category TEXT
+    category TEXT,
+    tenant TEXT NOT NULL DEFAULT 'local'
 );
 CREATE INDEX IF NOT EXISTS turns_by_thread ON turns (thread_id, id);
 """
+# Turns recorded before analytics were kept per tenant were all the one local tenant's.
+_ADD_TENANT = "ALTER TABLE turns ADD COLUMN tenant TEXT NOT NULL DEFAULT 'local'"
+_COLUMNS = ("thread_id, started_at, ended_at, intent, path, outcome, has_document, passed, score, completeness, "
+            "clarity, revisions, templates, category, tenant")
 
 
 @dataclass(frozen=True)
@@ -59,11 +64,13 @@ class TurnRecord:
     revisions: int = 0
     templates: tuple[str, ...] = field(default_factory=tuple)
     category: str | None = None
+    tenant: str = "local"
 
 
 class SessionSummary(BaseModel):
     """One conversation (thread): how long, how many turns, whether it reached a passing document."""
 
+    tenant: str
     thread_id: str
     started_at: float
     ended_at: float
@@ -105,7 +112,7 @@ def _mean(values: list[float]) -> float | None:
     return round(sum(values) / len(values), 4) if values else None
 
 
-def _session(thread_id: str, turns: list[TurnRecord]) -> SessionSummary:
+def _session(tenant: str, thread_id: str, turns: list[TurnRecord]) -> SessionSummary:
     with_document = [t for t in turns if t.has_document]
     final = with_document[-1] if with_document else None
     templates: list[str] = []
@@ -114,7 +121,7 @@ def _session(thread_id: str, turns: list[TurnRecord]) -> SessionSummary:
     categories = [t.category for t in turns if t.category]
     started, ended = min(t.started_at for t in turns), max(t.ended_at for t in turns)
     return SessionSummary(
-        thread_id=thread_id, started_at=started, ended_at=ended, duration_seconds=round(ended - started, 4),
+        tenant=tenant, thread_id=thread_id, started_at=started, ended_at=ended, duration_seconds=round(ended - started, 4),
         turns=len(turns), succeeded=any(t.passed for t in turns),
         score=final.score if final else None, completeness=final.completeness if final else None,
         clarity=final.clarity if final else None, templates=templates,
@@ -124,11 +131,12 @@ def _session(thread_id: str, turns: list[TurnRecord]) -> SessionSummary:
 
 def summarize(turns: Iterable[TurnRecord]) -> tuple[list[SessionSummary], AnalyticsReport]:
     """Sessions (oldest first) and their aggregates, from turns in the order they finished."""
-    by_thread: dict[str, list[TurnRecord]] = {}
+    by_thread: dict[tuple[str, str], list[TurnRecord]] = {}
     all_turns = list(turns)
     for turn in all_turns:
-        by_thread.setdefault(turn.thread_id, []).append(turn)
-    sessions = sorted((_session(tid, ts) for tid, ts in by_thread.items()), key=lambda s: (s.started_at, s.thread_id))
+        by_thread.setdefault((turn.tenant, turn.thread_id), []).append(turn)
+    sessions = sorted((_session(tenant, tid, ts) for (tenant, tid), ts in by_thread.items()),
+                      key=lambda s: (s.started_at, s.tenant, s.thread_id))
     scored = [s for s in sessions if s.score is not None]
     succeeded = sum(1 for s in sessions if s.succeeded)
     template_sessions = Counter(t for s in sessions for t in s.templates)
@@ -160,6 +168,8 @@ class AnalyticsStore:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._conn = connect(path)
             self._conn.executescript(_SCHEMA)
+            if "tenant" not in {row[1] for row in self._conn.execute("PRAGMA table_info(turns)")}:
+                self._conn.execute(_ADD_TENANT)
         except (OSError, sqlite3.Error) as exc:
             raise StorageError(f"cannot open the analytics database at {path}: {exc}; "
                                "check PD_DATA_DIR points to a writable directory") from exc
@@ -170,32 +180,28 @@ class AnalyticsStore:
         """Keep one turn."""
         row = (turn.thread_id, turn.started_at, turn.ended_at, turn.intent, json.dumps(list(turn.path)),
                turn.outcome, int(turn.has_document), int(turn.passed), turn.score, turn.completeness,
-               turn.clarity, turn.revisions, json.dumps(list(turn.templates)), turn.category)
+               turn.clarity, turn.revisions, json.dumps(list(turn.templates)), turn.category, turn.tenant)
         try:
             with self._lock, self._conn:
-                self._conn.execute(
-                    "INSERT INTO turns (thread_id, started_at, ended_at, intent, path, outcome, has_document, "
-                    "passed, score, completeness, clarity, revisions, templates, category) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+                self._conn.execute(f"INSERT INTO turns ({_COLUMNS}) VALUES ({', '.join('?' * len(row))})", row)
         except sqlite3.Error as exc:
             raise storage_failure(exc, str(self.path)) from exc
 
-    def turns(self) -> list[TurnRecord]:
-        """Every turn, in the order recorded."""
+    def turns(self, tenant: str | None = None) -> list[TurnRecord]:
+        """Every turn (of ``tenant`` only, when given), in the order recorded."""
+        where, params = ("WHERE tenant = ?", (tenant,)) if tenant is not None else ("", ())
         with self._lock:
-            rows = self._conn.execute(
-                "SELECT thread_id, started_at, ended_at, intent, path, outcome, has_document, passed, score, "
-                "completeness, clarity, revisions, templates, category FROM turns ORDER BY id").fetchall()
+            rows = self._conn.execute(f"SELECT {_COLUMNS} FROM turns {where} ORDER BY id", params).fetchall()
         return [TurnRecord(r[0], r[1], r[2], r[3], tuple(json.loads(r[4])), r[5], bool(r[6]), bool(r[7]), r[8],
-                           r[9], r[10], r[11], tuple(json.loads(r[12])), r[13]) for r in rows]
+                           r[9], r[10], r[11], tuple(json.loads(r[12])), r[13], r[14]) for r in rows]
 
-    def summary(self) -> tuple[list[SessionSummary], AnalyticsReport]:
-        """Sessions and aggregates from one read of the turns."""
-        return summarize(self.turns())
+    def summary(self, tenant: str | None = None) -> tuple[list[SessionSummary], AnalyticsReport]:
+        """Sessions and aggregates (of ``tenant`` only, when given) from one read of the turns."""
+        return summarize(self.turns(tenant))
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, tenant: str | None = None) -> dict[str, Any]:
         """``{"report": …, "sessions": […]}`` as ``stats --format json`` and the HTTP API give it."""
-        sessions, report = self.summary()
+        sessions, report = self.summary(tenant)
         return {"report": report.model_dump(mode="json"), "sessions": [s.model_dump(mode="json") for s in sessions]}
 
     def close(self) -> None:

@@ -7,12 +7,15 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from opentelemetry.trace import Span, Status, StatusCode
 
 from process_designer.config import Settings
 from process_designer.errors import ProcessDesignerError, StorageError
+from process_designer.principal import current_principal
+from process_designer.storage.tenancy import client_thread_id
 from process_designer.telemetry.analytics import AnalyticsStore, TurnRecord
 from process_designer.telemetry.setup import Telemetry, current
 from process_designer.telemetry.spans import conversation, iterate_in_span
@@ -62,6 +65,7 @@ class TurnObserver:
         self._clock = clock
         self._started_wall = clock()
         self._started = time.perf_counter()
+        self._tenant = current_principal().tenant
         self._first_chunk: float | None = None
         self.path: list[str] = []
         self.finished = False
@@ -141,7 +145,7 @@ class TurnObserver:
         if self._analytics is None:
             return
         try:
-            self._analytics.record(record)
+            self._analytics.record(replace(record, thread_id=client_thread_id(record.thread_id), tenant=self._tenant))
         except StorageError as exc:
             # Analytics describe turns; losing one figure must not fail (or mask the error of) the turn.
             logger.warning("turn analytics not recorded: %s", exc)

@@ -42,6 +42,22 @@ def test_hs256_rs256_and_api_keys_name_their_principal() -> None:
     assert auth.authenticate("Bearer key-1") == Principal("robot", "globex")
 
 
+def test_the_operator_role_comes_from_the_keys_file_or_the_jwt(tmp_path: Path) -> None:
+    keys = tmp_path / "keys"
+    keys.write_text(f"acme:ops:{hash_api_key('key-ops')}:operator\nacme:robot:{hash_api_key('key-robot')}\n")
+    auth = Authenticator.from_settings(Settings(data_dir=tmp_path, api_keys_file=keys, jwt_secret=SECRET))
+    assert auth is not None
+    assert auth.authenticate("Bearer key-ops") == Principal("ops", "acme", operator=True)
+    assert auth.authenticate("Bearer key-robot") == Principal("robot", "acme")
+    for claims, operator in ((_claims(role="operator"), True), (_claims(roles=["viewer", "operator"]), True),
+                             (_claims(role="admin"), False), (_claims(roles="operator"), False)):
+        token = jwt.encode(claims, SECRET, algorithm="HS256")
+        assert auth.authenticate(f"Bearer {token}") == Principal("alice", "acme", operator=operator)
+    keys.write_text(f"acme:ops:{hash_api_key('key-ops')}:admin\n")
+    with pytest.raises(ConfigError, match=r":1: expected tenant:subject:sha256hex or "):
+        Authenticator.from_settings(Settings(data_dir=tmp_path, api_keys_file=keys))
+
+
 @pytest.mark.parametrize(("header", "message"), [
     (None, "missing bearer token"),
     ("Basic abc", "missing bearer token"),
@@ -87,7 +103,7 @@ def test_settings_name_the_bad_variable(tmp_path: Path) -> None:
     keys = tmp_path / "keys"
     keys.write_text("acme:robot:not-a-hash\n")
     settings = load_settings({"PD_API_KEYS_FILE": str(keys)}, dotenv=None)
-    with pytest.raises(ConfigError, match=rf"^PD_API_KEYS_FILE {keys}:1: expected tenant:subject:sha256hex$"):
+    with pytest.raises(ConfigError, match=rf"^PD_API_KEYS_FILE {keys}:1: expected tenant:subject:sha256hex or tenant:subject:sha256hex:operator$"):
         Authenticator.from_settings(settings)
 
 

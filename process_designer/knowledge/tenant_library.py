@@ -68,12 +68,10 @@ class TenantTemplates:
         """Keep ``template`` for ``tenant``; :class:`InputError` when the tenant has that id already."""
         text = template_to_toml(template)
         template_from_toml(text, f"template {template.id}")  # never store what cannot be read back
-        created = datetime.now(UTC).isoformat(timespec="seconds")
-        self._db.execute("INSERT INTO tenant_templates VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                         (tenant, template.id, self.sealer.seal(text), created))
-        stored = self._db.execute("SELECT created_at FROM tenant_templates WHERE tenant = ? AND template_id = ?",
-                                  (tenant, template.id))
-        if stored[0][0] != created:
+        inserted = self._db.execute(
+            "INSERT INTO tenant_templates VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING template_id",
+            (tenant, template.id, self.sealer.seal(text), datetime.now(UTC).isoformat(timespec="seconds")))
+        if not inserted:
             raise InputError(f"a template with id {template.id!r} already exists; change the id of the new template")
 
     def of(self, tenant: str) -> list[ProcessTemplate]:

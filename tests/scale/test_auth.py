@@ -103,27 +103,23 @@ async def test_grpc_health_needs_no_token(secured: Instance) -> None:
     assert answer.status == health_pb2.HealthCheckResponse.SERVING
 
 
-async def test_each_credential_kind_works_and_another_tenant_gets_not_found(secured: Instance) -> None:
+async def test_each_credential_kind_works_and_another_tenant_gets_its_own_thread(secured: Instance) -> None:
     thread_id = f"thread-{uuid.uuid4().hex}"
     first = await chat(secured.grpc_address, user(thread_id, REQUIREMENTS, "m-1"),
                        metadata=(("authorization", f"Bearer {hs256('acme')}"),))
     assert first[-1].final is True and first[-1].version == 1
     # Same tenant, another subject, RS256: the thread is the tenant's, not the subject's.
-    again = await chat(secured.grpc_address, user(thread_id, "What does step 1 do?", "m-2"),
+    again = await chat(secured.grpc_address, user(thread_id, "Change step 1 so that finance signs.", "m-2"),
                        metadata=(("authorization", f"Bearer {rs256('acme')}"),))
-    assert again[-1].final is True
+    assert again[-1].final is True and again[-1].version == 2
 
-    with pytest.raises(grpc.aio.AioRpcError) as caught:
-        await chat(secured.grpc_address, user(thread_id, "What does step 1 do?", "m-3"),
-                   metadata=(("authorization", f"Bearer {API_KEY}"),))
-    assert caught.value.code() == grpc.StatusCode.NOT_FOUND
-    assert caught.value.details() == (
-        f"thread {thread_id!r} was not found; start a new conversation with a new thread_id")
-    own = await chat(secured.grpc_address, user(f"thread-{uuid.uuid4().hex}", REQUIREMENTS),
-                     metadata=(("authorization", f"Bearer {API_KEY}"),))
-    assert own[-1].final is True
+    # Another tenant using the same id talks on a thread of its own: acme's process is not there.
+    foreign = await chat(secured.grpc_address, user(thread_id, REQUIREMENTS, "m-3"),
+                         metadata=(("authorization", f"Bearer {API_KEY}"),))
+    assert foreign[-1].final is True and foreign[-1].version == 1
+    assert foreign[-1].thread_id == thread_id
     entries = audit(secured)
-    assert ("globex", "robot", "access.denied", f"thread:{thread_id}") in entries
+    assert ("globex", "robot", "message.accepted", f"thread:{thread_id}") in entries
     assert ("acme", "alice", "message.accepted", f"thread:{thread_id}") in entries
     assert ("acme", "bob", "message.accepted", f"thread:{thread_id}") in entries
 
@@ -229,5 +225,5 @@ def test_the_chat_client_sends_pd_token(secured: Instance) -> None:
 
     foreign = subprocess.run(args, input="/system owner: Sales\n/quit\n", capture_output=True, text=True,
                              env={**env, "PD_TOKEN": API_KEY}, timeout=120)
-    assert foreign.stdout == ""
-    assert f"the server answered NOT_FOUND: thread {thread!r} was not found" in foreign.stderr
+    assert foreign.returncode == 0, foreign.stderr
+    assert foreign.stdout.splitlines()[-1] == "[respond] Context updated: owner=Sales."

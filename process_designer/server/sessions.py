@@ -81,7 +81,7 @@ class SessionStore:
         )
         self._db.execute(
             "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?)",
-            (session.session_id, session.thread_id, title, self._sealer.seal(requirements),
+            (session.session_id, session.thread_id, self._sealer.seal(title), self._sealer.seal(requirements),
              self._sealer.seal(json.dumps(context)), session.created_at),
         )
         if self._access is not None:
@@ -102,7 +102,7 @@ class SessionStore:
         if self._access is not None:
             self._access.check("session", session_id, _not_found(session_id))
         row = rows[0]
-        return Session(session_id=row[0], thread_id=row[1], title=row[2], requirements=self._sealer.open(row[3]),
+        return Session(session_id=row[0], thread_id=row[1], title=self._sealer.open(row[2]), requirements=self._sealer.open(row[3]),
                        created_at=row[4], context=json.loads(self._sealer.open(row[5])))
 
     def count(self) -> int:

@@ -14,10 +14,12 @@ from process_designer.config import Settings
 from process_designer.designer import Designer
 from process_designer.errors import ConfigError, StorageError
 from process_designer.knowledge.library import TemplateLibrary
+from process_designer.knowledge.template_model import ProcessTemplate
 from process_designer.server.chat_service import ChatService
 from process_designer.server.messages import IncomingMessage
 from process_designer.server.sessions import SessionStore
 from process_designer.server.turn_records import TurnRecords
+from process_designer.service import DesignService
 from process_designer.storage import open_database
 from process_designer.storage.crypto import Sealer
 
@@ -139,3 +141,35 @@ async def test_a_wrong_or_missing_key_is_refused_at_start(settings: Settings, se
         assert [entry.role for entry in rotated.history("keyed")] == ["USER", "ASSISTANT"]
     finally:
         rotated.close()
+
+
+def _files_text(*folders: Path) -> str:
+    """Every byte of every file under ``folders`` (SQLite files, TOML, JSON, Chroma's store), as text."""
+    files = [path for folder in folders for path in sorted(folder.rglob("*")) if path.is_file()]
+    assert files
+    return "\n".join(path.read_bytes().decode("latin-1") for path in files)
+
+
+async def test_session_titles_and_added_templates_are_never_stored_in_the_clear(
+        settings: Settings, library: TemplateLibrary) -> None:
+    service = DesignService(Designer(settings, library=library))
+    try:
+        session = await service.create_session(f"{CANARY} onboarding", REQUIREMENTS)
+        await service.send(session.session_id, "Change step 2 so that finance approves it first.", client_msg_id="m-2")
+        assert service.session(session.session_id).title == f"{CANARY} onboarding"
+        document = service.process(session.session_id).document.to_json()
+        document.pop("markdown")
+        template = ProcessTemplate.model_validate({
+            "id": "canary-template", "title": f"{CANARY} subscription onboarding", "category": "customer",
+            "business_domain": "SaaS", "tags": ["onboarding", CANARY], "document": document})
+        service.add_template(template)
+        found = service.search_templates(f"{CANARY} subscription onboarding", top=3)
+        assert found[0].template.title == f"{CANARY} subscription onboarding"
+    finally:
+        service.close()
+
+    stored = _files_text(settings.data_dir, library.user_templates_dir.parent)
+    if settings.database_url is not None:
+        stored += _stored_text(settings)
+    assert stored.count(CANARY) == 0
+    assert CANARY.encode().hex() not in stored

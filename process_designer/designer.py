@@ -26,7 +26,7 @@ from process_designer.graphs.wiring import build_graph
 from process_designer.knowledge.tenant_library import TenantLibrary, TenantTemplates
 from process_designer.limits import message_too_long
 from process_designer.principal import current_principal
-from process_designer.storage.checkpoints import LATEST, Base, check_key, open_checkpoints
+from process_designer.storage.checkpoints import LATEST, Base, check_key, keep_latest, open_checkpoints, thread_bytes
 from process_designer.storage.crypto import checkpoint_serializer
 from process_designer.storage.failures import storage_failure
 from process_designer.telemetry.analytics import AnalyticsStore
@@ -185,9 +185,14 @@ class Designer:
                 return
             versions = state.get("versions", [])
             version = versions[-1]["number"] if versions else None
+            keep_latest(self._checkpoints, thread_id)
             turn.finish(state, version)
             yield TurnEvent(thread_id, "respond", state.get("reply", ""), final=True, document=document,
                             version=version, usage=self._usage(thread_id))
+
+    def stored_bytes(self, thread_id: str) -> int:
+        """The bytes the thread's checkpoints take in the database."""
+        return thread_bytes(self._checkpoints, thread_id)
 
     def head(self, thread_id: str) -> str | None:
         """The id of the thread's latest checkpoint; ``None`` for a thread that has none yet."""

@@ -16,7 +16,7 @@ from process_designer.errors import ConfigError, StorageError
 from process_designer.storage.database import is_postgres_url
 from process_designer.storage.sqlite import connect
 
-__all__ = ["LATEST", "Base", "Checkpoints", "check_key", "open_checkpoints"]
+__all__ = ["LATEST", "Base", "Checkpoints", "check_key", "keep_latest", "open_checkpoints", "thread_bytes"]
 
 
 class _Latest:
@@ -128,3 +128,58 @@ def check_key(checkpoints: Checkpoints) -> None:
     except NotImplementedError:  # the serializer has no cipher for the stored type
         raise ConfigError(f"the checkpoints in {checkpoints.where} are encrypted; set PD_ENCRYPTION_KEY to the "
                           "key they were written with") from None
+
+
+# Per namespace, the latest checkpoint (the one a turn resumes from) and its pending writes stay.
+_SQLITE_KEEP_LATEST = (
+    "DELETE FROM writes WHERE thread_id = ? AND checkpoint_id NOT IN "
+    "(SELECT MAX(checkpoint_id) FROM checkpoints WHERE thread_id = ? GROUP BY checkpoint_ns)",
+    "DELETE FROM checkpoints WHERE thread_id = ? AND checkpoint_id NOT IN "
+    "(SELECT MAX(checkpoint_id) FROM checkpoints WHERE thread_id = ? GROUP BY checkpoint_ns)",
+)
+
+
+def keep_latest(checkpoints: Checkpoints, thread_id: str) -> None:
+    """Delete every checkpoint of ``thread_id`` but its latest, in one transaction.
+
+    Each checkpoint holds the whole thread state, messages included; keeping them all made storage
+    grow with the square of a thread's turns. The latest holds all the thread has: its messages and
+    every document version. Call it between turns of the thread (under its turn lock): a turn in
+    progress, or a resend of one, starts from the latest checkpoint of the turn before.
+    """
+    saver = checkpoints.saver
+    try:
+        if isinstance(saver, SqliteSaver):
+            with saver.cursor() as cursor:
+                for statement in _SQLITE_KEEP_LATEST:
+                    cursor.execute(statement, (thread_id, thread_id))
+        else:
+            saver.prune([thread_id], strategy="keep_latest")
+    except checkpoints.errors as exc:
+        raise StorageError(f"cannot drop the old checkpoints of thread {thread_id!r} in {checkpoints.where}: "
+                           f"{exc}") from exc
+
+
+_SQLITE_BYTES = (
+    "SELECT COALESCE(SUM(LENGTH(checkpoint) + LENGTH(metadata)), 0) FROM checkpoints WHERE thread_id = ?",
+    "SELECT COALESCE(SUM(LENGTH(value)), 0) FROM writes WHERE thread_id = ?",
+)
+_POSTGRES_BYTES = (  # uncompressed: TOAST compression would hide how much is stored
+    "SELECT COALESCE(SUM(octet_length(checkpoint::text) + octet_length(metadata::text)), 0) AS n "
+    "FROM checkpoints WHERE thread_id = %s",
+    "SELECT COALESCE(SUM(octet_length(blob)), 0) AS n FROM checkpoint_blobs WHERE thread_id = %s",
+    "SELECT COALESCE(SUM(octet_length(blob)), 0) AS n FROM checkpoint_writes WHERE thread_id = %s",
+)
+
+
+def thread_bytes(checkpoints: Checkpoints, thread_id: str) -> int:
+    """How many bytes of data ``thread_id``'s checkpoints hold (before any compression by the database)."""
+    saver: Any = checkpoints.saver
+    try:
+        if isinstance(saver, SqliteSaver):
+            with saver.cursor(transaction=False) as cursor:
+                return sum(int(cursor.execute(sql, (thread_id,)).fetchone()[0]) for sql in _SQLITE_BYTES)
+        with saver._cursor() as cursor:
+            return sum(int(cursor.execute(sql, (thread_id,)).fetchone()["n"]) for sql in _POSTGRES_BYTES)
+    except checkpoints.errors as exc:
+        raise StorageError(f"cannot measure thread {thread_id!r} in {checkpoints.where}: {exc}") from exc

@@ -5,6 +5,7 @@ Routes only translate HTTP to :class:`~process_designer.service.DesignService` c
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from contextlib import aclosing, asynccontextmanager
@@ -30,9 +31,11 @@ from process_designer.service import DesignService
 from process_designer.telemetry import PROMETHEUS_CONTENT_TYPE, current
 from process_designer.telemetry.asgi import TracingMiddleware
 
-__all__ = ["API_PREFIX", "create_app"]
+__all__ = ["API_PREFIX", "PIPELINED_MESSAGES", "create_app"]
 
 API_PREFIX = "/api/v1/process-designer"
+PIPELINED_MESSAGES = 32
+"""How many chat messages may wait on one WebSocket while a turn runs; more get a ``busy`` error frame."""
 WEB_DIR = Path(__file__).parent / "web"
 
 
@@ -183,24 +186,57 @@ def _routes(service: DesignService) -> APIRouter:
             await websocket.send_json(error_body("not_found", str(exc)))
             await websocket.close(code=4404, reason="unknown session")
             return
+        waiting: asyncio.Queue[IncomingMessage] = asyncio.Queue(PIPELINED_MESSAGES)
+        # The reader keeps taking frames while a turn runs, so the socket's pings and pongs go on
+        # however many messages a client sends ahead; the turns take the messages one at a time.
+        reader = asyncio.create_task(_read_frames(websocket, service, session, waiting))
+        answering = asyncio.create_task(_answer_in_turn(websocket, service, session, waiting))
         try:
-            if (first := service.first_turn(session)) is not None:
-                await _answer(websocket, first, service)
-            while True:
-                frame = await websocket.receive()
-                if frame["type"] == "websocket.disconnect":
-                    return
-                incoming = _parse(frame.get("text"), service, session)
-                if isinstance(incoming, dict):
-                    await websocket.send_json(incoming)
-                else:
-                    await _answer(websocket, incoming, service)
-        except (WebSocketDisconnect, OSError):
-            # The client went away (uvicorn raises an OSError on a send after the close); closing the
-            # turn's stream has already stopped the designer at its next stage boundary.
-            return
+            await asyncio.wait({reader, answering}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            # The client went away (the reader ended) or a send failed: closing the turn's stream
+            # stops the designer at its next stage boundary.
+            for task in (reader, answering):
+                task.cancel()
+            await asyncio.gather(reader, answering, return_exceptions=True)
 
     return router
+
+
+async def _read_frames(websocket: WebSocket, service: DesignService, session: Session,
+                       waiting: asyncio.Queue[IncomingMessage]) -> None:
+    """Take every frame as it comes: a message joins ``waiting``, or is answered with an error frame at once."""
+    try:
+        while True:
+            frame = await websocket.receive()
+            if frame["type"] == "websocket.disconnect":
+                return
+            incoming = _parse(frame.get("text"), service, session)
+            if isinstance(incoming, dict):
+                await websocket.send_json(incoming)
+            elif waiting.full():
+                await websocket.send_json({**error_body("busy", f"{PIPELINED_MESSAGES} messages are already "
+                                                                "waiting for their turn; send this one again "
+                                                                "after an answer"),
+                                           "status": 429, "client_msg_id": incoming.client_msg_id})
+            else:
+                waiting.put_nowait(incoming)
+    except (WebSocketDisconnect, OSError, RuntimeError):
+        # Starlette raises RuntimeError for a receive after the disconnect message.
+        return
+
+
+async def _answer_in_turn(websocket: WebSocket, service: DesignService, session: Session,
+                          waiting: asyncio.Queue[IncomingMessage]) -> None:
+    """Run the session's first turn while it is running, then each waiting message in the order sent."""
+    try:
+        if (first := service.first_turn(session)) is not None:
+            await _answer(websocket, first, service)
+        while True:
+            await _answer(websocket, await waiting.get(), service)
+    except (WebSocketDisconnect, OSError):
+        # uvicorn raises an OSError on a send after the close.
+        return
 
 
 def _parse(text: str | None, service: DesignService, session: Session) -> IncomingMessage | dict[str, Any]:

@@ -45,11 +45,16 @@ class HttpListener:
             await self._task
 
 
-async def start_http(service: DesignService, settings: Settings) -> HttpListener:
-    """Serve :func:`create_app` over ``service`` on ``settings.host:settings.http_port`` until ``stop``."""
+async def start_http(service: DesignService, settings: Settings, *, ping_interval: float = 20.0,
+                     ping_timeout: float = 20.0) -> HttpListener:
+    """Serve :func:`create_app` over ``service`` on ``settings.host:settings.http_port`` until ``stop``.
+
+    A WebSocket whose client answers no ping within ``ping_timeout`` seconds is closed (1011).
+    """
     app = create_app(service)
     config = uvicorn.Config(app, host=settings.host, port=settings.http_port, log_level="warning",
-                            lifespan="on", ws_max_size=max(4 * settings.max_message_bytes, 1024 * 1024))
+                            lifespan="on", ws_max_size=max(4 * settings.max_message_bytes, 1024 * 1024),
+                            ws_ping_interval=ping_interval, ws_ping_timeout=ping_timeout)
     server = _Server(config)
     task = asyncio.create_task(server.serve())
     while not server.started:

@@ -84,8 +84,10 @@ class Running:
 
 
 @contextmanager
-def running_server(settings: Settings) -> Iterator[Running]:
-    """Serve the app until the block ends; the service and designer are closed afterwards."""
+def running_server(settings: Settings, **listener: float) -> Iterator[Running]:
+    """Serve the app until the block ends; the service and designer are closed afterwards.
+
+    ``listener`` passes options (ping interval and timeout) to ``start_http``."""
     loop = asyncio.new_event_loop()
     started = threading.Event()
     stop: list[asyncio.Event] = []
@@ -95,19 +97,19 @@ def running_server(settings: Settings) -> Iterator[Running]:
         library = TemplateLibrary(settings)
         service = DesignService.open(settings, library=library)
         try:
-            listener = await start_http(service, settings.with_overrides(http_port=0))
+            http = await start_http(service, settings.with_overrides(http_port=0), **listener)
         except BaseException as exc:
             holder.append(exc)
             started.set()
             service.close()
             raise
         stop.append(asyncio.Event())
-        holder.append(listener)
+        holder.append(http)
         started.set()
         try:
             await stop[0].wait()
         finally:
-            await listener.stop(5)
+            await http.stop(5)
             service.close()
 
     thread = threading.Thread(target=loop.run_until_complete, args=(main(),), daemon=True)

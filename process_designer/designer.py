@@ -26,7 +26,14 @@ from process_designer.graphs.wiring import build_graph
 from process_designer.knowledge.tenant_library import TenantLibrary, TenantTemplates
 from process_designer.limits import message_too_long
 from process_designer.principal import current_principal
-from process_designer.storage.checkpoints import LATEST, Base, check_key, keep_latest, open_checkpoints, thread_bytes
+from process_designer.storage.checkpoints import (
+    LATEST,
+    Base,
+    check_key,
+    keep_latest,
+    open_checkpoints,
+    thread_bytes,
+)
 from process_designer.storage.crypto import checkpoint_serializer
 from process_designer.storage.failures import storage_failure
 from process_designer.telemetry.analytics import AnalyticsStore

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -179,3 +181,71 @@ async def test_a_turn_killed_mid_run_is_run_once_from_the_state_before_it(
     finally:
         records.close()
         designer.close()
+
+
+KILLS = int(os.environ.get("PD_KILL_COUNT", "6"))
+"""Kills per store in the random-moment test; ``PD_KILL_COUNT=40`` for the full figure."""
+
+
+async def kill_after(server: StageServer, thread_id: str, content: str, delay: float) -> None:
+    """Send ``content`` as ``killed`` and SIGKILL the server ``delay`` seconds after its turn started."""
+    async with GrpcChatClient(server.address, connect_timeout=10) as client:
+
+        async def read() -> None:
+            async for _ in client.send(thread_id, content, client_msg_id="killed"):
+                pass
+
+        reader = asyncio.create_task(read())
+        await asyncio.to_thread(server.wait_for, f"started {thread_id}")
+        await asyncio.sleep(delay)
+        server.kill()
+        with contextlib.suppress(ChatClientError):  # the turn may have ended before the kill
+            await reader
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("store", ["sqlite", "postgres"])
+async def test_kills_at_random_moments_leave_every_thread_answered_exactly_once(
+    tmp_path: Path, library_dir: Path, store: str, request: pytest.FixtureRequest
+) -> None:
+    url: str | None = request.getfixturevalue("postgres").new_database() if store == "postgres" else None
+    data_dir = tmp_path / "data"
+    chosen = random.Random(int(os.environ.get("PD_KILL_SEED", "25")))
+    # Every other kill hits the revision of a designed thread, the others a new thread's design.
+    plan = [(f"random-{n}", REVISION if n % 2 else REQUIREMENTS, chosen.uniform(0.02, 0.5)) for n in range(KILLS)]
+    server = StageServer(data_dir, library_dir, 0.0, url)
+    try:
+        for thread_id, content, _ in plan:
+            if content == REVISION:
+                await answers_of(server.address, thread_id, "design")
+        for thread_id, content, delay in plan:
+            await kill_after(server, thread_id, content, delay)
+            server = StageServer(data_dir, library_dir, 0.0, url)
+            again = await answers_of(server.address, thread_id, "killed", content)
+            assert [a.final for a in again].count(True) == 1, (thread_id, delay)
+    finally:
+        if server.process.poll() is None:
+            server.kill()
+
+    settings = Settings(data_dir=data_dir, database_url=url)
+    designer = Designer(settings, library=None)
+    records = TurnRecords.open(settings)
+    corrupted: list[str] = []
+    try:
+        for thread_id, content, delay in plan:
+            turns = [REQUIREMENTS, REVISION] if content == REVISION else [REQUIREMENTS]
+            history = designer.history(thread_id)
+            document = designer.document(thread_id)
+            fraud = [step.name for step in document.steps if "fraud" in step.name.lower()] if document else None
+            if ([(e.role, e.content) for e in history if e.role == "USER"] != [("USER", t) for t in turns]
+                    or [e.role for e in history] != ["USER", "ASSISTANT"] * len(turns)
+                    or [v.number for v in designer.versions(thread_id)] != list(range(1, len(turns) + 1))
+                    or fraud is None or len(fraud) != (1 if content == REVISION else 0)
+                    or records.started(thread_id, "killed") is not None
+                    or records.get(thread_id, "killed") is None):
+                corrupted.append(f"{thread_id} (killed {delay * 1000:.0f} ms into the turn)")
+    finally:
+        records.close()
+        designer.close()
+    print(f"{store}: {len(corrupted)} corrupted of {KILLS} kills")
+    assert corrupted == []

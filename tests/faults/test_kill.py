@@ -34,11 +34,13 @@ class StageServer:
 
     def __init__(self, data_dir: Path, library_dir: Path, pause: float, database_url: str | None = None) -> None:
         env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}
-        self.process = subprocess.Popen(
-            [sys.executable, str(SERVER), str(data_dir), str(library_dir), str(pause),
-             *([database_url] if database_url else [])],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
-        )
+        data_dir.mkdir(parents=True, exist_ok=True)
+        with (data_dir / "servers.stderr").open("a") as errors:  # what a server that died on its own said
+            self.process = subprocess.Popen(
+                [sys.executable, str(SERVER), str(data_dir), str(library_dir), str(pause),
+                 *([database_url] if database_url else [])],
+                stdout=subprocess.PIPE, stderr=errors, text=True, env=env,
+            )
         self.address = f"127.0.0.1:{self.wait_for('port ').split()[1]}"
 
     def wait_for(self, prefix: str) -> str:
@@ -204,6 +206,7 @@ async def kill_after(server: StageServer, thread_id: str, content: str, delay: f
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(120 + 30 * KILLS)
 @pytest.mark.parametrize("store", ["sqlite", "postgres"])
 async def test_kills_at_random_moments_leave_every_thread_answered_exactly_once(
     tmp_path: Path, library_dir: Path, store: str, request: pytest.FixtureRequest

@@ -394,14 +394,18 @@ class _SentenceReader:
             if (role := role_name(token)) is not None and token.lower_ not in self.lex.approval_nouns:
                 roles.append(role)
                 continue
-            if token.lemma_.lower() in self.lex.approval_nouns or token.lower_ in self.lex.approval_nouns:
-                action = verb_of_noun(token.lemma_.lower()) or "approve"
+            noun = token.lower_ if token.lower_ in self.lex.approval_nouns else token.lemma_.lower()
+            if noun in self.lex.approval_nouns:
+                action = self.lex.approval_nouns[noun]
                 for modifier in token.lefts:
                     for part in [modifier, *modifier.conjuncts]:
                         if part.dep_ in ("compound", "poss", "nmod", "amod", "conj") and (role := role_name(part)):
                             roles.append(role)
         if not roles:
             return [frame]
+        if self.reader.last_object == frame.obj:  # the approval needed is not what the work is about
+            self.reader.last_object = frame.antecedent
+            self.reader.last_object_head = frame.antecedent.split()[-1] if frame.antecedent else ""
         subject = _subject(verb)
         if frame.condition is None and subject is not None:
             frame.condition = _subject_condition(subject)
@@ -493,7 +497,7 @@ class _SentenceReader:
         elif _pronoun(actor) and actor.text != "IT":
             return
         else:
-            role = role_name(actor)
+            role = role_name(actor) or (_agent_phrase(actor) if how == "agent" else None)
             others = [role_name(t) for t in _conjuncts(actor)[1:]]
             frame.co_performers = [o for o in others if o]
         if role and role.lower() not in lex.not_roles:
@@ -549,6 +553,8 @@ class _SentenceReader:
                                 return
                             break
                         target = None
+        if target is not None and target.lemma_.lower() in self.lex.time_nouns and not frame.passive:
+            target = None  # "I investigate the same day": when, not what
         if target is None:
             return
         if _pronoun(target) or target.lower_ in _RELATIVE or target.lemma_.lower() == "one":
@@ -569,8 +575,9 @@ class _SentenceReader:
                 self.reader.last_object, self.reader.last_object_head = frame.obj, frame.obj_head
             return
         frame.obj, frame.obj_head = object_phrase(target)
-        if verb.pos_ == "NOUN" and frame.obj.startswith(verb.lower_ + " "):  # "reviews non-standard terms"
-            frame.obj = frame.obj[len(verb.lower_) + 1:]
+        words = frame.obj.split()
+        if verb.i < target.i and verb.lower_ in words[:-1]:  # "legal reviews non-standard terms" read as one noun
+            frame.obj = " ".join(words[words.index(verb.lower_) + 1:])
         self.reader.last_object, self.reader.last_object_head = frame.obj, frame.obj_head
 
     def _recipient(self, frame: Frame, verb: Token) -> None:
@@ -642,6 +649,31 @@ class _SentenceReader:
         if rework:
             frame.kind = "rework"
 
+    def _routed(self, frame: Frame, subject: Token | None) -> None:
+        """"anything beyond 30% goes to the CFO": above a threshold, the role approves; "technical issues
+        go to tier 2": the work is escalated to the role."""
+        what = object_phrase(subject) if subject is not None and subject.pos_ in ("NOUN", "PROPN") else ("", "")
+        role = frame.recipient or ""
+        if frame.condition is not None and any(not isinstance(r.value, bool) for r in frame.condition.rules):
+            frame.verb, frame.performer, frame.performer_how = "approve", role, "subject"
+            frame.obj, frame.obj_head = what
+            return
+        frame.verb = "escalate"
+        frame.obj, frame.obj_head = (f"{what[0]} to {role}".strip(), what[1] or role.split()[-1].lower())
+
+    def _converted(self, frame: Frame, verb: Token) -> bool:
+        """"signed quotes are turned into a sales order", "it becomes a Jira bug": the result is created."""
+        result = next((c for c in verb.children if c.dep_ == "attr" and c.pos_ in ("NOUN", "PROPN")), None)
+        for prep in verb.children:
+            if result is None and prep.dep_ == "prep" and prep.lower_ == "into":
+                result = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        if result is None:
+            return False
+        frame.verb = "create"
+        frame.obj, frame.obj_head = object_phrase(result)
+        frame.kind = "step"
+        return True
+
     def _breaks_condition(self, verb: Token) -> bool:
         """"if X, A does p; otherwise B does q" — a conjunct after "otherwise" leaves the condition."""
         between = verb.doc[verb.head.i + 1: verb.i]
@@ -666,13 +698,18 @@ class _SentenceReader:
             frame.obj, frame.obj_head = object_phrase(subject)
             self.reader.last_object, self.reader.last_object_head = frame.obj, frame.obj_head
             return
+        if lemma in lex.routing and (subject is None or role_name(subject) is None) and _routed_to(verb, frame):
+            self._routed(frame, subject)
+            return
+        if lemma in lex.conversion and self._converted(frame, verb):
+            return
         # "look" describes, "look up the order" acts; a clause with no object, actor or command is context
         if (frame.verb in lex.not_actions and not (lemma in lex.light_with_object and frame.obj)) or (
                 not frame.obj and not frame.performer and not self.listed and verb.tag_ != "VB"
                 and frame.performer_how != "narrator"):
             frame.kind = "context"
         if lemma in lex.light_with_object and not any(c.dep_ in ("dobj", "nsubjpass") for c in verb.children) \
-                and frame.verb == lemma:
+                and frame.verb == lemma and not (frame.passive and frame.obj):
             frame.kind = "context"  # "discharge takes way too long on the ward"
         if frame.negated and frame.kind == "step":
             frame.kind = "context"  # "the clerk does not check …" states a rule, not a step
@@ -684,6 +721,30 @@ class _SentenceReader:
             frame.kind = "context"
         if verb.i == verb.sent.start and verb.text[:1].isupper() and not known_verb(lemma) and verb.pos_ == "VERB":
             frame.kind = "context"  # "Cardholder disputes …": a capitalised first word the tagger took for a verb
+
+
+def _agent_phrase(actor: Token) -> str | None:
+    """"issued by the court", "generated by the monitoring system": whoever a passive names with "by" and
+    a determiner or a name acts, whether or not the lexicon knows the noun ("by card" says how)."""
+    lex = lexicon()
+    if actor.pos_ not in ("NOUN", "PROPN") or actor.lemma_.lower() in lex.not_roles | lex.time_nouns:
+        return None
+    if actor.pos_ != "PROPN" and not any(c.dep_ in ("det", "poss") for c in actor.children):
+        return None
+    return title_case(" ".join(t.text for t in _phrase_tokens(actor)))
+
+
+def _routed_to(verb: Token, frame: Frame) -> bool:
+    """Whether ``verb`` passes work "to" a role or a numbered level ("to the CFO", "to tier 2"); the
+    frame's recipient becomes that role."""
+    if frame.recipient:
+        return True
+    for prep in verb.children:
+        pobj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep.lower_ == "to" else None
+        if pobj is not None and pobj.pos_ in ("NOUN", "PROPN") and any(c.like_num for c in pobj.children):
+            frame.recipient = title_case(" ".join(t.text for t in pobj.subtree if not _pronoun(t) and t.pos_ != "DET"))
+            return True
+    return False
 
 
 def _subject_condition(subject: Token) -> Condition | None:
@@ -707,16 +768,23 @@ def _numeric_lead(verb: Token) -> Condition | None:
     start = verb.sent.start if verb.dep_ == "ROOT" else verb.left_edge.i
     candidates: list[list[Token]] = []
     if subject is not None and start <= subject.i < verb.i:
-        candidates.append([t for t in verb.doc[start: subject.left_edge.i] if not t.is_punct])
         candidates.append([t for t in subject.subtree if t.i > subject.i])
+        candidates.append(_own_lead(verb.doc[start: subject.left_edge.i]))
     else:
-        candidates.append([t for t in verb.doc[start: verb.i] if not t.is_punct])
+        candidates.append(_own_lead(verb.doc[start: verb.i]))
     for tokens in candidates:
         if any(t.like_num for t in tokens):
             condition = read_condition(tokens)
             if condition.rules and not isinstance(condition.rules[0].value, bool):
                 return condition
     return None
+
+
+def _own_lead(span: Span) -> list[Token]:
+    """The words before a clause's subject that belong to it: after the last comma or semicolon, since
+    a clause before it ("anything over $500 needs the manager's OK, anything over $5,000 …") has its own."""
+    cut = max((t.i + 1 for t in span if t.text in (",", ";")), default=span.start)
+    return [t for t in span.doc[cut: span.end] if not t.is_punct]
 
 
 def _condition_tokens(clause: Token) -> list[Token]:
@@ -746,6 +814,8 @@ def _statistic(sentence: Span) -> bool:
     lex = lexicon()
     if any(t.lower_ in ("if", "unless", "when", "whenever") for t in sentence):
         return False  # "if the discount is over 20 percent": a condition, not a figure
+    if _threshold(sentence):
+        return False  # "between 15 and 30% the sales director approves": a threshold, not a figure
     text = " " + sentence.text.lower() + " "
     return any(f" {marker} " in text or (marker == "%" and "%" in text) for marker in lex.statistics) and any(
         t.like_num or t.lower_ in lex.number_words for t in sentence) and not _staged_release(sentence)
@@ -758,6 +828,19 @@ def _staged_release(sentence: Span) -> bool:
     return any(t.text == "%" and any(a.lemma_.lower() in releasing and a.pos_ == "VERB" for a in t.ancestors)
                and any(a.lower_ == "to" for a in [*t.ancestors, *sentence.doc[max(t.i - 3, 0): t.i]])
                for t in sentence)
+
+
+def _threshold(sentence: Span) -> bool:
+    """Whether a number in the sentence follows a comparator ("over $500", "up to 15%", "between 15 and 30")."""
+    comparators = lexicon().comparators
+    words = [t.lower_ for t in sentence]
+    for index, token in enumerate(sentence):
+        if not token.like_num:
+            continue
+        before = [w for w in words[max(0, index - 3): index] if w not in ("$", "€", "£")]
+        if before and (before[-1] in comparators or " ".join(before[-2:]) in comparators or before[-1] == "between"):
+            return True
+    return False
 
 
 def _narrator_role(sentence: Span) -> str | None:
@@ -1094,6 +1177,8 @@ def _with_shared_conditions(sentence_reader: _SentenceReader) -> list[Frame]:
     frames = sentence_reader.frames()
     by_head = {f.head.i: f for f in frames}
     for frame in frames:
+        if frame.condition is None and frame.head.dep_ == "xcomp" and frame.head.head.i in by_head:
+            frame.condition = by_head[frame.head.head.i].condition  # "above 30% the director has to approve"
         if frame.condition is None and not frame.otherwise and frame.head.dep_ == "conj":
             head = by_head.get(frame.head.head.i)
             if head is not None and head.condition is not None and not sentence_reader._breaks_condition(frame.head):

@@ -31,7 +31,10 @@ class Lexicon:
     receive: frozenset[str]
     phrasal: frozenset[str]
     requirement: frozenset[str]
-    approval_nouns: frozenset[str]
+    approval_nouns: dict[str, str]
+    routing: frozenset[str]
+    conversion: frozenset[str]
+    time_nouns: frozenset[str]
     rework_adverbs: frozenset[str]
     approval: frozenset[str]
     arrival: frozenset[str]
@@ -75,7 +78,10 @@ def lexicon() -> Lexicon:
         receive=frozenset(verbs["receive"]),
         phrasal=frozenset(verbs["phrasal"]),
         requirement=frozenset(verbs["requirement"]),
-        approval_nouns=frozenset(verbs["approval_nouns"]),
+        approval_nouns=dict(verbs["approval_nouns"]),
+        routing=frozenset(verbs["routing"]),
+        conversion=frozenset(verbs["conversion"]),
+        time_nouns=frozenset(raw["numbers"]["time_nouns"]),
         rework_adverbs=frozenset(verbs["rework_adverbs"]),
         approval=frozenset(verbs["approval"]),
         arrival=frozenset(verbs["arrival"]),

@@ -1,0 +1,74 @@
+"""Classes of sentences the offline analyst reads into steps: one test per class, each with a sentence
+of that class (thresholds written as figures, tiered approvals, work passed to a role, results that are
+created, passive agents the lexicon does not know, times that are not objects, verbs tagged as nouns)."""
+
+from __future__ import annotations
+
+from process_designer.agents.analyst.offline import analyze_requirements
+from process_designer.domain.models import Requirement
+
+
+def _read(text: str) -> Requirement:
+    requirement = analyze_requirements(text)
+    assert requirement.steps, requirement.questions
+    return requirement
+
+
+def _named(requirement: Requirement) -> list[tuple[str, str | None]]:
+    return [(s.name, s.actor) for s in requirement.steps]
+
+
+def test_a_threshold_written_as_a_percentage_is_a_condition_not_a_statistic() -> None:
+    requirement = _read("The buyer raises the requisition. Between 15 and 30% over budget the controller has to "
+                        "approve it. The buyer orders the goods.")
+    named = _named(requirement)
+    assert ("Approve requisition", "Controller") in named, named
+    assert requirement.flow.gateways, "the threshold decides whether the controller approves"
+
+
+def test_each_needed_approval_keeps_its_own_threshold() -> None:
+    requirement = _read("Staff submit expense claims. Anything over $500 needs their manager's OK, anything over "
+                        "$5,000 also needs the CFO.")
+    approvals = [s for s in requirement.steps if s.name.startswith("Approve")]
+    assert [s.actor for s in approvals] == ["Manager", "CFO"], _named(requirement)
+    assert all(s.name == "Approve expense claim" for s in approvals), _named(requirement)  # "OK" is no verb
+    flow = requirement.flow
+    by_actor = {s.actor: n for n, s in enumerate(requirement.steps, start=1)}
+    assert by_actor["CFO"] not in flow.simulate({"amount": 1000}).visited
+
+
+def test_work_passed_to_a_role_above_a_threshold_is_that_roles_approval() -> None:
+    requirement = _read("The planner drafts the budget. Anything beyond $50,000 goes to the finance director. "
+                        "The planner publishes the budget.")
+    assert ("Approve budget", "Finance Director") in _named(requirement)
+
+
+def test_work_passed_to_a_level_is_an_escalation() -> None:
+    requirement = _read("An agent answers the ticket. Hard cases go to tier 2.")
+    assert any(s.name == "Escalate hard case to Tier 2" for s in requirement.steps), _named(requirement)
+
+
+def test_a_thing_turned_into_another_creates_it() -> None:
+    requirement = _read("The rep builds the quote. Signed quotes are turned into a sales order in NetSuite.")
+    assert requirement.steps[-1].name == "Create sales order", _named(requirement)
+
+
+def test_a_passive_agent_acts_even_when_the_lexicon_does_not_know_it() -> None:
+    requirement = _read("The claim is checked by court staff. Accepted claims are issued by the court and served "
+                        "on the defendant by post.")
+    named = _named(requirement)
+    assert ("Issue accepted claim", "Court") in named, named
+    assert ("Serve accepted claim", "Court") in named, named  # "serve" with a thing served is an action
+
+
+def test_a_time_is_not_what_a_step_acts_on() -> None:
+    requirement = _read("The nurse records the dose in the register. If the count is wrong the pharmacist "
+                        "investigates the same day.")
+    assert not any("day" in s.name.lower() for s in requirement.steps), _named(requirement)
+
+
+def test_a_verb_tagged_as_a_noun_after_a_department_keeps_its_own_object() -> None:
+    requirement = _read("The account executive drafts the order form, legal reviews non-standard terms, finance "
+                        "checks the payment terms.")
+    named = _named(requirement)
+    assert ("Review non-standard term", "Legal") in named, named

@@ -17,11 +17,11 @@ from typing import Literal
 
 from spacy.tokens import Doc, Span, Token
 
-from process_designer.agents.vocabulary import detect_systems
 from process_designer.language.conditions import Condition, read_condition
 from process_designer.language.forms import known_verb, title_case, verb_of_noun
 from process_designer.language.lexicon import lexicon
 from process_designer.language.pipeline import english
+from process_designer.language.systems import detect_systems
 
 __all__ = ["Frame", "Reader", "read_frames"]
 

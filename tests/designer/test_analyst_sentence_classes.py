@@ -72,3 +72,17 @@ def test_a_verb_tagged_as_a_noun_after_a_department_keeps_its_own_object() -> No
                         "checks the payment terms.")
     named = _named(requirement)
     assert ("Review non-standard term", "Legal") in named, named
+
+
+def test_the_language_layer_reads_systems_from_its_own_data() -> None:
+    import ast
+    from pathlib import Path
+
+    import process_designer.language as language
+    from process_designer.language.systems import SYSTEM_LABELS, detect_systems
+
+    assert detect_systems("Sync accounts payable from Salesforce into NetSuite") == ["crm", "erp"]
+    assert SYSTEM_LABELS["crm"] == "CRM"
+    for path in Path(language.__file__).parent.glob("*.py"):
+        imported = [node.module or "" for node in ast.walk(ast.parse(path.read_text())) if isinstance(node, ast.ImportFrom)]
+        assert not any(m.startswith("process_designer.agents") for m in imported), path.name

@@ -198,7 +198,17 @@ def _subject(verb: Token) -> Token | None:
     return None
 
 
+def _bare_passive(token: Token) -> bool:
+    """Notes drop the passive's "is": "req raised in Coupa", "every order scored by Signifyd at checkout"."""
+    head = token.head
+    return (token.dep_ == "acl" and token.tag_ == "VBN" and head.dep_ == "ROOT" and head.pos_ in ("NOUN", "PROPN")
+            and token.i == head.i + 1 and not any(t.pos_ in ("VERB", "AUX") and t.tag_ in ("VBZ", "VBP", "VBD")
+                                                  for t in token.sent))
+
+
 def _is_passive(verb: Token) -> bool:
+    if _bare_passive(verb):
+        return True
     if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
         return True
     return verb.dep_ == "conj" and verb.tag_ in ("VBN", "VBD") and not any(
@@ -319,15 +329,17 @@ class _SentenceReader:
     def predicates(self) -> list[Token]:
         found: list[Token] = []
         for token in self.sentence:
-            if _verb_taken_for_noun(token) or _finite_verb_misattached(token):
+            if _verb_taken_for_noun(token) or _finite_verb_misattached(token) or _bare_passive(token):
                 found.append(token)
                 continue
             if token.pos_ not in ("VERB", "AUX") or token.dep_ not in _PREDICATE_DEPS:
                 continue
             if token.pos_ == "AUX" and not self._responsible(token):
                 continue
-            if token.dep_ == "conj" and token.head.i not in {t.i for t in found}:
-                continue
+            if token.dep_ == "conj" and token.head.i not in {t.i for t in found} and not (
+                    token.tag_ in ("VBZ", "VBD", "VBP") and token.head.pos_ in ("NOUN", "PROPN")
+                    and any(f.i < token.i for f in found)):
+                continue  # a finite verb joined to a noun is the parser's slip: "buyer converts req … and sends it"
             if token.dep_ == "xcomp" and token.head.lemma_ not in self.lex.not_actions:
                 continue
             if token.dep_ == "relcl" and not self._relative_actor(token):
@@ -511,7 +523,7 @@ class _SentenceReader:
             self.reader.last_object, self.reader.last_object_head = object_phrase(subject)
         target: Token | None = None
         if frame.passive:
-            target = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+            target = verb.head if _bare_passive(verb) else next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
             if target is None and verb.dep_ == "conj":
                 target = next((c for c in verb.head.children if c.dep_ == "nsubjpass"), None)
         else:
@@ -654,7 +666,9 @@ class _SentenceReader:
         go to tier 2": the work is escalated to the role."""
         what = object_phrase(subject) if subject is not None and subject.pos_ in ("NOUN", "PROPN") else ("", "")
         role = frame.recipient or ""
-        if frame.condition is not None and any(not isinstance(r.value, bool) for r in frame.condition.rules):
+        threshold = frame.condition is not None and any(not isinstance(r.value, bool) for r in frame.condition.rules)
+        tiers = any(t.lemma_.lower() in self.lex.approval for t in frame.head.sent if t.i < frame.head.i)
+        if threshold or tiers:  # "under $100 agents approve, above goes to the team lead"
             frame.verb, frame.performer, frame.performer_how = "approve", role, "subject"
             frame.obj, frame.obj_head = what
             return
@@ -831,8 +845,12 @@ def _staged_release(sentence: Span) -> bool:
 
 
 def _threshold(sentence: Span) -> bool:
-    """Whether a number in the sentence follows a comparator ("over $500", "up to 15%", "between 15 and 30")."""
-    comparators = lexicon().comparators
+    """Whether the sentence sets a threshold for someone's work: a number after a comparator ("over $500",
+    "up to 15%", "between 15 and 30"), in a sentence with a role or a verb of approval or need."""
+    lex = lexicon()
+    comparators = lex.comparators
+    if not any(t.lemma_.lower() in lex.approval | lex.requirement | lex.routing or role_name(t) for t in sentence):
+        return False  # "the evening rush between seven and ten accounts for most orders": a figure
     words = [t.lower_ for t in sentence]
     for index, token in enumerate(sentence):
         if not token.like_num:
@@ -953,6 +971,23 @@ def _arrows(part: str) -> list[str]:
     return out
 
 
+_LABEL = re.compile(r"^\s*(?P<label>[^:]{1,30}):\s+(?P<rest>\S.*)$")
+
+
+def _labelled(part: str) -> str:
+    """Notes that label a line with a state or a threshold ("approved: buyer converts it", "> 50k: CFO signs
+    too") say when the line applies: a condition, written as one."""
+    match = _LABEL.match(part)
+    if match is None:
+        return part
+    label = match.group("label").strip()
+    words = label.split()
+    threshold = bool(re.match(r"^(?:[<>]=?|\d)", label)) or words[0].lower() in lexicon().comparators
+    if not (threshold or _is_state(words)) or label.lower().startswith(("if ", "when ")):
+        return part
+    return f"if {label}, {match.group('rest')}"
+
+
 def _units(text: str) -> list[tuple[str, bool]]:
     """Lines of the text, with whether each was a list item; list markers removed."""
     units: list[tuple[str, bool]] = []
@@ -963,7 +998,7 @@ def _units(text: str) -> list[tuple[str, bool]]:
         listed = bool(_LIST_PREFIX.match(stripped))
         # a semicolon ends a clause the parser would otherwise run on into the next
         for part in _LIST_PREFIX.sub("", stripped).split(";"):
-            for clause in _arrows(part):
+            for clause in _arrows(_labelled(part)):
                 if clause.strip(" ,."):
                     units.append((clause.strip(), listed))
     return units
@@ -1184,7 +1219,8 @@ def _with_shared_conditions(sentence_reader: _SentenceReader) -> list[Frame]:
             if head is not None and head.condition is not None and not sentence_reader._breaks_condition(frame.head):
                 frame.condition = head.condition
         if frame.head.dep_ == "conj" and frame.performer is None and not frame.passive:
-            head = by_head.get(frame.head.head.i)
+            earlier = [f for f in frames if f.head.i < frame.head.i]
+            head = by_head.get(frame.head.head.i) or (earlier[-1] if earlier else None)
             if head is not None:
                 frame.performer, frame.performer_how = head.performer, head.performer_how
     return frames

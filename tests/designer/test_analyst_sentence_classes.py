@@ -86,3 +86,36 @@ def test_the_language_layer_reads_systems_from_its_own_data() -> None:
     for path in Path(language.__file__).parent.glob("*.py"):
         imported = [node.module or "" for node in ast.walk(ast.parse(path.read_text())) if isinstance(node, ast.ImportFrom)]
         assert not any(m.startswith("process_designer.agents") for m in imported), path.name
+
+
+def test_routing_beside_an_approval_is_the_next_tier_of_approval() -> None:
+    requirement = _read("Customers ask for refunds; under $100 agents approve, above goes to the team lead.")
+    named = _named(requirement)
+    assert ("Approve refund", "Team Lead") in named, named
+
+
+def test_a_title_over_notes_names_the_process_and_is_no_step() -> None:
+    requirement = _read("Loan approvals - notes from the credit meeting (draft)\n"
+                        "- officer checks the income\n- manager signs the loan")
+    assert [s.name for s in requirement.steps] == ["Check income", "Sign loan"], _named(requirement)
+    assert requirement.title.startswith("Loan Approvals")
+
+
+def test_a_line_labelled_with_a_state_is_the_condition_of_its_step() -> None:
+    requirement = _read("- officer checks the application\n- granted: officer adds the visa to the records\n"
+                        "- refused: officer informs the applicant")
+    assert [s.name for s in requirement.steps] == ["Check application", "Add visa", "Inform applicant"], \
+        _named(requirement)
+    assert [g for g in requirement.flow.gateways if g.kind == "exclusive"]
+
+
+def test_a_passive_without_its_auxiliary_in_notes_is_a_step() -> None:
+    requirement = _read("- every order scored by Signifyd at checkout\n- analyst reviews the order")
+    assert requirement.steps[0].name == "Score order" and requirement.steps[0].actor == "Signifyd", \
+        _named(requirement)
+
+
+def test_a_verb_the_parser_joins_to_a_noun_is_still_a_step() -> None:
+    requirement = _read("The clerk checks the order. If approved, buyer converts requisition to PO and sends it to "
+                        "the vendor.")
+    assert any(s.name.startswith("Send") and s.actor == "Buyer" for s in requirement.steps), _named(requirement)

@@ -154,8 +154,14 @@ def _topic_phrase(topic: str) -> str:
 
 
 def _topic_head(topic: str) -> str:
+    """The thing the topic is about: "leave requests" → request; "PO approvals" → PO, since an approval is
+    what is done to the thing, not the thing."""
     words = [w for w in topic.split() if w.isalpha()]
-    return noun_lemma(words[-1]) if words else ""
+    while len(words) > 1 and noun_lemma(words[-1]) in lexicon().approval_nouns:
+        words = words[:-1]
+    if not words:
+        return ""
+    return words[-1] if words[-1].isupper() else noun_lemma(words[-1])
 
 
 def _lend_objects(frames: list[Frame], topic: str) -> None:

@@ -100,9 +100,30 @@ def _lists_steps(sentence: Span) -> bool:
     return any(t.lower_ in ("with", "including", ":") or t.dep_ == "conj" for t in sentence)
 
 
+_TITLE = re.compile(r"^(?P<head>[^:.!?]{3,60}?)\s+[-–—]\s+(?P<meta>[^.!?]*)$")
+
+
+def _titled(first: str, rest: str) -> str | None:
+    """A title line over notes ("PO approvals - notes from ops mtg 14/3", "release train - mobile app (wk 2)"):
+    the words before the dash name the process; what follows says what the notes are, and neither is a step."""
+    match = _TITLE.match(first.strip())
+    if match is None or not rest.strip() or len(match.group("head").split()) > 6:
+        return None
+    doc = english()(match.group("head"))
+    if any(t.dep_ in ("nsubj", "nsubjpass") for t in doc):
+        return None  # "customers call - the agent confirms": a clause, not a title
+    words = [t.text for t in doc if t.lower_ not in lexicon().process_nouns and t.dep_ != "det"]
+    while words and words[0].lower() in lexicon().gerunds:
+        words = words[1:]
+    return " ".join(words) or None
+
+
 def read_topic(text: str) -> Topic:
     """The topic, the text the steps are read from, and a heading's verb."""
     first, _, rest = text.partition("\n")
+    titled = _titled(first, rest)
+    if titled is not None:
+        return Topic(titled, rest)
     heading = re.match(r"^(?P<head>[^:.!?]{3,80}):\s*(?P<tail>.*)$", first)
     if heading and len(heading.group("head").split()) <= 10:
         doc = english()(heading.group("head"))

@@ -270,6 +270,17 @@ def _verb_taken_for_noun(token: Token) -> bool:
     return bool(lemmas) and token.lower_ in getInflection(lemmas[0], "VBZ") and known_verb(lemmas[0])
 
 
+def _following_noun(verb: Token) -> Token | None:
+    """The head of the noun phrase right after a verb the parser took for a noun ("cuts release branch")."""
+    run: list[Token] = []
+    for token in verb.doc[verb.i + 1: verb.sent.end]:
+        if token.pos_ not in ("NOUN", "PROPN", "ADJ") or (_verb_form(token) not in (None, token.lower_) and run):
+            break
+        run.append(token)
+    nouns = [t for t in run if t.pos_ in ("NOUN", "PROPN")]
+    return nouns[-1] if nouns else None
+
+
 def _pronoun(token: Token) -> bool:
     return token.pos_ == "PRON" or token.tag_ in ("PRP", "PRP$", "WP", "WDT")
 
@@ -541,7 +552,7 @@ class _SentenceReader:
                 frame.obj_head = whether.lemma_.lower()
                 return
             if target is None and verb.pos_ == "NOUN":
-                target = next((c for c in verb.rights if c.pos_ in ("NOUN", "PROPN")), None)
+                target = next((c for c in verb.rights if c.pos_ in ("NOUN", "PROPN")), None) or _following_noun(verb)
             if target is None and verb.dep_ == "compound" and verb.head.pos_ in ("NOUN", "PROPN"):
                 target = verb.head
             if target is None:  # "we check the policy is active": what the clause is about
@@ -666,13 +677,18 @@ class _SentenceReader:
         go to tier 2": the work is escalated to the role."""
         what = object_phrase(subject) if subject is not None and subject.pos_ in ("NOUN", "PROPN") else ("", "")
         role = frame.recipient or ""
-        threshold = frame.condition is not None and any(not isinstance(r.value, bool) for r in frame.condition.rules)
-        tiers = any(t.lemma_.lower() in self.lex.approval for t in frame.head.sent if t.i < frame.head.i)
+        durations = {"days", "hours", "minutes", "weeks", "months", "years"}
+        threshold = frame.condition is not None and any(
+            not isinstance(r.value, bool) and r.unit not in durations for r in frame.condition.rules)
+        tiers = any(t.lemma_.lower() in self.lex.approval and t.pos_ == "VERB" and _subject(t) is not None
+                    for t in frame.head.sent if t.i < frame.head.i)
         if threshold or tiers:  # "under $100 agents approve, above goes to the team lead"
             frame.verb, frame.performer, frame.performer_how = "approve", role, "subject"
             frame.obj, frame.obj_head = what
             return
         frame.verb = "escalate"
+        if any(c.dep_ == "relcl" for prep in frame.head.children if prep.lower_ == "to" for c in prep.subtree):
+            frame.kind = "context"  # "… go to the panel, which scores them": the panel's step says the rest
         frame.obj, frame.obj_head = (f"{what[0]} to {role}".strip(), what[1] or role.split()[-1].lower())
 
     def _converted(self, frame: Frame, verb: Token) -> bool:
@@ -849,7 +865,8 @@ def _threshold(sentence: Span) -> bool:
     "up to 15%", "between 15 and 30"), in a sentence with a role or a verb of approval or need."""
     lex = lexicon()
     comparators = lex.comparators
-    if not any(t.lemma_.lower() in lex.approval | lex.requirement | lex.routing or role_name(t) for t in sentence):
+    if not any(t.lemma_.lower() in lex.approval | lex.requirement | lex.routing
+               or (t.dep_ in ("nsubj", "nsubjpass") and role_name(t)) for t in sentence):
         return False  # "the evening rush between seven and ten accounts for most orders": a figure
     words = [t.lower_ for t in sentence]
     for index, token in enumerate(sentence):
@@ -1097,6 +1114,9 @@ def _read_chunks(sentence: Span, index: int, listed: bool, reader: Reader) -> li
             piece, carried = f"{carried} {piece}", ""
         if len(piece.split()) <= 3 and _has_marker(list(english()(piece)), lexicon().parallel):
             carried = piece  # ", in parallel, finance reserves …": the marker belongs to the clause after it
+            continue
+        if merged and piece.split()[0].lower() in ("who", "which"):
+            merged[-1] = f"{merged[-1]}, {piece}"  # a relative clause stays with the noun it is about
             continue
         if merged and merged[-1].lower().startswith(_CONDITION_START) and len(merged[-1].split()) <= 12 \
                 and not _has_own_clause(merged[-1]):

@@ -119,3 +119,16 @@ def test_a_verb_the_parser_joins_to_a_noun_is_still_a_step() -> None:
     requirement = _read("The clerk checks the order. If approved, buyer converts requisition to PO and sends it to "
                         "the vendor.")
     assert any(s.name.startswith("Send") and s.actor == "Buyer" for s in requirement.steps), _named(requirement)
+
+
+def test_work_passed_to_a_role_that_acts_in_a_relative_clause_is_that_roles_step_only() -> None:
+    requirement = _read("The officer checks the file. If nothing turns up within five days, the file passes to the "
+                        "central baggage team, who send the passenger a property questionnaire.")
+    named = _named(requirement)
+    assert ("Send property questionnaire", "Central Baggage Team") in named, named
+    assert not any(s.name.startswith(("Escalate", "Approve")) for s in requirement.steps), named
+
+
+def test_a_verb_read_as_a_noun_takes_the_noun_phrase_after_it() -> None:
+    requirement = _read("- release manager cuts release branch from main\n- QA tests the build")
+    assert ("Cut release branch", "Release Manager") in _named(requirement), _named(requirement)

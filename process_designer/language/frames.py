@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span, Token
 from process_designer.language.conditions import Condition, read_condition
 from process_designer.language.forms import known_verb, title_case, verb_of_noun
 from process_designer.language.lexicon import lexicon
-from process_designer.language.pipeline import english
+from process_designer.language.pipeline import english, is_verb_base
 from process_designer.language.systems import detect_systems
 
 __all__ = ["Frame", "Reader", "read_frames"]
@@ -305,7 +305,7 @@ def _clause_tokens(verb: Token, predicates: set[int]) -> list[Token]:
 
 
 def _text(tokens: Iterable[Token]) -> str:
-    words = list(tokens)
+    words = [t for t in tokens if not (t.i == t.sent.start and t.text == _IMPERATIVE_MARK)]
     text = "".join(t.text_with_ws for t in words).strip(" ,;.:-")
     return re.sub(r"\s+", " ", text)
 
@@ -588,20 +588,37 @@ class _SentenceReader:
                 return
         nominal = verb_of_noun(target.lemma_.lower()) if verb.lemma_.lower() in self.lex.support_verbs \
             and not frame.passive else None
-        if nominal and target.lemma_.lower() != nominal and target.pos_ == "NOUN":
-            frame.verb = nominal  # "the nurse does teaching with the family" → teach
-            complement = next((p for p in [*target.children, *verb.children] if p.dep_ == "prep" and p.lower_ in (
-                "of", "with", "for", "on", "to")), None)
-            pobj = next((c for c in complement.children if c.dep_ == "pobj"), None) if complement is not None else None
-            if pobj is not None:
-                frame.obj, frame.obj_head = object_phrase(pobj)
-                self.reader.last_object, self.reader.last_object_head = frame.obj, frame.obj_head
+        if nominal and target.lemma_.lower() != nominal and target.pos_ == "NOUN" and self._nominal_action(
+                frame, verb, target, nominal):
             return
         frame.obj, frame.obj_head = object_phrase(target)
         words = frame.obj.split()
         if verb.i < target.i and verb.lower_ in words[:-1]:  # "legal reviews non-standard terms" read as one noun
             frame.obj = " ".join(words[words.index(verb.lower_) + 1:])
         self.reader.last_object, self.reader.last_object_head = frame.obj, frame.obj_head
+
+    def _nominal_action(self, frame: Frame, verb: Token, target: Token, nominal: str) -> bool:
+        """"the nurse does teaching with the family" → teach family; "run identity verification with Onfido" →
+        verify identity (the noun's own modifier, not the system it runs on). A noun with nothing to act on
+        stays as written ("run transformations")."""
+        modifiers = [t for t in _phrase_tokens(target) if t != target and t.pos_ in ("NOUN", "PROPN")]
+        pobj = None
+        for prep in [*target.children, *verb.children]:
+            if prep.dep_ == "prep" and prep.lower_ in ("of", "with", "for", "on", "to"):
+                pobj = next((c for c in prep.children if c.dep_ == "pobj" and not detect_systems(c.text)
+                             and c.pos_ != "PROPN" and not c.text[:1].isupper()), None)
+                if pobj is not None:
+                    break
+        if pobj is not None:
+            frame.obj, frame.obj_head = object_phrase(pobj)
+        elif modifiers:
+            frame.obj = " ".join(t.text if t.text.isupper() else t.lower_ for t in modifiers)
+            frame.obj_head = modifiers[-1].lower_
+        else:
+            return False
+        frame.verb = nominal
+        self.reader.last_object, self.reader.last_object_head = frame.obj, frame.obj_head
+        return True
 
     def _recipient(self, frame: Frame, verb: Token) -> None:
         if verb.lemma_.lower() in self.lex.receive:  # "applicants receive a letter from the GO": the GO sends it
@@ -1021,6 +1038,24 @@ def _units(text: str) -> list[tuple[str, bool]]:
     return units
 
 
+_IMPERATIVE_MARK = "Please"
+
+
+def _imperative(line: str) -> str:
+    """A list line that opens with a verb is a command ("Land raw files in S3", "Screen against sanctions
+    lists"); the small model reads such an opening word as a noun or an adjective. "Please" before it makes
+    the parse read the command, and is no word of the step (see ``_text``)."""
+    words = line.split()
+    if not words or not words[0].isalpha():
+        return line
+    first = words[0].lower()
+    lex = lexicon()
+    if first in lex.departments or first in lex.role_heads or first in lex.requesters or _agent_noun(first) \
+            or first in _NARRATOR or not is_verb_base(first) or first in ("please", "if", "when", "once"):
+        return line
+    return f"{_IMPERATIVE_MARK} {first}{line[len(words[0]):]}"
+
+
 def read_frames(text: str, reader: Reader | None = None, lend_verb: str = "") -> tuple[list[Frame], Reader, list[Span]]:
     """Read ``text`` into frames in the order the text gives them, with the reader's memory.
 
@@ -1029,7 +1064,7 @@ def read_frames(text: str, reader: Reader | None = None, lend_verb: str = "") ->
     reader = reader or Reader()
     nlp = english()
     units = _units(text)
-    docs: list[Doc] = list(nlp.pipe([u for u, _ in units]))
+    docs: list[Doc] = list(nlp.pipe([_imperative(u) if listed else u for u, listed in units]))
     frames: list[Frame] = []
     sentences: list[Span] = []
     for doc in docs:
@@ -1178,7 +1213,7 @@ def _role_word(token: Token) -> str | None:
 def _telegraphic(chunk: Span, index: int, reader: Reader) -> list[Frame]:
     """A short clause the parser could not read, read by word forms: "writer drafts", "legal sends our
     template", "block sender", "SEO check". Role words, then a verb form, then what it acts on."""
-    words = [t for t in chunk if not t.is_punct]
+    words = [t for t in chunk if not t.is_punct and not (t.i == chunk.start and t.text == _IMPERATIVE_MARK)]
     if not words or len(words) > _TELEGRAPHIC_WORDS:
         return []
     lead = words[0]

@@ -132,3 +132,18 @@ def test_work_passed_to_a_role_that_acts_in_a_relative_clause_is_that_roles_step
 def test_a_verb_read_as_a_noun_takes_the_noun_phrase_after_it() -> None:
     requirement = _read("- release manager cuts release branch from main\n- QA tests the build")
     assert ("Cut release branch", "Release Manager") in _named(requirement), _named(requirement)
+
+
+def test_a_list_line_opening_with_a_verb_is_a_command() -> None:
+    requirement = _read("Nightly load:\n1. Land raw files in S3.\n2. Screen the records against the rules.\n"
+                        "3. Publish the tables.")
+    names = [s.name for s in requirement.steps]
+    assert names[:2] == ["Land raw file", "Screen record"], names
+    assert not any("please" in s.description.lower() for s in requirement.steps)
+
+
+def test_a_support_verb_with_a_noun_of_action_acts_on_the_nouns_object_not_its_system() -> None:
+    requirement = _read("Account opening:\n1. Run identity verification with Onfido.\n2. Run dbt transformations.\n"
+                        "3. Open the account.")
+    names = [s.name for s in requirement.steps]
+    assert names[:2] == ["Verify identity", "Run transformation"], names

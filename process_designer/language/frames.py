@@ -486,6 +486,8 @@ class _SentenceReader:
         self._performer(frame, verb)
         self._object(frame, verb)
         self._recipient(frame, verb)
+        if not frame.obj and frame.recipient and not frame.passive and lemma not in lex.receive:
+            frame.obj, frame.obj_head = f"to {frame.recipient}", frame.recipient.split()[-1].lower()  # hand over to carrier
         self._flow_words(frame, verb, clause, particle, antecedent)
         self._kind(frame, verb, lemma)
         return frame
@@ -541,6 +543,8 @@ class _SentenceReader:
             objects = [c for c in verb.children if c.dep_ in ("dobj", "obj")]
             taken = _particle_taken_for_preposition(verb)
             objects += [c for c in (taken.children if taken is not None else ()) if c.dep_ == "pobj"]
+            near = [c for c in objects if not any(t.is_punct for t in verb.doc[min(verb.i, c.i): max(verb.i, c.i)])]
+            objects = near or objects  # "book the carrier: pallets …, parcels by UPS": the object is the carrier
             # "send the tenant a renewal proposal": the thing sent, not the person it goes to
             target = next((c for c in reversed(objects) if role_name(c) is None), objects[0] if objects else None)
             if target is not None and role_name(target) is not None and len(objects) > 1:
@@ -1051,9 +1055,16 @@ def _imperative(line: str) -> str:
     first = words[0].lower()
     lex = lexicon()
     if first in lex.departments or first in lex.role_heads or first in lex.requesters or _agent_noun(first) \
-            or first in _NARRATOR or not is_verb_base(first) or first in ("please", "if", "when", "once"):
+            or first in _NARRATOR or not _dictionary_verb(first) or first in ("please", "if", "when", "once"):
         return line
     return f"{_IMPERATIVE_MARK} {first}{line[len(words[0]):]}"
+
+
+def _dictionary_verb(word: str) -> bool:
+    """A verb's base form lemminflect's dictionary knows ("land", "screen"); not a name it has never seen."""
+    from lemminflect import getAllLemmas
+
+    return word in getAllLemmas(word).get("VERB", ()) and is_verb_base(word)
 
 
 def read_frames(text: str, reader: Reader | None = None, lend_verb: str = "") -> tuple[list[Frame], Reader, list[Span]]:

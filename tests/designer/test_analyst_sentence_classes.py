@@ -147,3 +147,15 @@ def test_a_support_verb_with_a_noun_of_action_acts_on_the_nouns_object_not_its_s
                         "3. Open the account.")
     names = [s.name for s in requirement.steps]
     assert names[:2] == ["Verify identity", "Run transformation"], names
+
+
+def test_a_list_line_opening_with_a_system_name_is_no_command() -> None:
+    requirement = _read("Major incidents:\n1. PagerDuty pages the on-call engineer.\n2. The engineer restores service.")
+    assert requirement.steps[0].name == "Page on-call engineer", _named(requirement)
+
+
+def test_a_step_without_an_object_is_named_by_where_it_goes() -> None:
+    requirement = _read("Shipping:\n1. Pick the order.\n2. Book the carrier: pallets over 500 kg go by freight forwarder, "
+                        "parcels by UPS.\n3. Hand over to the carrier before the cut-off.")
+    names = [s.name for s in requirement.steps]
+    assert "Book carrier" in names and "Hand over to Carrier" in names, names

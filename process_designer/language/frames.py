@@ -486,7 +486,7 @@ class _SentenceReader:
         self._performer(frame, verb)
         self._object(frame, verb)
         self._recipient(frame, verb)
-        if not frame.obj and frame.recipient and not frame.passive and lemma not in lex.receive:
+        if not frame.obj and frame.recipient and not frame.back_to and not frame.passive and lemma not in lex.receive:
             frame.obj, frame.obj_head = f"to {frame.recipient}", frame.recipient.split()[-1].lower()  # hand over to carrier
         self._flow_words(frame, verb, clause, particle, antecedent)
         self._kind(frame, verb, lemma)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from process_designer.language.systems import SYSTEM_LABELS, detect_systems
+
 __all__ = [
     "ACTION_KINDS",
     "PROCESS_VERBS",
@@ -18,45 +20,7 @@ __all__ = [
     "verb_base",
 ]
 
-# Connector name -> phrases that name it. Word-bounded, case-insensitive.
-_SYSTEM_PHRASES: dict[str, tuple[str, ...]] = {
-    "crm": ("crm", "salesforce", "hubspot", "customer record", "customer database", "account record"),
-    "email": ("e-mail", "email", "e-mails", "emails", "mail the", "inbox"),
-    "billing": ("billing", "billing system", "stripe", "chargebee", "subscription", "invoice the"),
-    "ticketing": ("ticket", "tickets", "zendesk", "servicenow", "helpdesk", "help desk", "freshdesk", "jira"),
-    "hris": ("hris", "workday", "bamboohr", "hr system", "personnel file", "employee record"),
-    "erp": ("erp", "sap", "netsuite", "general ledger", "ledger", "accounts payable system", "purchase order system"),
-    "identity": ("okta", "active directory", "azure ad", "sso", "single sign-on", "user account", "user accounts",
-                 "accounts", "access rights", "permissions", "iam", "credentials"),
-    "storage": ("s3", "sharepoint", "google drive", "document store", "file share", "archive", "document management"),
-    "slack": ("slack", "teams channel", "chat channel", "microsoft teams"),
-    "payments": ("payment gateway", "bank transfer", "payout", "wire transfer", "ach", "payment"),
-    "warehouse": ("warehouse", "wms", "inventory", "stock", "pick and pack"),
-    "carrier": ("carrier", "ups", "fedex", "dhl", "shipping label", "courier", "shipment"),
-    "ehr": ("ehr", "emr", "patient record", "medical record", "chart"),
-    "document_signing": ("docusign", "e-signature", "esignature", "signature", "sign the contract"),
-    "monitoring": ("pagerduty", "datadog", "monitoring", "alerting", "grafana", "on-call"),
-    "ci": ("ci pipeline", "github actions", "jenkins", "build pipeline", "ci/cd", "pipeline"),
-    "http": ("api", "webhook", "rest endpoint", "endpoint"),
-    "sms": ("sms", "text message"),
-    "calendar": ("calendar", "schedule a meeting", "book a meeting"),
-    "payroll": ("payroll system", "payroll"),
-    "scanner": ("scanner", "barcode"),
-}
-
-SYSTEM_LABELS: dict[str, str] = {
-    "crm": "CRM", "email": "e-mail service", "billing": "billing system", "ticketing": "ticketing system",
-    "hris": "HRIS", "erp": "ERP", "identity": "identity provider", "storage": "document storage",
-    "slack": "team chat", "payments": "payment gateway", "warehouse": "warehouse management system",
-    "carrier": "carrier platform", "ehr": "EHR", "document_signing": "e-signature service",
-    "monitoring": "monitoring system", "ci": "CI/CD pipeline", "http": "partner API", "sms": "SMS gateway",
-    "calendar": "calendar", "payroll": "payroll system", "scanner": "scanning station",
-}
-
-_SYSTEM_RES = {
-    name: re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(p) for p in phrases) + r")(?![\w-])", re.IGNORECASE)
-    for name, phrases in _SYSTEM_PHRASES.items()
-}
+# The systems a text names are language data (process_designer/language/data/systems.toml).
 
 
 def system_label(name: str) -> str:
@@ -64,20 +28,6 @@ def system_label(name: str) -> str:
     from process_designer.integration.run import named_system_label
 
     return SYSTEM_LABELS.get(name) or named_system_label(name) or name.replace("_", " ")
-
-
-def detect_systems(text: str) -> list[str]:
-    """Connector names mentioned in ``text``, in order of first mention."""
-    found: list[tuple[int, str]] = []
-    for name, pattern in _SYSTEM_RES.items():
-        match = pattern.search(text)
-        if match:
-            found.append((match.start(), name))
-    # "accounts payable" is finance, not identity; "payment" inside billing talk stays billing.
-    names = [name for _, name in sorted(found)]
-    if "identity" in names and re.search(r"accounts? (payable|receivable)", text, re.IGNORECASE):
-        names.remove("identity")
-    return names
 
 
 _ROLE_PATTERNS: tuple[tuple[str, str], ...] = (

@@ -17,11 +17,11 @@ from typing import Literal
 
 from spacy.tokens import Doc, Span, Token
 
-from process_designer.agents.vocabulary import detect_systems
 from process_designer.language.conditions import Condition, read_condition
 from process_designer.language.forms import known_verb, title_case, verb_of_noun
 from process_designer.language.lexicon import lexicon
-from process_designer.language.pipeline import english
+from process_designer.language.pipeline import english, is_verb_base
+from process_designer.language.systems import detect_systems
 
 __all__ = ["Frame", "Reader", "read_frames"]
 
@@ -198,7 +198,17 @@ def _subject(verb: Token) -> Token | None:
     return None
 
 
+def _bare_passive(token: Token) -> bool:
+    """Notes drop the passive's "is": "req raised in Coupa", "every order scored by Signifyd at checkout"."""
+    head = token.head
+    return (token.dep_ == "acl" and token.tag_ == "VBN" and head.dep_ == "ROOT" and head.pos_ in ("NOUN", "PROPN")
+            and token.i == head.i + 1 and not any(t.pos_ in ("VERB", "AUX") and t.tag_ in ("VBZ", "VBP", "VBD")
+                                                  for t in token.sent))
+
+
 def _is_passive(verb: Token) -> bool:
+    if _bare_passive(verb):
+        return True
     if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
         return True
     return verb.dep_ == "conj" and verb.tag_ in ("VBN", "VBD") and not any(
@@ -260,6 +270,17 @@ def _verb_taken_for_noun(token: Token) -> bool:
     return bool(lemmas) and token.lower_ in getInflection(lemmas[0], "VBZ") and known_verb(lemmas[0])
 
 
+def _following_noun(verb: Token) -> Token | None:
+    """The head of the noun phrase right after a verb the parser took for a noun ("cuts release branch")."""
+    run: list[Token] = []
+    for token in verb.doc[verb.i + 1: verb.sent.end]:
+        if token.pos_ not in ("NOUN", "PROPN", "ADJ") or (_verb_form(token) not in (None, token.lower_) and run):
+            break
+        run.append(token)
+    nouns = [t for t in run if t.pos_ in ("NOUN", "PROPN")]
+    return nouns[-1] if nouns else None
+
+
 def _pronoun(token: Token) -> bool:
     return token.pos_ == "PRON" or token.tag_ in ("PRP", "PRP$", "WP", "WDT")
 
@@ -284,7 +305,7 @@ def _clause_tokens(verb: Token, predicates: set[int]) -> list[Token]:
 
 
 def _text(tokens: Iterable[Token]) -> str:
-    words = list(tokens)
+    words = [t for t in tokens if not (t.i == t.sent.start and t.text == _IMPERATIVE_MARK)]
     text = "".join(t.text_with_ws for t in words).strip(" ,;.:-")
     return re.sub(r"\s+", " ", text)
 
@@ -319,15 +340,17 @@ class _SentenceReader:
     def predicates(self) -> list[Token]:
         found: list[Token] = []
         for token in self.sentence:
-            if _verb_taken_for_noun(token) or _finite_verb_misattached(token):
+            if _verb_taken_for_noun(token) or _finite_verb_misattached(token) or _bare_passive(token):
                 found.append(token)
                 continue
             if token.pos_ not in ("VERB", "AUX") or token.dep_ not in _PREDICATE_DEPS:
                 continue
             if token.pos_ == "AUX" and not self._responsible(token):
                 continue
-            if token.dep_ == "conj" and token.head.i not in {t.i for t in found}:
-                continue
+            if token.dep_ == "conj" and token.head.i not in {t.i for t in found} and not (
+                    token.tag_ in ("VBZ", "VBD", "VBP") and token.head.pos_ in ("NOUN", "PROPN")
+                    and any(f.i < token.i for f in found)):
+                continue  # a finite verb joined to a noun is the parser's slip: "buyer converts req … and sends it"
             if token.dep_ == "xcomp" and token.head.lemma_ not in self.lex.not_actions:
                 continue
             if token.dep_ == "relcl" and not self._relative_actor(token):
@@ -394,14 +417,18 @@ class _SentenceReader:
             if (role := role_name(token)) is not None and token.lower_ not in self.lex.approval_nouns:
                 roles.append(role)
                 continue
-            if token.lemma_.lower() in self.lex.approval_nouns or token.lower_ in self.lex.approval_nouns:
-                action = verb_of_noun(token.lemma_.lower()) or "approve"
+            noun = token.lower_ if token.lower_ in self.lex.approval_nouns else token.lemma_.lower()
+            if noun in self.lex.approval_nouns:
+                action = self.lex.approval_nouns[noun]
                 for modifier in token.lefts:
                     for part in [modifier, *modifier.conjuncts]:
                         if part.dep_ in ("compound", "poss", "nmod", "amod", "conj") and (role := role_name(part)):
                             roles.append(role)
         if not roles:
             return [frame]
+        if self.reader.last_object == frame.obj:  # the approval needed is not what the work is about
+            self.reader.last_object = frame.antecedent
+            self.reader.last_object_head = frame.antecedent.split()[-1] if frame.antecedent else ""
         subject = _subject(verb)
         if frame.condition is None and subject is not None:
             frame.condition = _subject_condition(subject)
@@ -459,6 +486,8 @@ class _SentenceReader:
         self._performer(frame, verb)
         self._object(frame, verb)
         self._recipient(frame, verb)
+        if not frame.obj and frame.recipient and not frame.back_to and not frame.passive and lemma not in lex.receive:
+            frame.obj, frame.obj_head = f"to {frame.recipient}", frame.recipient.split()[-1].lower()  # hand over to carrier
         self._flow_words(frame, verb, clause, particle, antecedent)
         self._kind(frame, verb, lemma)
         return frame
@@ -493,7 +522,7 @@ class _SentenceReader:
         elif _pronoun(actor) and actor.text != "IT":
             return
         else:
-            role = role_name(actor)
+            role = role_name(actor) or (_agent_phrase(actor) if how == "agent" else None)
             others = [role_name(t) for t in _conjuncts(actor)[1:]]
             frame.co_performers = [o for o in others if o]
         if role and role.lower() not in lex.not_roles:
@@ -507,13 +536,15 @@ class _SentenceReader:
             self.reader.last_object, self.reader.last_object_head = object_phrase(subject)
         target: Token | None = None
         if frame.passive:
-            target = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+            target = verb.head if _bare_passive(verb) else next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
             if target is None and verb.dep_ == "conj":
                 target = next((c for c in verb.head.children if c.dep_ == "nsubjpass"), None)
         else:
             objects = [c for c in verb.children if c.dep_ in ("dobj", "obj")]
             taken = _particle_taken_for_preposition(verb)
             objects += [c for c in (taken.children if taken is not None else ()) if c.dep_ == "pobj"]
+            near = [c for c in objects if not any(t.is_punct for t in verb.doc[min(verb.i, c.i): max(verb.i, c.i)])]
+            objects = near or objects  # "book the carrier: pallets …, parcels by UPS": the object is the carrier
             # "send the tenant a renewal proposal": the thing sent, not the person it goes to
             target = next((c for c in reversed(objects) if role_name(c) is None), objects[0] if objects else None)
             if target is not None and role_name(target) is not None and len(objects) > 1:
@@ -525,7 +556,7 @@ class _SentenceReader:
                 frame.obj_head = whether.lemma_.lower()
                 return
             if target is None and verb.pos_ == "NOUN":
-                target = next((c for c in verb.rights if c.pos_ in ("NOUN", "PROPN")), None)
+                target = next((c for c in verb.rights if c.pos_ in ("NOUN", "PROPN")), None) or _following_noun(verb)
             if target is None and verb.dep_ == "compound" and verb.head.pos_ in ("NOUN", "PROPN"):
                 target = verb.head
             if target is None:  # "we check the policy is active": what the clause is about
@@ -549,6 +580,8 @@ class _SentenceReader:
                                 return
                             break
                         target = None
+        if target is not None and target.lemma_.lower() in self.lex.time_nouns and not frame.passive:
+            target = None  # "I investigate the same day": when, not what
         if target is None:
             return
         if _pronoun(target) or target.lower_ in _RELATIVE or target.lemma_.lower() == "one":
@@ -559,19 +592,37 @@ class _SentenceReader:
                 return
         nominal = verb_of_noun(target.lemma_.lower()) if verb.lemma_.lower() in self.lex.support_verbs \
             and not frame.passive else None
-        if nominal and target.lemma_.lower() != nominal and target.pos_ == "NOUN":
-            frame.verb = nominal  # "the nurse does teaching with the family" → teach
-            complement = next((p for p in [*target.children, *verb.children] if p.dep_ == "prep" and p.lower_ in (
-                "of", "with", "for", "on", "to")), None)
-            pobj = next((c for c in complement.children if c.dep_ == "pobj"), None) if complement is not None else None
-            if pobj is not None:
-                frame.obj, frame.obj_head = object_phrase(pobj)
-                self.reader.last_object, self.reader.last_object_head = frame.obj, frame.obj_head
+        if nominal and target.lemma_.lower() != nominal and target.pos_ == "NOUN" and self._nominal_action(
+                frame, verb, target, nominal):
             return
         frame.obj, frame.obj_head = object_phrase(target)
-        if verb.pos_ == "NOUN" and frame.obj.startswith(verb.lower_ + " "):  # "reviews non-standard terms"
-            frame.obj = frame.obj[len(verb.lower_) + 1:]
+        words = frame.obj.split()
+        if verb.i < target.i and verb.lower_ in words[:-1]:  # "legal reviews non-standard terms" read as one noun
+            frame.obj = " ".join(words[words.index(verb.lower_) + 1:])
         self.reader.last_object, self.reader.last_object_head = frame.obj, frame.obj_head
+
+    def _nominal_action(self, frame: Frame, verb: Token, target: Token, nominal: str) -> bool:
+        """"the nurse does teaching with the family" → teach family; "run identity verification with Onfido" →
+        verify identity (the noun's own modifier, not the system it runs on). A noun with nothing to act on
+        stays as written ("run transformations")."""
+        modifiers = [t for t in _phrase_tokens(target) if t != target and t.pos_ in ("NOUN", "PROPN")]
+        pobj = None
+        for prep in [*target.children, *verb.children]:
+            if prep.dep_ == "prep" and prep.lower_ in ("of", "with", "for", "on", "to"):
+                pobj = next((c for c in prep.children if c.dep_ == "pobj" and not detect_systems(c.text)
+                             and c.pos_ != "PROPN" and not c.text[:1].isupper()), None)
+                if pobj is not None:
+                    break
+        if pobj is not None:
+            frame.obj, frame.obj_head = object_phrase(pobj)
+        elif modifiers:
+            frame.obj = " ".join(t.text if t.text.isupper() else t.lower_ for t in modifiers)
+            frame.obj_head = modifiers[-1].lower_
+        else:
+            return False
+        frame.verb = nominal
+        self.reader.last_object, self.reader.last_object_head = frame.obj, frame.obj_head
+        return True
 
     def _recipient(self, frame: Frame, verb: Token) -> None:
         if verb.lemma_.lower() in self.lex.receive:  # "applicants receive a letter from the GO": the GO sends it
@@ -642,6 +693,38 @@ class _SentenceReader:
         if rework:
             frame.kind = "rework"
 
+    def _routed(self, frame: Frame, subject: Token | None) -> None:
+        """"anything beyond 30% goes to the CFO": above a threshold, the role approves; "technical issues
+        go to tier 2": the work is escalated to the role."""
+        what = object_phrase(subject) if subject is not None and subject.pos_ in ("NOUN", "PROPN") else ("", "")
+        role = frame.recipient or ""
+        durations = {"days", "hours", "minutes", "weeks", "months", "years"}
+        threshold = frame.condition is not None and any(
+            not isinstance(r.value, bool) and r.unit not in durations for r in frame.condition.rules)
+        tiers = any(t.lemma_.lower() in self.lex.approval and t.pos_ == "VERB" and _subject(t) is not None
+                    for t in frame.head.sent if t.i < frame.head.i)
+        if threshold or tiers:  # "under $100 agents approve, above goes to the team lead"
+            frame.verb, frame.performer, frame.performer_how = "approve", role, "subject"
+            frame.obj, frame.obj_head = what
+            return
+        frame.verb = "escalate"
+        if any(c.dep_ == "relcl" for prep in frame.head.children if prep.lower_ == "to" for c in prep.subtree):
+            frame.kind = "context"  # "… go to the panel, which scores them": the panel's step says the rest
+        frame.obj, frame.obj_head = (f"{what[0]} to {role}".strip(), what[1] or role.split()[-1].lower())
+
+    def _converted(self, frame: Frame, verb: Token) -> bool:
+        """"signed quotes are turned into a sales order", "it becomes a Jira bug": the result is created."""
+        result = next((c for c in verb.children if c.dep_ == "attr" and c.pos_ in ("NOUN", "PROPN")), None)
+        for prep in verb.children:
+            if result is None and prep.dep_ == "prep" and prep.lower_ == "into":
+                result = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        if result is None:
+            return False
+        frame.verb = "create"
+        frame.obj, frame.obj_head = object_phrase(result)
+        frame.kind = "step"
+        return True
+
     def _breaks_condition(self, verb: Token) -> bool:
         """"if X, A does p; otherwise B does q" — a conjunct after "otherwise" leaves the condition."""
         between = verb.doc[verb.head.i + 1: verb.i]
@@ -666,13 +749,18 @@ class _SentenceReader:
             frame.obj, frame.obj_head = object_phrase(subject)
             self.reader.last_object, self.reader.last_object_head = frame.obj, frame.obj_head
             return
+        if lemma in lex.routing and (subject is None or role_name(subject) is None) and _routed_to(verb, frame):
+            self._routed(frame, subject)
+            return
+        if lemma in lex.conversion and self._converted(frame, verb):
+            return
         # "look" describes, "look up the order" acts; a clause with no object, actor or command is context
         if (frame.verb in lex.not_actions and not (lemma in lex.light_with_object and frame.obj)) or (
                 not frame.obj and not frame.performer and not self.listed and verb.tag_ != "VB"
                 and frame.performer_how != "narrator"):
             frame.kind = "context"
         if lemma in lex.light_with_object and not any(c.dep_ in ("dobj", "nsubjpass") for c in verb.children) \
-                and frame.verb == lemma:
+                and frame.verb == lemma and not (frame.passive and frame.obj):
             frame.kind = "context"  # "discharge takes way too long on the ward"
         if frame.negated and frame.kind == "step":
             frame.kind = "context"  # "the clerk does not check …" states a rule, not a step
@@ -684,6 +772,30 @@ class _SentenceReader:
             frame.kind = "context"
         if verb.i == verb.sent.start and verb.text[:1].isupper() and not known_verb(lemma) and verb.pos_ == "VERB":
             frame.kind = "context"  # "Cardholder disputes …": a capitalised first word the tagger took for a verb
+
+
+def _agent_phrase(actor: Token) -> str | None:
+    """"issued by the court", "generated by the monitoring system": whoever a passive names with "by" and
+    a determiner or a name acts, whether or not the lexicon knows the noun ("by card" says how)."""
+    lex = lexicon()
+    if actor.pos_ not in ("NOUN", "PROPN") or actor.lemma_.lower() in lex.not_roles | lex.time_nouns:
+        return None
+    if actor.pos_ != "PROPN" and not any(c.dep_ in ("det", "poss") for c in actor.children):
+        return None
+    return title_case(" ".join(t.text for t in _phrase_tokens(actor)))
+
+
+def _routed_to(verb: Token, frame: Frame) -> bool:
+    """Whether ``verb`` passes work "to" a role or a numbered level ("to the CFO", "to tier 2"); the
+    frame's recipient becomes that role."""
+    if frame.recipient:
+        return True
+    for prep in verb.children:
+        pobj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep.lower_ == "to" else None
+        if pobj is not None and pobj.pos_ in ("NOUN", "PROPN") and any(c.like_num for c in pobj.children):
+            frame.recipient = title_case(" ".join(t.text for t in pobj.subtree if not _pronoun(t) and t.pos_ != "DET"))
+            return True
+    return False
 
 
 def _subject_condition(subject: Token) -> Condition | None:
@@ -707,16 +819,23 @@ def _numeric_lead(verb: Token) -> Condition | None:
     start = verb.sent.start if verb.dep_ == "ROOT" else verb.left_edge.i
     candidates: list[list[Token]] = []
     if subject is not None and start <= subject.i < verb.i:
-        candidates.append([t for t in verb.doc[start: subject.left_edge.i] if not t.is_punct])
         candidates.append([t for t in subject.subtree if t.i > subject.i])
+        candidates.append(_own_lead(verb.doc[start: subject.left_edge.i]))
     else:
-        candidates.append([t for t in verb.doc[start: verb.i] if not t.is_punct])
+        candidates.append(_own_lead(verb.doc[start: verb.i]))
     for tokens in candidates:
         if any(t.like_num for t in tokens):
             condition = read_condition(tokens)
             if condition.rules and not isinstance(condition.rules[0].value, bool):
                 return condition
     return None
+
+
+def _own_lead(span: Span) -> list[Token]:
+    """The words before a clause's subject that belong to it: after the last comma or semicolon, since
+    a clause before it ("anything over $500 needs the manager's OK, anything over $5,000 …") has its own."""
+    cut = max((t.i + 1 for t in span if t.text in (",", ";")), default=span.start)
+    return [t for t in span.doc[cut: span.end] if not t.is_punct]
 
 
 def _condition_tokens(clause: Token) -> list[Token]:
@@ -746,6 +865,8 @@ def _statistic(sentence: Span) -> bool:
     lex = lexicon()
     if any(t.lower_ in ("if", "unless", "when", "whenever") for t in sentence):
         return False  # "if the discount is over 20 percent": a condition, not a figure
+    if _threshold(sentence):
+        return False  # "between 15 and 30% the sales director approves": a threshold, not a figure
     text = " " + sentence.text.lower() + " "
     return any(f" {marker} " in text or (marker == "%" and "%" in text) for marker in lex.statistics) and any(
         t.like_num or t.lower_ in lex.number_words for t in sentence) and not _staged_release(sentence)
@@ -758,6 +879,24 @@ def _staged_release(sentence: Span) -> bool:
     return any(t.text == "%" and any(a.lemma_.lower() in releasing and a.pos_ == "VERB" for a in t.ancestors)
                and any(a.lower_ == "to" for a in [*t.ancestors, *sentence.doc[max(t.i - 3, 0): t.i]])
                for t in sentence)
+
+
+def _threshold(sentence: Span) -> bool:
+    """Whether the sentence sets a threshold for someone's work: a number after a comparator ("over $500",
+    "up to 15%", "between 15 and 30"), in a sentence with a role or a verb of approval or need."""
+    lex = lexicon()
+    comparators = lex.comparators
+    if not any(t.lemma_.lower() in lex.approval | lex.requirement | lex.routing
+               or (t.dep_ in ("nsubj", "nsubjpass") and role_name(t)) for t in sentence):
+        return False  # "the evening rush between seven and ten accounts for most orders": a figure
+    words = [t.lower_ for t in sentence]
+    for index, token in enumerate(sentence):
+        if not token.like_num:
+            continue
+        before = [w for w in words[max(0, index - 3): index] if w not in ("$", "€", "£")]
+        if before and (before[-1] in comparators or " ".join(before[-2:]) in comparators or before[-1] == "between"):
+            return True
+    return False
 
 
 def _narrator_role(sentence: Span) -> str | None:
@@ -870,6 +1009,23 @@ def _arrows(part: str) -> list[str]:
     return out
 
 
+_LABEL = re.compile(r"^\s*(?P<label>[^:]{1,30}):\s+(?P<rest>\S.*)$")
+
+
+def _labelled(part: str) -> str:
+    """Notes that label a line with a state or a threshold ("approved: buyer converts it", "> 50k: CFO signs
+    too") say when the line applies: a condition, written as one."""
+    match = _LABEL.match(part)
+    if match is None:
+        return part
+    label = match.group("label").strip()
+    words = label.split()
+    threshold = bool(re.match(r"^(?:[<>]=?|\d)", label)) or words[0].lower() in lexicon().comparators
+    if not (threshold or _is_state(words)) or label.lower().startswith(("if ", "when ")):
+        return part
+    return f"if {label}, {match.group('rest')}"
+
+
 def _units(text: str) -> list[tuple[str, bool]]:
     """Lines of the text, with whether each was a list item; list markers removed."""
     units: list[tuple[str, bool]] = []
@@ -880,10 +1036,35 @@ def _units(text: str) -> list[tuple[str, bool]]:
         listed = bool(_LIST_PREFIX.match(stripped))
         # a semicolon ends a clause the parser would otherwise run on into the next
         for part in _LIST_PREFIX.sub("", stripped).split(";"):
-            for clause in _arrows(part):
+            for clause in _arrows(_labelled(part)):
                 if clause.strip(" ,."):
                     units.append((clause.strip(), listed))
     return units
+
+
+_IMPERATIVE_MARK = "Please"
+
+
+def _imperative(line: str) -> str:
+    """A list line that opens with a verb is a command ("Land raw files in S3", "Screen against sanctions
+    lists"); the small model reads such an opening word as a noun or an adjective. "Please" before it makes
+    the parse read the command, and is no word of the step (see ``_text``)."""
+    words = line.split()
+    if not words or not words[0].isalpha():
+        return line
+    first = words[0].lower()
+    lex = lexicon()
+    if first in lex.departments or first in lex.role_heads or first in lex.requesters or _agent_noun(first) \
+            or first in _NARRATOR or not _dictionary_verb(first) or first in ("please", "if", "when", "once"):
+        return line
+    return f"{_IMPERATIVE_MARK} {first}{line[len(words[0]):]}"
+
+
+def _dictionary_verb(word: str) -> bool:
+    """A verb's base form lemminflect's dictionary knows ("land", "screen"); not a name it has never seen."""
+    from lemminflect import getAllLemmas
+
+    return word in getAllLemmas(word).get("VERB", ()) and is_verb_base(word)
 
 
 def read_frames(text: str, reader: Reader | None = None, lend_verb: str = "") -> tuple[list[Frame], Reader, list[Span]]:
@@ -894,7 +1075,7 @@ def read_frames(text: str, reader: Reader | None = None, lend_verb: str = "") ->
     reader = reader or Reader()
     nlp = english()
     units = _units(text)
-    docs: list[Doc] = list(nlp.pipe([u for u, _ in units]))
+    docs: list[Doc] = list(nlp.pipe([_imperative(u) if listed else u for u, listed in units]))
     frames: list[Frame] = []
     sentences: list[Span] = []
     for doc in docs:
@@ -980,6 +1161,9 @@ def _read_chunks(sentence: Span, index: int, listed: bool, reader: Reader) -> li
         if len(piece.split()) <= 3 and _has_marker(list(english()(piece)), lexicon().parallel):
             carried = piece  # ", in parallel, finance reserves …": the marker belongs to the clause after it
             continue
+        if merged and piece.split()[0].lower() in ("who", "which"):
+            merged[-1] = f"{merged[-1]}, {piece}"  # a relative clause stays with the noun it is about
+            continue
         if merged and merged[-1].lower().startswith(_CONDITION_START) and len(merged[-1].split()) <= 12 \
                 and not _has_own_clause(merged[-1]):
             merged[-1] = f"{merged[-1]}, {piece}"
@@ -1040,7 +1224,7 @@ def _role_word(token: Token) -> str | None:
 def _telegraphic(chunk: Span, index: int, reader: Reader) -> list[Frame]:
     """A short clause the parser could not read, read by word forms: "writer drafts", "legal sends our
     template", "block sender", "SEO check". Role words, then a verb form, then what it acts on."""
-    words = [t for t in chunk if not t.is_punct]
+    words = [t for t in chunk if not t.is_punct and not (t.i == chunk.start and t.text == _IMPERATIVE_MARK)]
     if not words or len(words) > _TELEGRAPHIC_WORDS:
         return []
     lead = words[0]
@@ -1094,12 +1278,15 @@ def _with_shared_conditions(sentence_reader: _SentenceReader) -> list[Frame]:
     frames = sentence_reader.frames()
     by_head = {f.head.i: f for f in frames}
     for frame in frames:
+        if frame.condition is None and frame.head.dep_ == "xcomp" and frame.head.head.i in by_head:
+            frame.condition = by_head[frame.head.head.i].condition  # "above 30% the director has to approve"
         if frame.condition is None and not frame.otherwise and frame.head.dep_ == "conj":
             head = by_head.get(frame.head.head.i)
             if head is not None and head.condition is not None and not sentence_reader._breaks_condition(frame.head):
                 frame.condition = head.condition
         if frame.head.dep_ == "conj" and frame.performer is None and not frame.passive:
-            head = by_head.get(frame.head.head.i)
+            earlier = [f for f in frames if f.head.i < frame.head.i]
+            head = by_head.get(frame.head.head.i) or (earlier[-1] if earlier else None)
             if head is not None:
                 frame.performer, frame.performer_how = head.performer, head.performer_how
     return frames

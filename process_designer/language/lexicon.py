@@ -31,7 +31,10 @@ class Lexicon:
     receive: frozenset[str]
     phrasal: frozenset[str]
     requirement: frozenset[str]
-    approval_nouns: frozenset[str]
+    approval_nouns: dict[str, str]
+    routing: frozenset[str]
+    conversion: frozenset[str]
+    time_nouns: frozenset[str]
     rework_adverbs: frozenset[str]
     approval: frozenset[str]
     arrival: frozenset[str]
@@ -50,6 +53,17 @@ class Lexicon:
     staged_release: frozenset[str]
     heads_of: frozenset[str]
     idioms: tuple[str, ...]
+    process_nouns: frozenset[str]
+    framing_verbs: frozenset[str]
+    gerunds: frozenset[str]
+    topic_prepositions: frozenset[str]
+    weak_verbs: frozenset[str]
+    english_words: frozenset[str]
+    foreign_words: frozenset[str]
+    email_verb_followers: tuple[str, ...]
+    deciding: frozenset[str]
+    generic_objects: frozenset[str]
+    integration_cues: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
@@ -75,7 +89,10 @@ def lexicon() -> Lexicon:
         receive=frozenset(verbs["receive"]),
         phrasal=frozenset(verbs["phrasal"]),
         requirement=frozenset(verbs["requirement"]),
-        approval_nouns=frozenset(verbs["approval_nouns"]),
+        approval_nouns=dict(verbs["approval_nouns"]),
+        routing=frozenset(verbs["routing"]),
+        conversion=frozenset(verbs["conversion"]),
+        time_nouns=frozenset(raw["numbers"]["time_nouns"]),
         rework_adverbs=frozenset(verbs["rework_adverbs"]),
         approval=frozenset(verbs["approval"]),
         arrival=frozenset(verbs["arrival"]),
@@ -94,6 +111,17 @@ def lexicon() -> Lexicon:
         staged_release=frozenset(verbs["staged_release"]),
         heads_of=frozenset(roles["heads_of"]),
         idioms=tuple(markers["idioms"]),
+        process_nouns=frozenset(raw["topic"]["process_nouns"]),
+        framing_verbs=frozenset(raw["topic"]["framing_verbs"]),
+        gerunds=frozenset(raw["topic"]["gerunds"]),
+        topic_prepositions=frozenset(raw["topic"]["prepositions"]),
+        weak_verbs=frozenset(raw["topic"]["weak_verbs"]),
+        english_words=frozenset(raw["text"]["english"]),
+        foreign_words=frozenset(raw["text"]["foreign"]),
+        email_verb_followers=tuple(raw["text"]["email_verb_followers"]),
+        deciding=frozenset(raw["analysis"]["deciding"]),
+        generic_objects=frozenset(raw["analysis"]["generic_objects"]),
+        integration_cues=tuple(raw["analysis"]["integration_cues"]),
     )
 
 

@@ -154,8 +154,14 @@ def _topic_phrase(topic: str) -> str:
 
 
 def _topic_head(topic: str) -> str:
+    """The thing the topic is about: "leave requests" → request; "PO approvals" → PO, since an approval is
+    what is done to the thing, not the thing."""
     words = [w for w in topic.split() if w.isalpha()]
-    return noun_lemma(words[-1]) if words else ""
+    while len(words) > 1 and noun_lemma(words[-1]) in lexicon().approval_nouns:
+        words = words[:-1]
+    if not words:
+        return ""
+    return words[-1] if words[-1].isupper() else noun_lemma(words[-1])
 
 
 def _lend_objects(frames: list[Frame], topic: str) -> None:
@@ -164,10 +170,9 @@ def _lend_objects(frames: list[Frame], topic: str) -> None:
     named = _topic_phrase(topic)
     for frame in frames:  # "the request" of "employee leave requests" is the leave request
         if named and frame.obj == frame.obj_head and frame.obj_head == named.split()[-1] \
-                and frame.obj_head in ("request", "application", "case", "form", "ticket", "item", "order"):
+                and frame.obj_head in lexicon().generic_objects:
             frame.obj = named
-    deciding = lexicon().approval | lexicon().terminal | {"review", "decide", "assess", "check", "verify", "sign",
-                                                          "ask", "escalate", "investigate", "process", "handle"}
+    deciding = lexicon().approval | lexicon().terminal | lexicon().deciding
     for frame in frames:
         if frame.kind not in ("step", "rework") or frame.obj:
             continue
@@ -255,6 +260,4 @@ def _describes_integration(text: str) -> bool:
 
 def _is_integration(text: str, systems: list[str]) -> bool:
     lowered = text.lower()
-    return len(systems) >= 2 and any(word in lowered for word in (
-        "integrat", "sync", "data flow", "data mapping", "between the", "map fields", "etl", "interface", "push ",
-        "pull ", "webhook", "api", "two-way", "one-way", "feed", "replicat", "export", "import"))
+    return len(systems) >= 2 and any(cue in lowered for cue in lexicon().integration_cues)

@@ -4,6 +4,7 @@ system dropped, and whether it is English at all."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from process_designer.language.lexicon import expand_abbreviations, lexicon
 
@@ -14,16 +15,13 @@ _INJECTION = re.compile(
     r"you are now|disregard (?:the|your) (?:rules|instructions)|reveal your|jailbreak",
     re.IGNORECASE,
 )
-# Function words: English ones, and those of the languages people most often write in instead.
-_ENGLISH = frozenset(
-    ["the", "and", "to", "of", "a", "for", "is", "in", "then", "if", "with", "on", "by", "we", "our", "be", "must", "should", "when", "after", "each", "from", "every", "all", "any", "before", "until", "per", "new", "into", "out", "up", "it", "them", "their", "this", "that", "are", "was", "has", "have", "will", "can", "or", "no", "not"])
-_FOREIGN = frozenset(
-    ["je", "nous", "vous", "les", "des", "du", "et", "pour", "avec", "une", "dans", "est", "le", "la", "au", "aux", "sur", "pas", "mais", "los", "las", "el", "para", "por", "una", "con", "que", "del", "um", "uma", "com", "não", "il", "della", "dei", "degli", "delle", "di", "che", "der", "das", "und", "mit", "für", "ein", "eine", "ist", "nicht", "het", "een", "voor", "niet"])
 
 
-# "e-mail the customer": the verb, which the tokenizer would split into three words; the noun stays as written.
-_EMAIL_VERB = re.compile(r"\be-mail(?=s?\s+(?:the|a|an|them|him|her|it|all|each|every|our|their|your)\b)",
-                         re.IGNORECASE)
+@lru_cache(maxsize=1)
+def _email_verb() -> re.Pattern[str]:
+    """"e-mail the customer": the verb, which the tokenizer would split into three words; the noun stays."""
+    followers = "|".join(re.escape(w) for w in lexicon().email_verb_followers)
+    return re.compile(rf"\be-mail(?=s?\s+(?:{followers})\b)", re.IGNORECASE)
 
 
 def _join_idioms(text: str) -> str:
@@ -38,7 +36,7 @@ def normalise(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\t", " ")
     text = "".join(ch for ch in text if ch == "\n" or ch.isprintable())
     text = re.sub(r"[ \u00a0]+", " ", text)
-    return _EMAIL_VERB.sub("email", _join_idioms(expand_abbreviations(text))).strip()  # the length limit is checked where messages arrive (limits.py)
+    return _email_verb().sub("email", _join_idioms(expand_abbreviations(text))).strip()  # the length limit is checked where messages arrive (limits.py)
 
 
 def strip_injection(text: str) -> tuple[str, bool]:
@@ -60,8 +58,8 @@ def is_english(text: str) -> bool:
         return False
     words = re.findall(r"[^\W\d_]+", text.lower())
     ascii_share = sum(ch.isascii() for ch in letters) / len(letters)
-    hints = sum(w in _ENGLISH for w in words)
-    foreign = sum(w in _FOREIGN for w in words)
+    hints = sum(w in lexicon().english_words for w in words)
+    foreign = sum(w in lexicon().foreign_words for w in words)
     if ascii_share <= 0.8 or foreign > hints:
         return False
     if hints / max(1, len(words)) > 0.04:

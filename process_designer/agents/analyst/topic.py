@@ -12,15 +12,10 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from process_designer.language.lexicon import lexicon
 from process_designer.language.pipeline import english
 
 __all__ = ["Topic", "read_topic"]
-
-_PROCESS_NOUNS = {"process", "workflow", "procedure", "sop", "playbook", "runbook", "flow", "checklist", "policy"}
-_FRAMING_VERBS = {"need", "want", "create", "design", "build", "document", "draft", "define", "write", "make",
-                  "set", "automate", "help", "have", "like", "outline", "map", "describe", "give", "produce"}
-_GERUNDS = {"handling", "managing", "processing", "running", "doing", "handle", "manage", "process", "of"}
-_TOPIC_PREPS = {"for", "of", "to", "around", "covering", "on", "about", "behind"}
 
 
 @dataclass
@@ -33,17 +28,14 @@ class Topic:
     verb: str = ""
 
 
-_WEAK_VERBS = {"get", "make", "have", "need", "want", "let", "do", "be", "like", "help"}
-
-
 def _heading_verb(sentence: Span) -> str:
     """The action of a heading said as a command ("Set up laptops", "Get engineers set up"); a heading
     that opens with anything else ("New hire setup") names a thing, whatever the tagger says."""
     first = sentence[0]
-    if first.pos_ != "VERB" and first.lemma_.lower() not in _WEAK_VERBS:
+    if first.pos_ != "VERB" and first.lemma_.lower() not in lexicon().weak_verbs:
         return ""
     for token in sentence:
-        if token.pos_ == "VERB" and token.lemma_.lower() not in _WEAK_VERBS and token.dep_ in ("ROOT", "xcomp", "ccomp", "conj"):
+        if token.pos_ == "VERB" and token.lemma_.lower() not in lexicon().weak_verbs and token.dep_ in ("ROOT", "xcomp", "ccomp", "conj"):
             particle = next((c.lower_ for c in token.children if c.dep_ == "prt"), "")
             return f"{token.lemma_.lower()} {particle}".strip()
     return ""
@@ -62,7 +54,7 @@ def _head_phrase(token: Token) -> str:
         if hyphen:
             tokens.insert(0, token.doc[before.i - 1])
     parts = "".join(t.text_with_ws for t in tokens).replace(" - ", "-").split()
-    while parts and parts[0].lower() in _GERUNDS:
+    while parts and parts[0].lower() in lexicon().gerunds:
         parts = parts[1:]
     return " ".join(parts)
 
@@ -72,7 +64,7 @@ def _phrase(token: Token) -> str:
     text = " ".join(t.text for t in words)
     text = re.sub(r"\s+([,.;:%'])", r"\1", text)
     parts = text.split()
-    while parts and parts[0].lower() in _GERUNDS:
+    while parts and parts[0].lower() in lexicon().gerunds:
         parts = parts[1:]
     return " ".join(parts[:7])
 
@@ -80,13 +72,13 @@ def _phrase(token: Token) -> str:
 def _framing_topic(sentence: Span) -> str | None:
     """The topic of a sentence that asks for a process, or of a title-like line."""
     verbs = [t for t in sentence if t.pos_ in ("VERB", "AUX") and not (t.tag_ == "VBG" and t.i == sentence.start)]
-    nouns = [t for t in sentence if t.lower_ in _PROCESS_NOUNS]
+    nouns = [t for t in sentence if t.lower_ in lexicon().process_nouns]
     for noun in nouns:
-        framed = not verbs or any(v.lemma_.lower() in _FRAMING_VERBS for v in verbs)
+        framed = not verbs or any(v.lemma_.lower() in lexicon().framing_verbs for v in verbs)
         if not framed:
             continue
         for prep in noun.children:
-            if prep.dep_ in ("prep", "acl") and prep.lower_ in _TOPIC_PREPS:
+            if prep.dep_ in ("prep", "acl") and prep.lower_ in lexicon().topic_prepositions:
                 pobj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
                 if pobj is not None:
                     return _phrase(pobj)
@@ -95,7 +87,7 @@ def _framing_topic(sentence: Span) -> str | None:
             return " ".join(t.text for m in modifiers for t in m.subtree if t.dep_ != "det")
     if not verbs and len(sentence) <= 16:
         root = sentence.root
-        if root.lower_ in _GERUNDS | {"management", "administration", "handling"}:
+        if root.lower_ in lexicon().gerunds | {"management", "administration", "handling"}:
             pobj = next((c for p in root.children if p.lower_ == "of" for c in p.children), None)
             if pobj is not None:
                 return _phrase(pobj)
@@ -108,9 +100,30 @@ def _lists_steps(sentence: Span) -> bool:
     return any(t.lower_ in ("with", "including", ":") or t.dep_ == "conj" for t in sentence)
 
 
+_TITLE = re.compile(r"^(?P<head>[^:.!?]{3,60}?)\s+[-–—]\s+(?P<meta>[^.!?]*)$")
+
+
+def _titled(first: str, rest: str) -> str | None:
+    """A title line over notes ("PO approvals - notes from ops mtg 14/3", "release train - mobile app (wk 2)"):
+    the words before the dash name the process; what follows says what the notes are, and neither is a step."""
+    match = _TITLE.match(first.strip())
+    if match is None or not rest.strip() or len(match.group("head").split()) > 6:
+        return None
+    doc = english()(match.group("head"))
+    if any(t.dep_ in ("nsubj", "nsubjpass") for t in doc):
+        return None  # "customers call - the agent confirms": a clause, not a title
+    words = [t.text for t in doc if t.lower_ not in lexicon().process_nouns and t.dep_ != "det"]
+    while words and words[0].lower() in lexicon().gerunds:
+        words = words[1:]
+    return " ".join(words) or None
+
+
 def read_topic(text: str) -> Topic:
     """The topic, the text the steps are read from, and a heading's verb."""
     first, _, rest = text.partition("\n")
+    titled = _titled(first, rest)
+    if titled is not None:
+        return Topic(titled, rest)
     heading = re.match(r"^(?P<head>[^:.!?]{3,80}):\s*(?P<tail>.*)$", first)
     if heading and len(heading.group("head").split()) <= 10:
         doc = english()(heading.group("head"))
@@ -121,8 +134,8 @@ def read_topic(text: str) -> Topic:
             objects = [t for t in sentence if t.dep_ in ("dobj", "nsubj", "nsubjpass") and t.pos_ == "NOUN"]
             topic = f"{_head_phrase(objects[0])} {verb}" if objects else verb
         elif topic is None and (len(doc) <= 5 or not any(t.dep_ in ("nsubj", "nsubjpass") for t in doc)):
-            words = [t.text for t in doc if t.lower_ not in _PROCESS_NOUNS and t.dep_ != "det"]
-            while words and (words[0].lower() in _GERUNDS or words[0].lower() in _TOPIC_PREPS):
+            words = [t.text for t in doc if t.lower_ not in lexicon().process_nouns and t.dep_ != "det"]
+            while words and (words[0].lower() in lexicon().gerunds or words[0].lower() in lexicon().topic_prepositions):
                 words = words[1:]  # "Process for handling employee leave requests" → "employee leave requests"
             topic = " ".join(words)
         if topic:

@@ -55,7 +55,8 @@ def test_retrieval_and_tools_nest_under_the_agent_that_used_them(chat: Chat) -> 
     design = _children(chat.spans, _workflows(chat)[0])
     analyst, coder = design[1], design[3]
     retrievals = _children(chat.spans, analyst)
-    assert [s.name for s in retrievals] == ["retrieval"]
+    # a short request is searched by its words and by its lemmatised content words: a span each
+    assert retrievals and [s.name for s in retrievals] == ["retrieval"] * len(retrievals)
     attributes = retrievals[0].attributes
     assert attributes is not None
     assert attributes["gen_ai.data_source.id"] == "templates" and attributes["gen_ai.request.top_k"] == 3

@@ -4,18 +4,7 @@ created, passive agents the lexicon does not know, times that are not objects, v
 
 from __future__ import annotations
 
-from process_designer.agents.analyst.offline import analyze_requirements
-from process_designer.domain.models import Requirement
-
-
-def _read(text: str) -> Requirement:
-    requirement = analyze_requirements(text)
-    assert requirement.steps, requirement.questions
-    return requirement
-
-
-def _named(requirement: Requirement) -> list[tuple[str, str | None]]:
-    return [(s.name, s.actor) for s in requirement.steps]
+from tests.designer.test_analyst_reading import _named, _read
 
 
 def test_a_threshold_written_as_a_percentage_is_a_condition_not_a_statistic() -> None:

@@ -698,9 +698,8 @@ class _SentenceReader:
         go to tier 2": the work is escalated to the role."""
         what = object_phrase(subject) if subject is not None and subject.pos_ in ("NOUN", "PROPN") else ("", "")
         role = frame.recipient or ""
-        durations = {"days", "hours", "minutes", "weeks", "months", "years"}
         threshold = frame.condition is not None and any(
-            not isinstance(r.value, bool) and r.unit not in durations for r in frame.condition.rules)
+            not isinstance(r.value, bool) and r.unit not in self.lex.time_units for r in frame.condition.rules)
         tiers = any(t.lemma_.lower() in self.lex.approval and t.pos_ == "VERB" and _subject(t) is not None
                     for t in frame.head.sent if t.i < frame.head.i)
         if threshold or tiers:  # "under $100 agents approve, above goes to the team lead"

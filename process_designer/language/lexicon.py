@@ -49,6 +49,7 @@ class Lexicon:
     currency: frozenset[str]
     currency_codes: dict[str, str]
     units: dict[str, str]
+    time_units: frozenset[str]
     abbreviations: dict[str, str]
     staged_release: frozenset[str]
     heads_of: frozenset[str]
@@ -107,6 +108,7 @@ def lexicon() -> Lexicon:
         currency=frozenset(raw["numbers"]["currency"]),
         currency_codes=dict(raw["numbers"]["currency_codes"]),
         units=dict(raw["numbers"]["units"]),
+        time_units=frozenset(raw["numbers"]["time_units"]),
         abbreviations=dict(raw["abbreviations"]),
         staged_release=frozenset(verbs["staged_release"]),
         heads_of=frozenset(roles["heads_of"]),

@@ -13,28 +13,19 @@ import pytest
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from process_designer.agents.coder.generate import step_define
-from process_designer.agents.coder.plan import plan_step
 from process_designer.agents.llm import LLMEngines, llm_engines
 from process_designer.agents.llm.reviewer import MODEL_FINDING
 from process_designer.agents.reviewer import review_document
 from process_designer.config import Settings
 from process_designer.domain.flow import ProcessFlow
-from process_designer.domain.models import DesignContext, Overview, ProcessDocument, Step
+from process_designer.domain.models import DesignContext
 from process_designer.knowledge.template_model import ProcessTemplate
 from process_designer.telemetry import install, setup_telemetry
 
 from .conftest import settings_for
 from .fake_openai import Call, Fail, FakeOpenAI, Recorded, Reply
 from .scripted_model import ANALYSIS
-
-STEP = Step(number=1, name="Create the CRM account", objective="Register the customer.", responsible="Sales Rep",
-            duration="15 minutes", actions=["Create the account in the CRM."], validation=["The account exists."],
-            systems=["crm"])
-DOCUMENT = ProcessDocument(title="Onboarding", overview=Overview(purpose="p", scope="s", owner="o",
-                                                                 last_updated="2026-03-02"), steps=[STEP])
-GOOD = step_define(plan_step(STEP))
-UNKNOWN_NAME = "define Step1Handler {\n  execute(input_data) {\n    return crm_client.create(input_data)\n  }\n}\n"
+from .test_coder import DOCUMENT, GOOD, UNKNOWN_NAME
 
 
 @pytest.fixture

@@ -30,7 +30,6 @@ _PRONOUNS = {"it", "them"}
 _OBJECT_DEPS = {"dobj", "nsubjpass"}
 _ARTICLES = {"a", "an", "the", "our", "their", "its"}
 _JOINERS = {"then", "and", "finally", "also", "later", "next", "afterwards"}
-_DURATIONS = {"minutes", "hours", "days", "weeks", "months", "years"}
 
 
 @dataclass(frozen=True)
@@ -136,7 +135,7 @@ def _stage_preps(prep: Token) -> list[Token]:
 
 def _stage_phrase(prep: Token) -> str:
     pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
-    if pobj is None or lexicon().units.get(pobj.lemma_.lower()) in _DURATIONS:  # "for a week": how long
+    if pobj is None or lexicon().units.get(pobj.lemma_.lower()) in lexicon().time_units:  # "for a week": how long
         return ""
     return f"{prep.lower_} {_phrase(pobj)}"
 

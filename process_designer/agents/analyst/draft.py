@@ -50,10 +50,14 @@ def _order() -> re.Pattern[str]:
     return re.compile(rf"\b({'|'.join(sorted(_words()['order_words']))})\b|[;:\n]", re.IGNORECASE)
 
 
+def _words_in(text: str) -> list[str]:
+    return re.findall(r"[A-Za-z][A-Za-z'-]*", text)
+
+
 def retrieval_queries(text: str) -> list[str]:
     """Other queries for a short request: its content words as lemmas, without framing and weak verbs.
     A request that describes its process is found by its own words, and needs none."""
-    if len(re.findall(r"[A-Za-z][A-Za-z'-]*", text)) > _QUERY_WORDS:
+    if len(_words_in(text)) > _QUERY_WORDS:
         return []
     doc = english()(text)
     words = [t.lemma_.lower() for t in doc if t.pos_ in _CONTENT_POS and t.lemma_.lower() not in _words()["weak_verbs"]
@@ -64,8 +68,7 @@ def retrieval_queries(text: str) -> list[str]:
 
 def names_only(text: str, frames: Sequence[Frame]) -> bool:
     """Whether ``text`` only names a process: one short sentence, no order, no performer of a step stated."""
-    words = re.findall(r"[A-Za-z][A-Za-z'-]*", text)
-    if len(words) > _NAMING_WORDS or _order().search(text.strip().rstrip(".!?")) or len(frames) > 3:
+    if len(_words_in(text)) > _NAMING_WORDS or _order().search(text.strip().rstrip(".!?")) or len(frames) > 3:
         return False
     if _instruction(text) or any(f.condition is not None for f in frames):
         return False

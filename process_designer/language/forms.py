@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from process_designer.language import wordforms
 from process_designer.language.pipeline import is_verb_base
 
 __all__ = ["known_verb", "plural", "snake", "title_case", "verb_of_noun"]
@@ -43,9 +44,7 @@ def verb_of_noun(noun: str) -> str | None:
     if known_verb(word):
         return word
     if word.endswith("ing"):  # "rating" → rate, not rat
-        from lemminflect import getLemma
-
-        lemmas = getLemma(word, "VERB")
+        lemmas = wordforms.lemmas(word, "VERB")
         if lemmas and known_verb(lemmas[0]):
             return lemmas[0]
     for suffix, endings in _NOMINAL_SUFFIXES:
@@ -64,15 +63,11 @@ def verb_of_noun(noun: str) -> str | None:
 @lru_cache(maxsize=4096)
 def known_verb(word: str) -> bool:
     """Whether lemminflect's dictionary lists ``word`` as the base form of a verb."""
-    from lemminflect import getAllLemmas
-
-    return word in getAllLemmas(word).get("VERB", ())
+    return word in wordforms.all_lemmas(word).get("VERB", ())
 
 
 def plural(noun: str) -> str:
-    from lemminflect import getInflection
-
-    forms = getInflection(noun, "NNS")
+    forms = wordforms.inflections(noun, "NNS")
     return forms[0] if forms else noun + "s"
 
 

@@ -17,6 +17,7 @@ from typing import Literal
 
 from spacy.tokens import Doc, Span, Token
 
+from process_designer.language import wordforms
 from process_designer.language.conditions import Condition, read_condition
 from process_designer.language.forms import known_verb, title_case, verb_of_noun
 from process_designer.language.lexicon import lexicon
@@ -264,10 +265,8 @@ def _verb_taken_for_noun(token: Token) -> bool:
         return False
     if role_name(before) is None and before.lower_ not in lexicon().departments:
         return False
-    from lemminflect import getInflection, getLemma
-
-    lemmas = getLemma(token.lower_, "VERB")
-    return bool(lemmas) and token.lower_ in getInflection(lemmas[0], "VBZ") and known_verb(lemmas[0])
+    lemmas = wordforms.lemmas(token.lower_, "VERB")
+    return bool(lemmas) and token.lower_ in wordforms.inflections(lemmas[0], "VBZ") and known_verb(lemmas[0])
 
 
 def _following_noun(verb: Token) -> Token | None:
@@ -466,9 +465,7 @@ class _SentenceReader:
         particle = next((c.lower_ for c in verb.children if c.dep_ == "prt"), "")
         lemma = verb.lemma_.lower()
         if verb.pos_ == "NOUN":
-            from lemminflect import getLemma
-
-            lemma = getLemma(verb.lower_, "VERB")[0]
+            lemma = wordforms.lemmas(verb.lower_, "VERB")[0]
         if not particle and any(c.lower_ == "back" and c.dep_ == "advmod" for c in verb.children):
             particle = "back"  # "rolls back to manual triage"
         if not particle and (taken := _particle_taken_for_preposition(verb)) is not None:
@@ -979,13 +976,11 @@ _ARROW = re.compile(r"\s*(?:->|→|=>|-->)\s*")
 
 def _is_state(words: list[str]) -> bool:
     """"approved", "red build", "L1 unsure", "blocker found": a short phrase ending in a state."""
-    from lemminflect import getAllLemmas, getInflection, getLemma
-
     if not words or len(words) > 3:
         return False
     last = words[-1].lower()
-    participle = any(last in getInflection(lemma, "VBN") for lemma in getLemma(last, "VERB"))
-    return participle or "ADJ" in getAllLemmas(last)
+    participle = any(last in wordforms.inflections(lemma, "VBN") for lemma in wordforms.lemmas(last, "VERB"))
+    return participle or "ADJ" in wordforms.all_lemmas(last)
 
 
 def _arrows(part: str) -> list[str]:
@@ -1061,9 +1056,7 @@ def _imperative(line: str) -> str:
 
 def _dictionary_verb(word: str) -> bool:
     """A verb's base form lemminflect's dictionary knows ("land", "screen"); not a name it has never seen."""
-    from lemminflect import getAllLemmas
-
-    return word in getAllLemmas(word).get("VERB", ()) and is_verb_base(word)
+    return word in wordforms.all_lemmas(word).get("VERB", ()) and is_verb_base(word)
 
 
 def read_frames(text: str, reader: Reader | None = None, lend_verb: str = "") -> tuple[list[Frame], Reader, list[Span]]:
@@ -1185,12 +1178,10 @@ _TELEGRAPHIC_WORDS = 8
 
 def _verb_form(token: Token) -> str | None:
     """The verb ``token`` is a form of ("drafts" → draft, "signs" → sign), by lemminflect's dictionary."""
-    from lemminflect import getInflection, getLemma
-
     if not token.is_alpha or token.pos_ in ("DET", "ADP", "PRON", "CCONJ", "NUM"):
         return None
-    for lemma in getLemma(token.lower_, "VERB"):
-        if known_verb(lemma) and token.lower_ in {lemma, *getInflection(lemma, "VBZ"), *getInflection(lemma, "VBD")}:
+    for lemma in wordforms.lemmas(token.lower_, "VERB"):
+        if known_verb(lemma) and token.lower_ in {lemma, *wordforms.inflections(lemma, "VBZ"), *wordforms.inflections(lemma, "VBD")}:
             return lemma
     return None
 
@@ -1227,9 +1218,7 @@ def _telegraphic(chunk: Span, index: int, reader: Reader) -> list[Frame]:
     if not words or len(words) > _TELEGRAPHIC_WORDS:
         return []
     lead = words[0]
-    from lemminflect import getAllLemmas
-
-    command = _verb_form(lead) == lead.lower_ and (lead.pos_ == "VERB" or "NOUN" not in getAllLemmas(lead.lower_))
+    command = _verb_form(lead) == lead.lower_ and (lead.pos_ == "VERB" or "NOUN" not in wordforms.all_lemmas(lead.lower_))
     pair = f"{lead.lower_} {words[1].lower_}" if len(words) > 1 else ""
     if pair in lexicon().phrasal:  # "back up the database"
         verb, performer, rest = pair, None, words[2:]

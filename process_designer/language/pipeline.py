@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from process_designer.errors import ConfigError
+from process_designer.language import wordforms
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -65,18 +66,14 @@ def is_verb_base(word: str) -> bool:
     know at all (``sync``, ``dedupe``) must be its own lemma by lemminflect's rules of English
     word forms (``synced`` is not).
     """
-    from lemminflect import getAllLemmas, getAllLemmasOOV
-
     lower = word.lower()
-    known = getAllLemmas(lower)
+    known = wordforms.all_lemmas(lower)
     if known:
         return lower in known.get("VERB", ())
-    return lower in getAllLemmasOOV(lower, "VERB").get("VERB", ())
+    return lower in wordforms.oov_lemmas(lower, "VERB").get("VERB", ())
 
 
 def noun_lemma(word: str) -> str:
     """The singular of ``word`` as a noun (``officers`` → ``officer``), the word itself when unknown."""
-    from lemminflect import getLemma
-
-    lemmas = getLemma(word.lower(), "NOUN")
+    lemmas = wordforms.lemmas(word.lower(), "NOUN")
     return lemmas[0] if lemmas else word.lower()

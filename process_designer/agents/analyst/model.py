@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from process_designer.domain.flow import FlowBuilder, ProcessFlow, Rule
+from process_designer.language import wordforms
 from process_designer.language.conditions import Condition
 from process_designer.language.forms import snake, verb_of_noun
 from process_designer.language.frames import Frame
@@ -295,10 +296,8 @@ def _first_of_run(frames: list[Frame], frame: Frame) -> Frame:
 
 
 def _past(verb: str) -> str:
-    from lemminflect import getInflection
-
     head, _, particle = verb.partition(" ")
-    forms = getInflection(head, "VBN")
+    forms = wordforms.inflections(head, "VBN")
     return f"{forms[0] if forms else head + 'ed'} {particle}".strip()
 
 

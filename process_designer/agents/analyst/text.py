@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from process_designer.language import wordforms
 from process_designer.language.lexicon import expand_abbreviations, lexicon
 
 __all__ = ["is_english", "normalise", "strip_injection"]
@@ -65,7 +66,5 @@ def is_english(text: str) -> bool:
     if hints / max(1, len(words)) > 0.04:
         return True
     # a short title ("Quarterly tax filing") may hold no function word at all: its words must be English ones
-    from lemminflect import getAllLemmas
-
-    known = sum(bool(getAllLemmas(w)) for w in words)
+    known = sum(bool(wordforms.all_lemmas(w)) for w in words)
     return len(words) <= 40 and known / max(1, len(words)) >= 0.6

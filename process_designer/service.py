@@ -22,9 +22,7 @@ from process_designer.domain.context import validate_context
 from process_designer.domain.models import DesignContext, ProcessDocument
 from process_designer.domain.slugs import slug
 from process_designer.errors import NotFoundError, TemplateError
-from process_designer.maps.documents import MEDIA_TYPES, ExportFormat, export_document
 from process_designer.principal import current_principal
-from process_designer.server.chat_service import ChatService
 from process_designer.server.messages import (
     IncomingMessage,
     InvalidMessageError,
@@ -38,7 +36,9 @@ if TYPE_CHECKING:
     from process_designer.graphs.context import TemplateSource
     from process_designer.knowledge.library import TemplateHit
     from process_designer.knowledge.template_model import ProcessTemplate
+    from process_designer.maps.documents import ExportFormat
     from process_designer.server.access import AccessControl
+    from process_designer.server.chat_service import ChatService
 
 __all__ = ["ChatTurns", "CurrentProcess", "DesignService", "Export"]
 
@@ -108,6 +108,9 @@ class DesignService:
 
     @cached_property
     def chat(self) -> ChatService:
+        # The chat and the exports are imported when first used: a one-shot design needs neither.
+        from process_designer.server.chat_service import ChatService
+
         return self._chat if self._chat is not None else ChatService(self.designer, self.settings)
 
     @property
@@ -222,6 +225,8 @@ class DesignService:
     def export(self, session_id: str, format: ExportFormat) -> Export:
         """The session's current process as a file in ``format``, named after its title."""
         document = self.process(session_id).document
+        from process_designer.maps.documents import MEDIA_TYPES, export_document
+
         return Export(export_document(document, format), MEDIA_TYPES[format],
                       f"{slug(document.title)}.{_SUFFIXES[format]}")
 

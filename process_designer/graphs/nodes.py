@@ -39,7 +39,7 @@ from process_designer.graphs.state import DesignerState
 from process_designer.graphs.versions import run_version_command
 from process_designer.knowledge.embedding import get_embedder
 from process_designer.knowledge.template_model import ProcessTemplate
-from process_designer.maps import MapError, parse_document
+from process_designer.maps.errors import MapError
 from process_designer.tools import gap_analysis
 
 __all__ = [
@@ -233,6 +233,8 @@ def compare_processes(state: DesignerState, runtime: Runtime[DesignerDeps]) -> C
                  "'compare with our current process:' followed by the current one.")
         return _answer("compare_processes", reply)
     current_text = text.split(":", 1)[1].strip() if ":" in text else text
+    from process_designer.maps.documents import parse_document  # only a comparison reads maps
+
     try:
         current = parse_document(current_text, "current process")
     except MapError:

@@ -5,16 +5,23 @@ ChatService, the chat-turn part of that service, and the messages it validates l
 
 from __future__ import annotations
 
-from process_designer.server.chat_service import ChatService
-from process_designer.server.messages import (
-    IncomingMessage,
-    InvalidMessageError,
-    MessageConflictError,
-    MessageTooLargeError,
-    OutgoingMessage,
-    ServiceUnavailableError,
-    TurnAbortedError,
-)
+from typing import TYPE_CHECKING
+
+from process_designer.lazy import exports
+
+if TYPE_CHECKING:
+    from process_designer.server.chat_service import ChatService
+    from process_designer.server.messages import (
+        IncomingMessage,
+        InvalidMessageError,
+        MessageConflictError,
+        MessageTooLargeError,
+        OutgoingMessage,
+        ServiceUnavailableError,
+        TurnAbortedError,
+    )
+
+_MESSAGES = "process_designer.server.messages"
 
 __all__ = [
     "ChatService",
@@ -26,3 +33,7 @@ __all__ = [
     "ServiceUnavailableError",
     "TurnAbortedError",
 ]
+
+# Loaded on first use: reading a message's types must not load the chat service and the designer.
+__getattr__ = exports(__name__, {"ChatService": "process_designer.server.chat_service",
+                                 **{name: _MESSAGES for name in __all__ if name != "ChatService"}})

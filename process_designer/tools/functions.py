@@ -11,7 +11,7 @@ import difflib
 import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from opentelemetry import trace
 
@@ -20,9 +20,11 @@ from process_designer.domain.flow import ProcessFlow
 from process_designer.domain.markdown import render_markdown
 from process_designer.domain.models import ProcessDocument
 from process_designer.knowledge.template_model import ProcessTemplate
-from process_designer.maps.gap import Embeds, compare, render
 from process_designer.spy.checker import check_program
 from process_designer.telemetry.spans import tool_span
+
+if TYPE_CHECKING:
+    from process_designer.maps.gap import Embeds
 
 __all__ = ["CALL_ID", "DESCRIPTIONS", "SpyCheck", "TemplateSearch", "failures", "gap_analysis", "graph_check", "process_diff",
            "spy_check", "spy_test", "template_search"]
@@ -128,6 +130,9 @@ def process_diff(old: ProcessDocument, new: ProcessDocument, old_label: str = "b
 @_traced("gap_analysis")
 def gap_analysis(current: ProcessDocument, desired: ProcessDocument, embedder: Embeds | None = None) -> str:
     """The gaps of ``current`` against ``desired``, as text; with ``embedder``, steps match by meaning."""
+    # the maps load with the tools that draw them, not with every design
+    from process_designer.maps.gap import compare, render
+
     return render(compare(current, desired, embedder))
 
 

@@ -36,6 +36,7 @@ from process_designer.knowledge.template_model import ProcessTemplate
 from process_designer.language.constraints import find_constraints
 from process_designer.language.forms import title_case
 from process_designer.language.frames import Frame, Reader, read_frames
+from process_designer.language.instructions import instruction
 from process_designer.language.lexicon import lexicon
 from process_designer.language.pipeline import noun_lemma
 
@@ -185,7 +186,8 @@ def _lend_objects(frames: list[Frame], topic: str) -> None:
 
 
 def _step(frame: Frame) -> RequirementStep:
-    description = frame.text[:1].upper() + frame.text[1:]
+    # the clause as an instruction ("Raise access requests … in ServiceNow"); as written when it says nothing more
+    description = instruction(frame) or frame.text[:1].upper() + frame.text[1:]
     return RequirementStep(
         name=frame.name,
         description=description if description.endswith(".") else description + ".",

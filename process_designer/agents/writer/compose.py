@@ -18,6 +18,7 @@ from process_designer.agents.writer.from_model import (
 )
 from process_designer.agents.writer.phrasing import (
     Sequel,
+    complete_sentence,
     describe_decision,
     domain_role,
     step_actions,
@@ -51,14 +52,23 @@ def _words(text: str) -> set[str]:
     return {w.rstrip("s") for w in _WORD.findall(text.lower())} - {"the", "and", "for", "with", "from", "into"}
 
 
+def _action_and_object(name: str) -> tuple[str, set[str]]:
+    verb, _, rest = name.lower().partition(" ")
+    return verb, _words(rest)
+
+
 def _template_step_for(step: RequirementStep, templates: Sequence[ProcessTemplate]) -> Step | None:
-    """The template step most like ``step`` by shared words, when the overlap is convincing."""
-    wanted = _words(step.name)
+    """The template step that does the same thing as ``step``: the same action on much the same object.
+
+    "Approve access request" borrows nothing from "Raise access request": another action's
+    objective, actions and validation would describe the wrong work.
+    """
+    verb, wanted = _action_and_object(step.name)
     best: tuple[float, Step | None] = (0.0, None)
     for template in templates:
         for candidate in template.document.steps:
-            have = _words(candidate.name)
-            if not wanted or not have:
+            candidate_verb, have = _action_and_object(candidate.name)
+            if candidate_verb != verb or not wanted or not have:
                 continue
             overlap = len(wanted & have) / len(wanted | have)
             if overlap > best[0]:
@@ -71,7 +81,7 @@ def _role(step: RequirementStep, requirement: Requirement) -> tuple[str, Perform
     if step.actor:
         return step.actor, step.performer_source
     kind = classify_action(f"{step.name} {step.description}")
-    operator_role, _team = domain_role(f"{requirement.title} {requirement.text}")
+    operator_role, _team = domain_role(requirement.text, requirement.title)
     if kind.name == "approve":
         return "Manager", "assumed"
     if kind.name == "notify":
@@ -96,7 +106,8 @@ def compose_step(step: RequirementStep, number: int, requirement: Requirement,
         source = next((s for t in templates for s in t.document.steps if s.name == step.name), None)
     if source is not None:
         actions = list(source.actions)
-        if step.source == "user" and len(_words(step.description) - _words(" ".join(actions))) >= 2:
+        if step.source == "user" and complete_sentence(step.description) \
+                and len(_words(step.description) - _words(" ".join(actions))) >= 2:
             # the user's own wording carries specifics ("the day before", "including ombudsman rights")
             # that the template's generic actions lack
             actions.insert(0, step.description[:1].upper() + step.description[1:])
@@ -373,7 +384,7 @@ def compose_document(requirement: Requirement, templates: Sequence[ProcessTempla
                      today: date | None = None) -> ProcessDocument:
     """A complete document for ``requirement``: every section filled for this process, drawn from its graph."""
     used = [t for t in templates if t.id in requirement.templates] or list(templates[:1])
-    _operator_role, team = domain_role(f"{requirement.title} {requirement.text}")
+    _operator_role, team = domain_role(requirement.text, requirement.title)
     from_template = bool(used and requirement.steps and requirement.steps[0].source == "template")
     owner = requirement.owner or requirement.context.owner or (
         used[0].document.overview.owner if from_template else team)

@@ -11,37 +11,29 @@ from importlib import resources
 from process_designer.agents.vocabulary import ActionKind, system_label
 from process_designer.domain.models import Decision
 
-__all__ = ["ROLE_BY_DOMAIN", "Sequel", "describe_decision", "domain_role", "object_phrase", "step_actions",
+__all__ = ["Sequel", "complete_sentence", "describe_decision", "domain_role", "object_phrase", "step_actions",
            "step_objective", "step_validation", "value_text"]
 
-# Words in a process's title/text → the operator role and the owning team of that domain.
-ROLE_BY_DOMAIN: tuple[tuple[str, str, str], ...] = (
-    (r"refund|return|support|complaint|ticket|escalation|customer service", "Support Agent", "Customer Support Operations"),
-    (r"invoice|expense|payroll|finance|month-end|close the books|reimburse|budget|accounts payable", "Finance Specialist", "Finance Operations"),
-    (r"employee|hire|hiring|new starter|onboard(?:ing)? (?:a |an |the )?(?:new )?(?:employee|hire|staff)|offboard|hr\b|leave|recruit|candidate", "HR Specialist", "People Operations"),
-    (r"incident|outage|access|password|account provisioning|it\b|laptop|backup|restore|server", "IT Operations Engineer", "IT Operations"),
-    (r"deploy|release|build|ci\b|code|software|feature", "Release Engineer", "Platform Engineering"),
-    (r"vulnerab|security|phishing|breach|threat", "Security Analyst", "Security Operations"),
-    (r"order|ship|deliver|warehouse|fulfil|logistic|inventory|carrier", "Fulfilment Specialist", "Logistics Operations"),
-    (r"patient|clinic|medical|health", "Intake Nurse", "Clinical Operations"),
-    (r"claim|insur|policyholder", "Claims Adjuster", "Claims Operations"),
-    (r"loan|credit|mortgage|kyc|kyb|bank|aml", "Credit Analyst", "Lending Operations"),
-    (r"contract|legal|nda|agreement", "Legal Counsel", "Legal Operations"),
-    (r"vendor|supplier|procure|purchase|requisition|sourcing", "Procurement Specialist", "Procurement"),
-    (r"customer onboarding|subscription|saas|sign[- ]?up|trial|account manager|lead|sales|deal", "Customer Success Manager", "Customer Success"),
-    (r"content|moderat|post|review queue", "Content Moderator", "Trust and Safety"),
-    (r"quality|inspection|defect|manufactur", "Quality Inspector", "Quality Assurance"),
-    (r"data|report|sync|integration|etl|pipeline", "Data Engineer", "Data Platform"),
-    (r"agent|llm|model", "AI Platform Engineer", "AI Platform"),
-)
+@lru_cache(maxsize=1)
+def _domains() -> list[tuple[re.Pattern[str], str, str]]:
+    """(words, operator role, owning team) of each domain (``domains.toml``)."""
+    text = resources.files("process_designer.agents.writer").joinpath("domains.toml").read_text("utf-8")
+    return [(re.compile(rf"\b(?:{d['words']})", re.IGNORECASE), d["role"], d["team"])
+            for d in tomllib.loads(text)["domains"]]
 
 
-def domain_role(text: str) -> tuple[str, str]:
-    """(operator role, owning team) for a process described by ``text``."""
-    for pattern, role, team in ROLE_BY_DOMAIN:
-        if re.search(pattern, text, re.IGNORECASE):
-            return role, team
-    return "Operations Specialist", "Business Operations"
+def domain_role(text: str, title: str = "") -> tuple[str, str]:
+    """(operator role, owning team) of the domain ``title`` and ``text`` speak of most.
+
+    Every mention counts, the title's three times: one incidental word ("the request is returned")
+    does not make an access request a customer-support process.
+    """
+    best: tuple[int, str, str] = (0, "Operations Specialist", "Business Operations")
+    for words, role, team in _domains():
+        score = 3 * len(words.findall(title)) + len(words.findall(text))
+        if score > best[0]:
+            best = (score, role, team)
+    return best[1], best[2]
 
 
 _SYSTEM_TAIL = re.compile(
@@ -114,7 +106,7 @@ def _what_bare(what: str) -> str:
     return re.sub(r"^(?:the|a|an) ", "", what)
 
 
-def _complete(description: str) -> bool:
+def complete_sentence(description: str) -> bool:
     """Whether the analyst's description reads as a whole sentence, not a clause cut short."""
     words = description.strip().rstrip(".").split()
     return len(words) >= 3 and words[-1].lower() not in _BREAK_WORDS and "  " not in description
@@ -177,7 +169,7 @@ def step_actions(kind: ActionKind, name: str, description: str, systems: list[st
     sentence = description.strip().rstrip(".")
     conditional = bool(re.match(r"^(?:if|when|unless|whenever)\b[^:]*:", sentence, re.IGNORECASE))
     where = _where(systems)
-    first = _sentence(sentence) if _complete(sentence) and not conditional else f"{name}{where}"
+    first = _sentence(sentence) if complete_sentence(sentence) and not conditional else f"{name}{where}"
     detail = _detail(kind.name, what, where, role)
     moving_on = sequel_action(what, sequel, role)
     return [first, detail[0], moving_on] if moving_on else [first, *detail]

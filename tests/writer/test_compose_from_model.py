@@ -98,7 +98,7 @@ def test_actions_are_written_from_the_step_and_what_follows_it(document: Process
     assert submit.actions[:3] == ["The requester submits a purchase request in the ERP",
                                   "Check that the purchase request has every mandatory field and give it a case reference",
                                   "Record the amount on the case for the decision 'Amount over 10,000?'"]
-    assert "Record whether approved on the case for the decision 'Approved?'" in cfo.actions
+    assert "Record whether it is approved on the case for the decision 'Approved?'" in cfo.actions
     assert order.actions[0] == "Order goods from vendor"  # the analyst's clause was cut short
     assert not any(a.startswith("If ") for s in document.steps for a in s.actions)  # decisions live in the graph
     assert stock_findings(document) == []

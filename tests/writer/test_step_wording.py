@@ -1,5 +1,5 @@
 """Steps are worded from their own clause and borrow from a template only the same work; the owning team
-is the domain the text speaks of most."""
+is the domain the text speaks of most; what a decision reads is recorded in words that make a sentence."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ import pytest
 
 from process_designer.agents.writer import compose_document
 from process_designer.agents.writer.compose import compose_step
+from process_designer.agents.writer.from_model import field_words
 from process_designer.agents.writer.phrasing import domain_role
+from process_designer.domain.flow import Rule
 from process_designer.domain.models import Requirement, RequirementStep
 from process_designer.knowledge.library import CURATED_TEMPLATES_DIR
 from process_designer.knowledge.template_model import load_template
@@ -74,3 +76,17 @@ def test_a_template_lends_its_wording_only_to_the_same_action() -> None:
 ])
 def test_the_owning_team_is_the_domain_the_text_speaks_of_most(title: str, text: str, team: str) -> None:
     assert domain_role(text, title)[1] == team
+
+
+@pytest.mark.parametrize(("subject", "words"), [
+    ("approved", "whether it is approved"),
+    ("request_approved", "whether the request is approved"),
+    ("keys_requested", "whether the keys are requested"),
+    ("role_conflict", "whether there is a role conflict"),
+    ("needs_legal_review", "whether it needs legal review"),
+    ("within_limits", "whether it is within limits"),
+    ("reportable", "whether it is reportable"),
+])
+def test_a_yes_no_field_is_recorded_as_the_question_it_answers(subject: str, words: str) -> None:
+    assert field_words(Rule(subject=subject, value=True)) == words
+    assert field_words(Rule(subject=subject, operator=">", value=5)) == f"the {subject.replace('_', ' ')}"

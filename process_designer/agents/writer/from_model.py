@@ -18,6 +18,7 @@ from process_designer.domain.flow import (
 )
 from process_designer.domain.flow_text import step_list
 from process_designer.domain.models import Step, flow_of
+from process_designer.language import wordforms
 
 __all__ = ["ModelFacts", "field_words", "model_error_handling", "model_facts", "model_purpose", "model_scope"]
 
@@ -57,9 +58,48 @@ class ModelFacts:
 
 
 def field_words(rule: Rule) -> str:
-    """What a rule reads, as words: ``amount > 10000`` → "the amount"; ``approved == true`` → "whether approved"."""
+    """What a rule reads, as words to record: ``amount > 10000`` → "the amount"; a yes/no field as the
+    question it answers (see :func:`_yes_no`)."""
     words = rule.subject.replace("_", " ")
-    return f"whether {words}" if isinstance(rule.value, bool) else f"the {words}"
+    return _yes_no(words.split()) if isinstance(rule.value, bool) else f"the {words}"
+
+
+def _describes(word: str) -> bool:
+    """Whether ``word`` says how a thing is: an adjective or a past participle ("ready", "approved"),
+    or a word the dictionary does not know that is formed as one ("reportable")."""
+    known = wordforms.all_lemmas(word)
+    if not known:
+        return word.endswith(("able", "ible"))
+    if "ADJ" in known:
+        return True
+    return any(word in wordforms.inflections(lemma, "VBN") for lemma in wordforms.lemmas(word, "VERB"))
+
+
+def _names_a_thing(word: str) -> bool:
+    known = wordforms.all_lemmas(word)
+    return not known or "NOUN" in known
+
+
+def _says_of_it(word: str) -> bool:
+    """A present-tense verb said of the case: "needs", "has"."""
+    return any(word in wordforms.inflections(lemma, "VBZ") for lemma in wordforms.lemmas(word, "VERB"))
+
+
+def _yes_no(words: list[str]) -> str:
+    """A yes/no field as the question it answers: "approved" → "whether it is approved", "request
+    approved" → "whether the request is approved", "keys requested" → "whether the keys are requested",
+    "needs review" → "whether it needs review", "user impact" → "whether there is a user impact",
+    "within authority" → "whether it is within authority"."""
+    first, last, said = words[0], words[-1], " ".join(words)
+    if len(words) > 1 and _describes(last) and _names_a_thing(first):
+        thing = " ".join(words[:-1])
+        plural = wordforms.lemmas(words[-2], "NOUN") not in ((), (words[-2],))
+        return f"whether the {thing} {'are' if plural else 'is'} {last}"
+    if _says_of_it(first):
+        return f"whether it {said}"
+    if set(wordforms.all_lemmas(first)) == {"ADV"} or not _names_a_thing(last) or _describes(last):
+        return f"whether it is {said}"
+    return f"whether there is {'an' if first[0] in 'aeio' else 'a'} {said}"
 
 
 def _condition(edge: FlowEdge) -> str:

@@ -8,7 +8,7 @@ import pytest
 from process_designer.agents.writer import compose_document
 from process_designer.agents.writer.compose import compose_step
 from process_designer.agents.writer.from_model import field_words
-from process_designer.agents.writer.phrasing import domain_role
+from process_designer.agents.writer.phrasing import domain_role, object_phrase
 from process_designer.domain.flow import Rule
 from process_designer.domain.models import Requirement, RequirementStep
 from process_designer.knowledge.library import CURATED_TEMPLATES_DIR
@@ -90,3 +90,20 @@ def test_the_owning_team_is_the_domain_the_text_speaks_of_most(title: str, text:
 def test_a_yes_no_field_is_recorded_as_the_question_it_answers(subject: str, words: str) -> None:
     assert field_words(Rule(subject=subject, value=True)) == words
     assert field_words(Rule(subject=subject, operator=">", value=5)) == f"the {subject.replace('_', ' ')}"
+
+
+@pytest.mark.parametrize(("name", "thing"), [
+    ("Hand over parcel", "the parcel"), ("Sign off estimate", "the estimate"), ("Look up order in CRM", "the order"),
+    ("Order from vendor", "the case"), ("Approve expense claim", "the expense claim"),
+])
+def test_a_phrasal_verbs_particle_is_not_its_object(name: str, thing: str) -> None:
+    assert object_phrase(name) == thing
+
+
+def test_a_figure_in_a_sentence_of_context_is_no_rule_of_the_process() -> None:
+    text = ("Our food bank serves around 400 families a week. A volunteer weighs each delivery. The warehouse lead "
+            "plans the food parcels.")
+    requirement = _read(text)
+    assert any("400 families" in sentence for sentence in requirement.background), requirement.background
+    actions = [a for s in compose_document(requirement).steps for a in s.actions]
+    assert not any("400 families" in a for a in actions), actions

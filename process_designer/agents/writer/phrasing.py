@@ -47,13 +47,17 @@ _PREPOSITION_FIRST = re.compile(r"^(?:as|at|by|for|from|in|into|of|on|to|via|wit
                                 re.IGNORECASE)
 
 
+# Particles of phrasal verbs ("hand over", "sign off", "look up"): part of the action, never its object.
+_PARTICLES = frozenset({"up", "out", "off", "over", "back", "down", "away"})
+
+
 def object_phrase(name: str) -> str:
     """"Look up order in CRM" → "the order"; "Manager approval" → "the manager approval"; "Order from vendor" → "the case"."""
     words = name.split()
     body = " ".join(words[1:]) if len(words) > 1 else name
     if _PREPOSITION_FIRST.match(body) and not re.search(r"approval$", name, re.IGNORECASE):
         return "the case"
-    if words and words[0].lower() == "look" and len(words) > 2 and words[1].lower() == "up":
+    if len(words) > 2 and words[1].lower() in _PARTICLES:  # "Hand over parcel", "Look up order": the parcel, the order
         body = " ".join(words[2:])
     body = _SYSTEM_TAIL.sub("", body).strip() or body
     if re.search(r"approval$", name, re.IGNORECASE):

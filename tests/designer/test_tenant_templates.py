@@ -16,9 +16,8 @@ from process_designer.knowledge.library import TemplateLibrary
 from process_designer.principal import LOCAL, Principal, acting_as
 
 KEY = Fernet.generate_key().decode()
-BEEHIVE = ("Beehive inspection: the farmer opens the hive, the farmer checks the queen, "
-           "the farmer photographs the frames")
-TEMPLATE_ID = "beehive-inspection"
+HIVE = "Hive cleaning: the farmer opens the hive, the farmer cleans the frames, the farmer checks the queen"
+TEMPLATE_ID = "hive-cleaning"
 
 
 @pytest.fixture
@@ -34,10 +33,10 @@ def sealed(tmp_path: Path, library: TemplateLibrary) -> Iterator[tuple[Designer,
 
 
 def _save(designer: Designer, thread: str) -> str:
-    """Design the beehive process on ``thread``, save it as a template, approve, and return the answer."""
-    designer.run_turn(thread, BEEHIVE)
+    """Design the hive process on ``thread``, save it as a template, approve, and return the answer."""
+    designer.run_turn(thread, HIVE)
     asked = designer.run_turn(thread, "save this as a template")
-    assert asked[-1].content.startswith("Save 'Beehive Inspection"), asked[-1].content
+    assert asked[-1].content.startswith("Save 'Hive Cleaning'"), asked[-1].content
     return designer.run_turn(thread, "yes")[-1].content
 
 
@@ -65,7 +64,7 @@ def test_the_local_users_saved_template_is_listed_and_shown_where_the_answer_say
     code, out, err = _cli(monkeypatch, data_dir, capsys, "templates", "show", TEMPLATE_ID)
     assert code == 0, err
     assert out.startswith(f"<!-- template {TEMPLATE_ID} · ")
-    assert "# Beehive Inspection - Process Documentation" in out
+    assert "# Hive Cleaning - Process Documentation" in out
 
     code, out, _ = _cli(monkeypatch, data_dir, capsys, "templates", "list", "--format", "json")
     listed = {item["id"]: item for item in json.loads(out)}
@@ -88,6 +87,6 @@ def test_another_tenants_saved_template_is_pointed_to_on_the_rest_api(sealed: tu
                      f"template searches use it, and `GET /api/v1/process-designer/templates/{TEMPLATE_ID}` "
                      "returns it.")
     templates = designer.deps.templates()
-    assert templates is not None and templates.get(TEMPLATE_ID).title == "Beehive Inspection"
+    assert templates is not None and templates.get(TEMPLATE_ID).title == "Hive Cleaning"
     acting_as(Principal(subject="bob", tenant="globex"))
-    assert TEMPLATE_ID not in {hit.template.id for hit in templates.search("beehive inspection", top=5)}
+    assert TEMPLATE_ID not in {hit.template.id for hit in templates.search("hive cleaning", top=5)}

@@ -155,7 +155,12 @@ class Designer:
         question = ""
         with observe_turn(thread_id, role, content, settings=self.settings, analytics=self.analytics,
                           templates=self.deps) as turn:
-            stream = self.graph.stream(payload, start, stream_mode=["updates", "custom", "values"])
+            # The state is stored once, when the turn ends: a checkpoint after every stage serialised the
+            # whole thread (every message and document version) several times a turn, so a turn's CPU
+            # grew with the thread's length (bench/bench_thread.py). A turn cut short resumes from the
+            # state before it either way.
+            stream = self.graph.stream(payload, start, stream_mode=["updates", "custom", "values"],
+                                       durability="exit")
             try:
                 for mode, data in turn.steps(stream):
                     if mode == "values":

@@ -263,6 +263,10 @@ class DesignService:
         """The ``top`` templates closest to ``query``, best first."""
         return self._library().search(query, top=top)
 
+    def template(self, template_id: str) -> ProcessTemplate:
+        """The template ``template_id`` as the caller's tenant sees it (its own, else the shared library's)."""
+        return self._library().get(template_id)
+
     def add_template(self, template: ProcessTemplate) -> ProcessTemplate:
         """Save ``template`` as a user template."""
         added = self._library().add(template)

@@ -7,18 +7,21 @@ import importlib
 import importlib.util
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from process_designer.cli.inputs import read_text_file
 from process_designer.cli.template_review import file_reviewer
-from process_designer.config import load_settings
+from process_designer.config import Settings, load_settings
+from process_designer.principal import LOCAL
 
 if TYPE_CHECKING:
     from process_designer.domain.models import ProcessDocument, QualityReport
     from process_designer.knowledge.library import TemplateHit, TemplateLibrary
     from process_designer.knowledge.template_model import ProcessTemplate
+    from process_designer.knowledge.tenant_library import TenantLibrary
 
 __all__ = ["register"]
 
@@ -70,6 +73,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="lowest reviewer score accepted (default 0.9)",
     )
     add.set_defaults(handler=_add)
+    for action in (listing, search, show, add):
+        action.add_argument(
+            "--tenant",
+            default=LOCAL.tenant,
+            help=f"whose own templates to include next to the shared library (default: {LOCAL.tenant})",
+        )
 
 
 def _positive(raw: str) -> int:
@@ -86,12 +95,28 @@ def _progress(message: str) -> None:
     print(f"process-designer: {message}", file=sys.stderr, flush=True)
 
 
-def _open_library() -> TemplateLibrary:
-    from process_designer.knowledge.library import TemplateLibrary
-
-    library = TemplateLibrary(load_settings())
+def _indexed(library: TemplateLibrary) -> TemplateLibrary:
     library.ensure_index(progress=_progress)
     return library
+
+
+@contextmanager
+def _libraries(tenant: str) -> Iterator[tuple[TenantLibrary, TemplateLibrary]]:
+    """``tenant``'s view of the templates (the shared library, indexed on first use, and its own) and the
+    shared library itself, whose files can be read without the index."""
+    from process_designer.knowledge.library import TemplateLibrary
+    from process_designer.knowledge.tenant_library import TenantLibrary, TenantTemplates
+
+    settings = load_settings()
+    shared = TemplateLibrary(settings)
+    library = TenantLibrary(lambda: _indexed(shared), TenantTemplates.open(settings), lambda: tenant)
+    try:
+        yield library, shared
+    finally:
+        try:
+            library.close()
+        finally:
+            shared.close()
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -119,30 +144,47 @@ def _summary(template: ProcessTemplate) -> dict[str, Any]:
     }
 
 
+def _own_templates(settings: Settings, tenant: str) -> list[ProcessTemplate]:
+    """``tenant``'s own templates; the database is not opened for the local user of an instance without a key."""
+    from process_designer.knowledge.tenant_library import TenantTemplates, keeps_own
+
+    if not keeps_own(tenant, sealed=settings.encryption_key is not None):
+        return []
+    store = TenantTemplates.open(settings)
+    try:
+        return store.of(tenant)
+    finally:
+        store.close()
+
+
 def _list(args: argparse.Namespace) -> int:
     from process_designer.knowledge.library import TemplateLibrary
 
     # The files themselves, not the index: listing needs neither Chroma nor the embedding model.
-    with TemplateLibrary(load_settings()) as library:
-        templates = library.on_disk(progress=_progress)
-        usage = library.usage()
+    settings = load_settings()
+    own = {t.id: t for t in _own_templates(settings, args.tenant)}
+    with TemplateLibrary(settings) as shared:
+        files = [t for t in shared.on_disk(progress=_progress) if t.id not in own]
+        usage = shared.usage()
+    templates = sorted([*files, *own.values()], key=lambda t: t.id)
     if args.format == "json":
-        print(
-            json.dumps([{**_summary(t), "uses": usage.get(t.id, 0)} for t in templates], indent=2)
-        )
+        data = [{**_summary(t), "uses": usage.get(t.id, 0), "own": t.id in own} for t in templates]
+        print(json.dumps(data, indent=2))
         return 0
     rows = [
         [t.id, t.title, t.category, t.business_domain, t.complexity, str(usage.get(t.id, 0))]
         for t in templates
     ]
     print(_table(["ID", "TITLE", "CATEGORY", "DOMAIN", "COMPLEXITY", "USES"], rows))
-    print(f"\n{len(templates)} templates")
+    mine = f" ({len(own)} of them tenant {args.tenant}'s own)" if own else ""
+    print(f"\n{len(templates)} templates{mine}")
     return 0
 
 
 def _search(args: argparse.Namespace) -> int:
-    with _open_library() as library:
-        _progress(f"loading the embedding model {library.embedder.name}")
+    with _libraries(args.tenant) as (library, shared):
+        library.shared()  # the index first: an unreachable Chroma server is the one line printed
+        _progress(f"loading the embedding model {shared.embedder.name}")
         hits: list[TemplateHit] = library.search(
             args.query,
             top=args.top,
@@ -174,7 +216,7 @@ def _search(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    with _open_library() as library:
+    with _libraries(args.tenant) as (library, _shared):
         template = library.get(args.template_id)
     if args.format == "json":
         print(json.dumps(template.model_dump(mode="json"), indent=2))
@@ -206,8 +248,9 @@ def _add(args: argparse.Namespace) -> int:
     review = _find_reviewer()
     if review is None:
         _progress("the quality reviewer is not available; adding the template without review")
-    with _open_library() as library:
+    with _libraries(args.tenant) as (library, shared):
         saved = library.add(template, review=review and file_reviewer(review), min_score=args.min_score)
-        path = library.user_templates_dir / f"{saved.id}.toml"
-    print(f"added template {saved.id} ({saved.title}) to {path}")
+        where = (f"tenant {args.tenant}'s own templates in the database" if library.keeps_own()
+                 else str(shared.user_templates_dir / f"{saved.id}.toml"))
+    print(f"added template {saved.id} ({saved.title}) to {where}")
     return 0

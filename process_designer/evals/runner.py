@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import contextvars
 import json
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from process_designer.domain.models import DesignContext, ProcessDocument
 from process_designer.evals.cases import EvalCase
 from process_designer.evals.matching import DEFAULT_THRESHOLD, TextEmbedder
 from process_designer.evals.metrics import CaseResult, failed_case, score_case
 from process_designer.evals.summary import aggregate, per_domain, per_style
+from process_designer.principal import Principal, acting_as
 
 __all__ = ["CASE_RUNNERS", "CaseRun", "DesignCache", "DesignerLike", "EvalRun", "Progress", "run_cases", "run_suites"]
 
@@ -21,6 +23,7 @@ DesignCache = dict[str, tuple[ProcessDocument, float]]
 """Documents already designed in this run, keyed by what was asked (see :func:`_request_key`)."""
 
 Progress = Callable[[int, int, str], None]
+T = TypeVar("T")
 
 
 class DesignerLike(Protocol):
@@ -81,6 +84,18 @@ def _request_key(case: EvalCase) -> str:
     return json.dumps([case.messages, context], sort_keys=True, ensure_ascii=False)
 
 
+def _on_its_own(work: Callable[[DesignerLike, EvalCase, str], T], designer: DesignerLike, case: EvalCase,
+                suite: str) -> T:
+    """``work(designer, case, suite)`` as a tenant of its own, so that nothing an earlier case's edits or
+    ratings taught (owners, role names, durations, template votes) reaches the case, and nothing it
+    teaches reaches the next: a case's figures are the same alone and in any order."""
+    def run() -> T:
+        acting_as(Principal(subject="eval", tenant=f"eval-{suite}-{case.id}"))
+        return work(designer, case, suite)
+
+    return contextvars.copy_context().run(run)
+
+
 def _produce(designer: DesignerLike, case: EvalCase, suite: str) -> ProcessDocument:
     if not case.multi_turn:
         return designer.design(case.requirements, context=case.context)
@@ -108,7 +123,8 @@ def run_cases(
     """Design every case, score it, and report progress as ``progress(done, total, case_id)``.
 
     A case whose design raises is recorded as failed (all scores 0, the error kept), so one
-    broken case shows up in the report instead of hiding the others. With a ``cache``, a case
+    broken case shows up in the report instead of hiding the others. Each case runs as a tenant
+    of its own (see :func:`_on_its_own`). With a ``cache``, a case
     asking exactly what an earlier one asked reuses its document and latency (the designer is
     deterministic), so a suite that repeats another's cases costs nothing.
     """
@@ -125,7 +141,7 @@ def run_cases(
         else:
             started = clock()
             try:
-                document = _produce(designer, case, suite)
+                document = _on_its_own(_produce, designer, case, suite)
             except Exception as exc:  # recorded in the report, never swallowed
                 results.append(failed_case(case, f"{type(exc).__name__}: {exc}", clock() - started))
                 continue
@@ -142,7 +158,7 @@ def _run_own(own: CaseRunner, designer: DesignerLike, case: EvalCase, suite: str
              threshold: float, clock: Callable[[], float]) -> CaseResult:
     started = clock()
     try:
-        run = own(designer, case, suite)
+        run = _on_its_own(own, designer, case, suite)
     except Exception as exc:  # recorded in the report, never swallowed
         return failed_case(case, f"{type(exc).__name__}: {exc}", clock() - started)
     result = score_case(case, run.document, embedder, threshold=threshold, latency_s=clock() - started)

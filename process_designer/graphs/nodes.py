@@ -20,6 +20,7 @@ from process_designer.agents.reviewer import (
     wants_override,
 )
 from process_designer.agents.writer.rederive import rederive
+from process_designer.api_paths import API_PREFIX
 from process_designer.domain.changes import document_changes, render_changes
 from process_designer.domain.context import (
     KNOWN_KEYS,
@@ -40,6 +41,7 @@ from process_designer.graphs.versions import run_version_command
 from process_designer.knowledge.embedding import get_embedder
 from process_designer.knowledge.template_model import ProcessTemplate
 from process_designer.maps.errors import MapError
+from process_designer.principal import LOCAL
 from process_designer.tools import gap_analysis
 
 __all__ = [
@@ -291,8 +293,17 @@ def save_as_template(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Co
     except (InputError, TemplateError) as exc:
         reply = f"Not saved: {exc}"
     else:
-        reply = f"Saved as the template '{saved.id}'; `process-designer templates show {saved.id}` prints it."
+        reply = f"Saved as the template '{saved.id}'; {_where_to_read(saved.id, deps.tenant())}."
     return _answer("save_as_template", reply)
+
+
+def _where_to_read(template_id: str, tenant: str) -> str:
+    """Where the saver reads a template they saved: the command line for the local user, else the REST API
+    (the command line on the server acts for the local tenant unless told another)."""
+    if tenant == LOCAL.tenant:
+        return f"`process-designer templates show {template_id}` prints it"
+    return (f"it is your tenant's only: your designs and template searches use it, and "
+            f"`GET {API_PREFIX}/templates/{template_id}` returns it")
 
 
 def _thread_id() -> str:

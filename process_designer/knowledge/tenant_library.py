@@ -4,7 +4,8 @@ A template a tenant adds is kept in that tenant's rows of the database, sealed w
 ``PD_ENCRYPTION_KEY`` when one is set, and never in the shared template files or Chroma's index:
 only that tenant finds it, gets it, or has it used in its designs. Its embedding is computed when
 the tenant first searches and kept in memory only. The one local user of an instance without
-authentication and without a key adds to the shared files as before (``templates list`` shows them).
+authentication and without a key adds to the shared files as before. ``process-designer templates``
+shows a tenant's own templates next to the shared ones (the local user's unless ``--tenant`` says).
 """
 
 from __future__ import annotations
@@ -27,16 +28,16 @@ from process_designer.knowledge.ranking import (
 from process_designer.knowledge.template_model import ProcessTemplate, template_from_toml
 from process_designer.knowledge.template_writer import template_to_toml
 from process_designer.principal import LOCAL
-from process_designer.storage.crypto import Sealer
-from process_designer.storage.database import Database, open_database
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the stores load on use: `templates list` of the local user never opens them
     from process_designer.domain.models import ProcessDocument, QualityReport
     from process_designer.graphs.context import TemplateSource
     from process_designer.knowledge.embedding import Embedder
     from process_designer.knowledge.library import TemplateHit
+    from process_designer.storage.crypto import Sealer
+    from process_designer.storage.database import Database
 
-__all__ = ["TenantLibrary", "TenantTemplates"]
+__all__ = ["TenantLibrary", "TenantTemplates", "keeps_own"]
 
 _SCHEMA = (
     """
@@ -51,6 +52,12 @@ _SCHEMA = (
 )
 
 
+def keeps_own(tenant: str, *, sealed: bool) -> bool:
+    """Whether ``tenant``'s added templates are its own rows: always, but for the local user of an instance
+    without a key (``sealed``), whose additions go to the shared files."""
+    return tenant != LOCAL.tenant or sealed
+
+
 class TenantTemplates:
     """The templates tenants added, as sealed TOML in a :class:`Database`."""
 
@@ -62,6 +69,9 @@ class TenantTemplates:
     @classmethod
     def open(cls, settings: Settings) -> TenantTemplates:
         """``templates.sqlite`` under ``data_dir``, or the tables of ``PD_DATABASE_URL``."""
+        from process_designer.storage.crypto import Sealer
+        from process_designer.storage.database import open_database
+
         return cls(open_database(settings, "templates.sqlite"), Sealer.from_setting(settings.encryption_key))
 
     def add(self, tenant: str, template: ProcessTemplate) -> None:
@@ -111,7 +121,11 @@ class TenantLibrary:
         return self._shared
 
     def _keeps_own(self, tenant: str) -> bool:
-        return tenant != LOCAL.tenant or self._own.sealer.enabled
+        return keeps_own(tenant, sealed=self._own.sealer.enabled)
+
+    def keeps_own(self) -> bool:
+        """Whether the current tenant's additions are its own rows (else the shared files: the local user, no key)."""
+        return self._keeps_own(self._tenant())
 
     def _embed(self, texts: list[str]) -> list[list[float]]:
         embedder: Embedder | None = getattr(self.shared(), "embedder", None)

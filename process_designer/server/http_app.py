@@ -17,6 +17,7 @@ from fastapi.responses import FileResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
 
+from process_designer.api_paths import API_PREFIX
 from process_designer.domain.markdown import render_markdown
 from process_designer.errors import NotFoundError, ProcessDesignerError
 from process_designer.knowledge.template_model import ProcessTemplate
@@ -33,7 +34,6 @@ from process_designer.telemetry.asgi import TracingMiddleware
 
 __all__ = ["API_PREFIX", "PIPELINED_MESSAGES", "create_app"]
 
-API_PREFIX = "/api/v1/process-designer"
 PIPELINED_MESSAGES = 32
 """How many chat messages may wait on one WebSocket while a turn runs; more get a ``busy`` error frame."""
 WEB_DIR = Path(__file__).parent / "web"
@@ -172,6 +172,10 @@ def _routes(service: DesignService) -> APIRouter:
                          top: int = Query(5, ge=1, le=50)) -> dict[str, Any]:
         return {"templates": [{"template": h.template.model_dump(mode="json"), "score": h.score,
                                "reasons": h.reasons} for h in service.search_templates(query, top)]}
+
+    @router.get("/templates/{template_id}", summary="One template: the caller's tenant's own, else the shared library's")
+    def read_template(template_id: str) -> dict[str, Any]:
+        return service.template(template_id).model_dump(mode="json")
 
     @router.post("/templates", status_code=201, summary="Add a user template to the library")
     def add_template(template: ProcessTemplate) -> dict[str, Any]:

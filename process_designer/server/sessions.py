@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from process_designer.api_paths import API_PREFIX
 from process_designer.config import Settings
 from process_designer.errors import NotFoundError
 from process_designer.server.access import AccessControl
@@ -46,7 +47,7 @@ class Session:
 def _not_found(session_id: str) -> str:
     """The same answer for a missing session and another tenant's, so that existence is not revealed."""
     shown = session_id if len(session_id) <= 60 else session_id[:60] + "…"
-    return f"session {shown!r} does not exist; create one with POST /api/v1/process-designer/sessions"
+    return f"session {shown!r} does not exist; create one with POST {API_PREFIX}/sessions"
 
 
 class SessionStore:

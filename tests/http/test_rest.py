@@ -105,6 +105,11 @@ def test_templates_search_and_add(client: httpx.Client, designed: Designed) -> N
     again = client.post("/templates", json=template)
     assert again.status_code == 400 and again.json()["error"] == "invalid"
     assert "already exists" in again.json()["detail"]
+    read = client.get("/templates/http-onboarding")
+    assert read.status_code == 200 and read.json()["title"] == "HTTP Onboarding Example"
+    assert [s["name"] for s in read.json()["document"]["steps"]] == [s["name"] for s in document["steps"]]
+    missing = client.get("/templates/http-onboardin")
+    assert missing.status_code == 404 and "did you mean http-onboarding?" in missing.json()["detail"]
 
 
 def test_sessions_survive_a_restart(tmp_path: object) -> None:

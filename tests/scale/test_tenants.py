@@ -111,6 +111,10 @@ def test_a_tenants_template_is_found_and_used_only_by_that_tenant(two_tenants: I
 
     assert found("acme")[0] == "acme-marketplace-refund"
     assert "acme-marketplace-refund" not in found("globex")
+    read = {tenant: httpx.get(f"{two_tenants.http_url}{API}/templates/acme-marketplace-refund", headers=auth(tenant))
+            for tenant in ("acme", "globex")}
+    assert read["acme"].status_code == 200 and read["acme"].json()["title"] == template["title"]
+    assert read["globex"].status_code == 404
     clawback = f"Marketplace refund with seller clawback. {REFUND}"
     assert "acme-marketplace-refund" in _designed(two_tenants, "acme", clawback)["templates_used"]
     assert "acme-marketplace-refund" not in _designed(two_tenants, "globex", clawback)["templates_used"]

@@ -90,7 +90,8 @@ class RequirementStep(_Model):
     """A step as the analyst understood it from the user's words."""
 
     name: str
-    description: str
+    description: str  # the clause as the user wrote it
+    instruction: str = ""  # the same clause as an instruction to the performer, when the analyst could say it
     actor: str | None = None
     systems: list[str] = Field(default_factory=list)
     depends_on: list[int] = Field(default_factory=list)

@@ -16,10 +16,10 @@ from process_designer.knowledge.template_model import load_template
 from tests.designer.test_analyst_reading import _read
 
 
-def _description(text: str, name: str) -> str:
+def _instruction(text: str, name: str) -> str:
     step = next((s for s in _read(text).steps if s.name == name), None)
     assert step is not None, [s.name for s in _read(text).steps]
-    return step.description
+    return step.instruction
 
 
 @pytest.mark.parametrize(("text", "name", "expected"), [
@@ -36,8 +36,8 @@ def _description(text: str, name: str) -> str:
     ("The clerk checks the form. If the form is incomplete, the clerk then returns it to the applicant by email.",
      "Return form", "Return the form to the applicant by email."),
 ])
-def test_a_step_is_described_as_an_instruction_from_its_own_clause(text: str, name: str, expected: str) -> None:
-    assert _description(text, name) == expected
+def test_a_step_is_said_as_an_instruction_from_its_own_clause(text: str, name: str, expected: str) -> None:
+    assert _instruction(text, name) == expected
 
 
 def test_a_clause_cut_at_its_coordination_is_never_an_action() -> None:

@@ -187,11 +187,11 @@ def _lend_objects(frames: list[Frame], topic: str) -> None:
 
 
 def _step(frame: Frame) -> RequirementStep:
-    # the clause as an instruction ("Raise access requests … in ServiceNow"); as written when it says nothing more
-    description = instruction(frame) or frame.text[:1].upper() + frame.text[1:]
+    description = frame.text[:1].upper() + frame.text[1:]
     return RequirementStep(
         name=frame.name,
         description=description if description.endswith(".") else description + ".",
+        instruction=instruction(frame),  # "Raise access requests for the finance systems in ServiceNow."
         actor=frame.performer,
         systems=detect_systems(frame.text),
         source="user",

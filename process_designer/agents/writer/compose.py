@@ -106,18 +106,18 @@ def compose_step(step: RequirementStep, number: int, requirement: Requirement,
         source = next((s for t in templates for s in t.document.steps if s.name == step.name), None)
     if source is not None:
         actions = list(source.actions)
-        if step.source == "user" and complete_sentence(step.description) \
-                and len(_words(step.description) - _words(" ".join(actions))) >= 2:
+        said = step.instruction or step.description
+        if step.source == "user" and complete_sentence(said) and len(_words(said) - _words(" ".join(actions))) >= 2:
             # the user's own wording carries specifics ("the day before", "including ombudsman rights")
             # that the template's generic actions lack
-            actions.insert(0, step.description[:1].upper() + step.description[1:])
+            actions.insert(0, said[:1].upper() + said[1:])
         validation = list(source.validation)
         duration = source.duration
         objective = source.objective
         if not step.actor:
             role, performer_source = source.responsible, "template"
     else:
-        actions = step_actions(kind, step.name, step.description, step.systems, role, sequel)
+        actions = step_actions(kind, step.name, step.instruction or step.description, step.systems, role, sequel)
         validation = step_validation(kind, step.name, step.systems, role, sequel)
         duration = kind.duration
         objective = step_objective(kind, step.name, step.systems)

@@ -26,6 +26,7 @@ class Branch:
     blocks: list[Block] = field(default_factory=list)
     default: bool = False
     loop_to: Frame | None = None  # the step this branch sends work back to
+    sent_back_in: int = -1  # the sentence that sends the work back: its later clauses happen on the way back
     ends: str = ""  # the end event this branch reaches, when it stops the case
 
 
@@ -60,6 +61,8 @@ class _Builder:
             return
         if frame.condition is not None:
             self._conditional(frame)
+        elif self._on_the_way_back(frame):
+            return
         elif frame.otherwise and self.choice is not None:
             self._branch_for(None, default=True).blocks.append(self._step(frame))
         elif frame.alternative and self._last_plain_step() is not None:
@@ -69,6 +72,16 @@ class _Builder:
         if frame.until is not None:
             self._until(frame)
 
+    def _on_the_way_back(self, frame: Frame) -> bool:
+        """"out-of-policy items are sent back to the employee to fix": what the sentence that sends work back
+        says next is done on the way back, before the work is done again."""
+        branch = self.choice.branches[-1] if self.choice is not None and self.choice.branches else None
+        if branch is None or branch.loop_to is None or branch.sent_back_in != frame.sentence \
+                or frame.kind != "step" or frame.otherwise or frame.parallel:
+            return False
+        branch.blocks.append(self._step(frame))
+        return True
+
     def _repeats(self, frame: Frame) -> bool:
         """The same unconditional step said again ("check the order, e-mail the customer" pasted twice)."""
         return frame.kind == "step" and frame.condition is None and not frame.otherwise and any(
@@ -77,7 +90,10 @@ class _Builder:
     def _restates(self, frame: Frame) -> bool:
         """"Once the wipe is done and security has finished its assessment, …": a clause of time that
         names work already read is the moment, not a new step."""
-        if frame.head.dep_ not in ("advcl", "pcomp") or frame.kind != "step":
+        clause = frame.head
+        while clause.dep_ == "conj" and clause.head != clause:  # "once the wipe is done and security has finished"
+            clause = clause.head
+        if clause.dep_ not in ("advcl", "pcomp") or frame.kind != "step":
             return False
         nouns = {frame.obj_head, verb_of_noun(frame.obj_head) or ""} - {""}
         return any(f.verb in nouns or (f.obj_head == frame.obj_head and f.verb == frame.verb) or f.verb == frame.verb
@@ -181,21 +197,23 @@ class _Builder:
         if branch is not None:
             # "sent back to the officer and the recommendation is repeated": the named redo wins
             if branch.loop_to is None or frame.verb in lexicon().rework:
-                branch.loop_to = target
+                branch.loop_to, branch.sent_back_in = target, frame.sentence
         else:
             self.questions.append(
                 f"When is work sent back to '{target.name}'? The text says it can be ('{frame.text}') but not when.")
 
     def _rework_target(self, frame: Frame) -> Frame | None:
         earlier = list(self.seen)
+        # "returned to the originator": a role no step names says only that the work goes back
+        back_to = frame.back_to if any(c.performer == frame.back_to for c in earlier) else None
         if frame.obj_head:  # the step that first worked on what is sent back or redone
             for candidate in earlier:
                 if candidate.obj_head == frame.obj_head and candidate.verb != frame.verb and (
-                        frame.back_to is None or candidate.performer == frame.back_to):
+                        back_to is None or candidate.performer == back_to):
                     return candidate
-        if frame.back_to:
+        if back_to:
             for candidate in reversed(earlier):
-                if candidate.performer == frame.back_to:
+                if candidate.performer == back_to:
                     return _first_of_run(earlier, candidate)
         if frame.verb in lexicon().rework or frame.verb.startswith("re"):
             base = frame.verb[2:] if frame.verb.startswith("re") else frame.verb
@@ -214,7 +232,23 @@ class _Builder:
         self.choice = None
 
     # ------------------------------------------------------------------ blocks into the graph
+    def _open_with_trigger(self) -> None:
+        """"When housekeeping spots a fault, they log it", "if we get a breach: contain it": a condition on
+        the process's first work with no alternative is the event that starts the process, not a decision."""
+        at = next((i for i, b in enumerate(self.blocks) if b.kind != "step"), None)
+        if at is None or self.blocks[at].kind != "choice":
+            return
+        branches = self.blocks[at].branches
+        if len(branches) != 1 or branches[0].default or branches[0].loop_to is not None or branches[0].ends:
+            return
+        first = next((b.frame for b in branches[0].blocks if b.frame is not None), None)
+        # the event may be read as a step of its own first ("spots a fault" of "when housekeeping spots a fault")
+        if first is not None and all(b.frame is not None and b.frame.sentence == first.sentence
+                                     for b in self.blocks[:at]):
+            self.blocks[at:at + 1] = branches[0].blocks
+
     def compile(self) -> tuple[list[Frame], ProcessFlow]:
+        self._open_with_trigger()
         builder = FlowBuilder()
         order: list[Frame] = []
         nodes: dict[int, str] = {}

@@ -36,6 +36,7 @@ class Lexicon:
     conversion: frozenset[str]
     time_nouns: frozenset[str]
     rework_adverbs: frozenset[str]
+    waiting: frozenset[str]
     approval: frozenset[str]
     arrival: frozenset[str]
     parallel: tuple[str, ...]
@@ -95,6 +96,7 @@ def lexicon() -> Lexicon:
         conversion=frozenset(verbs["conversion"]),
         time_nouns=frozenset(raw["numbers"]["time_nouns"]),
         rework_adverbs=frozenset(verbs["rework_adverbs"]),
+        waiting=frozenset(verbs["waiting"]),
         approval=frozenset(verbs["approval"]),
         arrival=frozenset(verbs["arrival"]),
         parallel=tuple(markers["parallel"]),

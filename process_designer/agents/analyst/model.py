@@ -26,7 +26,7 @@ class Branch:
     blocks: list[Block] = field(default_factory=list)
     default: bool = False
     loop_to: Frame | None = None  # the step this branch sends work back to
-    sent_back_in: int = -1  # the sentence that sends the work back: its later clauses happen on the way back
+    goes_on_in: int = -1  # the sentence whose later clauses continue this branch ("… rejects it and I fix it")
     ends: str = ""  # the end event this branch reaches, when it stops the case
 
 
@@ -49,6 +49,7 @@ class _Builder:
     def __init__(self) -> None:
         self.blocks: list[Block] = []
         self.choice: Block | None = None  # the gateway whose branches are still being read
+        self.continuing: Branch | None = None  # the branch the current sentence goes on with
         self.seen: list[Frame] = []
         self.questions: list[str] = []
 
@@ -56,28 +57,38 @@ class _Builder:
     def add(self, frame: Frame) -> None:
         if self._restates(frame) or self._repeats(frame):
             return
+        if self._goes_on(frame):
+            return
         if frame.kind == "rework":
             self._rework(frame)
             return
         if frame.condition is not None:
             self._conditional(frame)
-        elif self._on_the_way_back(frame):
-            return
         elif frame.otherwise and self.choice is not None:
             self._branch_for(None, default=True).blocks.append(self._step(frame))
         elif frame.alternative and self._last_plain_step() is not None:
             self._alternative(frame)
         else:
             self._plain(frame)
-        if frame.until is not None:
+        if frame.until is not None and frame.verb.split()[0] not in lexicon().waiting:
             self._until(frame)
 
-    def _on_the_way_back(self, frame: Frame) -> bool:
-        """"out-of-policy items are sent back to the employee to fix": what the sentence that sends work back
-        says next is done on the way back, before the work is done again."""
-        branch = self.choice.branches[-1] if self.choice is not None and self.choice.branches else None
-        if branch is None or branch.loop_to is None or branch.sent_back_in != frame.sentence \
-                or frame.kind != "step" or frame.otherwise or frame.parallel:
+    def _goes_on(self, frame: Frame) -> bool:
+        """What a sentence says after an outcome or after sending work back happens on that branch: "the
+        manager rejects it with a comment and I fix it and resubmit", "out-of-policy items are sent back to
+        the employee to fix"."""
+        branch = self.continuing
+        if branch is None or branch.goes_on_in != frame.sentence or frame.condition is not None \
+                or frame.otherwise or frame.parallel:
+            self.continuing = None
+            return False
+        if frame.kind == "rework":
+            target = self._rework_target(frame)
+            if target is None or branch.loop_to is not None:
+                return False
+            branch.loop_to = target
+            return True
+        if frame.kind != "step" or self._restates(frame) or self._repeats(frame):
             return False
         branch.blocks.append(self._step(frame))
         return True
@@ -179,6 +190,7 @@ class _Builder:
         branch = self._branch_for(second_condition)
         branch.default = True
         branch.blocks.append(self._step(frame))
+        branch.goes_on_in, self.continuing = frame.sentence, branch
         self.choice = None
 
     def _rework(self, frame: Frame) -> None:
@@ -197,7 +209,8 @@ class _Builder:
         if branch is not None:
             # "sent back to the officer and the recommendation is repeated": the named redo wins
             if branch.loop_to is None or frame.verb in lexicon().rework:
-                branch.loop_to, branch.sent_back_in = target, frame.sentence
+                branch.loop_to, branch.goes_on_in = target, frame.sentence
+                self.continuing = branch
         else:
             self.questions.append(
                 f"When is work sent back to '{target.name}'? The text says it can be ('{frame.text}') but not when.")
@@ -217,8 +230,8 @@ class _Builder:
                     return _first_of_run(earlier, candidate)
         if frame.verb in lexicon().rework or frame.verb.startswith("re"):
             base = frame.verb[2:] if frame.verb.startswith("re") else frame.verb
-            for candidate in reversed(earlier):
-                if candidate.verb in (base, frame.verb) and candidate.obj_head == frame.obj_head:
+            for candidate in reversed(earlier):  # "resubmit" with nothing named redoes the last submission
+                if candidate.verb in (base, frame.verb) and frame.obj_head in (candidate.obj_head, ""):
                     return candidate
         return None
 
@@ -236,7 +249,7 @@ class _Builder:
         """"When housekeeping spots a fault, they log it", "if we get a breach: contain it": a condition on
         the process's first work with no alternative is the event that starts the process, not a decision."""
         at = next((i for i, b in enumerate(self.blocks) if b.kind != "step"), None)
-        if at is None or self.blocks[at].kind != "choice":
+        if at is None or at > 1 or self.blocks[at].kind != "choice":
             return
         branches = self.blocks[at].branches
         if len(branches) != 1 or branches[0].default or branches[0].loop_to is not None or branches[0].ends:

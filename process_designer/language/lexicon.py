@@ -23,6 +23,7 @@ class Lexicon:
     light_with_object: frozenset[str]
     support_verbs: frozenset[str]
     terminal: frozenset[str]
+    choosing: frozenset[str]
     rework: frozenset[str]
     rework_particles: frozenset[str]
     rework_back_verbs: frozenset[str]
@@ -83,6 +84,7 @@ def lexicon() -> Lexicon:
         light_with_object=frozenset(verbs["light_with_object"]),
         support_verbs=frozenset(verbs["support_verbs"]),
         terminal=frozenset(verbs["terminal"]),
+        choosing=frozenset(verbs["choosing"]),
         rework=frozenset(verbs["rework"]),
         rework_particles=frozenset(verbs["rework_particles"]),
         rework_back_verbs=frozenset(verbs["rework_back_verbs"]),

@@ -135,3 +135,28 @@ def test_a_time_clause_joined_to_another_restates_work_already_read() -> None:
                         "wipe is done and security has finished its assessment, the DPO decides whether the "
                         "regulator must be notified.")
     assert not any(s.name.startswith("Finish") for s in requirement.steps), _named(requirement)
+
+
+def test_a_choice_with_an_option_that_stops_the_case_is_a_decision_after_it() -> None:
+    requirement = _read("The lease administrator pulls the expiring leases from Yardi. The asset manager decides "
+                        "whether to renew, renegotiate or let the lease lapse. The administrator sends the tenant a "
+                        "renewal proposal.")
+    flow, gateway = _decision_after(requirement, "Decide whether to renew")
+    targets = [flow.node(e.target) for e in flow.outgoing(gateway)]
+    assert {t.kind for t in targets} == {"end", "task"}, _named(requirement)
+    assert next(t for t in targets if t.kind == "task").step == _number(requirement, "Send renewal proposal")
+
+
+def test_options_read_as_clauses_of_their_own_are_the_branches_of_the_choice() -> None:
+    requirement = _read("The underwriter studies the risk. The underwriter prices the risk with the rating model and "
+                        "decides whether to quote, to quote with conditions such as sprinkler upgrades, or to "
+                        "decline. The broker negotiates on the client's behalf.")
+    flow, gateway = _decision_after(requirement, "Decide whether to quote")
+    negotiate = _number(requirement, "Negotiate on behalf")
+    edges = flow.outgoing(gateway)
+    assert len(edges) == 3, _named(requirement)
+    assert any(flow.node(e.target).step == negotiate for e in edges)  # quoting as it is goes straight on
+    declined = next(s for s in requirement.steps if s.name.startswith("Decline"))
+    after = flow.outgoing(flow.task(requirement.steps.index(declined) + 1).id)  # type: ignore[union-attr]
+    assert [flow.node(e.target).kind for e in after] == ["end"]
+    assert not flow.problems()

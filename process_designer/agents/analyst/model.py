@@ -50,6 +50,8 @@ class _Builder:
         self.blocks: list[Block] = []
         self.choice: Block | None = None  # the gateway whose branches are still being read
         self.continuing: Branch | None = None  # the branch the current sentence goes on with
+        self.choosing: Frame | None = None  # "X decides whether …": its sentence may go on with the options
+        self.options: Block | None = None  # the decision between those options
         self.seen: list[Frame] = []
         self.questions: list[str] = []
 
@@ -57,7 +59,7 @@ class _Builder:
     def add(self, frame: Frame) -> None:
         if self._restates(frame) or self._repeats(frame):
             return
-        if self._goes_on(frame):
+        if self._goes_on(frame) or self._option(frame):
             return
         if frame.kind == "rework":
             self._rework(frame)
@@ -70,6 +72,7 @@ class _Builder:
             self._alternative(frame)
         else:
             self._plain(frame)
+            self._choice_that_may_stop(frame)
         if frame.until is not None and frame.verb.split()[0] not in lexicon().waiting:
             self._until(frame)
 
@@ -192,6 +195,60 @@ class _Builder:
         branch.blocks.append(self._step(frame))
         branch.goes_on_in, self.continuing = frame.sentence, branch
         self.choice = None
+
+    def _choice_that_may_stop(self, frame: Frame) -> None:
+        """"The asset manager decides whether to renew, renegotiate or let the lease lapse": a choice one of
+        whose options stops the case is a decision after it — that option ends the case, the others go on.
+        Options the sentence reads as clauses of their own ("…, to quote with conditions, or to decline") are
+        the decision's branches (see ``_option``)."""
+        if frame.verb not in lexicon().choosing:
+            return
+        self.choosing = frame
+        options = [t for c in frame.head.children if c.dep_ in ("xcomp", "ccomp") for t in c.subtree]
+        stop = next((t for t in options if t.lemma_.lower() in lexicon().terminal), None)
+        if stop is None:
+            return
+        what = next((t.lemma_.lower() for t in options if t.dep_ == "dobj" and t != stop), self._subject_of_choice())
+        self._open_options()
+        self._option_branch(what, stop.lemma_.lower()).ends = f"{what.capitalize()} {_past(stop.lemma_.lower())}"
+        self.choice = None
+
+    def _subject_of_choice(self) -> str:
+        """What the choice is about: the thing the work before the choosing step acted on."""
+        chooser = self.choosing
+        before = self.seen[: self.seen.index(chooser)] if chooser in self.seen else self.seen
+        earlier = [f.obj_head for f in before if f.obj_head]
+        return earlier[-1] if earlier else "case"
+
+    def _open_options(self) -> None:
+        self._open_choice("")
+        self._branch_for(None, default=True)
+        assert self.choice is not None
+        self.options = self.choice
+
+    def _option_branch(self, what: str, verb: str) -> Branch:
+        assert self.options is not None
+        label = f"{what} {_past(verb)}"
+        condition = Condition(label=label, rules=[Rule(subject=snake(f"{what} decision"), operator="==", value=verb)])
+        branch = Branch(condition)
+        self.options.branches.insert(len(self.options.branches) - 1, branch)  # the default stays last
+        self.options.label = " or ".join(b.condition.label for b in self.options.branches if b.condition) + "?"
+        self.options.label = self.options.label[:1].upper() + self.options.label[1:]
+        return branch
+
+    def _option(self, frame: Frame) -> bool:
+        """An option of the choice just read ("… decides whether to quote, to quote with conditions, or to
+        decline"): a branch of that decision, not a step after it."""
+        chooser = self.choosing
+        if chooser is None or frame.sentence != chooser.sentence or frame.kind != "step" or frame.condition \
+                or frame.otherwise or frame.parallel:
+            self.choosing = None
+            return False
+        if self.options is None or self.blocks[-1] is not self.options:
+            self._open_options()
+        self._option_branch(self._subject_of_choice(), frame.verb).blocks.append(self._step(frame))
+        self.choice = None
+        return True
 
     def _rework(self, frame: Frame) -> None:
         target = self._rework_target(frame)

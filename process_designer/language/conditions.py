@@ -28,6 +28,7 @@ class Condition:
     label: str  # the words the document and the maps show
     rules: list[Rule] = field(default_factory=list)
     negated: bool = False
+    verbs: frozenset[str] = frozenset()  # the lemmas of the verbs it is said with ("agree" of "if the panel agrees")
 
     def inverse_of(self, other: Condition) -> bool:
         """Whether the two conditions test the same field with opposite outcomes."""
@@ -176,7 +177,8 @@ def read_condition(span: Span | Sequence[Token], antecedent: str = "") -> Condit
     negated = False
     if not rules:
         rules, negated = _state(doc_span, antecedent)
-    return Condition(label=label, rules=rules, negated=negated)
+    verbs = frozenset(t.lemma_.lower() for t in body if t.pos_ == "VERB")
+    return Condition(label=label, rules=rules, negated=negated, verbs=verbs)
 
 
 def qualified(subject: Token) -> Condition | None:

@@ -24,6 +24,7 @@ class Lexicon:
     support_verbs: frozenset[str]
     terminal: frozenset[str]
     choosing: frozenset[str]
+    consent: frozenset[str]
     rework: frozenset[str]
     rework_particles: frozenset[str]
     rework_back_verbs: frozenset[str]
@@ -85,6 +86,7 @@ def lexicon() -> Lexicon:
         support_verbs=frozenset(verbs["support_verbs"]),
         terminal=frozenset(verbs["terminal"]),
         choosing=frozenset(verbs["choosing"]),
+        consent=frozenset(verbs["consent"]),
         rework=frozenset(verbs["rework"]),
         rework_particles=frozenset(verbs["rework_particles"]),
         rework_back_verbs=frozenset(verbs["rework_back_verbs"]),

@@ -160,3 +160,13 @@ def test_options_read_as_clauses_of_their_own_are_the_branches_of_the_choice() -
     after = flow.outgoing(flow.task(requirement.steps.index(declined) + 1).id)  # type: ignore[union-attr]
     assert [flow.node(e.target).kind for e in after] == ["end"]
     assert not flow.problems()
+
+
+def test_work_that_goes_on_only_with_consent_ends_the_case_without_it() -> None:
+    requirement = _read("The research nurse gives the participant the information sheet. If the participant agrees "
+                        "to take part, the investigator takes informed consent. The nurse runs the screening tests.")
+    flow, gateway = _decision_after(requirement, "Give information sheet")
+    targets = [flow.node(e.target) for e in flow.outgoing(gateway)]
+    assert [t.kind for t in targets] == ["task", "end"], _named(requirement)
+    assert targets[0].step == _number(requirement, "Take informed consent")
+    assert any("ends the case" in q for q in requirement.open_questions)

@@ -356,14 +356,16 @@ class _Builder:
         _connect(builder, tails, gateway)
         branches = list(block.branches)
         if len(branches) == 1 and not branches[0].default:
-            branches.append(Branch(None, default=True))
             condition = branches[0].condition
             ends = branches[0].ends or (branches[0].blocks and branches[0].blocks[-1].frame is not None
                                         and branches[0].blocks[-1].frame.verb in lexicon().terminal)
+            # "if they wish to take part, …": without the consent the work goes on with, the case ends
+            declined = condition is not None and not condition.negated and bool(condition.verbs & lexicon().consent)
+            branches.append(Branch(None, default=True, ends="Declined" if declined and not ends else ""))
             if condition is not None and branches[0].loop_to is None and not ends:
                 self.questions.append(
-                    f"What happens when {condition.label} does not hold? The design goes straight on to the next "
-                    "step.")
+                    f"What happens when {condition.label} does not hold? The design "
+                    + ("ends the case." if declined else "goes straight on to the next step."))
         elif not any(b.default for b in branches):
             branches[-1].default = True
         out: list[_Tail] = []

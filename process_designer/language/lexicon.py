@@ -19,6 +19,7 @@ class Lexicon:
     departments: dict[str, str]
     not_roles: frozenset[str]
     requesters: frozenset[str]
+    originators: frozenset[str]
     not_actions: frozenset[str]
     light_with_object: frozenset[str]
     support_verbs: frozenset[str]
@@ -81,6 +82,7 @@ def lexicon() -> Lexicon:
         departments=dict(roles["departments"]),
         not_roles=frozenset(roles["not_roles"]),
         requesters=frozenset(roles["requesters"]),
+        originators=frozenset(roles["originators"]),
         not_actions=frozenset(verbs["not_actions"]),
         light_with_object=frozenset(verbs["light_with_object"]),
         support_verbs=frozenset(verbs["support_verbs"]),

@@ -170,3 +170,19 @@ def test_work_that_goes_on_only_with_consent_ends_the_case_without_it() -> None:
     assert [t.kind for t in targets] == ["task", "end"], _named(requirement)
     assert targets[0].step == _number(requirement, "Take informed consent")
     assert any("ends the case" in q for q in requirement.open_questions)
+
+
+def test_work_referred_back_to_someone_outside_the_process_is_no_loop() -> None:
+    requirement = _read("The radiology scheduler books the scan. A radiographer screens the patient for metal "
+                        "implants; patients with a pacemaker are referred back to the consultant. The radiographer "
+                        "performs the scan.")
+    flow = requirement.flow
+    assert not any(flow.is_loop(e) for e in flow.edges), _named(requirement)
+    flow, gateway = _decision_after(requirement, "Screen patient")
+    assert len(flow.outgoing(gateway)) == 2
+
+
+def test_work_done_after_a_decision_is_no_option_of_it() -> None:
+    requirement = _read("The grievance meeting is held with the employee. The outcome is decided by the "
+                        "investigating manager and confirmed to the employee in writing. HR files the record.")
+    assert not [g for g in requirement.flow.gateways if g.kind == "exclusive"], _named(requirement)

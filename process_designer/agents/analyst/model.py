@@ -64,6 +64,11 @@ class _Builder:
         if frame.kind == "rework":
             self._rework(frame)
             return
+        self._place(frame)
+        if frame.until is not None and frame.verb.split()[0] not in lexicon().waiting:
+            self._until(frame)
+
+    def _place(self, frame: Frame) -> None:
         if frame.condition is not None:
             self._conditional(frame)
         elif frame.otherwise and self.choice is not None:
@@ -73,8 +78,6 @@ class _Builder:
         else:
             self._plain(frame)
             self._choice_that_may_stop(frame)
-        if frame.until is not None and frame.verb.split()[0] not in lexicon().waiting:
-            self._until(frame)
 
     def _goes_on(self, frame: Frame) -> bool:
         """What a sentence says after an outcome or after sending work back happens on that branch: "the
@@ -241,7 +244,7 @@ class _Builder:
         decline"): a branch of that decision, not a step after it."""
         chooser = self.choosing
         if chooser is None or frame.sentence != chooser.sentence or frame.kind != "step" or frame.condition \
-                or frame.otherwise or frame.parallel:
+                or frame.otherwise or frame.parallel or not _offers_options(chooser):
             self.choosing = None
             return False
         if self.options is None or self.blocks[-1] is not self.options:
@@ -253,7 +256,7 @@ class _Builder:
     def _rework(self, frame: Frame) -> None:
         target = self._rework_target(frame)
         if target is None:
-            self._plain(frame)  # "the requester resubmits the form" with nothing to go back to is a step
+            self._place(frame)  # "the requester resubmits the form" with nothing to go back to is a step
             return
         branch: Branch | None = None
         if frame.condition is not None:
@@ -274,8 +277,12 @@ class _Builder:
 
     def _rework_target(self, frame: Frame) -> Frame | None:
         earlier = list(self.seen)
-        # "returned to the originator": a role no step names says only that the work goes back
         back_to = frame.back_to if any(c.performer == frame.back_to for c in earlier) else None
+        if frame.back_to and back_to is None:
+            named = frame.back_to.lower().split()[-1]
+            if named not in lexicon().originators | lexicon().requesters:
+                return None  # "referred back to the consultant": the case leaves the process, it is no loop
+            # "returned to the originator": whoever started the case, which no step names
         if frame.obj_head:  # the step that first worked on what is sent back or redone
             for candidate in earlier:
                 if candidate.obj_head == frame.obj_head and candidate.verb != frame.verb and (
@@ -391,6 +398,13 @@ def _connect(builder: FlowBuilder, tails: list[_Tail], target: str) -> None:
         builder.connect(source, target, condition=condition.label if condition is not None else (
             "otherwise" if default else None), default=default,
             rules=list(condition.rules) if condition is not None and not default else [])
+
+
+def _offers_options(frame: Frame) -> bool:
+    """"decides whether to …", "decides between …", "decides: …": the clauses after it are the options,
+    not work done after the choice ("the outcome is decided by the manager and confirmed to the employee")."""
+    head = frame.head
+    return any(t.lower_ in ("whether", "between", ":") for t in head.doc[head.i + 1: head.i + 4])
 
 
 def _first_of_run(frames: list[Frame], frame: Frame) -> Frame:

@@ -186,3 +186,13 @@ def test_work_done_after_a_decision_is_no_option_of_it() -> None:
     requirement = _read("The grievance meeting is held with the employee. The outcome is decided by the "
                         "investigating manager and confirmed to the employee in writing. HR files the record.")
     assert not [g for g in requirement.flow.gateways if g.kind == "exclusive"], _named(requirement)
+
+
+def test_work_said_to_come_before_work_already_read_moves_in_front_of_it() -> None:
+    requirement = _read("Before a trip I book flights and hotel through Navan; anything over the policy cap needs my "
+                        "manager's approval in Navan before it can be booked. After the trip I submit the report.")
+    approve, book = _number(requirement, "Approve flight"), _number(requirement, "Book flight")
+    assert approve < book, _named(requirement)
+    gateway = next(g for g in requirement.flow.gateways if g.kind == "exclusive")
+    targets = {requirement.flow.node(e.target).step for e in requirement.flow.outgoing(gateway.id)}
+    assert targets == {approve, book}  # the threshold still decides whether the manager approves

@@ -319,9 +319,12 @@ class _Builder:
         if len(branches) != 1 or branches[0].default or branches[0].loop_to is not None or branches[0].ends:
             return
         first = next((b.frame for b in branches[0].blocks if b.frame is not None), None)
-        # the event may be read as a step of its own first ("spots a fault" of "when housekeeping spots a fault")
-        if first is not None and all(b.frame is not None and b.frame.sentence == first.sentence
-                                     for b in self.blocks[:at]):
+        condition = branches[0].condition
+        # the event is said with a verb ("spots", "is reported"), or read as a step of its own just before;
+        # "anything over the policy cap needs approval" states no event and stays a decision
+        event = at == 1 or (condition is not None and bool(condition.verbs))
+        if first is not None and event and all(b.frame is not None and b.frame.sentence == first.sentence
+                                               for b in self.blocks[:at]):
             self.blocks[at:at + 1] = branches[0].blocks
 
     def compile(self) -> tuple[list[Frame], ProcessFlow]:
@@ -426,9 +429,28 @@ def _question(condition: Condition) -> str:
     return f"{label[:1].upper()}{label[1:]}?"
 
 
+def _before_work_read(frames: list[Frame]) -> list[Frame]:
+    """"Anything over the cap needs my manager's approval before it can be booked", after "I book flights":
+    work said to come before work the text has already read moves in front of it."""
+    out = list(frames)
+    for frame in frames:
+        if frame.head.dep_ != "advcl" or not any(c.dep_ == "mark" and c.lower_ == "before" for c in frame.head.children):
+            continue
+        earlier = next((f for f in out if f.sentence < frame.sentence and f.kind in ("step", "rework")
+                        and f.verb == frame.verb and frame.obj_head in (f.obj_head, "")), None)
+        moving = [f for f in out if f.sentence == frame.sentence and f.kind in ("step", "rework")
+                  and f.head.i < frame.head.i and f.head.doc is frame.head.doc]
+        if earlier is None or not moving:
+            continue
+        kept = [f for f in out if all(f is not m for m in moving)]
+        at = next(i for i, f in enumerate(kept) if f is earlier)
+        out = [*kept[:at], *moving, *kept[at:]]
+    return out
+
+
 def build_model(frames: list[Frame]) -> Model:
     builder = _Builder()
-    for frame in frames:
+    for frame in _before_work_read(frames):
         if frame.kind in ("step", "rework"):
             builder.add(frame)
     steps, flow = builder.compile()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Literal
 
 from spacy.tokens import Doc, Span, Token
@@ -1302,7 +1303,7 @@ def _place_beside(sentence: Span, frames: list[Frame]) -> None:
     markers = [p for p in lexicon().parallel if p != "while"]
     if steps and _has_marker(list(sentence[:5]), markers):
         steps[0].parallel = True
-    for before, frame in zip(steps, steps[1:], strict=False):
+    for before, frame in pairwise(steps):
         joined = frame.head.dep_ == "conj" and frame.head.head == before.head
         chunked = frame.head.doc is not sentence.doc  # the sentence was read clause by clause
         if before.parallel and (joined or chunked) and frame.performer != before.performer:

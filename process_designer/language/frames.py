@@ -670,6 +670,8 @@ class _SentenceReader:
                 numeric = read_condition(list(child.subtree))
                 if numeric.rules and not isinstance(numeric.rules[0].value, bool):
                     frame.condition = frame.condition or numeric
+        if frame.condition is None:
+            frame.condition = _on_consent(verb)
         if frame.condition is None and verb.dep_ == "ccomp" and _mark(verb.head) in ("if", "unless", "when", "whenever"):
             condition_tokens = [t for t in verb.head.subtree if t not in set(verb.subtree) and not t.is_punct]
             frame.condition = read_condition(condition_tokens, antecedent)
@@ -819,6 +821,19 @@ def _subject_condition(subject: Token) -> Condition | None:
     condition = read_condition([subject, *tokens])
     condition.label = " ".join(t.text for t in sorted({subject, *tokens}, key=lambda t: t.i))
     return condition
+
+
+def _on_consent(verb: Token) -> Condition | None:
+    """"On acceptance, bind the policy", "upon approval, the buyer issues the PO": work that waits for someone's
+    consent is conditional on it (and the case ends without it, see ``analyst.model``)."""
+    for prep in verb.lefts:
+        pobj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep.lower_ in ("on", "upon") else None
+        consent = verb_of_noun(pobj.lower_) if pobj is not None else None
+        if pobj is not None and consent in lexicon().consent:
+            condition = read_condition([pobj])
+            condition.verbs = frozenset({consent})
+            return condition
+    return None
 
 
 def _numeric_lead(verb: Token) -> Condition | None:

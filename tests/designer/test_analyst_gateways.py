@@ -196,3 +196,12 @@ def test_work_said_to_come_before_work_already_read_moves_in_front_of_it() -> No
     gateway = next(g for g in requirement.flow.gateways if g.kind == "exclusive")
     targets = {requirement.flow.node(e.target).step for e in requirement.flow.outgoing(gateway.id)}
     assert targets == {approve, book}  # the threshold still decides whether the manager approves
+
+
+def test_work_done_on_acceptance_is_conditional_on_it() -> None:
+    requirement = _read("Underwriting:\n1. Rate the risk using the rating engine.\n2. Issue the quote.\n"
+                        "3. On acceptance, bind the policy.\n4. Send the documents.")
+    flow, gateway = _decision_after(requirement, "Issue quote")
+    targets = [flow.node(e.target) for e in flow.outgoing(gateway)]
+    assert [t.kind for t in targets] == ["task", "end"], _named(requirement)
+    assert targets[0].step == _number(requirement, "Bind policy")

@@ -1179,7 +1179,8 @@ def _read_chunks(sentence: Span, index: int, listed: bool, reader: Reader) -> li
         piece = re.sub(r"\s+(?:and|or)$", "", piece, flags=re.IGNORECASE)
         if carried:
             piece, carried = f"{carried}, {piece}", ""
-        if len(piece.split()) <= 4 and _has_marker(list(english()(piece)), lexicon().parallel):
+        words = f" {' '.join(piece.lower().split())} "
+        if len(piece.split()) <= 4 and any(f" {marker} " in words for marker in lexicon().parallel):
             carried = piece  # ", in parallel, finance reserves …": the marker belongs to the clause after it
             continue
         if merged and piece.split()[0].lower() in ("who", "which"):

@@ -17,7 +17,7 @@ from process_designer.domain.flow import Rule
 from process_designer.language.forms import snake
 from process_designer.language.lexicon import lexicon
 
-__all__ = ["Condition", "read_condition"]
+__all__ = ["Condition", "qualified", "read_condition"]
 
 _SKIP_DEPS = {"det", "aux", "auxpass", "mark", "punct", "cc", "neg", "poss", "predet", "case"}
 _NUMBER = re.compile(r"^(?P<num>\d[\d,]*(?:\.\d+)?)(?P<mult>[kKmM]|bn)?$")
@@ -28,6 +28,7 @@ class Condition:
     label: str  # the words the document and the maps show
     rules: list[Rule] = field(default_factory=list)
     negated: bool = False
+    verbs: frozenset[str] = frozenset()  # the lemmas of the verbs it is said with ("agree" of "if the panel agrees")
 
     def inverse_of(self, other: Condition) -> bool:
         """Whether the two conditions test the same field with opposite outcomes."""
@@ -166,7 +167,7 @@ def read_condition(span: Span | Sequence[Token], antecedent: str = "") -> Condit
         return Condition(label="")
     doc_span = tokens[0].doc[tokens[0].i: tokens[-1].i + 1]
     body = [t for t in doc_span if not (t.i == doc_span.start and t.dep_ == "mark")]
-    label = " ".join(t.text for t in body).strip(" ,;.")
+    label = re.sub(r"\s+", " ", "".join(t.text_with_ws for t in body)).strip(" ,;.")
     label = re.sub(r"\s+([,.;:%])", r"\1", label)
     label = re.sub(r"([$€£])\s+", r"\1", label)
     label = re.sub(r"^(?:the|an?|its|their)\s+", "", label, flags=re.IGNORECASE)
@@ -176,4 +177,20 @@ def read_condition(span: Span | Sequence[Token], antecedent: str = "") -> Condit
     negated = False
     if not rules:
         rules, negated = _state(doc_span, antecedent)
-    return Condition(label=label, rules=rules, negated=negated)
+    verbs = frozenset(t.lemma_.lower() for t in body if t.pos_ == "VERB")
+    return Condition(label=label, rules=rules, negated=negated, verbs=verbs)
+
+
+def qualified(subject: Token) -> Condition | None:
+    """The state a subject's own words give it: "incomplete requests", "claims with missing information",
+    "a failed retest" → the condition under which what the clause says is done to it; ``None`` when the
+    subject names the thing and no state ("the request", "it")."""
+    if subject.pos_ not in ("NOUN", "PROPN"):
+        return None
+    states = [t for t in subject.lefts if t.dep_ == "amod" or (t.dep_ in ("compound", "nmod") and (
+        t.tag_ in ("JJ", "VBN", "VBD") or any(w.tag_ == "HYPH" for w in t.subtree)))]  # "out-of-policy"
+    states += [t for t in subject.rights if t.dep_ in ("prep", "relcl", "acl")]
+    if not states:
+        return None
+    tokens = sorted({subject, *(t for state in states for t in state.subtree)}, key=lambda t: t.i)
+    return read_condition(tokens)

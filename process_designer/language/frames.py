@@ -13,12 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Literal
 
 from spacy.tokens import Doc, Span, Token
 
 from process_designer.language import wordforms
-from process_designer.language.conditions import Condition, read_condition
+from process_designer.language.conditions import Condition, qualified, read_condition
 from process_designer.language.forms import known_verb, title_case, verb_of_noun
 from process_designer.language.lexicon import lexicon
 from process_designer.language.pipeline import english, is_verb_base
@@ -663,12 +664,14 @@ class _SentenceReader:
                     frame.condition = condition
                 elif mark == "until":
                     frame.until = read_condition(list(child.subtree), frame.obj)
-                elif mark == "while":
-                    frame.parallel = True
+                elif mark == "while" and child.i < verb.i:
+                    frame.parallel = True  # "while the kitchen cooks, the waiter readies a cart": read after it
             if child.dep_ == "prep" and child.lower_ in ("for", "above", "over", "under", "below", "between", "with"):
                 numeric = read_condition(list(child.subtree))
                 if numeric.rules and not isinstance(numeric.rules[0].value, bool):
                     frame.condition = frame.condition or numeric
+        if frame.condition is None:
+            frame.condition = _on_consent(verb)
         if frame.condition is None and verb.dep_ == "ccomp" and _mark(verb.head) in ("if", "unless", "when", "whenever"):
             condition_tokens = [t for t in verb.head.subtree if t not in set(verb.subtree) and not t.is_punct]
             frame.condition = read_condition(condition_tokens, antecedent)
@@ -679,6 +682,8 @@ class _SentenceReader:
             frame.otherwise, frame.condition = True, None
         if _has_marker(clause, [p for p in lex.parallel if p != "while"]):
             frame.parallel = True
+        if verb.dep_ == "advcl" and _mark(verb) == "while" and verb.i > verb.head.i:
+            frame.parallel = True  # "A prepares the notice while B arranges collection": B beside A
         if verb.dep_ == "conj" and any(t.lower_ in ("or", "either") and t.i < verb.i and t.head == verb.head
                                        for t in verb.head.children if t.dep_ in ("cc", "preconj")):
             frame.alternative = True
@@ -689,6 +694,16 @@ class _SentenceReader:
             rework = True
         if rework:
             frame.kind = "rework"
+            self._reworked_when(frame, verb, lemma)
+
+    def _reworked_when(self, frame: Frame, verb: Token, lemma: str) -> None:
+        """"incomplete requests are returned to the originator": work sent back to a role goes back to that
+        role's step, and only the requests the subject's words single out go back — a decision."""
+        if frame.back_to is None and frame.recipient and lemma in self.lex.rework_back_verbs:
+            frame.back_to = frame.recipient
+        subject = _subject(verb)
+        if frame.condition is None and subject is not None and not _pronoun(subject):
+            frame.condition = qualified(subject)
 
     def _routed(self, frame: Frame, subject: Token | None) -> None:
         """"anything beyond 30% goes to the CFO": above a threshold, the role approves; "technical issues
@@ -806,6 +821,19 @@ def _subject_condition(subject: Token) -> Condition | None:
     condition = read_condition([subject, *tokens])
     condition.label = " ".join(t.text for t in sorted({subject, *tokens}, key=lambda t: t.i))
     return condition
+
+
+def _on_consent(verb: Token) -> Condition | None:
+    """"On acceptance, bind the policy", "upon approval, the buyer issues the PO": work that waits for someone's
+    consent is conditional on it (and the case ends without it, see ``analyst.model``)."""
+    for prep in verb.lefts:
+        pobj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep.lower_ in ("on", "upon") else None
+        consent = verb_of_noun(pobj.lower_) if pobj is not None else None
+        if pobj is not None and consent in lexicon().consent:
+            condition = read_condition([pobj])
+            condition.verbs = frozenset({consent})
+            return condition
+    return None
 
 
 def _numeric_lead(verb: Token) -> Condition | None:
@@ -1098,6 +1126,7 @@ def read_frames(text: str, reader: Reader | None = None, lend_verb: str = "") ->
             found = [*found, *_telegraphic(sentence, index, reader)]
         if not any(f.kind == "step" for f in found):
             found = [*found, *_nominal_frames(sentence, index, reader, lend_verb, listed)]
+        _place_beside(sentence, found)
         if index == 0 and not reader.trigger:
             found = [*_note_trigger(sentence, reader), *found]
         frames.extend(found)
@@ -1149,8 +1178,9 @@ def _read_chunks(sentence: Span, index: int, listed: bool, reader: Reader) -> li
         piece = re.sub(r"^(?:and|then|and then)\s+", "", piece, flags=re.IGNORECASE)
         piece = re.sub(r"\s+(?:and|or)$", "", piece, flags=re.IGNORECASE)
         if carried:
-            piece, carried = f"{carried} {piece}", ""
-        if len(piece.split()) <= 3 and _has_marker(list(english()(piece)), lexicon().parallel):
+            piece, carried = f"{carried}, {piece}", ""
+        words = f" {' '.join(piece.lower().split())} "
+        if len(piece.split()) <= 4 and any(f" {marker} " in words for marker in lexicon().parallel):
             carried = piece  # ", in parallel, finance reserves …": the marker belongs to the clause after it
             continue
         if merged and piece.split()[0].lower() in ("who", "which"):
@@ -1278,6 +1308,22 @@ def _with_shared_conditions(sentence_reader: _SentenceReader) -> list[Frame]:
             if head is not None:
                 frame.performer, frame.performer_how = head.performer, head.performer_how
     return frames
+
+
+def _place_beside(sentence: Span, frames: list[Frame]) -> None:
+    """"At the same time, security assesses the exposure": a sentence that opens with a marker of parallel
+    work puts its first step beside the work before it, wherever the parser hung the marker; "in parallel,
+    IT places the hold and the RIM team suspends the schedules": a joined clause of another performer is
+    one more branch beside it."""
+    steps = [f for f in frames if f.kind == "step"]
+    markers = [p for p in lexicon().parallel if p != "while"]
+    if steps and _has_marker(list(sentence[:5]), markers):
+        steps[0].parallel = True
+    for before, frame in pairwise(steps):
+        joined = frame.head.dep_ == "conj" and frame.head.head == before.head
+        chunked = frame.head.doc is not sentence.doc  # the sentence was read clause by clause
+        if before.parallel and (joined or chunked) and frame.performer != before.performer:
+            frame.parallel = True
 
 
 def _note_trigger(sentence: Span, reader: Reader) -> list[Frame]:

@@ -19,10 +19,13 @@ class Lexicon:
     departments: dict[str, str]
     not_roles: frozenset[str]
     requesters: frozenset[str]
+    originators: frozenset[str]
     not_actions: frozenset[str]
     light_with_object: frozenset[str]
     support_verbs: frozenset[str]
     terminal: frozenset[str]
+    choosing: frozenset[str]
+    consent: frozenset[str]
     rework: frozenset[str]
     rework_particles: frozenset[str]
     rework_back_verbs: frozenset[str]
@@ -36,6 +39,7 @@ class Lexicon:
     conversion: frozenset[str]
     time_nouns: frozenset[str]
     rework_adverbs: frozenset[str]
+    waiting: frozenset[str]
     approval: frozenset[str]
     arrival: frozenset[str]
     parallel: tuple[str, ...]
@@ -78,10 +82,13 @@ def lexicon() -> Lexicon:
         departments=dict(roles["departments"]),
         not_roles=frozenset(roles["not_roles"]),
         requesters=frozenset(roles["requesters"]),
+        originators=frozenset(roles["originators"]),
         not_actions=frozenset(verbs["not_actions"]),
         light_with_object=frozenset(verbs["light_with_object"]),
         support_verbs=frozenset(verbs["support_verbs"]),
         terminal=frozenset(verbs["terminal"]),
+        choosing=frozenset(verbs["choosing"]),
+        consent=frozenset(verbs["consent"]),
         rework=frozenset(verbs["rework"]),
         rework_particles=frozenset(verbs["rework_particles"]),
         rework_back_verbs=frozenset(verbs["rework_back_verbs"]),
@@ -95,6 +102,7 @@ def lexicon() -> Lexicon:
         conversion=frozenset(verbs["conversion"]),
         time_nouns=frozenset(raw["numbers"]["time_nouns"]),
         rework_adverbs=frozenset(verbs["rework_adverbs"]),
+        waiting=frozenset(verbs["waiting"]),
         approval=frozenset(verbs["approval"]),
         arrival=frozenset(verbs["arrival"]),
         parallel=tuple(markers["parallel"]),

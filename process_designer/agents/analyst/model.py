@@ -26,6 +26,7 @@ class Branch:
     blocks: list[Block] = field(default_factory=list)
     default: bool = False
     loop_to: Frame | None = None  # the step this branch sends work back to
+    goes_on_in: int = -1  # the sentence whose later clauses continue this branch ("… rejects it and I fix it")
     ends: str = ""  # the end event this branch reaches, when it stops the case
 
 
@@ -48,6 +49,9 @@ class _Builder:
     def __init__(self) -> None:
         self.blocks: list[Block] = []
         self.choice: Block | None = None  # the gateway whose branches are still being read
+        self.continuing: Branch | None = None  # the branch the current sentence goes on with
+        self.choosing: Frame | None = None  # "X decides whether …": its sentence may go on with the options
+        self.options: Block | None = None  # the decision between those options
         self.seen: list[Frame] = []
         self.questions: list[str] = []
 
@@ -55,9 +59,16 @@ class _Builder:
     def add(self, frame: Frame) -> None:
         if self._restates(frame) or self._repeats(frame):
             return
+        if self._goes_on(frame) or self._option(frame):
+            return
         if frame.kind == "rework":
             self._rework(frame)
             return
+        self._place(frame)
+        if frame.until is not None and frame.verb.split()[0] not in lexicon().waiting:
+            self._until(frame)
+
+    def _place(self, frame: Frame) -> None:
         if frame.condition is not None:
             self._conditional(frame)
         elif frame.otherwise and self.choice is not None:
@@ -66,8 +77,27 @@ class _Builder:
             self._alternative(frame)
         else:
             self._plain(frame)
-        if frame.until is not None:
-            self._until(frame)
+            self._choice_that_may_stop(frame)
+
+    def _goes_on(self, frame: Frame) -> bool:
+        """What a sentence says after an outcome or after sending work back happens on that branch: "the
+        manager rejects it with a comment and I fix it and resubmit", "out-of-policy items are sent back to
+        the employee to fix"."""
+        branch = self.continuing
+        if branch is None or branch.goes_on_in != frame.sentence or frame.condition is not None \
+                or frame.otherwise or frame.parallel:
+            self.continuing = None
+            return False
+        if frame.kind == "rework":
+            target = self._rework_target(frame)
+            if target is None or branch.loop_to is not None:
+                return False
+            branch.loop_to = target
+            return True
+        if frame.kind != "step" or self._restates(frame) or self._repeats(frame):
+            return False
+        branch.blocks.append(self._step(frame))
+        return True
 
     def _repeats(self, frame: Frame) -> bool:
         """The same unconditional step said again ("check the order, e-mail the customer" pasted twice)."""
@@ -77,7 +107,10 @@ class _Builder:
     def _restates(self, frame: Frame) -> bool:
         """"Once the wipe is done and security has finished its assessment, …": a clause of time that
         names work already read is the moment, not a new step."""
-        if frame.head.dep_ not in ("advcl", "pcomp") or frame.kind != "step":
+        clause = frame.head
+        while clause.dep_ == "conj" and clause.head != clause:  # "once the wipe is done and security has finished"
+            clause = clause.head
+        if clause.dep_ not in ("advcl", "pcomp") or frame.kind != "step":
             return False
         nouns = {frame.obj_head, verb_of_noun(frame.obj_head) or ""} - {""}
         return any(f.verb in nouns or (f.obj_head == frame.obj_head and f.verb == frame.verb) or f.verb == frame.verb
@@ -163,12 +196,67 @@ class _Builder:
         branch = self._branch_for(second_condition)
         branch.default = True
         branch.blocks.append(self._step(frame))
+        branch.goes_on_in, self.continuing = frame.sentence, branch
         self.choice = None
+
+    def _choice_that_may_stop(self, frame: Frame) -> None:
+        """"The asset manager decides whether to renew, renegotiate or let the lease lapse": a choice one of
+        whose options stops the case is a decision after it — that option ends the case, the others go on.
+        Options the sentence reads as clauses of their own ("…, to quote with conditions, or to decline") are
+        the decision's branches (see ``_option``)."""
+        if frame.verb not in lexicon().choosing:
+            return
+        self.choosing = frame
+        options = [t for c in frame.head.children if c.dep_ in ("xcomp", "ccomp") for t in c.subtree]
+        stop = next((t for t in options if t.lemma_.lower() in lexicon().terminal), None)
+        if stop is None:
+            return
+        what = next((t.lemma_.lower() for t in options if t.dep_ == "dobj" and t != stop), self._subject_of_choice())
+        self._open_options()
+        self._option_branch(what, stop.lemma_.lower()).ends = f"{what.capitalize()} {_past(stop.lemma_.lower())}"
+        self.choice = None
+
+    def _subject_of_choice(self) -> str:
+        """What the choice is about: the thing the work before the choosing step acted on."""
+        chooser = self.choosing
+        before = self.seen[: self.seen.index(chooser)] if chooser in self.seen else self.seen
+        earlier = [f.obj_head for f in before if f.obj_head]
+        return earlier[-1] if earlier else "case"
+
+    def _open_options(self) -> None:
+        self._open_choice("")
+        self._branch_for(None, default=True)
+        assert self.choice is not None
+        self.options = self.choice
+
+    def _option_branch(self, what: str, verb: str) -> Branch:
+        assert self.options is not None
+        label = f"{what} {_past(verb)}"
+        condition = Condition(label=label, rules=[Rule(subject=snake(f"{what} decision"), operator="==", value=verb)])
+        branch = Branch(condition)
+        self.options.branches.insert(len(self.options.branches) - 1, branch)  # the default stays last
+        self.options.label = " or ".join(b.condition.label for b in self.options.branches if b.condition) + "?"
+        self.options.label = self.options.label[:1].upper() + self.options.label[1:]
+        return branch
+
+    def _option(self, frame: Frame) -> bool:
+        """An option of the choice just read ("… decides whether to quote, to quote with conditions, or to
+        decline"): a branch of that decision, not a step after it."""
+        chooser = self.choosing
+        if chooser is None or frame.sentence != chooser.sentence or frame.kind != "step" or frame.condition \
+                or frame.otherwise or frame.parallel or not _offers_options(chooser):
+            self.choosing = None
+            return False
+        if self.options is None or self.blocks[-1] is not self.options:
+            self._open_options()
+        self._option_branch(self._subject_of_choice(), frame.verb).blocks.append(self._step(frame))
+        self.choice = None
+        return True
 
     def _rework(self, frame: Frame) -> None:
         target = self._rework_target(frame)
         if target is None:
-            self._plain(frame)  # "the requester resubmits the form" with nothing to go back to is a step
+            self._place(frame)  # "the requester resubmits the form" with nothing to go back to is a step
             return
         branch: Branch | None = None
         if frame.condition is not None:
@@ -181,26 +269,33 @@ class _Builder:
         if branch is not None:
             # "sent back to the officer and the recommendation is repeated": the named redo wins
             if branch.loop_to is None or frame.verb in lexicon().rework:
-                branch.loop_to = target
+                branch.loop_to, branch.goes_on_in = target, frame.sentence
+                self.continuing = branch
         else:
             self.questions.append(
                 f"When is work sent back to '{target.name}'? The text says it can be ('{frame.text}') but not when.")
 
     def _rework_target(self, frame: Frame) -> Frame | None:
         earlier = list(self.seen)
+        back_to = frame.back_to if any(c.performer == frame.back_to for c in earlier) else None
+        if frame.back_to and back_to is None:
+            named = frame.back_to.lower().split()[-1]
+            if named not in lexicon().originators | lexicon().requesters:
+                return None  # "referred back to the consultant": the case leaves the process, it is no loop
+            # "returned to the originator": whoever started the case, which no step names
         if frame.obj_head:  # the step that first worked on what is sent back or redone
             for candidate in earlier:
                 if candidate.obj_head == frame.obj_head and candidate.verb != frame.verb and (
-                        frame.back_to is None or candidate.performer == frame.back_to):
+                        back_to is None or candidate.performer == back_to):
                     return candidate
-        if frame.back_to:
+        if back_to:
             for candidate in reversed(earlier):
-                if candidate.performer == frame.back_to:
+                if candidate.performer == back_to:
                     return _first_of_run(earlier, candidate)
         if frame.verb in lexicon().rework or frame.verb.startswith("re"):
             base = frame.verb[2:] if frame.verb.startswith("re") else frame.verb
-            for candidate in reversed(earlier):
-                if candidate.verb in (base, frame.verb) and candidate.obj_head == frame.obj_head:
+            for candidate in reversed(earlier):  # "resubmit" with nothing named redoes the last submission
+                if candidate.verb in (base, frame.verb) and frame.obj_head in (candidate.obj_head, ""):
                     return candidate
         return None
 
@@ -214,7 +309,26 @@ class _Builder:
         self.choice = None
 
     # ------------------------------------------------------------------ blocks into the graph
+    def _open_with_trigger(self) -> None:
+        """"When housekeeping spots a fault, they log it", "if we get a breach: contain it": a condition on
+        the process's first work with no alternative is the event that starts the process, not a decision."""
+        at = next((i for i, b in enumerate(self.blocks) if b.kind != "step"), None)
+        if at is None or at > 1 or self.blocks[at].kind != "choice":
+            return
+        branches = self.blocks[at].branches
+        if len(branches) != 1 or branches[0].default or branches[0].loop_to is not None or branches[0].ends:
+            return
+        first = next((b.frame for b in branches[0].blocks if b.frame is not None), None)
+        condition = branches[0].condition
+        # the event is said with a verb ("spots", "is reported"), or read as a step of its own just before;
+        # "anything over the policy cap needs approval" states no event and stays a decision
+        event = at == 1 or (condition is not None and bool(condition.verbs))
+        if first is not None and event and all(b.frame is not None and b.frame.sentence == first.sentence
+                                               for b in self.blocks[:at]):
+            self.blocks[at:at + 1] = branches[0].blocks
+
     def compile(self) -> tuple[list[Frame], ProcessFlow]:
+        self._open_with_trigger()
         builder = FlowBuilder()
         order: list[Frame] = []
         nodes: dict[int, str] = {}
@@ -252,14 +366,16 @@ class _Builder:
         _connect(builder, tails, gateway)
         branches = list(block.branches)
         if len(branches) == 1 and not branches[0].default:
-            branches.append(Branch(None, default=True))
             condition = branches[0].condition
             ends = branches[0].ends or (branches[0].blocks and branches[0].blocks[-1].frame is not None
                                         and branches[0].blocks[-1].frame.verb in lexicon().terminal)
+            # "if they wish to take part, …": without the consent the work goes on with, the case ends
+            declined = condition is not None and not condition.negated and bool(condition.verbs & lexicon().consent)
+            branches.append(Branch(None, default=True, ends="Declined" if declined and not ends else ""))
             if condition is not None and branches[0].loop_to is None and not ends:
                 self.questions.append(
-                    f"What happens when {condition.label} does not hold? The design goes straight on to the next "
-                    "step.")
+                    f"What happens when {condition.label} does not hold? The design "
+                    + ("ends the case." if declined else "goes straight on to the next step."))
         elif not any(b.default for b in branches):
             branches[-1].default = True
         out: list[_Tail] = []
@@ -287,6 +403,13 @@ def _connect(builder: FlowBuilder, tails: list[_Tail], target: str) -> None:
             rules=list(condition.rules) if condition is not None and not default else [])
 
 
+def _offers_options(frame: Frame) -> bool:
+    """"decides whether to …", "decides between …", "decides: …": the clauses after it are the options,
+    not work done after the choice ("the outcome is decided by the manager and confirmed to the employee")."""
+    head = frame.head
+    return any(t.lower_ in ("whether", "between", ":") for t in head.doc[head.i + 1: head.i + 4])
+
+
 def _first_of_run(frames: list[Frame], frame: Frame) -> Frame:
     """The first of the consecutive steps one performer does: work sent back to them starts there."""
     index = frames.index(frame)
@@ -306,9 +429,28 @@ def _question(condition: Condition) -> str:
     return f"{label[:1].upper()}{label[1:]}?"
 
 
+def _before_work_read(frames: list[Frame]) -> list[Frame]:
+    """"Anything over the cap needs my manager's approval before it can be booked", after "I book flights":
+    work said to come before work the text has already read moves in front of it."""
+    out = list(frames)
+    for frame in frames:
+        if frame.head.dep_ != "advcl" or not any(c.dep_ == "mark" and c.lower_ == "before" for c in frame.head.children):
+            continue
+        earlier = next((f for f in out if f.sentence < frame.sentence and f.kind in ("step", "rework")
+                        and f.verb == frame.verb and frame.obj_head in (f.obj_head, "")), None)
+        moving = [f for f in out if f.sentence == frame.sentence and f.kind in ("step", "rework")
+                  and f.head.i < frame.head.i and f.head.doc is frame.head.doc]
+        if earlier is None or not moving:
+            continue
+        kept = [f for f in out if all(f is not m for m in moving)]
+        at = next(i for i, f in enumerate(kept) if f is earlier)
+        out = [*kept[:at], *moving, *kept[at:]]
+    return out
+
+
 def build_model(frames: list[Frame]) -> Model:
     builder = _Builder()
-    for frame in frames:
+    for frame in _before_work_read(frames):
         if frame.kind in ("step", "rework"):
             builder.add(frame)
     steps, flow = builder.compile()

@@ -1,0 +1,207 @@
+"""Classes of sentences that place work in the control flow: the gateway each one makes (or does not make),
+one test per class — the event that opens a process, markers of parallel work wherever the parser hangs
+them, work sent back under a state of what is sent, what a sentence says after an outcome or a send-back,
+waiting until something holds, and time clauses that restate work already read."""
+
+from __future__ import annotations
+
+from process_designer.domain.flow import ProcessFlow
+from process_designer.domain.models import Requirement
+from tests.designer.test_analyst_reading import _named, _read
+
+
+def _number(requirement: Requirement, name: str) -> int:
+    numbers = [n for n, s in enumerate(requirement.steps, start=1) if s.name == name]
+    assert numbers, (name, _named(requirement))
+    return numbers[0]
+
+
+def _split_targets(flow: ProcessFlow) -> list[set[int | None]]:
+    """The steps each parallel split starts, one set per split."""
+    return [{flow.node(e.target).step for e in flow.outgoing(g.id)}
+            for g in flow.gateways if g.kind == "parallel" and flow.is_split(g.id)]
+
+
+def _decision_after(requirement: Requirement, name: str) -> tuple[ProcessFlow, str]:
+    flow = requirement.flow
+    gateway = flow.gateway_after(_number(requirement, name))
+    assert gateway is not None and gateway.kind == "exclusive", (name, _named(requirement))
+    return flow, gateway.id
+
+
+def test_a_condition_on_the_first_work_with_no_alternative_is_the_trigger_not_a_decision() -> None:
+    requirement = _read("When housekeeping spots a fault in a guest room they log it in the property management "
+                        "system. The maintenance supervisor assigns a technician. If the room cannot be fixed the "
+                        "same day, the front desk moves the guest to another room. The technician marks the job done.")
+    exclusive = [g for g in requirement.flow.gateways if g.kind == "exclusive"]
+    assert len(exclusive) == 1, _named(requirement)  # only "cannot be fixed the same day" decides
+    flow, gateway = _decision_after(requirement, "Assign technician")
+    assert gateway == exclusive[0].id
+    assert not flow.problems()
+
+
+def test_a_sentence_that_opens_with_at_the_same_time_is_parallel_to_the_work_before() -> None:
+    requirement = _read("The employee reports the loss to us. IT then remotely wipes the device through Intune. At "
+                        "the same time, security assesses the data exposure: what was on the phone, whether it was "
+                        "encrypted, which mailboxes and files it could reach. The DPO then decides whether the "
+                        "regulator must be notified.")
+    wipe, assess = _number(requirement, "Wipe device"), _number(requirement, "Assess data exposure")
+    assert {wipe, assess} in _split_targets(requirement.flow), _named(requirement)
+
+
+def test_a_while_clause_after_its_main_clause_runs_beside_it() -> None:
+    requirement = _read("The team assesses the hazard. The communications lead then prepares the consumer notice "
+                        "while the logistics manager arranges collection of stock from stores. Returned stock is "
+                        "counted against dispatch records.")
+    notice, collection = _number(requirement, "Prepare consumer notice"), _number(requirement, "Arrange collection")
+    assert {notice, collection} in _split_targets(requirement.flow), _named(requirement)
+    assert not any(_number(requirement, "Assess hazard") in t for t in _split_targets(requirement.flow))
+
+
+def test_clauses_of_other_performers_joined_to_parallel_work_are_branches_of_their_own() -> None:
+    requirement = _read("Lit counsel issues the hold notice to every custodian. In parallel, IT places the "
+                        "custodians' mailboxes on hold, and the RIM team suspends the deletion schedules. Lit "
+                        "counsel then confirms the hold.")
+    branches = {_number(requirement, n) for n in ("Issue hold notice", "Place mailbox", "Suspend deletion schedule")}
+    assert branches in _split_targets(requirement.flow), _named(requirement)
+    assert ("Place mailbox", "IT") in _named(requirement)  # the marker is no part of the performer
+
+
+def test_at_the_same_time_between_commas_joins_the_clause_after_it() -> None:
+    requirement = _read("The change is approved by the engineering manager. The drawings are then updated by design "
+                        "engineering and, at the same time, the affected stock is moved by materials planning. The "
+                        "first parts are inspected by quality.")
+    drawings, stock = _number(requirement, "Update drawing"), _number(requirement, "Move affected stock")
+    assert {drawings, stock} in _split_targets(requirement.flow), _named(requirement)
+
+
+def test_work_sent_back_under_a_state_of_its_subject_is_a_decision_that_loops() -> None:
+    requirement = _read("A change request is raised by an engineer in Windchill and is reviewed by the change "
+                        "coordinator for completeness. Incomplete requests are returned to the originator for "
+                        "rework. The impact is assessed by the change board.")
+    flow, gateway = _decision_after(requirement, "Review change request")
+    edges = flow.outgoing(gateway)
+    loops = [e for e in edges if flow.is_loop(e)]
+    assert len(edges) == 2 and len(loops) == 1, _named(requirement)
+    assert flow.node(loops[0].target).step == _number(requirement, "Raise change request")
+    assert "incomplete" in (loops[0].condition or "").lower()
+    assert not any(s.name.startswith("Return") for s in requirement.steps)
+
+
+def test_what_a_send_back_sentence_says_next_happens_on_the_way_back() -> None:
+    requirement = _read("Employees upload receipts in Expensify. Their line manager approves. Finance checks the "
+                        "receipts against policy; out-of-policy receipts get sent back to the employee to fix. "
+                        "Approved claims are paid with the next payroll run.")
+    flow, gateway = _decision_after(requirement, "Check receipt")
+    fix = next(s for s in requirement.steps if s.name.startswith("Fix"))
+    fix_number = requirement.steps.index(fix) + 1
+    targets = {flow.node(e.target).step for e in flow.outgoing(gateway)}
+    assert targets == {fix_number, _number(requirement, "Pay approved claim")}, _named(requirement)
+    after_fix = flow.outgoing(flow.task(fix_number).id)  # type: ignore[union-attr]
+    assert [flow.node(e.target).step for e in after_fix] == [_number(requirement, "Upload receipt")]
+
+
+def test_a_rejection_followed_by_a_fix_and_resubmission_loops_instead_of_ending() -> None:
+    requirement = _read("After the trip I submit the report in Expensify. My manager approves it, or rejects it "
+                        "with a comment and I fix it and resubmit. Finance audits the report. Payroll reimburses me.")
+    flow = requirement.flow
+    fix = _number(requirement, "Fix report")
+    after_fix = flow.outgoing(flow.task(fix).id)  # type: ignore[union-attr]
+    assert [flow.node(e.target).step for e in after_fix] == [_number(requirement, "Submit report")], _named(requirement)
+    assert all(e.label == "End" for e in flow.ends), [e.label for e in flow.ends]  # the rejection does not end it
+    assert not flow.problems()
+
+
+def test_a_failed_check_that_goes_back_to_a_role_loops_to_that_roles_work() -> None:
+    requirement = _read("The vendor runs the test and delivers the report. Owning teams remediate the findings; "
+                        "findings are retested by the vendor, and a failed retest goes back to the owning team. "
+                        "The CISO signs off the final report.")
+    flow = requirement.flow
+    loops = [e for e in flow.edges if flow.is_loop(e)]
+    assert len(loops) == 1, _named(requirement)
+    assert flow.node(loops[0].target).step == _number(requirement, "Remediate finding")
+
+
+def test_holding_until_something_is_fixed_is_a_wait_not_a_loop() -> None:
+    requirement = _read("I log each sample in the LIMS and check the form. If the form is incomplete I call the "
+                        "clinic and hold the sample until they fix it. Then I split the sample.")
+    flow = requirement.flow
+    assert not any(flow.is_loop(e) for e in flow.edges), _named(requirement)
+    assert len([g for g in flow.gateways if g.kind == "exclusive"]) == 1
+
+
+def test_a_time_clause_joined_to_another_restates_work_already_read() -> None:
+    requirement = _read("IT wipes the device. At the same time, security assesses the data exposure. Once the "
+                        "wipe is done and security has finished its assessment, the DPO decides whether the "
+                        "regulator must be notified.")
+    assert not any(s.name.startswith("Finish") for s in requirement.steps), _named(requirement)
+
+
+def test_a_choice_with_an_option_that_stops_the_case_is_a_decision_after_it() -> None:
+    requirement = _read("The lease administrator pulls the expiring leases from Yardi. The asset manager decides "
+                        "whether to renew, renegotiate or let the lease lapse. The administrator sends the tenant a "
+                        "renewal proposal.")
+    flow, gateway = _decision_after(requirement, "Decide whether to renew")
+    targets = [flow.node(e.target) for e in flow.outgoing(gateway)]
+    assert {t.kind for t in targets} == {"end", "task"}, _named(requirement)
+    assert next(t for t in targets if t.kind == "task").step == _number(requirement, "Send renewal proposal")
+
+
+def test_options_read_as_clauses_of_their_own_are_the_branches_of_the_choice() -> None:
+    requirement = _read("The underwriter studies the risk. The underwriter prices the risk with the rating model and "
+                        "decides whether to quote, to quote with conditions such as sprinkler upgrades, or to "
+                        "decline. The broker negotiates on the client's behalf.")
+    flow, gateway = _decision_after(requirement, "Decide whether to quote")
+    negotiate = _number(requirement, "Negotiate on behalf")
+    edges = flow.outgoing(gateway)
+    assert len(edges) == 3, _named(requirement)
+    assert any(flow.node(e.target).step == negotiate for e in edges)  # quoting as it is goes straight on
+    declined = next(s for s in requirement.steps if s.name.startswith("Decline"))
+    after = flow.outgoing(flow.task(requirement.steps.index(declined) + 1).id)  # type: ignore[union-attr]
+    assert [flow.node(e.target).kind for e in after] == ["end"]
+    assert not flow.problems()
+
+
+def test_work_that_goes_on_only_with_consent_ends_the_case_without_it() -> None:
+    requirement = _read("The research nurse gives the participant the information sheet. If the participant agrees "
+                        "to take part, the investigator takes informed consent. The nurse runs the screening tests.")
+    flow, gateway = _decision_after(requirement, "Give information sheet")
+    targets = [flow.node(e.target) for e in flow.outgoing(gateway)]
+    assert [t.kind for t in targets] == ["task", "end"], _named(requirement)
+    assert targets[0].step == _number(requirement, "Take informed consent")
+    assert any("ends the case" in q for q in requirement.open_questions)
+
+
+def test_work_referred_back_to_someone_outside_the_process_is_no_loop() -> None:
+    requirement = _read("The radiology scheduler books the scan. A radiographer screens the patient for metal "
+                        "implants; patients with a pacemaker are referred back to the consultant. The radiographer "
+                        "performs the scan.")
+    flow = requirement.flow
+    assert not any(flow.is_loop(e) for e in flow.edges), _named(requirement)
+    flow, gateway = _decision_after(requirement, "Screen patient")
+    assert len(flow.outgoing(gateway)) == 2
+
+
+def test_work_done_after_a_decision_is_no_option_of_it() -> None:
+    requirement = _read("The grievance meeting is held with the employee. The outcome is decided by the "
+                        "investigating manager and confirmed to the employee in writing. HR files the record.")
+    assert not [g for g in requirement.flow.gateways if g.kind == "exclusive"], _named(requirement)
+
+
+def test_work_said_to_come_before_work_already_read_moves_in_front_of_it() -> None:
+    requirement = _read("Before a trip I book flights and hotel through Navan; anything over the policy cap needs my "
+                        "manager's approval in Navan before it can be booked. After the trip I submit the report.")
+    approve, book = _number(requirement, "Approve flight"), _number(requirement, "Book flight")
+    assert approve < book, _named(requirement)
+    gateway = next(g for g in requirement.flow.gateways if g.kind == "exclusive")
+    targets = {requirement.flow.node(e.target).step for e in requirement.flow.outgoing(gateway.id)}
+    assert targets == {approve, book}  # the threshold still decides whether the manager approves
+
+
+def test_work_done_on_acceptance_is_conditional_on_it() -> None:
+    requirement = _read("Underwriting:\n1. Rate the risk using the rating engine.\n2. Issue the quote.\n"
+                        "3. On acceptance, bind the policy.\n4. Send the documents.")
+    flow, gateway = _decision_after(requirement, "Issue quote")
+    targets = [flow.node(e.target) for e in flow.outgoing(gateway)]
+    assert [t.kind for t in targets] == ["task", "end"], _named(requirement)
+    assert targets[0].step == _number(requirement, "Bind policy")

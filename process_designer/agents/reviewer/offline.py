@@ -7,6 +7,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from process_designer.agents.reviewer.efficiency import analyse_efficiency
+from process_designer.agents.reviewer.grounding import ReviewSource
 from process_designer.agents.reviewer.model_checks import review_model
 from process_designer.agents.vocabulary import detect_systems, system_label
 from process_designer.domain.durations import Span, format_span, parse_duration
@@ -156,7 +157,8 @@ def _code(doc: ProcessDocument, findings: list[ReviewNote]) -> float:
     return sum(checks) / len(checks)
 
 
-def review_document(document: ProcessDocument, revisions: int = 0, dismissed: Collection[str] = ()) -> QualityReport:
+def review_document(document: ProcessDocument, revisions: int = 0, dismissed: Collection[str] = (),
+                    source: ReviewSource | None = None) -> QualityReport:
     """Score ``document`` in 0..1 and list what to fix; deterministic.
 
     The score is the weighted share of passed checks (``WEIGHTS``) times the soundness of the
@@ -165,13 +167,16 @@ def review_document(document: ProcessDocument, revisions: int = 0, dismissed: Co
 
     ``dismissed`` holds :func:`~process_designer.feedback.finding_key` keys of findings the tenant keeps
     dismissing: their checks weigh less in the score and they are listed last.
+
+    ``source`` is what the design was made from (the requirements and the user's later messages): with it
+    the review also checks the design against the text (``grounding``).
     """
     findings: list[ReviewNote] = []
     completeness = _completeness(document, findings, dismissed)
     clarity = _clarity(document, findings)
     practices = _best_practices(document, findings, dismissed)
     code = _code(document, findings)
-    model = review_model(document, dismissed)
+    model = review_model(document, dismissed, source)
     score = (WEIGHTS["completeness"] * completeness + WEIGHTS["clarity"] * clarity
              + WEIGHTS["best_practices"] * practices + WEIGHTS["code"] * code) * model.soundness
     efficiency = analyse_efficiency(document.steps, document.effective_flow())

@@ -122,7 +122,9 @@ def _step_findings(step: Step, parts: NameParts, reading: _Reading, source: Revi
     uses = [t for t in reading.actions if t.lemma_.lower() == verb]
     said = [_acts_on(t, parts.nouns) for t in uses] if parts.nouns else []
     if said and all(s is False for s in said) and not later & set(parts.nouns):
-        what = ", ".join(dict.fromkeys(o.lemma_.lower() for t in uses for o in _objects(t)))
+        objects = [o for t in uses for o in _objects(t)]
+        direct = [o for o in objects if o.dep_ != "pobj"] or objects
+        what = " or ".join(dict.fromkeys(o.text.lower() for o in direct))
         return [Finding(code="unsaid_action", step=step.number, node=f"step_{step.number}",
                         text=f"{_label(step)}: the requirements '{verb}' the {what}, never the "
                              f"{' '.join(parts.nouns)}; name the step after what is acted on")]

@@ -118,3 +118,16 @@ def test_words_the_user_said_later_ground_their_steps() -> None:
     document = _document(*_FAITHFUL, "Calibrate scanner")
     later = ReviewSource(_TEXT, later=("add a step to calibrate the scanner at the end",), edited=True)
     assert _codes(document, later) == []
+
+
+def test_steps_of_the_generic_template_must_be_grounded_like_any_other() -> None:
+    text = "Annual code of conduct attestation for all employees, chase non-responders."
+    drafted = ("Receive the request", "Validate the request", "Review and approve", "Close and report")
+    requirement = Requirement(text=text, title="Attestation", templates=["standard-process"],
+                              steps=[RequirementStep(name=n, description=n, source="template") for n in drafted])
+    generic = ReviewSource.of(requirement)
+    assert generic is not None and generic.generic
+    codes = [c for c, _ in _codes(_document(*drafted), generic)]
+    assert codes.count("ungrounded_step") == 4 and codes.count("drafted_step") == 4
+    specific = ReviewSource.of(requirement.model_copy(update={"templates": ["policy-attestation"]}))
+    assert [c for c, _ in _codes(_document(*drafted), specific)] == ["drafted_step"] * 4

@@ -4,7 +4,8 @@ The offline reviewer reads the user's text once (spaCy's parse, cached by text) 
 step names with it. Each check gives typed :class:`~process_designer.domain.models.Finding` objects:
 
 - ``ungrounded_step`` — the step's verb is nowhere in the requirements (nor a noun naming its doing,
-  "approval" for "Approve"), and no template drafted the step;
+  "approval" for "Approve"), and no template drafted the step (the generic template, which stands in
+  when no template fits, knows nothing of the process: its steps must be grounded like any other);
 - ``unsaid_action`` — the requirements use the step's verb, but every time on something else: "the
   analyst purges the email" designed as "Purge report";
 - ``uncovered_action`` — an action the requirements state ("the agent checks whether a claim is
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from process_designer.agents.analyst.draft import FALLBACK_TEMPLATE
 from process_designer.domain.models import Finding, ProcessDocument, Requirement, Step
 from process_designer.language.forms import verb_of_noun
 from process_designer.language.lexicon import expand_abbreviations, lexicon
@@ -49,6 +51,7 @@ class ReviewSource:
     later: tuple[str, ...] = ()  # the user's later messages (edits): their words ground steps too
     drafted: frozenset[str] = frozenset()  # names of steps a template drafted, not stated in the text
     edited: bool = False  # the user changed the design after it was first read
+    generic: bool = False  # the drafted steps come from the generic template, which knows nothing of the process
 
     @classmethod
     def of(cls, requirement: Requirement | None, later: Sequence[str] = (), *,
@@ -57,7 +60,8 @@ class ReviewSource:
         if requirement is None or not requirement.text.strip():
             return None
         drafted = frozenset(s.name for s in requirement.steps if s.source != "user")
-        return cls(requirement.text, tuple(m for m in later if m.strip() and m != requirement.text), drafted, edited)
+        return cls(requirement.text, tuple(m for m in later if m.strip() and m != requirement.text), drafted, edited,
+                   generic=FALLBACK_TEMPLATE in requirement.templates)
 
 
 @dataclass(frozen=True)
@@ -113,7 +117,7 @@ def _acts_on(verb: Token, nouns: Sequence[str]) -> bool | None:
 def _step_findings(step: Step, parts: NameParts, reading: _Reading, source: ReviewSource,
                    later: frozenset[str]) -> list[Finding]:
     verb = parts.verb
-    if not verb or step.name in source.drafted:
+    if not verb or (step.name in source.drafted and not source.generic):
         return []
     if verb not in reading.words and verb not in later:
         return [Finding(code="ungrounded_step", step=step.number, node=f"step_{step.number}",

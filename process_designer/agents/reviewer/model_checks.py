@@ -20,7 +20,7 @@ and, when the review knows the requirements the design was made from (``groundin
 
 - steps whose verb the requirements never use — 0.6 times their share of the steps;
 - steps that do a stated action to something else than the text does it to — 0.3 times their share;
-- steps drafted from a template, not stated — 0.3 times their share;
+- steps drafted from a template, not stated — 0.1 times their share;
 - actions the requirements state that no step carries — 0.6 times their number over the steps;
 - a process of fewer than four steps — 0.2 for each step it is short.
 
@@ -55,7 +55,7 @@ DEDUCTIONS: dict[str, float] = {
     "stock_action": 0.1,
     "ungrounded_step": 0.6,
     "unsaid_action": 0.3,
-    "drafted_step": 0.3,
+    "drafted_step": 0.1,
     "uncovered_action": 0.6,  # times the actions of the requirements no step carries, per step
     "thin_process": 0.2,  # per step short of grounding.MIN_STEPS
 }

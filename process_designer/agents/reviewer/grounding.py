@@ -60,7 +60,9 @@ class ReviewSource:
         if requirement is None or not requirement.text.strip():
             return None
         drafted = frozenset(s.name for s in requirement.steps if s.source != "user")
-        return cls(requirement.text, tuple(m for m in later if m.strip() and m != requirement.text), drafted, edited,
+        read = " ".join(requirement.text.split())
+        said = tuple(m for m in later if m.strip() and " ".join(m.split()) != read)
+        return cls(requirement.text, said, drafted, edited,
                    generic=FALLBACK_TEMPLATE in requirement.templates)
 
 
@@ -114,18 +116,22 @@ def _acts_on(verb: Token, nouns: Sequence[str]) -> bool | None:
     return any(noun in subtree for noun in nouns)
 
 
-def _step_findings(step: Step, parts: NameParts, reading: _Reading, source: ReviewSource,
-                   later: frozenset[str]) -> list[Finding]:
+def _said_later(source: ReviewSource, words: Sequence[str]) -> bool:
+    """Whether the user's later messages use any of ``words`` (read only when the requirements do not)."""
+    return bool(source.later) and bool(_read("\n".join(source.later)).words & set(words))
+
+
+def _step_findings(step: Step, parts: NameParts, reading: _Reading, source: ReviewSource) -> list[Finding]:
     verb = parts.verb
     if not verb or (step.name in source.drafted and not source.generic):
         return []
-    if verb not in reading.words and verb not in later:
+    if verb not in reading.words and not _said_later(source, [verb]):
         return [Finding(code="ungrounded_step", step=step.number, node=f"step_{step.number}",
                         text=f"{_label(step)}: the requirements never say '{verb}'; say where this step comes from "
                              "or remove it")]
     uses = [t for t in reading.actions if t.lemma_.lower() == verb]
     said = [_acts_on(t, parts.nouns) for t in uses] if parts.nouns else []
-    if said and all(s is False for s in said) and not later & set(parts.nouns):
+    if said and all(s is False for s in said) and not _said_later(source, parts.nouns):
         objects = [o for t in uses for o in _objects(t)]
         direct = [o for o in objects if o.dep_ != "pobj"] or objects
         what = " or ".join(dict.fromkeys(o.text.lower() for o in direct))
@@ -177,10 +183,9 @@ def grounding_findings(document: ProcessDocument, source: ReviewSource | None) -
     if source is None or not document.steps:
         return []
     reading = _read(source.text)
-    later = _read("\n".join(source.later)).words if source.later else frozenset()
     parts = name_parts([s.name for s in document.steps])
     found = [f for step, p in zip(document.steps, parts, strict=True)
-             for f in _step_findings(step, p, reading, source, later)]
+             for f in _step_findings(step, p, reading, source)]
     if not source.edited:
         found += _uncovered(parts, reading)
     return [*found, *_drafted(document, source), *_thin(document)]

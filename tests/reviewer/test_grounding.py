@@ -128,6 +128,6 @@ def test_steps_of_the_generic_template_must_be_grounded_like_any_other() -> None
     generic = ReviewSource.of(requirement)
     assert generic is not None and generic.generic
     codes = [c for c, _ in _codes(_document(*drafted), generic)]
-    assert codes.count("ungrounded_step") == 4 and codes.count("drafted_step") == 4
+    assert codes == ["ungrounded_step"] * 4  # one finding a step: not said is more than to confirm
     specific = ReviewSource.of(requirement.model_copy(update={"templates": ["policy-attestation"]}))
     assert [c for c, _ in _codes(_document(*drafted), specific)] == ["drafted_step"] * 4

@@ -79,10 +79,15 @@ def _read(text: str) -> _Reading:
     words = {t.lemma_.lower() for t in doc if t.is_alpha} | {t.lower_ for t in doc if t.is_alpha}
     words |= {v for t in doc if t.pos_ == "NOUN" and (v := verb_of_noun(t.lemma_.lower()))}
     skip = lexicon().not_actions | lexicon().weak_verbs | lexicon().support_verbs
-    # a clause opened by "if", "when", "once" or "because" is a condition or a trigger, not an action
     actions = tuple(t for t in doc if t.pos_ == "VERB" and t.dep_ in _PREDICATES and t.lemma_.lower() not in skip
-                    and t.is_alpha and len(t) > 2 and not any(c.dep_ == "mark" for c in t.children))
+                    and t.is_alpha and len(t) > 2 and not _subordinate(t)
+                    and not (t.tag_ == "VBG" and t.dep_ == "ROOT"))  # a heading: "Civil claim filing"
     return _Reading(doc, frozenset(words), actions)
+
+
+def _subordinate(verb: Token) -> bool:
+    """A clause opened by "if", "when", "where", "once" or "because" is a condition or a trigger, not an action."""
+    return any(c.dep_ == "mark" or (c.dep_ == "advmod" and c.tag_ == "WRB") for c in verb.children)
 
 
 def _label(step: Step) -> str:
@@ -163,11 +168,11 @@ def _uncovered(parts: Sequence[NameParts], reading: _Reading) -> list[Finding]:
     return found
 
 
-def _drafted(document: ProcessDocument, source: ReviewSource) -> list[Finding]:
+def _drafted(document: ProcessDocument, source: ReviewSource, flagged: set[int | None]) -> list[Finding]:
     return [Finding(code="drafted_step", step=s.number, node=f"step_{s.number}", severity="info",
                     text=f"{_label(s)}: the requirements do not state this step; it is drafted from the template "
                          f"{', '.join(document.templates_used) or 'library'} — confirm the process runs this way")
-            for s in document.steps if s.name in source.drafted]
+            for s in document.steps if s.name in source.drafted and s.number not in flagged]
 
 
 def _thin(document: ProcessDocument) -> list[Finding]:
@@ -188,4 +193,5 @@ def grounding_findings(document: ProcessDocument, source: ReviewSource | None) -
              for f in _step_findings(step, p, reading, source)]
     if not source.edited:
         found += _uncovered(parts, reading)
-    return [*found, *_drafted(document, source), *_thin(document)]
+    flagged = {f.step for f in found}
+    return [*found, *_drafted(document, source, flagged), *_thin(document)]

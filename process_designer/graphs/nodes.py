@@ -16,6 +16,7 @@ from process_designer.agents.reviewer import (
     ReviewSource,
     min_score_with,
     review_document,
+    revisable_score,
     template_blockers,
     template_refusal,
     wants_override,
@@ -194,7 +195,7 @@ def quality_reviewer(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Co
     update: dict[str, Any] = {"document": reviewed.model_dump(mode="json")}
     note = f"Quality {report.score:.2f} (completeness {report.completeness:.2f}, clarity {report.clarity:.2f})"
     goto: Literal["process_writer", "spy_coder", "respond"] = "respond"
-    if report.score < settings.quality_threshold and revisions < settings.revision_budget:
+    if revisable_score(report) < settings.quality_threshold and revisions < settings.revision_budget:
         writer_findings = deps.engines.reviewer.findings_for(report, document, "writer")
         if deps.engines.reviewer.findings_for(report, document, "coder") and revisions == 0:
             goto = "spy_coder"

@@ -3,7 +3,9 @@ the score, and a design without it gets none."""
 
 from __future__ import annotations
 
-from process_designer.agents.reviewer import ReviewSource, review_document
+import pytest
+
+from process_designer.agents.reviewer import ReviewSource, review_document, revisable_score
 from process_designer.agents.reviewer.grounding import grounding_findings
 from process_designer.domain.models import (
     Overview,
@@ -131,3 +133,13 @@ def test_steps_of_the_generic_template_must_be_grounded_like_any_other() -> None
     assert codes == ["ungrounded_step"] * 4  # one finding a step: not said is more than to confirm
     specific = ReviewSource.of(requirement.model_copy(update={"templates": ["policy-attestation"]}))
     assert [c for c, _ in _codes(_document(*drafted), specific)] == ["drafted_step"] * 4
+
+
+def test_reading_defects_lower_the_score_but_send_nothing_back_for_revision() -> None:
+    text = "Staff submit purchase requests and the team lead approves them; procurement orders the goods."
+    report = review_document(_document("Submit purchase request", "Approve purchase request", "Order goods"),
+                             source=_source(text))
+    # no writer or coder round changes how the text was read: the revision rounds go by the score without it
+    assert report.soundness < 1
+    assert revisable_score(report) == pytest.approx(report.score / report.soundness)
+    assert revisable_score(report) > report.score

@@ -34,7 +34,9 @@ from process_designer.wording import NameParts, name_parts
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-__all__ = ["MIN_STEPS", "ReviewSource", "grounding_findings"]
+__all__ = ["GROUNDING_CODES", "MIN_STEPS", "ReviewSource", "grounding_findings"]
+
+GROUNDING_CODES = ("ungrounded_step", "unsaid_action", "uncovered_action", "drafted_step", "thin_process")
 
 MIN_STEPS = 4  # a process with fewer steps rarely says how the case arrives and how it is closed
 _PREDICATES = frozenset({"ROOT", "conj", "advcl", "xcomp"})  # not the verbs of relative or reported clauses

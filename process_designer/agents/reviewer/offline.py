@@ -14,7 +14,7 @@ from process_designer.domain.durations import Span, format_span, parse_duration
 from process_designer.domain.models import ProcessDocument, QualityReport
 from process_designer.feedback.profile import finding_key
 
-__all__ = ["PLACEHOLDER", "ReviewNote", "review_document"]
+__all__ = ["PLACEHOLDER", "ReviewNote", "review_document", "revisable_score"]
 
 PLACEHOLDER = re.compile(r"\[[A-Z][^\]]*\]|\bTBD\b|\bTODO\b|\.\.\.|…|lorem ipsum|\bplaceholder\b", re.IGNORECASE)
 _VAGUE = re.compile(r"\b(?:etc|as needed|as appropriate|appropriately|various|somehow|stuff|things|"
@@ -212,6 +212,16 @@ def review_document(document: ProcessDocument, revisions: int = 0, dismissed: Co
         revisions=revisions,
         efficiency=efficiency,
     )
+
+
+def revisable_score(report: QualityReport) -> float:
+    """The part of ``report``'s score the writer and the coder can raise: its dimensions without the model's soundness.
+
+    How the requirements were read (fragment names, assumed performers, steps the text does not say) lowers the
+    score, but no revision round of the writer or the coder changes it, so it never sends work back.
+    """
+    return (WEIGHTS["completeness"] * report.completeness + WEIGHTS["clarity"] * report.clarity
+            + WEIGHTS["best_practices"] * report.best_practices + WEIGHTS["code"] * report.code)
 
 
 def findings_for(report: QualityReport, document: ProcessDocument, target: str) -> list[str]:

@@ -143,3 +143,10 @@ def test_reading_defects_lower_the_score_but_send_nothing_back_for_revision() ->
     assert report.soundness < 1
     assert revisable_score(report) == pytest.approx(report.score / report.soundness)
     assert revisable_score(report) > report.score
+
+
+def test_nouns_of_doing_and_conversions_ground_a_step() -> None:
+    text = ("Staff submit expense claims in Expensify. Anything over $500 needs their manager's OK. "
+            "Front desk verifies the receipts. Signed claims are turned into a payment order in the ERP.")
+    document = _document("Submit expense claim", "Approve expense claim", "Verify receipt", "Create payment order")
+    assert _codes(document, _source(text)) == []

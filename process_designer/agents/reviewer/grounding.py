@@ -79,12 +79,26 @@ class _Reading:
 def _read(text: str) -> _Reading:
     doc = english()(expand_abbreviations(text))
     words = {t.lemma_.lower() for t in doc if t.is_alpha} | {t.lower_ for t in doc if t.is_alpha}
-    words |= {v for t in doc if t.pos_ == "NOUN" and (v := verb_of_noun(t.lemma_.lower()))}
+    words |= _doings(frozenset(words))
     skip = lexicon().not_actions | lexicon().weak_verbs | lexicon().support_verbs
     actions = tuple(t for t in doc if t.pos_ == "VERB" and t.dep_ in _PREDICATES and t.lemma_.lower() not in skip
                     and t.is_alpha and len(t) > 2 and not _subordinate(t)
                     and not (t.tag_ == "VBG" and t.dep_ == "ROOT"))  # a heading: "Civil claim filing"
     return _Reading(doc, frozenset(words), actions)
+
+
+def _doings(words: frozenset[str]) -> set[str]:
+    """The verbs ``words`` name the doing of: a verb form the tagger took for a noun ("verifies"), a noun of
+    doing ("approval" → approve, "manager's OK" → approve), a conversion ("turned into an order" → create)."""
+    from lemminflect import getAllLemmas
+
+    lex = lexicon()
+    doings = {lemma for word in words for lemma in getAllLemmas(word).get("VERB", ())}
+    doings |= {v for word in words if (v := verb_of_noun(word))}
+    doings |= {lex.approval_nouns[word].split()[0] for word in words if word in lex.approval_nouns}
+    if words & lex.conversion:
+        doings.add("create")
+    return doings
 
 
 def _subordinate(verb: Token) -> bool:
@@ -99,7 +113,7 @@ def _label(step: Step) -> str:
 def _quote(verb: Token) -> str:
     """The clause of ``verb`` as the text says it, at most :data:`_QUOTE_WORDS` words from its subject on."""
     own = [t for t in verb.subtree if t.i <= verb.i or not (t.dep_ in _PREDICATES and t.pos_ == "VERB")]
-    start = next((t.i for t in own if t.i >= verb.i - 4), verb.i)
+    start = next((t.i for t in own if t.i >= verb.i - 8), verb.i)
     words = [t.text for t in own if start <= t.i < start + _QUOTE_WORDS and not t.is_space]
     return " ".join(words).replace(" ,", ",").strip(" ,;:.")
 
@@ -152,6 +166,8 @@ def _carried(verb: Token, parts: Sequence[NameParts]) -> bool:
     """Whether a step does what ``verb`` says: the same verb on the same thing, or a noun naming its doing."""
     lemma = verb.lemma_.lower()
     if any(lemma in p.nouns or any(verb_of_noun(n) == lemma for n in p.nouns) for p in parts):
+        return True
+    if lemma in lexicon().conversion and any(p.verb == "create" for p in parts):  # "turned into an order"
         return True
     same = [p for p in parts if p.verb == lemma]
     return bool(same) and (not same[0].nouns or any(_acts_on(verb, p.nouns) is not False for p in same))

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from process_designer.agents.analyst.draft import FALLBACK_TEMPLATE
 from process_designer.domain.models import Finding, ProcessDocument, Requirement, Step
+from process_designer.language import wordforms
 from process_designer.language.forms import verb_of_noun
 from process_designer.language.lexicon import expand_abbreviations, lexicon
 from process_designer.language.pipeline import english
@@ -90,10 +91,8 @@ def _read(text: str) -> _Reading:
 def _doings(words: frozenset[str]) -> set[str]:
     """The verbs ``words`` name the doing of: a verb form the tagger took for a noun ("verifies"), a noun of
     doing ("approval" → approve, "manager's OK" → approve), a conversion ("turned into an order" → create)."""
-    from lemminflect import getAllLemmas
-
     lex = lexicon()
-    doings = {lemma for word in words for lemma in getAllLemmas(word).get("VERB", ())}
+    doings = {lemma for word in words for lemma in wordforms.all_lemmas(word).get("VERB", ())}
     doings |= {v for word in words if (v := verb_of_noun(word))}
     doings |= {lex.approval_nouns[word].split()[0] for word in words if word in lex.approval_nouns}
     if words & lex.conversion:

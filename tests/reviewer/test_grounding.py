@@ -150,3 +150,11 @@ def test_nouns_of_doing_and_conversions_ground_a_step() -> None:
             "Front desk verifies the receipts. Signed claims are turned into a payment order in the ERP.")
     document = _document("Submit expense claim", "Approve expense claim", "Verify receipt", "Create payment order")
     assert _codes(document, _source(text)) == []
+
+
+def test_permissions_and_indefinite_objects_are_read_as_the_text_means_them() -> None:
+    text = ("Customers can return unworn items within 30 days. The returns desk inspects the parcel and refunds the "
+            "customer. Anything past its use-by date is thrown away.")
+    document = _document("Inspect parcel", "Refund customer", "Throw parcel", "Close claim")
+    # "can return" is a rule, not an action to cover; what "anything" is, the text does not say
+    assert _codes(document, _source(text)) == [("ungrounded_step", 4)]  # "close" is said nowhere

@@ -43,6 +43,7 @@ MIN_STEPS = 4  # a process with fewer steps rarely says how the case arrives and
 _PREDICATES = frozenset({"ROOT", "conj", "advcl", "xcomp"})  # not the verbs of relative or reported clauses
 _OBJECTS = frozenset({"dobj", "pobj", "nsubjpass", "attr", "oprd", "dative"})
 _PRONOUNS = frozenset({"PRP", "WDT", "WP", "DT", "EX"})
+_INDEFINITE = frozenset({"anything", "everything", "something", "nothing", "one", "ones", "all"})
 _QUOTE_WORDS = 12  # words of the requirements a finding quotes
 
 
@@ -101,8 +102,10 @@ def _doings(words: frozenset[str]) -> set[str]:
 
 
 def _subordinate(verb: Token) -> bool:
-    """A clause opened by "if", "when", "where", "once" or "because" is a condition or a trigger, not an action."""
-    return any(c.dep_ == "mark" or (c.dep_ == "advmod" and c.tag_ == "WRB") for c in verb.children)
+    """A clause opened by "if", "when", "where", "once" or "because" is a condition or a trigger, not an action;
+    one under "can" or "may" is a permission or a rule ("customers can return unworn items within 30 days")."""
+    return any(c.dep_ == "mark" or (c.dep_ == "advmod" and c.tag_ == "WRB")
+               or (c.dep_ == "aux" and c.lower_ in lexicon().optional_modals) for c in verb.children)
 
 
 def _label(step: Step) -> str:
@@ -130,7 +133,7 @@ def _objects(verb: Token) -> list[Token]:
 def _acts_on(verb: Token, nouns: Sequence[str]) -> bool | None:
     """Whether ``verb`` in the text acts on one of ``nouns``; ``None`` when the text does not say on what."""
     objects = _objects(verb)
-    if not objects or any(o.tag_ in _PRONOUNS for o in objects):
+    if not objects or any(o.tag_ in _PRONOUNS or o.lower_ in _INDEFINITE for o in objects):
         return None
     subtree = {t.lemma_.lower() for o in objects for t in o.subtree} | {t.lower_ for o in objects for t in o.subtree}
     return any(noun in subtree for noun in nouns)

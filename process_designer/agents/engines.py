@@ -13,7 +13,7 @@ from typing import Protocol
 
 from process_designer.agents.analyst.offline import analyze_requirements
 from process_designer.agents.coder import compile_document
-from process_designer.agents.reviewer import findings_for, review_document
+from process_designer.agents.reviewer import ReviewSource, findings_for, review_document
 from process_designer.agents.writer import EditResult, apply_edit, compose_document, revise_document
 from process_designer.agents.writer.answers import answer_question
 from process_designer.config import Settings
@@ -49,7 +49,7 @@ class Coder(Protocol):
 
 class Reviewer(Protocol):
     def review(self, document: ProcessDocument, revisions: int,
-               dismissed: Collection[str] = ()) -> QualityReport: ...
+               dismissed: Collection[str] = (), source: ReviewSource | None = None) -> QualityReport: ...
 
     def findings_for(self, report: QualityReport, document: ProcessDocument, target: str) -> list[str]: ...
 
@@ -81,8 +81,9 @@ class OfflineCoder:
 
 
 class OfflineReviewer:
-    def review(self, document: ProcessDocument, revisions: int, dismissed: Collection[str] = ()) -> QualityReport:
-        return review_document(document, revisions=revisions, dismissed=dismissed)
+    def review(self, document: ProcessDocument, revisions: int, dismissed: Collection[str] = (),
+               source: ReviewSource | None = None) -> QualityReport:
+        return review_document(document, revisions=revisions, dismissed=dismissed, source=source)
 
     def findings_for(self, report: QualityReport, document: ProcessDocument, target: str) -> list[str]:
         return findings_for(report, document, target)

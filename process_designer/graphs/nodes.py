@@ -13,8 +13,10 @@ from langgraph.types import Command, interrupt
 from process_designer.agents.analyst.draft import FALLBACK_TEMPLATE, retrieval_queries
 from process_designer.agents.engines import OfflineWriter
 from process_designer.agents.reviewer import (
+    ReviewSource,
     min_score_with,
     review_document,
+    revisable_score,
     template_blockers,
     template_refusal,
     wants_override,
@@ -186,13 +188,14 @@ def quality_reviewer(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Co
     revisions = state.get("revisions", 0)
     profile = deps.feedback_profile()
     report = deps.engines.reviewer.review(document, revisions,
-                                          profile.dismissed_findings() if profile is not None else ())
+                                          profile.dismissed_findings() if profile is not None else (),
+                                          _review_source(state))
     report = report.model_copy(update={"fixed": list(state.get("fixed", []))})
     reviewed = document.model_copy(update={"quality": report})
     update: dict[str, Any] = {"document": reviewed.model_dump(mode="json")}
     note = f"Quality {report.score:.2f} (completeness {report.completeness:.2f}, clarity {report.clarity:.2f})"
     goto: Literal["process_writer", "spy_coder", "respond"] = "respond"
-    if report.score < settings.quality_threshold and revisions < settings.revision_budget:
+    if revisable_score(report) < settings.quality_threshold and revisions < settings.revision_budget:
         writer_findings = deps.engines.reviewer.findings_for(report, document, "writer")
         if deps.engines.reviewer.findings_for(report, document, "coder") and revisions == 0:
             goto = "spy_coder"
@@ -205,6 +208,18 @@ def quality_reviewer(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Co
             update["changed_steps"] = None
             note += f"; below {settings.quality_threshold:.2f}, sending back to the {goto.replace('_', ' ')}"
     return _stage("quality_reviewer", note, goto, **update)
+
+
+def _review_source(state: DesignerState) -> ReviewSource | None:
+    """What the document was made from: the requirements read on the design turn, and what the user said since.
+
+    After an edit or a version command the design is the user's, so the reviewer no longer asks for every
+    action of the first requirements.
+    """
+    raw = state.get("requirement")
+    said = [m["content"] for m in state.get("messages", []) if m["role"] == "USER"]
+    edited = state.get("intent") in ("revise", "versions") or len(state.get("versions", [])) > 1
+    return ReviewSource.of(Requirement.model_validate(raw) if raw else None, said, edited=edited)
 
 
 def answer_question(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Command[Literal["respond"]]:

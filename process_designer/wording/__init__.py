@@ -6,7 +6,13 @@ the share of fragment names and performer accuracy), so both judge a name by one
 
 from __future__ import annotations
 
-from process_designer.wording.fragments import FragmentCheck, check_names, fragment_reason
+from process_designer.wording.fragments import (
+    FragmentCheck,
+    NameParts,
+    check_names,
+    fragment_reason,
+    name_parts,
+)
 from process_designer.wording.roles import ASSUMED_MARK, normalise_role
 
-__all__ = ["ASSUMED_MARK", "FragmentCheck", "check_names", "fragment_reason", "normalise_role"]
+__all__ = ["ASSUMED_MARK", "FragmentCheck", "NameParts", "check_names", "fragment_reason", "name_parts", "normalise_role"]

@@ -28,11 +28,16 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from process_designer.language.pipeline import english, is_verb_base
 from process_designer.wording.roles import normalise_role
 
-__all__ = ["FragmentCheck", "check_names", "fragment_reason"]
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+__all__ = ["FragmentCheck", "NameParts", "check_names", "fragment_reason", "name_parts"]
 
 # Word-forming prefixes that leave a verb a verb ("re-triage", "double-check").
 _PREFIXES = frozenset({"re", "pre", "co", "de", "un", "mis", "over", "under", "double", "cross"})
@@ -53,6 +58,14 @@ class FragmentCheck:
     @property
     def fragment(self) -> bool:
         return self.reason is not None
+
+
+@dataclass(frozen=True)
+class NameParts:
+    """What a step name does to what: the lemma of its first word and the lemmas of its nouns after it."""
+
+    verb: str
+    nouns: tuple[str, ...]
 
 
 def _verb_part(word: str) -> str:
@@ -78,6 +91,29 @@ def fragment_reason(name: str, performer: str = "") -> str | None:
 def check_names(names: Sequence[str], performers: Sequence[str] = ()) -> list[FragmentCheck]:
     """:func:`fragment_reason` for many names at once (one batch through the parser)."""
     roles = list(performers) + [""] * (len(names) - len(performers))
+    docs = _framed(tuple(names))
+    return [
+        FragmentCheck(name, _reason(name, doc, role))
+        for name, doc, role in zip(names, docs, roles, strict=True)
+    ]
+
+
+def name_parts(names: Sequence[str]) -> list[NameParts]:
+    """The verb and nouns of each step name, read with the same parse as the fragment rule."""
+    parts: list[NameParts] = []
+    for doc in _framed(tuple(names)):
+        tokens = [t for t in doc if len(_FRAME) <= t.idx and t.is_alpha]
+        if not tokens:
+            parts.append(NameParts("", ()))
+            continue
+        nouns = tuple(t.lemma_.lower() for t in tokens[1:] if t.pos_ in ("NOUN", "PROPN"))
+        parts.append(NameParts(tokens[0].lemma_.lower(), nouns))
+    return parts
+
+
+@lru_cache(maxsize=64)
+def _framed(names: tuple[str, ...]) -> tuple[Doc, ...]:
+    """Each name parsed as an instruction ("You must examine claim."), the verb part of its first word alone."""
     framed: list[str] = []
     for name in names:
         words = name.split()
@@ -87,14 +123,10 @@ def check_names(names: Sequence[str], performers: Sequence[str] = ()) -> list[Fr
             if not (len(words[0]) > 1 and words[0].isupper()):
                 words[0] = words[0][:1].lower() + words[0][1:]
         framed.append(_FRAME + " ".join(words) + ".")
-    docs = list(english().pipe(framed))
-    return [
-        FragmentCheck(name, _reason(name, doc, role))
-        for name, doc, role in zip(names, docs, roles, strict=True)
-    ]
+    return tuple(english().pipe(framed))
 
 
-def _reason(name: str, doc: object, performer: str) -> str | None:
+def _reason(name: str, doc: Doc, performer: str) -> str | None:
     words = name.split()
     if not words:
         return "verb"
@@ -102,7 +134,7 @@ def _reason(name: str, doc: object, performer: str) -> str | None:
     if not _lexical_verb(first):
         return "verb"
     offset = len(_FRAME)
-    tokens = [t for t in doc if offset <= t.idx and t.text != "."]  # type: ignore[attr-defined]
+    tokens = [t for t in doc if offset <= t.idx and t.text != "."]
     verb = tokens[0] if tokens else None
     if verb is None or verb.tag_ != "VB":
         return "verb"

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from process_designer import spy
+from process_designer.agents.reviewer.grounding import GROUNDING_CODES
 from process_designer.designer import Designer
 from process_designer.domain.markdown import render_markdown
 from process_designer.errors import InputError
@@ -161,9 +162,11 @@ def test_varied_requirements_give_specific_clean_documents(designer: Designer, d
     assert len(words & set(re.findall(r"[a-z]{5,}", step_text))) >= 2, step_text
     quality = document.quality
     # What the writer and coder made passes on its own; what remains is how the text was read (fragment
-    # names, performers the text did not give), which lowers the score through the model's soundness.
+    # names, performers the text did not give, steps the text does not say or actions it says that no step
+    # carries), which lowers the score through the model's soundness.
     assert quality.score / quality.soundness >= 0.85, quality.findings
-    assert {issue.code for issue in quality.issues} <= {"fragment_name", "assumed_performer"}, quality.findings
+    assert {issue.code for issue in quality.issues} <= {"fragment_name", "assumed_performer", *GROUNDING_CODES}, (
+        quality.findings)
     assert all(s.responsible and s.duration and len(s.actions) >= 2 and s.validation for s in document.steps)
     _assert_clean(document)
 
@@ -218,7 +221,8 @@ def test_saving_as_a_template_waits_for_approval(designer: Designer, library) ->
     thread = "template-thread"
     designer.run_turn(thread, "Refund request process")
     document = designer.document(thread)
-    assert document is not None and document.quality.issues == []
+    # a one-line request is drafted from a template: its steps are to confirm, nothing else is found
+    assert document is not None and {i.code for i in document.quality.issues} == {"drafted_step"}
     asked = designer.run_turn(thread, "save this as a template")
     assert [e.agent for e in asked] == ["route_turn", "save_as_template"]
     template_id = "refund-request-processing"

@@ -8,7 +8,7 @@ from collections.abc import Collection
 from process_designer.agents.llm.prompts import reviewer as prompts
 from process_designer.agents.llm.runtime import LLMRuntime
 from process_designer.agents.llm.schemas import ReviewDraft
-from process_designer.agents.reviewer import findings_for, review_document
+from process_designer.agents.reviewer import ReviewSource, findings_for, review_document
 from process_designer.domain.models import ProcessDocument, QualityReport
 from process_designer.tools.agent_tools import reviewer_tools
 
@@ -23,8 +23,9 @@ class LLMReviewer:
     def __init__(self, runtime: LLMRuntime) -> None:
         self.runtime = runtime
 
-    def review(self, document: ProcessDocument, revisions: int, dismissed: Collection[str] = ()) -> QualityReport:
-        report = review_document(document, revisions=revisions, dismissed=dismissed)
+    def review(self, document: ProcessDocument, revisions: int, dismissed: Collection[str] = (),
+               source: ReviewSource | None = None) -> QualityReport:
+        report = review_document(document, revisions=revisions, dismissed=dismissed, source=source)
 
         def attempt() -> QualityReport:
             draft = self.runtime.ask("reviewer", prompts.SYSTEM, prompts.user_message(document, report), ReviewDraft,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from process_designer.agents.reviewer.efficiency import analyse_efficiency
-from process_designer.agents.reviewer.offline import findings_for, review_document
+from process_designer.agents.reviewer.grounding import ReviewSource
+from process_designer.agents.reviewer.offline import findings_for, review_document, revisable_score
 from process_designer.agents.reviewer.template_gate import (
     min_score_with,
     template_blockers,
@@ -11,5 +12,5 @@ from process_designer.agents.reviewer.template_gate import (
     wants_override,
 )
 
-__all__ = ["analyse_efficiency", "findings_for", "min_score_with", "review_document", "template_blockers",
-           "template_refusal", "wants_override"]
+__all__ = ["ReviewSource", "analyse_efficiency", "findings_for", "min_score_with", "review_document", "revisable_score",
+           "template_blockers", "template_refusal", "wants_override"]

@@ -12,9 +12,20 @@ Weights (:data:`DEDUCTIONS`):
 - each approval done by the role that did the work it approves, where the document asks for four
   eyes — 0.15;
 - fragment step names — 0.4 times their share of the steps;
-- assumed performers — 0.3 times their share of the steps;
+- assumed performers — 0.1 times their share of the steps (an open question more than a defect);
 - steps with stock actions (an action line that fits any step, or one repeated across three or
-  more steps) — 0.3 times their share of the steps.
+  more steps) — 0.1 times their share of the steps;
+
+and, when the review knows the requirements the design was made from (``grounding``):
+
+- steps whose verb the requirements never use — 0.6 times their share of the steps;
+- steps that do a stated action to something else than the text does it to — 0.3 times their share;
+- steps drafted from a template, not stated — 0.1 times their share;
+- actions the requirements state that no step carries — 0.6 times their number over the steps;
+- a process of fewer than four steps — 0.2 for each step it is short.
+
+The weights were set so the score ranks designs as their agreement with expert-written steps does
+(``make eval`` reports the rank correlation per suite), never by reading those steps.
 
 A finding the tenant keeps dismissing (see ``process_designer.feedback``) deducts a quarter.
 """
@@ -28,6 +39,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from process_designer.agents.reviewer.grounding import MIN_STEPS, ReviewSource, grounding_findings
 from process_designer.domain.flow import ProcessFlow
 from process_designer.domain.models import Finding, ProcessDocument, Step
 from process_designer.feedback.profile import finding_key
@@ -39,10 +51,16 @@ DEDUCTIONS: dict[str, float] = {
     "graph": 0.15,  # per problem
     "four_eyes": 0.15,  # per approval
     "fragment_name": 0.4,  # times the share of steps
-    "assumed_performer": 0.3,
-    "stock_action": 0.3,
+    "assumed_performer": 0.1,
+    "stock_action": 0.1,
+    "ungrounded_step": 0.6,
+    "unsaid_action": 0.3,
+    "drafted_step": 0.1,
+    "uncovered_action": 0.6,  # times the actions of the requirements no step carries, per step
+    "thin_process": 0.2,  # per step short of grounding.MIN_STEPS
 }
-SHARE_CODES = ("fragment_name", "assumed_performer", "stock_action")
+SHARE_CODES = ("fragment_name", "assumed_performer", "stock_action", "ungrounded_step", "unsaid_action", "drafted_step",
+               "uncovered_action")
 TEMPLATE_BLOCKERS = ("fragment_name", "assumed_performer")
 """Findings that keep a design out of the template library unless the user insists."""
 DISMISSED_SHARE = 0.25
@@ -182,10 +200,14 @@ def four_eyes_findings(document: ProcessDocument) -> list[Finding]:
     return found
 
 
-def review_model(document: ProcessDocument, dismissed: Collection[str] = ()) -> ModelReview:
-    """Every model finding of ``document`` and the soundness they leave (1 = no defect)."""
+def review_model(document: ProcessDocument, dismissed: Collection[str] = (),
+                 source: ReviewSource | None = None) -> ModelReview:
+    """Every model finding of ``document`` and the soundness they leave (1 = no defect).
+
+    With the ``source`` the design was made from, the findings include those of ``grounding``.
+    """
     issues = [*graph_findings(document), *four_eyes_findings(document), *name_findings(document),
-              *performer_findings(document), *stock_findings(document)]
+              *performer_findings(document), *stock_findings(document), *grounding_findings(document, source)]
     return ModelReview(issues=issues, soundness=soundness(issues, len(document.steps), dismissed))
 
 
@@ -196,6 +218,8 @@ def soundness(issues: Sequence[Finding], steps: int, dismissed: Collection[str] 
         weight = DISMISSED_SHARE if finding_key(issue.text) in dismissed else 1.0
         if issue.code in SHARE_CODES:
             deduction += weight * DEDUCTIONS[issue.code] / max(steps, 1)
+        elif issue.code == "thin_process":
+            deduction += weight * DEDUCTIONS[issue.code] * max(0, MIN_STEPS - steps)
         else:
             deduction += weight * DEDUCTIONS.get(issue.code, DEDUCTIONS["graph"])
     return max(0.0, 1.0 - deduction)

@@ -7,13 +7,14 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from process_designer.agents.reviewer.efficiency import analyse_efficiency
+from process_designer.agents.reviewer.grounding import ReviewSource
 from process_designer.agents.reviewer.model_checks import review_model
 from process_designer.agents.vocabulary import detect_systems, system_label
 from process_designer.domain.durations import Span, format_span, parse_duration
 from process_designer.domain.models import ProcessDocument, QualityReport
 from process_designer.feedback.profile import finding_key
 
-__all__ = ["PLACEHOLDER", "ReviewNote", "review_document"]
+__all__ = ["PLACEHOLDER", "ReviewNote", "review_document", "revisable_score"]
 
 PLACEHOLDER = re.compile(r"\[[A-Z][^\]]*\]|\bTBD\b|\bTODO\b|\.\.\.|…|lorem ipsum|\bplaceholder\b", re.IGNORECASE)
 _VAGUE = re.compile(r"\b(?:etc|as needed|as appropriate|appropriately|various|somehow|stuff|things|"
@@ -156,7 +157,8 @@ def _code(doc: ProcessDocument, findings: list[ReviewNote]) -> float:
     return sum(checks) / len(checks)
 
 
-def review_document(document: ProcessDocument, revisions: int = 0, dismissed: Collection[str] = ()) -> QualityReport:
+def review_document(document: ProcessDocument, revisions: int = 0, dismissed: Collection[str] = (),
+                    source: ReviewSource | None = None) -> QualityReport:
     """Score ``document`` in 0..1 and list what to fix; deterministic.
 
     The score is the weighted share of passed checks (``WEIGHTS``) times the soundness of the
@@ -165,13 +167,16 @@ def review_document(document: ProcessDocument, revisions: int = 0, dismissed: Co
 
     ``dismissed`` holds :func:`~process_designer.feedback.finding_key` keys of findings the tenant keeps
     dismissing: their checks weigh less in the score and they are listed last.
+
+    ``source`` is what the design was made from (the requirements and the user's later messages): with it
+    the review also checks the design against the text (``grounding``).
     """
     findings: list[ReviewNote] = []
     completeness = _completeness(document, findings, dismissed)
     clarity = _clarity(document, findings)
     practices = _best_practices(document, findings, dismissed)
     code = _code(document, findings)
-    model = review_model(document, dismissed)
+    model = review_model(document, dismissed, source)
     score = (WEIGHTS["completeness"] * completeness + WEIGHTS["clarity"] * clarity
              + WEIGHTS["best_practices"] * practices + WEIGHTS["code"] * code) * model.soundness
     efficiency = analyse_efficiency(document.steps, document.effective_flow())
@@ -207,6 +212,16 @@ def review_document(document: ProcessDocument, revisions: int = 0, dismissed: Co
         revisions=revisions,
         efficiency=efficiency,
     )
+
+
+def revisable_score(report: QualityReport) -> float:
+    """The part of ``report``'s score the writer and the coder can raise: its dimensions without the model's soundness.
+
+    How the requirements were read (fragment names, assumed performers, steps the text does not say) lowers the
+    score, but no revision round of the writer or the coder changes it, so it never sends work back.
+    """
+    return (WEIGHTS["completeness"] * report.completeness + WEIGHTS["clarity"] * report.clarity
+            + WEIGHTS["best_practices"] * report.best_practices + WEIGHTS["code"] * report.code)
 
 
 def findings_for(report: QualityReport, document: ProcessDocument, target: str) -> list[str]:

@@ -1,0 +1,217 @@
+"""Checks of a design against the requirements it was made from: is every step said, is everything said a step.
+
+The offline reviewer reads the user's text once (spaCy's parse, cached by text) and compares the
+step names with it. Each check gives typed :class:`~process_designer.domain.models.Finding` objects:
+
+- ``ungrounded_step`` — the step's verb is nowhere in the requirements (nor a noun naming its doing,
+  "approval" for "Approve"), and no template drafted the step (the generic template, which stands in
+  when no template fits, knows nothing of the process: its steps must be grounded like any other);
+- ``unsaid_action`` — the requirements use the step's verb, but every time on something else: "the
+  analyst purges the email" designed as "Purge report";
+- ``uncovered_action`` — an action the requirements state ("the agent checks whether a claim is
+  open") that no step carries, read only while the design is as first read (after the user's own
+  edits, what they removed is theirs to remove);
+- ``drafted_step`` — a step the requirements do not state, drafted from a template: to confirm;
+- ``thin_process`` — fewer than :data:`MIN_STEPS` steps: nothing says how the case starts or ends.
+
+How much each finding lowers the score is in ``model_checks.DEDUCTIONS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from process_designer.agents.analyst.draft import FALLBACK_TEMPLATE
+from process_designer.domain.models import Finding, ProcessDocument, Requirement, Step
+from process_designer.language import wordforms
+from process_designer.language.forms import verb_of_noun
+from process_designer.language.lexicon import expand_abbreviations, lexicon
+from process_designer.language.pipeline import english
+from process_designer.wording import NameParts, name_parts
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+__all__ = ["GROUNDING_CODES", "MIN_STEPS", "ReviewSource", "grounding_findings"]
+
+GROUNDING_CODES = ("ungrounded_step", "unsaid_action", "uncovered_action", "drafted_step", "thin_process")
+
+MIN_STEPS = 4  # a process with fewer steps rarely says how the case arrives and how it is closed
+_PREDICATES = frozenset({"ROOT", "conj", "advcl", "xcomp"})  # not the verbs of relative or reported clauses
+_OBJECTS = frozenset({"dobj", "pobj", "nsubjpass", "attr", "oprd", "dative"})
+_PRONOUNS = frozenset({"PRP", "WDT", "WP", "DT", "EX"})
+_INDEFINITE = frozenset({"anything", "everything", "something", "nothing", "one", "ones", "all"})
+_QUOTE_WORDS = 12  # words of the requirements a finding quotes
+
+
+@dataclass(frozen=True)
+class ReviewSource:
+    """What a design was made from: the requirements, what the user said after, and the drafted steps."""
+
+    text: str
+    later: tuple[str, ...] = ()  # the user's later messages (edits): their words ground steps too
+    drafted: frozenset[str] = frozenset()  # names of steps a template drafted, not stated in the text
+    edited: bool = False  # the user changed the design after it was first read
+    generic: bool = False  # the drafted steps come from the generic template, which knows nothing of the process
+
+    @classmethod
+    def of(cls, requirement: Requirement | None, later: Sequence[str] = (), *,
+           edited: bool = False) -> ReviewSource | None:
+        """The source of a design read into ``requirement``; ``None`` without one (nothing to compare with)."""
+        if requirement is None or not requirement.text.strip():
+            return None
+        drafted = frozenset(s.name for s in requirement.steps if s.source != "user")
+        read = " ".join(requirement.text.split())
+        said = tuple(m for m in later if m.strip() and " ".join(m.split()) != read)
+        return cls(requirement.text, said, drafted, edited,
+                   generic=FALLBACK_TEMPLATE in requirement.templates)
+
+
+@dataclass(frozen=True)
+class _Reading:
+    doc: Doc
+    words: frozenset[str]  # lemmas and lower-case forms of every word, and the verbs behind its nouns
+    actions: tuple[Token, ...]  # verbs that state something done
+
+
+@lru_cache(maxsize=16)
+def _read(text: str) -> _Reading:
+    doc = english()(expand_abbreviations(text))
+    words = {t.lemma_.lower() for t in doc if t.is_alpha} | {t.lower_ for t in doc if t.is_alpha}
+    words |= _doings(frozenset(words))
+    skip = lexicon().not_actions | lexicon().weak_verbs | lexicon().support_verbs
+    actions = tuple(t for t in doc if t.pos_ == "VERB" and t.dep_ in _PREDICATES and t.lemma_.lower() not in skip
+                    and t.is_alpha and len(t) > 2 and not _subordinate(t)
+                    and not (t.tag_ == "VBG" and t.dep_ == "ROOT"))  # a heading: "Civil claim filing"
+    return _Reading(doc, frozenset(words), actions)
+
+
+def _doings(words: frozenset[str]) -> set[str]:
+    """The verbs ``words`` name the doing of: a verb form the tagger took for a noun ("verifies"), a noun of
+    doing ("approval" → approve, "manager's OK" → approve), a conversion ("turned into an order" → create)."""
+    lex = lexicon()
+    doings = {lemma for word in words for lemma in wordforms.all_lemmas(word).get("VERB", ())}
+    doings |= {v for word in words if (v := verb_of_noun(word))}
+    doings |= {lex.approval_nouns[word].split()[0] for word in words if word in lex.approval_nouns}
+    if words & lex.conversion:
+        doings.add("create")
+    return doings
+
+
+def _subordinate(verb: Token) -> bool:
+    """A clause opened by "if", "when", "where", "once" or "because" is a condition or a trigger, not an action;
+    one under "can" or "may" is a permission or a rule ("customers can return unworn items within 30 days")."""
+    return any(c.dep_ == "mark" or (c.dep_ == "advmod" and c.tag_ == "WRB")
+               or (c.dep_ == "aux" and c.lower_ in lexicon().optional_modals) for c in verb.children)
+
+
+def _label(step: Step) -> str:
+    return f"Step {step.number} ({step.name})"
+
+
+def _quote(verb: Token) -> str:
+    """The clause of ``verb`` as the text says it, at most :data:`_QUOTE_WORDS` words from its subject on."""
+    own = [t for t in verb.subtree if t.i <= verb.i or not (t.dep_ in _PREDICATES and t.pos_ == "VERB")]
+    start = next((t.i for t in own if t.i >= verb.i - 8), verb.i)
+    words = [t.text for t in own if start <= t.i < start + _QUOTE_WORDS and not t.is_space]
+    return " ".join(words).replace(" ,", ",").strip(" ,;:.")
+
+
+def _objects(verb: Token) -> list[Token]:
+    """What ``verb`` acts on in the text: its objects, its passive subject, the objects of its prepositions."""
+    found = [c for c in verb.children if c.dep_ in _OBJECTS]
+    found += [g for c in verb.children if c.dep_ in ("prep", "prt") for g in c.children if g.dep_ == "pobj"]
+    if verb.dep_ == "conj" and not any(c.dep_.startswith("nsubj") for c in verb.children):
+        # "checks and approves the request", "is declared a loss and sold": the object is shared
+        found += [c for c in verb.head.children if c.dep_ == "nsubjpass" or (not found and c.dep_ in _OBJECTS)]
+    return found
+
+
+def _acts_on(verb: Token, nouns: Sequence[str]) -> bool | None:
+    """Whether ``verb`` in the text acts on one of ``nouns``; ``None`` when the text does not say on what."""
+    objects = _objects(verb)
+    if not objects or any(o.tag_ in _PRONOUNS or o.lower_ in _INDEFINITE for o in objects):
+        return None
+    subtree = {t.lemma_.lower() for o in objects for t in o.subtree} | {t.lower_ for o in objects for t in o.subtree}
+    return any(noun in subtree for noun in nouns)
+
+
+def _said_later(source: ReviewSource, words: Sequence[str]) -> bool:
+    """Whether the user's later messages use any of ``words`` (read only when the requirements do not)."""
+    return bool(source.later) and bool(_read("\n".join(source.later)).words & set(words))
+
+
+def _step_findings(step: Step, parts: NameParts, reading: _Reading, source: ReviewSource) -> list[Finding]:
+    verb = parts.verb
+    if not verb or (step.name in source.drafted and not source.generic):
+        return []
+    if verb not in reading.words and not _said_later(source, [verb]):
+        return [Finding(code="ungrounded_step", step=step.number, node=f"step_{step.number}",
+                        text=f"{_label(step)}: the requirements never say '{verb}'; say where this step comes from "
+                             "or remove it")]
+    uses = [t for t in reading.actions if t.lemma_.lower() == verb]
+    said = [_acts_on(t, parts.nouns) for t in uses] if parts.nouns else []
+    if said and all(s is False for s in said) and not _said_later(source, parts.nouns):
+        objects = [o for t in uses for o in _objects(t)]
+        direct = [o for o in objects if o.dep_ != "pobj"] or objects
+        what = " or ".join(dict.fromkeys(o.text.lower() for o in direct))
+        return [Finding(code="unsaid_action", step=step.number, node=f"step_{step.number}",
+                        text=f"{_label(step)}: the requirements '{verb}' the {what}, never the "
+                             f"{' '.join(parts.nouns)}; name the step after what is acted on")]
+    return []
+
+
+def _carried(verb: Token, parts: Sequence[NameParts]) -> bool:
+    """Whether a step does what ``verb`` says: the same verb on the same thing, or a noun naming its doing."""
+    lemma = verb.lemma_.lower()
+    if any(lemma in p.nouns or any(verb_of_noun(n) == lemma for n in p.nouns) for p in parts):
+        return True
+    if lemma in lexicon().conversion and any(p.verb == "create" for p in parts):  # "turned into an order"
+        return True
+    same = [p for p in parts if p.verb == lemma]
+    return bool(same) and (not same[0].nouns or any(_acts_on(verb, p.nouns) is not False for p in same))
+
+
+def _uncovered(parts: Sequence[NameParts], reading: _Reading) -> list[Finding]:
+    found: list[Finding] = []
+    seen: set[str] = set()
+    for token in reading.actions:
+        quote = _quote(token)
+        if quote in seen or _carried(token, parts):
+            continue
+        seen.add(quote)
+        found.append(Finding(code="uncovered_action", text=f"The requirements say '{quote}', but no step does it; "
+                                                           "add the step or say why it is left out"))
+    return found
+
+
+def _drafted(document: ProcessDocument, source: ReviewSource, flagged: set[int | None]) -> list[Finding]:
+    return [Finding(code="drafted_step", step=s.number, node=f"step_{s.number}", severity="info",
+                    text=f"{_label(s)}: the requirements do not state this step; it is drafted from the template "
+                         f"{', '.join(document.templates_used) or 'library'} — confirm the process runs this way")
+            for s in document.steps if s.name in source.drafted and s.number not in flagged]
+
+
+def _thin(document: ProcessDocument) -> list[Finding]:
+    count = len(document.steps)
+    if not count or count >= MIN_STEPS:
+        return []
+    return [Finding(code="thin_process", text=f"The process has only {count} step(s): say how a case arrives, "
+                                              "who does the work and how it is closed (who is told, what is recorded)")]
+
+
+def grounding_findings(document: ProcessDocument, source: ReviewSource | None) -> list[Finding]:
+    """The findings of ``document`` against what it was made from (none without a ``source``)."""
+    if source is None or not document.steps:
+        return []
+    reading = _read(source.text)
+    parts = name_parts([s.name for s in document.steps])
+    found = [f for step, p in zip(document.steps, parts, strict=True)
+             for f in _step_findings(step, p, reading, source)]
+    if not source.edited:
+        found += _uncovered(parts, reading)
+    flagged = {f.step for f in found}
+    return [*found, *_drafted(document, source, flagged), *_thin(document)]

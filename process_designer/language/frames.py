@@ -73,9 +73,12 @@ class Reader:
 
     narrator: str | None = None
     last_performer: str | None = None
+    last_third: str | None = None  # the last actor other than the narrator: what "she" or "they" stands for
     last_object: str = ""
     last_object_head: str = ""
-    narrator_sentence: int = -1
+    narrator_sentences: set[int] = field(default_factory=set)
+    roles: list[str] = field(default_factory=list)  # roles named so far, latest last
+    people: dict[str, str] = field(default_factory=dict)  # a named person → the role the text gives them
     trigger: str = ""
     trigger_object: str = ""  # what arrives or is raised when the process starts ("refund request")
     context: list[str] = field(default_factory=list)
@@ -101,8 +104,11 @@ def _phrase_tokens(head: Token) -> list[Token]:
             hyphen = True  # "1" of "tier-1"
         if "-" in token.text.strip("-") and any(ch.isalnum() for ch in token.text):
             hyphen = True  # "tier-1" kept as one token
-        if not hyphen and (token.pos_ not in ("NOUN", "PROPN", "ADJ") or token.dep_ in ("poss",)
-                           or token.tag_ == "POS" or token.is_punct or token.lower_ in ("otherwise", "else", "then")):
+        modifier = token.tag_ == "VBG" and token.dep_ == "amod" and token.head in tokens  # "investigating manager"
+        own = token.dep_ == "pobj" and token.head not in tokens  # "parallel" of "in parallel IT places …"
+        if not hyphen and not modifier and (token.pos_ not in ("NOUN", "PROPN", "ADJ") or token.dep_ in ("poss",) or own
+                                            or token.tag_ == "POS" or token.is_punct
+                                            or token.lower_ in ("otherwise", "else", "then")):
             break
         tokens.insert(0, token)
         index -= 1
@@ -146,6 +152,8 @@ def _agent_noun(noun: str) -> bool:
     """A noun for whoever does a verb: "writer" (write), "editor" (edit), "approver", "planner"."""
     if noun in lexicon().not_roles or len(noun) < 5:
         return False
+    if noun.endswith(("man", "person")) and len(noun) > 6:
+        return True  # "handyman", "foreman", "salesperson": whoever works at it
     for suffix in ("er", "or", "ar", "ist", "ant"):
         if noun.endswith(suffix):
             stem = noun[: -len(suffix)]
@@ -263,8 +271,10 @@ def _verb_taken_for_noun(token: Token) -> bool:
     before, after = token.doc[token.i - 1], token.doc[token.i + 1]
     if after.pos_ not in ("DET", "PRON", "ADJ", "NOUN", "NUM", "ADP") and after.tag_ != "PRP$":
         return False
-    if role_name(before) is None and before.lower_ not in lexicon().departments:
-        return False
+    if role_name(before) is None and before.lower_ not in lexicon().departments and not (
+            after.pos_ == "DET" and after.lower_ in ("every", "each", "the", "a", "an", "all") and before.pos_ == "NOUN"
+            and any(c.dep_ == "compound" for c in before.children)):
+        return False  # "customer service contacts every affected customer": no noun phrase runs on into "every"
     lemmas = wordforms.lemmas(token.lower_, "VERB")
     return bool(lemmas) and token.lower_ in wordforms.inflections(lemmas[0], "VBZ") and known_verb(lemmas[0])
 
@@ -515,16 +525,23 @@ class _SentenceReader:
             role, how = self.reader.narrator, "narrator"
             frame.performer_how = how
         elif low in _PERSONAL:
-            role, how = self.reader.last_performer, "pronoun"
+            role, how = _pronoun_antecedent(actor, self.reader), "pronoun"
         elif _pronoun(actor) and actor.text != "IT":
-            return
+            role = _member_of(actor)  # "audited by someone in finance"
         else:
-            role = role_name(actor) or (_agent_phrase(actor) if how == "agent" else None)
-            others = [role_name(t) for t in _conjuncts(actor)[1:]]
+            role = self._role(actor) or (_agent_phrase(actor) if how == "agent" or _acts_on_object(verb, actor) else None)
+            others = [self._role(t) for t in _conjuncts(actor)[1:]]
             frame.co_performers = [o for o in others if o]
         if role and role.lower() not in lex.not_roles:
             frame.performer, frame.performer_how = role, how
             self.reader.last_performer = role
+            if how != "narrator":
+                self.reader.last_third = role
+                self.reader.roles.append(role)
+
+    def _role(self, token: Token) -> str | None:
+        """The role ``token`` names, as this text has named it before (see :func:`_text_role`)."""
+        return _text_role(token, self.reader)
 
     def _object(self, frame: Frame, verb: Token) -> None:
         subject = _subject(verb)
@@ -762,12 +779,72 @@ class _SentenceReader:
             frame.kind = "context"  # "the clerk does not check …" states a rule, not a step
         if any(c.dep_ == "aux" and c.lower_ in lex.optional_modals for c in verb.children):
             frame.kind = "context"  # "rejected applicants may re-apply": an option, not a step
-        if frame.performer_how == "narrator" and lemma in lex.narrator_intro and self.index == self.reader.narrator_sentence:
+        if frame.performer_how == "narrator" and lemma in lex.narrator_intro and self.index in self.reader.narrator_sentences:
             frame.kind = "context"  # "I run the service desk": who is speaking
         if not verb.text.isalpha() or len(verb.text) < 2:
             frame.kind = "context"
         if verb.i == verb.sent.start and verb.text[:1].isupper() and not known_verb(lemma) and verb.pos_ == "VERB":
             frame.kind = "context"  # "Cardholder disputes …": a capitalised first word the tagger took for a verb
+
+
+def _text_role(token: Token, reader: Reader) -> str | None:
+    """The role ``token`` names in this text: a named person is the role the text gave them ("our handyman,
+    Marco"); a role named by its head alone ("the team", "the nurse") is the role the text last named in
+    full with that head ("the incident team", "a UM nurse"); anything else as :func:`role_name` reads it."""
+    if token.text in reader.people:
+        return reader.people[token.text]
+    role = role_name(token)
+    if role is None or " " in role or any(c.dep_ in ("poss", "amod", "compound") for c in token.children) \
+            or any(c.dep_ == "det" and c.lower_ != "the" for c in token.children):
+        return role  # "my manager", "a manager": someone of their own
+    suffix = " " + role.lower()
+    return next((r for r in reversed(reader.roles) if r.lower().endswith(suffix)), role)
+
+
+def _pronoun_antecedent(pronoun: Token, reader: Reader) -> str | None:
+    """The actor "she", "he" or "they" stands for: the last one named before it in the sentence ("let Priya
+    in IT know: she creates the accounts"), else the last actor of an earlier sentence who is not the
+    narrator ("Customer service contacts every affected customer; they offer a refund")."""
+    before = [t for t in pronoun.sent if t.i < pronoun.i]
+    return next((role for t in reversed(before) if (role := _third_person(t, reader))), None) or reader.last_third
+
+
+def _third_person(token: Token, reader: Reader) -> str | None:
+    """The role of ``token`` when it names an actor of its clause: a subject, a passive agent, or the one
+    told, asked or let do something."""
+    if _pronoun(token) and token.text != "IT":
+        return None
+    acting = token.dep_ in ("nsubj", "nsubjpass") or (token.dep_ == "pobj" and token.head.dep_ == "agent") or (
+        token.dep_ == "dobj" and token.head.lemma_.lower() in lexicon().instructing)
+    return _text_role(token, reader) if acting else None
+
+
+def _member_of(pronoun: Token) -> str | None:
+    """"someone in finance", "a member of the audit team": whoever it is belongs to the role named."""
+    if pronoun.lower_ not in lexicon().not_roles:
+        return None
+    for prep in pronoun.children:
+        group = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep.lower_ in ("in", "from", "of") \
+            else None
+        if group is not None and (role := role_name(group) or lexicon().departments.get(group.lower_)):
+            return role
+    return None
+
+
+def _acts_on_object(verb: Token, subject: Token) -> bool:
+    """"a radiographer screens the patient", "WorldTracer searches the network": the subject of a verb that
+    does something to an object acts, whether or not the lexicon knows the noun (unless a quantity or a
+    generalisation: "most owners avoid change"). So does the noun before a verb the tagger took for a noun
+    ("customer service contacts every affected customer")."""
+    if _generalisation(subject) or _measure(subject):
+        return False
+    return (subject.dep_ == "nsubj" and any(c.dep_ in ("dobj", "obj") for c in verb.children)) or verb.pos_ == "NOUN"
+
+
+def _generalisation(subject: Token) -> bool:
+    """"most disputes come from …", "many owners avoid …": a subject quantified over the cases states a
+    habit or a figure, not a step."""
+    return any(c.dep_ in ("amod", "det", "nummod") and c.lower_ in lexicon().quantifiers for c in subject.children)
 
 
 def _agent_phrase(actor: Token) -> str | None:
@@ -776,7 +853,7 @@ def _agent_phrase(actor: Token) -> str | None:
     lex = lexicon()
     if actor.pos_ not in ("NOUN", "PROPN") or actor.lemma_.lower() in lex.not_roles | lex.time_nouns:
         return None
-    if actor.pos_ != "PROPN" and not any(c.dep_ in ("det", "poss") for c in actor.children):
+    if actor.pos_ != "PROPN" and not any(c.dep_ in ("det", "poss", "compound") for c in actor.children):
         return None
     return title_case(" ".join(t.text for t in _phrase_tokens(actor)))
 
@@ -895,29 +972,36 @@ def _threshold(sentence: Span) -> bool:
     return False
 
 
-def _narrator_role(sentence: Span) -> str | None:
-    """"I am the store manager", "As the shift lead, I …", "we (the payroll team) …" → the role."""
+def _narrator_role(sentence: Span) -> tuple[int, str] | None:
+    """The role the narrator names for themselves in ``sentence``, with how plainly (0 most plainly):
+    0 "I am the store manager", "As the shift lead, I …"; 1 "we are the payroll team", "my team (payroll)";
+    2 "I run the service desk"; 3 "I manage three apartment buildings" (their manager); 4 "my manager
+    approves it" (an employee)."""
     lex = lexicon()
+    found: list[tuple[int, str]] = []
     for token in sentence:
-        if token.lower_ in ("i", "we") and token.dep_ == "nsubj" and token.head.lemma_ in lex.narrator_intro \
-                and token.head.lemma_ != "be":
-            obj = next((c for c in token.head.children if c.dep_ == "dobj"), None)
-            if obj is not None:  # "I run the service desk", "I've worked the returns counter"
-                return role_name(obj) or title_case(" ".join(t.text for t in _phrase_tokens(obj)))
-        if token.lower_ in ("i", "we") and token.head.lemma_ == "be":
-            for attr in token.head.children:
+        low, head = token.lower_, token.head
+        if low in ("i", "we") and head.lemma_ == "be":
+            for attr in head.children:
                 if attr.dep_ == "attr" and (role := role_name(attr)):
-                    return role
-        if token.lower_ == "as" and token.dep_ == "prep" and token.i == sentence.start:
+                    found.append((0 if low == "i" else 1, role))
+        elif low in ("i", "we") and token.dep_ == "nsubj" and head.lemma_ in lex.narrator_intro:
+            obj = next((c for c in head.children if c.dep_ == "dobj"), None)
+            if obj is not None and (role := role_name(obj)):  # "I run the service desk"
+                found.append((2, role))
+            elif obj is not None and head.lemma_ in lex.manages and obj.pos_ == "NOUN":
+                found.append((3, title_case(f"{obj.lemma_} manager")))
+        if low == "as" and token.dep_ == "prep" and token.i == sentence.start:
             pobj = next((c for c in token.children if c.dep_ == "pobj"), None)
             if pobj is not None and (role := role_name(pobj)):
-                return role
-        if token.lower_ in ("my", "our") and token.head.lower_ in ("team", "department", "office", "unit"):
-            head = token.head
+                found.append((0, role))
+        if low in ("my", "our") and head.lower_ in ("team", "department", "office", "unit"):
             words = [t for t in _phrase_tokens(head) if t.dep_ != "poss"]
             if len(words) > 1 and (role := role_name(head)):
-                return role
-    return None
+                found.append((1, role))
+        if low == "my" and token.dep_ == "poss" and " ".join(t.lower_ for t in _phrase_tokens(head)) in lex.superiors:
+            found.append((4, lex.subordinate))
+    return min(found, key=lambda pair: pair[0]) if found else None
 
 
 def _nominal_frames(sentence: Span, index: int, reader: Reader, lend_verb: str, listed: bool) -> list[Frame]:
@@ -1070,12 +1154,15 @@ def read_frames(text: str, reader: Reader | None = None, lend_verb: str = "") ->
     docs: list[Doc] = list(nlp.pipe([_imperative(u) if listed else u for u, listed in units]))
     frames: list[Frame] = []
     sentences: list[Span] = []
+    named: list[tuple[int, int, str]] = []  # (how plainly, sentence, role) of each self-introduction
     for doc in docs:
         for sentence in doc.sents:
             sentences.append(sentence)
-            if reader.narrator is None:
-                reader.narrator = _narrator_role(sentence)
-                reader.narrator_sentence = len(sentences) - 1 if reader.narrator else -1
+            if (introduced := _narrator_role(sentence)) is not None:
+                named.append((introduced[0], len(sentences) - 1, introduced[1]))
+    if reader.narrator is None and named:  # the plainest self-introduction anywhere in the text names them
+        reader.narrator = min(named)[2]
+    reader.narrator_sentences = {index for rank, index, _ in named if rank < 4}
     for index, sentence in enumerate(sentences):
         listed = units[0][1] if len(units) == 1 else _listed(sentence, units, docs)
         if (_statistic(sentence) or _definition(sentence)) and not listed:
@@ -1101,6 +1188,7 @@ def read_frames(text: str, reader: Reader | None = None, lend_verb: str = "") ->
         if index == 0 and not reader.trigger:
             found = [*_note_trigger(sentence, reader), *found]
         frames.extend(found)
+        _remember_actors(sentence, reader)
         if not any(f.kind == "step" for f in found):
             reader.context.append(sentence.text.strip())
     return frames, reader, sentences
@@ -1277,6 +1365,11 @@ def _with_shared_conditions(sentence_reader: _SentenceReader) -> list[Frame]:
             head = by_head.get(frame.head.head.i) or (earlier[-1] if earlier else None)
             if head is not None:
                 frame.performer, frame.performer_how = head.performer, head.performer_how
+        if frame.passive and frame.performer is None:  # "witnesses are interviewed and evidence is gathered by X"
+            joined = [f for f in frames if f.passive and f.performer_how == "agent" and f.head.dep_ == "conj"
+                      and f.head.head == frame.head]
+            if joined:
+                frame.performer, frame.performer_how = joined[0].performer, "agent"
     return frames
 
 
@@ -1296,9 +1389,33 @@ def _note_trigger(sentence: Span, reader: Reader) -> list[Frame]:
     return []
 
 
+def _remember_people(sentence: Span, reader: Reader) -> None:
+    """A person named with their role ("our handyman, Marco", "Priya in IT") acts in that role."""
+    for token in sentence:
+        if token.pos_ != "PROPN" or not token.text.istitle() or role_name(token) not in (None, token.text):
+            continue
+        related = [token.head] if token.dep_ == "appos" else []
+        related += [c for c in token.children if c.dep_ == "appos"]
+        after = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None  # wherever the parser hangs it
+        if after is not None and after.dep_ == "prep" and after.lower_ in ("in", "from"):
+            related += [g for g in after.children if g.dep_ == "pobj"]
+        role = next((r for t in related if (r := role_name(t) or lexicon().departments.get(t.lower_))), None)
+        if role is not None and role != token.text:
+            reader.people[token.text] = role
+
+
+def _remember_actors(sentence: Span, reader: Reader) -> None:
+    """The last actor a sentence names other than the narrator, whether or not they act in a step of its
+    own ("… and let Priya in IT know"), is what a "she" or "they" of the next sentence stands for."""
+    for token in sentence:
+        if (role := _third_person(token, reader)) is not None:
+            reader.last_third = role
+
+
 def _remember_subjects(sentence: Span, reader: Reader) -> None:
     """A thing that is the subject of a condition or trigger ("when a claim arrives") is what a
     following "it" stands for."""
+    _remember_people(sentence, reader)
     for token in sentence:
         if token.dep_ == "advcl" and _mark(token) in ("when", "whenever", "once", "as soon as", "after") \
                 and token.i < token.head.i:

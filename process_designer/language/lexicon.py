@@ -19,6 +19,11 @@ class Lexicon:
     departments: dict[str, str]
     not_roles: frozenset[str]
     requesters: frozenset[str]
+    superiors: frozenset[str]
+    subordinate: str
+    manages: frozenset[str]
+    instructing: frozenset[str]
+    quantifiers: frozenset[str]
     not_actions: frozenset[str]
     light_with_object: frozenset[str]
     support_verbs: frozenset[str]
@@ -78,6 +83,11 @@ def lexicon() -> Lexicon:
         departments=dict(roles["departments"]),
         not_roles=frozenset(roles["not_roles"]),
         requesters=frozenset(roles["requesters"]),
+        superiors=frozenset(roles["superiors"]),
+        subordinate=str(roles["subordinate"]),
+        manages=frozenset(roles["manages"]),
+        instructing=frozenset(verbs["instructing"]),
+        quantifiers=frozenset(markers["quantifiers"]),
         not_actions=frozenset(verbs["not_actions"]),
         light_with_object=frozenset(verbs["light_with_object"]),
         support_verbs=frozenset(verbs["support_verbs"]),

@@ -79,6 +79,13 @@ class Reader:
     narrator_sentences: set[int] = field(default_factory=set)
     roles: list[str] = field(default_factory=list)  # roles named so far, latest last
     people: dict[str, str] = field(default_factory=dict)  # a named person → the role the text gives them
+    plural_object: tuple[str, str] = ("", "")  # the last things named in the plural: what "them" stands for
+
+    def remember(self, token: Token, phrase: tuple[str, str] | None = None) -> None:
+        """``token`` (read as ``phrase``) is what the text is now about."""
+        self.last_object, self.last_object_head = phrase or object_phrase(token)
+        if token.tag_ in ("NNS", "NNPS"):
+            self.plural_object = (self.last_object, self.last_object_head)
     trigger: str = ""
     trigger_object: str = ""  # what arrives or is raised when the process starts ("refund request")
     context: list[str] = field(default_factory=list)
@@ -104,9 +111,10 @@ def _phrase_tokens(head: Token) -> list[Token]:
             hyphen = True  # "1" of "tier-1"
         if "-" in token.text.strip("-") and any(ch.isalnum() for ch in token.text):
             hyphen = True  # "tier-1" kept as one token
-        modifier = token.tag_ == "VBG" and token.dep_ == "amod" and token.head in tokens  # "investigating manager"
+        modifier = token.tag_ == "VBG" and token.dep_ in ("amod", "compound") and token.head in tokens  # "investigating manager"
         own = token.dep_ == "pobj" and token.head not in tokens  # "parallel" of "in parallel IT places …"
         if not hyphen and not modifier and (token.pos_ not in ("NOUN", "PROPN", "ADJ") or token.dep_ in ("poss",) or own
+                                            or token.lower_ in lexicon().quantifiers
                                             or token.tag_ == "POS" or token.is_punct
                                             or token.lower_ in ("otherwise", "else", "then")):
             break
@@ -120,8 +128,8 @@ def role_name(head: Token) -> str | None:
     lex = lexicon()
     low = head.lower_
     if head.text in ("IT", "HR") or (head.text.isupper() and 2 <= len(head.text) <= 6 and head.pos_ in ("PROPN", "NOUN")):
-        words = [t.text for t in _phrase_tokens(head)]
-        return " ".join(words) if len(words) <= 3 else head.text
+        words = [t.text for t in _phrase_tokens(head) if t.pos_ in ("NOUN", "PROPN") or t.text.isupper()]
+        return " ".join(words) if len(words) <= 3 else head.text  # "the licensed AMT" is the AMT
     lemma = head.lemma_.lower() if head.tag_ in ("NNS", "NNPS") and low not in lex.departments else low
     if head.pos_ == "ADJ" and low in lex.departments and head.dep_ in ("nsubj", "amod", "compound", "ROOT"):
         return lex.departments[low]  # "legal reviews the terms"
@@ -135,6 +143,8 @@ def role_name(head: Token) -> str | None:
         return None
     if not words and lemma in lex.departments:
         return lex.departments[lemma]
+    if not words and lemma in lex.modified_heads:
+        return None  # "returned units go to the warehouse": a thing
     words.append(lemma if not (head.text.isupper() and len(head.text) > 1) else head.text)
     return title_case(" ".join([*words, *_of_what(head)]))
 
@@ -374,6 +384,8 @@ class _SentenceReader:
                 continue
             if token.dep_ == "advcl" and not _mark(token) and token.tag_ == "VBG":
                 continue  # "…, comparing the loss with the policy": a detail of the clause above
+            if token.dep_ == "advcl" and _purpose(token):
+                continue  # "I call the client back to get the date": what the step is for
             if token.dep_ == "advcl" and _mark(token) not in ("", *_TIME_MARKS, "while") and not (
                     _mark(token) in ("when", "whenever") and self._temporal(token)
                     and token.lemma_.lower() not in self.lex.arrival):
@@ -528,6 +540,8 @@ class _SentenceReader:
             role, how = _pronoun_antecedent(actor, self.reader), "pronoun"
         elif _pronoun(actor) and actor.text != "IT":
             role = _member_of(actor)  # "audited by someone in finance"
+        elif _generalisation(actor):
+            return
         else:
             role = self._role(actor) or (_agent_phrase(actor) if how == "agent" or _acts_on_object(verb, actor) else None)
             others = [self._role(t) for t in _conjuncts(actor)[1:]]
@@ -545,9 +559,10 @@ class _SentenceReader:
 
     def _object(self, frame: Frame, verb: Token) -> None:
         subject = _subject(verb)
+        earlier = self.reader.last_object, self.reader.last_object_head, self.reader.plural_object
         if subject is not None and not frame.passive and not _pronoun(subject) and role_name(subject) is None \
-                and subject.pos_ in ("NOUN", "PROPN"):  # "alerts from Prometheus page the SRE": about alerts
-            self.reader.last_object, self.reader.last_object_head = object_phrase(subject)
+                and subject.pos_ in ("NOUN", "PROPN") and frame.performer is None:
+            self.reader.remember(subject)  # "alerts from Prometheus page the SRE": about alerts
         target: Token | None = None
         if frame.passive:
             target = verb.head if _bare_passive(verb) else next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
@@ -601,8 +616,8 @@ class _SentenceReader:
         if _pronoun(target) or target.lower_ in _RELATIVE or target.lemma_.lower() == "one":
             if target.dep_ == "nsubjpass" and target.lower_ in _RELATIVE and target.head.dep_ == "relcl":
                 target = target.head.head
-            else:
-                frame.obj, frame.obj_head = self.reader.last_object, self.reader.last_object_head
+            else:  # what the text was about before this clause: "a delivery company brings it"
+                frame.obj, frame.obj_head = _referent(target, *earlier)
                 return
         nominal = verb_of_noun(target.lemma_.lower()) if verb.lemma_.lower() in self.lex.support_verbs \
             and not frame.passive else None
@@ -613,7 +628,7 @@ class _SentenceReader:
         words = frame.obj.split()
         if verb.i < target.i and verb.lower_ in words[:-1]:  # "legal reviews non-standard terms" read as one noun
             frame.obj = " ".join(words[words.index(verb.lower_) + 1:])
-        self.reader.last_object, self.reader.last_object_head = frame.obj, frame.obj_head
+        self.reader.remember(target, (frame.obj, frame.obj_head))
 
     def _nominal_action(self, frame: Frame, verb: Token, target: Token, nominal: str) -> bool:
         """"the nurse does teaching with the family" → teach family; "run identity verification with Onfido" →
@@ -775,6 +790,8 @@ class _SentenceReader:
         if lemma in lex.light_with_object and not any(c.dep_ in ("dobj", "nsubjpass") for c in verb.children) \
                 and frame.verb == lemma and not (frame.passive and frame.obj):
             frame.kind = "context"  # "discharge takes way too long on the ward"
+        if subject is not None and _generalisation(subject):
+            frame.kind = "context"  # "most owners avoid changes": a habit, not a step
         if frame.negated and frame.kind == "step":
             frame.kind = "context"  # "the clerk does not check …" states a rule, not a step
         if any(c.dep_ == "aux" and c.lower_ in lex.optional_modals for c in verb.children):
@@ -785,6 +802,24 @@ class _SentenceReader:
             frame.kind = "context"
         if verb.i == verb.sent.start and verb.text[:1].isupper() and not known_verb(lemma) and verb.pos_ == "VERB":
             frame.kind = "context"  # "Cardholder disputes …": a capitalised first word the tagger took for a verb
+
+
+def _referent(pronoun: Token, last: str, last_head: str, plural: tuple[str, str]) -> tuple[str, str]:
+    """What a pronoun object stands for: "them" the last things named in the plural ("Returned units go to
+    the warehouse, which quarantines them"), anything else the last thing named."""
+    if pronoun.lower_ in ("them", "they", "those", "these") and plural[0]:
+        return plural
+    return last, last_head
+
+
+def _purpose(verb: Token) -> bool:
+    """"(in order) to get the date": an infinitive with no subject of its own, saying what its clause is for."""
+    return verb.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children) \
+        and _subject_child(verb) is None
+
+
+def _subject_child(verb: Token) -> Token | None:
+    return next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
 
 
 def _text_role(token: Token, reader: Reader) -> str | None:
@@ -1396,12 +1431,23 @@ def _remember_people(sentence: Span, reader: Reader) -> None:
             continue
         related = [token.head] if token.dep_ == "appos" else []
         related += [c for c in token.children if c.dep_ == "appos"]
-        after = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None  # wherever the parser hangs it
-        if after is not None and after.dep_ == "prep" and after.lower_ in ("in", "from"):
-            related += [g for g in after.children if g.dep_ == "pobj"]
+        after = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+        if after is not None and after.lower_ in ("in", "from"):  # "Priya in IT", wherever the parser hangs it
+            related += _noun_run(token.doc[after.i + 1: after.sent.end])[-1:]
         role = next((r for t in related if (r := role_name(t) or lexicon().departments.get(t.lower_))), None)
         if role is not None and role != token.text:
             reader.people[token.text] = role
+
+
+def _noun_run(span: Span) -> list[Token]:
+    """The nouns of the noun phrase ``span`` opens with ("the IT team know …" → IT, team)."""
+    nouns: list[Token] = []
+    for token in span:
+        if token.pos_ in ("NOUN", "PROPN"):
+            nouns.append(token)
+        elif token.pos_ not in ("DET", "ADJ") or nouns:
+            break
+    return nouns
 
 
 def _remember_actors(sentence: Span, reader: Reader) -> None:
@@ -1421,4 +1467,4 @@ def _remember_subjects(sentence: Span, reader: Reader) -> None:
                 and token.i < token.head.i:
             subject = _subject(token)
             if subject is not None and not _pronoun(subject) and role_name(subject) is None:
-                reader.last_object, reader.last_object_head = object_phrase(subject)
+                reader.remember(subject)

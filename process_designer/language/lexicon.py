@@ -14,6 +14,7 @@ __all__ = ["Lexicon", "expand_abbreviations", "lexicon"]
 @dataclass(frozen=True)
 class Lexicon:
     role_heads: frozenset[str]
+    modified_heads: frozenset[str]
     processed: frozenset[str]
     lead_modifiers: tuple[str, ...]
     departments: dict[str, str]
@@ -78,6 +79,7 @@ def lexicon() -> Lexicon:
     roles, verbs, markers = raw["roles"], raw["verbs"], raw["markers"]
     return Lexicon(
         role_heads=frozenset(roles["heads"]),
+        modified_heads=frozenset(roles["modified_heads"]),
         processed=frozenset(raw["titles"]["processed"]),
         lead_modifiers=tuple(roles["lead_modifiers"]),
         departments=dict(roles["departments"]),

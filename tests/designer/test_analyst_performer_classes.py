@@ -13,3 +13,65 @@ def test_a_system_word_inside_a_phrase_that_names_something_else_is_no_mention_o
     assert "identity" not in detect_systems("Accounts payable pays the invoice")
     # the phrase is excluded where it stands, not for the whole text
     assert "identity" in detect_systems("Accounts payable pays the invoice; IT disables the user accounts")
+
+
+def test_a_pronoun_subject_stands_for_the_last_actor_named_not_the_narrator() -> None:
+    requirement = _read("I'm the office manager. I send the offer and let Dana in HR know: she books the induction. "
+                        "The project manager approves the plan. Customer support calls every affected user; they "
+                        "offer a discount.")
+    named = _named(requirement)
+    assert ("Book induction", "HR") in named, named
+    assert ("Offer discount", "Customer Support") in named, named
+
+
+def test_a_named_person_acts_in_the_role_the_text_gives_them() -> None:
+    requirement = _read("The tenant reports the fault. Small jobs go to our handyman, Marco. Marco fixes the fault "
+                        "and sends photos.")
+    assert ("Fix fault", "Handyman") in _named(requirement), _named(requirement)
+
+
+def test_a_role_named_by_its_head_alone_is_the_role_named_in_full_before() -> None:
+    requirement = _read("The incident team assesses the hazard. Then the team traces the affected lots. The "
+                        "receiving clerk counts the pallets.")
+    named = _named(requirement)
+    assert ("Trace affected lot", "Incident Team") in named, named
+    assert ("Count pallet", "Receiving Clerk") in named, named  # "receiving" is part of the role
+
+
+def test_coordinated_passives_share_the_agent_named_once() -> None:
+    requirement = _read("The customer places the order. Items are picked and parcels are packed by the warehouse "
+                        "team.")
+    assert ("Pick item", "Warehouse Team") in _named(requirement), _named(requirement)
+
+
+def test_the_subject_of_a_verb_acting_on_an_object_acts_even_when_the_lexicon_does_not_know_it() -> None:
+    requirement = _read("The GP refers the patient. A sonographer scans the patient. WorldTracer searches the network "
+                        "for the bag. Most owners avoid changes.")
+    named = _named(requirement)
+    assert ("Scan patient", "Sonographer") in named, named
+    assert ("Search network", "WorldTracer") in named, named
+    assert not any(actor and "Owner" in actor for _, actor in named), named  # a habit, not an actor
+
+
+def test_the_narrator_is_the_role_of_their_plainest_self_introduction() -> None:
+    requirement = _read("We run the front office of a small clinic - I'm the practice manager. I book the "
+                        "appointments and the nurse checks the referrals.")
+    assert ("Book appointment", "Practice Manager") in _named(requirement), _named(requirement)
+
+
+def test_a_narrator_with_a_manager_is_an_employee_and_one_who_manages_a_thing_its_manager() -> None:
+    employee = _read("I fill in my timesheet on Friday and my manager approves it.")
+    assert employee.steps[0].actor == "Employee", _named(employee)
+    manager = _read("I manage the holiday cottages for the owners. I clean the cottages after each stay and the "
+                    "owners pay the invoice.")
+    assert ("Clean cottage", "Cottage Manager") in _named(manager), _named(manager)
+
+
+def test_someone_in_a_department_is_that_department() -> None:
+    requirement = _read("The buyer raises the order. The invoice is checked by someone in accounting.")
+    assert ("Check invoice", "Accounting") in _named(requirement), _named(requirement)
+
+
+def test_a_marker_before_a_role_is_no_part_of_it() -> None:
+    requirement = _read("Legal opens the matter. In parallel IT places the mailboxes on hold.")
+    assert ("Place mailbox", "IT") in _named(requirement), _named(requirement)

@@ -716,7 +716,7 @@ class _SentenceReader:
             frame.alternative = True
         sent_back = lemma in lex.rework_back_verbs and (particle in lex.rework_particles or any(
             c.lower_ == "back" and c.dep_ in ("advmod", "prt") for c in verb.children))
-        rework = lemma in lex.rework or sent_back or any(c.lower_ in lex.rework_adverbs for c in verb.children)
+        rework = lemma in lex.rework or lemma.replace("-", "") in lex.rework or sent_back or any(c.lower_ in lex.rework_adverbs for c in verb.children)
         if lemma == "return" and frame.passive and frame.recipient:
             rework = True
         if rework:
@@ -798,7 +798,7 @@ class _SentenceReader:
             frame.kind = "context"  # "rejected applicants may re-apply": an option, not a step
         if frame.performer_how == "narrator" and lemma in lex.narrator_intro and self.index in self.reader.narrator_sentences:
             frame.kind = "context"  # "I run the service desk": who is speaking
-        if not verb.text.isalpha() or len(verb.text) < 2:
+        if not verb.text.replace("-", "").isalpha() or len(verb.text) < 2:
             frame.kind = "context"
         if verb.i == verb.sent.start and verb.text[:1].isupper() and not known_verb(lemma) and verb.pos_ == "VERB":
             frame.kind = "context"  # "Cardholder disputes …": a capitalised first word the tagger took for a verb
@@ -1140,19 +1140,88 @@ def _labelled(part: str) -> str:
 
 
 def _units(text: str) -> list[tuple[str, bool]]:
-    """Lines of the text, with whether each was a list item; list markers removed."""
+    """Lines of the text, with whether each was a list item; list markers removed, asides set apart
+    (see :func:`_asides`) and acronyms of things written out where the text defines them."""
     units: list[tuple[str, bool]] = []
+    spelled: dict[str, str] = {}
     for line in text.splitlines():
         stripped = line.strip()
         if not stripped:
             continue
         listed = bool(_LIST_PREFIX.match(stripped))
+        body, apart = _asides(_LIST_PREFIX.sub("", stripped), spelled)
         # a semicolon ends a clause the parser would otherwise run on into the next
-        for part in _LIST_PREFIX.sub("", stripped).split(";"):
-            for clause in _arrows(_labelled(part)):
+        for part in [*body.split(";"), *apart]:
+            for clause in _arrows(_labelled(_without_options(part))):
                 if clause.strip(" ,."):
                     units.append((clause.strip(), listed))
-    return units
+    return [(_spelled_out(unit, spelled), listed) for unit, listed in units]
+
+
+_ASIDE = re.compile(r"\s*\(([^()]{1,200})\)")
+_CLAUSE_ASIDE_WORDS = 5
+
+
+def _asides(line: str, spelled: dict[str, str]) -> tuple[str, list[str]]:
+    """``line`` without its asides in brackets, and the asides that are clauses of their own.
+
+    An aside that spells out the acronym before it ("the LHN (legal hold notice)") is dropped, and the
+    acronym of a thing is written out from then on (``spelled``); one that speaks for the narrator ("(I'm
+    the events manager)"), opens with a condition, or runs to a clause is read as a sentence of its own;
+    any other ("(three board members)", "(gas, electrics)") is a detail, never a step.
+    """
+    apart: list[str] = []
+
+    def aside(match: re.Match[str]) -> str:
+        inner = match.group(1).strip()
+        words = inner.split()
+        before = line[: match.start()].split()
+        acronym = before[-1].strip(",.:") if before else ""
+        if _spells_out(acronym, words):
+            if not _names_role(words[-1]):
+                spelled[acronym] = inner
+        elif words and (words[0].lower() in ("i", "i'm", "we", "we're", "if", "unless")
+                        or len(words) >= _CLAUSE_ASIDE_WORDS):
+            apart.append(inner)
+        return ""
+
+    return _ASIDE.sub(aside, line), apart
+
+
+def _spells_out(acronym: str, words: list[str]) -> bool:
+    """"LHN" and "legal hold notice", "RoE" and "rules of engagement": the capitals are the initials."""
+    capitals = [c for c in acronym if c.isupper()]
+    if len(capitals) < 2 or not acronym.isalpha():
+        return False
+    initials = [w[0].upper() for w in words if w[:1].isalpha()]
+    significant = [w[0].upper() for w in words if w[:1].isalpha() and w.lower() not in ("of", "and", "the", "for")]
+    return capitals in (initials, significant) or [c.upper() for c in acronym] == initials
+
+
+def _names_role(word: str) -> bool:
+    lex = lexicon()
+    lemma = word.lower().rstrip("s")
+    return lemma in lex.role_heads or word.lower() in lex.role_heads or _agent_noun(lemma)
+
+
+def _spelled_out(unit: str, spelled: dict[str, str]) -> str:
+    for acronym, words in spelled.items():
+        unit = re.sub(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", words, unit)
+    return unit
+
+
+def _without_options(part: str) -> str:
+    """"decides on disposition: admission, transfer or discharge" → the decision; the options listed after
+    a verb of choosing are its outcomes, not steps."""
+    before, colon, after = part.partition(":")
+    if not colon or not after.strip():
+        return part
+    from lemminflect import getLemma
+
+    choosing = lexicon().choosing
+    if any(lemma in choosing for word in before.split()[-4:] for lemma in getLemma(word.lower().strip(","), "VERB")):
+        return before
+    return part
 
 
 _IMPERATIVE_MARK = "Please"

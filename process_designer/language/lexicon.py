@@ -24,6 +24,8 @@ class Lexicon:
     subordinate: str
     manages: frozenset[str]
     instructing: frozenset[str]
+    choosing: frozenset[str]
+    prefixes: frozenset[str]
     quantifiers: frozenset[str]
     not_actions: frozenset[str]
     light_with_object: frozenset[str]
@@ -89,6 +91,8 @@ def lexicon() -> Lexicon:
         subordinate=str(roles["subordinate"]),
         manages=frozenset(roles["manages"]),
         instructing=frozenset(verbs["instructing"]),
+        choosing=frozenset(verbs["choosing"]),
+        prefixes=frozenset(verbs["prefixes"]),
         quantifiers=frozenset(markers["quantifiers"]),
         not_actions=frozenset(verbs["not_actions"]),
         light_with_object=frozenset(verbs["light_with_object"]),

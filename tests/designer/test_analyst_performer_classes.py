@@ -75,3 +75,43 @@ def test_someone_in_a_department_is_that_department() -> None:
 def test_a_marker_before_a_role_is_no_part_of_it() -> None:
     requirement = _read("Legal opens the matter. In parallel IT places the mailboxes on hold.")
     assert ("Place mailbox", "IT") in _named(requirement), _named(requirement)
+
+
+def test_them_stands_for_the_last_things_named_in_the_plural() -> None:
+    requirement = _read("The courier delivers the parcels and the clerk scans the label. Then the clerk stores "
+                        "them.")
+    assert ("Store parcel", "Clerk") in _named(requirement), _named(requirement)
+
+
+def test_a_pronoun_object_is_not_the_subject_of_its_own_clause() -> None:
+    requirement = _read("The station forwards the bag on the next flight, and a delivery company brings it to the "
+                        "passenger.")
+    assert ("Bring bag", "Delivery Company") in _named(requirement), _named(requirement)
+
+
+def test_the_options_listed_after_a_decision_are_one_decision() -> None:
+    requirement = _read("The nurse assesses the patient. The physician then decides on disposition: admission to a "
+                        "ward, transfer to another hospital, or discharge home.")
+    names = [s.name for s in requirement.steps]
+    assert names == ["Assess patient", "Decide on disposition"], _named(requirement)
+
+
+def test_an_aside_in_brackets_is_no_step_but_may_name_the_narrator_or_spell_out_an_acronym() -> None:
+    requirement = _read("When an offer is accepted, I (I'm the office manager) send the contract. Our panel (three "
+                        "board members) scores the files. Counsel issues the LHN (legal hold notice) to every "
+                        "custodian.")
+    named = _named(requirement)
+    assert ("Send contract", "Office Manager") in named, named
+    assert ("Issue legal hold notice", "Counsel") in named, named
+    assert not any("board" in name.lower() for name, _ in named), named
+
+
+def test_a_verb_written_with_a_hyphenated_prefix_is_one_verb() -> None:
+    requirement = _read("The crew leader hands the line back and the control room operator re-energises it.")
+    assert ("Re-energise line", "Control Room Operator") in _named(requirement), _named(requirement)
+
+
+def test_what_a_step_is_for_is_no_step_of_its_own() -> None:
+    requirement = _read("The clerk logs the enquiry. I call the client back within a day to get the date and the "
+                        "budget.")
+    assert not any(s.name.startswith("Get") for s in requirement.steps), _named(requirement)

@@ -80,6 +80,7 @@ class Reader:
     roles: list[str] = field(default_factory=list)  # roles named so far, latest last
     people: dict[str, str] = field(default_factory=dict)  # a named person → the role the text gives them
     plural_object: tuple[str, str] = ("", "")  # the last things named in the plural: what "them" stands for
+    present: bool = False  # the text tells its steps in the present tense: what it tells in the past is background
 
     def remember(self, token: Token, phrase: tuple[str, str] | None = None) -> None:
         """``token`` (read as ``phrase``) is what the text is now about."""
@@ -792,6 +793,8 @@ class _SentenceReader:
             frame.kind = "context"  # "discharge takes way too long on the ward"
         if subject is not None and _generalisation(subject):
             frame.kind = "context"  # "most owners avoid changes": a habit, not a step
+        if self.reader.present and verb.dep_ in ("ROOT", "conj", "ccomp") and _background(verb):
+            frame.kind = "context"  # "I'm drowning in requests", "so I wrote down the rules", "what we've agreed"
         if frame.negated and frame.kind == "step":
             frame.kind = "context"  # "the clerk does not check …" states a rule, not a step
         if any(c.dep_ == "aux" and c.lower_ in lex.optional_modals for c in verb.children):
@@ -810,6 +813,29 @@ def _referent(pronoun: Token, last: str, last_head: str, plural: tuple[str, str]
     if pronoun.lower_ in ("them", "they", "those", "these") and plural[0]:
         return plural
     return last, last_head
+
+
+def _background(verb: Token) -> bool:
+    """A clause in the past, the perfect or the progressive ("I wrote down", "we've agreed", "I'm drowning"):
+    in a text that tells its steps in the present, it tells how things came to be, not a step."""
+    auxiliaries = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    if any(a.tag_ in ("VBD",) for a in auxiliaries) or (_past(verb) and not auxiliaries):
+        return True
+    if verb.tag_ == "VBN" and any(a.lemma_ == "have" for a in auxiliaries):
+        return True
+    return verb.tag_ == "VBG" and any(a.lemma_ == "be" and a.dep_ == "aux" for a in auxiliaries)
+
+
+def _tells_in_present(sentences: Sequence[Span]) -> bool:
+    """Whether most finite verbs of the text are in the present tense."""
+    finite = [t for sentence in sentences for t in sentence if t.tag_ in ("VBZ", "VBP", "VBD")]
+    past = sum(_past(t) for t in finite)
+    return len(finite) - past > 2 * past
+
+
+def _past(verb: Token) -> bool:
+    """A verb in the past tense, and plainly so: "set", "put" or "let" may as well be the present."""
+    return verb.tag_ == "VBD" and verb.lower_ != verb.lemma_.lower()
 
 
 def _purpose(verb: Token) -> bool:
@@ -871,8 +897,8 @@ def _acts_on_object(verb: Token, subject: Token) -> bool:
     does something to an object acts, whether or not the lexicon knows the noun (unless a quantity or a
     generalisation: "most owners avoid change"). So does the noun before a verb the tagger took for a noun
     ("customer service contacts every affected customer")."""
-    if _generalisation(subject) or _measure(subject):
-        return False
+    if _generalisation(subject) or _measure(subject) or any(t.is_punct for t in verb.doc[subject.i + 1: verb.i]):
+        return False  # "… our billing db. verify signature": a sentence the parser ran on
     return (subject.dep_ == "nsubj" and any(c.dep_ in ("dobj", "obj") for c in verb.children)) or verb.pos_ == "NOUN"
 
 
@@ -1159,7 +1185,9 @@ def _units(text: str) -> list[tuple[str, bool]]:
 
 
 _ASIDE = re.compile(r"\s*\(([^()]{1,200})\)")
+_DASHED = re.compile(r"\s[-–—]\s([^-–—()]{1,200}?)\s[-–—]\s")
 _CLAUSE_ASIDE_WORDS = 5
+_NARRATOR_OPENERS = ("i", "i'm", "we", "we're")
 
 
 def _asides(line: str, spelled: dict[str, str]) -> tuple[str, list[str]]:
@@ -1180,12 +1208,19 @@ def _asides(line: str, spelled: dict[str, str]) -> tuple[str, list[str]]:
         if _spells_out(acronym, words):
             if not _names_role(words[-1]):
                 spelled[acronym] = inner
-        elif words and (words[0].lower() in ("i", "i'm", "we", "we're", "if", "unless")
-                        or len(words) >= _CLAUSE_ASIDE_WORDS):
+        elif words and words[0].lower() in _NARRATOR_OPENERS:
             apart.append(inner)
+        elif len(words) >= _CLAUSE_ASIDE_WORDS or any(w.lower() in lexicon().conditions | {"optional"} for w in words):
+            return match.group()  # "(optional if the employee declines)": part of its clause
         return ""
 
-    return _ASIDE.sub(aside, line), apart
+    def dashed(match: re.Match[str]) -> str:  # "a small foundation - four staff and a board - and we …"
+        inner = match.group(1).strip()
+        if inner.split()[0].lower() in _NARRATOR_OPENERS:
+            apart.append(inner)
+        return " "
+
+    return _DASHED.sub(dashed, _ASIDE.sub(aside, line)), apart
 
 
 def _spells_out(acronym: str, words: list[str]) -> bool:
@@ -1264,6 +1299,7 @@ def read_frames(text: str, reader: Reader | None = None, lend_verb: str = "") ->
             sentences.append(sentence)
             if (introduced := _narrator_role(sentence)) is not None:
                 named.append((introduced[0], len(sentences) - 1, introduced[1]))
+    reader.present = _tells_in_present(sentences)
     if reader.narrator is None and named:  # the plainest self-introduction anywhere in the text names them
         reader.narrator = min(named)[2]
     reader.narrator_sentences = {index for rank, index, _ in named if rank < 4}

@@ -115,3 +115,16 @@ def test_what_a_step_is_for_is_no_step_of_its_own() -> None:
     requirement = _read("The clerk logs the enquiry. I call the client back within a day to get the date and the "
                         "budget.")
     assert not any(s.name.startswith("Get") for s in requirement.steps), _named(requirement)
+
+
+def test_an_aside_between_dashes_is_no_step() -> None:
+    requirement = _read("We're a small charity - four staff and a volunteer board - and I'm the program officer. "
+                        "Groups apply through our form. I read every application.")
+    assert not any("board" in s.name.lower() for s in requirement.steps), _named(requirement)
+
+
+def test_what_a_present_tense_text_tells_in_the_past_or_progressive_is_background() -> None:
+    requirement = _read("I'm drowning in repair requests, so I wrote down the rules. Tenants report problems in the "
+                        "portal. I check each request and I set up the job in the calendar.")
+    names = [s.name for s in requirement.steps]
+    assert names == ["Report problem", "Check request", "Set up job"], _named(requirement)

@@ -81,6 +81,7 @@ class Reader:
     people: dict[str, str] = field(default_factory=dict)  # a named person → the role the text gives them
     plural_object: tuple[str, str] = ("", "")  # the last things named in the plural: what "them" stands for
     present: bool = False  # the text tells its steps in the present tense: what it tells in the past is background
+    provider_voice: bool = False  # the text speaks as "we": a "you" in it is the customer
 
     def remember(self, token: Token, phrase: tuple[str, str] | None = None) -> None:
         """``token`` (read as ``phrase``) is what the text is now about."""
@@ -115,6 +116,7 @@ def _phrase_tokens(head: Token) -> list[Token]:
         modifier = token.tag_ == "VBG" and token.dep_ in ("amod", "compound") and token.head in tokens  # "investigating manager"
         own = token.dep_ == "pobj" and token.head not in tokens  # "parallel" of "in parallel IT places …"
         if not hyphen and not modifier and (token.pos_ not in ("NOUN", "PROPN", "ADJ") or token.dep_ in ("poss",) or own
+                                            or token.tag_ in ("JJS", "JJR")
                                             or token.lower_ in lexicon().quantifiers
                                             or token.tag_ == "POS" or token.is_punct
                                             or token.lower_ in ("otherwise", "else", "then")):
@@ -128,6 +130,11 @@ def role_name(head: Token) -> str | None:
     """The role a noun phrase names, normalised ("the claims officers" → "Claims Officer"), or None."""
     lex = lexicon()
     low = head.lower_
+    after = next((c for c in head.rights if c.dep_ == "amod" and c.i == head.i + 1), None)
+    if after is not None and f"{low} {after.lower_}" in lex.departments:
+        return lex.departments[f"{low} {after.lower_}"]  # "accounts payable accrues …"
+    if head.text.isupper() and low in lex.departments:
+        return lex.departments[low]  # "AP" is accounts payable
     if head.text in ("IT", "HR") or (head.text.isupper() and 2 <= len(head.text) <= 6 and head.pos_ in ("PROPN", "NOUN")):
         words = [t.text for t in _phrase_tokens(head) if t.pos_ in ("NOUN", "PROPN") or t.text.isupper()]
         return " ".join(words) if len(words) <= 3 else head.text  # "the licensed AMT" is the AMT
@@ -147,7 +154,15 @@ def role_name(head: Token) -> str | None:
     if not words and lemma in lex.modified_heads:
         return None  # "returned units go to the warehouse": a thing
     words.append(lemma if not (head.text.isupper() and len(head.text) > 1) else head.text)
-    return title_case(" ".join([*words, *_of_what(head)]))
+    return _whose(head) + title_case(" ".join([*words, *_of_what(head)]))
+
+
+def _whose(head: Token) -> str:
+    """"the owner's representative", "the ordering provider's office": the role a role works for is part
+    of its name."""
+    owner = next((c for c in head.children if c.dep_ == "poss" and c.pos_ in ("NOUN", "PROPN")), None)
+    role = role_name(owner) if owner is not None else None
+    return f"{role}'s " if role else ""
 
 
 def _of_what(head: Token) -> list[str]:
@@ -520,7 +535,7 @@ class _SentenceReader:
             agent = next((c for c in verb.children if c.dep_ == "agent"), None)
             if agent is None and verb.dep_ == "conj":
                 agent = next((c for c in verb.head.children if c.dep_ == "agent"), None)
-            actor = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+            actor = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else _stray_agent(verb)
             how = "agent"
         elif verb.dep_ == "pcomp":
             be = verb.head.head.head
@@ -537,6 +552,8 @@ class _SentenceReader:
         if low in _NARRATOR or (low in ("team", "department") and any(c.lower_ in ("my", "our") for c in actor.children)):
             role, how = self.reader.narrator, "narrator"
             frame.performer_how = how
+        elif low == "you":  # addressed by a provider speaking as "we", the reader is its customer
+            role, how = (lex.addressee if self.reader.provider_voice else self.reader.narrator), "narrator"
         elif low in _PERSONAL:
             role, how = _pronoun_antecedent(actor, self.reader), "pronoun"
         elif _pronoun(actor) and actor.text != "IT":
@@ -836,6 +853,20 @@ def _tells_in_present(sentences: Sequence[Span]) -> bool:
 def _past(verb: Token) -> bool:
     """A verb in the past tense, and plainly so: "set", "put" or "let" may as well be the present."""
     return verb.tag_ == "VBD" and verb.lower_ != verb.lemma_.lower()
+
+
+def _stray_agent(verb: Token) -> Token | None:
+    """"raised in writing by the employee": the passive's "by" hung on another word of its clause."""
+    for token in verb.subtree:
+        if token.lower_ != "by" or token.dep_ != "prep":
+            continue
+        path = list(token.ancestors)
+        if any(a.pos_ in ("VERB", "AUX") for a in path[: path.index(verb)] if verb in path):
+            continue  # the "by" of another clause
+        pobj = next((c for c in token.children if c.dep_ == "pobj"), None)
+        if pobj is not None and role_name(pobj) is not None:
+            return pobj
+    return None
 
 
 def _purpose(verb: Token) -> bool:
@@ -1300,6 +1331,7 @@ def read_frames(text: str, reader: Reader | None = None, lend_verb: str = "") ->
             if (introduced := _narrator_role(sentence)) is not None:
                 named.append((introduced[0], len(sentences) - 1, introduced[1]))
     reader.present = _tells_in_present(sentences)
+    reader.provider_voice = any(t.lower_ in ("we", "us", "our") for sentence in sentences for t in sentence)
     if reader.narrator is None and named:  # the plainest self-introduction anywhere in the text names them
         reader.narrator = min(named)[2]
     reader.narrator_sentences = {index for rank, index, _ in named if rank < 4}
@@ -1557,10 +1589,13 @@ def _noun_run(span: Span) -> list[Token]:
 
 def _remember_actors(sentence: Span, reader: Reader) -> None:
     """The last actor a sentence names other than the narrator, whether or not they act in a step of its
-    own ("… and let Priya in IT know"), is what a "she" or "they" of the next sentence stands for."""
+    own ("… and let Priya in IT know"), is what a "she" or "they" of the next sentence stands for; every
+    role it names in full is what its head alone names from then on."""
     for token in sentence:
         if (role := _third_person(token, reader)) is not None:
             reader.last_third = role
+        if token.pos_ in ("NOUN", "PROPN") and not _pronoun(token) and " " in (named := role_name(token) or ""):
+            reader.roles.append(named)  # "convenes the incident team": "the team" is this one from now on
 
 
 def _remember_subjects(sentence: Span, reader: Reader) -> None:

@@ -23,6 +23,7 @@ class Lexicon:
     superiors: frozenset[str]
     subordinate: str
     manages: frozenset[str]
+    addressee: str
     instructing: frozenset[str]
     choosing: frozenset[str]
     prefixes: frozenset[str]
@@ -90,6 +91,7 @@ def lexicon() -> Lexicon:
         superiors=frozenset(roles["superiors"]),
         subordinate=str(roles["subordinate"]),
         manages=frozenset(roles["manages"]),
+        addressee=str(roles["addressee"]),
         instructing=frozenset(verbs["instructing"]),
         choosing=frozenset(verbs["choosing"]),
         prefixes=frozenset(verbs["prefixes"]),

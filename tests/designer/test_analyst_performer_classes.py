@@ -128,3 +128,30 @@ def test_what_a_present_tense_text_tells_in_the_past_or_progressive_is_backgroun
                         "portal. I check each request and I set up the job in the calendar.")
     names = [s.name for s in requirement.steps]
     assert names == ["Report problem", "Check request", "Set up job"], _named(requirement)
+
+
+def test_a_role_that_works_for_another_is_named_with_it() -> None:
+    requirement = _read("The contractor writes the change request. The request is reviewed by the owner's "
+                        "representative.")
+    assert ("Review request", "Owner's Representative") in _named(requirement), _named(requirement)
+
+
+def test_a_department_named_in_two_words_or_by_its_initials_acts() -> None:
+    requirement = _read("Accounts payable accrues the unbilled invoices. The controller reviews the accruals.")
+    assert ("Accrue unbilled invoice", "Accounts Payable") in _named(requirement), _named(requirement)
+
+
+def test_a_passive_agent_the_parser_hangs_on_another_word_still_acts() -> None:
+    requirement = _read("A grievance is raised in writing by the employee with their line manager. HR acknowledges "
+                        "the grievance.")
+    assert ("Raise grievance", "Employee") in _named(requirement), _named(requirement)
+
+
+def test_you_addressed_by_a_provider_speaking_as_we_is_the_customer() -> None:
+    requirement = _read("You order a replacement card in the app. We check your identity with a one-time code.")
+    assert ("Order replacement card", "Customer") in _named(requirement), _named(requirement)
+
+
+def test_a_role_first_named_as_an_object_is_what_its_head_names_later() -> None:
+    requirement = _read("The safety manager convenes the incident team. The team assesses the hazard.")
+    assert ("Assess hazard", "Incident Team") in _named(requirement), _named(requirement)

@@ -835,6 +835,8 @@ def _referent(pronoun: Token, last: str, last_head: str, plural: tuple[str, str]
 def _background(verb: Token) -> bool:
     """A clause in the past, the perfect or the progressive ("I wrote down", "we've agreed", "I'm drowning"):
     in a text that tells its steps in the present, it tells how things came to be, not a step."""
+    if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
+        return _background(verb.head)  # "is collected by the agent and sold at auction": the tense of the first
     auxiliaries = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     if any(a.tag_ in ("VBD",) for a in auxiliaries) or (_past(verb) and not auxiliaries):
         return True
@@ -1285,9 +1287,12 @@ def _without_options(part: str) -> str:
     from lemminflect import getLemma
 
     choosing = lexicon().choosing
-    if any(lemma in choosing for word in before.split()[-4:] for lemma in getLemma(word.lower().strip(","), "VERB")):
-        return before
-    return part
+    if not any(lemma in choosing for word in before.split()[-4:] for lemma in getLemma(word.lower().strip(","), "VERB")):
+        return part
+    options = [o.split() for o in re.split(r",|\bor\b|\band\b", after) if o.strip()]
+    if all(_dictionary_verb(words[0].lower()) for words in options):
+        return part  # "decide: reapply or withdraw the offer": actions, each a branch of its own
+    return before
 
 
 _IMPERATIVE_MARK = "Please"

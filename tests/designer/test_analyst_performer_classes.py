@@ -123,6 +123,12 @@ def test_an_aside_between_dashes_is_no_step() -> None:
     assert not any("board" in s.name.lower() for s in requirement.steps), _named(requirement)
 
 
+def test_a_passive_coordinated_in_the_past_form_is_no_background() -> None:
+    requirement = _read("The claim is checked by the adjuster. The salvage is collected by the salvage agent and sold "
+                        "at auction. The adjuster closes the claim.")
+    assert ("Sell salvage", "Salvage Agent") in _named(requirement), _named(requirement)
+
+
 def test_what_a_present_tense_text_tells_in_the_past_or_progressive_is_background() -> None:
     requirement = _read("I'm drowning in repair requests, so I wrote down the rules. Tenants report problems in the "
                         "portal. I check each request and I set up the job in the calendar.")

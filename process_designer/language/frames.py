@@ -1284,10 +1284,9 @@ def _without_options(part: str) -> str:
     before, colon, after = part.partition(":")
     if not colon or not after.strip():
         return part
-    from lemminflect import getLemma
-
     choosing = lexicon().choosing
-    if not any(lemma in choosing for word in before.split()[-4:] for lemma in getLemma(word.lower().strip(","), "VERB")):
+    if not any(lemma in choosing for word in before.split()[-4:]
+               for lemma in wordforms.lemmas(word.lower().strip(","), "VERB")):
         return part
     options = [o.split() for o in re.split(r",|\bor\b|\band\b", after) if o.strip()]
     if all(_dictionary_verb(words[0].lower()) for words in options):

@@ -833,8 +833,9 @@ def _referent(pronoun: Token, last: str, last_head: str, plural: tuple[str, str]
 
 
 def _background(verb: Token) -> bool:
-    """A clause in the past, the perfect or the progressive ("I wrote down", "we've agreed", "I'm drowning"):
-    in a text that tells its steps in the present, it tells how things came to be, not a step."""
+    """A clause in the past, the perfect or the progressive without an object ("I wrote down", "we've
+    agreed", "I'm drowning"): in a text that tells its steps in the present, it tells how things came to
+    be, not a step."""
     if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
         return _background(verb.head)  # "is collected by the agent and sold at auction": the tense of the first
     auxiliaries = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
@@ -842,7 +843,8 @@ def _background(verb: Token) -> bool:
         return True
     if verb.tag_ == "VBN" and any(a.lemma_ == "have" for a in auxiliaries):
         return True
-    return verb.tag_ == "VBG" and any(a.lemma_ == "be" and a.dep_ == "aux" for a in auxiliaries)
+    return verb.tag_ == "VBG" and any(a.lemma_ == "be" and a.dep_ == "aux" for a in auxiliaries) and not any(
+        c.dep_ in ("dobj", "obj") for c in verb.children)  # "we're launching an agent" announces the work
 
 
 def _tells_in_present(sentences: Sequence[Span]) -> bool:

@@ -74,9 +74,21 @@ class Reader:
 
     narrator: str | None = None
     last_performer: str | None = None
+    last_third: str | None = None  # the last actor other than the narrator: what "she" or "they" stands for
     last_object: str = ""
     last_object_head: str = ""
-    narrator_sentence: int = -1
+    narrator_sentences: set[int] = field(default_factory=set)
+    roles: list[str] = field(default_factory=list)  # roles named so far, latest last
+    people: dict[str, str] = field(default_factory=dict)  # a named person → the role the text gives them
+    plural_object: tuple[str, str] = ("", "")  # the last things named in the plural: what "them" stands for
+    present: bool = False  # the text tells its steps in the present tense: what it tells in the past is background
+    provider_voice: bool = False  # the text speaks as "we": a "you" in it is the customer
+
+    def remember(self, token: Token, phrase: tuple[str, str] | None = None) -> None:
+        """``token`` (read as ``phrase``) is what the text is now about."""
+        self.last_object, self.last_object_head = phrase or object_phrase(token)
+        if token.tag_ in ("NNS", "NNPS"):
+            self.plural_object = (self.last_object, self.last_object_head)
     trigger: str = ""
     trigger_object: str = ""  # what arrives or is raised when the process starts ("refund request")
     context: list[str] = field(default_factory=list)
@@ -102,8 +114,13 @@ def _phrase_tokens(head: Token) -> list[Token]:
             hyphen = True  # "1" of "tier-1"
         if "-" in token.text.strip("-") and any(ch.isalnum() for ch in token.text):
             hyphen = True  # "tier-1" kept as one token
-        if not hyphen and (token.pos_ not in ("NOUN", "PROPN", "ADJ") or token.dep_ in ("poss",)
-                           or token.tag_ == "POS" or token.is_punct or token.lower_ in ("otherwise", "else", "then")):
+        modifier = token.tag_ == "VBG" and token.dep_ in ("amod", "compound") and token.head in tokens  # "investigating manager"
+        own = token.dep_ == "pobj" and token.head not in tokens  # "parallel" of "in parallel IT places …"
+        if not hyphen and not modifier and (token.pos_ not in ("NOUN", "PROPN", "ADJ") or token.dep_ in ("poss",) or own
+                                            or token.tag_ in ("JJS", "JJR")
+                                            or token.lower_ in lexicon().quantifiers
+                                            or token.tag_ == "POS" or token.is_punct
+                                            or token.lower_ in ("otherwise", "else", "then")):
             break
         tokens.insert(0, token)
         index -= 1
@@ -114,9 +131,14 @@ def role_name(head: Token) -> str | None:
     """The role a noun phrase names, normalised ("the claims officers" → "Claims Officer"), or None."""
     lex = lexicon()
     low = head.lower_
+    after = next((c for c in head.rights if c.dep_ == "amod" and c.i == head.i + 1), None)
+    if after is not None and f"{low} {after.lower_}" in lex.departments:
+        return lex.departments[f"{low} {after.lower_}"]  # "accounts payable accrues …"
+    if head.text.isupper() and low in lex.departments:
+        return lex.departments[low]  # "AP" is accounts payable
     if head.text in ("IT", "HR") or (head.text.isupper() and 2 <= len(head.text) <= 6 and head.pos_ in ("PROPN", "NOUN")):
-        words = [t.text for t in _phrase_tokens(head)]
-        return " ".join(words) if len(words) <= 3 else head.text
+        words = [t.text for t in _phrase_tokens(head) if t.pos_ in ("NOUN", "PROPN") or t.text.isupper()]
+        return " ".join(words) if len(words) <= 3 else head.text  # "the licensed AMT" is the AMT
     lemma = head.lemma_.lower() if head.tag_ in ("NNS", "NNPS") and low not in lex.departments else low
     if head.pos_ == "ADJ" and low in lex.departments and head.dep_ in ("nsubj", "amod", "compound", "ROOT"):
         return lex.departments[low]  # "legal reviews the terms"
@@ -130,8 +152,18 @@ def role_name(head: Token) -> str | None:
         return None
     if not words and lemma in lex.departments:
         return lex.departments[lemma]
+    if not words and lemma in lex.modified_heads:
+        return None  # "returned units go to the warehouse": a thing
     words.append(lemma if not (head.text.isupper() and len(head.text) > 1) else head.text)
-    return title_case(" ".join([*words, *_of_what(head)]))
+    return _whose(head) + title_case(" ".join([*words, *_of_what(head)]))
+
+
+def _whose(head: Token) -> str:
+    """"the owner's representative", "the ordering provider's office": the role a role works for is part
+    of its name."""
+    owner = next((c for c in head.children if c.dep_ == "poss" and c.pos_ in ("NOUN", "PROPN")), None)
+    role = role_name(owner) if owner is not None else None
+    return f"{role}'s " if role else ""
 
 
 def _of_what(head: Token) -> list[str]:
@@ -147,6 +179,8 @@ def _agent_noun(noun: str) -> bool:
     """A noun for whoever does a verb: "writer" (write), "editor" (edit), "approver", "planner"."""
     if noun in lexicon().not_roles or len(noun) < 5:
         return False
+    if noun.endswith(("man", "person")) and len(noun) > 6:
+        return True  # "handyman", "foreman", "salesperson": whoever works at it
     for suffix in ("er", "or", "ar", "ist", "ant"):
         if noun.endswith(suffix):
             stem = noun[: -len(suffix)]
@@ -264,8 +298,10 @@ def _verb_taken_for_noun(token: Token) -> bool:
     before, after = token.doc[token.i - 1], token.doc[token.i + 1]
     if after.pos_ not in ("DET", "PRON", "ADJ", "NOUN", "NUM", "ADP") and after.tag_ != "PRP$":
         return False
-    if role_name(before) is None and before.lower_ not in lexicon().departments:
-        return False
+    if role_name(before) is None and before.lower_ not in lexicon().departments and not (
+            after.pos_ == "DET" and after.lower_ in ("every", "each", "the", "a", "an", "all") and before.pos_ == "NOUN"
+            and any(c.dep_ == "compound" for c in before.children)):
+        return False  # "customer service contacts every affected customer": no noun phrase runs on into "every"
     lemmas = wordforms.lemmas(token.lower_, "VERB")
     return bool(lemmas) and token.lower_ in wordforms.inflections(lemmas[0], "VBZ") and known_verb(lemmas[0])
 
@@ -365,6 +401,8 @@ class _SentenceReader:
                 continue
             if token.dep_ == "advcl" and not _mark(token) and token.tag_ == "VBG":
                 continue  # "…, comparing the loss with the policy": a detail of the clause above
+            if token.dep_ == "advcl" and _purpose(token) and not self._sent_back(token.head):
+                continue  # "I call the client back to get the date": what the step is for
             if token.dep_ == "advcl" and _mark(token) not in ("", *_TIME_MARKS, "while") and not (
                     _mark(token) in ("when", "whenever") and self._temporal(token)
                     and token.lemma_.lower() not in self.lex.arrival):
@@ -378,6 +416,10 @@ class _SentenceReader:
 
     def _responsible(self, aux: Token) -> bool:
         return any(c.dep_ == "acomp" and c.lower_ in ("responsible", "accountable", "in") for c in aux.children)
+
+    def _sent_back(self, verb: Token) -> bool:
+        """"sent back to the employee to fix": what work is sent back for is the receiver's step, not a purpose."""
+        return verb.lemma_.lower() in self.lex.rework_back_verbs
 
     def _responsible_for(self, token: Token) -> bool:
         prep = token.head
@@ -498,7 +540,7 @@ class _SentenceReader:
             agent = next((c for c in verb.children if c.dep_ == "agent"), None)
             if agent is None and verb.dep_ == "conj":
                 agent = next((c for c in verb.head.children if c.dep_ == "agent"), None)
-            actor = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+            actor = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else _stray_agent(verb)
             how = "agent"
         elif verb.dep_ == "pcomp":
             be = verb.head.head.head
@@ -515,23 +557,35 @@ class _SentenceReader:
         if low in _NARRATOR or (low in ("team", "department") and any(c.lower_ in ("my", "our") for c in actor.children)):
             role, how = self.reader.narrator, "narrator"
             frame.performer_how = how
+        elif low == "you":  # addressed by a provider speaking as "we", the reader is its customer
+            role, how = (lex.addressee if self.reader.provider_voice else self.reader.narrator), "narrator"
         elif low in _PERSONAL:
-            role, how = self.reader.last_performer, "pronoun"
+            role, how = _pronoun_antecedent(actor, self.reader), "pronoun"
         elif _pronoun(actor) and actor.text != "IT":
+            role = _member_of(actor)  # "audited by someone in finance"
+        elif _generalisation(actor):
             return
         else:
-            role = role_name(actor) or (_agent_phrase(actor) if how == "agent" else None)
-            others = [role_name(t) for t in _conjuncts(actor)[1:]]
+            role = self._role(actor) or (_agent_phrase(actor) if how == "agent" or _acts_on_object(verb, actor) else None)
+            others = [self._role(t) for t in _conjuncts(actor)[1:]]
             frame.co_performers = [o for o in others if o]
         if role and role.lower() not in lex.not_roles:
             frame.performer, frame.performer_how = role, how
             self.reader.last_performer = role
+            if how != "narrator":
+                self.reader.last_third = role
+                self.reader.roles.append(role)
+
+    def _role(self, token: Token) -> str | None:
+        """The role ``token`` names, as this text has named it before (see :func:`_text_role`)."""
+        return _text_role(token, self.reader)
 
     def _object(self, frame: Frame, verb: Token) -> None:
         subject = _subject(verb)
+        earlier = self.reader.last_object, self.reader.last_object_head, self.reader.plural_object
         if subject is not None and not frame.passive and not _pronoun(subject) and role_name(subject) is None \
-                and subject.pos_ in ("NOUN", "PROPN"):  # "alerts from Prometheus page the SRE": about alerts
-            self.reader.last_object, self.reader.last_object_head = object_phrase(subject)
+                and subject.pos_ in ("NOUN", "PROPN") and frame.performer is None:
+            self.reader.remember(subject)  # "alerts from Prometheus page the SRE": about alerts
         target: Token | None = None
         if frame.passive:
             target = verb.head if _bare_passive(verb) else next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
@@ -585,8 +639,8 @@ class _SentenceReader:
         if _pronoun(target) or target.lower_ in _RELATIVE or target.lemma_.lower() == "one":
             if target.dep_ == "nsubjpass" and target.lower_ in _RELATIVE and target.head.dep_ == "relcl":
                 target = target.head.head
-            else:
-                frame.obj, frame.obj_head = self.reader.last_object, self.reader.last_object_head
+            else:  # what the text was about before this clause: "a delivery company brings it"
+                frame.obj, frame.obj_head = _referent(target, *earlier)
                 return
         nominal = verb_of_noun(target.lemma_.lower()) if verb.lemma_.lower() in self.lex.support_verbs \
             and not frame.passive else None
@@ -597,7 +651,7 @@ class _SentenceReader:
         words = frame.obj.split()
         if verb.i < target.i and verb.lower_ in words[:-1]:  # "legal reviews non-standard terms" read as one noun
             frame.obj = " ".join(words[words.index(verb.lower_) + 1:])
-        self.reader.last_object, self.reader.last_object_head = frame.obj, frame.obj_head
+        self.reader.remember(target, (frame.obj, frame.obj_head))
 
     def _nominal_action(self, frame: Frame, verb: Token, target: Token, nominal: str) -> bool:
         """"the nurse does teaching with the family" → teach family; "run identity verification with Onfido" →
@@ -689,7 +743,7 @@ class _SentenceReader:
             frame.alternative = True
         sent_back = lemma in lex.rework_back_verbs and (particle in lex.rework_particles or any(
             c.lower_ == "back" and c.dep_ in ("advmod", "prt") for c in verb.children))
-        rework = lemma in lex.rework or sent_back or any(c.lower_ in lex.rework_adverbs for c in verb.children)
+        rework = lemma in lex.rework or lemma.replace("-", "") in lex.rework or sent_back or any(c.lower_ in lex.rework_adverbs for c in verb.children)
         if lemma == "return" and frame.passive and frame.recipient:
             rework = True
         if rework:
@@ -773,16 +827,139 @@ class _SentenceReader:
         if lemma in lex.light_with_object and not any(c.dep_ in ("dobj", "nsubjpass") for c in verb.children) \
                 and frame.verb == lemma and not (frame.passive and frame.obj):
             frame.kind = "context"  # "discharge takes way too long on the ward"
+        if subject is not None and _generalisation(subject):
+            frame.kind = "context"  # "most owners avoid changes": a habit, not a step
+        if self.reader.present and verb.dep_ in ("ROOT", "conj", "ccomp") and _background(verb):
+            frame.kind = "context"  # "I'm drowning in requests", "so I wrote down the rules", "what we've agreed"
         if frame.negated and frame.kind == "step":
             frame.kind = "context"  # "the clerk does not check …" states a rule, not a step
         if any(c.dep_ == "aux" and c.lower_ in lex.optional_modals for c in verb.children):
             frame.kind = "context"  # "rejected applicants may re-apply": an option, not a step
-        if frame.performer_how == "narrator" and lemma in lex.narrator_intro and self.index == self.reader.narrator_sentence:
+        if frame.performer_how == "narrator" and lemma in lex.narrator_intro and self.index in self.reader.narrator_sentences:
             frame.kind = "context"  # "I run the service desk": who is speaking
-        if not verb.text.isalpha() or len(verb.text) < 2:
+        if not verb.text.replace("-", "").isalpha() or len(verb.text) < 2:
             frame.kind = "context"
         if verb.i == verb.sent.start and verb.text[:1].isupper() and not known_verb(lemma) and verb.pos_ == "VERB":
             frame.kind = "context"  # "Cardholder disputes …": a capitalised first word the tagger took for a verb
+
+
+def _referent(pronoun: Token, last: str, last_head: str, plural: tuple[str, str]) -> tuple[str, str]:
+    """What a pronoun object stands for: "them" the last things named in the plural ("Returned units go to
+    the warehouse, which quarantines them"), anything else the last thing named."""
+    if pronoun.lower_ in ("them", "they", "those", "these") and plural[0]:
+        return plural
+    return last, last_head
+
+
+def _background(verb: Token) -> bool:
+    """A clause in the past, the perfect or the progressive without an object ("I wrote down", "we've
+    agreed", "I'm drowning"): in a text that tells its steps in the present, it tells how things came to
+    be, not a step."""
+    if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
+        return _background(verb.head)  # "is collected by the agent and sold at auction": the tense of the first
+    auxiliaries = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    if any(a.tag_ in ("VBD",) for a in auxiliaries) or (_past(verb) and not auxiliaries):
+        return True
+    if verb.tag_ == "VBN" and any(a.lemma_ == "have" for a in auxiliaries):
+        return True
+    return verb.tag_ == "VBG" and any(a.lemma_ == "be" and a.dep_ == "aux" for a in auxiliaries) and not any(
+        c.dep_ in ("dobj", "obj") for c in verb.children)  # "we're launching an agent" announces the work
+
+
+def _tells_in_present(sentences: Sequence[Span]) -> bool:
+    """Whether most finite verbs of the text are in the present tense."""
+    finite = [t for sentence in sentences for t in sentence if t.tag_ in ("VBZ", "VBP", "VBD")]
+    past = sum(_past(t) for t in finite)
+    return len(finite) - past > 2 * past
+
+
+def _past(verb: Token) -> bool:
+    """A verb in the past tense, and plainly so: "set", "put" or "let" may as well be the present."""
+    return verb.tag_ == "VBD" and verb.lower_ != verb.lemma_.lower()
+
+
+def _stray_agent(verb: Token) -> Token | None:
+    """"raised in writing by the employee": the passive's "by" hung on another word of its clause."""
+    for token in verb.subtree:
+        if token.lower_ != "by" or token.dep_ != "prep":
+            continue
+        path = list(token.ancestors)
+        if any(a.pos_ in ("VERB", "AUX") for a in path[: path.index(verb)] if verb in path):
+            continue  # the "by" of another clause
+        pobj = next((c for c in token.children if c.dep_ == "pobj"), None)
+        if pobj is not None and role_name(pobj) is not None:
+            return pobj
+    return None
+
+
+def _purpose(verb: Token) -> bool:
+    """"(in order) to get the date": an infinitive with no subject of its own, saying what its clause is for."""
+    return verb.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children) \
+        and _subject_child(verb) is None
+
+
+def _subject_child(verb: Token) -> Token | None:
+    return next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+
+
+def _text_role(token: Token, reader: Reader) -> str | None:
+    """The role ``token`` names in this text: a named person is the role the text gave them ("our handyman,
+    Marco"); a role named by its head alone ("the team", "the nurse") is the role the text last named in
+    full with that head ("the incident team", "a UM nurse"); anything else as :func:`role_name` reads it."""
+    if token.text in reader.people:
+        return reader.people[token.text]
+    role = role_name(token)
+    if role is None or " " in role or any(c.dep_ in ("poss", "amod", "compound") for c in token.children) \
+            or any(c.dep_ == "det" and c.lower_ != "the" for c in token.children):
+        return role  # "my manager", "a manager": someone of their own
+    suffix = " " + role.lower()
+    return next((r for r in reversed(reader.roles) if r.lower().endswith(suffix)), role)
+
+
+def _pronoun_antecedent(pronoun: Token, reader: Reader) -> str | None:
+    """The actor "she", "he" or "they" stands for: the last one named before it in the sentence ("let Priya
+    in IT know: she creates the accounts"), else the last actor of an earlier sentence who is not the
+    narrator ("Customer service contacts every affected customer; they offer a refund")."""
+    before = [t for t in pronoun.sent if t.i < pronoun.i]
+    return next((role for t in reversed(before) if (role := _third_person(t, reader))), None) or reader.last_third
+
+
+def _third_person(token: Token, reader: Reader) -> str | None:
+    """The role of ``token`` when it names an actor of its clause: a subject, a passive agent, or the one
+    told, asked or let do something."""
+    if _pronoun(token) and token.text != "IT":
+        return None
+    acting = token.dep_ in ("nsubj", "nsubjpass") or (token.dep_ == "pobj" and token.head.dep_ == "agent") or (
+        token.dep_ == "dobj" and token.head.lemma_.lower() in lexicon().instructing)
+    return _text_role(token, reader) if acting else None
+
+
+def _member_of(pronoun: Token) -> str | None:
+    """"someone in finance", "a member of the audit team": whoever it is belongs to the role named."""
+    if pronoun.lower_ not in lexicon().not_roles:
+        return None
+    for prep in pronoun.children:
+        group = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep.lower_ in ("in", "from", "of") \
+            else None
+        if group is not None and (role := role_name(group) or lexicon().departments.get(group.lower_)):
+            return role
+    return None
+
+
+def _acts_on_object(verb: Token, subject: Token) -> bool:
+    """"a radiographer screens the patient", "WorldTracer searches the network": the subject of a verb that
+    does something to an object acts, whether or not the lexicon knows the noun (unless a quantity or a
+    generalisation: "most owners avoid change"). So does the noun before a verb the tagger took for a noun
+    ("customer service contacts every affected customer")."""
+    if _generalisation(subject) or _measure(subject) or any(t.is_punct for t in verb.doc[subject.i + 1: verb.i]):
+        return False  # "… our billing db. verify signature": a sentence the parser ran on
+    return (subject.dep_ == "nsubj" and any(c.dep_ in ("dobj", "obj") for c in verb.children)) or verb.pos_ == "NOUN"
+
+
+def _generalisation(subject: Token) -> bool:
+    """"most disputes come from …", "many owners avoid …": a subject quantified over the cases states a
+    habit or a figure, not a step."""
+    return any(c.dep_ in ("amod", "det", "nummod") and c.lower_ in lexicon().quantifiers for c in subject.children)
 
 
 def _agent_phrase(actor: Token) -> str | None:
@@ -791,7 +968,7 @@ def _agent_phrase(actor: Token) -> str | None:
     lex = lexicon()
     if actor.pos_ not in ("NOUN", "PROPN") or actor.lemma_.lower() in lex.not_roles | lex.time_nouns:
         return None
-    if actor.pos_ != "PROPN" and not any(c.dep_ in ("det", "poss") for c in actor.children):
+    if actor.pos_ != "PROPN" and not any(c.dep_ in ("det", "poss", "compound") for c in actor.children):
         return None
     return title_case(" ".join(t.text for t in _phrase_tokens(actor)))
 
@@ -923,29 +1100,36 @@ def _threshold(sentence: Span) -> bool:
     return False
 
 
-def _narrator_role(sentence: Span) -> str | None:
-    """"I am the store manager", "As the shift lead, I …", "we (the payroll team) …" → the role."""
+def _narrator_role(sentence: Span) -> tuple[int, str] | None:
+    """The role the narrator names for themselves in ``sentence``, with how plainly (0 most plainly):
+    0 "I am the store manager", "As the shift lead, I …"; 1 "we are the payroll team", "my team (payroll)";
+    2 "I run the service desk"; 3 "I manage three apartment buildings" (their manager); 4 "my manager
+    approves it" (an employee)."""
     lex = lexicon()
+    found: list[tuple[int, str]] = []
     for token in sentence:
-        if token.lower_ in ("i", "we") and token.dep_ == "nsubj" and token.head.lemma_ in lex.narrator_intro \
-                and token.head.lemma_ != "be":
-            obj = next((c for c in token.head.children if c.dep_ == "dobj"), None)
-            if obj is not None:  # "I run the service desk", "I've worked the returns counter"
-                return role_name(obj) or title_case(" ".join(t.text for t in _phrase_tokens(obj)))
-        if token.lower_ in ("i", "we") and token.head.lemma_ == "be":
-            for attr in token.head.children:
+        low, head = token.lower_, token.head
+        if low in ("i", "we") and head.lemma_ == "be":
+            for attr in head.children:
                 if attr.dep_ == "attr" and (role := role_name(attr)):
-                    return role
-        if token.lower_ == "as" and token.dep_ == "prep" and token.i == sentence.start:
+                    found.append((0 if low == "i" else 1, role))
+        elif low in ("i", "we") and token.dep_ == "nsubj" and head.lemma_ in lex.narrator_intro:
+            obj = next((c for c in head.children if c.dep_ == "dobj"), None)
+            if obj is not None and (role := role_name(obj)):  # "I run the service desk"
+                found.append((2, role))
+            elif obj is not None and head.lemma_ in lex.manages and obj.pos_ == "NOUN":
+                found.append((3, title_case(f"{obj.lemma_} manager")))
+        if low == "as" and token.dep_ == "prep" and token.i == sentence.start:
             pobj = next((c for c in token.children if c.dep_ == "pobj"), None)
             if pobj is not None and (role := role_name(pobj)):
-                return role
-        if token.lower_ in ("my", "our") and token.head.lower_ in ("team", "department", "office", "unit"):
-            head = token.head
+                found.append((0, role))
+        if low in ("my", "our") and head.lower_ in ("team", "department", "office", "unit"):
             words = [t for t in _phrase_tokens(head) if t.dep_ != "poss"]
             if len(words) > 1 and (role := role_name(head)):
-                return role
-    return None
+                found.append((1, role))
+        if low == "my" and token.dep_ == "poss" and " ".join(t.lower_ for t in _phrase_tokens(head)) in lex.superiors:
+            found.append((4, lex.subordinate))
+    return min(found, key=lambda pair: pair[0]) if found else None
 
 
 def _nominal_frames(sentence: Span, index: int, reader: Reader, lend_verb: str, listed: bool) -> list[Frame]:
@@ -1049,19 +1233,99 @@ def _labelled(part: str) -> str:
 
 
 def _units(text: str) -> list[tuple[str, bool]]:
-    """Lines of the text, with whether each was a list item; list markers removed."""
+    """Lines of the text, with whether each was a list item; list markers removed, asides set apart
+    (see :func:`_asides`) and acronyms of things written out where the text defines them."""
     units: list[tuple[str, bool]] = []
+    spelled: dict[str, str] = {}
     for line in text.splitlines():
         stripped = line.strip()
         if not stripped:
             continue
         listed = bool(_LIST_PREFIX.match(stripped))
+        body, apart = _asides(_LIST_PREFIX.sub("", stripped), spelled)
         # a semicolon ends a clause the parser would otherwise run on into the next
-        for part in _LIST_PREFIX.sub("", stripped).split(";"):
-            for clause in _arrows(_labelled(part)):
+        for part in [*body.split(";"), *apart]:
+            for clause in _arrows(_labelled(_without_options(part))):
                 if clause.strip(" ,."):
                     units.append((clause.strip(), listed))
-    return units
+    return [(_spelled_out(unit, spelled), listed) for unit, listed in units]
+
+
+_ASIDE = re.compile(r"\s*\(([^()]{1,200})\)")
+_DASHED = re.compile(r"\s[-–—]\s([^-–—()]{1,200}?)\s[-–—]\s")
+_CLAUSE_ASIDE_WORDS = 5
+_NARRATOR_OPENERS = ("i", "i'm", "we", "we're")
+
+
+def _asides(line: str, spelled: dict[str, str]) -> tuple[str, list[str]]:
+    """``line`` without its asides in brackets, and the asides that are clauses of their own.
+
+    An aside that spells out the acronym before it ("the LHN (legal hold notice)") is dropped, and the
+    acronym of a thing is written out from then on (``spelled``); one that speaks for the narrator ("(I'm
+    the events manager)"), opens with a condition, or runs to a clause is read as a sentence of its own;
+    any other ("(three board members)", "(gas, electrics)") is a detail, never a step.
+    """
+    apart: list[str] = []
+
+    def aside(match: re.Match[str]) -> str:
+        inner = match.group(1).strip()
+        words = inner.split()
+        before = line[: match.start()].split()
+        acronym = before[-1].strip(",.:") if before else ""
+        if _spells_out(acronym, words):
+            if not _names_role(words[-1]):
+                spelled[acronym] = inner
+        elif words and words[0].lower() in _NARRATOR_OPENERS:
+            apart.append(inner)
+        elif len(words) >= _CLAUSE_ASIDE_WORDS or any(w.lower() in lexicon().conditions | {"optional"} for w in words):
+            return match.group()  # "(optional if the employee declines)": part of its clause
+        return ""
+
+    def dashed(match: re.Match[str]) -> str:  # "a small foundation - four staff and a board - and we …"
+        inner = match.group(1).strip()
+        if inner.split()[0].lower() in _NARRATOR_OPENERS:
+            apart.append(inner)
+        return " "
+
+    return _DASHED.sub(dashed, _ASIDE.sub(aside, line)), apart
+
+
+def _spells_out(acronym: str, words: list[str]) -> bool:
+    """"LHN" and "legal hold notice", "RoE" and "rules of engagement": the capitals are the initials."""
+    capitals = [c for c in acronym if c.isupper()]
+    if len(capitals) < 2 or not acronym.isalpha():
+        return False
+    initials = [w[0].upper() for w in words if w[:1].isalpha()]
+    significant = [w[0].upper() for w in words if w[:1].isalpha() and w.lower() not in ("of", "and", "the", "for")]
+    return capitals in (initials, significant) or [c.upper() for c in acronym] == initials
+
+
+def _names_role(word: str) -> bool:
+    lex = lexicon()
+    lemma = word.lower().rstrip("s")
+    return lemma in lex.role_heads or word.lower() in lex.role_heads or _agent_noun(lemma)
+
+
+def _spelled_out(unit: str, spelled: dict[str, str]) -> str:
+    for acronym, words in spelled.items():
+        unit = re.sub(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", words, unit)
+    return unit
+
+
+def _without_options(part: str) -> str:
+    """"decides on disposition: admission, transfer or discharge" → the decision; the options listed after
+    a verb of choosing are its outcomes, not steps."""
+    before, colon, after = part.partition(":")
+    if not colon or not after.strip():
+        return part
+    choosing = lexicon().choosing
+    if not any(lemma in choosing for word in before.split()[-4:]
+               for lemma in wordforms.lemmas(word.lower().strip(","), "VERB")):
+        return part
+    options = [o.split() for o in re.split(r",|\bor\b|\band\b", after) if o.strip()]
+    if all(_dictionary_verb(words[0].lower()) for words in options):
+        return part  # "decide: reapply or withdraw the offer": actions, each a branch of its own
+    return before
 
 
 _IMPERATIVE_MARK = "Please"
@@ -1098,12 +1362,17 @@ def read_frames(text: str, reader: Reader | None = None, lend_verb: str = "") ->
     docs: list[Doc] = list(nlp.pipe([_imperative(u) if listed else u for u, listed in units]))
     frames: list[Frame] = []
     sentences: list[Span] = []
+    named: list[tuple[int, int, str]] = []  # (how plainly, sentence, role) of each self-introduction
     for doc in docs:
         for sentence in doc.sents:
             sentences.append(sentence)
-            if reader.narrator is None:
-                reader.narrator = _narrator_role(sentence)
-                reader.narrator_sentence = len(sentences) - 1 if reader.narrator else -1
+            if (introduced := _narrator_role(sentence)) is not None:
+                named.append((introduced[0], len(sentences) - 1, introduced[1]))
+    reader.present = _tells_in_present(sentences)
+    reader.provider_voice = any(t.lower_ in ("we", "us", "our") for sentence in sentences for t in sentence)
+    if reader.narrator is None and named:  # the plainest self-introduction anywhere in the text names them
+        reader.narrator = min(named)[2]
+    reader.narrator_sentences = {index for rank, index, _ in named if rank < 4}
     for index, sentence in enumerate(sentences):
         listed = units[0][1] if len(units) == 1 else _listed(sentence, units, docs)
         if (_statistic(sentence) or _definition(sentence)) and not listed:
@@ -1130,6 +1399,7 @@ def read_frames(text: str, reader: Reader | None = None, lend_verb: str = "") ->
         if index == 0 and not reader.trigger:
             found = [*_note_trigger(sentence, reader), *found]
         frames.extend(found)
+        _remember_actors(sentence, reader)
         if not any(f.kind == "step" for f in found):
             reader.context.append(sentence.text.strip())
     return frames, reader, sentences
@@ -1307,6 +1577,11 @@ def _with_shared_conditions(sentence_reader: _SentenceReader) -> list[Frame]:
             head = by_head.get(frame.head.head.i) or (earlier[-1] if earlier else None)
             if head is not None:
                 frame.performer, frame.performer_how = head.performer, head.performer_how
+        if frame.passive and frame.performer is None:  # "witnesses are interviewed and evidence is gathered by X"
+            joined = [f for f in frames if f.passive and f.performer_how == "agent" and f.head.dep_ == "conj"
+                      and f.head.head == frame.head]
+            if joined:
+                frame.performer, frame.performer_how = joined[0].performer, "agent"
     return frames
 
 
@@ -1342,12 +1617,50 @@ def _note_trigger(sentence: Span, reader: Reader) -> list[Frame]:
     return []
 
 
+def _remember_people(sentence: Span, reader: Reader) -> None:
+    """A person named with their role ("our handyman, Marco", "Priya in IT") acts in that role."""
+    for token in sentence:
+        if token.pos_ != "PROPN" or not token.text.istitle() or role_name(token) not in (None, token.text):
+            continue
+        related = [token.head] if token.dep_ == "appos" else []
+        related += [c for c in token.children if c.dep_ == "appos"]
+        after = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+        if after is not None and after.lower_ in ("in", "from"):  # "Priya in IT", wherever the parser hangs it
+            related += _noun_run(token.doc[after.i + 1: after.sent.end])[-1:]
+        role = next((r for t in related if (r := role_name(t) or lexicon().departments.get(t.lower_))), None)
+        if role is not None and role != token.text:
+            reader.people[token.text] = role
+
+
+def _noun_run(span: Span) -> list[Token]:
+    """The nouns of the noun phrase ``span`` opens with ("the IT team know …" → IT, team)."""
+    nouns: list[Token] = []
+    for token in span:
+        if token.pos_ in ("NOUN", "PROPN"):
+            nouns.append(token)
+        elif token.pos_ not in ("DET", "ADJ") or nouns:
+            break
+    return nouns
+
+
+def _remember_actors(sentence: Span, reader: Reader) -> None:
+    """The last actor a sentence names other than the narrator, whether or not they act in a step of its
+    own ("… and let Priya in IT know"), is what a "she" or "they" of the next sentence stands for; every
+    role it names in full is what its head alone names from then on."""
+    for token in sentence:
+        if (role := _third_person(token, reader)) is not None:
+            reader.last_third = role
+        if token.pos_ in ("NOUN", "PROPN") and not _pronoun(token) and " " in (named := role_name(token) or ""):
+            reader.roles.append(named)  # "convenes the incident team": "the team" is this one from now on
+
+
 def _remember_subjects(sentence: Span, reader: Reader) -> None:
     """A thing that is the subject of a condition or trigger ("when a claim arrives") is what a
     following "it" stands for."""
+    _remember_people(sentence, reader)
     for token in sentence:
         if token.dep_ == "advcl" and _mark(token) in ("when", "whenever", "once", "as soon as", "after") \
                 and token.i < token.head.i:
             subject = _subject(token)
             if subject is not None and not _pronoun(subject) and role_name(subject) is None:
-                reader.last_object, reader.last_object_head = object_phrase(subject)
+                reader.remember(subject)

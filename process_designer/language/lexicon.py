@@ -14,17 +14,25 @@ __all__ = ["Lexicon", "expand_abbreviations", "lexicon"]
 @dataclass(frozen=True)
 class Lexicon:
     role_heads: frozenset[str]
+    modified_heads: frozenset[str]
     processed: frozenset[str]
     lead_modifiers: tuple[str, ...]
     departments: dict[str, str]
     not_roles: frozenset[str]
     requesters: frozenset[str]
     originators: frozenset[str]
+    superiors: frozenset[str]
+    subordinate: str
+    manages: frozenset[str]
+    addressee: str
+    instructing: frozenset[str]
+    choosing: frozenset[str]
+    prefixes: frozenset[str]
+    quantifiers: frozenset[str]
     not_actions: frozenset[str]
     light_with_object: frozenset[str]
     support_verbs: frozenset[str]
     terminal: frozenset[str]
-    choosing: frozenset[str]
     consent: frozenset[str]
     rework: frozenset[str]
     rework_particles: frozenset[str]
@@ -77,17 +85,25 @@ def lexicon() -> Lexicon:
     roles, verbs, markers = raw["roles"], raw["verbs"], raw["markers"]
     return Lexicon(
         role_heads=frozenset(roles["heads"]),
+        modified_heads=frozenset(roles["modified_heads"]),
         processed=frozenset(raw["titles"]["processed"]),
         lead_modifiers=tuple(roles["lead_modifiers"]),
         departments=dict(roles["departments"]),
         not_roles=frozenset(roles["not_roles"]),
         requesters=frozenset(roles["requesters"]),
         originators=frozenset(roles["originators"]),
+        superiors=frozenset(roles["superiors"]),
+        subordinate=str(roles["subordinate"]),
+        manages=frozenset(roles["manages"]),
+        addressee=str(roles["addressee"]),
+        instructing=frozenset(verbs["instructing"]),
+        choosing=frozenset(verbs["choosing"]),
+        prefixes=frozenset(verbs["prefixes"]),
+        quantifiers=frozenset(markers["quantifiers"]),
         not_actions=frozenset(verbs["not_actions"]),
         light_with_object=frozenset(verbs["light_with_object"]),
         support_verbs=frozenset(verbs["support_verbs"]),
         terminal=frozenset(verbs["terminal"]),
-        choosing=frozenset(verbs["choosing"]),
         consent=frozenset(verbs["consent"]),
         rework=frozenset(verbs["rework"]),
         rework_particles=frozenset(verbs["rework_particles"]),

@@ -39,19 +39,23 @@ def english() -> Language:
 
 def _add_role_merger(nlp: Language) -> None:
     """Merge "<team> lead" into one noun before tagging and parsing: the small model reads "lead" as
-    a verb ("the team lead approves"), which would cost the clause its subject."""
+    a verb ("the team lead approves"), which would cost the clause its subject. Merge a prefixed word
+    ("re-sends", "co-signs") too: split at its hyphen, the prefix is read as a verb of its own."""
     from spacy.language import Language
     from spacy.matcher import Matcher
+    from spacy.util import filter_spans
 
     from process_designer.language.lexicon import lexicon
 
     matcher = Matcher(nlp.vocab)
     matcher.add("ROLE", [[{"LOWER": {"IN": list(lexicon().lead_modifiers)}}, {"LOWER": {"IN": ["lead", "leads"]}}]])
+    matcher.add("PREFIXED", [[{"LOWER": {"IN": list(lexicon().prefixes)}, "SPACY": False},
+                              {"ORTH": "-", "SPACY": False}, {"IS_ALPHA": True}]])
 
     def merge_roles(doc: Doc) -> Doc:
         with doc.retokenize() as retokenizer:
-            for _, start, end in matcher(doc):
-                retokenizer.merge(doc[start:end])
+            for span in filter_spans([doc[start:end] for _, start, end in matcher(doc)]):
+                retokenizer.merge(span)
         return doc
 
     if "merge_roles" not in nlp.pipe_names:

@@ -41,5 +41,7 @@ def test_a_claim_design_on_a_looping_template_shows_the_loop_and_its_exit(design
             "with the history of each pass") in document.error_handling
     assert ("Data for the decision 'Recommendation OK?' (Step 3) missing or invalid: stop before deciding and have "
             "the Senior Claims Officer record the claim status") in document.error_handling
-    # the template's own "Record the outcome" in every step is stock, and the reviewer says so
-    assert {(i.code, i.step) for i in document.quality.issues} == {("stock_action", n) for n in (1, 2, 3, 4)}
+    # the template's own "Record the outcome" in every step is stock, and the reviewer says so; the request only
+    # names the process, so every step is drafted from the template, for the user to confirm
+    assert {(i.code, i.step) for i in document.quality.issues} == {
+        (code, n) for code in ("stock_action", "drafted_step") for n in (1, 2, 3, 4)}

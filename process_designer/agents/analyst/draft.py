@@ -60,9 +60,15 @@ def retrieval_queries(text: str) -> list[str]:
     if len(_words_in(text)) > _QUERY_WORDS:
         return []
     doc = english()(text)
-    words = [t.lemma_.lower() for t in doc if t.pos_ in _CONTENT_POS and t.lemma_.lower() not in _words()["weak_verbs"]
-             and t.lower_ not in _words()["process_nouns"]]
-    query = " ".join(dict.fromkeys(words))
+    words: list[str] = []
+    for token in doc:
+        lemma = token.lemma_.lower()
+        if token.pos_ == "ADP" and words:  # it stays: "postmortems after outages" is about postmortems
+            words.append(token.lower_)
+        elif token.pos_ in _CONTENT_POS and lemma not in _words()["weak_verbs"] \
+                and token.lower_ not in _words()["process_nouns"] and lemma not in words:
+            words.append(lemma)
+    query = " ".join(words)
     return [query] if query and query != text.lower().strip() else []
 
 

@@ -20,13 +20,15 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from process_designer.domain.flow import ProcessFlow
+from process_designer.domain.flow import ProcessFlow, Rule
 from process_designer.domain.models import RequirementStep
 from process_designer.knowledge.template_model import ProcessTemplate
 from process_designer.language.frames import Frame
+from process_designer.language.lexicon import lexicon
 from process_designer.language.pipeline import english
 
-__all__ = ["FALLBACK_TEMPLATE", "draft_from_template", "names_a_process", "names_only", "retrieval_queries"]
+__all__ = ["FALLBACK_TEMPLATE", "draft_from_template", "names_a_process", "names_only", "request_object",
+           "retrieval_queries"]
 
 # The library's generic starting point, drafted from when no closer template fits a named process.
 FALLBACK_TEMPLATE = "standard-process"
@@ -70,6 +72,21 @@ def retrieval_queries(text: str) -> list[str]:
             words.append(lemma)
     query = " ".join(words)
     return [query] if query and query != text.lower().strip() else []
+
+
+def request_object(phrase: str) -> str:
+    """The thing a process name is about, as a singular lemma: "Equipment loans to staff" → loan,
+    "IT helpdesk tickets" → ticket, "replacing broken laptops" → laptop; "" when it names none."""
+    doc = english()(phrase.strip())
+    if not len(doc):
+        return ""
+    root = next(iter(doc.sents)).root
+    if root.pos_ not in ("NOUN", "PROPN"):
+        root = next((child for child in root.children if child.dep_ in ("dobj", "obj") and child.pos_ == "NOUN"), root)
+    if root.pos_ != "NOUN" or any(child.dep_ in ("acl", "relcl") for child in root.children):
+        return ""  # "employees asking for leave": the people who act, not the thing acted on
+    lemma = root.lemma_.lower()
+    return "" if lemma in lexicon().requesters else lemma
 
 
 def names_only(text: str, frames: Sequence[Frame]) -> bool:
@@ -116,34 +133,156 @@ def _states_performer(frame: Frame, frames: Sequence[Frame]) -> bool:
     return not any(performer in other.obj.lower().split() for other in frames if other is not frame)
 
 
-def draft_from_template(template: ProcessTemplate, named: int) -> tuple[list[RequirementStep], ProcessFlow, list[str]]:
-    """The template's steps and graph, and the questions that name what drafting from it assumed."""
+def draft_from_template(template: ProcessTemplate, named: int, stated: Sequence[Frame] = (),
+                        thing: str = "") -> tuple[list[RequirementStep], ProcessFlow, list[str]]:
+    """The template's steps and graph, and the questions that name what drafting from it assumed.
+
+    What the request states wins over the template: the performer of a step it names ("the manager
+    approves loans"), the limit of that step's decision ("over 14 days": the gateway's rule, its branch
+    condition and the step's name change together), and the thing it handles ("IT helpdesk *tickets*"
+    for a template about requests). ``stated`` are the request's frames, ``thing`` its object.
+    """
     steps = [
         RequirementStep(name=step.name, description=step.objective, actor=step.responsible, systems=list(step.systems),
-                        depends_on=list(step.depends_on), source="template", performer_source="template")
+                        depends_on=list(step.depends_on), source="template", performer_source="template",
+                        template_step=step.name)
         for step in template.document.steps
     ]
-    flow = template.document.effective_flow()
+    flow = template.document.effective_flow().model_copy(deep=True)
+    carried = [_carry(frame, steps, flow) for frame in stated]
+    _adapt_object(steps, flow, thing, template)
     because = {0: "names no steps", 1: "names one step"}.get(named, "names the process, not its steps")
     questions = [f"I drafted the steps from the '{template.title}' template because the request {because}. "
                  "Which steps does your organisation do differently?"]
-    questions.extend(_assumed(steps, flow, template))
+    stated_rules = {rule.text() for rules in carried for rule in rules}
+    questions.extend(_assumed(steps, flow, template, stated_rules))
+    for step in steps:
+        if step.name == step.template_step:
+            step.template_step = ""
     return steps, flow, questions
 
 
-def _assumed(steps: Sequence[RequirementStep], flow: ProcessFlow, template: ProcessTemplate) -> list[str]:
-    """One question for each kind of fact the template supplied: roles, limits, systems, service levels."""
+def _carry(frame: Frame, steps: list[RequirementStep], flow: ProcessFlow) -> list[Rule]:
+    """Carry what ``frame`` states into the template step it names: its performer and its limit.
+    The rules it changed, as they now read."""
+    number = _step_named(frame, steps)
+    if number is None:
+        return []
+    step = steps[number - 1]
+    if frame.performer and frame.performer_how in _STATED:
+        step.actor, step.performer_source = frame.performer, "stated"
+        for node in flow.nodes:
+            if node.step == number:
+                node.performer = frame.performer
+    wanted = [rule for rule in frame.condition.rules if _numeric(rule.value)] if frame.condition else []
+    changed: list[Rule] = []
+    for edge in flow.edges:
+        if edge.target != _task_id(flow, number):
+            continue
+        for rule in edge.rules:
+            new = next((w for w in wanted if _same_measure(w, rule) and w.value != rule.value), None)
+            if new is None or not _numeric(rule.value):
+                continue
+            old, value = _shown(rule.value), _shown(new.value)
+            rule.value = new.value
+            edge.condition = _replace_number(edge.condition or "", old, value) or None
+            step.name = _replace_number(step.name, old, value)
+            step.description = _replace_number(step.description, old, value)
+            changed.append(rule)
+    _relabel(flow, number, step.name)
+    return changed
+
+
+def _step_named(frame: Frame, steps: Sequence[RequirementStep]) -> int | None:
+    """The number of the template step that does what ``frame`` says (same verb, the object preferred)."""
+    best: tuple[int, int] | None = None
+    for number, step in enumerate(steps, start=1):
+        doc = english()(step.name)
+        if not len(doc) or doc[0].lemma_.lower() != frame.verb.lower():
+            continue
+        lemmas = {t.lemma_.lower() for t in doc}
+        score = 1 + (frame.obj_head.lower() in lemmas if frame.obj_head else 0)
+        if best is None or score > best[0]:
+            best = (score, number)
+    return best[1] if best else None
+
+
+def _task_id(flow: ProcessFlow, number: int) -> str:
+    return next((node.id for node in flow.nodes if node.kind == "task" and node.step == number), "")
+
+
+def _relabel(flow: ProcessFlow, number: int, name: str) -> None:
+    for node in flow.nodes:
+        if node.kind == "task" and node.step == number:
+            node.label = name
+
+
+def _numeric(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _same_measure(stated: Rule, template: Rule) -> bool:
+    """Whether two rules test the same measure: "days > 14" and "loan_days > 30" do, "amount > 500" does not."""
+    words = set(template.subject.lower().split("_"))
+    return stated.operator[0] == template.operator[0] and bool(
+        {stated.subject.lower(), stated.unit.lower()} & words or stated.subject.lower() == template.subject.lower())
+
+
+def _shown(value: object) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def _replace_number(text: str, old: str, new: str) -> str:
+    return re.sub(rf"(?<![\d.,]){re.escape(old)}(?![\d.,]\d)", new, text)
+
+
+def _adapt_object(steps: list[RequirementStep], flow: ProcessFlow, thing: str, template: ProcessTemplate) -> None:
+    """Call the template's generic object by the request's name for it: "Log the request" → "Log the
+    ticket" for "IT helpdesk tickets". Only when the template calls its object by a generic word
+    (``draft_words.json``: adaptable_objects), its steps never name the request's thing, and its
+    description or tags do (the thing is one of the kinds it handles)."""
+    thing = thing.lower()
+    if not thing.isalpha() or thing in _words()["adaptable_objects"]:
+        return
+    about = f"{template.title} {template.description} {' '.join(template.tags)}".lower()
+    if not re.search(rf"\b{re.escape(thing)}", about):
+        return
+    names = " ".join(step.name.lower() for step in steps)
+    if re.search(rf"\b{re.escape(thing)}", names):
+        return
+    counts = {word: len(re.findall(rf"\b{word}s?\b", names)) for word in _words()["adaptable_objects"]}
+    generic, count = max(counts.items(), key=lambda item: (item[1], item[0]))
+    if count < 2:  # the template's object is what most of its steps act on
+        return
+    for number, step in enumerate(steps, start=1):
+        step.name = _renamed(step.name, generic, thing)
+        step.description = _renamed(step.description, generic, thing)
+        _relabel(flow, number, step.name)
+
+
+def _renamed(text: str, old: str, new: str) -> str:
+    """``text`` with the noun ``old`` (singular or plural, capitalised or not) read as ``new``."""
+    def swap(match: re.Match[str]) -> str:
+        word = new + match.group(2)
+        return word[:1].upper() + word[1:] if match.group(1)[0].isupper() else word
+    return re.sub(rf"\b([{old[0].upper()}{old[0]}]{re.escape(old[1:])})(s?)\b", swap, text)
+
+
+def _assumed(steps: Sequence[RequirementStep], flow: ProcessFlow, template: ProcessTemplate,
+             stated_rules: set[str]) -> list[str]:
+    """One question for each kind of fact the template supplied: roles, limits, systems, service levels;
+    what the request stated is not asked."""
     found: list[str] = []
     roles: dict[str, list[str]] = {}
     for number, step in enumerate(steps, start=1):
-        if step.actor:
+        if step.actor and step.performer_source == "template":
             roles.setdefault(step.actor, []).append(str(number))
     if roles:
         shown = "; ".join(f"the {role} (step{'s' if len(numbers) > 1 else ''} {', '.join(numbers)})"
                           for role, numbers in roles.items())
         found.append(f"Who performs the steps? I assumed the template's roles: {shown}.")
     limits = [rule.text() for edge in flow.edges for rule in edge.rules
-              if isinstance(rule.value, int | float) and not isinstance(rule.value, bool)]
+              if _numeric(rule.value) and rule.text() not in stated_rules]
     if limits:
         found.append(f"Which limits decide the branches? I assumed the template's: {', '.join(dict.fromkeys(limits))}.")
     systems = list(dict.fromkeys(system for step in steps for system in step.systems))

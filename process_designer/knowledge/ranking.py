@@ -20,6 +20,7 @@ __all__ = [
     "Ranked",
     "Rarity",
     "SearchFilters",
+    "circumstance_words",
     "keyword_candidates",
     "keyword_terms",
     "normalise_name",
@@ -47,18 +48,27 @@ _STOPWORD_TEXT = (
     "before but each if like must no not out should so some such than through up via want would"
 )
 _STOPWORDS = frozenset(_STOPWORD_TEXT.split())
-# Words after these name the circumstances of the work, not the work: "postmortems *after outages*",
-# "code review *before merging*", "visitor sign-in *at reception*".
-_CONTEXT_WORDS = frozenset(["after", "before", "during", "following", "at", "from", "in", "by", "within"])
+# Words after a preposition of circumstance ("postmortems *after outages*", "visitor sign-in *at
+# reception*") say when or where the work happens, not what it is (ranking_words.json).
 _CONTEXT_WEIGHT = 0.5
 _SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ers", "er", "ed", "es", "s")
 
 
 @lru_cache(maxsize=1)
-def _outside_parties() -> frozenset[str]:
-    """The words of ``ranking_words.json`` that name people an organisation serves from outside."""
+def _ranking_words() -> dict[str, frozenset[str]]:
     text = resources.files("process_designer.knowledge").joinpath("ranking_words.json").read_text(encoding="utf-8")
-    return frozenset(json.loads(text)["outside_parties"])
+    data: dict[str, object] = json.loads(text)
+    return {key: frozenset(value) for key, value in data.items() if isinstance(value, list)}
+
+
+def _outside_parties() -> frozenset[str]:
+    """Words that name people an organisation serves from outside ("customer", "claimant")."""
+    return _ranking_words()["outside_parties"]
+
+
+def circumstance_words() -> frozenset[str]:
+    """Prepositions after which a request says when or where its work happens ("after", "at")."""
+    return _ranking_words()["circumstance_words"]
 
 
 def _stem(word: str) -> str:
@@ -85,7 +95,7 @@ def query_terms(text: str) -> list[QueryTerm]:
     seen: set[str] = set()
     weight = 1.0
     for word in _WORD.findall(text.lower()):
-        if word in _CONTEXT_WORDS:
+        if word in circumstance_words():
             weight = _CONTEXT_WEIGHT
         if word in _STOPWORDS or len(word) < 2:
             continue

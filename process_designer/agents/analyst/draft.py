@@ -22,6 +22,7 @@ from typing import Any
 
 from process_designer.domain.flow import ProcessFlow, Rule
 from process_designer.domain.models import RequirementStep
+from process_designer.knowledge.ranking import circumstance_words
 from process_designer.knowledge.template_model import ProcessTemplate
 from process_designer.language.frames import Frame
 from process_designer.language.lexicon import lexicon
@@ -57,17 +58,18 @@ def _words_in(text: str) -> list[str]:
 
 
 def retrieval_queries(text: str) -> list[str]:
-    """Other queries for a short request: its content words as lemmas, without framing and weak verbs.
-    A request that describes its process is found by its own words, and needs none."""
+    """Another query for a short request: what its work is, as the lemmas of its content words without
+    framing, weak verbs or the circumstances ("postmortems after outages" → "postmortem": a template
+    for the postmortem, not for the outage). A request that describes its process is found by its own
+    words, and needs none."""
     if len(_words_in(text)) > _QUERY_WORDS:
         return []
-    doc = english()(text)
     words: list[str] = []
-    for token in doc:
+    for token in english()(text):
         lemma = token.lemma_.lower()
-        if token.pos_ == "ADP" and words:  # it stays: "postmortems after outages" is about postmortems
-            words.append(token.lower_)
-        elif token.pos_ in _CONTENT_POS and lemma not in _words()["weak_verbs"] \
+        if words and token.dep_ == "prep" and token.lower_ in circumstance_words():
+            break
+        if token.pos_ in _CONTENT_POS and lemma not in _words()["weak_verbs"] \
                 and token.lower_ not in _words()["process_nouns"] and lemma not in words:
             words.append(lemma)
     query = " ".join(words)

@@ -76,19 +76,21 @@ def retrieval_queries(text: str) -> list[str]:
     return [query] if query and query != text.lower().strip() else []
 
 
-def request_object(phrase: str) -> str:
-    """The thing a process name is about, as a singular lemma: "Equipment loans to staff" → loan,
-    "IT helpdesk tickets" → ticket, "replacing broken laptops" → laptop; "" when it names none."""
+def request_object(phrase: str) -> list[str]:
+    """What a process name is about, as singular lemmas, the thing first and then the nouns that say
+    which kind ("Equipment loans to staff" → loan, equipment; "IT helpdesk tickets" → ticket, helpdesk;
+    "replacing broken laptops" → laptop); none when it names the people who act, not a thing."""
     doc = english()(phrase.strip())
     if not len(doc):
-        return ""
+        return []
     root = next(iter(doc.sents)).root
     if root.pos_ not in ("NOUN", "PROPN"):
         root = next((child for child in root.children if child.dep_ in ("dobj", "obj") and child.pos_ == "NOUN"), root)
     if root.pos_ != "NOUN" or any(child.dep_ in ("acl", "relcl") for child in root.children):
-        return ""  # "employees asking for leave": the people who act, not the thing acted on
-    lemma = root.lemma_.lower()
-    return "" if lemma in lexicon().requesters else lemma
+        return []  # "employees asking for leave": the people who act, not the thing acted on
+    kinds = [child for child in root.children if child.dep_ == "compound" and child.pos_ == "NOUN"]
+    things = [token.lemma_.lower() for token in [root, *reversed(kinds)]]
+    return [thing for thing in things if thing not in lexicon().requesters]
 
 
 def names_only(text: str, frames: Sequence[Frame]) -> bool:
@@ -136,13 +138,15 @@ def _states_performer(frame: Frame, frames: Sequence[Frame]) -> bool:
 
 
 def draft_from_template(template: ProcessTemplate, named: int, stated: Sequence[Frame] = (),
-                        thing: str = "") -> tuple[list[RequirementStep], ProcessFlow, list[str]]:
+                        things: Sequence[str] = (), systems: Sequence[str] = (),
+                        ) -> tuple[list[RequirementStep], ProcessFlow, list[str]]:
     """The template's steps and graph, and the questions that name what drafting from it assumed.
 
     What the request states wins over the template: the performer of a step it names ("the manager
     approves loans"), the limit of that step's decision ("over 14 days": the gateway's rule, its branch
     condition and the step's name change together), and the thing it handles ("IT helpdesk *tickets*"
-    for a template about requests). ``stated`` are the request's frames, ``thing`` its object.
+    for a template about requests). ``stated`` are the request's frames, ``things`` its objects (:func:`request_object`) and
+    ``systems`` the systems it names, which are not asked about as assumed.
     """
     steps = [
         RequirementStep(name=step.name, description=step.objective, actor=step.responsible, systems=list(step.systems),
@@ -152,12 +156,12 @@ def draft_from_template(template: ProcessTemplate, named: int, stated: Sequence[
     ]
     flow = template.document.effective_flow().model_copy(deep=True)
     carried = [_carry(frame, steps, flow) for frame in stated]
-    _adapt_object(steps, flow, thing, template)
+    _adapt_object(steps, flow, things, template)
     because = {0: "names no steps", 1: "names one step"}.get(named, "names the process, not its steps")
     questions = [f"I drafted the steps from the '{template.title}' template because the request {because}. "
                  "Which steps does your organisation do differently?"]
     stated_rules = {rule.text() for rules in carried for rule in rules}
-    questions.extend(_assumed(steps, flow, template, stated_rules))
+    questions.extend(_assumed(steps, flow, template, stated_rules, set(systems)))
     for step in steps:
         if step.name == step.template_step:
             step.template_step = ""
@@ -238,19 +242,18 @@ def _replace_number(text: str, old: str, new: str) -> str:
     return re.sub(rf"(?<![\d.,]){re.escape(old)}(?![\d.,]\d)", new, text)
 
 
-def _adapt_object(steps: list[RequirementStep], flow: ProcessFlow, thing: str, template: ProcessTemplate) -> None:
+def _adapt_object(steps: list[RequirementStep], flow: ProcessFlow, things: Sequence[str],
+                  template: ProcessTemplate) -> None:
     """Call the template's generic object by the request's name for it: "Log the request" → "Log the
-    ticket" for "IT helpdesk tickets". Only when the template calls its object by a generic word
-    (``draft_words.json``: adaptable_objects), its steps never name the request's thing, and its
-    description or tags do (the thing is one of the kinds it handles)."""
-    thing = thing.lower()
-    if not thing.isalpha() or thing in _words()["adaptable_objects"]:
-        return
-    about = f"{template.title} {template.description} {' '.join(template.tags)}".lower()
-    if not re.search(rf"\b{re.escape(thing)}", about):
-        return
+    ticket" for "IT helpdesk tickets", "Check the item back in" → "… the equipment …" for equipment
+    loans. The name is the first of the request's ``things`` the steps never use and the template's
+    title, description or tags do (one of the kinds it handles); the generic word (``draft_words.json``:
+    adaptable_objects) is the one most of its steps act on."""
     names = " ".join(step.name.lower() for step in steps)
-    if re.search(rf"\b{re.escape(thing)}", names):
+    about = f"{template.title} {template.description} {' '.join(template.tags)}".lower()
+    thing = next((t for t in things if t.isalpha() and t not in _words()["adaptable_objects"]
+                  and not re.search(rf"\b{re.escape(t)}", names) and re.search(rf"\b{re.escape(t)}", about)), "")
+    if not thing:
         return
     counts = {word: len(re.findall(rf"\b{word}s?\b", names)) for word in _words()["adaptable_objects"]}
     generic, count = max(counts.items(), key=lambda item: (item[1], item[0]))
@@ -271,7 +274,7 @@ def _renamed(text: str, old: str, new: str) -> str:
 
 
 def _assumed(steps: Sequence[RequirementStep], flow: ProcessFlow, template: ProcessTemplate,
-             stated_rules: set[str]) -> list[str]:
+             stated_rules: set[str], stated_systems: set[str]) -> list[str]:
     """One question for each kind of fact the template supplied: roles, limits, systems, service levels;
     what the request stated is not asked."""
     found: list[str] = []
@@ -287,7 +290,7 @@ def _assumed(steps: Sequence[RequirementStep], flow: ProcessFlow, template: Proc
               if _numeric(rule.value) and rule.text() not in stated_rules]
     if limits:
         found.append(f"Which limits decide the branches? I assumed the template's: {', '.join(dict.fromkeys(limits))}.")
-    systems = list(dict.fromkeys(system for step in steps for system in step.systems))
+    systems = list(dict.fromkeys(system for step in steps for system in step.systems if system not in stated_systems))
     if systems:
         found.append(f"Which systems do you use? I assumed the template's: {', '.join(systems)}.")
     if template.document.monitoring:

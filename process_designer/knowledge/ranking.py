@@ -1,4 +1,4 @@
-"""Hybrid ranking of templates: vector similarity plus keyword and integration overlap, with reasons."""
+"""Hybrid ranking of templates: vector similarity plus keyword (weighed by rarity) and integration overlap, with reasons."""
 
 from __future__ import annotations
 

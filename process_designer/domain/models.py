@@ -98,6 +98,8 @@ class RequirementStep(_Model):
     decisions: list[Decision] = Field(default_factory=list)
     source: Literal["user", "template", "inferred"] = "user"
     performer_source: PerformerSource = "stated"
+    # the name of the template step it was drafted from, when the draft renamed it to the request's words
+    template_step: str = ""
 
 
 class Requirement(_Model):

@@ -20,11 +20,13 @@ from process_designer.knowledge import parse_cache
 from process_designer.knowledge.embedding import Embedder, get_embedder
 from process_designer.knowledge.ranking import (
     IndexedTemplate,
+    Rarity,
     SearchFilters,
     keyword_candidates,
     normalise_name,
     query_terms,
     rank,
+    rarity,
 )
 from process_designer.knowledge.sources import TemplateSource, read_sources
 from process_designer.knowledge.template_model import ProcessTemplate, template_from_toml
@@ -71,6 +73,7 @@ class _Snapshot:
     entries: dict[str, IndexedTemplate]
     postings: dict[str, frozenset[str]]
     known_integrations: frozenset[str]
+    rare: Rarity
 
 
 def _no_progress(message: str) -> None:
@@ -101,7 +104,7 @@ class TemplateLibrary:
         self._shared_client = True
         self._parsed: dict[Path, tuple[str, ProcessTemplate]] = {}
         self._sources: dict[str, TemplateSource] = {}
-        self._snapshot = _Snapshot({}, {}, frozenset())
+        self._snapshot = _Snapshot({}, {}, frozenset(), Rarity({}))
         self._indexed = False
         self._cache: OrderedDict[tuple[Any, ...], list[TemplateHit]] = OrderedDict()
         self._usage = UsageCounter(settings.data_dir / "template_usage.json")
@@ -237,10 +240,12 @@ class TemplateLibrary:
                 postings.setdefault(term, set()).add(tid)
         self._sources = sources
         # One assignment swaps everything a concurrent search reads.
+        frozen = {term: frozenset(ids) for term, ids in postings.items()}
         self._snapshot = _Snapshot(
             entries=entries,
-            postings={term: frozenset(ids) for term, ids in postings.items()},
+            postings=frozen,
             known_integrations=frozenset(i for e in entries.values() for i in e.integrations),
+            rare=rarity(frozen, len(entries)),
         )
         self._cache.clear()
 
@@ -308,7 +313,7 @@ class TemplateLibrary:
         if store is None:
             raise TemplateError("the template library is closed; create a new TemplateLibrary")
         terms = query_terms(text)
-        stems = [term for term, _ in terms]
+        stems = [q.term for q in terms]
         named = frozenset(re.findall(r"[a-z0-9_]+", text.lower())) & snapshot.known_integrations
         vector = self.embedder.embed([text])[0]
         n_vector = min(len(entries), max(top * 4, 20))
@@ -321,7 +326,7 @@ class TemplateLibrary:
         for tid, stored in store.embeddings(extra).items():
             cosines[tid] = sum(a * b for a, b in zip(vector, stored, strict=False))
         candidates = [(entries[tid], cos) for tid, cos in cosines.items() if tid in entries]
-        ranked = rank(candidates, terms, filters.integrations | named, filters.reasons())[:top]
+        ranked = rank(candidates, terms, filters.integrations | named, filters.reasons(), snapshot.rare)[:top]
         return [
             TemplateHit(template=r.entry.template, score=r.score, reasons=r.reasons) for r in ranked
         ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from process_designer.agents.analyst.draft import names_a_process, retrieval_queries
+from process_designer.agents.analyst.draft import names_a_process, request_object, retrieval_queries
 from process_designer.agents.analyst.offline import analyze_requirements
 from process_designer.designer import Designer
 from process_designer.knowledge import CURATED_TEMPLATES_DIR
@@ -47,8 +47,16 @@ def test_the_draft_asks_about_the_roles_limits_systems_and_service_levels_it_ass
 
 
 def test_the_query_is_the_request_read_as_lemmas_without_framing() -> None:
-    assert retrieval_queries("discharging patients from the ward") == ["discharge patient ward"]
     assert retrieval_queries("need a process for handling equipment loans to staff") == ["equipment loan staff"]
+
+
+@pytest.mark.parametrize(("text", "query"), [
+    ("discharging patients from the ward", "discharge patient"),
+    ("postmortems after outages", "postmortem"),
+    ("visitor sign-in at reception", "visitor sign in"),
+])
+def test_the_query_leaves_out_the_circumstances_of_the_work(text: str, query: str) -> None:
+    assert retrieval_queries(text) == [query]
     assert retrieval_queries("x" * 400) == []
 
 
@@ -64,7 +72,9 @@ def test_a_named_process_is_designed_from_the_closest_template(designer: Designe
     assert document.templates_used[0] == template_id
     template = designer.deps.template(template_id)
     assert template is not None
-    assert [s.name for s in document.steps] == [s.name for s in template.document.steps]
+    assert len(document.steps) == len(template.document.steps)
+    for step, source in zip(document.steps, template.document.steps, strict=True):  # renamed or not
+        assert step.actions[:len(source.actions)] == source.actions
     gateways = [n for n in template.document.effective_flow().nodes if n.kind == "exclusive"]
     assert len([n for n in document.flow.nodes if n.kind == "exclusive"]) == len(gateways)
     assert any("template" in q for q in document.open_questions)
@@ -130,3 +140,90 @@ def test_text_that_names_no_process_gets_no_generic_draft() -> None:
     requirement = analyze_requirements("the cat sat on the mat", templates=[_template("standard-process")])
     assert requirement.templates == []
     assert not any(s.source == "template" for s in requirement.steps)
+
+
+def test_a_stated_limit_changes_the_rule_the_branch_and_the_step_name_together() -> None:
+    template = _template("equipment-loan")
+    requirement = analyze_requirements("Equipment loans to staff: the manager approves loans over 14 days.",
+                                       templates=[template])
+    rules = [r.text() for e in requirement.flow.edges for r in e.rules]
+    conditions = [e.condition for e in requirement.flow.edges if e.rules]
+    assert rules == ["loan_days > 14"] and conditions == ["loan longer than 14 days"]
+    approve = requirement.steps[2]
+    assert approve.name == "Approve loans over 14 days"
+    assert approve.template_step == "Approve loans over 30 days"  # the writer finds its actions by it
+    assert next(n.label for n in requirement.flow.nodes if n.step == 3) == approve.name
+    questions = " ".join(requirement.open_questions)
+    assert "30" not in questions and "loan_days" not in questions  # stated, not assumed
+    assert "does not hold" not in questions  # the template's gateway has its default branch
+
+
+def test_a_stated_performer_replaces_the_template_role_and_is_not_asked() -> None:
+    requirement = analyze_requirements("Equipment loans to staff: the manager approves loans over 14 days.",
+                                       templates=[_template("equipment-loan")])
+    approve = requirement.steps[2]
+    assert (approve.actor, approve.performer_source) == ("Manager", "stated")
+    roles = next(q for q in requirement.open_questions if q.startswith("Who performs"))
+    assert "Line Manager" not in roles and "step 3" not in roles and "steps 3" not in roles
+
+
+def test_a_limit_on_another_measure_leaves_the_template_rule_alone() -> None:
+    requirement = analyze_requirements("Equipment loans to staff: the manager approves loans over $500.",
+                                       templates=[_template("equipment-loan")])
+    assert [r.text() for e in requirement.flow.edges for r in e.rules] == ["loan_days > 30"]
+
+
+def test_a_kind_the_request_names_replaces_the_generic_object_the_steps_use() -> None:
+    # the steps name loans already, and call the lent thing an "item": "equipment" is the request's word for it
+    requirement = analyze_requirements("need a process for handling equipment loans to staff",
+                                       templates=[_template("equipment-loan")])
+    renamed = [s.name for s in requirement.steps if s.template_step]
+    assert renamed and all("equipment" in name and "item" not in name for name in renamed)
+
+
+def test_the_template_object_takes_the_request_name_for_it() -> None:
+    template = _template("hardware-provisioning")
+    requirement = analyze_requirements("replacing broken laptops", templates=[template])
+    renamed = [s for s in requirement.steps if s.template_step]
+    assert renamed and all("laptop" in s.name and "device" not in s.name for s in renamed)
+    assert {s.template_step for s in renamed} <= {s.name for s in template.document.steps}
+
+
+@pytest.mark.parametrize(("text", "template_id"), [
+    ("employees asking for annual leave", "leave-request"),  # the people who ask, not the thing asked for
+    ("engineering change requests", "engineering-change-order"),  # requests are what it handles already
+])
+def test_the_template_object_stays_when_the_request_names_no_other_thing(text: str, template_id: str) -> None:
+    template = _template(template_id)
+    requirement = analyze_requirements(text, templates=[template])
+    assert [s.name for s in requirement.steps] == [s.name for s in template.document.steps]
+    assert not any(s.template_step for s in requirement.steps)
+
+
+def test_a_renamed_step_keeps_the_template_actions_in_the_document(designer: Designer) -> None:
+    document = designer.design("IT helpdesk tickets")
+    template = designer.deps.template(document.templates_used[0])
+    assert template is not None
+    assert any("ticket" in s.name.lower() and "request" not in s.name.lower() for s in document.steps)
+    for step, source in zip(document.steps, template.document.steps, strict=True):
+        assert step.actions[:len(source.actions)] == source.actions
+
+
+@pytest.mark.parametrize(("phrase", "things"), [
+    ("equipment loans to staff", ["loan", "equipment"]),
+    ("IT helpdesk tickets", ["ticket", "helpdesk"]),
+    ("replacing broken laptops", ["laptop"]),
+    ("patients who miss their appointments", []),
+    ("customers asking for refunds", []),
+])
+def test_the_things_a_process_name_is_about(phrase: str, things: list[str]) -> None:
+    assert request_object(phrase) == things
+
+
+def test_a_system_the_request_names_is_not_asked_about_as_assumed() -> None:
+    template = _template("leave-request")
+    systems = {system for step in template.document.steps for system in step.systems}
+    assert "hris" in systems
+    requirement = analyze_requirements("leave requests in Workday", templates=[template])
+    asked = next(q for q in requirement.open_questions if q.startswith("Which systems"))
+    assert "hris" not in asked and all(s in asked for s in systems - {"hris"})

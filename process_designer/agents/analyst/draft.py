@@ -20,13 +20,16 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from process_designer.domain.flow import ProcessFlow
+from process_designer.domain.flow import ProcessFlow, Rule
 from process_designer.domain.models import RequirementStep
+from process_designer.knowledge.ranking import circumstance_words
 from process_designer.knowledge.template_model import ProcessTemplate
 from process_designer.language.frames import Frame
+from process_designer.language.lexicon import lexicon
 from process_designer.language.pipeline import english
 
-__all__ = ["FALLBACK_TEMPLATE", "draft_from_template", "names_a_process", "names_only", "retrieval_queries"]
+__all__ = ["FALLBACK_TEMPLATE", "draft_from_template", "names_a_process", "names_only", "request_object",
+           "retrieval_queries"]
 
 # The library's generic starting point, drafted from when no closer template fits a named process.
 FALLBACK_TEMPLATE = "standard-process"
@@ -55,15 +58,39 @@ def _words_in(text: str) -> list[str]:
 
 
 def retrieval_queries(text: str) -> list[str]:
-    """Other queries for a short request: its content words as lemmas, without framing and weak verbs.
-    A request that describes its process is found by its own words, and needs none."""
+    """Another query for a short request: what its work is, as the lemmas of its content words without
+    framing, weak verbs or the circumstances ("postmortems after outages" → "postmortem": a template
+    for the postmortem, not for the outage). A request that describes its process is found by its own
+    words, and needs none."""
     if len(_words_in(text)) > _QUERY_WORDS:
         return []
-    doc = english()(text)
-    words = [t.lemma_.lower() for t in doc if t.pos_ in _CONTENT_POS and t.lemma_.lower() not in _words()["weak_verbs"]
-             and t.lower_ not in _words()["process_nouns"]]
-    query = " ".join(dict.fromkeys(words))
+    words: list[str] = []
+    for token in english()(text):
+        lemma = token.lemma_.lower()
+        if words and token.dep_ == "prep" and token.lower_ in circumstance_words():
+            break
+        if token.pos_ in _CONTENT_POS and lemma not in _words()["weak_verbs"] \
+                and token.lower_ not in _words()["process_nouns"] and lemma not in words:
+            words.append(lemma)
+    query = " ".join(words)
     return [query] if query and query != text.lower().strip() else []
+
+
+def request_object(phrase: str) -> list[str]:
+    """What a process name is about, as singular lemmas, the thing first and then the nouns that say
+    which kind ("Equipment loans to staff" → loan, equipment; "IT helpdesk tickets" → ticket, helpdesk;
+    "replacing broken laptops" → laptop); none when it names the people who act, not a thing."""
+    doc = english()(phrase.strip())
+    if not len(doc):
+        return []
+    root = next(iter(doc.sents)).root
+    if root.pos_ not in ("NOUN", "PROPN"):
+        root = next((child for child in root.children if child.dep_ in ("dobj", "obj") and child.pos_ == "NOUN"), root)
+    if root.pos_ != "NOUN" or any(child.dep_ in ("acl", "relcl") for child in root.children):
+        return []  # "employees asking for leave": the people who act, not the thing acted on
+    kinds = [child for child in root.children if child.dep_ == "compound" and child.pos_ == "NOUN"]
+    things = [token.lemma_.lower() for token in [root, *reversed(kinds)]]
+    return [thing for thing in things if thing not in lexicon().requesters]
 
 
 def names_only(text: str, frames: Sequence[Frame]) -> bool:
@@ -110,37 +137,160 @@ def _states_performer(frame: Frame, frames: Sequence[Frame]) -> bool:
     return not any(performer in other.obj.lower().split() for other in frames if other is not frame)
 
 
-def draft_from_template(template: ProcessTemplate, named: int) -> tuple[list[RequirementStep], ProcessFlow, list[str]]:
-    """The template's steps and graph, and the questions that name what drafting from it assumed."""
+def draft_from_template(template: ProcessTemplate, named: int, stated: Sequence[Frame] = (),
+                        things: Sequence[str] = (), systems: Sequence[str] = (),
+                        ) -> tuple[list[RequirementStep], ProcessFlow, list[str]]:
+    """The template's steps and graph, and the questions that name what drafting from it assumed.
+
+    What the request states wins over the template: the performer of a step it names ("the manager
+    approves loans"), the limit of that step's decision ("over 14 days": the gateway's rule, its branch
+    condition and the step's name change together), and the thing it handles ("IT helpdesk *tickets*"
+    for a template about requests). ``stated`` are the request's frames, ``things`` its objects (:func:`request_object`) and
+    ``systems`` the systems it names, which are not asked about as assumed.
+    """
     steps = [
         RequirementStep(name=step.name, description=step.objective, actor=step.responsible, systems=list(step.systems),
-                        depends_on=list(step.depends_on), source="template", performer_source="template")
+                        depends_on=list(step.depends_on), source="template", performer_source="template",
+                        template_step=step.name)
         for step in template.document.steps
     ]
-    flow = template.document.effective_flow()
+    flow = template.document.effective_flow().model_copy(deep=True)
+    carried = [_carry(frame, steps, flow) for frame in stated]
+    _adapt_object(steps, flow, things, template)
     because = {0: "names no steps", 1: "names one step"}.get(named, "names the process, not its steps")
     questions = [f"I drafted the steps from the '{template.title}' template because the request {because}. "
                  "Which steps does your organisation do differently?"]
-    questions.extend(_assumed(steps, flow, template))
+    stated_rules = {rule.text() for rules in carried for rule in rules}
+    questions.extend(_assumed(steps, flow, template, stated_rules, set(systems)))
+    for step in steps:
+        if step.name == step.template_step:
+            step.template_step = ""
     return steps, flow, questions
 
 
-def _assumed(steps: Sequence[RequirementStep], flow: ProcessFlow, template: ProcessTemplate) -> list[str]:
-    """One question for each kind of fact the template supplied: roles, limits, systems, service levels."""
+def _carry(frame: Frame, steps: list[RequirementStep], flow: ProcessFlow) -> list[Rule]:
+    """Carry what ``frame`` states into the template step it names: its performer and its limit.
+    The rules it changed, as they now read."""
+    number = _step_named(frame, steps)
+    if number is None:
+        return []
+    step = steps[number - 1]
+    if frame.performer and frame.performer_how in _STATED:
+        step.actor, step.performer_source = frame.performer, "stated"
+        for node in flow.nodes:
+            if node.step == number:
+                node.performer = frame.performer
+    wanted = [rule for rule in frame.condition.rules if _numeric(rule.value)] if frame.condition else []
+    changed: list[Rule] = []
+    for edge in flow.edges:
+        if edge.target != _task_id(flow, number):
+            continue
+        for rule in edge.rules:
+            new = next((w for w in wanted if _same_measure(w, rule) and w.value != rule.value), None)
+            if new is None or not _numeric(rule.value):
+                continue
+            old, value = _shown(rule.value), _shown(new.value)
+            rule.value = new.value
+            edge.condition = _replace_number(edge.condition or "", old, value) or None
+            step.name = _replace_number(step.name, old, value)
+            step.description = _replace_number(step.description, old, value)
+            changed.append(rule)
+    _relabel(flow, number, step.name)
+    return changed
+
+
+def _step_named(frame: Frame, steps: Sequence[RequirementStep]) -> int | None:
+    """The number of the template step that does what ``frame`` says (same verb, the object preferred)."""
+    best: tuple[int, int] | None = None
+    for number, step in enumerate(steps, start=1):
+        doc = english()(step.name)
+        if not len(doc) or doc[0].lemma_.lower() != frame.verb.lower():
+            continue
+        lemmas = {t.lemma_.lower() for t in doc}
+        score = 1 + (frame.obj_head.lower() in lemmas if frame.obj_head else 0)
+        if best is None or score > best[0]:
+            best = (score, number)
+    return best[1] if best else None
+
+
+def _task_id(flow: ProcessFlow, number: int) -> str:
+    return next((node.id for node in flow.nodes if node.kind == "task" and node.step == number), "")
+
+
+def _relabel(flow: ProcessFlow, number: int, name: str) -> None:
+    for node in flow.nodes:
+        if node.kind == "task" and node.step == number:
+            node.label = name
+
+
+def _numeric(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _same_measure(stated: Rule, template: Rule) -> bool:
+    """Whether two rules test the same measure: "days > 14" and "loan_days > 30" do, "amount > 500" does not."""
+    words = set(template.subject.lower().split("_"))
+    return stated.operator[0] == template.operator[0] and bool(
+        {stated.subject.lower(), stated.unit.lower()} & words or stated.subject.lower() == template.subject.lower())
+
+
+def _shown(value: object) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def _replace_number(text: str, old: str, new: str) -> str:
+    return re.sub(rf"(?<![\d.,]){re.escape(old)}(?![\d.,]\d)", new, text)
+
+
+def _adapt_object(steps: list[RequirementStep], flow: ProcessFlow, things: Sequence[str],
+                  template: ProcessTemplate) -> None:
+    """Call the template's generic object by the request's name for it: "Log the request" → "Log the
+    ticket" for "IT helpdesk tickets", "Check the item back in" → "… the equipment …" for equipment
+    loans. The name is the first of the request's ``things`` the steps never use and the template's
+    title, description or tags do (one of the kinds it handles); the generic word (``draft_words.json``:
+    adaptable_objects) is the one most of its steps act on."""
+    names = " ".join(step.name.lower() for step in steps)
+    about = f"{template.title} {template.description} {' '.join(template.tags)}".lower()
+    thing = next((t for t in things if t.isalpha() and t not in _words()["adaptable_objects"]
+                  and not re.search(rf"\b{re.escape(t)}", names) and re.search(rf"\b{re.escape(t)}", about)), "")
+    if not thing:
+        return
+    counts = {word: len(re.findall(rf"\b{word}s?\b", names)) for word in _words()["adaptable_objects"]}
+    generic, count = max(counts.items(), key=lambda item: (item[1], item[0]))
+    if count < 2:  # the template's object is what most of its steps act on
+        return
+    for number, step in enumerate(steps, start=1):
+        step.name = _renamed(step.name, generic, thing)
+        step.description = _renamed(step.description, generic, thing)
+        _relabel(flow, number, step.name)
+
+
+def _renamed(text: str, old: str, new: str) -> str:
+    """``text`` with the noun ``old`` (singular or plural, capitalised or not) read as ``new``."""
+    def swap(match: re.Match[str]) -> str:
+        word = new + match.group(2)
+        return word[:1].upper() + word[1:] if match.group(1)[0].isupper() else word
+    return re.sub(rf"\b([{old[0].upper()}{old[0]}]{re.escape(old[1:])})(s?)\b", swap, text)
+
+
+def _assumed(steps: Sequence[RequirementStep], flow: ProcessFlow, template: ProcessTemplate,
+             stated_rules: set[str], stated_systems: set[str]) -> list[str]:
+    """One question for each kind of fact the template supplied: roles, limits, systems, service levels;
+    what the request stated is not asked."""
     found: list[str] = []
     roles: dict[str, list[str]] = {}
     for number, step in enumerate(steps, start=1):
-        if step.actor:
+        if step.actor and step.performer_source == "template":
             roles.setdefault(step.actor, []).append(str(number))
     if roles:
         shown = "; ".join(f"the {role} (step{'s' if len(numbers) > 1 else ''} {', '.join(numbers)})"
                           for role, numbers in roles.items())
         found.append(f"Who performs the steps? I assumed the template's roles: {shown}.")
     limits = [rule.text() for edge in flow.edges for rule in edge.rules
-              if isinstance(rule.value, int | float) and not isinstance(rule.value, bool)]
+              if _numeric(rule.value) and rule.text() not in stated_rules]
     if limits:
         found.append(f"Which limits decide the branches? I assumed the template's: {', '.join(dict.fromkeys(limits))}.")
-    systems = list(dict.fromkeys(system for step in steps for system in step.systems))
+    systems = list(dict.fromkeys(system for step in steps for system in step.systems if system not in stated_systems))
     if systems:
         found.append(f"Which systems do you use? I assumed the template's: {', '.join(systems)}.")
     if template.document.monitoring:

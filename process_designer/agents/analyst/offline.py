@@ -19,6 +19,7 @@ from process_designer.agents.analyst.draft import (
     draft_from_template,
     names_a_process,
     names_only,
+    request_object,
 )
 from process_designer.agents.analyst.model import build_model
 from process_designer.agents.analyst.text import is_english, normalise, strip_injection
@@ -97,7 +98,11 @@ def analyze_requirements(
                          "Split the process into sub-processes to design the rest.")
         flow = _sequential_flow(steps)
     if best is not None and naming:
-        steps, flow, drafted = draft_from_template(best, len(model.steps))
+        steps, flow, drafted = draft_from_template(best, len(model.steps), model.steps,
+                                                   request_object(topic or clean), detect_systems(clean))
+        # the template's gateways replace the request's own reading of its conditions
+        labels = [f.condition.label for f in model.steps if f.condition is not None and f.condition.label]
+        questions = [q for q in questions if not any(label in q for label in labels)]
         questions.extend(drafted)
     elif not steps and not _describes_integration(clean):
         requirement.questions = [_NO_STEPS]

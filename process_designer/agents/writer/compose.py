@@ -103,7 +103,8 @@ def compose_step(step: RequirementStep, number: int, requirement: Requirement,
     role, performer_source = _role(step, requirement)
     source = _template_step_for(step, templates) if step.source != "template" else None
     if step.source == "template":
-        source = next((s for t in templates for s in t.document.steps if s.name == step.name), None)
+        drafted_from = step.template_step or step.name
+        source = next((s for t in templates for s in t.document.steps if s.name == drafted_from), None)
     if source is not None:
         actions = list(source.actions)
         said = step.instruction or step.description

@@ -124,7 +124,6 @@ class Requirement(_Model):
     templates: list[str] = Field(default_factory=list)
     flow: ProcessFlow = Field(default_factory=ProcessFlow)  # the steps' control flow; task ``step`` = index + 1
     open_questions: list[str] = Field(default_factory=list)  # what the analyst had to assume
-    background: list[str] = Field(default_factory=list)  # sentences read as context: descriptions, statistics
     integration: IntegrationSpec | None = None  # what the user said about the integration, when it is one
 
 

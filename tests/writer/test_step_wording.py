@@ -98,12 +98,3 @@ def test_a_yes_no_field_is_recorded_as_the_question_it_answers(subject: str, wor
 ])
 def test_a_phrasal_verbs_particle_is_not_its_object(name: str, thing: str) -> None:
     assert object_phrase(name) == thing
-
-
-def test_a_figure_in_a_sentence_of_context_is_no_rule_of_the_process() -> None:
-    text = ("Our food bank serves around 400 families a week. A volunteer weighs each delivery. The warehouse lead "
-            "plans the food parcels.")
-    requirement = _read(text)
-    assert any("400 families" in sentence for sentence in requirement.background), requirement.background
-    actions = [a for s in compose_document(requirement).steps for a in s.actions]
-    assert not any("400 families" in a for a in actions), actions

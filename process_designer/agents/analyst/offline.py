@@ -129,7 +129,6 @@ def analyze_requirements(
     requirement.kind = "integration" if _is_integration(clean, systems) else "standard"
     requirement.owner = context.owner or ""
     requirement.open_questions = list(dict.fromkeys(questions))
-    requirement.background = list(reader.context)
     if requirement.kind != "integration" and not any(is_mapping_sentence(line) for line in clean.splitlines()):
         return requirement  # a process that uses two systems is not an integration between them
     integrated = integration_requirement(requirement)

@@ -431,4 +431,4 @@ def compose_document(requirement: Requirement, templates: Sequence[ProcessTempla
         flow=flow if flow is not None else ProcessFlow(),
         open_questions=_open_questions(requirement, steps),
     )
-    return keep_stated_rules(document, requirement.text, requirement.background)
+    return keep_stated_rules(document, requirement.text)

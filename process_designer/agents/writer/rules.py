@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from process_designer.domain.markdown import render_markdown
 from process_designer.domain.models import ProcessDocument, Step
@@ -41,21 +40,14 @@ def _fragments(text: str) -> list[str]:
     return [p.strip(" .;,-") for p in parts if len(p.split()) >= 3 and _RULE.search(p)]
 
 
-def keep_stated_rules(document: ProcessDocument, text: str, background: Sequence[str] = ()) -> ProcessDocument:
-    """Attach each stated rule the document does not yet carry to the step it concerns.
-
-    ``background`` holds the sentences the analyst read as context (a statistic, a description):
-    a figure in them ("we serve around 400 families a week") is no rule of the process.
-    """
+def keep_stated_rules(document: ProcessDocument, text: str) -> ProcessDocument:
+    """Attach each stated rule the document does not yet carry to the step it concerns."""
     if not document.steps:
         return document
     markdown = render_markdown(document).lower()
     present = _words(markdown)
     steps = list(document.steps)
-    said = [" ".join(sentence.lower().split()) for sentence in background]
     for fragment in _fragments(text)[:20]:
-        if any(" ".join(fragment.lower().split()) in sentence for sentence in said):
-            continue
         words = _words(fragment)
         if not words or (len(words - present) <= len(words) // 4 and not _lost_limit(fragment, markdown)):
             continue

@@ -205,3 +205,14 @@ def test_work_done_on_acceptance_is_conditional_on_it() -> None:
     targets = [flow.node(e.target) for e in flow.outgoing(gateway)]
     assert [t.kind for t in targets] == ["task", "end"], _named(requirement)
     assert targets[0].step == _number(requirement, "Bind policy")
+
+
+def test_a_limit_on_the_first_work_is_a_decision_not_the_event_that_starts_the_process() -> None:
+    requirement = _read("Sales discount approval: the account executive drafts the quote in the CRM, a discount above "
+                        "15% needs sales director approval, finance checks the margin, then the quote is sent to the "
+                        "customer")
+    labels = [n.label for n in requirement.flow.nodes if n.kind == "exclusive"]
+    assert labels == ["Above 15%?"], _named(requirement)
+    approval = _number(requirement, "Approve discount")
+    assert approval not in requirement.flow.simulate({"percent": 10}).visited
+    assert approval in requirement.flow.simulate({"percent": 20}).visited

@@ -323,6 +323,8 @@ class _Builder:
         # the event is said with a verb ("spots", "is reported"), or read as a step of its own just before;
         # "anything over the policy cap needs approval" states no event and stays a decision
         event = at == 1 or (condition is not None and bool(condition.verbs))
+        if condition is not None and any(_is_limit(rule.value) for rule in condition.rules):
+            return  # "a discount above 15% needs approval": a limit is what a decision tests, never an event
         if first is not None and event and all(b.frame is not None and b.frame.sentence == first.sentence
                                                for b in self.blocks[:at]):
             self.blocks[at:at + 1] = branches[0].blocks
@@ -455,3 +457,7 @@ def build_model(frames: list[Frame]) -> Model:
             builder.add(frame)
     steps, flow = builder.compile()
     return Model(steps=steps, flow=flow, questions=builder.questions)
+
+
+def _is_limit(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)

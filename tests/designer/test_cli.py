@@ -29,7 +29,9 @@ def test_design_json_and_out_files_and_linked_spy_test(tmp_path: Path, monkeypat
     assert {"number", "name", "objective", "responsible", "duration", "actions", "validation", "code",
             "depends_on"} <= set(data["steps"][0])
     assert set(data["spy"]) == {"program", "tests", "diagnostics", "tests_passed", "tests_failed"}
-    assert 0.85 <= data["quality"]["score"] <= 1.0
+    # a faithful design of a three-step text: the reviewer's only finding is that the process is thin
+    assert [issue["code"] for issue in data["quality"]["issues"]] == ["thin_process"]
+    assert 0.75 <= data["quality"]["score"] < 1.0
     slug = "expense-claims-processing"
     assert sorted(p.name for p in out.iterdir()) == [f"{slug}.json", f"{slug}.md", f"{slug}.spy", f"{slug}_test.spy"]
     assert (out / f"{slug}.md").read_text().startswith("# Expense Claims Processing - Process Documentation")

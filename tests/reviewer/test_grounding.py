@@ -158,3 +158,12 @@ def test_permissions_and_indefinite_objects_are_read_as_the_text_means_them() ->
     document = _document("Inspect parcel", "Refund customer", "Throw parcel", "Close claim")
     # "can return" is a rule, not an action to cover; what "anything" is, the text does not say
     assert _codes(document, _source(text)) == [("ungrounded_step", 4)]  # "close" is said nowhere
+
+
+def test_an_integrations_run_is_not_held_against_the_texts_verbs() -> None:
+    text = ("Every night at 02:00, push new and changed workers from Workday to Okta. Map Worker_ID to "
+            "employeeNumber. Connect to Workday with mutual TLS and to Okta with an API token.")
+    document = _document("Extract workers from Workday", "Transform workers", "Load workers into Okta")
+    assert _codes(document, _source(text))  # as a process, its steps say what the text never does
+    integration = document.model_copy(update={"kind": "integration"})
+    assert _codes(integration, _source(text)) == []

@@ -204,8 +204,13 @@ def _thin(document: ProcessDocument) -> list[Finding]:
 
 
 def grounding_findings(document: ProcessDocument, source: ReviewSource | None) -> list[Finding]:
-    """The findings of ``document`` against what it was made from (none without a ``source``)."""
-    if source is None or not document.steps:
+    """The findings of ``document`` against what it was made from (none without a ``source``).
+
+    An integration's steps are its run (extract, transform, load, reconcile), designed from the
+    configuration the text states, and that configuration lives in the integration section, not
+    in steps: neither is held against the text's verbs.
+    """
+    if source is None or not document.steps or document.kind == "integration":
         return []
     reading = _read(source.text)
     parts = name_parts([s.name for s in document.steps])

@@ -10,6 +10,7 @@ from importlib import resources
 
 from process_designer.agents.vocabulary import ActionKind, system_label
 from process_designer.domain.models import Decision
+from process_designer.language.lexicon import lexicon
 
 __all__ = ["Sequel", "complete_sentence", "describe_decision", "domain_role", "object_phrase", "step_actions",
            "step_objective", "step_validation", "value_text"]
@@ -22,6 +23,7 @@ def _domains() -> list[tuple[re.Pattern[str], str, str]]:
             for d in tomllib.loads(text)["domains"]]
 
 
+@lru_cache(maxsize=64)  # asked once per step of the same requirement
 def domain_role(text: str, title: str = "") -> tuple[str, str]:
     """(operator role, owning team) of the domain ``title`` and ``text`` speak of most.
 
@@ -47,17 +49,13 @@ _PREPOSITION_FIRST = re.compile(r"^(?:as|at|by|for|from|in|into|of|on|to|via|wit
                                 re.IGNORECASE)
 
 
-# Particles of phrasal verbs ("hand over", "sign off", "look up"): part of the action, never its object.
-_PARTICLES = frozenset({"up", "out", "off", "over", "back", "down", "away"})
-
-
 def object_phrase(name: str) -> str:
     """"Look up order in CRM" → "the order"; "Manager approval" → "the manager approval"; "Order from vendor" → "the case"."""
     words = name.split()
     body = " ".join(words[1:]) if len(words) > 1 else name
     if _PREPOSITION_FIRST.match(body) and not re.search(r"approval$", name, re.IGNORECASE):
         return "the case"
-    if len(words) > 2 and words[1].lower() in _PARTICLES:  # "Hand over parcel", "Look up order": the parcel, the order
+    if len(words) > 2 and " ".join(words[:2]).lower() in lexicon().phrasal:  # "Hand over parcel": the parcel
         body = " ".join(words[2:])
     body = _SYSTEM_TAIL.sub("", body).strip() or body
     if re.search(r"approval$", name, re.IGNORECASE):

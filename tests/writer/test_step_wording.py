@@ -86,6 +86,8 @@ def test_the_owning_team_is_the_domain_the_text_speaks_of_most(title: str, text:
     ("needs_legal_review", "whether it needs legal review"),
     ("within_limits", "whether it is within limits"),
     ("reportable", "whether it is reportable"),
+    ("visitor_need_parking", "whether the visitor needs parking"),
+    ("customer_require_delivery_slot", "whether the customer requires delivery slot"),
 ])
 def test_a_yes_no_field_is_recorded_as_the_question_it_answers(subject: str, words: str) -> None:
     assert field_words(Rule(subject=subject, value=True)) == words

@@ -97,9 +97,26 @@ def _yes_no(words: list[str]) -> str:
         return f"whether the {thing} {'are' if plural else 'is'} {last}"
     if _says_of_it(first):
         return f"whether it {said}"
+    if (verb := _verb_after_subject(words)) is not None:  # "visitor need parking": the field's words keep the lemma
+        subject, rest = " ".join(words[:verb]), " ".join(words[verb + 1:])
+        return f"whether the {subject} {_third_person(words[verb])} {rest}"
     if set(wordforms.all_lemmas(first)) == {"ADV"} or not _names_a_thing(last) or _describes(last):
         return f"whether it is {said}"
     return f"whether there is {'an' if first[0] in 'aeio' else 'a'} {said}"
+
+
+def _verb_after_subject(words: list[str]) -> int | None:
+    """Where a verb's base form follows the nouns that are its subject and comes before its object
+    ("visitor need parking", "customer require delivery slot"), or None."""
+    for index in range(1, len(words) - 1):
+        if "VERB" in wordforms.all_lemmas(words[index]) and all(_names_a_thing(w) for w in words[:index]):
+            return index if words[index] in wordforms.all_lemmas(words[index])["VERB"] else None
+    return None
+
+
+def _third_person(verb: str) -> str:
+    forms = wordforms.inflections(verb, "VBZ")
+    return forms[0] if forms else f"{verb}s"
 
 
 def _condition(edge: FlowEdge) -> str:

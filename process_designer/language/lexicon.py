@@ -71,6 +71,8 @@ class Lexicon:
     gerunds: frozenset[str]
     topic_prepositions: frozenset[str]
     weak_verbs: frozenset[str]
+    owning_verbs: frozenset[str]
+    owning_adjectives: frozenset[str]
     english_words: frozenset[str]
     foreign_words: frozenset[str]
     email_verb_followers: tuple[str, ...]
@@ -142,6 +144,8 @@ def lexicon() -> Lexicon:
         gerunds=frozenset(raw["topic"]["gerunds"]),
         topic_prepositions=frozenset(raw["topic"]["prepositions"]),
         weak_verbs=frozenset(raw["topic"]["weak_verbs"]),
+        owning_verbs=frozenset(raw["topic"]["owning_verbs"]),
+        owning_adjectives=frozenset(raw["topic"]["owning_adjectives"]),
         english_words=frozenset(raw["text"]["english"]),
         foreign_words=frozenset(raw["text"]["foreign"]),
         email_verb_followers=tuple(raw["text"]["email_verb_followers"]),

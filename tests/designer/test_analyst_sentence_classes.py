@@ -148,3 +148,17 @@ def test_a_step_without_an_object_is_named_by_where_it_goes() -> None:
                         "parcels by UPS.\n3. Hand over to the carrier before the cut-off.")
     names = [s.name for s in requirement.steps]
     assert "Book carrier" in names and "Hand over to Carrier" in names, names
+
+
+def test_an_opening_that_says_who_owns_the_process_names_its_owner_and_topic_and_is_no_step() -> None:
+    requirement = _read("The registrar's office is responsible for processing student transfers. The student "
+                        "fills in the transfer form and the registrar checks the credits.")
+    assert requirement.owner == "Registrar's Office"
+    assert "Student Transfer" in requirement.title, requirement.title
+    assert [name for name, _ in _named(requirement)] == ["Fill in transfer form", "Check credit"], _named(requirement)
+
+
+def test_a_role_handling_one_particular_thing_is_a_step_not_an_owner() -> None:
+    requirement = _read("The night manager handles the cash count. Then she locks the safe.")
+    assert requirement.owner == ""
+    assert ("Handle cash count", "Night Manager") in _named(requirement), _named(requirement)

@@ -127,7 +127,7 @@ def analyze_requirements(
     requirement.purpose = next((c for c in reader.context if c.lower().startswith(
         ("the goal", "the aim", "the purpose", "the objective", "this process", "our goal"))), "")[:400]
     requirement.kind = "integration" if _is_integration(clean, systems) else "standard"
-    requirement.owner = context.owner or ""
+    requirement.owner = context.owner or framing.owner
     requirement.open_questions = list(dict.fromkeys(questions))
     if requirement.kind != "integration" and not any(is_mapping_sentence(line) for line in clean.splitlines()):
         return requirement  # a process that uses two systems is not an integration between them

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from process_designer.language.frames import role_name
 from process_designer.language.lexicon import lexicon
 from process_designer.language.pipeline import english
 
@@ -26,6 +27,7 @@ class Topic:
     topic: str
     body: str
     verb: str = ""
+    owner: str = ""  # the role an opening "<role> handles <things>" names as the process's owner
 
 
 def _heading_verb(sentence: Span) -> str:
@@ -95,6 +97,45 @@ def _framing_topic(sentence: Span) -> str | None:
     return None
 
 
+def _owning(sentence: Span) -> tuple[str, str] | None:
+    """The topic and owner of an opening that says who owns the process: "Our facilities team handles meeting
+    room bookings for external visitors", "The registrar's office is responsible for student transfers".
+    Only a clause of its own about things in general (a plural or "all …"): "the night manager handles
+    the cash count" is a step, and so is a clause that goes on ("… and pays them")."""
+    root = sentence.root
+    if any(c.dep_ in ("conj", "advcl", "ccomp") for c in root.children):
+        return None
+    subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
+    if root.lemma_.lower() in lexicon().owning_verbs:
+        thing = next((c for c in root.children if c.dep_ == "dobj"), None)
+    elif root.lemma_.lower() == "be":
+        thing = _owned_by_adjective(root)
+    else:
+        return None
+    if subject is None or thing is None or not _in_general(thing):
+        return None
+    owner = "" if subject.pos_ == "PRON" else (role_name(subject) or "")
+    return _phrase(thing), owner
+
+
+def _owned_by_adjective(root: Token) -> Token | None:
+    """The thing of "is responsible for X" / "is in charge of X" (through a gerund: "for processing X")."""
+    words = lexicon().owning_adjectives
+    for token in root.subtree:
+        if token.lower_ in words and root in (token.head, token.head.head):
+            for prep in token.children:
+                if prep.dep_ == "prep" and prep.lower_ in ("for", "of"):
+                    thing = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+                    if thing is not None and thing.tag_ == "VBG":
+                        thing = next((c for c in thing.children if c.dep_ == "dobj"), None)
+                    return thing
+    return None
+
+
+def _in_general(thing: Token) -> bool:
+    return thing.tag_ in ("NNS", "NNPS") or any(c.lower_ in ("all", "every", "any") for c in thing.children)
+
+
 def _lists_steps(sentence: Span) -> bool:
     """A title that goes on to name its parts ("reviews with self assessment and manager rating")."""
     return any(t.lower_ in ("with", "including", ":") or t.dep_ == "conj" for t in sentence)
@@ -149,7 +190,12 @@ def read_topic(text: str) -> Topic:
         return Topic("", text)
     topic = _framing_topic(sentences[0])
     if topic is None:
-        return Topic("", text)
+        owning = _owning(sentences[0]) if len(sentences) == 1 and (rest.strip() or first[sentences[0].end_char:].strip()) \
+            else None
+        if owning is None:
+            return Topic("", text)
+        remainder = "\n".join(part for part in (first[sentences[0].end_char:].strip(), rest) if part.strip())
+        return Topic(owning[0], remainder, owner=owning[1])
     if _lists_steps(sentences[0]):  # the title names the parts: read them as the steps
         return Topic(topic, text)
     remainder = first[sentences[0].end_char:].strip()

@@ -133,7 +133,11 @@ def _owned_by_adjective(root: Token) -> Token | None:
 
 
 def _in_general(thing: Token) -> bool:
-    return thing.tag_ in ("NNS", "NNPS") or any(c.lower_ in ("all", "every", "any") for c in thing.children)
+    """Things of a kind ("meeting room bookings", "all invoices"), not particular ones ("the timesheets")."""
+    determiners = [c for c in thing.children if c.dep_ in ("det", "poss")]
+    if any(c.lower_ in ("all", "every", "any") for c in determiners):
+        return True
+    return thing.tag_ in ("NNS", "NNPS") and not determiners
 
 
 def _lists_steps(sentence: Span) -> bool:

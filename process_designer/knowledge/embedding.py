@@ -61,8 +61,12 @@ def check_weights_early(model_dir: Path | None = None) -> None:
 
     Hashing 87 MB releases the GIL, so a one-shot design has it done on another core while it
     imports the engine; the model still refuses weights whose sha256 is not the published one.
+    Without the model package this does nothing: loading the model says what is missing.
     """
-    path = (model_dir or packaged_model_dir()) / "model.safetensors"
+    try:
+        path = (model_dir or packaged_model_dir()) / "model.safetensors"
+    except ConfigError:
+        return
     with _EARLY_LOCK:
         if path in _EARLY_DIGESTS:
             return

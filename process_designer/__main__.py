@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
+from process_designer.cli.main import run
 
-from process_designer.cli.main import main
-
-sys.exit(main())
+run()

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from process_designer.cli.inputs import argument_text, read_stdin
+from process_designer.cli.program import collecting_rarely
 from process_designer.config import load_settings
 from process_designer.errors import InputError
 from process_designer.limits import message_too_long
@@ -64,7 +65,15 @@ def run(args: argparse.Namespace) -> int:
     text = _requirements(args.requirements)
     title = argument_text(args.title, "--title") if args.title else None
     context = _context(args.context)
+    with collecting_rarely():  # the engine's objects live as long as the command (see cli.program)
+        return _design(args, text, title, context)
+
+
+def _design(args: argparse.Namespace, text: str, title: str | None, context: DesignContext | None) -> int:
     settings = load_settings()
+    from process_designer.knowledge.embedding import check_weights_early
+
+    check_weights_early()  # on another core while the engine is imported
     from process_designer.domain.markdown import render_markdown
     from process_designer.knowledge.library import TemplateLibrary
     from process_designer.service import DesignService

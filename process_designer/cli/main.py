@@ -10,11 +10,12 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from process_designer import __version__
 from process_designer.errors import ProcessDesignerError
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_parser", "main", "run"]
 
 # Each module defines ``register(subparsers)``; its parser sets ``handler(args) -> int``.
 _COMMANDS = (
@@ -74,5 +75,12 @@ def _run(args: argparse.Namespace) -> int:
         return int(args.handler(args) or 0)
 
 
+def run() -> NoReturn:
+    """``process-designer`` as a program: run one command, then end the process at once (see ``program``)."""
+    from process_designer.cli.program import end
+
+    end(main())
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

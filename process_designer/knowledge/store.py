@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import chromadb
@@ -66,8 +68,22 @@ def open_client(settings: Settings) -> tuple[ClientAPI, bool]:
                 f"cannot open the template index at {path}: {exc}; check the directory "
                 "is writable and not used by another process (or use PD_CHROMA_URL)"
             ) from exc
+        if not _EMBEDDED:
+            atexit.register(_close_embedded)
         _EMBEDDED[path] = client
         return client, True
+
+
+def _close_embedded() -> None:
+    """Close the embedded clients when the process ends, so that Chroma releases its files in order
+    (a command's process ends without tearing its modules down, see ``cli.main.run``)."""
+    with _EMBEDDED_LOCK:
+        clients = list(_EMBEDDED.values())
+        _EMBEDDED.clear()
+    for client in clients:
+        # The process is ending: a client that cannot close has nothing left to keep.
+        with contextlib.suppress(Exception):
+            cast(Any, client).close()
 
 
 @dataclass(frozen=True)

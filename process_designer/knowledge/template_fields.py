@@ -1,22 +1,13 @@
-"""How ``templates add`` reviews a template file: with the SPy the designer would generate, findings by field.
+"""The template field a reviewer finding is about, so a refused or noted template names what to fix where.
 
-A template file carries no SPy code (the format in ``knowledge/templates/README.md`` has no place for
-it), so the reviewer scores the document after the offline coder has compiled its steps, as the
-designer does before it saves a chat result. A refusal names the TOML field each finding is about.
+Light on purpose: the command line imports it for every command.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # the CLI imports this module for every command; the models load only on use
-    from process_designer.domain.models import ProcessDocument, QualityReport
-
-__all__ = ["field_of", "file_reviewer"]
-
-Reviewer = Callable[["ProcessDocument"], "QualityReport"]
+__all__ = ["field_of", "with_field"]
 
 # Reviewer finding → the template field it is about; ``{n}`` is the step number the finding names.
 _FIELDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -27,7 +18,9 @@ _FIELDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^Step (?P<n>\d+)(?: \(.*\))?: duration", "steps[{n}].duration"),
         (r"^Step (?P<n>\d+)(?: \(.*\))?: needs at least two specific actions", "steps[{n}].actions"),
         (r"^Step (?P<n>\d+)(?: \(.*\))?: no validation", "steps[{n}].validation"),
-        (r"^Step (?P<n>\d+): the name", "steps[{n}].name"),
+        (r"^Step (?P<n>\d+)(?: \(.*\))?: the name", "steps[{n}].name"),
+        (r"^Step (?P<n>\d+)(?: \(.*\))?: (?:the requirements name no performer|no performer was stated)",
+         "steps[{n}].responsible"),
         (r"^Step (?P<n>\d+): describe both branches", "steps[{n}].decisions"),
         (r"^the process has no title", "title"),
         (r"^Overview: purpose", "overview.purpose"),
@@ -59,16 +52,6 @@ def field_of(finding: str) -> str:
     return "document"
 
 
-def file_reviewer(review: Reviewer) -> Reviewer:
-    """``review`` run on the compiled document, its findings prefixed with their field.
-
-    Efficiency notes are advice, not faults, and never block a template, so they are left out.
-    """
-    from process_designer.agents.coder import compile_document
-
-    def reviewed(document: ProcessDocument) -> QualityReport:
-        report = review(compile_document(document))
-        faults = [f for f in report.findings if not f.startswith("Efficiency:")]
-        return report.model_copy(update={"findings": [f"{field_of(f)}: {f}" for f in faults]})
-
-    return reviewed
+def with_field(finding: str) -> str:
+    """``finding`` prefixed with its field, e.g. ``steps[3].actions: Step 3 (…): needs …``."""
+    return f"{field_of(finding)}: {finding}"

@@ -140,13 +140,14 @@ def role_name(head: Token) -> str | None:
         words = [t.text for t in _phrase_tokens(head) if t.pos_ in ("NOUN", "PROPN") or t.text.isupper()]
         return " ".join(words) if len(words) <= 3 else head.text  # "the licensed AMT" is the AMT
     lemma = head.lemma_.lower() if head.tag_ in ("NNS", "NNPS") and low not in lex.departments else low
-    if head.pos_ == "ADJ" and low in lex.departments and head.dep_ in ("nsubj", "amod", "compound", "ROOT"):
-        return lex.departments[low]  # "legal reviews the terms"
+    if head.pos_ in ("ADJ", "VERB") and low in lex.departments and head.dep_ in ("nsubj", "amod", "compound", "ROOT",
+                                                                                  "pobj"):
+        return lex.departments[low]  # "legal reviews the terms", "adjusted by billing"
     if lemma in lex.not_roles or head.pos_ not in ("NOUN", "PROPN"):
         return None
     tokens = _phrase_tokens(head)
     words = _joined([t.text if t.text.isupper() and len(t.text) > 1 else t.lower_ for t in tokens[:-1]], tokens[:-1])
-    if lemma.split()[-1] not in lex.role_heads and not _agent_noun(lemma.split()[-1]):
+    if lemma.split()[-1] not in lex.role_heads and lemma not in lex.departments and not _agent_noun(lemma.split()[-1]):
         if head.pos_ == "PROPN" and head.ent_type_ in ("", "PERSON") and len(tokens) <= 2 and head.text.istitle():
             return " ".join(t.text for t in tokens)  # a named person acts
         return None
@@ -214,12 +215,15 @@ def _measure(token: Token) -> bool:
 
 def _subject(verb: Token) -> Token | None:
     for child in verb.children:
-        if child.dep_ in ("nsubj", "nsubjpass", "csubj") and not _measure(child):
+        if child.dep_ in ("nsubj", "nsubjpass", "csubj") and not _measure(child) \
+                and not (child.dep_ == "nsubj" and child.pos_ == "VERB"):  # a clause the parser made the subject
             return child
     before = verb.doc[verb.i - 1] if verb.i > 0 else None
     if before is not None and before.pos_ in ("NOUN", "PROPN") and before.dep_ in ("npadvmod", "dep", "nmod", "attr") \
             and role_name(before):  # "if the amount is over $500 a manager approves", parsed into the condition
         return before
+    if before is not None and before.dep_ == "conj" and verb.tag_ in ("VBZ", "VBP", "VBD") and role_name(before):
+        return before  # "needs three quotes and procurement picks the supplier": the role joined to the object
     if verb.i > 0 and (verb.pos_ == "NOUN" or _finite_verb_misattached(verb)):  # "finance reserves the budget"
         before = verb.doc[verb.i - 1]
         return before if before.pos_ in ("NOUN", "PROPN") or before.lower_ in lexicon().departments else None
@@ -411,8 +415,14 @@ class _SentenceReader:
         return found
 
     def _acting_subject(self, verb: Token) -> bool:
+        """Whether a clause the parser put under another names who acts: its subject, or the agent of its
+        passive ("the request is validated by the porting system: the PAC is checked …")."""
         subject = _subject(verb)
-        return subject is not None and (subject.lower_ in _NARRATOR or role_name(subject) is not None)
+        if subject is not None and (subject.lower_ in _NARRATOR or role_name(subject) is not None):
+            return True
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        actor = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+        return actor is not None and (role_name(actor) is not None or _agent_phrase(actor) is not None)
 
     def _responsible(self, aux: Token) -> bool:
         return any(c.dep_ == "acomp" and c.lower_ in ("responsible", "accountable", "in") for c in aux.children)
@@ -538,9 +548,11 @@ class _SentenceReader:
         how = "subject"
         if frame.passive:
             agent = next((c for c in verb.children if c.dep_ == "agent"), None)
-            if agent is None and verb.dep_ == "conj":
+            actor = _stray_agent(verb) if agent is None else None  # its own "by", wherever the parser hung it
+            if agent is None and actor is None and verb.dep_ == "conj":
                 agent = next((c for c in verb.head.children if c.dep_ == "agent"), None)
-            actor = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else _stray_agent(verb)
+            if agent is not None:
+                actor = next((c for c in agent.children if c.dep_ == "pobj"), None)
             how = "agent"
         elif verb.dep_ == "pcomp":
             be = verb.head.head.head
@@ -881,13 +893,14 @@ def _past(verb: Token) -> bool:
 def _stray_agent(verb: Token) -> Token | None:
     """"raised in writing by the employee": the passive's "by" hung on another word of its clause."""
     for token in verb.subtree:
-        if token.lower_ != "by" or token.dep_ != "prep":
+        if token.lower_ != "by" or token.dep_ not in ("prep", "agent"):
             continue
         path = list(token.ancestors)
-        if any(a.pos_ in ("VERB", "AUX") for a in path[: path.index(verb)] if verb in path):
-            continue  # the "by" of another clause
+        if any(a.pos_ in ("VERB", "AUX") and a.dep_ not in ("pobj", "dobj") for a in path[: path.index(verb)]
+               if verb in path):
+            continue  # the "by" of another clause ("to the examination shed by …": "shed" is no verb there)
         pobj = next((c for c in token.children if c.dep_ == "pobj"), None)
-        if pobj is not None and role_name(pobj) is not None:
+        if pobj is not None and (role_name(pobj) is not None or _agent_phrase(pobj) is not None):
             return pobj
     return None
 
@@ -966,7 +979,9 @@ def _agent_phrase(actor: Token) -> str | None:
     """"issued by the court", "generated by the monitoring system": whoever a passive names with "by" and
     a determiner or a name acts, whether or not the lexicon knows the noun ("by card" says how)."""
     lex = lexicon()
-    if actor.pos_ not in ("NOUN", "PROPN") or actor.lemma_.lower() in lex.not_roles | lex.time_nouns:
+    lemma = actor.lemma_.lower()
+    named = lemma in lex.acting_things and any(c.dep_ in ("compound", "amod") for c in actor.children)
+    if actor.pos_ not in ("NOUN", "PROPN") or (lemma in lex.not_roles and not named) or lemma in lex.time_nouns:
         return None
     if actor.pos_ != "PROPN" and not any(c.dep_ in ("det", "poss", "compound") for c in actor.children):
         return None
@@ -1395,6 +1410,7 @@ def read_frames(text: str, reader: Reader | None = None, lend_verb: str = "") ->
             found = [*found, *_telegraphic(sentence, index, reader)]
         if not any(f.kind == "step" for f in found):
             found = [*found, *_nominal_frames(sentence, index, reader, lend_verb, listed)]
+        _share_subjects(found)
         _place_beside(sentence, found)
         if index == 0 and not reader.trigger:
             found = [*_note_trigger(sentence, reader), *found]
@@ -1452,6 +1468,9 @@ def _read_chunks(sentence: Span, index: int, listed: bool, reader: Reader) -> li
         words = f" {' '.join(piece.lower().split())} "
         if len(piece.split()) <= 4 and any(f" {marker} " in words for marker in lexicon().parallel):
             carried = piece  # ", in parallel, finance reserves …": the marker belongs to the clause after it
+            continue
+        if piece.split()[0].lower() in lexicon().accompanying and not _has_own_clause(piece):
+            carried = piece  # "…, with HR and the BU head, identifies the custodians": how the clause after acts
             continue
         if merged and piece.split()[0].lower() in ("who", "which"):
             merged[-1] = f"{merged[-1]}, {piece}"  # a relative clause stays with the noun it is about
@@ -1585,6 +1604,34 @@ def _with_shared_conditions(sentence_reader: _SentenceReader) -> list[Frame]:
     return frames
 
 
+def _share_subjects(frames: list[Frame]) -> None:
+    """"the manager takes down the order, reads it back and enters it in the POS": a finite verb with no
+    subject of its own, in a sentence whose clause before it names who acts, is that actor's work too
+    (whether the parser joined the verbs or the sentence was read clause by clause); "the request is
+    validated by the porting system: the PAC is checked against the database" — a passive without an
+    agent after a passive with one goes on with that agent."""
+    for at, frame in enumerate(frames):
+        if frame.performer is not None or frame.kind not in ("step", "rework"):
+            continue
+        earlier = next((f for f in reversed(frames[:at]) if f.performer is not None), None)
+        if earlier is None or not _verb_without_subject(frame.head):
+            continue
+        if frame.passive and not (earlier.passive and earlier.performer_how == "agent"):
+            continue
+        if not frame.passive and earlier.performer_how == "agent":
+            continue  # "it is examined by X, then returns to …": the thing, not X, goes on
+        frame.performer, frame.performer_how = earlier.performer, earlier.performer_how
+
+
+def _verb_without_subject(verb: Token) -> bool:
+    """A finite verb ("reads", "adds", "is checked") whose clause names no subject at all."""
+    if _is_passive(verb):
+        return True  # the agent was looked for already
+    if _subject_child(verb) is not None or any(c.dep_ == "expl" for c in verb.children):
+        return False
+    return verb.tag_ in ("VBZ", "VBP", "VBD") or _verb_taken_for_noun(verb)
+
+
 def _place_beside(sentence: Span, frames: list[Frame]) -> None:
     """"At the same time, security assesses the exposure": a sentence that opens with a marker of parallel
     work puts its first step beside the work before it, wherever the parser hung the marker; "in parallel,
@@ -1650,6 +1697,8 @@ def _remember_actors(sentence: Span, reader: Reader) -> None:
     for token in sentence:
         if (role := _third_person(token, reader)) is not None:
             reader.last_third = role
+        if token.dep_ == "compound" and token.head.pos_ in ("NOUN", "PROPN") and role_name(token.head) is None:
+            continue  # "our most common security ticket": a role's word that says what kind of thing
         if token.pos_ in ("NOUN", "PROPN") and not _pronoun(token) and " " in (named := role_name(token) or ""):
             reader.roles.append(named)  # "convenes the incident team": "the team" is this one from now on
 

@@ -79,6 +79,8 @@ class Lexicon:
     deciding: frozenset[str]
     generic_objects: frozenset[str]
     integration_cues: tuple[str, ...]
+    accompanying: frozenset[str]
+    acting_things: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -152,6 +154,8 @@ def lexicon() -> Lexicon:
         deciding=frozenset(raw["analysis"]["deciding"]),
         generic_objects=frozenset(raw["analysis"]["generic_objects"]),
         integration_cues=tuple(raw["analysis"]["integration_cues"]),
+        accompanying=frozenset(markers["accompanying"]),
+        acting_things=frozenset(roles["acting_things"]),
     )
 
 

@@ -229,7 +229,7 @@ def _subject(verb: Token) -> Token | None:
         return before if before.pos_ in ("NOUN", "PROPN") or before.lower_ in lexicon().departments else None
     for child in verb.lefts:  # "the CFO signs off", with "CFO" parsed as a compound of the verb
         if child.dep_ in ("compound", "npadvmod", "dep", "nmod") and child.pos_ in ("NOUN", "PROPN") \
-                and role_name(child):
+                and (role_name(child) or _bare_group(child)):
             return child
     if verb.dep_ in ("conj", "xcomp") and verb.head.pos_ in ("VERB", "AUX"):
         return _subject(verb.head)
@@ -439,7 +439,11 @@ class _SentenceReader:
         """"… sends it to a manager, who approves it" is a step; "examined by a claims officer, who
         compares …" describes how the officer examines and stays with that step."""
         subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-        if subject is None or subject.lower_ not in _RELATIVE or role_name(verb.head) is None:
+        if subject is not None and subject.lower_ not in _RELATIVE and (role_name(subject) is not None
+                                                                   or subject.lower_ in _NARRATOR):
+            return any(c.lower_ in _RELATIVE and c.dep_ in ("dobj", "obj") for c in verb.children)  # "…, which procurement advertises"
+        if subject is None or subject.lower_ not in _RELATIVE or (role_name(verb.head) is None
+                                                                and _group_name(verb.head) is None):
             return False
         return verb.head.head.dep_ != "agent" and verb.head.dep_ not in ("nsubj", "nsubjpass")
 
@@ -454,7 +458,7 @@ class _SentenceReader:
             if frame is not None and frame.verb in self.lex.requirement:
                 frames.extend(self._needed_approvals(frame, verb))
             elif frame is not None:
-                frames.append(frame)
+                frames.extend(self._approvals_from(frame, verb) or [frame])
         return self._order(frames)
 
     def _needed_approvals(self, frame: Frame, verb: Token) -> list[Frame]:
@@ -493,6 +497,26 @@ class _SentenceReader:
                 step.obj, step.obj_head = object_phrase(subject)
             out.append(step)
         return out
+
+    def _approvals_from(self, frame: Frame, verb: Token) -> list[Frame]:
+        """"gets sign-off from the CTO and from legal": each role asked gives the approval, a step of its
+        own, on what the work was about; the one who asks has nothing to do but wait."""
+        if verb.lemma_.lower() not in self.lex.receive:
+            return []
+        needed = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
+        noun = "".join(t.text_with_ws for t in _phrase_tokens(needed)).lower().replace(" ", "") if needed else ""
+        action = self.lex.approval_nouns.get(noun) or self.lex.approval_nouns.get(needed.lemma_.lower() if needed else "")
+        if needed is None or action is None:
+            return []
+        preps = sorted((c for t in (verb, needed) for c in t.children if c.dep_ == "prep" and c.lower_ == "from"),
+                       key=lambda t: t.i)
+        roles = [role for prep in preps for pobj in prep.children if pobj.dep_ == "pobj"
+                 for part in _conjuncts(pobj) if (role := role_name(part))]
+        return [Frame(verb=action, head=verb, text=frame.text, sentence=frame.sentence, listed=frame.listed,
+                      performer=role, performer_how="subject", condition=frame.condition, obj=frame.antecedent,
+                      obj_head=frame.antecedent.split()[-1] if frame.antecedent else "", antecedent=frame.antecedent,
+                      parallel=index > 0)
+                for index, role in enumerate(dict.fromkeys(roles))]
 
     def _order(self, frames: list[Frame]) -> list[Frame]:
         """Clauses "after"/"once" something happens come before it; "before" clauses after."""
@@ -578,7 +602,8 @@ class _SentenceReader:
         elif _generalisation(actor):
             return
         else:
-            role = self._role(actor) or (_agent_phrase(actor) if how == "agent" or _acts_on_object(verb, actor) else None)
+            role = self._role(actor) or (_agent_phrase(actor) if how == "agent" or _acts_on_object(verb, actor) else None) \
+                or _group_name(actor) or (_bare_group(actor) if _acts_on_object(verb, actor) else None)
             others = [self._role(t) for t in _conjuncts(actor)[1:]]
             frame.co_performers = [o for o in others if o]
         if role and role.lower() not in lex.not_roles:
@@ -649,7 +674,7 @@ class _SentenceReader:
         if target is None:
             return
         if _pronoun(target) or target.lower_ in _RELATIVE or target.lemma_.lower() == "one":
-            if target.dep_ == "nsubjpass" and target.lower_ in _RELATIVE and target.head.dep_ == "relcl":
+            if target.dep_ in ("nsubjpass", "dobj") and target.lower_ in _RELATIVE and target.head.dep_ == "relcl":
                 target = target.head.head
             else:  # what the text was about before this clause: "a delivery company brings it"
                 frame.obj, frame.obj_head = _referent(target, *earlier)
@@ -690,7 +715,8 @@ class _SentenceReader:
 
     def _recipient(self, frame: Frame, verb: Token) -> None:
         if verb.lemma_.lower() in self.lex.receive:  # "applicants receive a letter from the GO": the GO sends it
-            for prep in verb.children:
+            received = [c for c in verb.children if c.dep_ in ("dobj", "obj")]
+            for prep in [*verb.children, *(c for o in received for c in o.children)]:
                 pobj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep.lower_ == "from" else None
                 role = role_name(pobj) if pobj is not None else None
                 if role:
@@ -966,7 +992,8 @@ def _acts_on_object(verb: Token, subject: Token) -> bool:
     ("customer service contacts every affected customer")."""
     if _generalisation(subject) or _measure(subject) or any(t.is_punct for t in verb.doc[subject.i + 1: verb.i]):
         return False  # "… our billing db. verify signature": a sentence the parser ran on
-    return (subject.dep_ == "nsubj" and any(c.dep_ in ("dobj", "obj") for c in verb.children)) or verb.pos_ == "NOUN"
+    return (subject.dep_ in ("nsubj", "compound") and any(c.dep_ in ("dobj", "obj") for c in verb.children)) \
+        or verb.pos_ == "NOUN"
 
 
 def _generalisation(subject: Token) -> bool:
@@ -986,6 +1013,33 @@ def _agent_phrase(actor: Token) -> str | None:
     if actor.pos_ != "PROPN" and not any(c.dep_ in ("det", "poss", "compound") for c in actor.children):
         return None
     return title_case(" ".join(t.text for t in _phrase_tokens(actor)))
+
+
+def _bare_group(subject: Token) -> str | None:
+    """"brand reviews it", "planning schedules the fix": a singular noun with no article, the subject of a
+    verb in the present that acts on something, is the name of the team that does it. Not a noun made from
+    another verb ("payment triggers the shipment", "information reaches the customer": events and things),
+    unless it names the work itself ("planning", "underwriting")."""
+    lex = lexicon()
+    low = subject.lower_
+    if subject.tag_ != "NN" or subject.dep_ not in ("nsubj", "compound") or any(True for _ in subject.children) \
+            or subject.head.tag_ != "VBZ" or subject.lemma_.lower() in lex.not_roles | lex.time_nouns:
+        return None
+    made_from = verb_of_noun(low)
+    if made_from and made_from != low and not low.endswith("ing"):
+        return None
+    return title_case(low)
+
+
+def _group_name(head: Token) -> str | None:
+    """"deferred defects go to planning, who schedule the fix": whoever "who" is said of is a person or a
+    group of people, whether or not the lexicon knows the word."""
+    if head.pos_ not in ("NOUN", "PROPN") or head.lemma_.lower() in lexicon().not_roles:
+        return None
+    if not any(c.dep_ == "relcl" and any(w.lower_ in ("who", "whom") and w.dep_ in ("nsubj", "dobj")
+                                         for w in c.children) for c in head.children):
+        return None
+    return title_case(" ".join(t.text for t in _phrase_tokens(head)))
 
 
 def _routed_to(verb: Token, frame: Frame) -> bool:
@@ -1472,7 +1526,7 @@ def _read_chunks(sentence: Span, index: int, listed: bool, reader: Reader) -> li
         if piece.split()[0].lower() in lexicon().accompanying and not _has_own_clause(piece):
             carried = piece  # "…, with HR and the BU head, identifies the custodians": how the clause after acts
             continue
-        if merged and piece.split()[0].lower() in ("who", "which"):
+        if merged and piece.split()[0].lower() in ("who", "whom", "which"):
             merged[-1] = f"{merged[-1]}, {piece}"  # a relative clause stays with the noun it is about
             continue
         if merged and merged[-1].lower().startswith(_CONDITION_START) and len(merged[-1].split()) <= 12 \
@@ -1627,7 +1681,7 @@ def _verb_without_subject(verb: Token) -> bool:
     """A finite verb ("reads", "adds", "is checked") whose clause names no subject at all."""
     if _is_passive(verb):
         return True  # the agent was looked for already
-    if _subject_child(verb) is not None or any(c.dep_ == "expl" for c in verb.children):
+    if _subject(verb) is not None or any(c.dep_ == "expl" for c in verb.children):
         return False
     return verb.tag_ in ("VBZ", "VBP", "VBD") or _verb_taken_for_noun(verb)
 

@@ -214,16 +214,18 @@ def _measure(token: Token) -> bool:
 
 
 def _subject(verb: Token) -> Token | None:
-    for child in verb.children:
-        if child.dep_ in ("nsubj", "nsubjpass", "csubj") and not _measure(child) \
-                and not (child.dep_ == "nsubj" and child.pos_ == "VERB"):  # a clause the parser made the subject
-            return child
     before = verb.doc[verb.i - 1] if verb.i > 0 else None
+    own = next((c for c in verb.children if c.dep_ == "nsubj" and not _clause_as_subject(c)), None)
+    if before is not None and before.dep_ == "conj" and before.pos_ in ("NOUN", "PROPN") \
+            and verb.tag_ in ("VBZ", "VBP", "VBD") and role_name(before) \
+            and (own is None or (own == before.head and role_name(own) is None)):
+        return before  # "needs three quotes and procurement picks the supplier": the role joined to the object
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass", "csubj") and not _measure(child) and not _clause_as_subject(child):
+            return child
     if before is not None and before.pos_ in ("NOUN", "PROPN") and before.dep_ in ("npadvmod", "dep", "nmod", "attr") \
             and role_name(before):  # "if the amount is over $500 a manager approves", parsed into the condition
         return before
-    if before is not None and before.dep_ == "conj" and verb.tag_ in ("VBZ", "VBP", "VBD") and role_name(before):
-        return before  # "needs three quotes and procurement picks the supplier": the role joined to the object
     if verb.i > 0 and (verb.pos_ == "NOUN" or _finite_verb_misattached(verb)):  # "finance reserves the budget"
         before = verb.doc[verb.i - 1]
         return before if before.pos_ in ("NOUN", "PROPN") or before.lower_ in lexicon().departments else None
@@ -236,6 +238,13 @@ def _subject(verb: Token) -> Token | None:
     if verb.dep_ == "relcl":
         return verb.head
     return None
+
+
+def _clause_as_subject(token: Token) -> bool:
+    """"anything over $10,000 needs three quotes and procurement picks …" parsed with "needs" as the subject
+    of "picks": a verb with a subject of its own is a clause, never who acts ("offers above the band need …",
+    with "offers" read as a verb, is still the thing)."""
+    return token.pos_ == "VERB" and any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
 
 
 def _bare_passive(token: Token) -> bool:
@@ -510,8 +519,8 @@ class _SentenceReader:
             return []
         preps = sorted((c for t in (verb, needed) for c in t.children if c.dep_ == "prep" and c.lower_ == "from"),
                        key=lambda t: t.i)
-        roles = [role for prep in preps for pobj in prep.children if pobj.dep_ == "pobj"
-                 for part in _conjuncts(pobj) if (role := role_name(part))]
+        roles = [role for prep in preps for joined in _conjuncts(prep) for pobj in joined.children
+                 if pobj.dep_ == "pobj" for part in _conjuncts(pobj) if (role := role_name(part))]
         return [Frame(verb=action, head=verb, text=frame.text, sentence=frame.sentence, listed=frame.listed,
                       performer=role, performer_how="subject", condition=frame.condition, obj=frame.antecedent,
                       obj_head=frame.antecedent.split()[-1] if frame.antecedent else "", antecedent=frame.antecedent,

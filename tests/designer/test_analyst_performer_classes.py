@@ -161,3 +161,83 @@ def test_you_addressed_by_a_provider_speaking_as_we_is_the_customer() -> None:
 def test_a_role_first_named_as_an_object_is_what_its_head_names_later() -> None:
     requirement = _read("The safety manager convenes the incident team. The team assesses the hazard.")
     assert ("Assess hazard", "Incident Team") in _named(requirement), _named(requirement)
+
+
+def _stated(text: str) -> list[tuple[str, str | None]]:
+    """The steps of ``text`` whose performer the reader found in the text, not assumed or borrowed."""
+    return [(s.name, s.actor) for s in _read(text).steps if s.performer_source == "stated"]
+
+
+def test_clauses_joined_by_commas_share_the_subject_named_once() -> None:
+    stated = _stated("A member calls the desk and the duty manager takes down the details, reads them back and "
+                     "enters them in the booking system.")
+    assert ("Take down detail", "Duty Manager") in stated, stated
+    assert ("Read detail", "Duty Manager") in stated, stated
+    assert ("Enter detail", "Duty Manager") in stated, stated
+
+
+def test_a_clause_opened_by_a_phrase_of_company_keeps_the_subject_of_the_sentence() -> None:
+    stated = _stated("The site manager books the crane and, with the rigger and the banksman, plans the lift.")
+    assert ("Plan lift", "Site Manager") in stated, stated
+
+
+def test_a_passive_without_agent_goes_on_with_the_agent_of_the_passive_it_explains() -> None:
+    stated = _stated("The booking is checked by the reservation system: the card is verified against the bank.")
+    assert ("Verify card", "Reservation System") in stated, stated
+
+
+def test_a_passive_keeps_its_own_agent_wherever_the_parser_hung_it() -> None:
+    stated = _stated("The scrap is collected by the recycling contractor and sold at auction, and the asset is "
+                     "recorded on the national fixed-asset register by the finance officer. The crate is moved to "
+                     "the loading shed by the haulier.")
+    assert ("Record asset", "Finance Officer") in stated, stated
+    assert ("Move crate", "Haulier") in stated, stated
+
+
+def test_a_system_named_by_what_it_does_acts() -> None:
+    stated = _stated("Each morning the scheduling system assigns the open jobs and emails the engineers.")
+    assert ("Assign open job", "Scheduling System") in stated, stated
+
+
+def test_a_department_named_as_a_passive_agent_acts() -> None:
+    stated = _stated("The order is confirmed to the buyer, and the deposit is refunded by billing.")
+    assert ("Refund deposit", "Billing") in stated, stated
+
+
+def test_a_role_the_parser_joined_to_the_object_before_it_still_heads_its_clause() -> None:
+    stated = _stated("Their manager approves; anything over $3,000 needs two quotes and procurement picks the "
+                     "contractor.")
+    assert ("Pick contractor", "Procurement") in stated, stated
+
+
+def test_whoever_who_is_said_of_is_a_group_that_acts() -> None:
+    stated = _stated("The nurse refers the patient. Complex cases go to rostering, who book a specialist slot.")
+    assert ("Book specialist slot", "Rostering") in stated, stated
+
+
+def test_a_relative_clause_with_its_own_actor_is_that_actor_s_step() -> None:
+    stated = _stated("Large orders go to an open tender, which procurement publishes on the portal.")
+    assert ("Publish open tender", "Procurement") in stated, stated
+
+
+def test_an_approval_asked_from_roles_is_each_role_s_step() -> None:
+    stated = _stated("The analyst writes the model and gets approval from the risk director and from compliance.")
+    assert ("Approve model", "Risk Director") in stated, stated
+    assert ("Approve model", "Compliance") in stated, stated
+
+
+def test_what_is_received_from_a_role_is_sent_by_that_role() -> None:
+    stated = _stated("Successful bidders receive a contract from the commissioning officer within a week.")
+    assert ("Send contract", "Commissioning Officer") in stated, stated
+
+
+def test_a_team_named_by_a_bare_noun_acts_on_its_object_but_an_event_does_not() -> None:
+    stated = _stated("The copywriter drafts the brochure. Design lays it out. Payment releases the order.")
+    assert ("Lay out brochure", "Design") in stated, stated
+    assert not any(actor == "Payment" for _, actor in stated), stated
+
+
+def test_a_role_word_that_says_what_kind_of_thing_names_no_role() -> None:
+    stated = _stated("I run the front desk, and stolen cards are our most frequent fraud complaint. The customer "
+                     "calls us. Then fraud blocks the card.")
+    assert ("Block card", "Fraud") in stated, stated

@@ -1243,8 +1243,8 @@ def _nominal_frame(head: Token, index: int, reader: Reader, lend_verb: str = "")
     if lent:
         modifiers = []
     for token in modifiers:
-        role = role_name(token) if token.pos_ in ("NOUN", "PROPN") else None
-        if role and token.lower_ != "customer":
+        role = role_name(token) if token.pos_ in ("NOUN", "PROPN") or token.lower_ in lexicon().departments else None
+        if role and token.lower_ != "customer":  # "legal review": the department reviews
             performer = role
         else:
             object_words.append(token.lower_)
@@ -1481,7 +1481,18 @@ def read_frames(text: str, reader: Reader | None = None, lend_verb: str = "") ->
         _remember_actors(sentence, reader)
         if not any(f.kind == "step" for f in found):
             reader.context.append(sentence.text.strip())
+    _own_names(frames)
     return frames, reader, sentences
+
+
+def _own_names(frames: list[Frame]) -> None:
+    """"the contractor's project manager writes the request … the project manager bills the change": a role
+    named once with whom it works for and then by its own name is one role, called by its own name."""
+    named = {f.performer for f in frames if f.performer}
+    for frame in frames:
+        owned = frame.performer.split("'s ", 1) if frame.performer else []
+        if len(owned) == 2 and owned[1] in named:
+            frame.performer = owned[1]
 
 
 _CONDITION_START = ("if ", "when ", "whenever ", "unless ", "once ", "in case ", "where ")

@@ -80,6 +80,7 @@ class Lexicon:
     generic_objects: frozenset[str]
     integration_cues: tuple[str, ...]
     accompanying: frozenset[str]
+    role_determiners: frozenset[str]
     acting_things: frozenset[str]
 
 
@@ -155,6 +156,7 @@ def lexicon() -> Lexicon:
         generic_objects=frozenset(raw["analysis"]["generic_objects"]),
         integration_cues=tuple(raw["analysis"]["integration_cues"]),
         accompanying=frozenset(markers["accompanying"]),
+        role_determiners=frozenset(roles["determiners"]),
         acting_things=frozenset(roles["acting_things"]),
     )
 

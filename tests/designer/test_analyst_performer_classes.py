@@ -241,3 +241,20 @@ def test_a_role_word_that_says_what_kind_of_thing_names_no_role() -> None:
     stated = _stated("I run the front desk, and stolen cards are our most frequent fraud complaint. The customer "
                      "calls us. Then fraud blocks the card.")
     assert ("Block card", "Fraud") in stated, stated
+
+
+def test_a_lead_of_any_kind_is_a_role_not_a_verb() -> None:
+    stated = _stated("The community lead picks a venue and a caterer.")
+    assert ("Pick venue", "Community Lead") in stated, stated
+
+
+def test_a_department_before_a_review_noun_does_the_review() -> None:
+    stated = _stated("- the clerk logs the request\n- legal review for every contract\n- finance approval over 10k")
+    assert ("Review contract", "Legal") in stated, stated
+
+
+def test_a_role_named_with_whom_it_works_for_and_then_alone_is_one_role() -> None:
+    stated = _stated("The supplier's account manager drafts the quote. The buyer checks it. The account manager "
+                     "revises the quote.")
+    assert ("Draft quote", "Account Manager") in stated, stated
+    assert ("Revise quote", "Account Manager") in stated, stated

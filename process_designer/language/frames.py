@@ -220,6 +220,9 @@ def _subject(verb: Token) -> Token | None:
             and verb.tag_ in ("VBZ", "VBP", "VBD") and role_name(before) \
             and (own is None or (own == before.head and role_name(own) is None)):
         return before  # "needs three quotes and procurement picks the supplier": the role joined to the object
+    if own is None and before is not None and before.dep_ == "pobj" and before.head.head == verb \
+            and before.head.i < before.i and verb.tag_ in ("VBZ", "VBP", "VBD") and role_name(before):
+        return before  # "thirty days out the planner sends the list", with the planner read into "out …"
     for child in verb.children:
         if child.dep_ in ("nsubj", "nsubjpass", "csubj") and not _measure(child) and not _clause_as_subject(child):
             return child
@@ -315,8 +318,22 @@ def _verb_taken_for_noun(token: Token) -> bool:
             after.pos_ == "DET" and after.lower_ in ("every", "each", "the", "a", "an", "all") and before.pos_ == "NOUN"
             and any(c.dep_ == "compound" for c in before.children)):
         return False  # "customer service contacts every affected customer": no noun phrase runs on into "every"
+    return _verb_s_form(token)
+
+
+def _verb_s_form(token: Token) -> bool:
+    """Whether ``token`` is the -s form of a known verb ("signs", "reserves")."""
     lemmas = wordforms.lemmas(token.lower_, "VERB")
     return bool(lemmas) and token.lower_ in wordforms.inflections(lemmas[0], "VBZ") and known_verb(lemmas[0])
+
+
+def _role_before_verb_form(subject: Token) -> Token | None:
+    """"doc signs discharge order" parsed with "doctor signs" as the subject of "discharge": the role before a
+    verb's -s form is who acts, the -s form no part of its name."""
+    if subject.tag_ != "NNS" or subject.i == 0 or not _verb_s_form(subject):
+        return None
+    before = subject.doc[subject.i - 1]
+    return before if before.head == subject and role_name(before) is not None else None
 
 
 def _following_noun(verb: Token) -> Token | None:
@@ -593,6 +610,7 @@ class _SentenceReader:
             how = "responsible"
         else:
             actor = _subject(verb)
+            actor = (_role_before_verb_form(actor) or actor) if actor is not None else None
         if actor is None:
             return
         if actor.lower_ in _RELATIVE and actor.head.dep_ == "relcl":

@@ -258,3 +258,14 @@ def test_a_role_named_with_whom_it_works_for_and_then_alone_is_one_role() -> Non
                      "revises the quote.")
     assert ("Draft quote", "Account Manager") in stated, stated
     assert ("Revise quote", "Account Manager") in stated, stated
+
+
+def test_a_role_the_parser_read_into_a_phrase_of_time_still_acts() -> None:
+    stated = _stated("The client signs the brief. Thirty days out the caterer sends the menu.")
+    assert ("Send menu", "Caterer") in stated, stated
+
+
+def test_a_verb_form_after_a_role_in_notes_is_no_part_of_its_name() -> None:
+    stated = _stated("nurse signs transfer form, porter preps the bed, patient leaves the ward")
+    assert not any(actor and actor.endswith("Signs") for _, actor in stated), stated
+    assert any(actor == "Nurse" for _, actor in stated), stated

@@ -485,6 +485,11 @@ class _SentenceReader:
                 frames.extend(self._needed_approvals(frame, verb))
             elif frame is not None:
                 frames.extend(self._approvals_from(frame, verb) or [frame])
+        for frame in frames:  # "the purchase must go out to formal bid, which procurement advertises"
+            if frame.head.lemma_.lower() in self.lex.not_actions and any(
+                    other.head.dep_ == "relcl" and other.performer and other.head.head in frame.head.subtree
+                    for other in frames if other is not frame):
+                frame.kind = "context"  # the work is the relative clause's step; going there is no step
         return self._order(frames)
 
     def _needed_approvals(self, frame: Frame, verb: Token) -> list[Frame]:

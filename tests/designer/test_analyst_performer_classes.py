@@ -218,6 +218,8 @@ def test_whoever_who_is_said_of_is_a_group_that_acts() -> None:
 def test_a_relative_clause_with_its_own_actor_is_that_actor_s_step() -> None:
     stated = _stated("Large orders go to an open tender, which procurement publishes on the portal.")
     assert ("Publish open tender", "Procurement") in stated, stated
+    names = [name for name, _ in _named(_read("Large orders go to an open tender, which procurement publishes."))]
+    assert not any(name.startswith("Go ") for name in names), names  # going there is no step of its own
 
 
 def test_an_approval_asked_from_roles_is_each_role_s_step() -> None:

@@ -635,7 +635,8 @@ class _SentenceReader:
             return
         else:
             role = self._role(actor) or (_agent_phrase(actor) if how == "agent" or _acts_on_object(verb, actor) else None) \
-                or _group_name(actor) or (_bare_group(actor) if _acts_on_object(verb, actor) else None)
+                or _group_name(actor) or (_short_name(actor, self.reader) or _bare_group(actor)
+                                          if _acts_on_object(verb, actor) or how == "agent" else None)
             others = [self._role(t) for t in _conjuncts(actor)[1:]]
             frame.co_performers = [o for o in others if o]
         if role and role.lower() not in lex.not_roles:
@@ -1045,6 +1046,15 @@ def _agent_phrase(actor: Token) -> str | None:
     if actor.pos_ != "PROPN" and not any(c.dep_ in ("det", "poss", "compound") for c in actor.children):
         return None
     return title_case(" ".join(t.text for t in _phrase_tokens(actor)))
+
+
+def _short_name(noun: Token, reader: Reader) -> str | None:
+    """"the circulation desk checks the books in … circulation returns them": a noun with no article that is
+    the first word of a role named in full before is that role, called short."""
+    if noun.tag_ != "NN" or any(True for _ in noun.children):
+        return None
+    start = noun.lower_ + " "
+    return next((r for r in reversed(reader.roles) if r.lower().startswith(start)), None)
 
 
 def _bare_group(subject: Token) -> str | None:

@@ -271,3 +271,8 @@ def test_a_verb_form_after_a_role_in_notes_is_no_part_of_its_name() -> None:
     stated = _stated("nurse signs transfer form, porter preps the bed, patient leaves the ward")
     assert not any(actor and actor.endswith("Signs") for _, actor in stated), stated
     assert any(actor == "Nurse" for _, actor in stated), stated
+
+
+def test_a_team_called_by_the_first_word_of_its_full_name_is_that_team() -> None:
+    stated = _stated("The registration desk prints the badges. At the door, registration scans the tickets.")
+    assert ("Scan ticket", "Registration Desk") in stated, stated

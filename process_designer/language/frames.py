@@ -330,8 +330,8 @@ def _verb_s_form(token: Token) -> bool:
 def _role_before_verb_form(subject: Token) -> Token | None:
     """"doc signs discharge order" parsed with "doctor signs" as the subject of "discharge": the role before a
     verb's -s form is who acts, the -s form no part of its name."""
-    if subject.tag_ != "NNS" or subject.i == 0 or not _verb_s_form(subject):
-        return None
+    if subject.tag_ != "NNS" or subject.i == 0 or not _verb_s_form(subject) or role_name(subject) is not None:
+        return None  # "department heads request …": a role's own plural
     before = subject.doc[subject.i - 1]
     return before if before.head == subject and role_name(before) is not None else None
 
@@ -595,6 +595,13 @@ class _SentenceReader:
             frame.obj, frame.obj_head = f"to {frame.recipient}", frame.recipient.split()[-1].lower()  # hand over to carrier
         self._flow_words(frame, verb, clause, particle, antecedent)
         self._kind(frame, verb, lemma)
+        said = _subject(verb) if not frame.passive else None
+        if said is not None and _role_before_verb_form(said) is not None:
+            # "doc signs discharge order": the -s form is the action, the word taken for the verb its object
+            frame.verb = wordforms.lemmas(said.lower_, "VERB")[0]
+            frame.obj = f"{verb.lower_} {frame.obj}".strip()
+            frame.obj_head = frame.obj.split()[-1]
+            frame.kind = "step"
         return frame
 
     def _performer(self, frame: Frame, verb: Token) -> None:

@@ -1730,8 +1730,9 @@ def _share_subjects(frames: list[Frame]) -> None:
         earlier = next((f for f in reversed(frames[:at]) if f.performer is not None), None)
         if earlier is None or not _verb_without_subject(frame.head):
             continue
-        if frame.passive and not (earlier.passive and earlier.performer_how == "agent"):
-            continue
+        linked = frame.head.head == earlier.head or earlier.head.head == frame.head
+        if frame.passive and not (earlier.passive and earlier.performer_how == "agent" and linked):
+            continue  # "the claim is checked by the adjuster; the payment is made …": no one said who pays
         if not frame.passive and earlier.performer_how == "agent":
             continue  # "it is examined by X, then returns to …": the thing, not X, goes on
         frame.performer, frame.performer_how = earlier.performer, earlier.performer_how

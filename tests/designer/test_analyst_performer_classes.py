@@ -184,6 +184,8 @@ def test_a_clause_opened_by_a_phrase_of_company_keeps_the_subject_of_the_sentenc
 def test_a_passive_without_agent_goes_on_with_the_agent_of_the_passive_it_explains() -> None:
     stated = _stated("The booking is checked by the reservation system: the card is verified against the bank.")
     assert ("Verify card", "Reservation System") in stated, stated
+    stated = _stated("The claim is checked by the adjuster; the payment is made within 5 days.")
+    assert not any(name.startswith("Make") for name, _ in stated), stated  # no one said who pays
 
 
 def test_a_passive_keeps_its_own_agent_wherever_the_parser_hung_it() -> None:

@@ -140,13 +140,14 @@ def role_name(head: Token) -> str | None:
         words = [t.text for t in _phrase_tokens(head) if t.pos_ in ("NOUN", "PROPN") or t.text.isupper()]
         return " ".join(words) if len(words) <= 3 else head.text  # "the licensed AMT" is the AMT
     lemma = head.lemma_.lower() if head.tag_ in ("NNS", "NNPS") and low not in lex.departments else low
-    if head.pos_ == "ADJ" and low in lex.departments and head.dep_ in ("nsubj", "amod", "compound", "ROOT"):
-        return lex.departments[low]  # "legal reviews the terms"
+    if head.pos_ in ("ADJ", "VERB") and low in lex.departments and head.dep_ in ("nsubj", "amod", "compound", "ROOT",
+                                                                                  "pobj"):
+        return lex.departments[low]  # "legal reviews the terms", "adjusted by billing"
     if lemma in lex.not_roles or head.pos_ not in ("NOUN", "PROPN"):
         return None
     tokens = _phrase_tokens(head)
     words = _joined([t.text if t.text.isupper() and len(t.text) > 1 else t.lower_ for t in tokens[:-1]], tokens[:-1])
-    if lemma.split()[-1] not in lex.role_heads and not _agent_noun(lemma.split()[-1]):
+    if lemma.split()[-1] not in lex.role_heads and lemma not in lex.departments and not _agent_noun(lemma.split()[-1]):
         if head.pos_ == "PROPN" and head.ent_type_ in ("", "PERSON") and len(tokens) <= 2 and head.text.istitle():
             return " ".join(t.text for t in tokens)  # a named person acts
         return None
@@ -213,10 +214,18 @@ def _measure(token: Token) -> bool:
 
 
 def _subject(verb: Token) -> Token | None:
-    for child in verb.children:
-        if child.dep_ in ("nsubj", "nsubjpass", "csubj") and not _measure(child):
-            return child
     before = verb.doc[verb.i - 1] if verb.i > 0 else None
+    own = next((c for c in verb.children if c.dep_ == "nsubj" and not _clause_as_subject(c)), None)
+    if before is not None and before.dep_ == "conj" and before.pos_ in ("NOUN", "PROPN") \
+            and verb.tag_ in ("VBZ", "VBP", "VBD") and role_name(before) \
+            and (own is None or (own == before.head and role_name(own) is None)):
+        return before  # "needs three quotes and procurement picks the supplier": the role joined to the object
+    if own is None and before is not None and before.dep_ == "pobj" and before.head.head == verb \
+            and before.head.i < before.i and verb.tag_ in ("VBZ", "VBP", "VBD") and role_name(before):
+        return before  # "thirty days out the planner sends the list", with the planner read into "out …"
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass", "csubj") and not _measure(child) and not _clause_as_subject(child):
+            return child
     if before is not None and before.pos_ in ("NOUN", "PROPN") and before.dep_ in ("npadvmod", "dep", "nmod", "attr") \
             and role_name(before):  # "if the amount is over $500 a manager approves", parsed into the condition
         return before
@@ -225,13 +234,20 @@ def _subject(verb: Token) -> Token | None:
         return before if before.pos_ in ("NOUN", "PROPN") or before.lower_ in lexicon().departments else None
     for child in verb.lefts:  # "the CFO signs off", with "CFO" parsed as a compound of the verb
         if child.dep_ in ("compound", "npadvmod", "dep", "nmod") and child.pos_ in ("NOUN", "PROPN") \
-                and role_name(child):
+                and (role_name(child) or _bare_group(child)):
             return child
     if verb.dep_ in ("conj", "xcomp") and verb.head.pos_ in ("VERB", "AUX"):
         return _subject(verb.head)
     if verb.dep_ == "relcl":
         return verb.head
     return None
+
+
+def _clause_as_subject(token: Token) -> bool:
+    """"anything over $10,000 needs three quotes and procurement picks …" parsed with "needs" as the subject
+    of "picks": a verb with a subject of its own is a clause, never who acts ("offers above the band need …",
+    with "offers" read as a verb, is still the thing)."""
+    return token.pos_ == "VERB" and any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
 
 
 def _bare_passive(token: Token) -> bool:
@@ -302,8 +318,22 @@ def _verb_taken_for_noun(token: Token) -> bool:
             after.pos_ == "DET" and after.lower_ in ("every", "each", "the", "a", "an", "all") and before.pos_ == "NOUN"
             and any(c.dep_ == "compound" for c in before.children)):
         return False  # "customer service contacts every affected customer": no noun phrase runs on into "every"
+    return _verb_s_form(token)
+
+
+def _verb_s_form(token: Token) -> bool:
+    """Whether ``token`` is the -s form of a known verb ("signs", "reserves")."""
     lemmas = wordforms.lemmas(token.lower_, "VERB")
     return bool(lemmas) and token.lower_ in wordforms.inflections(lemmas[0], "VBZ") and known_verb(lemmas[0])
+
+
+def _role_before_verb_form(subject: Token) -> Token | None:
+    """"doc signs discharge order" parsed with "doctor signs" as the subject of "discharge": the role before a
+    verb's -s form is who acts, the -s form no part of its name."""
+    if subject.tag_ != "NNS" or subject.i == 0 or not _verb_s_form(subject) or role_name(subject) is not None:
+        return None  # "department heads request …": a role's own plural
+    before = subject.doc[subject.i - 1]
+    return before if before.head == subject and role_name(before) is not None else None
 
 
 def _following_noun(verb: Token) -> Token | None:
@@ -411,8 +441,14 @@ class _SentenceReader:
         return found
 
     def _acting_subject(self, verb: Token) -> bool:
+        """Whether a clause the parser put under another names who acts: its subject, or the agent of its
+        passive ("the request is validated by the porting system: the PAC is checked …")."""
         subject = _subject(verb)
-        return subject is not None and (subject.lower_ in _NARRATOR or role_name(subject) is not None)
+        if subject is not None and (subject.lower_ in _NARRATOR or role_name(subject) is not None):
+            return True
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        actor = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+        return actor is not None and (role_name(actor) is not None or _agent_phrase(actor) is not None)
 
     def _responsible(self, aux: Token) -> bool:
         return any(c.dep_ == "acomp" and c.lower_ in ("responsible", "accountable", "in") for c in aux.children)
@@ -429,7 +465,11 @@ class _SentenceReader:
         """"… sends it to a manager, who approves it" is a step; "examined by a claims officer, who
         compares …" describes how the officer examines and stays with that step."""
         subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-        if subject is None or subject.lower_ not in _RELATIVE or role_name(verb.head) is None:
+        if subject is not None and subject.lower_ not in _RELATIVE and (role_name(subject) is not None
+                                                                   or subject.lower_ in _NARRATOR):
+            return any(c.lower_ in _RELATIVE and c.dep_ in ("dobj", "obj") for c in verb.children)  # "…, which procurement advertises"
+        if subject is None or subject.lower_ not in _RELATIVE or (role_name(verb.head) is None
+                                                                and _group_name(verb.head) is None):
             return False
         return verb.head.head.dep_ != "agent" and verb.head.dep_ not in ("nsubj", "nsubjpass")
 
@@ -444,7 +484,12 @@ class _SentenceReader:
             if frame is not None and frame.verb in self.lex.requirement:
                 frames.extend(self._needed_approvals(frame, verb))
             elif frame is not None:
-                frames.append(frame)
+                frames.extend(self._approvals_from(frame, verb) or [frame])
+        for frame in frames:  # "the purchase must go out to formal bid, which procurement advertises"
+            if frame.head.lemma_.lower() in self.lex.not_actions and any(
+                    other.head.dep_ == "relcl" and other.performer and other.head.head in frame.head.subtree
+                    for other in frames if other is not frame):
+                frame.kind = "context"  # the work is the relative clause's step; going there is no step
         return self._order(frames)
 
     def _needed_approvals(self, frame: Frame, verb: Token) -> list[Frame]:
@@ -483,6 +528,26 @@ class _SentenceReader:
                 step.obj, step.obj_head = object_phrase(subject)
             out.append(step)
         return out
+
+    def _approvals_from(self, frame: Frame, verb: Token) -> list[Frame]:
+        """"gets sign-off from the CTO and from legal": each role asked gives the approval, a step of its
+        own, on what the work was about; the one who asks has nothing to do but wait."""
+        if verb.lemma_.lower() not in self.lex.receive:
+            return []
+        needed = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
+        noun = "".join(t.text_with_ws for t in _phrase_tokens(needed)).lower().replace(" ", "") if needed else ""
+        action = self.lex.approval_nouns.get(noun) or self.lex.approval_nouns.get(needed.lemma_.lower() if needed else "")
+        if needed is None or action is None:
+            return []
+        preps = sorted((c for t in (verb, needed) for c in t.children if c.dep_ == "prep" and c.lower_ == "from"),
+                       key=lambda t: t.i)
+        roles = [role for prep in preps for joined in _conjuncts(prep) for pobj in joined.children
+                 if pobj.dep_ == "pobj" for part in _conjuncts(pobj) if (role := role_name(part))]
+        return [Frame(verb=action, head=verb, text=frame.text, sentence=frame.sentence, listed=frame.listed,
+                      performer=role, performer_how="subject", condition=frame.condition, obj=frame.antecedent,
+                      obj_head=frame.antecedent.split()[-1] if frame.antecedent else "", antecedent=frame.antecedent,
+                      parallel=index > 0)
+                for index, role in enumerate(dict.fromkeys(roles))]
 
     def _order(self, frames: list[Frame]) -> list[Frame]:
         """Clauses "after"/"once" something happens come before it; "before" clauses after."""
@@ -530,6 +595,13 @@ class _SentenceReader:
             frame.obj, frame.obj_head = f"to {frame.recipient}", frame.recipient.split()[-1].lower()  # hand over to carrier
         self._flow_words(frame, verb, clause, particle, antecedent)
         self._kind(frame, verb, lemma)
+        said = _subject(verb) if not frame.passive else None
+        if said is not None and _role_before_verb_form(said) is not None:
+            # "doc signs discharge order": the -s form is the action, the word taken for the verb its object
+            frame.verb = wordforms.lemmas(said.lower_, "VERB")[0]
+            frame.obj = f"{verb.lower_} {frame.obj}".strip()
+            frame.obj_head = frame.obj.split()[-1]
+            frame.kind = "step"
         return frame
 
     def _performer(self, frame: Frame, verb: Token) -> None:
@@ -538,9 +610,11 @@ class _SentenceReader:
         how = "subject"
         if frame.passive:
             agent = next((c for c in verb.children if c.dep_ == "agent"), None)
-            if agent is None and verb.dep_ == "conj":
+            actor = _stray_agent(verb) if agent is None else None  # its own "by", wherever the parser hung it
+            if agent is None and actor is None and verb.dep_ == "conj":
                 agent = next((c for c in verb.head.children if c.dep_ == "agent"), None)
-            actor = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else _stray_agent(verb)
+            if agent is not None:
+                actor = next((c for c in agent.children if c.dep_ == "pobj"), None)
             how = "agent"
         elif verb.dep_ == "pcomp":
             be = verb.head.head.head
@@ -548,6 +622,7 @@ class _SentenceReader:
             how = "responsible"
         else:
             actor = _subject(verb)
+            actor = (_role_before_verb_form(actor) or actor) if actor is not None else None
         if actor is None:
             return
         if actor.lower_ in _RELATIVE and actor.head.dep_ == "relcl":
@@ -566,7 +641,9 @@ class _SentenceReader:
         elif _generalisation(actor):
             return
         else:
-            role = self._role(actor) or (_agent_phrase(actor) if how == "agent" or _acts_on_object(verb, actor) else None)
+            role = self._role(actor) or (_agent_phrase(actor) if how == "agent" or _acts_on_object(verb, actor) else None) \
+                or _group_name(actor) or (_short_name(actor, self.reader) or _bare_group(actor)
+                                          if _acts_on_object(verb, actor) or how == "agent" else None)
             others = [self._role(t) for t in _conjuncts(actor)[1:]]
             frame.co_performers = [o for o in others if o]
         if role and role.lower() not in lex.not_roles:
@@ -637,7 +714,7 @@ class _SentenceReader:
         if target is None:
             return
         if _pronoun(target) or target.lower_ in _RELATIVE or target.lemma_.lower() == "one":
-            if target.dep_ == "nsubjpass" and target.lower_ in _RELATIVE and target.head.dep_ == "relcl":
+            if target.dep_ in ("nsubjpass", "dobj") and target.lower_ in _RELATIVE and target.head.dep_ == "relcl":
                 target = target.head.head
             else:  # what the text was about before this clause: "a delivery company brings it"
                 frame.obj, frame.obj_head = _referent(target, *earlier)
@@ -678,7 +755,8 @@ class _SentenceReader:
 
     def _recipient(self, frame: Frame, verb: Token) -> None:
         if verb.lemma_.lower() in self.lex.receive:  # "applicants receive a letter from the GO": the GO sends it
-            for prep in verb.children:
+            received = [c for c in verb.children if c.dep_ in ("dobj", "obj")]
+            for prep in [*verb.children, *(c for o in received for c in o.children)]:
                 pobj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep.lower_ == "from" else None
                 role = role_name(pobj) if pobj is not None else None
                 if role:
@@ -881,13 +959,14 @@ def _past(verb: Token) -> bool:
 def _stray_agent(verb: Token) -> Token | None:
     """"raised in writing by the employee": the passive's "by" hung on another word of its clause."""
     for token in verb.subtree:
-        if token.lower_ != "by" or token.dep_ != "prep":
+        if token.lower_ != "by" or token.dep_ not in ("prep", "agent"):
             continue
         path = list(token.ancestors)
-        if any(a.pos_ in ("VERB", "AUX") for a in path[: path.index(verb)] if verb in path):
-            continue  # the "by" of another clause
+        if any(a.pos_ in ("VERB", "AUX") and a.dep_ not in ("pobj", "dobj") for a in path[: path.index(verb)]
+               if verb in path):
+            continue  # the "by" of another clause ("to the examination shed by …": "shed" is no verb there)
         pobj = next((c for c in token.children if c.dep_ == "pobj"), None)
-        if pobj is not None and role_name(pobj) is not None:
+        if pobj is not None and (role_name(pobj) is not None or _agent_phrase(pobj) is not None):
             return pobj
     return None
 
@@ -953,7 +1032,8 @@ def _acts_on_object(verb: Token, subject: Token) -> bool:
     ("customer service contacts every affected customer")."""
     if _generalisation(subject) or _measure(subject) or any(t.is_punct for t in verb.doc[subject.i + 1: verb.i]):
         return False  # "… our billing db. verify signature": a sentence the parser ran on
-    return (subject.dep_ == "nsubj" and any(c.dep_ in ("dobj", "obj") for c in verb.children)) or verb.pos_ == "NOUN"
+    return (subject.dep_ in ("nsubj", "compound") and any(c.dep_ in ("dobj", "obj") for c in verb.children)) \
+        or verb.pos_ == "NOUN"
 
 
 def _generalisation(subject: Token) -> bool:
@@ -966,11 +1046,49 @@ def _agent_phrase(actor: Token) -> str | None:
     """"issued by the court", "generated by the monitoring system": whoever a passive names with "by" and
     a determiner or a name acts, whether or not the lexicon knows the noun ("by card" says how)."""
     lex = lexicon()
-    if actor.pos_ not in ("NOUN", "PROPN") or actor.lemma_.lower() in lex.not_roles | lex.time_nouns:
+    lemma = actor.lemma_.lower()
+    named = lemma in lex.acting_things and any(c.dep_ in ("compound", "amod") for c in actor.children)
+    if actor.pos_ not in ("NOUN", "PROPN") or (lemma in lex.not_roles and not named) or lemma in lex.time_nouns:
         return None
     if actor.pos_ != "PROPN" and not any(c.dep_ in ("det", "poss", "compound") for c in actor.children):
         return None
     return title_case(" ".join(t.text for t in _phrase_tokens(actor)))
+
+
+def _short_name(noun: Token, reader: Reader) -> str | None:
+    """"the circulation desk checks the books in … circulation returns them": a noun with no article that is
+    the first word of a role named in full before is that role, called short."""
+    if noun.tag_ != "NN" or any(True for _ in noun.children):
+        return None
+    start = noun.lower_ + " "
+    return next((r for r in reversed(reader.roles) if r.lower().startswith(start)), None)
+
+
+def _bare_group(subject: Token) -> str | None:
+    """"brand reviews it", "planning schedules the fix": a singular noun with no article, the subject of a
+    verb in the present that acts on something, is the name of the team that does it. Not a noun made from
+    another verb ("payment triggers the shipment", "information reaches the customer": events and things),
+    unless it names the work itself ("planning", "underwriting")."""
+    lex = lexicon()
+    low = subject.lower_
+    if subject.tag_ != "NN" or subject.dep_ not in ("nsubj", "compound") or any(True for _ in subject.children) \
+            or subject.head.tag_ != "VBZ" or subject.lemma_.lower() in lex.not_roles | lex.time_nouns:
+        return None
+    made_from = verb_of_noun(low)
+    if made_from and made_from != low and not low.endswith("ing"):
+        return None
+    return title_case(low)
+
+
+def _group_name(head: Token) -> str | None:
+    """"deferred defects go to planning, who schedule the fix": whoever "who" is said of is a person or a
+    group of people, whether or not the lexicon knows the word."""
+    if head.pos_ not in ("NOUN", "PROPN") or head.lemma_.lower() in lexicon().not_roles:
+        return None
+    if not any(c.dep_ == "relcl" and any(w.lower_ in ("who", "whom") and w.dep_ in ("nsubj", "dobj")
+                                         for w in c.children) for c in head.children):
+        return None
+    return title_case(" ".join(t.text for t in _phrase_tokens(head)))
 
 
 def _routed_to(verb: Token, frame: Frame) -> bool:
@@ -1165,8 +1283,8 @@ def _nominal_frame(head: Token, index: int, reader: Reader, lend_verb: str = "")
     if lent:
         modifiers = []
     for token in modifiers:
-        role = role_name(token) if token.pos_ in ("NOUN", "PROPN") else None
-        if role and token.lower_ != "customer":
+        role = role_name(token) if token.pos_ in ("NOUN", "PROPN") or token.lower_ in lexicon().departments else None
+        if role and token.lower_ != "customer":  # "legal review": the department reviews
             performer = role
         else:
             object_words.append(token.lower_)
@@ -1395,6 +1513,7 @@ def read_frames(text: str, reader: Reader | None = None, lend_verb: str = "") ->
             found = [*found, *_telegraphic(sentence, index, reader)]
         if not any(f.kind == "step" for f in found):
             found = [*found, *_nominal_frames(sentence, index, reader, lend_verb, listed)]
+        _share_subjects(found)
         _place_beside(sentence, found)
         if index == 0 and not reader.trigger:
             found = [*_note_trigger(sentence, reader), *found]
@@ -1402,7 +1521,18 @@ def read_frames(text: str, reader: Reader | None = None, lend_verb: str = "") ->
         _remember_actors(sentence, reader)
         if not any(f.kind == "step" for f in found):
             reader.context.append(sentence.text.strip())
+    _own_names(frames)
     return frames, reader, sentences
+
+
+def _own_names(frames: list[Frame]) -> None:
+    """"the contractor's project manager writes the request … the project manager bills the change": a role
+    named once with whom it works for and then by its own name is one role, called by its own name."""
+    named = {f.performer for f in frames if f.performer}
+    for frame in frames:
+        owned = frame.performer.split("'s ", 1) if frame.performer else []
+        if len(owned) == 2 and owned[1] in named:
+            frame.performer = owned[1]
 
 
 _CONDITION_START = ("if ", "when ", "whenever ", "unless ", "once ", "in case ", "where ")
@@ -1453,7 +1583,10 @@ def _read_chunks(sentence: Span, index: int, listed: bool, reader: Reader) -> li
         if len(piece.split()) <= 4 and any(f" {marker} " in words for marker in lexicon().parallel):
             carried = piece  # ", in parallel, finance reserves …": the marker belongs to the clause after it
             continue
-        if merged and piece.split()[0].lower() in ("who", "which"):
+        if piece.split()[0].lower() in lexicon().accompanying and not _has_own_clause(piece):
+            carried = piece  # "…, with HR and the BU head, identifies the custodians": how the clause after acts
+            continue
+        if merged and piece.split()[0].lower() in ("who", "whom", "which"):
             merged[-1] = f"{merged[-1]}, {piece}"  # a relative clause stays with the noun it is about
             continue
         if merged and merged[-1].lower().startswith(_CONDITION_START) and len(merged[-1].split()) <= 12 \
@@ -1585,6 +1718,35 @@ def _with_shared_conditions(sentence_reader: _SentenceReader) -> list[Frame]:
     return frames
 
 
+def _share_subjects(frames: list[Frame]) -> None:
+    """"the manager takes down the order, reads it back and enters it in the POS": a finite verb with no
+    subject of its own, in a sentence whose clause before it names who acts, is that actor's work too
+    (whether the parser joined the verbs or the sentence was read clause by clause); "the request is
+    validated by the porting system: the PAC is checked against the database" — a passive without an
+    agent after a passive with one goes on with that agent."""
+    for at, frame in enumerate(frames):
+        if frame.performer is not None or frame.kind not in ("step", "rework"):
+            continue
+        earlier = next((f for f in reversed(frames[:at]) if f.performer is not None), None)
+        if earlier is None or not _verb_without_subject(frame.head):
+            continue
+        linked = frame.head.head == earlier.head or earlier.head.head == frame.head
+        if frame.passive and not (earlier.passive and earlier.performer_how == "agent" and linked):
+            continue  # "the claim is checked by the adjuster; the payment is made …": no one said who pays
+        if not frame.passive and earlier.performer_how == "agent":
+            continue  # "it is examined by X, then returns to …": the thing, not X, goes on
+        frame.performer, frame.performer_how = earlier.performer, earlier.performer_how
+
+
+def _verb_without_subject(verb: Token) -> bool:
+    """A finite verb ("reads", "adds", "is checked") whose clause names no subject at all."""
+    if _is_passive(verb):
+        return True  # the agent was looked for already
+    if _subject(verb) is not None or any(c.dep_ == "expl" for c in verb.children):
+        return False
+    return verb.tag_ in ("VBZ", "VBP", "VBD") or _verb_taken_for_noun(verb)
+
+
 def _place_beside(sentence: Span, frames: list[Frame]) -> None:
     """"At the same time, security assesses the exposure": a sentence that opens with a marker of parallel
     work puts its first step beside the work before it, wherever the parser hung the marker; "in parallel,
@@ -1650,6 +1812,8 @@ def _remember_actors(sentence: Span, reader: Reader) -> None:
     for token in sentence:
         if (role := _third_person(token, reader)) is not None:
             reader.last_third = role
+        if token.dep_ == "compound" and token.head.pos_ in ("NOUN", "PROPN") and role_name(token.head) is None:
+            continue  # "our most common security ticket": a role's word that says what kind of thing
         if token.pos_ in ("NOUN", "PROPN") and not _pronoun(token) and " " in (named := role_name(token) or ""):
             reader.roles.append(named)  # "convenes the incident team": "the team" is this one from now on
 

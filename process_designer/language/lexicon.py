@@ -79,6 +79,9 @@ class Lexicon:
     deciding: frozenset[str]
     generic_objects: frozenset[str]
     integration_cues: tuple[str, ...]
+    accompanying: frozenset[str]
+    role_determiners: frozenset[str]
+    acting_things: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -152,6 +155,9 @@ def lexicon() -> Lexicon:
         deciding=frozenset(raw["analysis"]["deciding"]),
         generic_objects=frozenset(raw["analysis"]["generic_objects"]),
         integration_cues=tuple(raw["analysis"]["integration_cues"]),
+        accompanying=frozenset(markers["accompanying"]),
+        role_determiners=frozenset(roles["determiners"]),
+        acting_things=frozenset(roles["acting_things"]),
     )
 
 

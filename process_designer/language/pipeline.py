@@ -57,10 +57,16 @@ def _add_role_merger(nlp: Language) -> None:
     matcher.add("ROLE", [[{"LOWER": {"IN": list(lexicon().lead_modifiers)}}, {"LOWER": {"IN": ["lead", "leads"]}}]])
     matcher.add("PREFIXED", [[{"LOWER": {"IN": list(lexicon().prefixes)}, "SPACY": False},
                               {"ORTH": "-", "SPACY": False}, {"IS_ALPHA": True}]])
+    # "the content lead picks a topic": a determiner, a word, "lead" and a verb's -s form name a lead of any kind
+    matcher.add("LEAD", [[{"LOWER": {"IN": list(lexicon().role_determiners)}}, {"IS_ALPHA": True, "IS_LOWER": True},
+                          {"LOWER": "lead"}, {"LOWER": {"REGEX": "^[a-z]+[^s]s$"}}]])
+    lead = nlp.vocab.strings.add("LEAD")
 
     def merge_roles(doc: Doc) -> Doc:
+        spans = [doc[start + 1:start + 3] if label == lead else doc[start:end]
+                 for label, start, end in matcher(doc)]
         with doc.retokenize() as retokenizer:
-            for span in filter_spans([doc[start:end] for _, start, end in matcher(doc)]):
+            for span in filter_spans(spans):
                 retokenizer.merge(span)
         return doc
 

@@ -161,3 +161,120 @@ def test_you_addressed_by_a_provider_speaking_as_we_is_the_customer() -> None:
 def test_a_role_first_named_as_an_object_is_what_its_head_names_later() -> None:
     requirement = _read("The safety manager convenes the incident team. The team assesses the hazard.")
     assert ("Assess hazard", "Incident Team") in _named(requirement), _named(requirement)
+
+
+def _stated(text: str) -> list[tuple[str, str | None]]:
+    """The steps of ``text`` whose performer the reader found in the text, not assumed or borrowed."""
+    return [(s.name, s.actor) for s in _read(text).steps if s.performer_source == "stated"]
+
+
+def test_clauses_joined_by_commas_share_the_subject_named_once() -> None:
+    stated = _stated("A member calls the desk and the duty manager takes down the details, reads them back and "
+                     "enters them in the booking system.")
+    assert ("Take down detail", "Duty Manager") in stated, stated
+    assert ("Read detail", "Duty Manager") in stated, stated
+    assert ("Enter detail", "Duty Manager") in stated, stated
+
+
+def test_a_clause_opened_by_a_phrase_of_company_keeps_the_subject_of_the_sentence() -> None:
+    stated = _stated("The site manager books the crane and, with the rigger and the banksman, plans the lift.")
+    assert ("Plan lift", "Site Manager") in stated, stated
+
+
+def test_a_passive_without_agent_goes_on_with_the_agent_of_the_passive_it_explains() -> None:
+    stated = _stated("The booking is checked by the reservation system: the card is verified against the bank.")
+    assert ("Verify card", "Reservation System") in stated, stated
+    stated = _stated("The claim is checked by the adjuster; the payment is made within 5 days.")
+    assert not any(name.startswith("Make") for name, _ in stated), stated  # no one said who pays
+
+
+def test_a_passive_keeps_its_own_agent_wherever_the_parser_hung_it() -> None:
+    stated = _stated("The scrap is collected by the recycling contractor and sold at auction, and the asset is "
+                     "recorded on the national fixed-asset register by the finance officer. The crate is moved to "
+                     "the loading shed by the haulier.")
+    assert ("Record asset", "Finance Officer") in stated, stated
+    assert ("Move crate", "Haulier") in stated, stated
+
+
+def test_a_system_named_by_what_it_does_acts() -> None:
+    stated = _stated("Each morning the scheduling system assigns the open jobs and emails the engineers.")
+    assert ("Assign open job", "Scheduling System") in stated, stated
+
+
+def test_a_department_named_as_a_passive_agent_acts() -> None:
+    stated = _stated("The order is confirmed to the buyer, and the deposit is refunded by billing.")
+    assert ("Refund deposit", "Billing") in stated, stated
+
+
+def test_a_role_the_parser_joined_to_the_object_before_it_still_heads_its_clause() -> None:
+    stated = _stated("Their manager approves; anything over $3,000 needs two quotes and procurement picks the "
+                     "contractor.")
+    assert ("Pick contractor", "Procurement") in stated, stated
+
+
+def test_whoever_who_is_said_of_is_a_group_that_acts() -> None:
+    stated = _stated("The nurse refers the patient. Complex cases go to rostering, who book a specialist slot.")
+    assert ("Book specialist slot", "Rostering") in stated, stated
+
+
+def test_a_relative_clause_with_its_own_actor_is_that_actor_s_step() -> None:
+    stated = _stated("Large orders go to an open tender, which procurement publishes on the portal.")
+    assert ("Publish open tender", "Procurement") in stated, stated
+    names = [name for name, _ in _named(_read("Large orders go to an open tender, which procurement publishes."))]
+    assert not any(name.startswith("Go ") for name in names), names  # going there is no step of its own
+
+
+def test_an_approval_asked_from_roles_is_each_role_s_step() -> None:
+    stated = _stated("The analyst writes the model and gets approval from the risk director and from compliance.")
+    assert ("Approve model", "Risk Director") in stated, stated
+    assert ("Approve model", "Compliance") in stated, stated
+
+
+def test_what_is_received_from_a_role_is_sent_by_that_role() -> None:
+    stated = _stated("Successful bidders receive a contract from the commissioning officer within a week.")
+    assert ("Send contract", "Commissioning Officer") in stated, stated
+
+
+def test_a_team_named_by_a_bare_noun_acts_on_its_object_but_an_event_does_not() -> None:
+    stated = _stated("The copywriter drafts the brochure. Design lays it out. Payment releases the order.")
+    assert ("Lay out brochure", "Design") in stated, stated
+    assert not any(actor == "Payment" for _, actor in stated), stated
+
+
+def test_a_role_word_that_says_what_kind_of_thing_names_no_role() -> None:
+    stated = _stated("I run the front desk, and stolen cards are our most frequent fraud complaint. The customer "
+                     "calls us. Then fraud blocks the card.")
+    assert ("Block card", "Fraud") in stated, stated
+
+
+def test_a_lead_of_any_kind_is_a_role_not_a_verb() -> None:
+    stated = _stated("The community lead picks a venue and a caterer.")
+    assert ("Pick venue", "Community Lead") in stated, stated
+
+
+def test_a_department_before_a_review_noun_does_the_review() -> None:
+    stated = _stated("- the clerk logs the request\n- legal review for every contract\n- finance approval over 10k")
+    assert ("Review contract", "Legal") in stated, stated
+
+
+def test_a_role_named_with_whom_it_works_for_and_then_alone_is_one_role() -> None:
+    stated = _stated("The supplier's account manager drafts the quote. The buyer checks it. The account manager "
+                     "revises the quote.")
+    assert ("Draft quote", "Account Manager") in stated, stated
+    assert ("Revise quote", "Account Manager") in stated, stated
+
+
+def test_a_role_the_parser_read_into_a_phrase_of_time_still_acts() -> None:
+    stated = _stated("The client signs the brief. Thirty days out the caterer sends the menu.")
+    assert ("Send menu", "Caterer") in stated, stated
+
+
+def test_a_verb_form_after_a_role_in_notes_is_no_part_of_its_name() -> None:
+    stated = _stated("nurse signs transfer form, porter preps the bed, patient leaves the ward")
+    assert not any(actor and actor.endswith("Signs") for _, actor in stated), stated
+    assert ("Sign transfer form", "Nurse") in stated, stated
+
+
+def test_a_team_called_by_the_first_word_of_its_full_name_is_that_team() -> None:
+    stated = _stated("The registration desk prints the badges. At the door, registration scans the tickets.")
+    assert ("Scan ticket", "Registration Desk") in stated, stated

@@ -105,3 +105,12 @@ def test_edit_phrases_are_read_with_the_analysts_reader() -> None:
     assert decision_of("if", "") is None
     assert [step_name(p) for p in ("notify the stakeholders", "page the CISO", "check for fraud", "a budget check")] \
         == ["Notify stakeholders", "Page CISO", "Check for fraud", "Budget check"]
+
+
+def test_a_step_added_by_chat_takes_the_performer_its_words_name(designer: Designer) -> None:
+    document = _designed(designer, "chat-performer")
+
+    changed = apply_edit(document, "plus a treasury controller approval for anything above $2000 after step 2")
+
+    added = next(s for s in changed.document.steps if "approval" in s.name.lower())
+    assert (added.responsible, added.performer_source) == ("Treasury Controller", "stated"), added

@@ -111,11 +111,19 @@ def new_step(text: str, doc: ProcessDocument) -> Step:
         raise InputError("say what the new step does, e.g. 'add a step to check for fraud after step 3'")
     name = step_name(clause)
     name = name[:1].upper() + name[1:]
-    roles = detect_roles(clause)
+    roles = _stated_roles(clause) or detect_roles(clause)
     requirement = Requirement(text=clause, title=doc.title, systems=doc.integrations)
     step = RequirementStep(name=name, description=clause[:1].upper() + clause[1:], actor=roles[0] if roles else None,
                            systems=detect_systems(clause))
     return compose_step(step, 0, requirement)
+
+
+def _stated_roles(clause: str) -> list[str]:
+    """The performers the reader finds in a chat's new step ("budget owner approval for anything above 20k" →
+    Budget Owner), as it reads them in requirements."""
+    from process_designer.language.frames import read_frames
+
+    return [f.performer for f in read_frames(f"- {clause}")[0] if f.performer]  # one item, read as a list line
 
 
 def all_steps(document: ProcessDocument) -> frozenset[int]:

@@ -61,10 +61,11 @@ class Frame:
     sentence: int = 0
     listed: bool = False  # came from a bullet or numbered line
     antecedent: str = ""  # what the text was last about when this clause began
+    label: str = ""  # a name other than verb + object ("Approve as CFO"), set once every frame is read
 
     @property
     def name(self) -> str:
-        name = f"{self.verb} {self.obj}".strip()
+        name = self.label or f"{self.verb} {self.obj}".strip()
         return name[:1].upper() + name[1:]
 
 
@@ -256,8 +257,7 @@ def _is_passive(verb: Token) -> bool:
 def object_phrase(head: Token) -> tuple[str, str]:
     """("settlement letter", "letter") for "a settlement letter"; nouns in the singular."""
     tokens = _phrase_tokens(head)
-    words = _joined([t.text if (t.pos_ == "PROPN" or (t.text.isupper() and len(t.text) > 1)) else t.lower_
-                     for t in tokens[:-1]], tokens[:-1])
+    words = _joined([t.text if _proper(t) else t.lower_ for t in tokens[:-1]], tokens[:-1])
     lemma = head.lemma_.lower() if head.pos_ == "NOUN" and head.lower_.startswith(head.lemma_.lower()[:-1]) \
         else head.lower_ if head.pos_ == "NOUN" else head.text
     words.append(lemma)
@@ -268,6 +268,16 @@ def object_phrase(head: Token) -> tuple[str, str]:
                     words.extend(["of", object_phrase(pobj)[0]])
     text = " ".join(w for w in words if w not in ("'s", "’s"))
     return text, lemma
+
+
+def _proper(token: Token) -> bool:
+    """Whether a word keeps its capitals in a name: an acronym, or a proper noun that is not a common word
+    capitalised only because it opens the sentence ("Journal articles arrive …")."""
+    if token.text.isupper() and len(token.text) > 1:
+        return True
+    opening = token.i == token.sent.start and token.text.istitle()
+    return token.pos_ == "PROPN" and not (opening and "NOUN" in wordforms.all_lemmas(token.lower_)
+                                          and not detect_systems(token.text))
 
 
 def _finite_verb_misattached(token: Token) -> bool:
@@ -296,6 +306,8 @@ def _verb_taken_for_noun(token: Token) -> bool:
     if token.pos_ != "NOUN" or token.tag_ != "NNS" or token.i == 0 or token.i + 1 >= len(token.doc):
         return False
     before, after = token.doc[token.i - 1], token.doc[token.i + 1]
+    if (before.pos_ == "ADV" or before.lower_ == "first") and token.i > 1:
+        before = token.doc[token.i - 2]  # "the assistant first checks the catalogue"
     if after.pos_ not in ("DET", "PRON", "ADJ", "NOUN", "NUM", "ADP") and after.tag_ != "PRP$":
         return False
     if role_name(before) is None and before.lower_ not in lexicon().departments and not (
@@ -466,6 +478,7 @@ class _SentenceReader:
                     for part in [modifier, *modifier.conjuncts]:
                         if part.dep_ in ("compound", "poss", "nmod", "amod", "conj") and (role := role_name(part)):
                             roles.append(role)
+                roles += _giver(token)  # "approval from the board"
         if not roles:
             return [frame]
         if self.reader.last_object == frame.obj:  # the approval needed is not what the work is about
@@ -589,6 +602,8 @@ class _SentenceReader:
         target: Token | None = None
         if frame.passive:
             target = verb.head if _bare_passive(verb) else next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+            if target is not None and target.like_num:  # "Orders over $5,000 are approved", parsed around the sum
+                target = next((c for c in target.lefts if c.pos_ in ("NOUN", "PROPN")), target)
             if target is None and verb.dep_ == "conj":
                 target = next((c for c in verb.head.children if c.dep_ == "nsubjpass"), None)
         else:
@@ -639,6 +654,9 @@ class _SentenceReader:
         if _pronoun(target) or target.lower_ in _RELATIVE or target.lemma_.lower() == "one":
             if target.dep_ == "nsubjpass" and target.lower_ in _RELATIVE and target.head.dep_ == "relcl":
                 target = target.head.head
+            elif (told := self._person_told(frame, verb, target)) is not None:
+                frame.obj, frame.obj_head = told.lower(), told.split()[-1].lower()  # "tell them" → tell customer
+                return
             else:  # what the text was about before this clause: "a delivery company brings it"
                 frame.obj, frame.obj_head = _referent(target, *earlier)
                 return
@@ -652,6 +670,15 @@ class _SentenceReader:
         if verb.i < target.i and verb.lower_ in words[:-1]:  # "legal reviews non-standard terms" read as one noun
             frame.obj = " ".join(words[words.index(verb.lower_) + 1:])
         self.reader.remember(target, (frame.obj, frame.obj_head))
+
+    def _person_told(self, frame: Frame, verb: Token, pronoun: Token) -> str | None:
+        """Whom "them" or "her" stands for after a verb of telling or contacting: the last role named other
+        than the one who tells ("the agent checks for open claims; if any, tell them" → the customer)."""
+        if pronoun.lower_ not in _PERSONAL or verb.lemma_.lower() not in self.lex.addressing or any(
+                c.dep_ in ("prep", "dative") and c.lower_ == "to" for c in verb.children):
+            return None  # "emails them to the requester": the things sent
+        teller = {frame.performer, self.reader.last_performer}
+        return next((r for r in reversed(self.reader.roles) if r not in teller), None)
 
     def _nominal_action(self, frame: Frame, verb: Token, target: Token, nominal: str) -> bool:
         """"the nurse does teaching with the family" → teach family; "run identity verification with Onfido" →
@@ -841,6 +868,13 @@ class _SentenceReader:
             frame.kind = "context"
         if verb.i == verb.sent.start and verb.text[:1].isupper() and not known_verb(lemma) and verb.pos_ == "VERB":
             frame.kind = "context"  # "Cardholder disputes …": a capitalised first word the tagger took for a verb
+
+
+def _giver(noun: Token) -> list[str]:
+    """The roles an approval noun is asked of: "approval from the board", "sign-off by the CFO"."""
+    preps = [c for c in noun.children if c.dep_ in ("prep", "agent") and c.lower_ in ("from", "by")]
+    pobjs = [p for prep in preps for c in prep.children if c.dep_ == "pobj" for p in [c, *c.conjuncts]]
+    return [role for p in pobjs if (role := role_name(p)) is not None]
 
 
 def _referent(pronoun: Token, last: str, last_head: str, plural: tuple[str, str]) -> tuple[str, str]:
@@ -1377,6 +1411,7 @@ def read_frames(text: str, reader: Reader | None = None, lend_verb: str = "") ->
         listed = units[0][1] if len(units) == 1 else _listed(sentence, units, docs)
         if (_statistic(sentence) or _definition(sentence)) and not listed:
             reader.context.append(sentence.text.strip())
+            _remember_subjects(sentence, reader)  # "Letters usually arrive within two days; …"
             continue
         _remember_subjects(sentence, reader)
         memory = (reader.last_performer, reader.last_object, reader.last_object_head)
@@ -1389,11 +1424,11 @@ def read_frames(text: str, reader: Reader | None = None, lend_verb: str = "") ->
                 found = chunked
             else:
                 reader.last_performer, reader.last_object, reader.last_object_head = after_whole
-        if not any(f.kind == "step" for f in found):
+        if not _acts(found):
             found = [*found, *_conditional_command(sentence, index, reader)]
-        if not any(f.kind == "step" for f in found):
+        if not _acts(found):
             found = [*found, *_telegraphic(sentence, index, reader)]
-        if not any(f.kind == "step" for f in found):
+        if not _acts(found):
             found = [*found, *_nominal_frames(sentence, index, reader, lend_verb, listed)]
         _place_beside(sentence, found)
         if index == 0 and not reader.trigger:
@@ -1403,6 +1438,12 @@ def read_frames(text: str, reader: Reader | None = None, lend_verb: str = "") ->
         if not any(f.kind == "step" for f in found):
             reader.context.append(sentence.text.strip())
     return frames, reader, sentences
+
+
+def _acts(frames: list[Frame]) -> bool:
+    """Whether a sentence's clauses do work: a step, or work sent back ("claims with missing information
+    are returned to the claimant with a notice"), whose nouns are then no steps of their own."""
+    return any(f.kind in ("step", "rework") for f in frames)
 
 
 _CONDITION_START = ("if ", "when ", "whenever ", "unless ", "once ", "in case ", "where ")
@@ -1655,12 +1696,14 @@ def _remember_actors(sentence: Span, reader: Reader) -> None:
 
 
 def _remember_subjects(sentence: Span, reader: Reader) -> None:
-    """A thing that is the subject of a condition or trigger ("when a claim arrives") is what a
-    following "it" stands for."""
+    """A thing that is the subject of a condition or trigger ("when a claim arrives") or that arrives
+    ("Books arrive by post: the desk checks them in") is what a following "it" or "them" stands for."""
     _remember_people(sentence, reader)
     for token in sentence:
-        if token.dep_ == "advcl" and _mark(token) in ("when", "whenever", "once", "as soon as", "after") \
-                and token.i < token.head.i:
+        timed = token.dep_ == "advcl" and _mark(token) in ("when", "whenever", "once", "as soon as", "after") \
+            and token.i < token.head.i
+        if timed or (token.pos_ == "VERB" and token.lemma_.lower() in lexicon().arrival):
             subject = _subject(token)
-            if subject is not None and not _pronoun(subject) and role_name(subject) is None:
+            if subject is not None and subject.pos_ in ("NOUN", "PROPN") and not _pronoun(subject) \
+                    and role_name(subject) is None:
                 reader.remember(subject)

@@ -26,6 +26,7 @@ class Lexicon:
     manages: frozenset[str]
     addressee: str
     instructing: frozenset[str]
+    addressing: frozenset[str]
     choosing: frozenset[str]
     prefixes: frozenset[str]
     quantifiers: frozenset[str]
@@ -49,6 +50,7 @@ class Lexicon:
     rework_adverbs: frozenset[str]
     waiting: frozenset[str]
     approval: frozenset[str]
+    sign_off: frozenset[str]
     arrival: frozenset[str]
     parallel: tuple[str, ...]
     sequence: frozenset[str]
@@ -99,6 +101,7 @@ def lexicon() -> Lexicon:
         manages=frozenset(roles["manages"]),
         addressee=str(roles["addressee"]),
         instructing=frozenset(verbs["instructing"]),
+        addressing=frozenset(verbs["addressing"]),
         choosing=frozenset(verbs["choosing"]),
         prefixes=frozenset(verbs["prefixes"]),
         quantifiers=frozenset(markers["quantifiers"]),
@@ -122,6 +125,7 @@ def lexicon() -> Lexicon:
         rework_adverbs=frozenset(verbs["rework_adverbs"]),
         waiting=frozenset(verbs["waiting"]),
         approval=frozenset(verbs["approval"]),
+        sign_off=frozenset(verbs["sign_off"]),
         arrival=frozenset(verbs["arrival"]),
         parallel=tuple(markers["parallel"]),
         sequence=frozenset(markers["sequence"]),

@@ -1,0 +1,49 @@
+"""Which clauses become steps and what each step is called: one test per class of naming fault (tiers
+of approval told apart, a pronoun object read from the thing the text last made its subject, …)."""
+
+from __future__ import annotations
+
+from tests.designer.test_analyst_reading import _named, _read
+
+
+def test_tiers_of_approval_of_one_thing_say_whose_approval_each_is() -> None:
+    requirement = _read("The buyer drafts the purchase order. Orders over $5,000 are approved by the finance "
+                        "director, and orders over $50,000 also need approval from the board. The buyer then "
+                        "sends the order to the vendor.")
+    named = _named(requirement)
+    assert ("Approve order as finance director", "Finance Director") in named, named
+    assert ("Approve order as board", "Board") in named, named  # "approval from the board" names the approver
+    assert ("Draft purchase order", "Buyer") in named, named
+
+
+def test_a_single_approval_is_named_by_what_is_approved() -> None:
+    requirement = _read("The editor checks the draft. The publisher approves the draft. The designer lays out the "
+                        "page.")
+    assert ("Approve draft", "Publisher") in _named(requirement), _named(requirement)
+
+
+def test_them_after_things_arrive_stands_for_what_arrived() -> None:
+    requirement = _read("The courier collects the mail bags. Letters usually arrive as scans within two days; the "
+                        "sorter checks them against the manifest. Parcels arrive by van: the porter weighs them.")
+    named = _named(requirement)
+    assert ("Check letter", "Sorter") in named, named  # not the mail bags named before
+    assert ("Weigh parcel", "Porter") in named, named
+
+
+def test_a_verb_after_an_adverb_keeps_its_subject() -> None:
+    requirement = _read("A student places a request. The ILS assistant first checks the local catalogue, because "
+                        "a surprising number of requests are for books we hold. The assistant then orders the book.")
+    assert ("Check local catalogue", "ILS Assistant") in _named(requirement), _named(requirement)
+
+
+def test_a_common_word_opening_the_sentence_is_no_proper_noun_in_a_name() -> None:
+    requirement = _read("Journal articles arrive by email. The clerk files them and the editor reviews them.")
+    assert ("File journal article", "Clerk") in _named(requirement), _named(requirement)
+
+
+def test_a_person_told_or_called_is_the_role_named_not_the_last_thing() -> None:
+    requirement = _read("Customers send a claim form. The clerk checks the form; if a page is missing, the clerk "
+                        "calls them. The clerk files the form and emails it to the manager.")
+    named = _named(requirement)
+    assert ("Call customer", "Clerk") in named, named
+    assert ("Email form", "Clerk") in named, named  # a thing sent to someone stays the thing

@@ -318,10 +318,26 @@ def _verb_taken_for_noun(token: Token) -> bool:
     return bool(lemmas) and token.lower_ in wordforms.inflections(lemmas[0], "VBZ") and known_verb(lemmas[0])
 
 
+def _noun_taken_for_verb(token: Token) -> bool:
+    """"applies the MEL placards" parsed as a clause "the MEL placards": a plural noun right after a verb
+    without an object, read as a verb whose subject is the words between."""
+    verb = token.head
+    if token.tag_ != "VBZ" or token.dep_ != "ccomp" or verb.pos_ != "VERB" or verb.i > token.i \
+            or any(c.dep_ in ("dobj", "obj", "nsubj") for c in verb.children if c.i > verb.i and c != token) \
+            or any(c.dep_ in ("dobj", "obj", "prep", "ccomp", "xcomp") for c in token.children):
+        return False
+    between = verb.doc[verb.i + 1: token.i]
+    return len(between) > 0 and between[0].pos_ == "DET" and all(
+        t.pos_ in ("DET", "ADJ", "NOUN", "PROPN") for t in between) and "NOUN" in wordforms.all_lemmas(token.lower_)
+
+
 def _following_noun(verb: Token) -> Token | None:
     """The head of the noun phrase right after a verb the parser took for a noun ("cuts release branch")."""
     run: list[Token] = []
-    for token in verb.doc[verb.i + 1: verb.sent.end]:
+    start = verb.i + 1
+    if start < verb.sent.end and (verb.doc[start].pos_ == "DET" or verb.doc[start].tag_ == "PRP$"):
+        start += 1  # "legal drafts the lease amendment"
+    for token in verb.doc[start: verb.sent.end]:
         if token.pos_ not in ("NOUN", "PROPN", "ADJ") or (_verb_form(token) not in (None, token.lower_) and run):
             break
         run.append(token)
@@ -403,7 +419,7 @@ class _SentenceReader:
                 continue
             if token.dep_ == "relcl" and not self._relative_actor(token):
                 continue
-            if token.dep_ == "ccomp" and not self._acting_subject(token):
+            if token.dep_ == "ccomp" and (not self._acting_subject(token) or _noun_taken_for_verb(token)):
                 continue
             if token.dep_ == "ROOT" and _mark(token) in ("if", "unless", "when", "whenever") and any(
                     c.dep_ == "ccomp" for c in token.children):
@@ -626,6 +642,13 @@ class _SentenceReader:
                 target = next((c for c in verb.rights if c.pos_ in ("NOUN", "PROPN")), None) or _following_noun(verb)
             if target is None and verb.dep_ == "compound" and verb.head.pos_ in ("NOUN", "PROPN"):
                 target = verb.head
+            taken_noun = next((c for c in verb.children if _noun_taken_for_verb(c)), None)
+            if target is None and taken_noun is not None:  # "applies the MEL placards"
+                words = object_phrase(taken_noun)[0].split()
+                noun = wordforms.all_lemmas(taken_noun.lower_)["NOUN"][0]
+                frame.obj, frame.obj_head = " ".join([*words[:-1], noun]), noun
+                self.reader.remember(taken_noun, (frame.obj, frame.obj_head))
+                return
             if target is None:  # "we check the policy is active": what the clause is about
                 clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
                 subject = _subject(clause) if clause is not None else None
@@ -1380,6 +1403,22 @@ def _imperative(line: str) -> str:
     return f"{_IMPERATIVE_MARK} {first}{line[len(words[0]):]}"
 
 
+def _own_clause(doc: Doc, unit: str) -> Doc | None:
+    """A list line read as a command that is a clause with its own subject ("rent reductions above 10% need
+    the committee's approval", after "Negotiate terms;"): the parse of the line as written, where the
+    command reading took its subject's first word for the verb."""
+    if not doc.text.startswith(_IMPERATIVE_MARK):
+        return None
+    plain = english()(unit)
+    root = next(iter(plain.sents)).root
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    command = next(iter(doc.sents)).root
+    if root.pos_ == "VERB" and subject is not None and subject.i > 0 and command.i == 1 \
+            and command.lower_ == plain[0].lower_ and subject.i < root.i and command.head == command:
+        return plain
+    return None
+
+
 def _dictionary_verb(word: str) -> bool:
     """A verb's base form lemminflect's dictionary knows ("land", "screen"); not a name it has never seen."""
     return word in wordforms.all_lemmas(word).get("VERB", ()) and is_verb_base(word)
@@ -1394,6 +1433,7 @@ def read_frames(text: str, reader: Reader | None = None, lend_verb: str = "") ->
     nlp = english()
     units = _units(text)
     docs: list[Doc] = list(nlp.pipe([_imperative(u) if listed else u for u, listed in units]))
+    docs = [_own_clause(doc, unit) or doc for doc, (unit, _) in zip(docs, units, strict=True)]
     frames: list[Frame] = []
     sentences: list[Span] = []
     named: list[tuple[int, int, str]] = []  # (how plainly, sentence, role) of each self-introduction
@@ -1420,7 +1460,7 @@ def read_frames(text: str, reader: Reader | None = None, lend_verb: str = "") ->
             after_whole = (reader.last_performer, reader.last_object, reader.last_object_head)
             reader.last_performer, reader.last_object, reader.last_object_head = memory
             chunked = _read_chunks(sentence, index, listed, reader)
-            if sum(f.kind == "step" for f in chunked) >= sum(f.kind == "step" for f in found):
+            if _reading_weight(chunked) >= _reading_weight(found):
                 found = chunked
             else:
                 reader.last_performer, reader.last_object, reader.last_object_head = after_whole
@@ -1438,6 +1478,13 @@ def read_frames(text: str, reader: Reader | None = None, lend_verb: str = "") ->
         if not any(f.kind == "step" for f in found):
             reader.context.append(sentence.text.strip())
     return frames, reader, sentences
+
+
+def _reading_weight(frames: list[Frame]) -> tuple[int, int]:
+    """How much a reading of a sentence found: its steps, then the steps it found a condition for (the
+    clause-by-clause reading loses a condition the whole sentence's parse ties to its clauses)."""
+    steps = [f for f in frames if f.kind == "step"]
+    return len(steps), sum(f.condition is not None for f in steps)
 
 
 def _acts(frames: list[Frame]) -> bool:

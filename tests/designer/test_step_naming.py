@@ -47,3 +47,24 @@ def test_a_person_told_or_called_is_the_role_named_not_the_last_thing() -> None:
     named = _named(requirement)
     assert ("Call customer", "Clerk") in named, named
     assert ("Email form", "Clerk") in named, named  # a thing sent to someone stays the thing
+
+
+def test_a_role_acting_on_a_noun_phrase_the_parser_split_keeps_the_object() -> None:
+    requirement = _read("The client signs the engagement letter. Legal drafts the service agreement and both parties "
+                        "sign it in DocuSign.")
+    named = _named(requirement)
+    assert ("Draft service agreement", "Legal") in named, named
+    assert any(name == "Sign service agreement" for name, _ in named), named
+
+
+def test_clauses_joined_by_commas_keep_their_performer_and_condition() -> None:
+    requirement = _read("The inspector checks the scaffold. If it is safe, the inspector signs the permit, applies "
+                        "the OSHA placards and the crew can start.")
+    named = _named(requirement)
+    assert ("Apply OSHA placard", "Inspector") in named, named
+    assert all(s.performer_source == "stated" for s in requirement.steps), named  # read, not assumed
+    signing = next(n for n, s in enumerate(requirement.steps, start=1) if s.name == "Sign permit")
+    placing = next(n for n, s in enumerate(requirement.steps, start=1) if s.name == "Apply OSHA placard")
+    decision = next(g for g in requirement.flow.gateways if g.kind == "exclusive")
+    reached = {requirement.flow.node(e.target).label for e in requirement.flow.outgoing(decision.id)}
+    assert "Sign permit" in reached and signing < placing, (reached, _named(requirement))

@@ -260,7 +260,10 @@ def object_phrase(head: Token) -> tuple[str, str]:
     words = _joined([t.text if _proper(t) else t.lower_ for t in tokens[:-1]], tokens[:-1])
     lemma = head.lemma_.lower() if head.pos_ == "NOUN" and head.lower_.startswith(head.lemma_.lower()[:-1]) \
         else head.lower_ if head.pos_ == "NOUN" else head.text
-    words.append(lemma)
+    if words and words[-1].endswith("-"):
+        words[-1] += lemma  # "sign-off" parsed as "sign", "-", "off"
+    else:
+        words.append(lemma + _hyphened_after(head))  # "sign-in" with "-in" left out of the phrase
     for prep in head.children:
         if prep.dep_ == "prep" and prep.lower_ == "of" and lemma in _OBJECT_OF_HEADS:
             for pobj in prep.children:
@@ -268,6 +271,16 @@ def object_phrase(head: Token) -> tuple[str, str]:
                     words.extend(["of", object_phrase(pobj)[0]])
     text = " ".join(w for w in words if w not in ("'s", "’s"))
     return text, lemma
+
+
+def _hyphened_after(head: Token) -> str:
+    """The parts written on to a word with hyphens ("-in" of "sign-in"), which the parse hangs elsewhere."""
+    doc, index, tail = head.doc, head.i, ""
+    while not doc[index].whitespace_ and index + 2 < len(doc) and doc[index + 1].text == "-" \
+            and doc[index + 2].is_alpha and doc[index + 2].sent == head.sent:
+        tail += "-" + doc[index + 2].lower_
+        index += 2
+    return tail
 
 
 def _proper(token: Token) -> bool:
@@ -404,6 +417,9 @@ class _SentenceReader:
     def predicates(self) -> list[Token]:
         found: list[Token] = []
         for token in self.sentence:
+            if token.dep_ == "advcl" and _mark(token) in ("when", "whenever", "once", "as soon as", "if") \
+                    and token.lemma_.lower() in self.lex.perceiving:
+                continue  # "when housekeeping spots a fault": what sets the work off, not work
             if _verb_taken_for_noun(token) or _finite_verb_misattached(token) or _bare_passive(token):
                 found.append(token)
                 continue
@@ -487,7 +503,8 @@ class _SentenceReader:
             if (role := role_name(token)) is not None and token.lower_ not in self.lex.approval_nouns:
                 roles.append(role)
                 continue
-            noun = token.lower_ if token.lower_ in self.lex.approval_nouns else token.lemma_.lower()
+            written = object_phrase(token)[0].split()[-1]  # "sign-off", parsed as "sign", "-", "off"
+            noun = next((w for w in (written, token.lower_) if w in self.lex.approval_nouns), token.lemma_.lower())
             if noun in self.lex.approval_nouns:
                 action = self.lex.approval_nouns[noun]
                 for modifier in token.lefts:
@@ -508,7 +525,8 @@ class _SentenceReader:
             step = Frame(verb=action, head=verb, text=frame.text, sentence=frame.sentence, listed=frame.listed,
                          performer=role, performer_how="subject", condition=frame.condition,
                          antecedent=frame.antecedent)
-            if subject is not None and not _pronoun(subject) and subject.pos_ in ("NOUN", "PROPN"):
+            if subject is not None and not _pronoun(subject) and subject.pos_ in ("NOUN", "PROPN") \
+                    and not _bare_adjective(subject):
                 step.obj, step.obj_head = object_phrase(subject)
             out.append(step)
         return out
@@ -893,6 +911,12 @@ class _SentenceReader:
             frame.kind = "context"  # "Cardholder disputes …": a capitalised first word the tagger took for a verb
 
 
+def _bare_adjective(token: Token) -> bool:
+    """"high also needs sign-off" (a class of change named by its adjective): no thing a step acts on."""
+    return not any(c.dep_ in ("compound", "amod", "det") for c in token.children) \
+        and "ADJ" in wordforms.all_lemmas(token.lower_)
+
+
 def _giver(noun: Token) -> list[str]:
     """The roles an approval noun is asked of: "approval from the board", "sign-off by the CFO"."""
     preps = [c for c in noun.children if c.dep_ in ("prep", "agent") and c.lower_ in ("from", "by")]
@@ -1210,7 +1234,8 @@ def _nominal_frames(sentence: Span, index: int, reader: Reader, lend_verb: str, 
 
 def _nominal_frame(head: Token, index: int, reader: Reader, lend_verb: str = "") -> Frame | None:
     """One noun phrase as a step: "manager approval" → approve (Manager); "laptop" → set up laptop."""
-    verb = verb_of_noun(head.lower_)
+    acronym = head.text.isupper() and len(head.text) > 1  # "PIR", "CAO": names, whatever verb they spell
+    verb = None if acronym else verb_of_noun(head.lower_)
     lent = False
     if verb is None:
         if not lend_verb:
@@ -1244,12 +1269,18 @@ _ARROW = re.compile(r"\s*(?:->|→|=>|-->)\s*")
 
 
 def _is_state(words: list[str]) -> bool:
-    """"approved", "red build", "L1 unsure", "blocker found": a short phrase ending in a state."""
+    """"approved", "red build", "L1 unsure", "blocker found": a short phrase ending in a state; "forbidden on
+    all aircraft": a phrase opening with a participle that is no verb's base form."""
+    if words and len(words) <= 6 and _participle(words[0].lower()) and not is_verb_base(words[0].lower()):
+        return True
     if not words or len(words) > 3:
         return False
     last = words[-1].lower()
-    participle = any(last in wordforms.inflections(lemma, "VBN") for lemma in wordforms.lemmas(last, "VERB"))
-    return participle or "ADJ" in wordforms.all_lemmas(last)
+    return _participle(last) or "ADJ" in wordforms.all_lemmas(last)
+
+
+def _participle(word: str) -> bool:
+    return any(word in wordforms.inflections(lemma, "VBN") for lemma in wordforms.lemmas(word, "VERB"))
 
 
 def _arrows(part: str) -> list[str]:
@@ -1262,9 +1293,11 @@ def _arrows(part: str) -> list[str]:
         if pending:
             piece = f"if {pending}, {piece}"
             pending = ""
-        words = piece.split()
-        if piece is not pieces[-1] and _is_state(words) and not piece.lower().startswith("if "):
-            pending = piece
+        before, stop, last = piece.rpartition(". ")  # the state is the last sentence before the arrow
+        if piece is not pieces[-1] and _is_state(last.split()) and not last.lower().startswith("if "):
+            if before:
+                out.append(before + stop.strip())
+            pending = last
             continue
         out.append(piece)
     if pending:
@@ -1393,8 +1426,8 @@ def _imperative(line: str) -> str:
     lists"); the small model reads such an opening word as a noun or an adjective. "Please" before it makes
     the parse read the command, and is no word of the step (see ``_text``)."""
     words = line.split()
-    if not words or not words[0].isalpha():
-        return line
+    if not words or not words[0].isalpha() or (words[0].isupper() and len(words[0]) > 1):
+        return line  # an acronym opening the line is a name ("PIR for every failed change")
     first = words[0].lower()
     lex = lexicon()
     if first in lex.departments or first in lex.role_heads or first in lex.requesters or _agent_noun(first) \
@@ -1405,18 +1438,16 @@ def _imperative(line: str) -> str:
 
 def _own_clause(doc: Doc, unit: str) -> Doc | None:
     """A list line read as a command that is a clause with its own subject ("rent reductions above 10% need
-    the committee's approval", after "Negotiate terms;"): the parse of the line as written, where the
-    command reading took its subject's first word for the verb."""
+    the committee's approval" after "Negotiate terms;", "change manager checks the RFC"): the parse of the
+    line as written, where the command reading took the first word of its subject for the verb."""
     if not doc.text.startswith(_IMPERATIVE_MARK):
         return None
     plain = english()(unit)
-    root = next(iter(plain.sents)).root
-    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    command = next(iter(doc.sents)).root
-    if root.pos_ == "VERB" and subject is not None and subject.i > 0 and command.i == 1 \
-            and command.lower_ == plain[0].lower_ and subject.i < root.i and command.head == command:
-        return plain
-    return None
+    if plain[0].pos_ in ("VERB", "AUX"):
+        return None
+    subjects = [t for t in plain if t.dep_ in ("nsubj", "nsubjpass") and t.pos_ in ("NOUN", "PROPN")
+                and t.left_edge.i == 0 and t.head.pos_ == "VERB" and t.head.i > t.i]
+    return plain if subjects else None
 
 
 def _dictionary_verb(word: str) -> bool:
@@ -1566,8 +1597,9 @@ _TELEGRAPHIC_WORDS = 8
 
 def _verb_form(token: Token) -> str | None:
     """The verb ``token`` is a form of ("drafts" → draft, "signs" → sign), by lemminflect's dictionary."""
-    if not token.is_alpha or token.pos_ in ("DET", "ADP", "PRON", "CCONJ", "NUM"):
-        return None
+    if not token.is_alpha or token.pos_ in ("DET", "ADP", "PRON", "CCONJ", "NUM") or (
+            token.text.isupper() and len(token.text) > 1):
+        return None  # an acronym is a name ("PIR for every failed change"), never a verb
     for lemma in wordforms.lemmas(token.lower_, "VERB"):
         if known_verb(lemma) and token.lower_ in {lemma, *wordforms.inflections(lemma, "VBZ"), *wordforms.inflections(lemma, "VBD")}:
             return lemma
@@ -1623,8 +1655,8 @@ def _telegraphic(chunk: Span, index: int, reader: Reader) -> list[Frame]:
             return []
         verb, rest = _verb_form(words[found]) or "", words[found + 1:]
     rest = [t for t in rest if t.pos_ not in ("DET",) and t.tag_ != "PRP$"]
-    cut = next((i for i, t in enumerate(rest) if t.pos_ == "ADP" and i > 0), len(rest))
-    rest = rest[:cut]  # "back up the database to S3 every night": the object ends where its place begins
+    cut = next((i for i, t in enumerate(rest) if t.pos_ in ("ADP", "AUX") and i > 0), len(rest))
+    rest = rest[:cut]  # "back up the database to S3 every night", "checks RFC is complete": the object ends there
     while rest and rest[-1].pos_ in ("ADP", "ADV", "CCONJ"):
         rest.pop()
     obj = " ".join(t.text if t.pos_ == "PROPN" or t.text.isupper() else t.lower_ for t in rest[:4])
@@ -1754,3 +1786,7 @@ def _remember_subjects(sentence: Span, reader: Reader) -> None:
             if subject is not None and subject.pos_ in ("NOUN", "PROPN") and not _pronoun(subject) \
                     and role_name(subject) is None:
                 reader.remember(subject)
+        if timed and token.lemma_.lower() in lexicon().perceiving:  # "when the porter notices a leak, he …"
+            noticed = next((c for c in token.children if c.dep_ in ("dobj", "obj") and not _pronoun(c)), None)
+            if noticed is not None:
+                reader.remember(noticed)

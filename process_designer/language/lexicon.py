@@ -27,6 +27,7 @@ class Lexicon:
     addressee: str
     instructing: frozenset[str]
     addressing: frozenset[str]
+    perceiving: frozenset[str]
     choosing: frozenset[str]
     prefixes: frozenset[str]
     quantifiers: frozenset[str]
@@ -102,6 +103,7 @@ def lexicon() -> Lexicon:
         addressee=str(roles["addressee"]),
         instructing=frozenset(verbs["instructing"]),
         addressing=frozenset(verbs["addressing"]),
+        perceiving=frozenset(verbs["perceiving"]),
         choosing=frozenset(verbs["choosing"]),
         prefixes=frozenset(verbs["prefixes"]),
         quantifiers=frozenset(markers["quantifiers"]),

@@ -68,3 +68,41 @@ def test_clauses_joined_by_commas_keep_their_performer_and_condition() -> None:
     decision = next(g for g in requirement.flow.gateways if g.kind == "exclusive")
     reached = {requirement.flow.node(e.target).label for e in requirement.flow.outgoing(decision.id)}
     assert "Sign permit" in reached and signing < placing, (reached, _named(requirement))
+
+
+def test_noticing_something_sets_the_work_off_and_is_no_step() -> None:
+    requirement = _read("When the night porter notices a leak in a corridor, he reports it to the duty manager. The "
+                        "duty manager calls a plumber.")
+    named = _named(requirement)
+    assert not any(name.startswith("Notice") for name, _ in named), named
+    assert ("Report leak", "Night Porter") in named, named  # "it" is what was noticed
+
+
+def test_a_hyphenated_noun_stays_one_word_in_a_name() -> None:
+    requirement = _read("The developer raises the change. High-risk changes need service owner sign-off. The nurse "
+                        "carries out the WHO sign-in.")
+    names = [name for name, _ in _named(requirement)]
+    assert "Carry out WHO sign-in" in names, names
+    assert any(name.startswith("Sign off") for name in names), names  # the sign-off is the owner's step
+    assert not any("- " in name for name in names), names
+
+
+def test_an_acronym_opening_a_note_is_a_name_not_a_verb() -> None:
+    requirement = _read("- engineer raises ticket in Jira\n- engineer fixes the fault\n- RCA for every major outage")
+    names = [name for name, _ in _named(requirement)]
+    assert not any(name.lower().startswith("rca") for name in names), names
+
+
+def test_a_state_before_an_arrow_in_running_text_is_the_condition_of_what_follows() -> None:
+    requirement = _read("The clerk weighs the parcel. Refused at the border -> return the parcel to the sender. The "
+                        "clerk files the customs form.")
+    names = [name for name, _ in _named(requirement)]
+    assert not any(name.startswith("Refuse") for name in names), names
+    assert any(name.startswith("Return parcel") for name in names), names
+    assert requirement.flow.gateways, "the state decides whether the parcel goes back"
+
+
+def test_a_note_opening_with_a_role_whose_first_word_is_a_verb_is_no_command() -> None:
+    requirement = _read("- customer raises ticket in the portal\n- release mgr checks build is green\n"
+                        "- engineer fixes the fault")
+    assert ("Check build", "Release Manager") in _named(requirement), _named(requirement)  # not "… is green"

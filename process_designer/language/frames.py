@@ -478,6 +478,9 @@ class _SentenceReader:
         return verb.head.head.dep_ != "agent" and verb.head.dep_ not in ("nsubj", "nsubjpass")
 
     def frames(self) -> list[Frame]:
+        decision = self._decision_options()
+        if decision is not None:
+            return [decision]
         predicates = self.predicates()
         ids = {p.i for p in predicates}
         frames: list[Frame] = []
@@ -490,6 +493,23 @@ class _SentenceReader:
             elif frame is not None:
                 frames.append(frame)
         return self._order(frames)
+
+    def _decision_options(self) -> Frame | None:
+        """"The committee's decision may be to approve, to request revisions or to reject": the options are
+        the outcomes of one decision, the step of whoever decides, not a step each."""
+        root = self.sentence.root
+        subject = _subject(root)
+        if root.lemma_ != "be" or subject is None or subject.lemma_.lower() not in self.lex.decision_nouns \
+                or not any(c.dep_ == "xcomp" and c.pos_ == "VERB" for c in root.children):
+            return None
+        frame = Frame(verb="decide", head=root, text=_text(self.sentence), sentence=self.index, listed=self.listed,
+                      obj="outcome", obj_head="outcome")
+        owner = next((c for c in subject.children if c.dep_ == "poss"), None)
+        role = self._role(owner) if owner is not None else None
+        if role:
+            frame.performer, frame.performer_how = role, "subject"
+            self.reader.last_performer = self.reader.last_third = role
+        return frame
 
     def _needed_approvals(self, frame: Frame, verb: Token) -> list[Frame]:
         """"Anything over $500 needs the manager's OK", "access needs manager + DBA approval": a step
@@ -638,6 +658,10 @@ class _SentenceReader:
             target = verb.head if _bare_passive(verb) else next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
             if target is not None and target.like_num:  # "Orders over $5,000 are approved", parsed around the sum
                 target = next((c for c in target.lefts if c.pos_ in ("NOUN", "PROPN")), target)
+            given = next((c for c in verb.children if c.dep_ in ("dobj", "obj") and not _pronoun(c)), None)
+            if given is not None:  # "the patient is offered a new date": the date is what is offered
+                frame.recipient = role_name(target) if target is not None else None
+                target = given
             if target is None and verb.dep_ == "conj":
                 target = next((c for c in verb.head.children if c.dep_ == "nsubjpass"), None)
         else:
@@ -876,6 +900,10 @@ class _SentenceReader:
         if frame.kind == "rework":
             return
         subject = _subject(verb)
+        if lemma in lex.arrival and verb.dep_ == "ROOT" and subject is not None and subject.pos_ in ("NOUN", "PROPN") \
+                and role_name(subject) is None and subject.lemma_.lower() in lex.process_nouns:
+            frame.kind = "context"  # "the process begins when …": the process itself is nothing received
+            return
         if lemma in lex.arrival and verb.dep_ == "ROOT" and subject is not None and subject.pos_ in ("NOUN", "PROPN") \
                 and role_name(subject) is None:  # "support tickets arrive in Zendesk": the process receives them
             frame.verb = "receive"
@@ -1532,6 +1560,8 @@ def _lost_clauses(sentence: Span, frames: list[Frame]) -> bool:
     clauses ("legal reviews the terms, finance checks the payment terms") often come out that way."""
     if not any(t.text == "," for t in sentence):
         return False
+    if any(f.head == sentence.root and f.head.pos_ == "AUX" for f in frames):
+        return False  # read whole: "the decision may be to approve, to defer or to reject"
     heads = {f.head.i for f in frames}
     commas = sum(t.text == "," for t in sentence)
     if commas >= 2:

@@ -28,6 +28,7 @@ class Lexicon:
     instructing: frozenset[str]
     addressing: frozenset[str]
     perceiving: frozenset[str]
+    decision_nouns: frozenset[str]
     choosing: frozenset[str]
     prefixes: frozenset[str]
     quantifiers: frozenset[str]
@@ -104,6 +105,7 @@ def lexicon() -> Lexicon:
         instructing=frozenset(verbs["instructing"]),
         addressing=frozenset(verbs["addressing"]),
         perceiving=frozenset(verbs["perceiving"]),
+        decision_nouns=frozenset(verbs["decision_nouns"]),
         choosing=frozenset(verbs["choosing"]),
         prefixes=frozenset(verbs["prefixes"]),
         quantifiers=frozenset(markers["quantifiers"]),

@@ -106,3 +106,26 @@ def test_a_note_opening_with_a_role_whose_first_word_is_a_verb_is_no_command() -
     requirement = _read("- customer raises ticket in the portal\n- release mgr checks build is green\n"
                         "- engineer fixes the fault")
     assert ("Check build", "Release Manager") in _named(requirement), _named(requirement)  # not "… is green"
+
+
+def test_the_process_beginning_is_nothing_received() -> None:
+    requirement = _read("The process begins when the clerk receives a request. The clerk checks the request and "
+                        "files it.")
+    names = [name for name, _ in _named(requirement)]
+    assert not any("process" in name.lower() for name in names), names
+
+
+def test_what_a_person_is_given_in_a_passive_is_the_object() -> None:
+    requirement = _read("The agent logs the complaint. A customer whose order is late is offered a voucher. "
+                        "Applicants are sent a rejection letter by the panel.")
+    named = _named(requirement)
+    assert any(name == "Offer voucher" for name, _ in named), named
+    assert ("Send rejection letter", "Panel") in named, named
+
+
+def test_the_options_a_decision_may_be_are_one_decision_not_a_step_each() -> None:
+    requirement = _read("The applicant submits the form. The panel reviews the application. The panel's decision "
+                        "may be to approve, to defer the application, or to reject. The clerk sends the letter.")
+    named = _named(requirement)
+    assert ("Decide outcome", "Panel") in named, named
+    assert not any(name.startswith(("Defer", "Reject")) for name, _ in named), named

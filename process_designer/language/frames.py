@@ -1685,6 +1685,8 @@ def _telegraphic(chunk: Span, index: int, reader: Reader) -> list[Frame]:
             return []
         verb, rest = _verb_form(words[found]) or "", words[found + 1:]
     rest = [t for t in rest if t.pos_ not in ("DET",) and t.tag_ != "PRP$"]
+    if rest and rest[0].pos_ == "ADP" and rest[0].lower_ in lexicon().time_prepositions:
+        rest = []  # "SDR calls within 1h": when, not what
     cut = next((i for i, t in enumerate(rest) if t.pos_ in ("ADP", "AUX") and i > 0), len(rest))
     rest = rest[:cut]  # "back up the database to S3 every night", "checks RFC is complete": the object ends there
     while rest and rest[-1].pos_ in ("ADP", "ADV", "CCONJ"):

@@ -29,6 +29,7 @@ class Lexicon:
     addressing: frozenset[str]
     perceiving: frozenset[str]
     decision_nouns: frozenset[str]
+    time_prepositions: frozenset[str]
     choosing: frozenset[str]
     prefixes: frozenset[str]
     quantifiers: frozenset[str]
@@ -106,6 +107,7 @@ def lexicon() -> Lexicon:
         addressing=frozenset(verbs["addressing"]),
         perceiving=frozenset(verbs["perceiving"]),
         decision_nouns=frozenset(verbs["decision_nouns"]),
+        time_prepositions=frozenset(verbs["time_prepositions"]),
         choosing=frozenset(verbs["choosing"]),
         prefixes=frozenset(verbs["prefixes"]),
         quantifiers=frozenset(markers["quantifiers"]),

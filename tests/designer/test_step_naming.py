@@ -129,3 +129,9 @@ def test_the_options_a_decision_may_be_are_one_decision_not_a_step_each() -> Non
     named = _named(requirement)
     assert ("Decide outcome", "Panel") in named, named
     assert not any(name.startswith(("Defer", "Reject")) for name, _ in named), named
+
+
+def test_a_time_after_a_verb_in_a_note_is_no_object() -> None:
+    requirement = _read("customer raises ticket, agent calls within 2h, agent closes the ticket")
+    names = [name for name, _ in _named(requirement)]
+    assert not any("2h" in name for name in names), names

@@ -658,10 +658,10 @@ class _SentenceReader:
             target = verb.head if _bare_passive(verb) else next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
             if target is not None and target.like_num:  # "Orders over $5,000 are approved", parsed around the sum
                 target = next((c for c in target.lefts if c.pos_ in ("NOUN", "PROPN")), target)
-            given = next((c for c in verb.children if c.dep_ in ("dobj", "obj") and not _pronoun(c)), None)
-            if given is not None:  # "the patient is offered a new date": the date is what is offered
-                frame.recipient = role_name(target) if target is not None else None
-                target = given
+            given = next((c for c in verb.children if c.dep_ in ("dobj", "obj") and c.pos_ in ("NOUN", "PROPN", "ADJ")), None)
+            person = target is not None and (role_name(target) is not None or target.lemma_.lower() in self.lex.requesters)
+            if given is not None and person and target is not None:  # "the patient is offered a new date"
+                frame.recipient, target = role_name(target) or title_case(target.lemma_.lower()), given
             if target is None and verb.dep_ == "conj":
                 target = next((c for c in verb.head.children if c.dep_ == "nsubjpass"), None)
         else:

@@ -61,10 +61,11 @@ class Frame:
     sentence: int = 0
     listed: bool = False  # came from a bullet or numbered line
     antecedent: str = ""  # what the text was last about when this clause began
+    label: str = ""  # a name other than verb + object ("Approve as CFO"), set once every frame is read
 
     @property
     def name(self) -> str:
-        name = f"{self.verb} {self.obj}".strip()
+        name = self.label or f"{self.verb} {self.obj}".strip()
         return name[:1].upper() + name[1:]
 
 
@@ -272,11 +273,13 @@ def _is_passive(verb: Token) -> bool:
 def object_phrase(head: Token) -> tuple[str, str]:
     """("settlement letter", "letter") for "a settlement letter"; nouns in the singular."""
     tokens = _phrase_tokens(head)
-    words = _joined([t.text if (t.pos_ == "PROPN" or (t.text.isupper() and len(t.text) > 1)) else t.lower_
-                     for t in tokens[:-1]], tokens[:-1])
+    words = _joined([t.text if _proper(t) else t.lower_ for t in tokens[:-1]], tokens[:-1])
     lemma = head.lemma_.lower() if head.pos_ == "NOUN" and head.lower_.startswith(head.lemma_.lower()[:-1]) \
         else head.lower_ if head.pos_ == "NOUN" else head.text
-    words.append(lemma)
+    if words and words[-1].endswith("-"):
+        words[-1] += lemma  # "sign-off" parsed as "sign", "-", "off"
+    else:
+        words.append(lemma + _hyphened_after(head))  # "sign-in" with "-in" left out of the phrase
     for prep in head.children:
         if prep.dep_ == "prep" and prep.lower_ == "of" and lemma in _OBJECT_OF_HEADS:
             for pobj in prep.children:
@@ -284,6 +287,26 @@ def object_phrase(head: Token) -> tuple[str, str]:
                     words.extend(["of", object_phrase(pobj)[0]])
     text = " ".join(w for w in words if w not in ("'s", "’s"))
     return text, lemma
+
+
+def _hyphened_after(head: Token) -> str:
+    """The parts written on to a word with hyphens ("-in" of "sign-in"), which the parse hangs elsewhere."""
+    doc, index, tail = head.doc, head.i, ""
+    while not doc[index].whitespace_ and index + 2 < len(doc) and doc[index + 1].text == "-" \
+            and doc[index + 2].is_alpha and doc[index + 2].sent == head.sent:
+        tail += "-" + doc[index + 2].lower_
+        index += 2
+    return tail
+
+
+def _proper(token: Token) -> bool:
+    """Whether a word keeps its capitals in a name: an acronym, or a proper noun that is not a common word
+    capitalised only because it opens the sentence ("Journal articles arrive …")."""
+    if token.text.isupper() and len(token.text) > 1:
+        return True
+    opening = token.i == token.sent.start and token.text.istitle()
+    return token.pos_ == "PROPN" and not (opening and "NOUN" in wordforms.all_lemmas(token.lower_)
+                                          and not detect_systems(token.text))
 
 
 def _finite_verb_misattached(token: Token) -> bool:
@@ -312,6 +335,8 @@ def _verb_taken_for_noun(token: Token) -> bool:
     if token.pos_ != "NOUN" or token.tag_ != "NNS" or token.i == 0 or token.i + 1 >= len(token.doc):
         return False
     before, after = token.doc[token.i - 1], token.doc[token.i + 1]
+    if (before.pos_ == "ADV" or before.lower_ == "first") and token.i > 1:
+        before = token.doc[token.i - 2]  # "the assistant first checks the catalogue"
     if after.pos_ not in ("DET", "PRON", "ADJ", "NOUN", "NUM", "ADP") and after.tag_ != "PRP$":
         return False
     if role_name(before) is None and before.lower_ not in lexicon().departments and not (
@@ -336,10 +361,26 @@ def _role_before_verb_form(subject: Token) -> Token | None:
     return before if before.head == subject and role_name(before) is not None else None
 
 
+def _noun_taken_for_verb(token: Token) -> bool:
+    """"applies the MEL placards" parsed as a clause "the MEL placards": a plural noun right after a verb
+    without an object, read as a verb whose subject is the words between."""
+    verb = token.head
+    if token.tag_ != "VBZ" or token.dep_ != "ccomp" or verb.pos_ != "VERB" or verb.i > token.i \
+            or any(c.dep_ in ("dobj", "obj", "nsubj") for c in verb.children if c.i > verb.i and c != token) \
+            or any(c.dep_ in ("dobj", "obj", "prep", "ccomp", "xcomp") for c in token.children):
+        return False
+    between = verb.doc[verb.i + 1: token.i]
+    return len(between) > 0 and between[0].pos_ == "DET" and all(
+        t.pos_ in ("DET", "ADJ", "NOUN", "PROPN") for t in between) and "NOUN" in wordforms.all_lemmas(token.lower_)
+
+
 def _following_noun(verb: Token) -> Token | None:
     """The head of the noun phrase right after a verb the parser took for a noun ("cuts release branch")."""
     run: list[Token] = []
-    for token in verb.doc[verb.i + 1: verb.sent.end]:
+    start = verb.i + 1
+    if start < verb.sent.end and (verb.doc[start].pos_ == "DET" or verb.doc[start].tag_ == "PRP$"):
+        start += 1  # "legal drafts the lease amendment"
+    for token in verb.doc[start: verb.sent.end]:
         if token.pos_ not in ("NOUN", "PROPN", "ADJ") or (_verb_form(token) not in (None, token.lower_) and run):
             break
         run.append(token)
@@ -406,6 +447,9 @@ class _SentenceReader:
     def predicates(self) -> list[Token]:
         found: list[Token] = []
         for token in self.sentence:
+            if token.dep_ == "advcl" and _mark(token) in ("when", "whenever", "once", "as soon as", "if") \
+                    and token.lemma_.lower() in self.lex.perceiving:
+                continue  # "when housekeeping spots a fault": what sets the work off, not work
             if _verb_taken_for_noun(token) or _finite_verb_misattached(token) or _bare_passive(token):
                 found.append(token)
                 continue
@@ -421,7 +465,7 @@ class _SentenceReader:
                 continue
             if token.dep_ == "relcl" and not self._relative_actor(token):
                 continue
-            if token.dep_ == "ccomp" and not self._acting_subject(token):
+            if token.dep_ == "ccomp" and (not self._acting_subject(token) or _noun_taken_for_verb(token)):
                 continue
             if token.dep_ == "ROOT" and _mark(token) in ("if", "unless", "when", "whenever") and any(
                     c.dep_ == "ccomp" for c in token.children):
@@ -474,6 +518,9 @@ class _SentenceReader:
         return verb.head.head.dep_ != "agent" and verb.head.dep_ not in ("nsubj", "nsubjpass")
 
     def frames(self) -> list[Frame]:
+        decision = self._decision_options()
+        if decision is not None:
+            return [decision]
         predicates = self.predicates()
         ids = {p.i for p in predicates}
         frames: list[Frame] = []
@@ -492,6 +539,23 @@ class _SentenceReader:
                 frame.kind = "context"  # the work is the relative clause's step; going there is no step
         return self._order(frames)
 
+    def _decision_options(self) -> Frame | None:
+        """"The committee's decision may be to approve, to request revisions or to reject": the options are
+        the outcomes of one decision, the step of whoever decides, not a step each."""
+        root = self.sentence.root
+        subject = _subject(root)
+        if root.lemma_ != "be" or subject is None or subject.lemma_.lower() not in self.lex.decision_nouns \
+                or not any(c.dep_ == "xcomp" and c.pos_ == "VERB" for c in root.children):
+            return None
+        frame = Frame(verb="decide", head=root, text=_text(self.sentence), sentence=self.index, listed=self.listed,
+                      obj="outcome", obj_head="outcome")
+        owner = next((c for c in subject.children if c.dep_ == "poss"), None)
+        role = self._role(owner) if owner is not None else None
+        if role:
+            frame.performer, frame.performer_how = role, "subject"
+            self.reader.last_performer = self.reader.last_third = role
+        return frame
+
     def _needed_approvals(self, frame: Frame, verb: Token) -> list[Frame]:
         """"Anything over $500 needs the manager's OK", "access needs manager + DBA approval": a step
         for each role named, doing what the needed noun says, under the condition on the subject."""
@@ -504,13 +568,15 @@ class _SentenceReader:
             if (role := role_name(token)) is not None and token.lower_ not in self.lex.approval_nouns:
                 roles.append(role)
                 continue
-            noun = token.lower_ if token.lower_ in self.lex.approval_nouns else token.lemma_.lower()
+            written = object_phrase(token)[0].split()[-1]  # "sign-off", parsed as "sign", "-", "off"
+            noun = next((w for w in (written, token.lower_) if w in self.lex.approval_nouns), token.lemma_.lower())
             if noun in self.lex.approval_nouns:
                 action = self.lex.approval_nouns[noun]
                 for modifier in token.lefts:
                     for part in [modifier, *modifier.conjuncts]:
                         if part.dep_ in ("compound", "poss", "nmod", "amod", "conj") and (role := role_name(part)):
                             roles.append(role)
+                roles += _giver(token)  # "approval from the board"
         if not roles:
             return [frame]
         if self.reader.last_object == frame.obj:  # the approval needed is not what the work is about
@@ -524,7 +590,8 @@ class _SentenceReader:
             step = Frame(verb=action, head=verb, text=frame.text, sentence=frame.sentence, listed=frame.listed,
                          performer=role, performer_how="subject", condition=frame.condition,
                          antecedent=frame.antecedent)
-            if subject is not None and not _pronoun(subject) and subject.pos_ in ("NOUN", "PROPN"):
+            if subject is not None and not _pronoun(subject) and subject.pos_ in ("NOUN", "PROPN") \
+                    and not _bare_adjective(subject):
                 step.obj, step.obj_head = object_phrase(subject)
             out.append(step)
         return out
@@ -666,6 +733,12 @@ class _SentenceReader:
         target: Token | None = None
         if frame.passive:
             target = verb.head if _bare_passive(verb) else next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+            if target is not None and target.like_num:  # "Orders over $5,000 are approved", parsed around the sum
+                target = next((c for c in target.lefts if c.pos_ in ("NOUN", "PROPN")), target)
+            given = next((c for c in verb.children if c.dep_ in ("dobj", "obj") and c.pos_ in ("NOUN", "PROPN", "ADJ")), None)
+            person = target is not None and (role_name(target) is not None or target.lemma_.lower() in self.lex.requesters)
+            if given is not None and person and target is not None:  # "the patient is offered a new date"
+                frame.recipient, target = role_name(target) or title_case(target.lemma_.lower()), given
             if target is None and verb.dep_ == "conj":
                 target = next((c for c in verb.head.children if c.dep_ == "nsubjpass"), None)
         else:
@@ -688,6 +761,13 @@ class _SentenceReader:
                 target = next((c for c in verb.rights if c.pos_ in ("NOUN", "PROPN")), None) or _following_noun(verb)
             if target is None and verb.dep_ == "compound" and verb.head.pos_ in ("NOUN", "PROPN"):
                 target = verb.head
+            taken_noun = next((c for c in verb.children if _noun_taken_for_verb(c)), None)
+            if target is None and taken_noun is not None:  # "applies the MEL placards"
+                words = object_phrase(taken_noun)[0].split()
+                noun = wordforms.all_lemmas(taken_noun.lower_)["NOUN"][0]
+                frame.obj, frame.obj_head = " ".join([*words[:-1], noun]), noun
+                self.reader.remember(taken_noun, (frame.obj, frame.obj_head))
+                return
             if target is None:  # "we check the policy is active": what the clause is about
                 clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
                 subject = _subject(clause) if clause is not None else None
@@ -716,6 +796,9 @@ class _SentenceReader:
         if _pronoun(target) or target.lower_ in _RELATIVE or target.lemma_.lower() == "one":
             if target.dep_ in ("nsubjpass", "dobj") and target.lower_ in _RELATIVE and target.head.dep_ == "relcl":
                 target = target.head.head
+            elif (told := self._person_told(frame, verb, target)) is not None:
+                frame.obj, frame.obj_head = told.lower(), told.split()[-1].lower()  # "tell them" → tell customer
+                return
             else:  # what the text was about before this clause: "a delivery company brings it"
                 frame.obj, frame.obj_head = _referent(target, *earlier)
                 return
@@ -729,6 +812,15 @@ class _SentenceReader:
         if verb.i < target.i and verb.lower_ in words[:-1]:  # "legal reviews non-standard terms" read as one noun
             frame.obj = " ".join(words[words.index(verb.lower_) + 1:])
         self.reader.remember(target, (frame.obj, frame.obj_head))
+
+    def _person_told(self, frame: Frame, verb: Token, pronoun: Token) -> str | None:
+        """Whom "them" or "her" stands for after a verb of telling or contacting: the last role named other
+        than the one who tells ("the agent checks for open claims; if any, tell them" → the customer)."""
+        if pronoun.lower_ not in _PERSONAL or verb.lemma_.lower() not in self.lex.addressing or any(
+                c.dep_ in ("prep", "dative") and c.lower_ == "to" for c in verb.children):
+            return None  # "emails them to the requester": the things sent
+        teller = {frame.performer, self.reader.last_performer}
+        return next((r for r in reversed(self.reader.roles) if r not in teller), None)
 
     def _nominal_action(self, frame: Frame, verb: Token, target: Token, nominal: str) -> bool:
         """"the nurse does teaching with the family" → teach family; "run identity verification with Onfido" →
@@ -887,6 +979,10 @@ class _SentenceReader:
             return
         subject = _subject(verb)
         if lemma in lex.arrival and verb.dep_ == "ROOT" and subject is not None and subject.pos_ in ("NOUN", "PROPN") \
+                and role_name(subject) is None and subject.lemma_.lower() in lex.process_nouns:
+            frame.kind = "context"  # "the process begins when …": the process itself is nothing received
+            return
+        if lemma in lex.arrival and verb.dep_ == "ROOT" and subject is not None and subject.pos_ in ("NOUN", "PROPN") \
                 and role_name(subject) is None:  # "support tickets arrive in Zendesk": the process receives them
             frame.verb = "receive"
             frame.obj, frame.obj_head = object_phrase(subject)
@@ -919,6 +1015,19 @@ class _SentenceReader:
             frame.kind = "context"
         if verb.i == verb.sent.start and verb.text[:1].isupper() and not known_verb(lemma) and verb.pos_ == "VERB":
             frame.kind = "context"  # "Cardholder disputes …": a capitalised first word the tagger took for a verb
+
+
+def _bare_adjective(token: Token) -> bool:
+    """"high also needs sign-off" (a class of change named by its adjective): no thing a step acts on."""
+    return not any(c.dep_ in ("compound", "amod", "det") for c in token.children) \
+        and "ADJ" in wordforms.all_lemmas(token.lower_)
+
+
+def _giver(noun: Token) -> list[str]:
+    """The roles an approval noun is asked of: "approval from the board", "sign-off by the CFO"."""
+    preps = [c for c in noun.children if c.dep_ in ("prep", "agent") and c.lower_ in ("from", "by")]
+    pobjs = [p for prep in preps for c in prep.children if c.dep_ == "pobj" for p in [c, *c.conjuncts]]
+    return [role for p in pobjs if (role := role_name(p)) is not None]
 
 
 def _referent(pronoun: Token, last: str, last_head: str, plural: tuple[str, str]) -> tuple[str, str]:
@@ -1271,7 +1380,8 @@ def _nominal_frames(sentence: Span, index: int, reader: Reader, lend_verb: str, 
 
 def _nominal_frame(head: Token, index: int, reader: Reader, lend_verb: str = "") -> Frame | None:
     """One noun phrase as a step: "manager approval" → approve (Manager); "laptop" → set up laptop."""
-    verb = verb_of_noun(head.lower_)
+    acronym = head.text.isupper() and len(head.text) > 1  # "PIR", "CAO": names, whatever verb they spell
+    verb = None if acronym else verb_of_noun(head.lower_)
     lent = False
     if verb is None:
         if not lend_verb:
@@ -1305,12 +1415,18 @@ _ARROW = re.compile(r"\s*(?:->|→|=>|-->)\s*")
 
 
 def _is_state(words: list[str]) -> bool:
-    """"approved", "red build", "L1 unsure", "blocker found": a short phrase ending in a state."""
+    """"approved", "red build", "L1 unsure", "blocker found": a short phrase ending in a state; "forbidden on
+    all aircraft": a phrase opening with a participle that is no verb's base form."""
+    if words and len(words) <= 6 and _participle(words[0].lower()) and not is_verb_base(words[0].lower()):
+        return True
     if not words or len(words) > 3:
         return False
     last = words[-1].lower()
-    participle = any(last in wordforms.inflections(lemma, "VBN") for lemma in wordforms.lemmas(last, "VERB"))
-    return participle or "ADJ" in wordforms.all_lemmas(last)
+    return _participle(last) or "ADJ" in wordforms.all_lemmas(last)
+
+
+def _participle(word: str) -> bool:
+    return any(word in wordforms.inflections(lemma, "VBN") for lemma in wordforms.lemmas(word, "VERB"))
 
 
 def _arrows(part: str) -> list[str]:
@@ -1323,9 +1439,11 @@ def _arrows(part: str) -> list[str]:
         if pending:
             piece = f"if {pending}, {piece}"
             pending = ""
-        words = piece.split()
-        if piece is not pieces[-1] and _is_state(words) and not piece.lower().startswith("if "):
-            pending = piece
+        before, stop, last = piece.rpartition(". ")  # the state is the last sentence before the arrow
+        if piece is not pieces[-1] and _is_state(last.split()) and not last.lower().startswith("if "):
+            if before:
+                out.append(before + stop.strip())
+            pending = last
             continue
         out.append(piece)
     if pending:
@@ -1454,14 +1572,28 @@ def _imperative(line: str) -> str:
     lists"); the small model reads such an opening word as a noun or an adjective. "Please" before it makes
     the parse read the command, and is no word of the step (see ``_text``)."""
     words = line.split()
-    if not words or not words[0].isalpha():
-        return line
+    if not words or not words[0].isalpha() or (words[0].isupper() and len(words[0]) > 1):
+        return line  # an acronym opening the line is a name ("PIR for every failed change")
     first = words[0].lower()
     lex = lexicon()
     if first in lex.departments or first in lex.role_heads or first in lex.requesters or _agent_noun(first) \
             or first in _NARRATOR or not _dictionary_verb(first) or first in ("please", "if", "when", "once"):
         return line
     return f"{_IMPERATIVE_MARK} {first}{line[len(words[0]):]}"
+
+
+def _own_clause(doc: Doc, unit: str) -> Doc | None:
+    """A list line read as a command that is a clause with its own subject ("rent reductions above 10% need
+    the committee's approval" after "Negotiate terms;", "change manager checks the RFC"): the parse of the
+    line as written, where the command reading took the first word of its subject for the verb."""
+    if not doc.text.startswith(_IMPERATIVE_MARK):
+        return None
+    plain = english()(unit)
+    if plain[0].pos_ in ("VERB", "AUX"):
+        return None
+    subjects = [t for t in plain if t.dep_ in ("nsubj", "nsubjpass") and t.pos_ in ("NOUN", "PROPN")
+                and t.left_edge.i == 0 and t.head.pos_ == "VERB" and t.head.i > t.i]
+    return plain if subjects else None
 
 
 def _dictionary_verb(word: str) -> bool:
@@ -1478,6 +1610,7 @@ def read_frames(text: str, reader: Reader | None = None, lend_verb: str = "") ->
     nlp = english()
     units = _units(text)
     docs: list[Doc] = list(nlp.pipe([_imperative(u) if listed else u for u, listed in units]))
+    docs = [_own_clause(doc, unit) or doc for doc, (unit, _) in zip(docs, units, strict=True)]
     frames: list[Frame] = []
     sentences: list[Span] = []
     named: list[tuple[int, int, str]] = []  # (how plainly, sentence, role) of each self-introduction
@@ -1495,6 +1628,7 @@ def read_frames(text: str, reader: Reader | None = None, lend_verb: str = "") ->
         listed = units[0][1] if len(units) == 1 else _listed(sentence, units, docs)
         if (_statistic(sentence) or _definition(sentence)) and not listed:
             reader.context.append(sentence.text.strip())
+            _remember_subjects(sentence, reader)  # "Letters usually arrive within two days; …"
             continue
         _remember_subjects(sentence, reader)
         memory = (reader.last_performer, reader.last_object, reader.last_object_head)
@@ -1503,15 +1637,15 @@ def read_frames(text: str, reader: Reader | None = None, lend_verb: str = "") ->
             after_whole = (reader.last_performer, reader.last_object, reader.last_object_head)
             reader.last_performer, reader.last_object, reader.last_object_head = memory
             chunked = _read_chunks(sentence, index, listed, reader)
-            if sum(f.kind == "step" for f in chunked) >= sum(f.kind == "step" for f in found):
+            if _reading_weight(chunked) >= _reading_weight(found):
                 found = chunked
             else:
                 reader.last_performer, reader.last_object, reader.last_object_head = after_whole
-        if not any(f.kind == "step" for f in found):
+        if not _acts(found):
             found = [*found, *_conditional_command(sentence, index, reader)]
-        if not any(f.kind == "step" for f in found):
+        if not _acts(found):
             found = [*found, *_telegraphic(sentence, index, reader)]
-        if not any(f.kind == "step" for f in found):
+        if not _acts(found):
             found = [*found, *_nominal_frames(sentence, index, reader, lend_verb, listed)]
         _share_subjects(found)
         _place_beside(sentence, found)
@@ -1535,6 +1669,19 @@ def _own_names(frames: list[Frame]) -> None:
             frame.performer = owned[1]
 
 
+def _reading_weight(frames: list[Frame]) -> tuple[int, int]:
+    """How much a reading of a sentence found: its steps, then the steps it found a condition for (the
+    clause-by-clause reading loses a condition the whole sentence's parse ties to its clauses)."""
+    steps = [f for f in frames if f.kind == "step"]
+    return len(steps), sum(f.condition is not None for f in steps)
+
+
+def _acts(frames: list[Frame]) -> bool:
+    """Whether a sentence's clauses do work: a step, or work sent back ("claims with missing information
+    are returned to the claimant with a notice"), whose nouns are then no steps of their own."""
+    return any(f.kind in ("step", "rework") for f in frames)
+
+
 _CONDITION_START = ("if ", "when ", "whenever ", "unless ", "once ", "in case ", "where ")
 
 
@@ -1543,6 +1690,8 @@ def _lost_clauses(sentence: Span, frames: list[Frame]) -> bool:
     clauses ("legal reviews the terms, finance checks the payment terms") often come out that way."""
     if not any(t.text == "," for t in sentence):
         return False
+    if any(f.head == sentence.root and f.head.pos_ == "AUX" for f in frames):
+        return False  # read whole: "the decision may be to approve, to defer or to reject"
     heads = {f.head.i for f in frames}
     commas = sum(t.text == "," for t in sentence)
     if commas >= 2:
@@ -1611,8 +1760,9 @@ _TELEGRAPHIC_WORDS = 8
 
 def _verb_form(token: Token) -> str | None:
     """The verb ``token`` is a form of ("drafts" → draft, "signs" → sign), by lemminflect's dictionary."""
-    if not token.is_alpha or token.pos_ in ("DET", "ADP", "PRON", "CCONJ", "NUM"):
-        return None
+    if not token.is_alpha or token.pos_ in ("DET", "ADP", "PRON", "CCONJ", "NUM") or (
+            token.text.isupper() and len(token.text) > 1):
+        return None  # an acronym is a name ("PIR for every failed change"), never a verb
     for lemma in wordforms.lemmas(token.lower_, "VERB"):
         if known_verb(lemma) and token.lower_ in {lemma, *wordforms.inflections(lemma, "VBZ"), *wordforms.inflections(lemma, "VBD")}:
             return lemma
@@ -1668,8 +1818,10 @@ def _telegraphic(chunk: Span, index: int, reader: Reader) -> list[Frame]:
             return []
         verb, rest = _verb_form(words[found]) or "", words[found + 1:]
     rest = [t for t in rest if t.pos_ not in ("DET",) and t.tag_ != "PRP$"]
-    cut = next((i for i, t in enumerate(rest) if t.pos_ == "ADP" and i > 0), len(rest))
-    rest = rest[:cut]  # "back up the database to S3 every night": the object ends where its place begins
+    if rest and rest[0].pos_ == "ADP" and rest[0].lower_ in lexicon().time_prepositions:
+        rest = []  # "SDR calls within 1h": when, not what
+    cut = next((i for i, t in enumerate(rest) if t.pos_ in ("ADP", "AUX") and i > 0), len(rest))
+    rest = rest[:cut]  # "back up the database to S3 every night", "checks RFC is complete": the object ends there
     while rest and rest[-1].pos_ in ("ADP", "ADV", "CCONJ"):
         rest.pop()
     obj = " ".join(t.text if t.pos_ == "PROPN" or t.text.isupper() else t.lower_ for t in rest[:4])
@@ -1819,12 +1971,18 @@ def _remember_actors(sentence: Span, reader: Reader) -> None:
 
 
 def _remember_subjects(sentence: Span, reader: Reader) -> None:
-    """A thing that is the subject of a condition or trigger ("when a claim arrives") is what a
-    following "it" stands for."""
+    """A thing that is the subject of a condition or trigger ("when a claim arrives") or that arrives
+    ("Books arrive by post: the desk checks them in") is what a following "it" or "them" stands for."""
     _remember_people(sentence, reader)
     for token in sentence:
-        if token.dep_ == "advcl" and _mark(token) in ("when", "whenever", "once", "as soon as", "after") \
-                and token.i < token.head.i:
+        timed = token.dep_ == "advcl" and _mark(token) in ("when", "whenever", "once", "as soon as", "after") \
+            and token.i < token.head.i
+        if timed or (token.pos_ == "VERB" and token.lemma_.lower() in lexicon().arrival):
             subject = _subject(token)
-            if subject is not None and not _pronoun(subject) and role_name(subject) is None:
+            if subject is not None and subject.pos_ in ("NOUN", "PROPN") and not _pronoun(subject) \
+                    and role_name(subject) is None:
                 reader.remember(subject)
+        if timed and token.lemma_.lower() in lexicon().perceiving:  # "when the porter notices a leak, he …"
+            noticed = next((c for c in token.children if c.dep_ in ("dobj", "obj") and not _pronoun(c)), None)
+            if noticed is not None:
+                reader.remember(noticed)

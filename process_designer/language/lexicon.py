@@ -26,6 +26,10 @@ class Lexicon:
     manages: frozenset[str]
     addressee: str
     instructing: frozenset[str]
+    addressing: frozenset[str]
+    perceiving: frozenset[str]
+    decision_nouns: frozenset[str]
+    time_prepositions: frozenset[str]
     choosing: frozenset[str]
     prefixes: frozenset[str]
     quantifiers: frozenset[str]
@@ -49,6 +53,7 @@ class Lexicon:
     rework_adverbs: frozenset[str]
     waiting: frozenset[str]
     approval: frozenset[str]
+    sign_off: frozenset[str]
     arrival: frozenset[str]
     parallel: tuple[str, ...]
     sequence: frozenset[str]
@@ -102,6 +107,10 @@ def lexicon() -> Lexicon:
         manages=frozenset(roles["manages"]),
         addressee=str(roles["addressee"]),
         instructing=frozenset(verbs["instructing"]),
+        addressing=frozenset(verbs["addressing"]),
+        perceiving=frozenset(verbs["perceiving"]),
+        decision_nouns=frozenset(verbs["decision_nouns"]),
+        time_prepositions=frozenset(verbs["time_prepositions"]),
         choosing=frozenset(verbs["choosing"]),
         prefixes=frozenset(verbs["prefixes"]),
         quantifiers=frozenset(markers["quantifiers"]),
@@ -125,6 +134,7 @@ def lexicon() -> Lexicon:
         rework_adverbs=frozenset(verbs["rework_adverbs"]),
         waiting=frozenset(verbs["waiting"]),
         approval=frozenset(verbs["approval"]),
+        sign_off=frozenset(verbs["sign_off"]),
         arrival=frozenset(verbs["arrival"]),
         parallel=tuple(markers["parallel"]),
         sequence=frozenset(markers["sequence"]),

@@ -20,7 +20,7 @@ def test_each_needed_approval_keeps_its_own_threshold() -> None:
                         "$5,000 also needs the CFO.")
     approvals = [s for s in requirement.steps if s.name.startswith("Approve")]
     assert [s.actor for s in approvals] == ["Manager", "CFO"], _named(requirement)
-    assert all(s.name == "Approve expense claim" for s in approvals), _named(requirement)  # "OK" is no verb
+    assert all(s.name.startswith("Approve expense claim as ") for s in approvals), _named(requirement)  # "OK" is no verb
     flow = requirement.flow
     by_actor = {s.actor: n for n, s in enumerate(requirement.steps, start=1)}
     assert by_actor["CFO"] not in flow.simulate({"amount": 1000}).visited
@@ -80,7 +80,7 @@ def test_the_language_layer_reads_systems_from_its_own_data() -> None:
 def test_routing_beside_an_approval_is_the_next_tier_of_approval() -> None:
     requirement = _read("Customers ask for refunds; under $100 agents approve, above goes to the team lead.")
     named = _named(requirement)
-    assert ("Approve refund", "Team Lead") in named, named
+    assert ("Approve refund as team lead", "Team Lead") in named, named
 
 
 def test_a_title_over_notes_names_the_process_and_is_no_step() -> None:

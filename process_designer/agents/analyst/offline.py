@@ -84,6 +84,7 @@ def analyze_requirements(
         reader.narrator = context.owner
     topic = settle_agent_frames(frames, reader, clean) or topic
     _lend_objects(frames, topic)
+    _name_sign_offs(frames)
     model = build_model(frames)
     steps = [_step(frame) for frame in model.steps][:MAX_STEPS]
     named_only = not steps or names_only(clean, model.steps)
@@ -188,6 +189,19 @@ def _lend_objects(frames: list[Frame], topic: str) -> None:
         elif frame.verb.split()[0] in deciding or frame.listed:  # "the team lead approves" acts on the case
             frame.obj = lent
         frame.obj_head = frame.obj.split()[-1] if frame.obj else ""
+
+
+def _name_sign_offs(frames: list[Frame]) -> None:
+    """Tiers of approval: when several roles approve the same thing ("over $500 the manager approves the
+    claim, over $5,000 the CFO"), each step says whose approval it is ("Approve expense claim as CFO"), so
+    that steps of one name are not told apart by their Responsible alone."""
+    signing = lexicon().sign_off
+    steps = [f for f in frames if f.kind == "step" and f.performer and f.verb in signing]
+    approvers = {frame.name: {f.performer for f in steps if f.name == frame.name} for frame in steps}
+    for frame in steps:
+        if len(approvers[frame.name]) > 1:
+            role = " ".join(w if w.isupper() else w.lower() for w in (frame.performer or "").split())
+            frame.label = f"{frame.name} as {role}"
 
 
 def _step(frame: Frame) -> RequirementStep:

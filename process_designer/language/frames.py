@@ -1190,7 +1190,9 @@ def _is_state(words: list[str]) -> bool:
     """"approved", "red build", "L1 unsure", "blocker found": a short phrase ending in a state."""
     if not words or len(words) > 3:
         return False
-    last = words[-1].lower()
+    last = words[-1].lower().strip(",.")
+    if last in lexicon().outcomes:  # "ok", "match fails"
+        return True
     participle = any(last in wordforms.inflections(lemma, "VBN") for lemma in wordforms.lemmas(last, "VERB"))
     return participle or "ADJ" in wordforms.all_lemmas(last)
 
@@ -1203,7 +1205,7 @@ def _arrows(part: str) -> list[str]:
     pending = ""
     for piece in pieces:
         if pending:
-            piece = f"if {pending}, {piece}"
+            piece = f"if {pending}, {_sent_back(piece)}"
             pending = ""
         words = piece.split()
         if piece is not pieces[-1] and _is_state(words) and not piece.lower().startswith("if "):
@@ -1213,6 +1215,13 @@ def _arrows(part: str) -> list[str]:
     if pending:
         out.append(pending)
     return out
+
+
+def _sent_back(action: str) -> str:
+    """"incomplete -> back to requester": an outcome's action written as its particle alone sends the work
+    back."""
+    first = action.split()[0].lower() if action.split() else ""
+    return f"send it {action}" if first in lexicon().rework_particles else action
 
 
 _LABEL = re.compile(r"^\s*(?P<label>[^:]{1,30}):\s+(?P<rest>\S.*)$")

@@ -55,6 +55,7 @@ class Lexicon:
     otherwise: tuple[str, ...]
     statistics: tuple[str, ...]
     conditions: frozenset[str]
+    outcomes: frozenset[str]
     comparators: dict[str, str]
     number_words: dict[str, int]
     multipliers: dict[str, int]
@@ -128,6 +129,7 @@ def lexicon() -> Lexicon:
         otherwise=tuple(markers["otherwise"]),
         statistics=tuple(markers["statistics"]),
         conditions=frozenset(markers["conditions"]),
+        outcomes=frozenset(markers["outcomes"]),
         comparators=dict(raw["comparators"]),
         number_words=dict(raw["numbers"]["words"]),
         multipliers=dict(raw["numbers"]["multipliers"]),

@@ -216,3 +216,16 @@ def test_a_limit_on_the_first_work_is_a_decision_not_the_event_that_starts_the_p
     approval = _number(requirement, "Approve discount")
     assert approval not in requirement.flow.simulate({"percent": 10}).visited
     assert approval in requirement.flow.simulate({"percent": 20}).visited
+
+
+def test_notes_with_arrows_from_an_outcome_decide_and_a_bare_back_sends_the_work_back() -> None:
+    requirement = _read("Supplier onboarding notes\nProcurement checks the bank details.\n"
+                        "incomplete -> back to supplier\nok -> finance creates the vendor record\n"
+                        "Procurement sends the welcome pack.")
+    flow, gateway = _decision_after(requirement, "Check bank detail")
+    edges = flow.outgoing(gateway)
+    loops = [e for e in edges if flow.is_loop(e)]
+    assert len(edges) == 2 and len(loops) == 1, _named(requirement)
+    assert "incomplete" in (loops[0].condition or "").lower()
+    onward = next(e for e in edges if e is not loops[0])
+    assert flow.node(onward.target).step == _number(requirement, "Create vendor record")

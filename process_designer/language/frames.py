@@ -19,7 +19,7 @@ from typing import Literal
 from spacy.tokens import Doc, Span, Token
 
 from process_designer.language import wordforms
-from process_designer.language.conditions import Condition, qualified, read_condition
+from process_designer.language.conditions import Condition, is_figure, qualified, read_condition
 from process_designer.language.forms import known_verb, title_case, verb_of_noun
 from process_designer.language.lexicon import lexicon
 from process_designer.language.pipeline import english, is_verb_base
@@ -1020,12 +1020,13 @@ def _numeric_lead(verb: Token) -> Condition | None:
     start = verb.sent.start if verb.dep_ == "ROOT" else verb.left_edge.i
     candidates: list[list[Token]] = []
     if subject is not None and start <= subject.i < verb.i:
-        candidates.append([t for t in subject.subtree if t.i > subject.i])
+        # "requests up to $2,500 are …"; "1k to 10k need the manager": a figure as the subject is part of it
+        candidates.append([t for t in subject.subtree if t.i > subject.i or (t == subject and is_figure(t))])
         candidates.append(_own_lead(verb.doc[start: subject.left_edge.i]))
     else:
         candidates.append(_own_lead(verb.doc[start: verb.i]))
     for tokens in candidates:
-        if any(t.like_num for t in tokens):
+        if any(is_figure(t) for t in tokens):
             condition = read_condition(tokens)
             if condition.rules and not isinstance(condition.rules[0].value, bool):
                 return condition

@@ -56,6 +56,8 @@ class Lexicon:
     statistics: tuple[str, ...]
     conditions: frozenset[str]
     outcomes: frozenset[str]
+    automatic: frozenset[str]
+    cumulative: tuple[str, ...]
     comparators: dict[str, str]
     number_words: dict[str, int]
     multipliers: dict[str, int]
@@ -130,6 +132,8 @@ def lexicon() -> Lexicon:
         statistics=tuple(markers["statistics"]),
         conditions=frozenset(markers["conditions"]),
         outcomes=frozenset(markers["outcomes"]),
+        automatic=frozenset(markers["automatic"]),
+        cumulative=tuple(markers["cumulative"]),
         comparators=dict(raw["comparators"]),
         number_words=dict(raw["numbers"]["words"]),
         multipliers=dict(raw["numbers"]["multipliers"]),

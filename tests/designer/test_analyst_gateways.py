@@ -229,3 +229,39 @@ def test_notes_with_arrows_from_an_outcome_decide_and_a_bare_back_sends_the_work
     assert "incomplete" in (loops[0].condition or "").lower()
     onward = next(e for e in edges if e is not loops[0])
     assert flow.node(onward.target).step == _number(requirement, "Create vendor record")
+
+
+def _visited(requirement: Requirement, case: dict[str, float]) -> set[int | None]:
+    return set(requirement.flow.simulate(case).visited)
+
+
+def _done_by(requirement: Requirement, actor: str) -> int:
+    numbers = [n for n, s in enumerate(requirement.steps, start=1) if s.actor == actor]
+    assert numbers, (actor, _named(requirement))
+    return numbers[0]
+
+
+def test_three_tiers_of_a_figure_are_one_decision_and_an_automatic_tier_has_no_work() -> None:
+    requirement = _read("Buyers raise purchase orders in Coupa. Orders under 2k are approved automatically, 2k to "
+                        "20k need the department head, above 20k the finance director approves. The buyer sends "
+                        "the order to the supplier.")
+    gateway = next(g for g in requirement.flow.gateways if g.kind == "exclusive")
+    assert len(requirement.flow.outgoing(gateway.id)) == 3, _named(requirement)
+    head, director = _done_by(requirement, "Department Head"), _done_by(requirement, "Finance Director")
+    assert not any(s.actor is None and s.name.startswith("Approve") for s in requirement.steps)
+    assert {head, director} & _visited(requirement, {"value": 500}) == set()
+    assert head in _visited(requirement, {"value": 5000}) and director not in _visited(requirement, {"value": 5000})
+    assert director in _visited(requirement, {"value": 50000}) and head not in _visited(requirement, {"value": 50000})
+    assert not requirement.flow.problems()
+
+
+def test_a_higher_tier_that_also_needs_someone_decides_after_the_lower_tiers_work() -> None:
+    requirement = _read("Engineers submit travel requests in Concur. Anything over $1,000 needs their team lead's "
+                        "approval, and anything over $8,000 also needs the VP. The travel desk books the trip.")
+    lead, vp = _done_by(requirement, "Team Lead"), _done_by(requirement, "VP")
+    book = _number(requirement, "Book trip")
+    assert {lead, vp} & _visited(requirement, {"amount": 300}) == set(), _named(requirement)
+    assert book in _visited(requirement, {"amount": 300})
+    assert lead in _visited(requirement, {"amount": 3000}) and vp not in _visited(requirement, {"amount": 3000})
+    assert {lead, vp, book} <= _visited(requirement, {"amount": 9000})
+    assert not requirement.flow.problems()

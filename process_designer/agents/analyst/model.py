@@ -8,6 +8,7 @@ put a step beside the one before it; "sent back", "repeated", "again" and "until
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from process_designer.domain.flow import FlowBuilder, ProcessFlow, Rule
@@ -154,6 +155,8 @@ class _Builder:
 
     def _conditional(self, frame: Frame) -> None:
         assert frame.condition is not None
+        if self._adds_to_tier(frame):
+            return
         if self.choice is None or self._same_subject_closed(frame.condition):
             self._open_choice(_question(frame.condition))
         branch = self._branch_for(frame.condition)
@@ -161,7 +164,23 @@ class _Builder:
             # "applications scoring under 60 points are rejected": where the case ends, not a step
             branch.ends = f"{(frame.obj or 'case').capitalize()} {_past(frame.verb)}"
             return
+        if _automatic(frame):
+            return  # "requisitions under 1k are approved automatically": that tier goes on with no work
         branch.blocks.append(self._step(frame))
+
+    def _adds_to_tier(self, frame: Frame) -> bool:
+        """"Anything over $500 needs the manager's OK, anything over $5,000 also needs the CFO": a higher tier
+        that adds work is a decision inside the lower tier's branch, after that tier's work."""
+        condition = frame.condition
+        if self.choice is None or condition is None or not _says(frame, lexicon().cumulative):
+            return False
+        lower = next((b for b in reversed(self.choice.branches)
+                      if b.condition is not None and _implies(condition, b.condition)), None)
+        if lower is None:
+            return False
+        lower.blocks.append(Block("choice", branches=[Branch(condition, [self._step(frame)])],
+                                  label=_question(condition)))
+        return True
 
     def _same_subject_closed(self, condition: Condition) -> bool:
         """Whether ``condition`` starts a gateway of its own: the open one already has its default, or
@@ -379,7 +398,10 @@ class _Builder:
                     f"What happens when {condition.label} does not hold? The design "
                     + ("ends the case." if declined else "goes straight on to the next step."))
         elif not any(b.default for b in branches):
-            branches[-1].default = True
+            if _uncovered(branches):  # "over $500 …, over $5,000 …": below the lowest tier the work goes on
+                branches.append(Branch(None, default=True))
+            else:
+                branches[-1].default = True
         out: list[_Tail] = []
         for branch in branches:
             entry: list[_Tail] = [(gateway, branch.condition, branch.default)]
@@ -457,6 +479,46 @@ def build_model(frames: list[Frame]) -> Model:
             builder.add(frame)
     steps, flow = builder.compile()
     return Model(steps=steps, flow=flow, questions=builder.questions)
+
+
+def _automatic(frame: Frame) -> bool:
+    """"approved automatically": an approval no one does."""
+    return frame.performer is None and frame.verb in lexicon().approval and _says(frame, lexicon().automatic)
+
+
+def _says(frame: Frame, markers: Iterable[str]) -> bool:
+    words = f" {' '.join(frame.text.lower().replace(',', ' ').split())} "
+    return any(f" {marker} " in words for marker in markers)
+
+
+def _limits(condition: Condition) -> list[Rule]:
+    """The condition's rules when all of them bound one field by a figure ("over $500", "1k to 10k")."""
+    rules = condition.rules
+    if not rules or not all(_is_limit(r.value) and r.operator in (">", ">=", "<", "<=") for r in rules):
+        return []
+    return rules if len({r.subject for r in rules}) == 1 else []
+
+
+def _implies(higher: Condition, lower: Condition) -> bool:
+    """Whether every case over (or under) ``higher``'s limit is over (under) ``lower``'s too."""
+    mine, theirs = _limits(higher), _limits(lower)
+    if len(mine) != 1 or len(theirs) != 1 or mine[0].subject != theirs[0].subject:
+        return False
+    a, b = mine[0], theirs[0]
+    assert isinstance(a.value, int | float) and isinstance(b.value, int | float)
+    if a.operator[0] == b.operator[0] == ">":
+        return a.value >= b.value
+    return a.operator[0] == b.operator[0] == "<" and a.value <= b.value
+
+
+def _uncovered(branches: list[Branch]) -> bool:
+    """Whether limits on one field leave values no branch takes ("over 500", "over 5,000" leave 500 and less)."""
+    limits = [_limits(b.condition) if b.condition is not None else [] for b in branches]
+    if not all(limits) or len({r.subject for rules in limits for r in rules}) != 1:
+        return False
+    values = sorted({float(r.value) for rules in limits for r in rules})  # type: ignore[arg-type]
+    points = [values[0] - 1, values[-1] + 1, *(v + d for v in values for d in (-1e-6, 0.0, 1e-6))]
+    return any(not any(all(r.holds(x) for r in rules) for rules in limits) for x in points)
 
 
 def _is_limit(value: object) -> bool:

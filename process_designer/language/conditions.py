@@ -20,6 +20,7 @@ from process_designer.language.lexicon import lexicon
 __all__ = ["Condition", "is_figure", "qualified", "read_condition"]
 
 _SKIP_DEPS = {"det", "aux", "auxpass", "mark", "punct", "cc", "neg", "poss", "predet", "case"}
+_COPULA = re.compile(r"\b(is|are|was|were)\b(?! not\b)")
 _NUMBER = re.compile(r"^(?P<num>\d[\d,]*(?:\.\d+)?)(?P<mult>[kKmM]|bn)?$")
 
 
@@ -29,6 +30,14 @@ class Condition:
     rules: list[Rule] = field(default_factory=list)
     negated: bool = False
     verbs: frozenset[str] = frozenset()  # the lemmas of the verbs it is said with ("agree" of "if the panel agrees")
+
+    def negation(self) -> Condition:
+        """The condition that holds when this one does not: "the plans are complete" → "the plans are not
+        complete"; rules that state a truth are flipped, limits are kept (the branch reads them)."""
+        label, count = _COPULA.subn(r"\1 not", self.label, count=1)
+        return Condition(label=label if count else f"not {self.label}", negated=not self.negated, verbs=self.verbs,
+                         rules=[r.model_copy(update={"value": not r.value}) if isinstance(r.value, bool) else r
+                                for r in self.rules])
 
     def inverse_of(self, other: Condition) -> bool:
         """Whether the two conditions test the same field with opposite outcomes."""

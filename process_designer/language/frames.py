@@ -710,12 +710,7 @@ class _SentenceReader:
                 if mark in ("if", "unless", "where", "in case", "provided") or (
                         mark in ("when", "whenever") and not self._temporal(child)):
                     condition = read_condition(_condition_tokens(child), antecedent)
-                    if mark == "unless":
-                        condition.negated = not condition.negated
-                        condition.label = f"not {condition.label}"
-                        condition.rules = [r.model_copy(update={"value": not r.value}) if isinstance(r.value, bool)
-                                           else r for r in condition.rules]
-                    frame.condition = condition
+                    frame.condition = condition.negation() if mark == "unless" else condition
                 elif mark == "until":
                     frame.until = read_condition(list(child.subtree), frame.obj)
                 elif mark == "while" and child.i < verb.i:
@@ -1257,7 +1252,7 @@ def _units(text: str) -> list[tuple[str, bool]]:
         for part in [*body.split(";"), *apart]:
             for clause in _arrows(_labelled(_without_options(part))):
                 if clause.strip(" ,."):
-                    units.append((clause.strip(), listed))
+                    units.append((clause.strip().lstrip(".,").strip(), listed))
     return [(_spelled_out(unit, spelled), listed) for unit, listed in units]
 
 
@@ -1287,6 +1282,8 @@ def _asides(line: str, spelled: dict[str, str]) -> tuple[str, list[str]]:
                 spelled[acronym] = inner
         elif words and words[0].lower() in _NARRATOR_OPENERS:
             apart.append(inner)
+        elif words and words[0].lower().strip(",") in lexicon().conditions:
+            return f"; {inner};"  # "checks it is complete (if not, bounce it back)": a clause of its own, in place
         elif len(words) >= _CLAUSE_ASIDE_WORDS or any(w.lower() in lexicon().conditions | {"optional"} for w in words):
             return match.group()  # "(optional if the employee declines)": part of its clause
         return ""

@@ -56,6 +56,7 @@ class Lexicon:
     statistics: tuple[str, ...]
     conditions: frozenset[str]
     outcomes: frozenset[str]
+    elliptic: dict[str, bool]
     automatic: frozenset[str]
     cumulative: tuple[str, ...]
     comparators: dict[str, str]
@@ -132,6 +133,7 @@ def lexicon() -> Lexicon:
         statistics=tuple(markers["statistics"]),
         conditions=frozenset(markers["conditions"]),
         outcomes=frozenset(markers["outcomes"]),
+        elliptic=dict(markers["elliptic"]),
         automatic=frozenset(markers["automatic"]),
         cumulative=tuple(markers["cumulative"]),
         comparators=dict(raw["comparators"]),

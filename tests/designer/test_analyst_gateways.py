@@ -265,3 +265,28 @@ def test_a_higher_tier_that_also_needs_someone_decides_after_the_lower_tiers_wor
     assert lead in _visited(requirement, {"amount": 3000}) and vp not in _visited(requirement, {"amount": 3000})
     assert {lead, vp, book} <= _visited(requirement, {"amount": 9000})
     assert not requirement.flow.problems()
+
+
+def test_a_condition_in_brackets_is_a_clause_of_its_own_where_it_stands() -> None:
+    requirement = _read("Tenants submit repair requests on the portal. The coordinator checks the request has photos "
+                        "(if not, send it back to the tenant). The contractor visits the flat.")
+    flow, gateway = _decision_after(requirement, "Check request")
+    edges = flow.outgoing(gateway)
+    loops = [e for e in edges if flow.is_loop(e)]
+    assert len(edges) == 2 and len(loops) == 1, _named(requirement)
+    assert flow.node(loops[0].target).step == _number(requirement, "Submit repair request")
+    onward = next(e for e in edges if e is not loops[0])
+    assert flow.node(onward.target).step == _number(requirement, "Visit flat")
+
+
+def test_a_yes_or_no_condition_is_about_what_the_work_before_it_checked() -> None:
+    requirement = _read("The agent verifies that the caller is the account holder; if not, the agent ends the call. "
+                        "The agent updates the address.")
+    flow = requirement.flow
+    gateway = next(g for g in flow.gateways if g.kind == "exclusive")
+    assert flow.gateway_after(1) == gateway, _named(requirement)
+    labels = {e.condition for e in flow.outgoing(gateway.id)}
+    assert "caller is not the account holder" in labels, labels
+    requirement = _read("The clerk registers the invoice. The manager approves the invoice unless the supplier is "
+                        "blocked. The clerk pays the invoice.")
+    assert "Supplier is not blocked?" in [g.label for g in requirement.flow.gateways], _named(requirement)

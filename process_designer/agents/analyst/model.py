@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from process_designer.domain.flow import FlowBuilder, ProcessFlow, Rule
 from process_designer.language import wordforms
-from process_designer.language.conditions import Condition
+from process_designer.language.conditions import Condition, read_condition
 from process_designer.language.forms import snake, verb_of_noun
 from process_designer.language.frames import Frame
 from process_designer.language.lexicon import lexicon
@@ -55,9 +55,11 @@ class _Builder:
         self.options: Block | None = None  # the decision between those options
         self.seen: list[Frame] = []
         self.questions: list[str] = []
+        self.spelled: dict[int, Condition] = {}  # yes/no conditions spelled out (see ``_spell_out``)
 
     # ------------------------------------------------------------------ reading frames into blocks
     def add(self, frame: Frame) -> None:
+        self._spell_out(frame)
         if self._restates(frame) or self._repeats(frame):
             return
         if self._goes_on(frame) or self._option(frame):
@@ -79,6 +81,20 @@ class _Builder:
         else:
             self._plain(frame)
             self._choice_that_may_stop(frame)
+
+    def _spell_out(self, frame: Frame) -> None:
+        """"The clerk checks the plans are complete; if not, …": a condition that only says yes or no is about
+        what the work before it checked ("plans are not complete"). Clauses sharing it share the spelled one."""
+        condition = frame.condition
+        answer = lexicon().elliptic.get(condition.label.lower().strip(" ,.")) if condition is not None else None
+        if condition is None or answer is None or not self.seen:
+            return
+        if id(condition) not in self.spelled:
+            checked = _checked(self.seen[-1])
+            if checked is None:
+                return
+            self.spelled[id(condition)] = checked if answer else checked.negation()
+        frame.condition = self.spelled[id(condition)]
 
     def _goes_on(self, frame: Frame) -> bool:
         """What a sentence says after an outcome or after sending work back happens on that branch: "the
@@ -479,6 +495,21 @@ def build_model(frames: list[Frame]) -> Model:
             builder.add(frame)
     steps, flow = builder.compile()
     return Model(steps=steps, flow=flow, questions=builder.questions)
+
+
+def _checked(frame: Frame) -> Condition | None:
+    """What a checking step states must hold: "checks (that) the plans are complete" → "plans are complete"."""
+    head = frame.head
+    stated = next((c for c in head.children if c.dep_ in ("ccomp", "advcl") and c.i > head.i
+                   and all(t.lower_ in ("that", "whether") for t in c.children if t.dep_ == "mark")), None)
+    if stated is None:
+        return None
+    said_of = [] if any(t.dep_ in ("nsubj", "nsubjpass") for t in stated.children) else [
+        t for c in head.children if c.dep_ == "dobj" and c.i < stated.i for t in c.subtree]  # parsed as the object
+    if not said_of and stated.dep_ != "ccomp":
+        return None
+    words = [t for t in {*said_of, *stated.subtree} if not (t.dep_ == "mark" and t.head == stated)]
+    return read_condition(sorted(words, key=lambda t: t.i), frame.obj)
 
 
 def _automatic(frame: Frame) -> bool:

@@ -290,3 +290,15 @@ def test_a_yes_or_no_condition_is_about_what_the_work_before_it_checked() -> Non
     requirement = _read("The clerk registers the invoice. The manager approves the invoice unless the supplier is "
                         "blocked. The clerk pays the invoice.")
     assert "Supplier is not blocked?" in [g.label for g in requirement.flow.gateways], _named(requirement)
+
+
+def test_a_sentence_saying_work_already_read_runs_at_the_same_time_splits_and_joins_it() -> None:
+    requirement = _read("The landlord accepts the tenant. The agent runs the credit check, the assistant collects "
+                        "the references, and the agent signs the lease. The credit check and the references can "
+                        "happen at the same time.")
+    check, references = _number(requirement, "Run credit check"), _number(requirement, "Collect reference")
+    assert {check, references} in _split_targets(requirement.flow), _named(requirement)
+    flow = requirement.flow
+    join = next(g for g in flow.gateways if g.kind == "parallel" and not flow.is_split(g.id))
+    assert [flow.node(e.target).step for e in flow.outgoing(join.id)] == [_number(requirement, "Sign lease")]
+    assert len(requirement.steps) == 4

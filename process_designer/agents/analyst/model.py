@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from spacy.tokens import Span, Token
+
 from process_designer.domain.flow import FlowBuilder, ProcessFlow, Rule
 from process_designer.language import wordforms
 from process_designer.language.conditions import Condition, read_condition
@@ -488,9 +490,44 @@ def _before_work_read(frames: list[Frame]) -> list[Frame]:
     return out
 
 
+def _run_together(frames: list[Frame]) -> list[Frame]:
+    """"Medication and teaching can happen at the same time", "the two checks run in parallel": a sentence
+    that says work already read runs side by side is no step — it puts those steps beside each other (when
+    they follow one another, so they can split and join there)."""
+    markers = lexicon().parallel
+    out = list(frames)
+    for sentence in dict.fromkeys(f.head.sent for f in frames):
+        root = sentence.root
+        if not _has_words(sentence, markers):
+            continue
+        named = [n for c in root.children if c.dep_ in ("nsubj", "nsubjpass") for n in (c, *c.conjuncts)]
+        index = next(f.sentence for f in frames if f.head.sent == sentence)
+        steps = [f for f in out if f.kind == "step" and f.sentence < index]
+        found = [_step_named(noun, steps) for noun in named]
+        at = sorted(steps.index(f) for f in found if f is not None)
+        if len(named) < 2 or len(set(at)) != len(named) or at[-1] - at[0] != len(at) - 1:
+            continue
+        for index in at[1:]:
+            steps[index].parallel = True
+        out = [f for f in out if f.head.sent != sentence]
+    return out
+
+
+def _has_words(sentence: Span, phrases: Iterable[str]) -> bool:
+    words = f" {' '.join(t.lower_ for t in sentence)} "
+    return any(f" {phrase} " in words for phrase in phrases)
+
+
+def _step_named(noun: Token, steps: list[Frame]) -> Frame | None:
+    """The last step a noun names: by what it acts on ("medication") or by its action ("teaching")."""
+    words = {t.lemma_.lower() for t in noun.subtree if t.dep_ in ("compound", "amod") or t == noun}
+    actions = {verb_of_noun(w) for w in words} - {None}
+    return next((f for f in reversed(steps) if f.obj_head.lower() in words or f.verb in actions), None)
+
+
 def build_model(frames: list[Frame]) -> Model:
     builder = _Builder()
-    for frame in _before_work_read(frames):
+    for frame in _before_work_read(_run_together(frames)):
         if frame.kind in ("step", "rework"):
             builder.add(frame)
     steps, flow = builder.compile()

@@ -1017,6 +1017,9 @@ def _numeric_lead(verb: Token) -> Condition | None:
     if subject is not None and start <= subject.i < verb.i:
         # "requests up to $2,500 are …"; "1k to 10k need the manager": a figure as the subject is part of it
         candidates.append([t for t in subject.subtree if t.i > subject.i or (t == subject and is_figure(t))])
+        # "anything over $500 needs …" parsed with "500" as a second subject
+        candidates += [list(c.subtree) for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c != subject
+                       and is_figure(c)]
         candidates.append(_own_lead(verb.doc[start: subject.left_edge.i]))
     else:
         candidates.append(_own_lead(verb.doc[start: verb.i]))

@@ -81,6 +81,7 @@ class Lexicon:
     foreign_words: frozenset[str]
     email_verb_followers: tuple[str, ...]
     deciding: frozenset[str]
+    checking: frozenset[str]
     generic_objects: frozenset[str]
     integration_cues: tuple[str, ...]
 
@@ -158,6 +159,7 @@ def lexicon() -> Lexicon:
         foreign_words=frozenset(raw["text"]["foreign"]),
         email_verb_followers=tuple(raw["text"]["email_verb_followers"]),
         deciding=frozenset(raw["analysis"]["deciding"]),
+        checking=frozenset(raw["analysis"]["checking"]),
         generic_objects=frozenset(raw["analysis"]["generic_objects"]),
         integration_cues=tuple(raw["analysis"]["integration_cues"]),
     )

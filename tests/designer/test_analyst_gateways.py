@@ -302,3 +302,22 @@ def test_a_sentence_saying_work_already_read_runs_at_the_same_time_splits_and_jo
     join = next(g for g in flow.gateways if g.kind == "parallel" and not flow.is_split(g.id))
     assert [flow.node(e.target).step for e in flow.outgoing(join.id)] == [_number(requirement, "Sign lease")]
     assert len(requirement.steps) == 4
+
+
+def test_a_rule_stated_after_the_steps_decides_where_its_case_is_checked() -> None:
+    requirement = _read("Members submit mileage claims with a route map in the portal. The office manager approves "
+                        "each claim. Payroll verifies the mileage against the route map and pays the claim in the "
+                        "monthly run. Claims older than 90 days are refused.")
+    flow, gateway = _decision_after(requirement, "Verify mileage")
+    targets = [flow.node(e.target) for e in flow.outgoing(gateway)]
+    assert {t.kind for t in targets} == {"end", "task"}, _named(requirement)
+    assert next(t for t in targets if t.kind == "task").step == _number(requirement, "Pay claim")
+    assert flow.gateway_after(_number(requirement, "Pay claim")) is None  # not after the last step
+
+
+def test_a_figure_parsed_as_a_second_subject_is_still_the_clauses_limit() -> None:
+    requirement = _read("Engineers book training courses with receipts in Coupa. Anything over $2,000 needs their "
+                        "director's OK, anything over $9,000 also needs the COO. HR books the course.")
+    director = _done_by(requirement, "Director")
+    assert director not in _visited(requirement, {"amount": 500}), _named(requirement)
+    assert director in _visited(requirement, {"amount": 3000})

@@ -525,9 +525,48 @@ def _step_named(noun: Token, steps: list[Frame]) -> Frame | None:
     return next((f for f in reversed(steps) if f.obj_head.lower() in words or f.verb in actions), None)
 
 
+def _rules_where_checked(frames: list[Frame]) -> list[Frame]:
+    """"Claims older than 60 days are rejected", "if on-call does not acknowledge, escalate to the secondary",
+    said after the last step: a rule stated after the work applies where its case is checked — at the step
+    that shares the most words with it, or the first checking step from there on ("Finance checks the
+    receipts") — not after the last step. A rule about the last step stays where it is."""
+    work = [f for f in frames if f.kind in ("step", "rework")]
+    plain = [i for i, f in enumerate(work) if f.condition is None and not f.otherwise]
+    if not plain:
+        return frames
+    steps = work[: plain[-1] + 1]
+    out = list(frames)
+    for sentence in dict.fromkeys(f.sentence for f in work[plain[-1] + 1:]):
+        rule = [f for f in out if f.sentence == sentence]
+        if not all(f.condition is not None for f in rule if f.kind in ("step", "rework")):
+            continue
+        anchor = _checked_at(rule[0], steps)
+        if anchor is None or anchor is steps[-1]:
+            continue
+        kept = [f for f in out if all(f is not r for r in rule)]
+        at = next(i for i, f in enumerate(kept) if f is anchor) + 1
+        out = [*kept[:at], *rule, *kept[at:]]
+    return out
+
+
+def _checked_at(rule: Frame, steps: list[Frame]) -> Frame | None:
+    said = _content(rule.head.sent)
+    shared = [len(said & _content(step.head.subtree)) for step in steps]
+    best = max(shared, default=0)
+    if best == 0:
+        return None
+    first = shared.index(best)
+    return next((s for s in steps[first:] if s.verb in lexicon().checking), steps[first])
+
+
+def _content(tokens: Iterable[Token]) -> set[str]:
+    return {t.lemma_.lower() for t in tokens if t.pos_ in ("NOUN", "PROPN", "VERB", "ADJ") and not t.is_stop
+            and t.lemma_.lower() not in lexicon().time_nouns}
+
+
 def build_model(frames: list[Frame]) -> Model:
     builder = _Builder()
-    for frame in _before_work_read(_run_together(frames)):
+    for frame in _before_work_read(_rules_where_checked(_run_together(frames))):
         if frame.kind in ("step", "rework"):
             builder.add(frame)
     steps, flow = builder.compile()

@@ -321,3 +321,16 @@ def test_a_figure_parsed_as_a_second_subject_is_still_the_clauses_limit() -> Non
     director = _done_by(requirement, "Director")
     assert director not in _visited(requirement, {"amount": 500}), _named(requirement)
     assert director in _visited(requirement, {"amount": 3000})
+
+
+def test_a_list_of_three_outcomes_is_one_decision_with_three_branches() -> None:
+    requirement = _read("The planner drafts the schedule. The site manager accepts it, rejects it, or asks for it to "
+                        "be re-planned. The planner publishes the schedule.")
+    flow, gateway = _decision_after(requirement, "Draft schedule")
+    targets = [flow.node(e.target) for e in flow.outgoing(gateway)]
+    assert len(targets) == 3, _named(requirement)
+    assert {t.step for t in targets} == {n for n, s in enumerate(requirement.steps, 1) if s.actor == "Site Manager"}
+    asked = next(t for t in targets if t.step is not None and requirement.steps[t.step - 1].name.startswith("Ask"))
+    after = flow.outgoing(asked.id)
+    assert [flow.node(e.target).step for e in after] == [_number(requirement, "Draft schedule")]  # re-planned: back
+    assert not flow.problems()

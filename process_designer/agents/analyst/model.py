@@ -219,21 +219,27 @@ class _Builder:
         return None
 
     def _alternative(self, frame: Frame) -> None:
-        """"The GO rejects the application or confirms it": one decision, two outcomes."""
-        previous = self.blocks.pop()
-        assert previous.frame is not None
-        first, second = previous.frame, frame
+        """"The GO rejects the application or confirms it": one decision, two outcomes; "approves it, rejects
+        it, or asks for it to be re-priced": every outcome of the list is a branch."""
+        outcomes = [self.blocks.pop()]
+        while self._last_plain_step() is not None and _listed_with(self.blocks[-1].frame, frame):
+            outcomes.insert(0, self.blocks.pop())
+        first = outcomes[0].frame
+        assert first is not None
         subject = snake(f"{first.obj_head or 'case'} decision")
-        first_rule = Rule(subject=subject, operator="==", value=first.verb)
-        first_condition = Condition(label=f"{first.obj or 'case'} {_past(first.verb)}", rules=[first_rule])
-        second_condition = Condition(label=f"{second.obj or first.obj or 'case'} {_past(second.verb)}",
-                                     rules=[Rule(subject=subject, operator="==", value=second.verb)])
-        self._open_choice(f"{(first.obj or 'case').capitalize()} {_past(first.verb)} or {_past(second.verb)}?")
-        self._branch_for(first_condition).blocks.append(previous)
-        branch = self._branch_for(second_condition)
+        verbs = [block.frame.verb for block in outcomes if block.frame is not None] + [frame.verb]
+        self._open_choice(f"{(first.obj or 'case').capitalize()} "
+                          f"{', '.join(_past(v) for v in verbs[:-1])} or {_past(verbs[-1])}?")
+        for block in outcomes:
+            assert block.frame is not None
+            self._branch_for(_outcome(block.frame, first, subject)).blocks.append(block)
+        branch = self._branch_for(_outcome(frame, first, subject))
         branch.default = True
         branch.blocks.append(self._step(frame))
         branch.goes_on_in, self.continuing = frame.sentence, branch
+        if _asks_for_rework(frame):  # "… or asks for it to be re-priced": back to the work on it
+            branch.loop_to = next((f for f in self.seen if f.obj_head == frame.obj_head and f.sentence < frame.sentence),
+                                  None)
         self.choice = None
 
     def _choice_that_may_stop(self, frame: Frame) -> None:
@@ -443,6 +449,27 @@ def _connect(builder: FlowBuilder, tails: list[_Tail], target: str) -> None:
         builder.connect(source, target, condition=condition.label if condition is not None else (
             "otherwise" if default else None), default=default,
             rules=list(condition.rules) if condition is not None and not default else [])
+
+
+def _outcome(frame: Frame, first: Frame, subject: str) -> Condition:
+    """The branch condition of one outcome of a decision ("quote rejected")."""
+    return Condition(label=f"{frame.obj or first.obj or 'case'} {_past(frame.verb)}",
+                     rules=[Rule(subject=subject, operator="==", value=frame.verb)])
+
+
+def _asks_for_rework(frame: Frame) -> bool:
+    """"asks for it to be re-priced", "sends it back to be redone": the outcome has the work done again."""
+    rework = lexicon().rework
+    return any(t.lemma_.lower() in rework or (t.lower_.startswith("re-") and t.pos_ == "VERB")
+               for t in frame.head.subtree if t != frame.head)
+
+
+def _listed_with(earlier: Frame | None, last: Frame) -> bool:
+    """Whether ``earlier`` is one more item of the list of outcomes ``last`` ends ("approves it, rejects it, or
+    …"): a conjunct of the same verb, done by the same performer — not the check that leads to the outcomes
+    ("reviews it, approves it or rejects it")."""
+    return earlier is not None and earlier.sentence == last.sentence and earlier.performer == last.performer \
+        and earlier.head in last.head.conjuncts and earlier.verb not in lexicon().checking
 
 
 def _offers_options(frame: Frame) -> bool:

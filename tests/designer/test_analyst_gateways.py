@@ -290,6 +290,10 @@ def test_a_yes_or_no_condition_is_about_what_the_work_before_it_checked() -> Non
     requirement = _read("The clerk registers the invoice. The manager approves the invoice unless the supplier is "
                         "blocked. The clerk pays the invoice.")
     assert "Supplier is not blocked?" in [g.label for g in requirement.flow.gateways], _named(requirement)
+    requirement = _read("The registrar checks the enrolment form (if not, it goes back to the student). The "
+                        "registrar enrols the student.")
+    flow, gateway = _decision_after(requirement, "Check enrolment form")
+    assert {e.condition for e in flow.outgoing(gateway)} == {"check enrolment form failed", "otherwise"}
 
 
 def test_a_sentence_saying_work_already_read_runs_at_the_same_time_splits_and_joins_it() -> None:

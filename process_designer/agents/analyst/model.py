@@ -87,15 +87,22 @@ class _Builder:
     def _spell_out(self, frame: Frame) -> None:
         """"The clerk checks the plans are complete; if not, …": a condition that only says yes or no is about
         what the work before it checked ("plans are not complete"). Clauses sharing it share the spelled one."""
+        if frame.otherwise and self.choice is None and self.seen:
+            # "clerk checks it is complete (if not, bounce it back)": no decision is open, so "if not" answers
+            # the check before it
+            failed = _answer(self.seen[-1], False)
+            if failed is not None:
+                frame.condition, frame.otherwise = failed, False
+            return
         condition = frame.condition
         answer = lexicon().elliptic.get(condition.label.lower().strip(" ,.")) if condition is not None else None
         if condition is None or answer is None or not self.seen:
             return
         if id(condition) not in self.spelled:
-            checked = _checked(self.seen[-1])
-            if checked is None:
+            spelled = _answer(self.seen[-1], answer)
+            if spelled is None:
                 return
-            self.spelled[id(condition)] = checked if answer else checked.negation()
+            self.spelled[id(condition)] = spelled
         frame.condition = self.spelled[id(condition)]
 
     def _goes_on(self, frame: Frame) -> bool:
@@ -613,6 +620,19 @@ def _checked(frame: Frame) -> Condition | None:
         return None
     words = [t for t in {*said_of, *stated.subtree} if not (t.dep_ == "mark" and t.head == stated)]
     return read_condition(sorted(words, key=lambda t: t.i), frame.obj)
+
+
+def _answer(frame: Frame, yes: bool) -> Condition | None:
+    """The yes (or no) answer to what ``frame`` checked: "plans are (not) complete"; for a check that states
+    nothing it checks for, "check form passed" / "check form failed"."""
+    checked = _checked(frame)
+    if checked is not None:
+        return checked if yes else checked.negation()
+    if frame.verb not in lexicon().checking:
+        return None
+    name = f"{frame.name[:1].lower()}{frame.name[1:]}"
+    return Condition(label=f"{name} {'passed' if yes else 'failed'}", negated=not yes,
+                     rules=[Rule(subject=snake(f"{name} passed", 5), operator="==", value=yes)])
 
 
 def _automatic(frame: Frame) -> bool:

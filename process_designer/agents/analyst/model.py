@@ -584,13 +584,21 @@ def _rules_where_checked(frames: list[Frame]) -> list[Frame]:
 
 
 def _checked_at(rule: Frame, steps: list[Frame]) -> Frame | None:
+    """The step a rule is checked at; the words of its condition weigh twice those of its action."""
     said = _content(rule.head.sent)
-    shared = [len(said & _content(step.head.subtree)) for step in steps]
+    tested = {t.lemma_.lower() for t in rule.head.sent
+              if rule.condition is not None and t.lower_ in rule.condition.label.lower().split()} & said
+    shared = [len(said & words) + len(tested & words) for words in (_step_words(step) for step in steps)]
     best = max(shared, default=0)
     if best == 0:
         return None
     first = shared.index(best)
     return next((s for s in steps[first:] if s.verb in lexicon().checking), steps[first])
+
+
+def _step_words(step: Frame) -> set[str]:
+    """The words of a step's clause and of its name (the clause may be parsed around a word it names)."""
+    return _content(step.head.subtree) | {w.lower() for w in f"{step.name} {step.obj}".split()}
 
 
 def _content(tokens: Iterable[Token]) -> set[str]:

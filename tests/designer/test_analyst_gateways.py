@@ -317,6 +317,10 @@ def test_a_rule_stated_after_the_steps_decides_where_its_case_is_checked() -> No
     assert {t.kind for t in targets} == {"end", "task"}, _named(requirement)
     assert next(t for t in targets if t.kind == "task").step == _number(requirement, "Pay claim")
     assert flow.gateway_after(_number(requirement, "Pay claim")) is None  # not after the last step
+    requirement = _read("Dental check-ups: the patient books online, reception verifies the insurance cover the day "
+                        "before, the hygienist cleans the teeth, then the dentist examines the patient. If the "
+                        "insurance is not valid the patient is asked to pay in advance.")
+    _decision_after(requirement, "Verify insurance cover")
 
 
 def test_a_figure_parsed_as_a_second_subject_is_still_the_clauses_limit() -> None:

@@ -342,3 +342,17 @@ def test_a_list_of_three_outcomes_is_one_decision_with_three_branches() -> None:
     after = flow.outgoing(asked.id)
     assert [flow.node(e.target).step for e in after] == [_number(requirement, "Draft schedule")]  # re-planned: back
     assert not flow.problems()
+
+
+def test_work_done_meanwhile_runs_beside_the_other_performers_work_of_the_sentence_before() -> None:
+    requirement = _read("The office manager sets up the payroll record. The IT technician creates the accounts and "
+                        "configures a laptop. Meanwhile the team lead picks a mentor and books the intro meetings. "
+                        "The office manager gives the welcome talk.")
+    flow = requirement.flow
+    accounts, laptop = _number(requirement, "Create account"), _number(requirement, "Configure laptop")
+    mentor, meetings = _number(requirement, "Pick mentor"), _number(requirement, "Book intro meeting")
+    assert {accounts, mentor} in _split_targets(flow), _named(requirement)
+    assert [flow.node(e.target).step for e in flow.outgoing(flow.task(accounts).id)] == [laptop]  # type: ignore[union-attr]
+    assert [flow.node(e.target).step for e in flow.outgoing(flow.task(mentor).id)] == [meetings]  # type: ignore[union-attr]
+    join = next(g for g in flow.gateways if g.kind == "parallel" and not flow.is_split(g.id))
+    assert [flow.node(e.target).step for e in flow.outgoing(join.id)] == [_number(requirement, "Give welcome talk")]

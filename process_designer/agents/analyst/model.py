@@ -154,11 +154,30 @@ class _Builder:
             if previous.kind == "parallel" and previous.label == "open":
                 previous.branches.append(Branch(None, [block]))
             else:
-                self.blocks[-1] = Block("parallel", branches=[Branch(None, [previous]), Branch(None, [block])],
-                                        label="open")
+                run = self._run_of(frame)
+                self.blocks[-len(run):] = [Block("parallel", branches=[Branch(None, run), Branch(None, [block])],
+                                                 label="open")]
+            return
+        if previous is not None and previous.kind == "parallel" and previous.label == "open" \
+                and _goes_on_with(previous.branches[-1], frame):
+            previous.branches[-1].blocks.append(block)  # "meanwhile the lead picks a buddy and plans the week"
             return
         self._close_parallel()
         self.blocks.append(block)
+
+    def _run_of(self, frame: Frame) -> list[Block]:
+        """The work ``frame`` runs beside: the last step, with the steps its sentence gives the same other
+        performer before it ("she creates the accounts and prepares a laptop. Meanwhile the lead picks a buddy")."""
+        run = [self.blocks[-1]]
+        last = run[0].frame
+        if last is None or last.performer is None or last.performer == frame.performer:
+            return run
+        for block in reversed(self.blocks[:-1]):
+            if block.kind != "step" or block.frame is None or block.frame.performer != last.performer \
+                    or block.frame.sentence != last.sentence:
+                break
+            run.insert(0, block)
+        return run
 
     def _close_parallel(self) -> None:
         if self.blocks and self.blocks[-1].kind == "parallel":
@@ -462,6 +481,14 @@ def _outcome(frame: Frame, first: Frame, subject: str) -> Condition:
     """The branch condition of one outcome of a decision ("quote rejected")."""
     return Condition(label=f"{frame.obj or first.obj or 'case'} {_past(frame.verb)}",
                      rules=[Rule(subject=subject, operator="==", value=frame.verb)])
+
+
+def _goes_on_with(branch: Branch, frame: Frame) -> bool:
+    """Whether ``frame`` is more work of the parallel branch's last step: joined to it in one sentence, by the
+    same performer."""
+    last = branch.blocks[-1].frame if branch.blocks and branch.blocks[-1].kind == "step" else None
+    return last is not None and last.sentence == frame.sentence and last.performer == frame.performer \
+        and frame.head.dep_ == "conj" and frame.head.head == last.head and not frame.condition
 
 
 def _asks_for_rework(frame: Frame) -> bool:

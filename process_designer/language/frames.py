@@ -1460,8 +1460,11 @@ def _read_chunks(sentence: Span, index: int, listed: bool, reader: Reader) -> li
         if carried:
             piece, carried = f"{carried}, {piece}", ""
         words = f" {' '.join(piece.lower().split())} "
-        if len(piece.split()) <= 4 and any(f" {marker} " in words for marker in lexicon().parallel):
-            carried = piece  # ", in parallel, finance reserves …": the marker belongs to the clause after it
+        if (len(piece.split()) <= 4 and any(f" {marker} " in words for marker in lexicon().parallel)) or (
+                len(piece.split()) <= _TELEGRAPHIC_WORDS and piece.split()[0].lower() in lexicon().parallel):
+            # ", in parallel, finance reserves …", "while the kitchen is cooking, the waiter …": the marker
+            # (or the clause it opens) belongs with the clause after it
+            carried = piece
             continue
         if merged and piece.split()[0].lower() in ("who", "which"):
             merged[-1] = f"{merged[-1]}, {piece}"  # a relative clause stays with the noun it is about

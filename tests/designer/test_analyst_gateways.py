@@ -356,3 +356,12 @@ def test_work_done_meanwhile_runs_beside_the_other_performers_work_of_the_senten
     assert [flow.node(e.target).step for e in flow.outgoing(flow.task(mentor).id)] == [meetings]  # type: ignore[union-attr]
     join = next(g for g in flow.gateways if g.kind == "parallel" and not flow.is_split(g.id))
     assert [flow.node(e.target).step for e in flow.outgoing(join.id)] == [_number(requirement, "Give welcome talk")]
+
+
+def test_a_while_clause_set_apart_by_a_comma_still_puts_the_clause_after_it_beside_the_work() -> None:
+    requirement = _read("The host seats the party and the server takes the order. The cooks prepare the dishes. "
+                        "While the kitchen is busy, the server sets the table with cutlery, glasses and bread, so "
+                        "that nothing is missing later. The server then serves the dishes.")
+    table = _number(requirement, "Set table")
+    assert any(table in targets and len(targets) == 2 for targets in _split_targets(requirement.flow)), \
+        _named(requirement)

@@ -365,3 +365,17 @@ def test_a_while_clause_set_apart_by_a_comma_still_puts_the_clause_after_it_besi
     table = _number(requirement, "Set table")
     assert any(table in targets and len(targets) == 2 for targets in _split_targets(requirement.flow)), \
         _named(requirement)
+
+
+def test_a_send_back_offered_as_the_other_outcome_of_a_step_decides_before_that_step() -> None:
+    requirement = _read("The painter paints the hallway and uploads photos. The supervisor checks the photos and "
+                        "approves the job, or sends them back if the finish is patchy.")
+    flow, gateway = _decision_after(requirement, "Check photo")
+    edges = flow.outgoing(gateway)
+    loops = [e for e in edges if flow.is_loop(e)]
+    assert len(edges) == 2 and len(loops) == 1, _named(requirement)
+    assert "patchy" in (loops[0].condition or "")
+    onward = next(e for e in edges if e is not loops[0])
+    assert flow.node(onward.target).step == _number(requirement, "Approve job")
+    assert flow.node(loops[0].target).step == _number(requirement, "Upload photo")
+    assert not flow.problems()

@@ -327,6 +327,8 @@ class _Builder:
         if target is None:
             self._place(frame)  # "the requester resubmits the form" with nothing to go back to is a step
             return
+        if self._instead_of_last(frame, target):
+            return
         branch: Branch | None = None
         if frame.condition is not None:
             if self.choice is None or (frame.condition not in [b.condition for b in self.choice.branches]
@@ -343,6 +345,21 @@ class _Builder:
         else:
             self.questions.append(
                 f"When is work sent back to '{target.name}'? The text says it can be ('{frame.text}') but not when.")
+
+    def _instead_of_last(self, frame: Frame, target: Frame) -> bool:
+        """"I check the photos and close the request, or send them back if it's not right": a send-back offered
+        as the other outcome of the step just read is a decision before that step, which is its default."""
+        previous = self._last_plain_step()
+        offered = frame.alternative or frame.text.lower().startswith("or ")
+        if frame.condition is None or not offered or previous is None or previous.frame is None \
+                or previous.frame.sentence != frame.sentence or previous.frame is target:
+            return False
+        self.blocks.pop()
+        self._open_choice(_question(frame.condition))
+        self._branch_for(frame.condition).loop_to = target
+        self._branch_for(None, default=True).blocks.append(previous)
+        self.choice = None
+        return True
 
     def _rework_target(self, frame: Frame) -> Frame | None:
         earlier = list(self.seen)
@@ -404,8 +421,8 @@ class _Builder:
         order: list[Frame] = []
         nodes: dict[int, str] = {}
         tails = self._compile(self.blocks, [("start", None, False)], builder, order, nodes)
-        end = builder.end("End")
-        _connect(builder, tails, end)
+        if tails:  # every way may already end ("… close the request, or send it back"): no loose end node
+            _connect(builder, tails, builder.end("End"))
         return order, builder.build()
 
     def _compile(self, blocks: list[Block], tails: list[_Tail], builder: FlowBuilder, order: list[Frame],

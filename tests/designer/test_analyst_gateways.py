@@ -379,3 +379,16 @@ def test_a_send_back_offered_as_the_other_outcome_of_a_step_decides_before_that_
     assert flow.node(onward.target).step == _number(requirement, "Approve job")
     assert flow.node(loops[0].target).step == _number(requirement, "Upload photo")
     assert not flow.problems()
+
+
+def test_work_on_what_a_stopping_outcome_left_happens_on_that_branch_before_it_ends() -> None:
+    requirement = _read("Suppliers send a registration form. The buyer scores the supplier; suppliers scoring under "
+                        "50 points are declined. The buyer creates the vendor record. Declined suppliers receive an "
+                        "email from the buyer.")
+    flow = requirement.flow
+    email = next(n for n, s in enumerate(requirement.steps, 1) if "email" in s.name.lower())
+    assert [flow.node(e.target).kind for e in flow.outgoing(flow.task(email).id)] == ["end"], _named(requirement)  # type: ignore[union-attr]
+    gateway = flow.gateway_after(_number(requirement, "Score supplier"))
+    assert gateway is not None
+    assert {flow.node(e.target).step for e in flow.outgoing(gateway.id)} == {email, _number(requirement,
+                                                                                             "Create vendor record")}

@@ -31,6 +31,7 @@ class Branch:
     loop_to: Frame | None = None  # the step this branch sends work back to
     goes_on_in: int = -1  # the sentence whose later clauses continue this branch ("… rejects it and I fix it")
     ends: str = ""  # the end event this branch reaches, when it stops the case
+    ended_by: str = ""  # the verb of the outcome that stops it ("reject" of "applications … are rejected")
 
 
 @dataclass
@@ -148,6 +149,8 @@ class _Builder:
 
     def _plain(self, frame: Frame) -> None:
         self.choice = None
+        if self._after_outcome(frame):
+            return
         block = self._step(frame)
         previous = self.blocks[-1] if self.blocks else None
         if frame.parallel and previous is not None and previous.kind in ("step", "parallel"):
@@ -164,6 +167,22 @@ class _Builder:
             return
         self._close_parallel()
         self.blocks.append(block)
+
+    def _after_outcome(self, frame: Frame) -> bool:
+        """"Rejected applicants receive a letter with the reasons": work on what an outcome that stopped the
+        case left behind happens on that outcome's branch, before it ends."""
+        subject = next((c for c in frame.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        states = {lemma for t in subject.lefts if t.tag_ in ("VBN", "JJ")  # "declined" tagged an adjective
+                  for lemma in (t.lemma_.lower(), *wordforms.lemmas(t.lower_, "VERB"))} if subject is not None else set()
+        for block in reversed(self.blocks):
+            for branch in block.branches if block.kind == "choice" else []:
+                last = branch.blocks[-1].frame if branch.blocks and branch.blocks[-1].kind == "step" else None
+                verb = branch.ended_by or (last.verb if last is not None and last.verb in lexicon().terminal else "")
+                if verb and verb in states:
+                    branch.ends = branch.ends or f"{(last.obj if last else '') or 'case'}".capitalize() + f" {_past(verb)}"
+                    branch.blocks.append(self._step(frame))
+                    return True
+        return False
 
     def _run_of(self, frame: Frame) -> list[Block]:
         """The work ``frame`` runs beside: the last step, with the steps its sentence gives the same other
@@ -207,6 +226,7 @@ class _Builder:
         if frame.passive and frame.performer is None and frame.verb in lexicon().terminal:
             # "applications scoring under 60 points are rejected": where the case ends, not a step
             branch.ends = f"{(frame.obj or 'case').capitalize()} {_past(frame.verb)}"
+            branch.ended_by = frame.verb
             return
         if _automatic(frame):
             return  # "requisitions under 1k are approved automatically": that tier goes on with no work

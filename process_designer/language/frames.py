@@ -1460,11 +1460,15 @@ def _read_chunks(sentence: Span, index: int, listed: bool, reader: Reader) -> li
         if carried:
             piece, carried = f"{carried}, {piece}", ""
         words = f" {' '.join(piece.lower().split())} "
+        opens = piece.split()[0].lower() in lexicon().parallel and len(piece.split()) <= _TELEGRAPHIC_WORDS
         if (len(piece.split()) <= 4 and any(f" {marker} " in words for marker in lexicon().parallel)) or (
-                len(piece.split()) <= _TELEGRAPHIC_WORDS and piece.split()[0].lower() in lexicon().parallel):
-            # ", in parallel, finance reserves …", "while the kitchen is cooking, the waiter …": the marker
-            # (or the clause it opens) belongs with the clause after it
+                opens and not merged):
+            # ", in parallel, finance reserves …", "While the kitchen is cooking, the waiter …": the marker (or
+            # the clause it opens) belongs with the clause after it
             carried = piece
+            continue
+        if opens and merged:
+            merged[-1] = f"{merged[-1]}, {piece}"  # "…, while the AMT troubleshoots": beside the clause before
             continue
         if merged and piece.split()[0].lower() in ("who", "which"):
             merged[-1] = f"{merged[-1]}, {piece}"  # a relative clause stays with the noun it is about
@@ -1474,6 +1478,8 @@ def _read_chunks(sentence: Span, index: int, listed: bool, reader: Reader) -> li
             merged[-1] = f"{merged[-1]}, {piece}"
             continue
         merged.append(piece)
+    if carried:
+        merged.append(carried)  # a marker or while-clause the sentence ends with is still read
     frames: list[Frame] = []
     chunks = [p.removeprefix("and ").strip() for p in merged if p.strip()]
     chunks = [c for c in chunks if c.split()[0].lower() not in _RELATIVE]  # "…, who compares …" describes

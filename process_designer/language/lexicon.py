@@ -57,6 +57,7 @@ class Lexicon:
     conditions: frozenset[str]
     outcomes: frozenset[str]
     elliptic: dict[str, bool]
+    negative_answers: tuple[str, ...]
     automatic: frozenset[str]
     cumulative: tuple[str, ...]
     comparators: dict[str, str]
@@ -135,6 +136,7 @@ def lexicon() -> Lexicon:
         conditions=frozenset(markers["conditions"]),
         outcomes=frozenset(markers["outcomes"]),
         elliptic=dict(markers["elliptic"]),
+        negative_answers=tuple(markers["negative_answers"]),
         automatic=frozenset(markers["automatic"]),
         cumulative=tuple(markers["cumulative"]),
         comparators=dict(raw["comparators"]),

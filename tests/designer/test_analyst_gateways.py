@@ -392,3 +392,13 @@ def test_work_on_what_a_stopping_outcome_left_happens_on_that_branch_before_it_e
     assert gateway is not None
     assert {flow.node(e.target).step for e in flow.outgoing(gateway.id)} == {email, _number(requirement,
                                                                                              "Create vendor record")}
+
+
+def test_all_other_cases_after_work_on_a_kind_of_case_decide_between_the_two() -> None:
+    requirement = _read("Orders are entered by the sales clerk. Domestic orders are picked by the local warehouse; "
+                        "all other orders are shipped by the export partner. The invoice is sent by billing.")
+    flow, gateway = _decision_after(requirement, requirement.steps[0].name)  # the orders entered (received)
+    targets = {flow.node(e.target).step for e in flow.outgoing(gateway)}
+    assert targets == {_number(requirement, "Pick domestic order"), _number(requirement, "Ship other order")}, \
+        _named(requirement)
+    assert "Domestic orders?" in [g.label for g in flow.gateways]

@@ -15,7 +15,7 @@ from spacy.tokens import Span, Token
 
 from process_designer.domain.flow import FlowBuilder, ProcessFlow, Rule
 from process_designer.language import wordforms
-from process_designer.language.conditions import Condition, read_condition
+from process_designer.language.conditions import Condition, qualified, read_condition
 from process_designer.language.forms import snake, verb_of_noun
 from process_designer.language.frames import Frame
 from process_designer.language.lexicon import lexicon
@@ -89,11 +89,7 @@ class _Builder:
         """"The clerk checks the plans are complete; if not, …": a condition that only says yes or no is about
         what the work before it checked ("plans are not complete"). Clauses sharing it share the spelled one."""
         if frame.otherwise and self.choice is None and self.seen:
-            # "clerk checks it is complete (if not, bounce it back)": no decision is open, so "if not" answers
-            # the check before it
-            failed = _answer(self.seen[-1], False)
-            if failed is not None:
-                frame.condition, frame.otherwise = failed, False
+            self._otherwise_of_nothing(frame)
             return
         condition = frame.condition
         answer = lexicon().elliptic.get(condition.label.lower().strip(" ,.")) if condition is not None else None
@@ -105,6 +101,23 @@ class _Builder:
                 return
             self.spelled[id(condition)] = spelled
         frame.condition = self.spelled[id(condition)]
+
+    def _otherwise_of_nothing(self, frame: Frame) -> None:
+        """An "otherwise" with no decision open. "Low-risk studies are reviewed by one member; all other studies
+        go to the full committee": the state of what the step before was done to is the decision, and that
+        step its branch. "The clerk checks it is complete (if not, bounce it back)": "if not" answers the check."""
+        last = self.seen[-1]
+        previous = self._last_plain_step()
+        subject = next((c for c in last.head.children if c.dep_ == "nsubjpass"), None) if last.passive else None
+        stated = qualified(subject) if subject is not None else None
+        if stated is not None and previous is not None and previous.frame is last:
+            self.blocks.pop()
+            self._open_choice(_question(stated))
+            self._branch_for(stated).blocks.append(previous)
+            return  # the frame stays an "otherwise": the decision's other branch
+        failed = _answer(last, False) if _says(frame, lexicon().negative_answers) else None
+        if failed is not None:
+            frame.condition, frame.otherwise = failed, False
 
     def _goes_on(self, frame: Frame) -> bool:
         """What a sentence says after an outcome or after sending work back happens on that branch: "the

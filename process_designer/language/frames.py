@@ -1223,6 +1223,9 @@ def _sent_back(action: str) -> str:
     return f"send it {action}" if first in lexicon().rework_particles else action
 
 
+# "A is done, unless B, in which case C": two outcomes of one condition, written as two clauses the parser reads
+_IN_WHICH_CASE = re.compile(r"(?P<main>[^.;:!?\s][^.;:!?]*?),\s*unless\s+(?P<cond>[^,.;]+),\s*in which case,?\s+(?P<then>[^.;]+)",
+                            re.IGNORECASE)
 _LABEL = re.compile(r"^\s*(?P<label>[^:]{1,30}):\s+(?P<rest>\S.*)$")
 
 
@@ -1251,6 +1254,7 @@ def _units(text: str) -> list[tuple[str, bool]]:
             continue
         listed = bool(_LIST_PREFIX.match(stripped))
         body, apart = _asides(_LIST_PREFIX.sub("", stripped), spelled)
+        body = _IN_WHICH_CASE.sub(r"unless \g<cond>, \g<main>; if \g<cond>, \g<then>", body)
         # a semicolon ends a clause the parser would otherwise run on into the next
         for part in [*body.split(";"), *apart]:
             for clause in _arrows(_labelled(_without_options(part))):

@@ -402,3 +402,15 @@ def test_all_other_cases_after_work_on_a_kind_of_case_decide_between_the_two() -
     assert targets == {_number(requirement, "Pick domestic order"), _number(requirement, "Ship other order")}, \
         _named(requirement)
     assert "Domestic orders?" in [g.label for g in flow.gateways]
+
+
+def test_unless_in_which_case_gives_both_outcomes_of_one_condition() -> None:
+    requirement = _read("The clerk registers the parcel. The parcel is then delivered to the door by the courier, "
+                        "unless the customer chose a locker, in which case a pickup code is emailed by the clerk. "
+                        "The clerk closes the order.")
+    flow = requirement.flow
+    gateway = next(g for g in flow.gateways if g.kind == "exclusive")
+    targets = {flow.node(e.target).step for e in flow.outgoing(gateway.id)}
+    assert targets == {_number(requirement, "Deliver parcel"), _number(requirement, "Email pickup code")}, \
+        _named(requirement)
+    assert any("locker" in (e.condition or "") for e in flow.outgoing(gateway.id))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span, Token
 
 from process_designer.domain.flow import Rule
+from process_designer.language import wordforms
 from process_designer.language.forms import snake
 from process_designer.language.lexicon import lexicon
 
@@ -35,6 +36,8 @@ class Condition:
         """The condition that holds when this one does not: "the plans are complete" → "the plans are not
         complete"; rules that state a truth are flipped, limits are kept (the branch reads them)."""
         label, count = _COPULA.subn(r"\1 not", self.label, count=1)
+        if not count:
+            label, count = _not_done(self.label, self.verbs)
         return Condition(label=label if count else f"not {self.label}", negated=not self.negated, verbs=self.verbs,
                          rules=[r.model_copy(update={"value": not r.value}) if isinstance(r.value, bool) else r
                                 for r in self.rules])
@@ -48,6 +51,17 @@ class Condition:
             (isinstance(mine.value, bool) and mine.value != theirs.value)
             or (mine.value == theirs.value and {mine.operator, theirs.operator} in ({">", "<="}, {">=", "<"}))
         )
+
+
+def _not_done(label: str, verbs: frozenset[str]) -> tuple[str, int]:
+    """"customer chose an eSIM" → "customer did not choose an eSIM": the first form of one of its verbs."""
+    words = label.split()
+    for index, word in enumerate(words):
+        for verb in verbs:
+            for tag, aux in (("VBD", "did"), ("VBZ", "does"), ("VBP", "do")):
+                if word.lower() in wordforms.inflections(verb, tag):
+                    return " ".join([*words[:index], aux, "not", verb, *words[index + 1:]]), 1
+    return label, 0
 
 
 def _number(token: Token) -> float | None:

@@ -1513,13 +1513,20 @@ def _conditional_command(sentence: Span, index: int, reader: Reader) -> list[Fra
     """"if the parcel is lost issue a replacement", parsed as one clause: the condition runs up to the first
     verb in its base form, and the command after it is the step."""
     root = sentence.root
-    if _mark(root) not in ("if", "unless", "when", "whenever"):
+    marks = ("if", "unless", "when", "whenever")
+    clause = next((c for c in root.children if c.dep_ == "advcl" and c.i < root.i and _mark(c) in marks), None)
+    if clause is not None and root.pos_ != "VERB" and _verb_form(root) == root.lower_:
+        command: Token | None = root  # "if on-call does not acknowledge, escalate to the secondary": "escalate"
+    elif _mark(root) in marks:       # read as a noun, under its condition
+        clause, command = root, next((t for t in sentence if t.i > root.i and _verb_form(t) == t.lower_), None)
+    else:
         return []
-    command = next((t for t in sentence if t.i > root.i and _verb_form(t) == t.lower_), None)
     if command is None:
         return []
     condition = read_condition([t for t in sentence[: command.i - sentence.start] if not t.is_punct],
                                reader.last_object)
+    if _mark(clause) == "unless":
+        condition = condition.negation()
     frames = _telegraphic(sentence.doc[command.i: sentence.end], index, reader)
     for frame in frames:
         frame.condition = condition

@@ -415,3 +415,12 @@ def test_unless_in_which_case_gives_both_outcomes_of_one_condition() -> None:
         _named(requirement)
     assert {e.condition for e in flow.outgoing(gateway.id)} == {"customer did not choose a locker",
                                                                  "customer chose a locker"}
+
+
+def test_a_command_the_parser_read_as_a_noun_after_its_condition_is_a_conditional_step() -> None:
+    requirement = _read("The dispatcher assigns the job. If the driver does not confirm, escalate to the shift lead. "
+                        "The driver collects the load.")
+    flow, gateway = _decision_after(requirement, "Assign job")
+    escalate = next(n for n, s in enumerate(requirement.steps, 1) if s.name.startswith("Escalate"))
+    targets = {flow.node(e.target).step for e in flow.outgoing(gateway)}
+    assert targets == {escalate, _number(requirement, "Collect load")}, _named(requirement)

@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span, Token
 
 from process_designer.domain.flow import Rule
+from process_designer.language import wordforms
 from process_designer.language.forms import snake
 from process_designer.language.lexicon import lexicon
 
-__all__ = ["Condition", "qualified", "read_condition"]
+__all__ = ["Condition", "is_figure", "qualified", "read_condition"]
 
 _SKIP_DEPS = {"det", "aux", "auxpass", "mark", "punct", "cc", "neg", "poss", "predet", "case"}
+_COPULA = re.compile(r"\b(is|are|was|were)\b(?! not\b)")
 _NUMBER = re.compile(r"^(?P<num>\d[\d,]*(?:\.\d+)?)(?P<mult>[kKmM]|bn)?$")
 
 
@@ -30,6 +32,16 @@ class Condition:
     negated: bool = False
     verbs: frozenset[str] = frozenset()  # the lemmas of the verbs it is said with ("agree" of "if the panel agrees")
 
+    def negation(self) -> Condition:
+        """The condition that holds when this one does not: "the plans are complete" → "the plans are not
+        complete"; rules that state a truth are flipped, limits are kept (the branch reads them)."""
+        label, count = _COPULA.subn(r"\1 not", self.label, count=1)
+        if not count:
+            label, count = _not_done(self.label, self.verbs)
+        return Condition(label=label if count else f"not {self.label}", negated=not self.negated, verbs=self.verbs,
+                         rules=[r.model_copy(update={"value": not r.value}) if isinstance(r.value, bool) else r
+                                for r in self.rules])
+
     def inverse_of(self, other: Condition) -> bool:
         """Whether the two conditions test the same field with opposite outcomes."""
         if len(self.rules) != 1 or len(other.rules) != 1:
@@ -39,6 +51,17 @@ class Condition:
             (isinstance(mine.value, bool) and mine.value != theirs.value)
             or (mine.value == theirs.value and {mine.operator, theirs.operator} in ({">", "<="}, {">=", "<"}))
         )
+
+
+def _not_done(label: str, verbs: frozenset[str]) -> tuple[str, int]:
+    """"customer chose an eSIM" → "customer did not choose an eSIM": the first form of one of its verbs."""
+    words = label.split()
+    for index, word in enumerate(words):
+        for verb in verbs:
+            for tag, aux in (("VBD", "did"), ("VBZ", "does"), ("VBP", "do")):
+                if word.lower() in wordforms.inflections(verb, tag):
+                    return " ".join([*words[:index], aux, "not", verb, *words[index + 1:]]), 1
+    return label, 0
 
 
 def _number(token: Token) -> float | None:
@@ -57,6 +80,11 @@ def _number(token: Token) -> float | None:
     if following is not None and following.lower_ in lex.multipliers:
         value *= lex.multipliers[following.lower_]
     return value
+
+
+def is_figure(token: Token) -> bool:
+    """"500", "$5,000", "10k", "five": a token that states an amount."""
+    return token.like_num or _number(token) is not None
 
 
 def _compact(value: float) -> int | float:
@@ -100,9 +128,9 @@ def _comparator(span: Span, token: Token) -> tuple[str, str] | None:
 
 def _subject(span: Span, unit: str) -> str:
     """The field a condition tests: the clause's subject noun, or what its unit measures."""
-    nouns = [t for t in span if t.dep_ in ("nsubj", "nsubjpass") and t.pos_ in ("NOUN", "PROPN")]
-    if not nouns:
-        nouns = [t for t in span if t.pos_ == "NOUN" and t.lower_ not in lexicon().units]
+    nouns = [t for t in span if t.dep_ in ("nsubj", "nsubjpass") and t.pos_ in ("NOUN", "PROPN") and _number(t) is None]
+    if not nouns:  # "10k" tagged as a noun is the value, not what it measures
+        nouns = [t for t in span if t.pos_ == "NOUN" and t.lower_ not in lexicon().units and _number(t) is None]
     head = nouns[0] if nouns else None
     words = [t.lemma_.lower() for t in head.subtree if t.dep_ in ("compound", "amod") or t == head] if head else []
     base = snake(" ".join(words), 3) if words else ""
@@ -116,13 +144,22 @@ def _subject(span: Span, unit: str) -> str:
     return base or "value"
 
 
+def _range(span: Span, numbers: list[tuple[Token, float]]) -> bool:
+    """"1k to 10k", "$500-$5,000": two figures joined by a range word, with no comparison before the first."""
+    if len(numbers) < 2:
+        return False
+    first, second = numbers[0][0], numbers[1][0]
+    between = [t.lower_ for t in span.doc[first.i + 1: second.i] if t.lower_ not in lexicon().currency]
+    return between in (["to"], ["-"], ["–"]) and _comparator(span, first) is None
+
+
 def _numeric(span: Span) -> list[Rule]:
     rules: list[Rule] = []
     numbers = [(t, v) for t in span if (v := _number(t)) is not None and t.pos_ in ("NUM", "X", "NOUN", "PROPN", "ADJ")]
     if not numbers:
         return rules
     between = any(t.lower_ == "between" for t in span)
-    if between and len(numbers) >= 2:
+    if (between or _range(span, numbers)) and len(numbers) >= 2:
         unit = _unit(span, numbers[0][0]) or _unit(span, numbers[1][0])
         subject = _subject(span, unit)
         return [Rule(subject=subject, operator=">=", value=_compact(numbers[0][1]), unit=unit),

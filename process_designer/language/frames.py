@@ -19,7 +19,7 @@ from typing import Literal
 from spacy.tokens import Doc, Span, Token
 
 from process_designer.language import wordforms
-from process_designer.language.conditions import Condition, qualified, read_condition
+from process_designer.language.conditions import Condition, is_figure, qualified, read_condition
 from process_designer.language.forms import known_verb, title_case, verb_of_noun
 from process_designer.language.lexicon import lexicon
 from process_designer.language.pipeline import english, is_verb_base
@@ -880,12 +880,7 @@ class _SentenceReader:
                 if mark in ("if", "unless", "where", "in case", "provided") or (
                         mark in ("when", "whenever") and not self._temporal(child)):
                     condition = read_condition(_condition_tokens(child), antecedent)
-                    if mark == "unless":
-                        condition.negated = not condition.negated
-                        condition.label = f"not {condition.label}"
-                        condition.rules = [r.model_copy(update={"value": not r.value}) if isinstance(r.value, bool)
-                                           else r for r in condition.rules]
-                    frame.condition = condition
+                    frame.condition = condition.negation() if mark == "unless" else condition
                 elif mark == "until":
                     frame.until = read_condition(list(child.subtree), frame.obj)
                 elif mark == "while" and child.i < verb.i:
@@ -1247,12 +1242,16 @@ def _numeric_lead(verb: Token) -> Condition | None:
     start = verb.sent.start if verb.dep_ == "ROOT" else verb.left_edge.i
     candidates: list[list[Token]] = []
     if subject is not None and start <= subject.i < verb.i:
-        candidates.append([t for t in subject.subtree if t.i > subject.i])
+        # "requests up to $2,500 are …"; "1k to 10k need the manager": a figure as the subject is part of it
+        candidates.append([t for t in subject.subtree if t.i > subject.i or (t == subject and is_figure(t))])
+        # "anything over $500 needs …" parsed with "500" as a second subject
+        candidates += [list(c.subtree) for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c != subject
+                       and is_figure(c)]
         candidates.append(_own_lead(verb.doc[start: subject.left_edge.i]))
     else:
         candidates.append(_own_lead(verb.doc[start: verb.i]))
     for tokens in candidates:
-        if any(t.like_num for t in tokens):
+        if any(is_figure(t) for t in tokens):
             condition = read_condition(tokens)
             if condition.rules and not isinstance(condition.rules[0].value, bool):
                 return condition
@@ -1421,7 +1420,9 @@ def _is_state(words: list[str]) -> bool:
         return True
     if not words or len(words) > 3:
         return False
-    last = words[-1].lower()
+    last = words[-1].lower().strip(",.")
+    if last in lexicon().outcomes:  # "ok", "match fails"
+        return True
     return _participle(last) or "ADJ" in wordforms.all_lemmas(last)
 
 
@@ -1437,7 +1438,7 @@ def _arrows(part: str) -> list[str]:
     pending = ""
     for piece in pieces:
         if pending:
-            piece = f"if {pending}, {piece}"
+            piece = f"if {pending}, {_sent_back(piece)}"
             pending = ""
         before, stop, last = piece.rpartition(". ")  # the state is the last sentence before the arrow
         if piece is not pieces[-1] and _is_state(last.split()) and not last.lower().startswith("if "):
@@ -1451,6 +1452,16 @@ def _arrows(part: str) -> list[str]:
     return out
 
 
+def _sent_back(action: str) -> str:
+    """"incomplete -> back to requester": an outcome's action written as its particle alone sends the work
+    back."""
+    first = action.split()[0].lower() if action.split() else ""
+    return f"send it {action}" if first in lexicon().rework_particles else action
+
+
+# "A is done, unless B, in which case C": two outcomes of one condition, written as two clauses the parser reads
+_IN_WHICH_CASE = re.compile(r"(?P<main>[^.;:!?\s][^.;:!?]*?),\s*unless\s+(?P<cond>[^,.;]+),\s*in which case,?\s+(?P<then>[^.;]+)",
+                            re.IGNORECASE)
 _LABEL = re.compile(r"^\s*(?P<label>[^:]{1,30}):\s+(?P<rest>\S.*)$")
 
 
@@ -1479,11 +1490,12 @@ def _units(text: str) -> list[tuple[str, bool]]:
             continue
         listed = bool(_LIST_PREFIX.match(stripped))
         body, apart = _asides(_LIST_PREFIX.sub("", stripped), spelled)
+        body = _IN_WHICH_CASE.sub(r"unless \g<cond>, \g<main>; if \g<cond>, \g<then>", body)
         # a semicolon ends a clause the parser would otherwise run on into the next
         for part in [*body.split(";"), *apart]:
             for clause in _arrows(_labelled(_without_options(part))):
                 if clause.strip(" ,."):
-                    units.append((clause.strip(), listed))
+                    units.append((clause.strip().lstrip(".,").strip(), listed))
     return [(_spelled_out(unit, spelled), listed) for unit, listed in units]
 
 
@@ -1513,6 +1525,8 @@ def _asides(line: str, spelled: dict[str, str]) -> tuple[str, list[str]]:
                 spelled[acronym] = inner
         elif words and words[0].lower() in _NARRATOR_OPENERS:
             apart.append(inner)
+        elif words and words[0].lower().strip(",") in lexicon().conditions:
+            return f"; {inner};"  # "checks it is complete (if not, bounce it back)": a clause of its own, in place
         elif len(words) >= _CLAUSE_ASIDE_WORDS or any(w.lower() in lexicon().conditions | {"optional"} for w in words):
             return match.group()  # "(optional if the employee declines)": part of its clause
         return ""
@@ -1729,8 +1743,15 @@ def _read_chunks(sentence: Span, index: int, listed: bool, reader: Reader) -> li
         if carried:
             piece, carried = f"{carried}, {piece}", ""
         words = f" {' '.join(piece.lower().split())} "
-        if len(piece.split()) <= 4 and any(f" {marker} " in words for marker in lexicon().parallel):
-            carried = piece  # ", in parallel, finance reserves …": the marker belongs to the clause after it
+        opens = piece.split()[0].lower() in lexicon().parallel and len(piece.split()) <= _TELEGRAPHIC_WORDS
+        if (len(piece.split()) <= 4 and any(f" {marker} " in words for marker in lexicon().parallel)) or (
+                opens and not merged):
+            # ", in parallel, finance reserves …", "While the kitchen is cooking, the waiter …": the marker (or
+            # the clause it opens) belongs with the clause after it
+            carried = piece
+            continue
+        if opens and merged:
+            merged[-1] = f"{merged[-1]}, {piece}"  # "…, while the AMT troubleshoots": beside the clause before
             continue
         if piece.split()[0].lower() in lexicon().accompanying and not _has_own_clause(piece):
             carried = piece  # "…, with HR and the BU head, identifies the custodians": how the clause after acts
@@ -1743,6 +1764,8 @@ def _read_chunks(sentence: Span, index: int, listed: bool, reader: Reader) -> li
             merged[-1] = f"{merged[-1]}, {piece}"
             continue
         merged.append(piece)
+    if carried:
+        merged.append(carried)  # a marker or while-clause the sentence ends with is still read
     frames: list[Frame] = []
     chunks = [p.removeprefix("and ").strip() for p in merged if p.strip()]
     chunks = [c for c in chunks if c.split()[0].lower() not in _RELATIVE]  # "…, who compares …" describes
@@ -1773,13 +1796,20 @@ def _conditional_command(sentence: Span, index: int, reader: Reader) -> list[Fra
     """"if the parcel is lost issue a replacement", parsed as one clause: the condition runs up to the first
     verb in its base form, and the command after it is the step."""
     root = sentence.root
-    if _mark(root) not in ("if", "unless", "when", "whenever"):
+    marks = ("if", "unless", "when", "whenever")
+    clause = next((c for c in root.children if c.dep_ == "advcl" and c.i < root.i and _mark(c) in marks), None)
+    if clause is not None and root.pos_ != "VERB" and _verb_form(root) == root.lower_:
+        command: Token | None = root  # "if on-call does not acknowledge, escalate to the secondary": "escalate"
+    elif _mark(root) in marks:       # read as a noun, under its condition
+        clause, command = root, next((t for t in sentence if t.i > root.i and _verb_form(t) == t.lower_), None)
+    else:
         return []
-    command = next((t for t in sentence if t.i > root.i and _verb_form(t) == t.lower_), None)
     if command is None:
         return []
     condition = read_condition([t for t in sentence[: command.i - sentence.start] if not t.is_punct],
                                reader.last_object)
+    if _mark(clause) == "unless":
+        condition = condition.negation()
     frames = _telegraphic(sentence.doc[command.i: sentence.end], index, reader)
     for frame in frames:
         frame.condition = condition

@@ -60,6 +60,11 @@ class Lexicon:
     otherwise: tuple[str, ...]
     statistics: tuple[str, ...]
     conditions: frozenset[str]
+    outcomes: frozenset[str]
+    elliptic: dict[str, bool]
+    negative_answers: tuple[str, ...]
+    automatic: frozenset[str]
+    cumulative: tuple[str, ...]
     comparators: dict[str, str]
     number_words: dict[str, int]
     multipliers: dict[str, int]
@@ -82,6 +87,7 @@ class Lexicon:
     foreign_words: frozenset[str]
     email_verb_followers: tuple[str, ...]
     deciding: frozenset[str]
+    checking: frozenset[str]
     generic_objects: frozenset[str]
     integration_cues: tuple[str, ...]
     accompanying: frozenset[str]
@@ -141,6 +147,11 @@ def lexicon() -> Lexicon:
         otherwise=tuple(markers["otherwise"]),
         statistics=tuple(markers["statistics"]),
         conditions=frozenset(markers["conditions"]),
+        outcomes=frozenset(markers["outcomes"]),
+        elliptic=dict(markers["elliptic"]),
+        negative_answers=tuple(markers["negative_answers"]),
+        automatic=frozenset(markers["automatic"]),
+        cumulative=tuple(markers["cumulative"]),
         comparators=dict(raw["comparators"]),
         number_words=dict(raw["numbers"]["words"]),
         multipliers=dict(raw["numbers"]["multipliers"]),
@@ -163,6 +174,7 @@ def lexicon() -> Lexicon:
         foreign_words=frozenset(raw["text"]["foreign"]),
         email_verb_followers=tuple(raw["text"]["email_verb_followers"]),
         deciding=frozenset(raw["analysis"]["deciding"]),
+        checking=frozenset(raw["analysis"]["checking"]),
         generic_objects=frozenset(raw["analysis"]["generic_objects"]),
         integration_cues=tuple(raw["analysis"]["integration_cues"]),
         accompanying=frozenset(markers["accompanying"]),

@@ -216,3 +216,211 @@ def test_a_limit_on_the_first_work_is_a_decision_not_the_event_that_starts_the_p
     approval = _number(requirement, "Approve discount")
     assert approval not in requirement.flow.simulate({"percent": 10}).visited
     assert approval in requirement.flow.simulate({"percent": 20}).visited
+
+
+def test_notes_with_arrows_from_an_outcome_decide_and_a_bare_back_sends_the_work_back() -> None:
+    requirement = _read("Supplier onboarding notes\nProcurement checks the bank details.\n"
+                        "incomplete -> back to supplier\nok -> finance creates the vendor record\n"
+                        "Procurement sends the welcome pack.")
+    flow, gateway = _decision_after(requirement, "Check bank detail")
+    edges = flow.outgoing(gateway)
+    loops = [e for e in edges if flow.is_loop(e)]
+    assert len(edges) == 2 and len(loops) == 1, _named(requirement)
+    assert "incomplete" in (loops[0].condition or "").lower()
+    onward = next(e for e in edges if e is not loops[0])
+    assert flow.node(onward.target).step == _number(requirement, "Create vendor record")
+
+
+def _visited(requirement: Requirement, case: dict[str, float]) -> set[int | None]:
+    return set(requirement.flow.simulate(case).visited)
+
+
+def _done_by(requirement: Requirement, actor: str) -> int:
+    numbers = [n for n, s in enumerate(requirement.steps, start=1) if s.actor == actor]
+    assert numbers, (actor, _named(requirement))
+    return numbers[0]
+
+
+def test_three_tiers_of_a_figure_are_one_decision_and_an_automatic_tier_has_no_work() -> None:
+    requirement = _read("Buyers raise purchase orders in Coupa. Orders under 2k are approved automatically, 2k to "
+                        "20k need the department head, above 20k the finance director approves. The buyer sends "
+                        "the order to the supplier.")
+    gateway = next(g for g in requirement.flow.gateways if g.kind == "exclusive")
+    assert len(requirement.flow.outgoing(gateway.id)) == 3, _named(requirement)
+    head, director = _done_by(requirement, "Department Head"), _done_by(requirement, "Finance Director")
+    assert not any(s.actor is None and s.name.startswith("Approve") for s in requirement.steps)
+    assert {head, director} & _visited(requirement, {"value": 500}) == set()
+    assert head in _visited(requirement, {"value": 5000}) and director not in _visited(requirement, {"value": 5000})
+    assert director in _visited(requirement, {"value": 50000}) and head not in _visited(requirement, {"value": 50000})
+    assert not requirement.flow.problems()
+
+
+def test_a_higher_tier_that_also_needs_someone_decides_after_the_lower_tiers_work() -> None:
+    requirement = _read("Engineers submit travel requests in Concur. Anything over $1,000 needs their team lead's "
+                        "approval, and anything over $8,000 also needs the VP. The travel desk books the trip.")
+    lead, vp = _done_by(requirement, "Team Lead"), _done_by(requirement, "VP")
+    book = _number(requirement, "Book trip")
+    assert {lead, vp} & _visited(requirement, {"amount": 300}) == set(), _named(requirement)
+    assert book in _visited(requirement, {"amount": 300})
+    assert lead in _visited(requirement, {"amount": 3000}) and vp not in _visited(requirement, {"amount": 3000})
+    assert {lead, vp, book} <= _visited(requirement, {"amount": 9000})
+    assert not requirement.flow.problems()
+
+
+def test_a_condition_in_brackets_is_a_clause_of_its_own_where_it_stands() -> None:
+    requirement = _read("Tenants submit repair requests on the portal. The coordinator checks the request has photos "
+                        "(if not, send it back to the tenant). The contractor visits the flat.")
+    flow, gateway = _decision_after(requirement, "Check request")
+    edges = flow.outgoing(gateway)
+    loops = [e for e in edges if flow.is_loop(e)]
+    assert len(edges) == 2 and len(loops) == 1, _named(requirement)
+    assert flow.node(loops[0].target).step == _number(requirement, "Submit repair request")
+    onward = next(e for e in edges if e is not loops[0])
+    assert flow.node(onward.target).step == _number(requirement, "Visit flat")
+
+
+def test_a_yes_or_no_condition_is_about_what_the_work_before_it_checked() -> None:
+    requirement = _read("The agent verifies that the caller is the account holder; if not, the agent ends the call. "
+                        "The agent updates the address.")
+    flow = requirement.flow
+    gateway = next(g for g in flow.gateways if g.kind == "exclusive")
+    assert flow.gateway_after(1) == gateway, _named(requirement)
+    labels = {e.condition for e in flow.outgoing(gateway.id)}
+    assert "caller is not the account holder" in labels, labels
+    requirement = _read("The clerk registers the invoice. The manager approves the invoice unless the supplier is "
+                        "blocked. The clerk pays the invoice.")
+    assert "Supplier is not blocked?" in [g.label for g in requirement.flow.gateways], _named(requirement)
+    requirement = _read("The registrar checks the enrolment form (if not, it goes back to the student). The "
+                        "registrar enrols the student.")
+    flow, gateway = _decision_after(requirement, "Check enrolment form")
+    assert {e.condition for e in flow.outgoing(gateway)} == {"check enrolment form failed", "otherwise"}
+
+
+def test_a_sentence_saying_work_already_read_runs_at_the_same_time_splits_and_joins_it() -> None:
+    requirement = _read("The landlord accepts the tenant. The agent runs the credit check, the assistant collects "
+                        "the references, and the agent signs the lease. The credit check and the references can "
+                        "happen at the same time.")
+    check, references = _number(requirement, "Run credit check"), _number(requirement, "Collect reference")
+    assert {check, references} in _split_targets(requirement.flow), _named(requirement)
+    flow = requirement.flow
+    join = next(g for g in flow.gateways if g.kind == "parallel" and not flow.is_split(g.id))
+    assert [flow.node(e.target).step for e in flow.outgoing(join.id)] == [_number(requirement, "Sign lease")]
+    assert len(requirement.steps) == 4
+
+
+def test_a_rule_stated_after_the_steps_decides_where_its_case_is_checked() -> None:
+    requirement = _read("Members submit mileage claims with a route map in the portal. The office manager approves "
+                        "each claim. Payroll verifies the mileage against the route map and pays the claim in the "
+                        "monthly run. Claims older than 90 days are refused.")
+    flow, gateway = _decision_after(requirement, "Verify mileage")
+    targets = [flow.node(e.target) for e in flow.outgoing(gateway)]
+    assert {t.kind for t in targets} == {"end", "task"}, _named(requirement)
+    assert next(t for t in targets if t.kind == "task").step == _number(requirement, "Pay claim")
+    assert flow.gateway_after(_number(requirement, "Pay claim")) is None  # not after the last step
+    requirement = _read("Dental check-ups: the patient books online, reception verifies the insurance cover the day "
+                        "before, the hygienist cleans the teeth, then the dentist examines the patient. If the "
+                        "insurance is not valid the patient is asked to pay in advance.")
+    _decision_after(requirement, "Verify insurance cover")
+
+
+def test_a_figure_parsed_as_a_second_subject_is_still_the_clauses_limit() -> None:
+    requirement = _read("Engineers book training courses with receipts in Coupa. Anything over $2,000 needs their "
+                        "director's OK, anything over $9,000 also needs the COO. HR books the course.")
+    director = _done_by(requirement, "Director")
+    assert director not in _visited(requirement, {"amount": 500}), _named(requirement)
+    assert director in _visited(requirement, {"amount": 3000})
+
+
+def test_a_list_of_three_outcomes_is_one_decision_with_three_branches() -> None:
+    requirement = _read("The planner drafts the schedule. The site manager accepts it, rejects it, or asks for it to "
+                        "be re-planned. The planner publishes the schedule.")
+    flow, gateway = _decision_after(requirement, "Draft schedule")
+    targets = [flow.node(e.target) for e in flow.outgoing(gateway)]
+    assert len(targets) == 3, _named(requirement)
+    assert {t.step for t in targets} == {n for n, s in enumerate(requirement.steps, 1) if s.actor == "Site Manager"}
+    asked = next(t for t in targets if t.step is not None and requirement.steps[t.step - 1].name.startswith("Ask"))
+    after = flow.outgoing(asked.id)
+    assert [flow.node(e.target).step for e in after] == [_number(requirement, "Draft schedule")]  # re-planned: back
+    assert not flow.problems()
+
+
+def test_work_done_meanwhile_runs_beside_the_other_performers_work_of_the_sentence_before() -> None:
+    requirement = _read("The office manager sets up the payroll record. The IT technician creates the accounts and "
+                        "configures a laptop. Meanwhile the team lead picks a mentor and books the intro meetings. "
+                        "The office manager gives the welcome talk.")
+    flow = requirement.flow
+    accounts, laptop = _number(requirement, "Create account"), _number(requirement, "Configure laptop")
+    mentor, meetings = _number(requirement, "Pick mentor"), _number(requirement, "Book intro meeting")
+    assert {accounts, mentor} in _split_targets(flow), _named(requirement)
+    assert [flow.node(e.target).step for e in flow.outgoing(flow.task(accounts).id)] == [laptop]  # type: ignore[union-attr]
+    assert [flow.node(e.target).step for e in flow.outgoing(flow.task(mentor).id)] == [meetings]  # type: ignore[union-attr]
+    join = next(g for g in flow.gateways if g.kind == "parallel" and not flow.is_split(g.id))
+    assert [flow.node(e.target).step for e in flow.outgoing(join.id)] == [_number(requirement, "Give welcome talk")]
+
+
+def test_a_while_clause_set_apart_by_a_comma_still_puts_the_clause_after_it_beside_the_work() -> None:
+    requirement = _read("The host seats the party and the server takes the order. The cooks prepare the dishes. "
+                        "While the kitchen is busy, the server sets the table with cutlery, glasses and bread, so "
+                        "that nothing is missing later. The server then serves the dishes.")
+    table = _number(requirement, "Set table")
+    assert any(table in targets and len(targets) == 2 for targets in _split_targets(requirement.flow)), \
+        _named(requirement)
+
+
+def test_a_send_back_offered_as_the_other_outcome_of_a_step_decides_before_that_step() -> None:
+    requirement = _read("The painter paints the hallway and uploads photos. The supervisor checks the photos and "
+                        "approves the job, or sends them back if the finish is patchy.")
+    flow, gateway = _decision_after(requirement, "Check photo")
+    edges = flow.outgoing(gateway)
+    loops = [e for e in edges if flow.is_loop(e)]
+    assert len(edges) == 2 and len(loops) == 1, _named(requirement)
+    assert "patchy" in (loops[0].condition or "")
+    onward = next(e for e in edges if e is not loops[0])
+    assert flow.node(onward.target).step == _number(requirement, "Approve job")
+    assert flow.node(loops[0].target).step == _number(requirement, "Upload photo")
+    assert not flow.problems()
+
+
+def test_work_on_what_a_stopping_outcome_left_happens_on_that_branch_before_it_ends() -> None:
+    requirement = _read("Suppliers send a registration form. The buyer scores the supplier; suppliers scoring under "
+                        "50 points are declined. The buyer creates the vendor record. Declined suppliers receive an "
+                        "email from the buyer.")
+    flow = requirement.flow
+    email = next(n for n, s in enumerate(requirement.steps, 1) if "email" in s.name.lower())
+    assert [flow.node(e.target).kind for e in flow.outgoing(flow.task(email).id)] == ["end"], _named(requirement)  # type: ignore[union-attr]
+    gateway = flow.gateway_after(_number(requirement, "Score supplier"))
+    assert gateway is not None
+    assert {flow.node(e.target).step for e in flow.outgoing(gateway.id)} == {email, _number(requirement,
+                                                                                             "Create vendor record")}
+
+
+def test_all_other_cases_after_work_on_a_kind_of_case_decide_between_the_two() -> None:
+    requirement = _read("Orders are entered by the sales clerk. Domestic orders are picked by the local warehouse; "
+                        "all other orders are shipped by the export partner. The invoice is sent by billing.")
+    flow, gateway = _decision_after(requirement, requirement.steps[0].name)  # the orders entered (received)
+    targets = {flow.node(e.target).step for e in flow.outgoing(gateway)}
+    assert targets == {_number(requirement, "Pick domestic order"), _number(requirement, "Ship other order")}, \
+        _named(requirement)
+    assert "Domestic orders?" in [g.label for g in flow.gateways]
+
+
+def test_unless_in_which_case_gives_both_outcomes_of_one_condition() -> None:
+    requirement = _read("The clerk registers the parcel. The parcel is then delivered to the door by the courier, "
+                        "unless the customer chose a locker, in which case a pickup code is emailed by the clerk. "
+                        "The clerk closes the order.")
+    flow = requirement.flow
+    gateway = next(g for g in flow.gateways if g.kind == "exclusive")
+    targets = {flow.node(e.target).step for e in flow.outgoing(gateway.id)}
+    assert targets == {_number(requirement, "Deliver parcel"), _number(requirement, "Email pickup code")}, \
+        _named(requirement)
+    assert {e.condition for e in flow.outgoing(gateway.id)} == {"customer did not choose a locker",
+                                                                 "customer chose a locker"}
+
+
+def test_a_command_the_parser_read_as_a_noun_after_its_condition_is_a_conditional_step() -> None:
+    requirement = _read("The dispatcher assigns the job. If the driver does not confirm, escalate to the shift lead. "
+                        "The driver collects the load.")
+    flow, gateway = _decision_after(requirement, "Assign job")
+    escalate = next(n for n, s in enumerate(requirement.steps, 1) if s.name.startswith("Escalate"))
+    targets = {flow.node(e.target).step for e in flow.outgoing(gateway)}
+    assert targets == {escalate, _number(requirement, "Collect load")}, _named(requirement)

@@ -357,6 +357,8 @@ def _role_before_verb_form(subject: Token) -> Token | None:
     verb's -s form is who acts, the -s form no part of its name."""
     if subject.tag_ != "NNS" or subject.i == 0 or not _verb_s_form(subject) or role_name(subject) is not None:
         return None  # "department heads request …": a role's own plural
+    if subject.i + 1 < len(subject.doc) and subject.doc[subject.i + 1].pos_ == "DET":
+        return None  # "Legal drafts the agreement and both parties sign it": the -s form's own object follows
     before = subject.doc[subject.i - 1]
     return before if before.head == subject and role_name(before) is not None else None
 
@@ -1692,8 +1694,9 @@ def _reading_weight(frames: list[Frame]) -> tuple[int, int]:
 
 def _acts(frames: list[Frame]) -> bool:
     """Whether a sentence's clauses do work: a step, or work sent back ("claims with missing information
-    are returned to the claimant with a notice"), whose nouns are then no steps of their own."""
-    return any(f.kind in ("step", "rework") for f in frames)
+    are returned to the claimant with a notice"), whose nouns are then no steps of their own. Rework a role
+    is said to do ("the account manager revises the quote") is that role's step too, read by what follows."""
+    return any(f.kind == "step" or (f.kind == "rework" and not f.performer) for f in frames)
 
 
 _CONDITION_START = ("if ", "when ", "whenever ", "unless ", "once ", "in case ", "where ")

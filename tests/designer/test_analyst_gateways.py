@@ -424,3 +424,15 @@ def test_a_command_the_parser_read_as_a_noun_after_its_condition_is_a_conditiona
     escalate = next(n for n, s in enumerate(requirement.steps, 1) if s.name.startswith("Escalate"))
     targets = {flow.node(e.target).step for e in flow.outgoing(gateway)}
     assert targets == {escalate, _number(requirement, "Collect load")}, _named(requirement)
+
+
+def test_a_closing_rule_is_checked_where_its_condition_is_watched_not_where_its_actor_last_worked() -> None:
+    requirement = _read("The owner signs off the upgrade. The SRE switches the model behind a feature flag, and the "
+                        "analyst watches the latency for two days. If the latency gets worse by more than 20%, the "
+                        "SRE flips the flag back.")
+    names = [name for name, _ in _named(requirement)]
+    assert names.index("Watch latency") < names.index("Flip flag"), names
+    requirement = _read("The engineer rolls the agent out to a canary, then to all users. If the error rate goes "
+                        "above 2%, the engineer rolls the agent back.")
+    names = [name for name, _ in _named(requirement)]
+    assert names[-1].startswith("Roll back"), names  # no step works on the error rate: the rule stays last

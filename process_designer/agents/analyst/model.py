@@ -661,21 +661,27 @@ def _rules_where_checked(frames: list[Frame]) -> list[Frame]:
 
 
 def _checked_at(rule: Frame, steps: list[Frame]) -> Frame | None:
-    """The step a rule is checked at; the words of its condition weigh twice those of its action."""
+    """The step a rule is checked at: the one sharing most words with its condition, then with its action; none
+    when no step shares a word with its condition ("if latency gets worse, the SRE flips the flag back" is checked where latency is watched, not where
+    the SRE set the flag)."""
     said = _content(rule.head.sent)
-    tested = {t.lemma_.lower() for t in rule.head.sent
-              if rule.condition is not None and t.lower_ in rule.condition.label.lower().split()} & said
-    shared = [len(said & words) + len(tested & words) for words in (_step_words(step) for step in steps)]
-    best = max(shared, default=0)
-    if best == 0:
-        return None
+    things = {t.i for c in rule.head.children if c.dep_ == "nsubjpass" for t in c.subtree}  # "claims … are refused"
+    tested = {t.lemma_.lower() for t in rule.head.sent if t.i in things
+              or (rule.condition is not None and t.lower_ in rule.condition.label.lower().split())} & said
+    shared = [(len(tested & words), len(said & words)) for words in (_step_words(step) for step in steps)]
+    best = max(shared, default=(0, 0))
+    if best[0] == 0:
+        return None  # no step works on what the condition tests: the rule stays where the text says it
     first = shared.index(best)
     return next((s for s in steps[first:] if s.verb in lexicon().checking), steps[first])
 
 
 def _step_words(step: Frame) -> set[str]:
-    """The words of a step's clause and of its name (the clause may be parsed around a word it names)."""
-    return _content(step.head.subtree) | {w.lower() for w in f"{step.name} {step.obj}".split()}
+    """The words of a step's clause and of its name (the clause may be parsed around a word it names), without
+    the clauses joined to it ("…, and the analyst watches the latency" is another step's)."""
+    joined = {t.i for c in step.head.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") for t in c.subtree}
+    clause = [t for t in step.head.subtree if t.i not in joined]
+    return _content(clause) | {w.lower() for w in f"{step.name} {step.obj}".split()}
 
 
 def _content(tokens: Iterable[Token]) -> set[str]:

@@ -773,6 +773,9 @@ class _SentenceReader:
             if target is None:  # "we check the policy is active": what the clause is about
                 clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
                 subject = _subject(clause) if clause is not None else None
+                own = next((c for c in clause.children if c.dep_ == "nsubj"), None) if clause is not None else None
+                if subject is not None and own is not None and subject.head == own and subject.dep_ == "conj":
+                    subject = own  # "tunes the rules and the engineer evaluates it": the role joined to this object
                 target = subject if subject is not None and subject.pos_ in ("NOUN", "PROPN") \
                     and role_name(subject) is None else None
             if target is None:

@@ -135,3 +135,10 @@ def test_a_time_after_a_verb_in_a_note_is_no_object() -> None:
     requirement = _read("customer raises ticket, agent calls within 2h, agent closes the ticket")
     names = [name for name, _ in _named(requirement)]
     assert not any("2h" in name for name in names), names
+
+
+def test_a_thing_the_parser_joined_to_the_next_clauses_role_is_the_object_of_the_clause_before() -> None:
+    requirement = _read("The data scientist trains the model. If fewer than 95% of claims are coded correctly, the "
+                        "coding lead tunes the mapping rules and the data scientist evaluates it again; otherwise the "
+                        "coding lead approves the release.")
+    assert ("Tune mapping rule", "Coding Lead") in _named(requirement), _named(requirement)

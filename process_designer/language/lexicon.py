@@ -86,6 +86,7 @@ class Lexicon:
     english_words: frozenset[str]
     foreign_words: frozenset[str]
     email_verb_followers: tuple[str, ...]
+    indefinite: frozenset[str]
     deciding: frozenset[str]
     checking: frozenset[str]
     generic_objects: frozenset[str]
@@ -173,6 +174,7 @@ def lexicon() -> Lexicon:
         english_words=frozenset(raw["text"]["english"]),
         foreign_words=frozenset(raw["text"]["foreign"]),
         email_verb_followers=tuple(raw["text"]["email_verb_followers"]),
+        indefinite=frozenset(raw["text"]["indefinite"]),
         deciding=frozenset(raw["analysis"]["deciding"]),
         checking=frozenset(raw["analysis"]["checking"]),
         generic_objects=frozenset(raw["analysis"]["generic_objects"]),

@@ -193,15 +193,10 @@ def read_topic(text: str) -> Topic:
     if not sentences:
         return Topic("", text)
     topic = _framing_topic(sentences[0])
+    after = "\n".join(part for part in (first[sentences[0].end_char:].strip(), rest) if part.strip())
     if topic is None:
-        owning = _owning(sentences[0]) if len(sentences) == 1 and (rest.strip() or first[sentences[0].end_char:].strip()) \
-            else None
-        if owning is None:
-            return Topic("", text)
-        remainder = "\n".join(part for part in (first[sentences[0].end_char:].strip(), rest) if part.strip())
-        return Topic(owning[0], remainder, owner=owning[1])
+        owning = _owning(sentences[0]) if after else None  # an owner is named over steps that follow
+        return Topic(owning[0], after, owner=owning[1]) if owning is not None else Topic("", text)
     if _lists_steps(sentences[0]):  # the title names the parts: read them as the steps
         return Topic(topic, text)
-    remainder = first[sentences[0].end_char:].strip()
-    body = "\n".join(part for part in (remainder, rest) if part.strip())
-    return Topic(topic, body or text)
+    return Topic(topic, after or text)

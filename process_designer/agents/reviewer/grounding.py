@@ -43,7 +43,6 @@ MIN_STEPS = 4  # a process with fewer steps rarely says how the case arrives and
 _PREDICATES = frozenset({"ROOT", "conj", "advcl", "xcomp"})  # not the verbs of relative or reported clauses
 _OBJECTS = frozenset({"dobj", "pobj", "nsubjpass", "attr", "oprd", "dative"})
 _PRONOUNS = frozenset({"PRP", "WDT", "WP", "DT", "EX"})
-_INDEFINITE = frozenset({"anything", "everything", "something", "nothing", "one", "ones", "all"})
 _QUOTE_WORDS = 12  # words of the requirements a finding quotes
 
 
@@ -133,7 +132,7 @@ def _objects(verb: Token) -> list[Token]:
 def _acts_on(verb: Token, nouns: Sequence[str]) -> bool | None:
     """Whether ``verb`` in the text acts on one of ``nouns``; ``None`` when the text does not say on what."""
     objects = _objects(verb)
-    if not objects or any(o.tag_ in _PRONOUNS or o.lower_ in _INDEFINITE for o in objects):
+    if not objects or any(o.tag_ in _PRONOUNS or o.lower_ in lexicon().indefinite for o in objects):
         return None
     subtree = {t.lemma_.lower() for o in objects for t in o.subtree} | {t.lower_ for o in objects for t in o.subtree}
     return any(noun in subtree for noun in nouns)

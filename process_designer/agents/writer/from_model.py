@@ -109,8 +109,9 @@ def _verb_after_subject(words: list[str]) -> int | None:
     """Where a verb's base form follows the nouns that are its subject and comes before its object
     ("visitor need parking", "customer require delivery slot"), or None."""
     for index in range(1, len(words) - 1):
-        if "VERB" in wordforms.all_lemmas(words[index]) and all(_names_a_thing(w) for w in words[:index]):
-            return index if words[index] in wordforms.all_lemmas(words[index])["VERB"] else None
+        verbs = wordforms.all_lemmas(words[index]).get("VERB")
+        if verbs and all(_names_a_thing(w) for w in words[:index]):
+            return index if words[index] in verbs else None
     return None
 
 

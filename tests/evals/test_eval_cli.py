@@ -152,7 +152,7 @@ def test_compare_reads_a_directory_of_suite_baselines(
 def test_unknown_suite_is_a_one_line_error(harness: _Harness) -> None:
     with pytest.raises(
         NotFoundError,
-        match=r"unknown eval suite 'nope'; choose one of: agents, blind, blind2, blind3, chat, full, holdout, integrations, narrative, short, smoke",
+        match=r"unknown eval suite 'nope'; choose one of: agents, blind, blind2, blind3, blind4, chat, full, holdout, integrations, narrative, short, smoke",
     ):
         harness.run("--suite", "nope")
 
@@ -185,7 +185,7 @@ def test_main_turns_an_unknown_suite_into_one_line_and_exit_1(
 
     assert main(["eval", "--suite", "nope"]) == 1
     assert capsys.readouterr().err == (
-        "process-designer: error: unknown eval suite 'nope'; choose one of: agents, blind, blind2, blind3, chat, full, holdout, integrations, narrative, short, smoke\n"
+        "process-designer: error: unknown eval suite 'nope'; choose one of: agents, blind, blind2, blind3, blind4, chat, full, holdout, integrations, narrative, short, smoke\n"
     )
 
 

@@ -21,6 +21,7 @@ from spacy.tokens import Doc, Span, Token
 from process_designer.language import wordforms
 from process_designer.language.conditions import Condition, is_figure, qualified, read_condition
 from process_designer.language.forms import known_verb, title_case, verb_of_noun
+from process_designer.language.layout import plain
 from process_designer.language.lexicon import lexicon
 from process_designer.language.pipeline import english, is_verb_base
 from process_designer.language.systems import detect_systems
@@ -1489,7 +1490,7 @@ def _units(text: str) -> list[tuple[str, bool]]:
     (see :func:`_asides`) and acronyms of things written out where the text defines them."""
     units: list[tuple[str, bool]] = []
     spelled: dict[str, str] = {}
-    for line in text.splitlines():
+    for line in plain(text).splitlines():
         stripped = line.strip()
         if not stripped:
             continue
@@ -1561,6 +1562,16 @@ def _names_role(word: str) -> bool:
     return lemma in lex.role_heads or word.lower() in lex.role_heads or _agent_noun(lemma)
 
 
+def _labels_role(phrase: str) -> bool:
+    """Whether a line's label names who does the line ("IT technician", "Employee", "Finance")."""
+    lex, low = lexicon(), phrase.lower()
+    words = low.split()
+    if any(word in ("the", "a", "an", "this", "that", "our", "your") for word in words) or (
+            len(words) > 1 and _dictionary_verb(words[0]) and low not in lex.superiors):
+        return False  # "Book the carrier: …" is a command before its details, not who does the line
+    return _names_role(words[-1]) or low in lex.departments or low in lex.requesters
+
+
 def _spelled_out(unit: str, spelled: dict[str, str]) -> str:
     for acronym, words in spelled.items():
         unit = re.sub(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", words, unit)
@@ -1586,10 +1597,17 @@ def _without_options(part: str) -> str:
 _IMPERATIVE_MARK = "Please"
 
 
+_ROLE_LABEL = re.compile(r"^(?P<lead>(?P<role>[A-Za-z][\w&/ -]{0,40}?):\s+)(?P<rest>\S.*)$")
+
+
 def _imperative(line: str) -> str:
     """A list line that opens with a verb is a command ("Land raw files in S3", "Screen against sanctions
     lists"); the small model reads such an opening word as a noun or an adjective. "Please" before it makes
     the parse read the command, and is no word of the step (see ``_text``)."""
+    label = _ROLE_LABEL.match(line)
+    if label is not None and _labels_role(label["role"]):  # "IT technician: hand over the laptop"
+        command = _imperative(label["rest"])  # after a label the mark reads as the word, not as a name
+        return label["lead"] + ("please" + command[len(_IMPERATIVE_MARK):] if command != label["rest"] else command)
     words = line.split()
     if not words or not words[0].isalpha() or (words[0].isupper() and len(words[0]) > 1):
         return line  # an acronym opening the line is a name ("PIR for every failed change")
@@ -1643,7 +1661,11 @@ def read_frames(text: str, reader: Reader | None = None, lend_verb: str = "") ->
     if reader.narrator is None and named:  # the plainest self-introduction anywhere in the text names them
         reader.narrator = min(named)[2]
     reader.narrator_sentences = {index for rank, index, _ in named if rank < 4}
+    # several people who each say who they are ("I am the bed manager. I allocate …") speak in turn
+    speakers = sorted((index, role) for rank, index, role in named if rank <= 1)
     for index, sentence in enumerate(sentences):
+        if len({role for _, role in speakers}) > 1 and (spoken := [r for i, r in speakers if i <= index]):
+            reader.narrator = spoken[-1]
         listed = units[0][1] if len(units) == 1 else _listed(sentence, units, docs)
         if (_statistic(sentence) or _definition(sentence)) and not listed:
             reader.context.append(sentence.text.strip())

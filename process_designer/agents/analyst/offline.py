@@ -38,6 +38,7 @@ from process_designer.language.constraints import find_constraints
 from process_designer.language.forms import title_case
 from process_designer.language.frames import Frame, Reader, read_frames
 from process_designer.language.instructions import instruction
+from process_designer.language.layout import plain
 from process_designer.language.lexicon import lexicon
 from process_designer.language.pipeline import noun_lemma
 
@@ -76,7 +77,7 @@ def analyze_requirements(
         requirement.questions = [_ENGLISH_ONLY]
         return requirement
 
-    framing = read_topic(clean)
+    framing = read_topic(plain(clean))  # a table, a transcript or emoji markers read as the lines they stand for
     topic = framing.topic
     frames, reader, _ = read_frames(_without_mappings(framing.body), Reader(topic=_topic_head(topic)),
                                     lend_verb=framing.verb)

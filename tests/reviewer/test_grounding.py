@@ -167,3 +167,28 @@ def test_an_integrations_run_is_not_held_against_the_texts_verbs() -> None:
     assert _codes(document, _source(text))  # as a process, its steps say what the text never does
     integration = document.model_copy(update={"kind": "integration"})
     assert _codes(integration, _source(text)) == []
+
+
+def test_a_step_that_names_its_doer_as_the_thing_acted_on_is_unsaid() -> None:
+    text = "The guest registers online. Reception confirms the booking. The housekeeper cleans the room."
+    document = _document("Register guest", "Confirm booking", "Clean room", "Check out guest")
+    findings = [f for f in grounding_findings(document, _source(text)) if f.code == "unsaid_action"]
+    assert [f.step for f in findings] == [1], findings
+    assert "the guest does the 'register'" in findings[0].text
+    right = _document("Register", "Confirm booking", "Clean room", "Check out guest")
+    assert not [f for f in grounding_findings(right, _source(text)) if f.code == "unsaid_action" and f.step == 1]
+
+
+def test_a_doer_who_is_also_acted_on_elsewhere_is_no_finding() -> None:
+    text = "The nurse calls the patient. The patient books a slot and the doctor sees the patient."
+    document = _document("Call patient", "Book slot", "See patient", "Discharge patient")
+    assert not [f for f in grounding_findings(document, _source(text)) if f.code == "unsaid_action"]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Customers ask for refunds; under $100 agents approve.", "Approve refund as agent"),  # the role it is done as
+    ("Quote sent to the customer, valid for 30 days.", "Send quote"),  # a participle, not the quote sending
+])
+def test_a_role_a_step_is_done_as_and_a_passive_thing_are_no_doers_named_as_objects(text: str, name: str) -> None:
+    document = _document("Receive request", name, "Record outcome", "Close case")
+    assert not [f for f in grounding_findings(document, _source(text)) if "does the" in f.text]

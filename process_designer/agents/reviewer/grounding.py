@@ -160,7 +160,28 @@ def _step_findings(step: Step, parts: NameParts, reading: _Reading, source: Revi
         return [Finding(code="unsaid_action", step=step.number, node=f"step_{step.number}",
                         text=f"{_label(step)}: the requirements '{verb}' the {what}, never the "
                              f"{' '.join(parts.nouns)}; name the step after what is acted on")]
+    actor = _actor_named_as_object(uses, parts.nouns)
+    if actor and not any(said) and not _said_later(source, parts.nouns):
+        return [Finding(code="unsaid_action", step=step.number, node=f"step_{step.number}",
+                        text=f"{_label(step)}: in the requirements the {actor} does the '{verb}', nobody does it to "
+                             f"the {actor}; name the step after what is acted on")]
     return []
+
+
+def _actor_named_as_object(uses: Sequence[Token], nouns: Sequence[str]) -> str | None:
+    """The actor of ``uses`` when the step names its doer as the thing acted on: "the patient books online"
+    designed as "Book patient"; ``None`` when any use has no such subject."""
+    if not nouns:
+        return None
+    actors = []
+    for verb in uses:
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        lemma = subject.lemma_.lower() if subject is not None else ""
+        # the thing the step is named after ("Approve refund as agent" names the refund), said of someone who acts
+        if subject is None or verb.tag_ == "VBN" or lemma != nouns[0] or lemma not in lexicon().role_heads:
+            return None
+        actors.append(subject.lower_)
+    return actors[0] if actors else None
 
 
 def _carried(verb: Token, parts: Sequence[NameParts]) -> bool:

@@ -3,8 +3,10 @@
 People paste processes in the forms their tools give them: a table copied from a wiki, a post with
 emoji for list markers, meeting notes where each line is somebody speaking, checklists that ask
 "Out of tolerance? Raise a nonconformance". The reader reads sentences and list items; this module
-turns those forms into them without dropping a word of what they say:
+turns those forms into them, keeping what they say about the work:
 
+- a user story's role is the narrator and its want what they do; an acceptance criterion's Given and
+  When are the condition of its Then;
 - a Markdown table becomes one list item per row, "<who>: <what>", its other columns kept as notes
   in brackets;
 - keycap digits ("1️⃣") become numbered list markers, pointing emoji become arrows, other pictographs
@@ -58,9 +60,33 @@ def _words() -> _Words:
 
 def plain(text: str) -> str:
     """``text`` with its layout made plain (see the module's description); plain prose comes back as it was."""
-    lines = [_without_pictographs(line) for line in text.splitlines()]
+    lines = [_storied(_without_pictographs(line)) for line in text.splitlines()]
     lines = list(_untabled(lines))
     return "\n".join(_spoken(lines))
+
+
+# -- user stories --------------------------------------------------------------------------------------
+
+_STORY = re.compile(r"^(?P<lead>\s*(?:[-*•]\s*)?(?:(?:user\s+)?story\s*:\s*)?)as an? (?P<role>[^,]{2,40}?),?\s+"
+                    r"I (?P<verb>want|need|would like)(?P<to> to)? (?P<want>.+?)(?:,?\s+so that\s+.*)?$", re.IGNORECASE)
+_SCENARIO = re.compile(r"^(?P<lead>\s*(?:[-*•]\s*|\d{1,2}[.)]\s*)?)given (?P<given>.+?),?\s+"
+                       r"(?:when (?P<when>.+?),?\s+)?then (?P<then>.+)$", re.IGNORECASE)
+
+
+def _storied(line: str) -> str:
+    """A user story's role as the narrator and its want as what they do ("As a subscriber I want to cancel my
+    plan" → "I am the subscriber. I cancel my plan."); an acceptance criterion's Given and When as the
+    condition of its Then."""
+    story = _STORY.match(line)
+    if story is not None:
+        wanted = story["want"].strip().rstrip(".")
+        doing = wanted if story["to"] else f"{story['verb']} {wanted}"  # "I need a laptop" stays a need
+        return f"{story['lead']}I am the {story['role'].strip()}. I {doing}."
+    scenario = _SCENARIO.match(line)
+    if scenario is not None:
+        condition = " and ".join(part.strip() for part in (scenario["given"], scenario["when"]) if part)
+        return f"{scenario['lead']}if {condition}, {scenario['then'].strip()}"
+    return line
 
 
 # -- emoji ---------------------------------------------------------------------------------------------

@@ -99,3 +99,26 @@ def test_a_yes_no_question_before_an_answer_is_written_as_a_condition(question: 
 ])
 def test_plain_text_and_questions_that_ask_for_facts_are_left_as_they_are(text: str) -> None:
     assert plain(text) == text
+
+
+@pytest.mark.parametrize("story, said", [
+    ("As a tenant I want to report a repair online so that I do not have to call.",
+     "I am the tenant. I report a repair online."),
+    ("Story: as an approver, I would like to see the budget.", "Story: I am the approver. I see the budget."),
+    ("As a new starter I need a laptop on day one.", "I am the new starter. I need a laptop on day one."),
+    ("- Given the form is complete, when the clerk submits it, then the officer reviews it.",
+     "- if the form is complete and the clerk submits it, the officer reviews it."),
+    ("Given the repair is urgent then the officer sends a contractor.", "if the repair is urgent, the officer sends a contractor."),
+])
+def test_user_stories_and_acceptance_criteria_are_read_as_narrator_and_conditions(story: str, said: str) -> None:
+    assert plain(story) == said
+
+
+def test_a_user_story_with_criteria_gives_the_storys_role_its_step_and_each_criterion_its_condition() -> None:
+    requirement = _read("As a tenant I want to report a repair online so that I do not have to call.\n"
+                        "- Given the repair is urgent, then the housing officer sends a contractor within 4 hours.\n"
+                        "- Given it is not urgent, then the housing officer books a visit within 10 days.")
+    named = _named(requirement)
+    assert named[0] == ("Report repair", "Tenant"), named
+    assert ("Send contractor", "Housing Officer") in named and ("Book visit", "Housing Officer") in named, named
+    assert requirement.flow.gateways, "urgent or not decides which"

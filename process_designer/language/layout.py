@@ -285,6 +285,8 @@ def _yes_no(question: str) -> bool:
     words = question.strip().lower().split()
     while words and (words[0] + " " in _JOINERS or words[:2] == ["what", "if"]):
         words = words[1:]
+    if len(words) > 1 and words[1] == "you":  # "can you add a step?": a request to the reader, not a condition
+        return False
     return bool(words) and words[0] not in _words().wh_words and len(words) <= 14
 
 

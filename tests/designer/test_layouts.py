@@ -95,7 +95,8 @@ def test_a_yes_no_question_before_an_answer_is_written_as_a_condition(question: 
     "Manager: approve the request\nClerk: file it",  # lines labelled with roles, not speakers
     "Totals | subtotal | tax",  # a bar that is no table
     "damage? -> photograph it",
-    "Q: Are there checks? A: Yes. Compliance screens the supplier.",  # a FAQ's question introduces its answer  # an arrow after a question is read as the arrow's condition and action
+    "Q: Are there checks? A: Yes. Compliance screens the supplier.",
+    "Can you add a fraud check? Then send me the new version.",  # a request to the designer  # a FAQ's question introduces its answer  # an arrow after a question is read as the arrow's condition and action
 ])
 def test_plain_text_and_questions_that_ask_for_facts_are_left_as_they_are(text: str) -> None:
     assert plain(text) == text

@@ -10,6 +10,7 @@ from process_designer.agents.analyst.draft import names_a_process, request_objec
 from process_designer.agents.analyst.offline import analyze_requirements
 from process_designer.designer import Designer
 from process_designer.domain.models import Step
+from process_designer.errors import InputError
 from process_designer.knowledge import CURATED_TEMPLATES_DIR
 from process_designer.knowledge.step_parts import step_parts
 from process_designer.knowledge.template_model import ProcessTemplate, load_template
@@ -87,12 +88,21 @@ def test_a_named_process_is_designed_from_the_closest_template(designer: Designe
     assert any("template" in q for q in document.open_questions)
 
 
-def test_a_named_process_no_template_fits_gets_the_generic_draft_not_a_refusal(designer: Designer) -> None:
-    document = designer.design("organising the annual chess tournament")
-    assert document.templates_used == ["standard-process"]
-    assert len(document.steps) >= 3
-    assert not any("chess" in s.name.lower() for s in document.steps)
-    assert any("Standard Business Process" in q for q in document.open_questions)
+def test_a_named_process_with_only_a_near_template_is_drafted_from_it_and_says_so(designer: Designer) -> None:
+    document = designer.design("yearly ethics pledge from every employee")  # 0.35: near, not relevant
+    assert document.templates_used == ["conflict-of-interest-declaration"]
+    template = designer.deps.template("conflict-of-interest-declaration")
+    assert template is not None and len(document.steps) == len(_drafted(template))
+    assert any(q.startswith("No template fits this request closely; I drafted the steps from the nearest, "
+                            f"'{template.title}'") for q in document.open_questions)
+
+
+def test_a_named_process_no_template_is_near_gets_a_question_not_stock_steps(designer: Designer) -> None:
+    with pytest.raises(InputError, match="None of my process templates is close to that"):
+        designer.design("organising the annual chess tournament")
+    generic = _template("standard-process")
+    requirement = analyze_requirements("organising the annual chess tournament", templates=[generic])
+    assert not requirement.steps and requirement.questions
 
 
 def test_a_word_read_both_as_object_and_as_performer_is_no_performer() -> None:
@@ -222,6 +232,7 @@ def test_a_renamed_step_keeps_the_template_actions_in_the_document(designer: Des
     ("replacing broken laptops", ["laptop"]),
     ("patients who miss their appointments", []),
     ("customers asking for refunds", []),
+    ("freedom of information requests", ["request", "information"]),  # the thing after "of"
 ])
 def test_the_things_a_process_name_is_about(phrase: str, things: list[str]) -> None:
     assert request_object(phrase) == things
@@ -234,3 +245,10 @@ def test_a_system_the_request_names_is_not_asked_about_as_assumed() -> None:
     requirement = analyze_requirements("leave requests in Workday", templates=[template])
     asked = next(q for q in requirement.open_questions if q.startswith("Which systems"))
     assert "hris" not in asked and all(s in asked for s in systems - {"hris"})
+
+
+def test_the_template_object_stays_when_the_request_calls_it_so_too() -> None:
+    template = _template("foi-request")
+    requirement = analyze_requirements("freedom of information requests", templates=[template])
+    assert [s.name for s in requirement.steps] == [s.name for s in _drafted(template)]
+    assert any("request" in s.name for s in requirement.steps)

@@ -32,7 +32,8 @@ from process_designer.language.pipeline import english
 __all__ = ["FALLBACK_TEMPLATE", "draft_from_template", "names_a_process", "names_only", "request_object",
            "retrieval_queries"]
 
-# The library's generic starting point, drafted from when no closer template fits a named process.
+# The library's generic starting point: no request is drafted from its stock steps; it stands first in the
+# templates an analyst gets when none is relevant, before the nearest one.
 FALLBACK_TEMPLATE = "standard-process"
 # A request this short that states no performer and no order names a process; it does not describe one.
 _NAMING_WORDS = 14
@@ -143,21 +144,23 @@ def _states_performer(frame: Frame, frames: Sequence[Frame]) -> bool:
 
 def draft_from_template(template: ProcessTemplate, named: int, stated: Sequence[Frame] = (),
                         things: Sequence[str] = (), systems: Sequence[str] = (), said: str = "",
-                        ) -> tuple[list[RequirementStep], ProcessFlow, list[str]]:
+                        nearest: bool = False) -> tuple[list[RequirementStep], ProcessFlow, list[str]]:
     """The template's steps and graph, and the questions that name what drafting from it assumed.
 
     What the request states wins over the template: the performer of a step it names ("the manager
     approves loans"), the limit of that step's decision ("over 14 days": the gateway's rule, its branch
     condition and the step's name change together), and the thing it handles ("IT helpdesk *tickets*"
     for a template about requests). ``stated`` are the request's frames, ``things`` its objects (:func:`request_object`) and
-    ``systems`` the systems it names, which are not asked about as assumed, and ``said`` its text.
+    ``systems`` the systems it names, which are not asked about as assumed, and ``said`` its text;
+    ``nearest`` says the template is only the nearest to the request, not a close fit.
     """
     steps, flow = _one_action_each(template)
     carried = [_carry(frame, steps, flow) for frame in stated]
     _adapt_object(steps, flow, things, template, said)
     because = {0: "names no steps", 1: "names one step"}.get(named, "names the process, not its steps")
-    questions = [f"I drafted the steps from the '{template.title}' template because the request {because}. "
-                 "Which steps does your organisation do differently?"]
+    which = (f"No template fits this request closely; I drafted the steps from the nearest, '{template.title}',"
+             if nearest else f"I drafted the steps from the '{template.title}' template")
+    questions = [f"{which} because the request {because}. Which steps does your organisation do differently?"]
     stated_rules = {rule.text() for rules in carried for rule in rules}
     questions.extend(_assumed(steps, flow, template, stated_rules, set(systems)))
     for step in steps:

@@ -22,6 +22,10 @@ __all__ = ["DesignerDeps", "TemplateSource", "open_library"]
 
 log = logging.getLogger(__name__)
 
+# A template is relevant to a request from this score; below it, one from _NEAR is only the nearest.
+_RELEVANT = 0.40
+_NEAR = 0.30
+
 
 class TemplateSource(Protocol):
     """What the graph asks of a template library; :class:`~process_designer.knowledge.library.TemplateLibrary` is one."""
@@ -90,6 +94,29 @@ class DesignerDeps:
     def templates_for(self, text: str, top: int = 3, alternates: Sequence[str] = ()) -> list[ProcessTemplate]:
         """Templates most relevant to ``text`` or to any of its ``alternates`` (other readings of the
         same request), each scored by its best match; empty when the library cannot be used."""
+        hits = self._hits(text, top, alternates)
+        # Below 0.40 a template is only loosely related ("data breach" scores 0.39 against data
+        # subject requests), and a short request would take on its steps wholesale.
+        relevant = [hit for hit in hits if hit.score >= _RELEVANT]
+        profile = self.feedback_profile()
+        if profile is not None:  # the tenant's accepted templates first, repeatedly rejected ones last
+            relevant.sort(key=lambda hit: hit.score + profile.template_adjustment(hit.template.id), reverse=True)
+        chosen = [hit.template for hit in relevant]
+        library = self.templates()
+        if chosen and library is not None:
+            library.record_use([chosen[0].id])
+        return chosen
+
+    def nearest_template(self, text: str, alternates: Sequence[str] = (), *,
+                         skip: str = "") -> ProcessTemplate | None:
+        """The closest template to ``text`` (other than ``skip``) when none is relevant but one is near
+        (from 0.30: "code of conduct attestation" → policy-review at 0.37; "the annual chess tournament"
+        finds strategic planning at 0.29 by the word "annual" alone)."""
+        near = [hit for hit in self._hits(text, 3, alternates) if hit.score >= _NEAR and hit.template.id != skip]
+        return near[0].template if near else None
+
+    def _hits(self, text: str, top: int, alternates: Sequence[str]) -> list[TemplateHit]:
+        """The ``top`` templates by their best score for ``text`` or any of its ``alternates``."""
         library = self.templates()
         if library is None:
             return []
@@ -98,17 +125,7 @@ class DesignerDeps:
             for hit in library.search(query, top=top):
                 if hit.template.id not in best or hit.score > best[hit.template.id].score:
                     best[hit.template.id] = hit
-        hits = sorted(best.values(), key=lambda hit: -hit.score)[:top]
-        # Below 0.40 a template is only loosely related ("data breach" scores 0.39 against data
-        # subject requests), and a short request would take on its steps wholesale.
-        relevant = [hit for hit in hits if hit.score >= 0.40]
-        profile = self.feedback_profile()
-        if profile is not None:  # the tenant's accepted templates first, repeatedly rejected ones last
-            relevant.sort(key=lambda hit: hit.score + profile.template_adjustment(hit.template.id), reverse=True)
-        chosen = [hit.template for hit in relevant]
-        if chosen:
-            library.record_use([chosen[0].id])
-        return chosen
+        return sorted(best.values(), key=lambda hit: -hit.score)[:top]
 
     def feedback_profile(self) -> FeedbackProfile | None:
         """What the current tenant's feedback taught, or ``None`` without a feedback store."""

@@ -110,9 +110,11 @@ def requirement_analyst(state: DesignerState, runtime: Runtime[DesignerDeps]) ->
     text = state.get("input", "")
     context = deps.with_preferences(_context(state))
     query = " ".join([text[:2000], context.business_domain or "", " ".join(context.integrations)])
-    templates = deps.templates_for(query, alternates=retrieval_queries(text)) if text.strip() else []
-    fallback = deps.template(FALLBACK_TEMPLATE) if text.strip() and not templates else None
-    templates = templates or ([fallback] if fallback is not None else [])
+    alternates = retrieval_queries(text)
+    templates = deps.templates_for(query, alternates=alternates) if text.strip() else []
+    if text.strip() and not templates:  # the generic template, and the nearest the analyst may draft from
+        nearest = deps.nearest_template(query, alternates, skip=FALLBACK_TEMPLATE)
+        templates = [t for t in (deps.template(FALLBACK_TEMPLATE), nearest) if t is not None]
     requirement = deps.engines.analyst.analyze(text, context, templates, state.get("title") or None)
     if requirement.questions:
         return _answer("requirement_analyst", requirement.questions[0], requirement=None)

@@ -20,9 +20,10 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from process_designer.domain.flow import ProcessFlow, Rule
+from process_designer.domain.flow import FlowNode, ProcessFlow, Rule, insert_after, renumber
 from process_designer.domain.models import RequirementStep
 from process_designer.knowledge.ranking import circumstance_words
+from process_designer.knowledge.step_parts import step_parts
 from process_designer.knowledge.template_model import ProcessTemplate
 from process_designer.language.frames import Frame
 from process_designer.language.lexicon import lexicon
@@ -31,7 +32,8 @@ from process_designer.language.pipeline import english
 __all__ = ["FALLBACK_TEMPLATE", "draft_from_template", "names_a_process", "names_only", "request_object",
            "retrieval_queries"]
 
-# The library's generic starting point, drafted from when no closer template fits a named process.
+# The library's generic starting point: no request is drafted from its stock steps; it stands first in the
+# templates an analyst gets when none is relevant, before the nearest one.
 FALLBACK_TEMPLATE = "standard-process"
 # A request this short that states no performer and no order names a process; it does not describe one.
 _NAMING_WORDS = 14
@@ -88,6 +90,9 @@ def request_object(phrase: str) -> list[str]:
         root = next((child for child in root.children if child.dep_ in ("dobj", "obj") and child.pos_ == "NOUN"), root)
     if root.pos_ != "NOUN" or any(child.dep_ in ("acl", "relcl") for child in root.children):
         return []  # "employees asking for leave": the people who act, not the thing acted on
+    # "freedom of information requests", "handling of customer complaints": the thing follows "of"
+    root = next((pobj for prep in root.children if prep.dep_ == "prep" and prep.lower_ == "of"
+                 for pobj in prep.children if pobj.dep_ == "pobj" and pobj.pos_ == "NOUN"), root)
     kinds = [child for child in root.children if child.dep_ == "compound" and child.pos_ == "NOUN"]
     things = [token.lemma_.lower() for token in [root, *reversed(kinds)]]
     return [thing for thing in things if thing not in lexicon().requesters]
@@ -138,34 +143,66 @@ def _states_performer(frame: Frame, frames: Sequence[Frame]) -> bool:
 
 
 def draft_from_template(template: ProcessTemplate, named: int, stated: Sequence[Frame] = (),
-                        things: Sequence[str] = (), systems: Sequence[str] = (),
-                        ) -> tuple[list[RequirementStep], ProcessFlow, list[str]]:
+                        things: Sequence[str] = (), systems: Sequence[str] = (), said: str = "",
+                        nearest: bool = False) -> tuple[list[RequirementStep], ProcessFlow, list[str]]:
     """The template's steps and graph, and the questions that name what drafting from it assumed.
 
     What the request states wins over the template: the performer of a step it names ("the manager
     approves loans"), the limit of that step's decision ("over 14 days": the gateway's rule, its branch
     condition and the step's name change together), and the thing it handles ("IT helpdesk *tickets*"
     for a template about requests). ``stated`` are the request's frames, ``things`` its objects (:func:`request_object`) and
-    ``systems`` the systems it names, which are not asked about as assumed.
+    ``systems`` the systems it names, which are not asked about as assumed, and ``said`` its text;
+    ``nearest`` says the template is only the nearest to the request, not a close fit.
     """
-    steps = [
-        RequirementStep(name=step.name, description=step.objective, actor=step.responsible, systems=list(step.systems),
-                        depends_on=list(step.depends_on), source="template", performer_source="template",
-                        template_step=step.name)
-        for step in template.document.steps
-    ]
-    flow = template.document.effective_flow().model_copy(deep=True)
+    steps, flow = _one_action_each(template)
     carried = [_carry(frame, steps, flow) for frame in stated]
-    _adapt_object(steps, flow, things, template)
+    _adapt_object(steps, flow, things, template, said)
     because = {0: "names no steps", 1: "names one step"}.get(named, "names the process, not its steps")
-    questions = [f"I drafted the steps from the '{template.title}' template because the request {because}. "
-                 "Which steps does your organisation do differently?"]
+    which = (f"No template fits this request closely; I drafted the steps from the nearest, '{template.title}',"
+             if nearest else f"I drafted the steps from the '{template.title}' template")
+    questions = [f"{which} because the request {because}. Which steps does your organisation do differently?"]
     stated_rules = {rule.text() for rules in carried for rule in rules}
     questions.extend(_assumed(steps, flow, template, stated_rules, set(systems)))
     for step in steps:
         if step.name == step.template_step:
             step.template_step = ""
     return steps, flow, questions
+
+
+def _one_action_each(template: ProcessTemplate) -> tuple[list[RequirementStep], ProcessFlow]:
+    """The template's steps and graph, a step that joins two actions as two steps in a row
+    (:func:`step_parts`): the second takes the first's place before the step's gateway, and a step
+    that depended on the joined one depends on the second."""
+    flow = template.document.effective_flow().model_copy(deep=True)
+    parts = [step_parts(step) for step in template.document.steps]
+    for number in range(len(parts), 0, -1):  # from the last, so the numbers still to split stay put
+        if len(parts[number - 1]) > 1:
+            flow = _split_task(flow, number, parts[number - 1][1].name)
+    last: dict[int, int] = {}
+    steps: list[RequirementStep] = []
+    for number, (step, split) in enumerate(zip(template.document.steps, parts, strict=True), start=1):
+        after = [last[d] for d in step.depends_on if d in last]
+        for part in split:
+            steps.append(RequirementStep(
+                name=part.name, description=part.objective, actor=step.responsible, systems=list(step.systems),
+                depends_on=after, source="template", performer_source="template", template_step=part.name))
+            after = [len(steps)] if step.depends_on else []
+        last[number] = len(steps)
+    for number, drafted in enumerate(steps, start=1):
+        _relabel(flow, number, drafted.name)
+    return steps, flow
+
+
+def _split_task(flow: ProcessFlow, number: int, second: str) -> ProcessFlow:
+    """``flow`` with step ``number`` followed by a new step ``number + 1`` called ``second``; the later
+    steps move up one."""
+    count = sum(1 for node in flow.nodes if node.kind == "task")
+    flow = renumber(flow, {later: later + 1 for later in range(number + 1, count + 1)})
+    task = flow.task(number)
+    if task is None:
+        return flow
+    node = FlowNode(id=f"step_{number + 1}", kind="task", label=second, step=number + 1, performer=task.performer)
+    return insert_after(flow, task.id, node)
 
 
 def _carry(frame: Frame, steps: list[RequirementStep], flow: ProcessFlow) -> list[Rule]:
@@ -243,7 +280,7 @@ def _replace_number(text: str, old: str, new: str) -> str:
 
 
 def _adapt_object(steps: list[RequirementStep], flow: ProcessFlow, things: Sequence[str],
-                  template: ProcessTemplate) -> None:
+                  template: ProcessTemplate, said: str) -> None:
     """Call the template's generic object by the request's name for it: "Log the request" → "Log the
     ticket" for "IT helpdesk tickets", "Check the item back in" → "… the equipment …" for equipment
     loans. The name is the first of the request's ``things`` the steps never use and the template's
@@ -257,8 +294,8 @@ def _adapt_object(steps: list[RequirementStep], flow: ProcessFlow, things: Seque
         return
     counts = {word: len(re.findall(rf"\b{word}s?\b", names)) for word in _words()["adaptable_objects"]}
     generic, count = max(counts.items(), key=lambda item: (item[1], item[0]))
-    if count < 2:  # the template's object is what most of its steps act on
-        return
+    if count < 2 or re.search(rf"\b{generic}s?\b", said, re.IGNORECASE):
+        return  # the object most steps act on, unless the request calls it so too ("information requests")
     for number, step in enumerate(steps, start=1):
         step.name = _renamed(step.name, generic, thing)
         step.description = _renamed(step.description, generic, thing)

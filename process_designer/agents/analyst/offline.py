@@ -50,6 +50,8 @@ _ASK_FOR_PROCESS = ("What process should I design? Tell me what starts it, the m
                     "one and which systems are involved (for example: CRM, e-mail, billing).")
 _NO_STEPS = ("I could not find the steps of a process in that. Tell me what starts it, the main steps in order, "
              "who does each one and which systems are involved.")
+_NO_TEMPLATE = ("None of my process templates is close to that, so I have not guessed its steps. Tell me what starts "
+                "it, the main steps in order, who does each one and which systems are involved.")
 _ENGLISH_ONLY = ("I can read requirements in English only. Please describe the process in English: what starts "
                  "it, the main steps in order, who does each one and which systems are involved.")
 
@@ -90,9 +92,15 @@ def analyze_requirements(
     steps = [_step(frame) for frame in model.steps][:MAX_STEPS]
     named_only = not steps or names_only(clean, model.steps)
     naming = named_only or len(steps) < 2
-    # the generic template stands in only for a process named and nothing more: never over a stated step
+    # a process named and nothing more, when no template is relevant, is drafted from the nearest one
+    # (it follows the generic template in ``templates``) and says so; never from the generic template's
+    # stock steps, and never over a stated step
     generic_fits = named_only and names_a_process(clean)
-    best = templates[0] if templates and (generic_fits or templates[0].id != FALLBACK_TEMPLATE) else None
+    nearest = next((t for t in templates[1:] if t.id != FALLBACK_TEMPLATE), None) if generic_fits else None
+    best = templates[0] if templates and templates[0].id != FALLBACK_TEMPLATE else nearest
+    if generic_fits and best is None and templates:
+        requirement.questions = [_NO_TEMPLATE]
+        return requirement
     flow = model.flow
     questions = list(model.questions)
     if len(model.steps) > MAX_STEPS:
@@ -101,7 +109,8 @@ def analyze_requirements(
         flow = _sequential_flow(steps)
     if best is not None and naming:
         steps, flow, drafted = draft_from_template(best, len(model.steps), model.steps,
-                                                   request_object(topic or clean), detect_systems(clean))
+                                                   request_object(topic or clean), detect_systems(clean), clean,
+                                                   nearest=best is nearest)
         # the template's gateways replace the request's own reading of its conditions
         labels = [f.condition.label for f in model.steps if f.condition is not None and f.condition.label]
         questions = [q for q in questions if not any(label in q for label in labels)]

@@ -40,6 +40,7 @@ from process_designer.domain.models import (
     RequirementStep,
     Step,
 )
+from process_designer.knowledge.step_parts import template_step_named
 from process_designer.knowledge.template_model import ProcessTemplate
 
 __all__ = ["compose_document", "compose_step", "default_error_handling", "default_monitoring", "default_prerequisites",
@@ -104,9 +105,13 @@ def compose_step(step: RequirementStep, number: int, requirement: Requirement,
     source = _template_step_for(step, templates) if step.source != "template" else None
     if step.source == "template":
         drafted_from = step.template_step or step.name
-        source = next((s for t in templates for s in t.document.steps if s.name == drafted_from), None)
+        source = next((found for t in templates if (found := template_step_named(t.document.steps, drafted_from))),
+                      None)
     if source is not None:
         actions = list(source.actions)
+        if len(actions) < 2:  # a part of a template step that joined two actions may have one line of its own
+            generated = step_actions(kind, step.name, step.instruction or step.description, step.systems, role, sequel)
+            actions += [line for line in generated[1:] if line not in actions][:2 - len(actions)]
         said = step.instruction or step.description
         if step.source == "user" and complete_sentence(said) and len(_words(said) - _words(" ".join(actions))) >= 2:
             # the user's own wording carries specifics ("the day before", "including ombudsman rights")

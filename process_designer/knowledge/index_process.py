@@ -22,6 +22,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from process_designer.config import Settings
@@ -54,8 +55,11 @@ class IndexProcess:
         self._closed = False
 
     @classmethod
-    def start(cls, settings: Settings) -> IndexProcess:
-        """Start opening the library of ``settings`` in a new process; :meth:`ensure_index` waits for it."""
+    def start(cls, settings: Settings, *, templates_dir: Path | None = None) -> IndexProcess:
+        """Start opening the library of ``settings`` in a new process; :meth:`ensure_index` waits for it.
+
+        ``templates_dir`` replaces the curated templates' folder, as in :class:`TemplateLibrary`.
+        """
         from multiprocessing.connection import Connection
 
         request_read, request_write = os.pipe()
@@ -76,8 +80,13 @@ class IndexProcess:
                 os.close(request_read)
                 os.close(answer_write)
         index = cls(process, Connection(request_write, readable=False), Connection(answer_read, writable=False))
-        index._requests.send(settings)
+        index._requests.send((settings, templates_dir))
         return index
+
+    @property
+    def pid(self) -> int:
+        """The other process's id."""
+        return self._process.pid
 
     # -- the library's calls ------------------------------------------------------------------
 
@@ -202,11 +211,13 @@ def serve(requests_fd: int, answers_fd: int) -> NoReturn:
 def _serve(requests: Connection, answers: Connection) -> None:
     from process_designer.knowledge.embedding import check_weights_early
 
-    settings: Settings = requests.recv()
+    settings: Settings
+    templates_dir: Path | None
+    settings, templates_dir = requests.recv()
     check_weights_early()  # on another thread while Chroma is imported
     from process_designer.knowledge.library import TemplateLibrary
 
-    library = TemplateLibrary(settings)
+    library = TemplateLibrary(settings, templates_dir=templates_dir)
     try:
         answers.send(_outcome("ensure_index", library, requests, answers))
         with contextlib.suppress(ProcessDesignerError):  # a model that cannot load says so at the first search

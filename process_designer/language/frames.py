@@ -1099,6 +1099,8 @@ def _stray_agent(verb: Token) -> Token | None:
         if any(a.pos_ in ("VERB", "AUX") and a.dep_ not in ("pobj", "dobj") for a in path[: path.index(verb)]
                if verb in path):
             continue  # the "by" of another clause ("to the examination shed by …": "shed" is no verb there)
+        if token.head.dep_ == "pobj" and token.head.head.lower_ in lexicon().moment_prepositions:
+            continue  # "issued after approval by the manager": the agent of the approval, not of the issuing
         pobj = next((c for c in token.children if c.dep_ == "pobj"), None)
         if pobj is not None and (role_name(pobj) is not None or _agent_phrase(pobj) is not None):
             return pobj
@@ -1730,6 +1732,7 @@ def read_frames(text: str, reader: Reader | None = None, lend_verb: str = "") ->
         if not _acts(found):
             found = [*found, *_nominal_frames(sentence, index, reader, lend_verb, listed)]
         _share_subjects(found)
+        found = _with_moments(found, frames, index, reader.topic)
         _place_beside(sentence, found)
         if index == 0 and not reader.trigger:
             found = [*_note_trigger(sentence, reader), *found]
@@ -1739,6 +1742,60 @@ def read_frames(text: str, reader: Reader | None = None, lend_verb: str = "") ->
             reader.context.append(sentence.text.strip())
     _own_names(frames)
     return frames, reader, sentences
+
+
+def _with_moments(found: list[Frame], earlier: list[Frame], index: int, topic: str) -> list[Frame]:
+    """"Funds are disbursed within 2 business days of signing", "the refund is issued after approval by the
+    manager": an event named only as the moment a step happens at is a step of its own, just before it, unless
+    the text has read that work already."""
+    out: list[Frame] = []
+    for frame in found:
+        if frame.kind == "step":
+            for noun in _moment_nouns(frame.head):
+                moment = _moment_frame(noun, frame, index, topic)
+                if moment is not None and not any(f.kind == "step" and f.verb == moment.verb
+                                                  for f in [*earlier, *out, *found]):
+                    out.append(moment)
+        out.append(frame)
+    return out
+
+
+def _moment_nouns(verb: Token) -> list[Token]:
+    """Bare nouns of events a clause's phrases of time name: "after approval", "following inspection", "within
+    two days of signing" (an "of" after a time, not "a review of the terms")."""
+    lex = lexicon()
+    found: list[Token] = []
+    for prep in (c for c in verb.children if c.dep_ == "prep"):
+        for token in prep.subtree:
+            governor = token.head
+            if token.dep_ != "pobj" or token.pos_ not in ("NOUN", "VERB") or governor.lower_ not in lex.moment_prepositions:
+                continue
+            if governor.lower_ == "of" and governor.head.lemma_.lower() not in lex.time_nouns:
+                continue
+            if any(c.dep_ in ("det", "poss", "nummod") for c in token.children):
+                continue  # "after the trip", "after 2 tries": occasions; the act is named bare ("after approval")
+            if _event_verb(noun_lemma(token.lower_))[1] and token.lemma_.lower() not in lex.time_nouns:
+                found.append(token)
+    return found
+
+
+def _moment_frame(noun: Token, frame: Frame, index: int, topic: str) -> Frame | None:
+    """The step a noun of an event stands for: its verb, on what it names ("after approval of the budget") or
+    else on what the process is about, by whom it names ("by the manager")."""
+    verb = _event_verb(noun_lemma(noun.lower_))[0]
+    if verb in lexicon().arrival or verb in lexicon().receive:
+        return None  # "after arrival": what sets the work off, read as the trigger
+    named = next((c for p in noun.children if p.dep_ == "prep" and p.lower_ == "of" for c in p.children
+                  if c.dep_ == "pobj"), None)
+    obj = object_phrase(named)[0] if named is not None else topic  # empty: lent once every frame is read
+    moment = Frame(verb=verb, head=noun, text=_text(noun.subtree), sentence=index, listed=True, obj=obj,
+                   obj_head=obj.split()[-1] if obj else "")
+    agent = next((c for p in noun.children if p.dep_ in ("prep", "agent") and p.lower_ == "by" for c in p.children
+                  if c.dep_ == "pobj"), None)
+    role = role_name(agent) if agent is not None else None
+    if role:
+        moment.performer, moment.performer_how = role, "agent"
+    return moment
 
 
 def _own_names(frames: list[Frame]) -> None:
@@ -1855,23 +1912,35 @@ def _with_noun_steps(read: list[tuple[Span, list[Frame]]], index: int, reader: R
     frames = [f for _, found in read for f in found]
     if not any(f.kind == "step" for f in frames):
         return frames
+    commands = any(f.kind == "step" and f.performer is None and f.head.tag_ == "VB" for f in frames) or any(
+        _opens_with_command(chunk) for chunk, _ in read)
     frames = []
-    previous = ""  # the clause before, when it was read as one
+    listing = False  # the chunks go on listing the details of a clause before ("with dates, …", "the goods: …")
     for chunk, found in read:
-        if not any(f.kind == "step" for f in found) and not _lists_details(previous):
-            last = next((f.obj for f in reversed(frames) if f.kind == "step" and f.obj), reader.last_object)
-            found = [*found, *_noun_step(chunk, index, last)]
-            previous = ""
+        if not any(f.kind == "step" for f in found):
+            if not listing:
+                last = next((f.obj for f in reversed(frames) if f.kind == "step" and f.obj), reader.last_object)
+                found = [*found, *_noun_step(chunk, index, last, commands)]
         else:
-            previous = chunk.text
+            listing = _lists_details(chunk)
         frames.extend(found)
     return frames
 
 
-def _lists_details(text: str) -> bool:
-    """Whether a clause ends in a phrase that lists details ("fills in the form with dates"), which the next
-    chunk goes on listing."""
-    words = [w.strip(".,:;()").lower() for w in text.split()]
+def _opens_with_command(chunk: Span) -> bool:
+    """"create AD account", "setup - create AD account": a chunk that opens, or goes on after a dash or colon,
+    with a verb's base form the dictionary knows."""
+    return any(_dictionary_verb(t.lower_) and t.pos_ != "NOUN" and (t.i == chunk.start or t.doc[t.i - 1].text in (
+        "-", ":", "–")) for t in chunk)
+
+
+def _lists_details(chunk: Span) -> bool:
+    """Whether a clause ends in a phrase that lists details ("fills in the form with dates", "classifies the
+    goods: UN number"), which the next chunk goes on listing."""
+    colon = max((t.i for t in chunk if t.text == ":"), default=-1)
+    if colon >= 0 and not any(t.pos_ in ("VERB", "AUX") for t in chunk.doc[colon + 1: chunk.end]):
+        return True
+    words = [t.lower_ for t in chunk if not t.is_punct]
     return any(w in lexicon().detail_prepositions for w in words[-4:])
 
 
@@ -1884,7 +1953,8 @@ def _leading_noun_phrase(chunk: Span) -> list[Token]:
             continue
         if not run and (token.pos_ in ("DET", "CCONJ", "ADV") or token.is_punct):
             continue
-        nominal = token.pos_ in ("NOUN", "PROPN", "ADJ") or (token.pos_ == "VERB" and not _dictionary_verb(token.lower_))
+        nominal = token.pos_ in ("NOUN", "PROPN", "ADJ") or (token.pos_ == "VERB" and not _dictionary_verb(token.lower_)
+                                                            and token.tag_ not in ("VBN", "VBD"))
         if nominal or (token.like_num and not run) or (token.text == "-" and run and not token.whitespace_):
             run.append(token)
             continue
@@ -1892,13 +1962,16 @@ def _leading_noun_phrase(chunk: Span) -> list[Token]:
     return run
 
 
-def _noun_step(chunk: Span, index: int, antecedent: str) -> list[Frame]:
+def _noun_step(chunk: Span, index: int, antecedent: str, commands: bool) -> list[Frame]:
     """A list item that names its step by a noun: an event becomes its verb ("approval" → approve, "signature"
     → sign, "legal triage" → triage, by Legal) and acts on what the item names or else on what the work before it
     acted on; a message is sent ("promo emails 3 weeks before"); any other deliverable is created ("landing page
-    + reg form")."""
+    + reg form") when the list around it gives commands."""
     lex = lexicon()
     run = _leading_noun_phrase(chunk)
+    if any(t.tag_ in ("NNS", "VBZ") and t != run[-1] and t.i > 0 and (
+            role_name(t.doc[t.i - 1]) or t.doc[t.i - 1].lower_ in lex.departments) for t in run):
+        return []  # "pharmacy preps medication": a clause whose verb the tagger took for a noun
     nouns = [t for t in run if t.pos_ in ("NOUN", "PROPN") or (t.pos_ == "VERB" and t == run[-1])]
     written = list(chunk)[: next((n for n, t in enumerate(chunk) if t.text == "("), len(chunk))]
     if not nouns or any(t.text in ("=", ")") for t in written):
@@ -1912,13 +1985,21 @@ def _noun_step(chunk: Span, index: int, antecedent: str) -> list[Frame]:
     roles += [r for t in rest if t.dep_ == "pobj" and t.head.lower_ == "by" and (r := role_name(t))]  # "triage by X"
     verb, event = _event_verb(singular)
     people = (_role_word(head) and not event) or singular in lex.departments  # "triage" is work, "reviewer" people
-    if (head.text.isupper() and len(head.text) > 1) or people \
+    opens_as_command = run[0] != head and _dictionary_verb(run[0].lower_) and not (
+        role_name(run[0]) or run[0].lower_ in lex.departments)
+    if opens_as_command and commands:  # "update subscription status", "transport home": a command read as nouns
+        obj = " ".join(t.text if _proper(t) else t.lower_ for t in run[1:])
+        return [Frame(verb=run[0].lower_, head=run[0], text=_text(chunk), sentence=index, listed=True, obj=obj,
+                      obj_head=obj.split()[-1] if obj else "", antecedent=antecedent)]
+    if opens_as_command or (not event and not commands):
+        return []  # a thing outside a list of commands
+    named = not wordforms.all_lemmas(singular) and detect_systems(head.text)  # "-> hubspot": a system, no work
+    if (head.text.isupper() and len(head.text) > 1) or people or named \
             or singular in lex.time_nouns or singular in lex.time_units or singular in lex.units \
             or any(t.pos_ in ("VERB", "AUX") and t.tag_ not in ("VBG", "VBN") for t in rest):
         return []  # a name, people, a time or a measure; or a clause the reading could not make out
     if event:
-        of = [c for p in head.children if p.dep_ == "prep" and p.lower_ in ("of", "for") for c in p.children
-              if c.dep_ == "pobj"]
+        of = _named_by_of(head)
         kinds = [t for t in modifiers if t.pos_ != "ADJ" and not role_name(t) and not any(
             c.dep_ == "nummod" for c in t.children)]
         obj = object_phrase(of[0])[0] if of else " ".join(t.lower_ for t in kinds) or antecedent
@@ -1933,6 +2014,16 @@ def _noun_step(chunk: Span, index: int, antecedent: str) -> list[Frame]:
     if roles:
         frame.performer, frame.performer_how = roles[0], "subject"
     return [frame]
+
+
+def _named_by_of(head: Token) -> list[Token]:
+    """What an event noun's "of" or "for" names: "reimbursement of the claim"; past a time, "analysis of the last
+    2 years of accounts" names the accounts."""
+    named = [c for p in head.children if p.dep_ == "prep" and p.lower_ in ("of", "for") for c in p.children
+             if c.dep_ == "pobj"]
+    while named and named[0].lemma_.lower() in lexicon().time_nouns:
+        named = _named_by_of(named[0])
+    return named
 
 
 def _event_verb(noun: str) -> tuple[str, bool]:

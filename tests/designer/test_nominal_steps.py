@@ -92,3 +92,34 @@ def test_nouns_listing_the_details_of_the_clause_before_are_no_steps() -> None:
     names = _names("The customer fills in the booking form with dates, party size and dietary needs, the host "
                    "confirms the table, the waiter serves the meal.")
     assert names == ["Fill in booking form", "Confirm table", "Serve meal"], names
+
+
+def test_an_event_named_as_the_moment_of_a_step_is_a_step_before_it() -> None:
+    names = _names("Members apply for a grant online. The officer checks eligibility. Money is paid out within 5 "
+                   "working days of signing.")
+    signing = next((n for n, name in enumerate(names) if name.startswith("Sign")), None)
+    assert signing is not None and names[signing + 1] == "Pay out money", names
+
+
+def test_the_agent_of_a_moment_is_that_events_performer_not_the_steps() -> None:
+    requirement = _read("The tenant requests a repair. The part is ordered after approval by the landlord. The "
+                        "contractor fits the part.")
+    named = _named(requirement)
+    approving = next((n for n, (name, role) in enumerate(named) if name.startswith("Approve") and role == "Landlord"),
+                     None)
+    assert approving is not None and named[approving + 1][0] == "Order part", named
+    assert ("Order part", "Landlord") not in named, named
+
+
+def test_a_moment_the_text_has_read_as_a_step_is_not_read_again() -> None:
+    names = _names("The manager signs the form. The form is archived after signing.")
+    assert [n for n in names if n.startswith("Sign")] == ["Sign form"], names
+
+
+def test_a_command_the_tagger_read_as_nouns_in_a_list_of_commands_is_that_command() -> None:
+    names = _names("paypal webhooks -> our db. check the signature, drop duplicate events, update subscription status, "
+                   "then log the event.")
+    assert "Update subscription status" in names, names
+    ward = _names("patient leaves the ward: sign the discharge form, pharmacy preps meds, transport home, then clean "
+                  "the bed.")
+    assert "Transport home" in ward and not any("preps" in n.lower() for n in ward), ward

@@ -542,6 +542,8 @@ class _SentenceReader:
             if verb.pos_ == "AUX":
                 continue  # "X is responsible for …": the frame is the verb under "for"
             frame = self._frame(verb, ids)
+            if frame is not None:
+                _undergone(frame, verb)
             if frame is not None and frame.verb in self.lex.requirement:
                 frames.extend(self._needed_approvals(frame, verb))
             elif frame is not None:
@@ -1031,6 +1033,24 @@ class _SentenceReader:
             frame.kind = "context"
         if verb.i == verb.sent.start and verb.text[:1].isupper() and not known_verb(lemma) and verb.pos_ == "VERB":
             frame.kind = "context"  # "Cardholder disputes …": a capitalised first word the tagger took for a verb
+
+
+def _undergone(frame: Frame, verb: Token) -> None:
+    """"strong candidates get a phone screen", "patients undergo a pre-operative assessment": the event the subject
+    gets is done to the subject, by whoever the noun names ("get a manager review") or by no one said."""
+    if verb.lemma_.lower() not in lexicon().undergoing:
+        return
+    noun = next((c for c in verb.children if c.dep_ in ("dobj", "obj") and c.pos_ == "NOUN"), None)
+    subject = _subject(verb)
+    if noun is None or subject is None or subject.pos_ not in ("NOUN", "PROPN") or _pronoun(subject):
+        return
+    action, event = _event_verb(noun_lemma(noun.lower_))
+    if not event:
+        return  # "attendees get a follow-up email": a thing sent to them
+    roles = [r for t in _phrase_tokens(noun)[:-1] if (r := role_name(t))]
+    frame.verb = action
+    frame.obj, frame.obj_head = object_phrase(subject)
+    frame.performer, frame.performer_how = (roles[0], "subject") if roles else (None, "")
 
 
 def _bare_adjective(token: Token) -> bool:
@@ -1576,6 +1596,8 @@ def _asides(line: str, spelled: dict[str, str]) -> tuple[str, list[str]]:
             apart.append(inner)
         elif words and words[0].lower().strip(",") in lexicon().conditions:
             return f"; {inner};"  # "checks it is complete (if not, bounce it back)": a clause of its own, in place
+        elif len(words) > 2 and any(w.lower().removesuffix("s") in lexicon().requirement for w in words[1:]):
+            return f"; {inner};"  # "(anything beyond net 60 needs finance approval)": an approval of its own
         elif len(words) >= _CLAUSE_ASIDE_WORDS or any(w.lower() in lexicon().conditions | {"optional"} for w in words):
             return match.group()  # "(optional if the employee declines)": part of its clause
         return ""
@@ -1977,6 +1999,10 @@ def _noun_step(chunk: Span, index: int, antecedent: str, commands: bool) -> list
     if not nouns or any(t.text in ("=", ")") for t in written):
         return []  # "high risk = counsel)": a mapping, an aside's tail
     head = nouns[-1]
+    acted_on = [c for c in head.children if c.dep_ in ("dobj", "obj")] + [
+        g for c in head.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+    if head.pos_ == "VERB" and any(t.lemma_.lower() not in lex.time_nouns for t in acted_on):
+        return []  # "looking at the customer's profile": a participle's clause, not a noun
     rest = [t for t in chunk if t.i > head.i]
     rest = rest[: next((n for n, t in enumerate(rest) if t.text == "("), len(rest))]
     singular = noun_lemma(head.lower_) if head.tag_ in ("NNS", "NNPS", "VBZ") else head.lower_

@@ -123,3 +123,29 @@ def test_a_command_the_tagger_read_as_nouns_in_a_list_of_commands_is_that_comman
     ward = _names("patient leaves the ward: sign the discharge form, pharmacy preps meds, transport home, then clean "
                   "the bed.")
     assert "Transport home" in ward and not any("preps" in n.lower() for n in ward), ward
+
+
+def test_a_need_said_in_brackets_is_an_approval_of_its_own() -> None:
+    for text, role in [
+        ("The agent drafts the lease in the portal, the office manager checks the deposit terms (anything above two "
+         "months needs director approval), and the tenant signs online.", "Director"),
+        ("The broker drafts the policy in the portal, underwriting checks the cover limits (anything beyond 5 million "
+         "needs CUO approval), and the client signs in DocuSign.", "CUO"),
+    ]:
+        named = _named(_read(text))
+        assert any(name.startswith("Approve") and actor == role for name, actor in named), named
+
+
+def test_a_participle_with_its_object_in_a_list_is_no_noun_step() -> None:
+    names = _names("The analyst reviews each alert within ten days, looking at the customer's profile, expected "
+                   "activity and the payments around the alert.")
+    assert not any(n.startswith(("Look", "Create")) for n in names), names
+
+
+def test_an_event_a_subject_gets_or_undergoes_is_done_to_it() -> None:
+    named = _named(_read("Applicants apply online. Shortlisted applicants get a phone interview. Patients undergo a "
+                         "fitness assessment. The request gets a manager review."))
+    names = [name for name, _ in named]
+    assert "Interview shortlisted applicant" in names and "Assess patient" in names, named
+    assert ("Review request", "Manager") in named, named
+    assert not any(name.startswith(("Get", "Undergo")) for name in names), named

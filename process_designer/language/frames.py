@@ -542,8 +542,6 @@ class _SentenceReader:
             if verb.pos_ == "AUX":
                 continue  # "X is responsible for …": the frame is the verb under "for"
             frame = self._frame(verb, ids)
-            if frame is not None:
-                _undergone(frame, verb)
             if frame is not None and frame.verb in self.lex.requirement:
                 frames.extend(self._needed_approvals(frame, verb))
             elif frame is not None:
@@ -1033,24 +1031,6 @@ class _SentenceReader:
             frame.kind = "context"
         if verb.i == verb.sent.start and verb.text[:1].isupper() and not known_verb(lemma) and verb.pos_ == "VERB":
             frame.kind = "context"  # "Cardholder disputes …": a capitalised first word the tagger took for a verb
-
-
-def _undergone(frame: Frame, verb: Token) -> None:
-    """"strong candidates get a phone screen", "patients undergo a pre-operative assessment": the event the subject
-    gets is done to the subject, by whoever the noun names ("get a manager review") or by no one said."""
-    if verb.lemma_.lower() not in lexicon().undergoing:
-        return
-    noun = next((c for c in verb.children if c.dep_ in ("dobj", "obj") and c.pos_ == "NOUN"), None)
-    subject = _subject(verb)
-    if noun is None or subject is None or subject.pos_ not in ("NOUN", "PROPN") or _pronoun(subject):
-        return
-    action, event = _event_verb(noun_lemma(noun.lower_))
-    if not event:
-        return  # "attendees get a follow-up email": a thing sent to them
-    roles = [r for t in _phrase_tokens(noun)[:-1] if (r := role_name(t))]
-    frame.verb = action
-    frame.obj, frame.obj_head = object_phrase(subject)
-    frame.performer, frame.performer_how = (roles[0], "subject") if roles else (None, "")
 
 
 def _bare_adjective(token: Token) -> bool:

@@ -101,7 +101,6 @@ class Lexicon:
     deliverable_verb: str
     moment_prepositions: frozenset[str]
     detail_prepositions: frozenset[str]
-    undergoing: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -197,7 +196,6 @@ def lexicon() -> Lexicon:
         deliverable_verb=str(raw["nominals"]["deliverable_verb"]),
         moment_prepositions=frozenset(raw["nominals"]["moment_prepositions"]),
         detail_prepositions=frozenset(raw["nominals"]["detail_prepositions"]),
-        undergoing=frozenset(raw["nominals"]["undergoing"]),
     )
 
 

@@ -141,11 +141,3 @@ def test_a_participle_with_its_object_in_a_list_is_no_noun_step() -> None:
                    "activity and the payments around the alert.")
     assert not any(n.startswith(("Look", "Create")) for n in names), names
 
-
-def test_an_event_a_subject_gets_or_undergoes_is_done_to_it() -> None:
-    named = _named(_read("Applicants apply online. Shortlisted applicants get a phone interview. Patients undergo a "
-                         "fitness assessment. The request gets a manager review."))
-    names = [name for name, _ in named]
-    assert "Interview shortlisted applicant" in names and "Assess patient" in names, named
-    assert ("Review request", "Manager") in named, named
-    assert not any(name.startswith(("Get", "Undergo")) for name in names), named

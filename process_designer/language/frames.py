@@ -1918,15 +1918,35 @@ def _with_noun_steps(read: list[tuple[Span, list[Frame]]], index: int, reader: R
         _opens_with_command(chunk) for chunk, _ in read)
     frames = []
     listing = False  # the chunks go on listing the details of a clause before ("with dates, …", "the goods: …")
-    for chunk, found in read:
+    enumerated = _enumerated_objects(read)
+    for at, (chunk, found) in enumerate(read):
         if not any(f.kind == "step" for f in found):
-            if not listing:
+            if not listing and at not in enumerated:
                 last = next((f.obj for f in reversed(frames) if f.kind == "step" and f.obj), reader.last_object)
                 found = [*found, *_noun_step(chunk, index, last, commands)]
         else:
             listing = _lists_details(chunk)
         frames.extend(found)
     return frames
+
+
+def _enumerated_objects(read: list[tuple[Span, list[Frame]]]) -> set[int]:
+    """The chunks that go on listing what the clause before them acts on: "defines the agent's tools,
+    permissions and data access" — a run of noun chunks after a clause whose last one closes the list with
+    "and" or "or"."""
+    acting = [any(f.kind == "step" for f in found) for _, found in read]
+    out: set[int] = set()
+    at = 0
+    while at < len(read):
+        end = at
+        while end < len(read) and not acting[end]:
+            end += 1
+        closes = end > at and any(t.dep_ == "cc" and t.lower_ in ("and", "or") and t.head.pos_ in ("NOUN", "PROPN")
+                                  for t in read[end - 1][0])
+        if at > 0 and acting[at - 1] and closes:
+            out.update(range(at, end))
+        at = end + 1
+    return out
 
 
 def _opens_with_command(chunk: Span) -> bool:

@@ -141,3 +141,9 @@ def test_a_participle_with_its_object_in_a_list_is_no_noun_step() -> None:
                    "activity and the payments around the alert.")
     assert not any(n.startswith(("Look", "Create")) for n in names), names
 
+
+
+def test_nouns_closing_a_list_of_what_the_clause_before_acts_on_are_no_steps() -> None:
+    names = _names("The admin defines the user's roles, permissions and network access, and the manager reviews the "
+                   "setup. The admin then activates the account.")
+    assert not any(n.startswith(("Permit", "Access", "Create")) for n in names), names

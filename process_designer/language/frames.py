@@ -1932,8 +1932,8 @@ def _with_noun_steps(read: list[tuple[Span, list[Frame]]], index: int, reader: R
 
 def _enumerated_objects(read: list[tuple[Span, list[Frame]]]) -> set[int]:
     """The chunks that go on listing what the clause before them acts on: "defines the agent's tools,
-    permissions and data access" — a run of noun chunks after a clause whose last one closes the list with
-    "and" or "or"."""
+    permissions and data access" — a run of noun chunks after a clause ending with its object, whose last one
+    closes the list with "and" or "or"."""
     acting = [any(f.kind == "step" for f in found) for _, found in read]
     out: set[int] = set()
     at = 0
@@ -1943,10 +1943,17 @@ def _enumerated_objects(read: list[tuple[Span, list[Frame]]]) -> set[int]:
             end += 1
         closes = end > at and any(t.dep_ == "cc" and t.lower_ in ("and", "or") and t.head.pos_ in ("NOUN", "PROPN")
                                   for t in read[end - 1][0])
-        if at > 0 and acting[at - 1] and closes:
+        if at > 0 and acting[at - 1] and closes and _ends_with_object(read[at - 1][0]):
             out.update(range(at, end))
         at = end + 1
     return out
+
+
+def _ends_with_object(chunk: Span) -> bool:
+    """Whether a clause ends with what its verb acts on ("defines the agent's tools"), not with a place or a time
+    ("set up in zoom")."""
+    words = [t for t in chunk if not t.is_punct]
+    return bool(words) and words[-1].pos_ in ("NOUN", "PROPN") and words[-1].dep_ in ("dobj", "obj")
 
 
 def _opens_with_command(chunk: Span) -> bool:

@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 
 from process_designer.language import wordforms
+from process_designer.language.lexicon import lexicon
 from process_designer.language.pipeline import is_verb_base
 
 __all__ = ["known_verb", "plural", "snake", "title_case", "verb_of_noun"]
@@ -13,6 +14,9 @@ __all__ = ["known_verb", "plural", "snake", "title_case", "verb_of_noun"]
 # Suffix of a nominalisation → endings to try on its stem; each candidate must be a verb's base form.
 _NOMINAL_SUFFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("iliation", ("ile",)),
+    ("ication", ("y",)),
+    ("ysis", ("yse", "yze")),
+    ("ature", ("",)),
     ("tration", ("trate", "ter")),
     ("ification", ("ify",)),
     ("ization", ("ize",)),
@@ -41,6 +45,8 @@ _SMALL = {"and", "or", "of", "for", "to", "in", "on", "a", "an", "the", "with", 
 def verb_of_noun(noun: str) -> str | None:
     """The verb a noun names the doing of: ``approval`` → ``approve``, ``check`` → ``check``."""
     word = noun.lower()
+    if word in lexicon().irregular_nominals:  # "receipt" → receive
+        return lexicon().irregular_nominals[word]
     if known_verb(word):
         return word
     if word.endswith("ing"):  # "rating" → rate, not rat
@@ -55,8 +61,11 @@ def verb_of_noun(noun: str) -> str | None:
                 if len(candidate) > 2 and known_verb(candidate):
                     return candidate
     # words lemminflect does not know ("onboarding", "triage") keep their own rules of form
-    if word.endswith("ing") and is_verb_base(word[:-3]):
-        return word[:-3]
+    stem = word[:-3]
+    if word.endswith("ing") and len(stem) > 2 and stem[-1] == stem[-2] and is_verb_base(stem[:-1]):
+        return stem[:-1]  # "typesetting" → typeset
+    if word.endswith("ing") and is_verb_base(stem):
+        return stem
     return word if is_verb_base(word) and not word.endswith(("tion", "sion", "ment", "ure", "al")) else None
 
 

@@ -23,7 +23,7 @@ from process_designer.language.conditions import Condition, is_figure, qualified
 from process_designer.language.forms import known_verb, title_case, verb_of_noun
 from process_designer.language.layout import plain
 from process_designer.language.lexicon import lexicon
-from process_designer.language.pipeline import english, is_verb_base
+from process_designer.language.pipeline import english, is_verb_base, noun_lemma
 from process_designer.language.systems import detect_systems
 
 __all__ = ["Frame", "Reader", "read_frames"]
@@ -260,6 +260,16 @@ def _bare_passive(token: Token) -> bool:
                                                   for t in token.sent))
 
 
+def _root_verb_taken_for_noun(token: Token) -> bool:
+    """"goodwill payments over £250 need the head of service", "incidents above $5,000 go to the director" with the
+    verb tagged a noun: a sentence's root noun with a subject before it and an object or a phrase after it, spelled
+    as a verb's base or -s form, is that verb."""
+    if token.dep_ != "ROOT" or token.pos_ != "NOUN" or _verb_form(token) is None:
+        return False
+    return any(c.dep_ == "nsubj" and c.i < token.i for c in token.children) \
+        and any(c.dep_ in ("dobj", "obj", "prep") and c.i > token.i for c in token.children)
+
+
 def _is_passive(verb: Token) -> bool:
     if _bare_passive(verb):
         return True
@@ -453,7 +463,8 @@ class _SentenceReader:
             if token.dep_ == "advcl" and _mark(token) in ("when", "whenever", "once", "as soon as", "if") \
                     and token.lemma_.lower() in self.lex.perceiving:
                 continue  # "when housekeeping spots a fault": what sets the work off, not work
-            if _verb_taken_for_noun(token) or _finite_verb_misattached(token) or _bare_passive(token):
+            if _verb_taken_for_noun(token) or _finite_verb_misattached(token) or _bare_passive(token) \
+                    or _root_verb_taken_for_noun(token):
                 found.append(token)
                 continue
             if token.pos_ not in ("VERB", "AUX") or token.dep_ not in _PREDICATE_DEPS:
@@ -577,7 +588,7 @@ class _SentenceReader:
                 action = self.lex.approval_nouns[noun]
                 for modifier in token.lefts:
                     for part in [modifier, *modifier.conjuncts]:
-                        if part.dep_ in ("compound", "poss", "nmod", "amod", "conj") and (role := role_name(part)):
+                        if part.dep_ in ("compound", "poss", "nmod", "amod", "conj") and (role := _approver(part)):
                             roles.append(role)
                 roles += _giver(token)  # "approval from the board"
         if not roles:
@@ -586,8 +597,11 @@ class _SentenceReader:
             self.reader.last_object = frame.antecedent
             self.reader.last_object_head = frame.antecedent.split()[-1] if frame.antecedent else ""
         subject = _subject(verb)
+        if subject is not None and is_figure(subject):  # "orders >10k need …": the figure parsed as the subject
+            subject = next((t for t in reversed(verb.doc[verb.sent.start: subject.i]) if t.pos_ in ("NOUN", "PROPN")
+                            and not is_figure(t)), subject)
         if frame.condition is None and subject is not None:
-            frame.condition = _subject_condition(subject)
+            frame.condition = _subject_condition(subject) or _figure_before(verb)
         out: list[Frame] = []
         for role in dict.fromkeys(roles):
             step = Frame(verb=action, head=verb, text=frame.text, sentence=frame.sentence, listed=frame.listed,
@@ -940,7 +954,8 @@ class _SentenceReader:
         tiers = any(t.lemma_.lower() in self.lex.approval and t.pos_ == "VERB" and _subject(t) is not None
                     for t in frame.head.sent if t.i < frame.head.i)
         if threshold or tiers:  # "under $100 agents approve, above goes to the team lead"
-            frame.verb, frame.performer, frame.performer_how = "approve", role, "subject"
+            approves = tiers or _approving_role(role)  # "over 3 floors also goes to the structural engineer": a review
+            frame.verb, frame.performer, frame.performer_how = "approve" if approves else "review", role, "subject"
             frame.obj, frame.obj_head = what
             return
         frame.verb = "escalate"
@@ -1024,6 +1039,15 @@ def _bare_adjective(token: Token) -> bool:
         and "ADJ" in wordforms.all_lemmas(token.lower_)
 
 
+def _approver(token: Token) -> str | None:
+    """The role a modifier of an approval noun names: "manager + DBA approval"; whoever owns the approval is a role
+    whether or not the lexicon knows the noun ("a trustee's approval")."""
+    role = role_name(token)
+    if role is None and token.dep_ == "poss" and token.pos_ == "NOUN" and not _pronoun(token):
+        role = title_case(" ".join([*(t.lower_ for t in _phrase_tokens(token)[:-1]), token.lemma_.lower()]))
+    return role
+
+
 def _giver(noun: Token) -> list[str]:
     """The roles an approval noun is asked of: "approval from the board", "sign-off by the CFO"."""
     preps = [c for c in noun.children if c.dep_ in ("prep", "agent") and c.lower_ in ("from", "by")]
@@ -1075,6 +1099,8 @@ def _stray_agent(verb: Token) -> Token | None:
         if any(a.pos_ in ("VERB", "AUX") and a.dep_ not in ("pobj", "dobj") for a in path[: path.index(verb)]
                if verb in path):
             continue  # the "by" of another clause ("to the examination shed by …": "shed" is no verb there)
+        if token.head.dep_ == "pobj" and token.head.head.lower_ in lexicon().moment_prepositions:
+            continue  # "issued after approval by the manager": the agent of the approval, not of the issuing
         pobj = next((c for c in token.children if c.dep_ == "pobj"), None)
         if pobj is not None and (role_name(pobj) is not None or _agent_phrase(pobj) is not None):
             return pobj
@@ -1201,6 +1227,13 @@ def _group_name(head: Token) -> str | None:
     return title_case(" ".join(t.text for t in _phrase_tokens(head)))
 
 
+def _approving_role(role: str) -> bool:
+    """Whether a role approves what is passed to it by its rank ("the finance director", "the CFO", "the team
+    lead"), rather than looking at it for its own expertise ("the structural engineer", "a senior adjuster")."""
+    words = role.lower().replace("'s", "").split()
+    return bool(words) and (words[-1] in lexicon().approving_ranks or any(w in lexicon().heads_of for w in words))
+
+
 def _routed_to(verb: Token, frame: Frame) -> bool:
     """Whether ``verb`` passes work "to" a role or a numbered level ("to the CFO", "to tier 2"); the
     frame's recipient becomes that role."""
@@ -1226,6 +1259,16 @@ def _subject_condition(subject: Token) -> Condition | None:
     condition = read_condition([subject, *tokens])
     condition.label = " ".join(t.text for t in sorted({subject, *tokens}, key=lambda t: t.i))
     return condition
+
+
+def _figure_before(verb: Token) -> Condition | None:
+    """"discounts >15% need sales director", with the share parsed as a second subject: the figure the words
+    before the verb set is the condition."""
+    tokens = [t for t in verb.doc[verb.sent.start: verb.i] if not t.is_punct or t.text in ("<", ">", "%")]
+    if not any(is_figure(t) or t.like_num for t in tokens):
+        return None
+    condition = read_condition(tokens)
+    return condition if condition.rules and not isinstance(condition.rules[0].value, bool) else None
 
 
 def _on_consent(verb: Token) -> Condition | None:
@@ -1533,6 +1576,8 @@ def _asides(line: str, spelled: dict[str, str]) -> tuple[str, list[str]]:
             apart.append(inner)
         elif words and words[0].lower().strip(",") in lexicon().conditions:
             return f"; {inner};"  # "checks it is complete (if not, bounce it back)": a clause of its own, in place
+        elif len(words) > 2 and any(w.lower().removesuffix("s") in lexicon().requirement for w in words[1:]):
+            return f"; {inner};"  # "(anything beyond net 60 needs finance approval)": an approval of its own
         elif len(words) >= _CLAUSE_ASIDE_WORDS or any(w.lower() in lexicon().conditions | {"optional"} for w in words):
             return match.group()  # "(optional if the employee declines)": part of its clause
         return ""
@@ -1689,6 +1734,7 @@ def read_frames(text: str, reader: Reader | None = None, lend_verb: str = "") ->
         if not _acts(found):
             found = [*found, *_nominal_frames(sentence, index, reader, lend_verb, listed)]
         _share_subjects(found)
+        found = _with_moments(found, frames, index, reader.topic)
         _place_beside(sentence, found)
         if index == 0 and not reader.trigger:
             found = [*_note_trigger(sentence, reader), *found]
@@ -1698,6 +1744,60 @@ def read_frames(text: str, reader: Reader | None = None, lend_verb: str = "") ->
             reader.context.append(sentence.text.strip())
     _own_names(frames)
     return frames, reader, sentences
+
+
+def _with_moments(found: list[Frame], earlier: list[Frame], index: int, topic: str) -> list[Frame]:
+    """"Funds are disbursed within 2 business days of signing", "the refund is issued after approval by the
+    manager": an event named only as the moment a step happens at is a step of its own, just before it, unless
+    the text has read that work already."""
+    out: list[Frame] = []
+    for frame in found:
+        if frame.kind == "step":
+            for noun in _moment_nouns(frame.head):
+                moment = _moment_frame(noun, frame, index, topic)
+                if moment is not None and not any(f.kind == "step" and f.verb == moment.verb
+                                                  for f in [*earlier, *out, *found]):
+                    out.append(moment)
+        out.append(frame)
+    return out
+
+
+def _moment_nouns(verb: Token) -> list[Token]:
+    """Bare nouns of events a clause's phrases of time name: "after approval", "following inspection", "within
+    two days of signing" (an "of" after a time, not "a review of the terms")."""
+    lex = lexicon()
+    found: list[Token] = []
+    for prep in (c for c in verb.children if c.dep_ == "prep"):
+        for token in prep.subtree:
+            governor = token.head
+            if token.dep_ != "pobj" or token.pos_ not in ("NOUN", "VERB") or governor.lower_ not in lex.moment_prepositions:
+                continue
+            if governor.lower_ == "of" and governor.head.lemma_.lower() not in lex.time_nouns:
+                continue
+            if any(c.dep_ in ("det", "poss", "nummod") for c in token.children):
+                continue  # "after the trip", "after 2 tries": occasions; the act is named bare ("after approval")
+            if _event_verb(noun_lemma(token.lower_))[1] and token.lemma_.lower() not in lex.time_nouns:
+                found.append(token)
+    return found
+
+
+def _moment_frame(noun: Token, frame: Frame, index: int, topic: str) -> Frame | None:
+    """The step a noun of an event stands for: its verb, on what it names ("after approval of the budget") or
+    else on what the process is about, by whom it names ("by the manager")."""
+    verb = _event_verb(noun_lemma(noun.lower_))[0]
+    if verb in lexicon().arrival or verb in lexicon().receive:
+        return None  # "after arrival": what sets the work off, read as the trigger
+    named = next((c for p in noun.children if p.dep_ == "prep" and p.lower_ == "of" for c in p.children
+                  if c.dep_ == "pobj"), None)
+    obj = object_phrase(named)[0] if named is not None else topic  # empty: lent once every frame is read
+    moment = Frame(verb=verb, head=noun, text=_text(noun.subtree), sentence=index, listed=True, obj=obj,
+                   obj_head=obj.split()[-1] if obj else "")
+    agent = next((c for p in noun.children if p.dep_ in ("prep", "agent") and p.lower_ == "by" for c in p.children
+                  if c.dep_ == "pobj"), None)
+    role = role_name(agent) if agent is not None else None
+    if role:
+        moment.performer, moment.performer_how = role, "agent"
+    return moment
 
 
 def _own_names(frames: list[Frame]) -> None:
@@ -1794,16 +1894,181 @@ def _read_chunks(sentence: Span, index: int, listed: bool, reader: Reader) -> li
         merged.append(piece)
     if carried:
         merged.append(carried)  # a marker or while-clause the sentence ends with is still read
-    frames: list[Frame] = []
     chunks = [p.removeprefix("and ").strip() for p in merged if p.strip()]
     chunks = [c for c in chunks if c.split()[0].lower() not in _RELATIVE]  # "…, who compares …" describes
+    read: list[tuple[Span, list[Frame]]] = []
     for doc in english().pipe(chunks):
         for chunk in doc.sents:
             found = _with_shared_conditions(_SentenceReader(reader, chunk, index, listed))
             if not any(f.kind == "step" for f in found):
                 found = [*found, *_telegraphic(chunk, index, reader)]
-            frames.extend(found)
+            read.append((chunk, found))
+    return _with_noun_steps(read, index, reader)
+
+
+def _with_noun_steps(read: list[tuple[Span, list[Frame]]], index: int, reader: Reader) -> list[Frame]:
+    """A list of clauses names some steps by a noun alone: "requester uploads the contract, legal triage,
+    redlines back and forth, approval, signature, then store it". In a list that has steps, a chunk that is a
+    noun phrase is one more, unless it goes on listing the details of the chunk before ("with dates, room
+    count and meeting space")."""
+    frames = [f for _, found in read for f in found]
+    if not any(f.kind == "step" for f in frames):
+        return frames
+    commands = any(f.kind == "step" and f.performer is None and f.head.tag_ == "VB" for f in frames) or any(
+        _opens_with_command(chunk) for chunk, _ in read)
+    frames = []
+    listing = False  # the chunks go on listing the details of a clause before ("with dates, …", "the goods: …")
+    enumerated = _enumerated_objects(read)
+    for at, (chunk, found) in enumerate(read):
+        if not any(f.kind == "step" for f in found):
+            if not listing and at not in enumerated:
+                last = next((f.obj for f in reversed(frames) if f.kind == "step" and f.obj), reader.last_object)
+                found = [*found, *_noun_step(chunk, index, last, commands)]
+        else:
+            listing = _lists_details(chunk)
+        frames.extend(found)
     return frames
+
+
+def _enumerated_objects(read: list[tuple[Span, list[Frame]]]) -> set[int]:
+    """The chunks that go on listing what the clause before them acts on: "defines the agent's tools,
+    permissions and data access" — a run of noun chunks after a clause ending with its object, whose last one
+    closes the list with "and" or "or"."""
+    acting = [any(f.kind == "step" for f in found) for _, found in read]
+    out: set[int] = set()
+    at = 0
+    while at < len(read):
+        end = at
+        while end < len(read) and not acting[end]:
+            end += 1
+        closes = end > at and any(t.dep_ == "cc" and t.lower_ in ("and", "or") and t.head.pos_ in ("NOUN", "PROPN")
+                                  for t in read[end - 1][0])
+        if at > 0 and acting[at - 1] and closes and _ends_with_object(read[at - 1][0]):
+            out.update(range(at, end))
+        at = end + 1
+    return out
+
+
+def _ends_with_object(chunk: Span) -> bool:
+    """Whether a clause ends with what its verb acts on ("defines the agent's tools"), not with a place or a time
+    ("set up in zoom")."""
+    words = [t for t in chunk if not t.is_punct]
+    return bool(words) and words[-1].pos_ in ("NOUN", "PROPN") and words[-1].dep_ in ("dobj", "obj")
+
+
+def _opens_with_command(chunk: Span) -> bool:
+    """"create AD account", "setup - create AD account": a chunk that opens, or goes on after a dash or colon,
+    with a verb's base form the dictionary knows."""
+    return any(_dictionary_verb(t.lower_) and t.pos_ != "NOUN" and (t.i == chunk.start or t.doc[t.i - 1].text in (
+        "-", ":", "–")) for t in chunk)
+
+
+def _lists_details(chunk: Span) -> bool:
+    """Whether a clause ends in a phrase that lists details ("fills in the form with dates", "classifies the
+    goods: UN number"), which the next chunk goes on listing."""
+    colon = max((t.i for t in chunk if t.text == ":"), default=-1)
+    if colon >= 0 and not any(t.pos_ in ("VERB", "AUX") for t in chunk.doc[colon + 1: chunk.end]):
+        return True
+    words = [t.lower_ for t in chunk if not t.is_punct]
+    return any(w in lexicon().detail_prepositions for w in words[-4:])
+
+
+def _leading_noun_phrase(chunk: Span) -> list[Token]:
+    """The noun phrase a chunk opens with, after any "then" or determiner: "legal triage (…)", "3 way match with
+    …", "promo emails 3 weeks before" (with "promo" tagged a verb no dictionary lists)."""
+    run: list[Token] = []
+    for token in chunk:
+        if token.i == chunk.start and token.text == _IMPERATIVE_MARK:
+            continue
+        if not run and (token.pos_ in ("DET", "CCONJ", "ADV") or token.is_punct):
+            continue
+        nominal = token.pos_ in ("NOUN", "PROPN", "ADJ") or (token.pos_ == "VERB" and not _dictionary_verb(token.lower_)
+                                                            and token.tag_ not in ("VBN", "VBD"))
+        if nominal or (token.like_num and not run) or (token.text == "-" and run and not token.whitespace_):
+            run.append(token)
+            continue
+        break
+    return run
+
+
+def _noun_step(chunk: Span, index: int, antecedent: str, commands: bool) -> list[Frame]:
+    """A list item that names its step by a noun: an event becomes its verb ("approval" → approve, "signature"
+    → sign, "legal triage" → triage, by Legal) and acts on what the item names or else on what the work before it
+    acted on; a message is sent ("promo emails 3 weeks before"); any other deliverable is created ("landing page
+    + reg form") when the list around it gives commands."""
+    lex = lexicon()
+    run = _leading_noun_phrase(chunk)
+    if any(t.tag_ in ("NNS", "VBZ") and t != run[-1] and t.i > 0 and (
+            role_name(t.doc[t.i - 1]) or t.doc[t.i - 1].lower_ in lex.departments) for t in run):
+        return []  # "pharmacy preps medication": a clause whose verb the tagger took for a noun
+    nouns = [t for t in run if t.pos_ in ("NOUN", "PROPN") or (t.pos_ == "VERB" and t == run[-1])]
+    written = list(chunk)[: next((n for n, t in enumerate(chunk) if t.text == "("), len(chunk))]
+    if not nouns or any(t.text in ("=", ")") for t in written):
+        return []  # "high risk = counsel)": a mapping, an aside's tail
+    head = nouns[-1]
+    acted_on = [c for c in head.children if c.dep_ in ("dobj", "obj")] + [
+        g for c in head.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+    if head.pos_ == "VERB" and any(t.lemma_.lower() not in lex.time_nouns for t in acted_on):
+        return []  # "looking at the customer's profile": a participle's clause, not a noun
+    rest = [t for t in chunk if t.i > head.i]
+    rest = rest[: next((n for n, t in enumerate(rest) if t.text == "("), len(rest))]
+    singular = noun_lemma(head.lower_) if head.tag_ in ("NNS", "NNPS", "VBZ") else head.lower_
+    modifiers = [t for t in run if t.i < head.i and t.pos_ in ("NOUN", "PROPN", "ADJ")]
+    roles = [r for t in modifiers if (r := role_name(t) if t.pos_ != "ADJ" else lex.departments.get(t.lower_))]
+    roles += [r for t in rest if t.dep_ == "pobj" and t.head.lower_ == "by" and (r := role_name(t))]  # "triage by X"
+    verb, event = _event_verb(singular)
+    people = (_role_word(head) and not event) or singular in lex.departments  # "triage" is work, "reviewer" people
+    opens_as_command = run[0] != head and _dictionary_verb(run[0].lower_) and not (
+        role_name(run[0]) or run[0].lower_ in lex.departments)
+    if opens_as_command and commands:  # "update subscription status", "transport home": a command read as nouns
+        obj = " ".join(t.text if _proper(t) else t.lower_ for t in run[1:])
+        return [Frame(verb=run[0].lower_, head=run[0], text=_text(chunk), sentence=index, listed=True, obj=obj,
+                      obj_head=obj.split()[-1] if obj else "", antecedent=antecedent)]
+    if opens_as_command or (not event and not commands):
+        return []  # a thing outside a list of commands
+    named = not wordforms.all_lemmas(singular) and detect_systems(head.text)  # "-> hubspot": a system, no work
+    if (head.text.isupper() and len(head.text) > 1) or people or named \
+            or singular in lex.time_nouns or singular in lex.time_units or singular in lex.units \
+            or any(t.pos_ in ("VERB", "AUX") and t.tag_ not in ("VBG", "VBN") for t in rest):
+        return []  # a name, people, a time or a measure; or a clause the reading could not make out
+    if event:
+        of = _named_by_of(head)
+        kinds = [t for t in modifiers if t.pos_ != "ADJ" and not role_name(t) and not any(
+            c.dep_ == "nummod" for c in t.children)]
+        obj = object_phrase(of[0])[0] if of else " ".join(t.lower_ for t in kinds) or antecedent
+    elif rest and not (rest[0].pos_ in ("CCONJ", "ADP") or rest[0].text in ("+", "&") or any(
+            t.lemma_.lower() in lex.time_nouns for t in rest)):
+        return []  # a thing with more said about it than what goes with it or when it is made
+    else:
+        obj = " ".join(t.text if _proper(t) else t.lower_ for t in run if t.i < head.i) + " " + singular
+    obj = obj.strip()
+    frame = Frame(verb=verb, head=head, text=_text(chunk), sentence=index, listed=True, obj=obj,
+                  obj_head=obj.split()[-1] if obj else "", antecedent=antecedent)
+    if roles:
+        frame.performer, frame.performer_how = roles[0], "subject"
+    return [frame]
+
+
+def _named_by_of(head: Token) -> list[Token]:
+    """What an event noun's "of" or "for" names: "reimbursement of the claim"; past a time, "analysis of the last
+    2 years of accounts" names the accounts."""
+    named = [c for p in head.children if p.dep_ == "prep" and p.lower_ in ("of", "for") for c in p.children
+             if c.dep_ == "pobj"]
+    while named and named[0].lemma_.lower() in lexicon().time_nouns:
+        named = _named_by_of(named[0])
+    return named
+
+
+def _event_verb(noun: str) -> tuple[str, bool]:
+    """The verb a list item's noun names, and whether the noun is the doing of it (an event) rather than a thing
+    made or sent."""
+    lex = lexicon()
+    if noun in lex.approval_nouns:
+        return lex.approval_nouns[noun], True
+    if noun in lex.messages:
+        return "send", False
+    verb = verb_of_noun(noun) if noun not in lex.nominal_things else None
+    return (verb, True) if verb else (lex.deliverable_verb, False)
 
 
 _TELEGRAPHIC_WORDS = 8

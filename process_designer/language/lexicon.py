@@ -94,6 +94,13 @@ class Lexicon:
     accompanying: frozenset[str]
     role_determiners: frozenset[str]
     acting_things: frozenset[str]
+    approving_ranks: frozenset[str]
+    irregular_nominals: dict[str, str]
+    nominal_things: frozenset[str]
+    messages: frozenset[str]
+    deliverable_verb: str
+    moment_prepositions: frozenset[str]
+    detail_prepositions: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -182,6 +189,13 @@ def lexicon() -> Lexicon:
         accompanying=frozenset(markers["accompanying"]),
         role_determiners=frozenset(roles["determiners"]),
         acting_things=frozenset(roles["acting_things"]),
+        approving_ranks=frozenset(roles["approving_ranks"]),
+        irregular_nominals=dict(raw["nominals"]["irregular"]),
+        nominal_things=frozenset(raw["nominals"]["things"]),
+        messages=frozenset(raw["nominals"]["messages"]),
+        deliverable_verb=str(raw["nominals"]["deliverable_verb"]),
+        moment_prepositions=frozenset(raw["nominals"]["moment_prepositions"]),
+        detail_prepositions=frozenset(raw["nominals"]["detail_prepositions"]),
     )
 
 

@@ -1411,7 +1411,7 @@ def _nominal_frames(sentence: Span, index: int, reader: Reader, lend_verb: str, 
     """A sentence with no clause that acts names its steps by nouns: a list line ("Manager approval"),
     the parts a title lists ("reviews with self assessment and manager rating"), or bare nouns a
     heading's verb applies to ("laptop, accounts, buddy")."""
-    if len(sentence) > 30:
+    if len(sentence) > 30 or _counts_cases(sentence):
         return []
     heads = [t for t in sentence if t.pos_ in ("NOUN", "PROPN") and (
         t.dep_ in ("conj", "appos") or (t.dep_ == "pobj" and t.head.lower_ in ("with", "including"))
@@ -1733,6 +1733,7 @@ def read_frames(text: str, reader: Reader | None = None, lend_verb: str = "") ->
             found = [*found, *_telegraphic(sentence, index, reader)]
         if not _acts(found):
             found = [*found, *_nominal_frames(sentence, index, reader, lend_verb, listed)]
+        _set_aside_remarks(sentence, found)
         _share_subjects(found)
         found = _with_moments(found, frames, index, reader.topic)
         _place_beside(sentence, found)
@@ -1798,6 +1799,81 @@ def _moment_frame(noun: Token, frame: Frame, index: int, topic: str) -> Frame | 
     if role:
         moment.performer, moment.performer_how = role, "agent"
     return moment
+# ----------------------------------------------------------------------------------------- remarks
+
+def _set_aside_remarks(sentence: Span, frames: list[Frame]) -> None:
+    """Clauses that say something about the process without being work in it become context: a sentence that
+    complains ("QC keeps finding bad parts", "theatres lose a great deal of time"), a wish about no one ("make
+    it so nobody gets forgotten"), a target ("aim to decide within 30 days"), a service level a party is
+    promised ("customers get a first response within 4 hours") and a deadline ("cut off 3pm"). What they say
+    stays: the sentence goes to the context, a time limit to the constraints (``language.constraints``)."""
+    complaint = _complains(sentence)
+    for frame in frames:
+        if frame.kind == "step" and (complaint or _about_nobody(frame) or _target(frame) or _promised(frame)
+                                     or _at_a_time(frame)):
+            frame.kind = "context"
+
+
+def _complains(sentence: Span) -> bool:
+    """A problem statement: a habit told with "keep" and an -ing verb, a verb of loss or waste in the active
+    voice, or a word of a complaint about the state of the cases."""
+    remarks = lexicon().remarks
+    for token in sentence:
+        lemma = token.lemma_.lower()
+        if lemma in remarks.habitual and any(c.dep_ == "xcomp" and c.tag_ == "VBG" for c in token.children):
+            return True
+        if lemma in remarks.complaining and token.pos_ == "VERB" and not _is_passive(token):
+            return True
+        if token.lower_ in remarks.complaint_words:
+            return True
+    return False
+
+
+def _about_nobody(frame: Frame) -> bool:
+    """"pls make it so nobody gets forgotten", "make sure no one is left waiting": a clause whose subject is no
+    one, outside a condition ("if nobody answers, escalate" is a step under its condition)."""
+    for token in frame.head.subtree:
+        if token.dep_ not in ("nsubj", "nsubjpass") or not _no_one(token):
+            continue
+        path = [a for a in token.ancestors if a != frame.head and frame.head in a.ancestors]
+        if not any(a.dep_ == "advcl" and _mark(a) in lexicon().conditions for a in path):
+            return True
+    return False
+
+
+def _no_one(token: Token) -> bool:
+    return token.lower_ in lexicon().remarks.nobody or (
+        token.lower_ == "one" and any(c.lower_ == "no" for c in token.children))
+
+
+def _target(frame: Frame) -> bool:
+    """"aim to decide within 30 days", "we strive to close every case in a week": what is aimed at is a target."""
+    head = frame.head
+    return head.dep_ == "xcomp" and head.head.lemma_.lower() in lexicon().remarks.aspiring
+
+
+def _promised(frame: Frame) -> bool:
+    """"customers get a first response within 4 hours", "candidates should hear back within 5 days": a party
+    promised something within a time states the service level of the work that gives it."""
+    head = frame.head
+    if head.lemma_.lower() not in lexicon().remarks.promised or frame.passive:
+        return False
+    subject = _subject(head)
+    if subject is None or subject.lemma_.lower() not in lexicon().requesters:
+        return False
+    return any(t.lower_ in ("within", "in") and any(c.like_num or c.lower_ in lexicon().units for c in t.subtree)
+               for t in head.subtree if t.dep_ == "prep")
+
+
+def _at_a_time(frame: Frame) -> bool:
+    """"cut off 3pm": a clause whose only object is a time of day gives a deadline, not work on a thing."""
+    head = frame.head
+    objects = [c for c in head.children if c.dep_ in ("dobj", "obj", "npadvmod")]
+    return bool(objects) and all(_clock_time(o) for o in objects)
+
+
+def _clock_time(token: Token) -> bool:
+    return token.lower_ in lexicon().remarks.clock or bool(re.fullmatch(r"\d{1,2}(?::\d{2}|am|pm)", token.lower_))
 
 
 def _own_names(frames: list[Frame]) -> None:
@@ -1884,7 +1960,7 @@ def _read_chunks(sentence: Span, index: int, listed: bool, reader: Reader) -> li
         if piece.split()[0].lower() in lexicon().accompanying and not _has_own_clause(piece):
             carried = piece  # "…, with HR and the BU head, identifies the custodians": how the clause after acts
             continue
-        if merged and piece.split()[0].lower() in ("who", "whom", "which"):
+        if merged and (piece.split()[0].lower() in ("who", "whom", "which") or _details(piece)):
             merged[-1] = f"{merged[-1]}, {piece}"  # a relative clause stays with the noun it is about
             continue
         if merged and merged[-1].lower().startswith(_CONDITION_START) and len(merged[-1].split()) <= 12 \
@@ -2140,6 +2216,8 @@ def _telegraphic(chunk: Span, index: int, reader: Reader) -> list[Frame]:
         if performer is None:
             return []
         verb, rest = _verb_form(words[found]) or "", words[found + 1:]
+        if _describes(verb):
+            return []  # "carrier is DHL", "supplier has 10 days": a role described, not at work
     rest = [t for t in rest if t.pos_ not in ("DET",) and t.tag_ != "PRP$"]
     if rest and rest[0].pos_ == "ADP" and rest[0].lower_ in lexicon().time_prepositions:
         rest = []  # "SDR calls within 1h": when, not what
@@ -2154,6 +2232,24 @@ def _telegraphic(chunk: Span, index: int, reader: Reader) -> list[Frame]:
         frame.performer, frame.performer_how = performer, "subject"
         reader.last_performer = performer
     return [frame]
+
+
+def _describes(verb: str) -> bool:
+    """A verb that describes or relates rather than does ("be", "have"), and makes no step with an object."""
+    lex = lexicon()
+    return verb in lex.not_actions and verb not in lex.light_with_object
+
+
+def _counts_cases(sentence: Span) -> bool:
+    """"lots of returns w/out the label", "plenty of no-shows on fridays": a note that counts cases."""
+    first = next((t for t in sentence if not t.is_punct), None)
+    return first is not None and first.lower_ in lexicon().remarks.quantity_nouns
+
+
+def _details(piece: str) -> bool:
+    """"including ombudsman rights": a piece of a sentence that details what the clause before it handles."""
+    low = piece.lower()
+    return any(low == word or low.startswith(word + " ") for word in lexicon().remarks.detailing)
 
 
 def _has_own_clause(text: str) -> bool:

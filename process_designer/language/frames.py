@@ -1727,11 +1727,12 @@ def read_frames(text: str, reader: Reader | None = None, lend_verb: str = "") ->
                 found = chunked
             else:
                 reader.last_performer, reader.last_object, reader.last_object_head = after_whole
+        _set_aside_remarks(sentence, found)
         if not _acts(found):
             found = [*found, *_conditional_command(sentence, index, reader)]
-        if not _acts(found):
+        if not _acts(found) and not _said_no_work(found):
             found = [*found, *_telegraphic(sentence, index, reader)]
-        if not _acts(found):
+        if not _acts(found) and not _said_no_work(found):
             found = [*found, *_nominal_frames(sentence, index, reader, lend_verb, listed)]
         _set_aside_remarks(sentence, found)
         _share_subjects(found)
@@ -1812,6 +1813,38 @@ def _set_aside_remarks(sentence: Span, frames: list[Frame]) -> None:
         if frame.kind == "step" and (complaint or _about_nobody(frame) or _target(frame) or _promised(frame)
                                      or _at_a_time(frame)):
             frame.kind = "context"
+        if frame.kind in ("step", "rework") and _moves_only(frame):
+            frame.kind = "context"
+
+
+def _said_no_work(frames: list[Frame]) -> bool:
+    """Whether the parse read a clause of the sentence and found it is no work: a subject with a verb that
+    describes ("suppliers have 4 weeks to respond"), a negated command ("don't let people pay unverified
+    vendors"), a target ("aim to reply within 10 days") or a thing moving where no one works; not "the refund
+    goes out", which may say what is done to it. Its words are then no steps by word forms or by nouns either ("Run week", "Let people pay")."""
+    lex = lexicon()
+    for frame in frames:
+        head = frame.head
+        if frame.kind != "context" or head.pos_ not in ("VERB", "AUX"):
+            continue
+        lemma = head.lemma_.lower()
+        if frame.negated or lemma in lex.remarks.aspiring or _moves_only(frame):
+            return True
+        described = lemma in lex.not_actions and lemma not in lex.light_with_object | lex.requirement | lex.routing
+        if described and head.tag_ in ("VBZ", "VBP", "VBD") and _subject(head) is not None and not _mark(head):
+            return True  # a clause under "when" or "if" says when, and may name the work it waits for
+    return False
+
+
+def _moves_only(frame: Frame) -> bool:
+    """"before it goes back on sale", "rejected leads go back to nurture": a thing that moves somewhere no role
+    works is routed, which the flow shows; no one does a step "Go". Not "moves the guest to another room" nor
+    "the stock is moved by planning" (work on a thing), nor "the refund goes out" (sent)."""
+    lex = lexicon()
+    head = frame.head
+    return head.lemma_.lower() in lex.routing and frame.verb in lex.routing and not frame.recipient \
+        and not frame.back_to and not frame.passive and not any(c.dep_ in ("dobj", "obj") for c in head.children) \
+        and not any(c.lower_ == "out" for c in head.children)
 
 
 def _complains(sentence: Span) -> bool:

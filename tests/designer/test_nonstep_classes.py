@@ -124,3 +124,41 @@ def test_an_opening_that_names_a_recurring_event_is_the_topic_not_a_step(text: s
     names = [s.name.lower() for s in requirement.steps]
     assert _no_step_with(names, topic), names
     assert topic in requirement.title.lower(), requirement.title
+
+
+@pytest.mark.parametrize("text, words", [
+    ("The mechanic checks the tyres and signs the job sheet before the van goes back into service.", ("go",)),
+    ("The editor reviews the draft. Rejected drafts go back to the backlog with a comment. The editor publishes "
+     "the accepted drafts.", ("go", "comment")),
+    ("Housekeeping cleans the room and the supervisor inspects it. The room then moves back onto the booking "
+     "sheet.", ("move",)),
+])
+def test_a_thing_that_moves_where_no_role_works_is_no_step(text: str, words: tuple[str, ...]) -> None:
+    names = _names(text)
+    assert _no_step_with(names, *words), names
+    assert len(names) >= 2, names
+
+
+@pytest.mark.parametrize("text, words", [
+    ("Tender run:\n1. The buyer writes the tender.\n2. Bidders have 3 weeks to answer.\n3. The panel scores the bids.",
+     ("week", "bidder", "answer")),
+    ("staff take the order, courier ships it. dont let staff ship unpaid orders", ("let", "unpaid")),
+    ("The clerk files the claim, the adjuster pays it. Never let agents pay claims over the limit.",
+     ("let", "limit")),
+])
+def test_a_clause_read_as_no_work_gives_no_step_from_its_words(text: str, words: tuple[str, ...]) -> None:
+    names = _names(text)
+    assert _no_step_with(names, *words), names
+    assert len(names) >= 2, names
+
+
+@pytest.mark.parametrize("text, words", [
+    ("1. Log the claim.\n2. Send the decision letter within 4 weeks, including tenant rights.\n3. Close the claim.",
+     ("right", "tenant")),
+    ("1. Log the claim.\n2. Send the decision letter, including the payment schedule.\n3. Close the claim.",
+     ("schedule",)),
+])
+def test_a_phrase_detailing_a_step_is_part_of_it(text: str, words: tuple[str, ...]) -> None:
+    names = _names(text)
+    assert _no_step_with(names, *words), names
+    assert any("send" in n for n in names), names

@@ -1806,12 +1806,13 @@ def _set_aside_remarks(sentence: Span, frames: list[Frame]) -> None:
     """Clauses that say something about the process without being work in it become context: a sentence that
     complains ("QC keeps finding bad parts", "theatres lose a great deal of time"), a wish about no one ("make
     it so nobody gets forgotten"), a target ("aim to decide within 30 days"), a service level a party is
-    promised ("customers get a first response within 4 hours") and a deadline ("cut off 3pm"). What they say
+    promised ("customers get a first response within 4 hours"), a deadline ("cut off 3pm") and a requirement
+    said of no one ("reports are required for long studies"). What they say
     stays: the sentence goes to the context, a time limit to the constraints (``language.constraints``)."""
     complaint = _complains(sentence)
     for frame in frames:
         if frame.kind == "step" and (complaint or _about_nobody(frame) or _target(frame) or _promised(frame)
-                                     or _at_a_time(frame)):
+                                     or _at_a_time(frame) or _required(frame)):
             frame.kind = "context"
         if frame.kind in ("step", "rework") and _moves_only(frame):
             frame.kind = "context"
@@ -1855,8 +1856,9 @@ def _complains(sentence: Span) -> bool:
         lemma = token.lemma_.lower()
         if lemma in remarks.habitual and any(c.dep_ == "xcomp" and c.tag_ == "VBG" for c in token.children):
             return True
-        if lemma in remarks.complaining and token.pos_ == "VERB" and not _is_passive(token):
-            return True
+        if lemma in remarks.complaining and token.pos_ == "VERB" and token.tag_ in ("VB", "VBZ", "VBP", "VBD") \
+                and not _is_passive(token) and _subject(token) is not None:
+            return True  # not "the bag is declared lost"
         if token.lower_ in remarks.complaint_words:
             return True
     return False
@@ -1896,6 +1898,12 @@ def _promised(frame: Frame) -> bool:
         return False
     return any(t.lower_ in ("within", "in") and any(c.like_num or c.lower_ in lexicon().units for c in t.subtree)
                for t in head.subtree if t.dep_ == "prep")
+
+
+def _required(frame: Frame) -> bool:
+    """"annual progress reports are required for long studies", "a signed waiver is needed for minors": what is
+    required, said of no one, is a rule the process keeps, not a step (who provides it says the step)."""
+    return frame.passive and frame.performer is None and frame.head.lemma_.lower() in lexicon().requirement
 
 
 def _at_a_time(frame: Frame) -> bool:
@@ -1993,7 +2001,8 @@ def _read_chunks(sentence: Span, index: int, listed: bool, reader: Reader) -> li
         if piece.split()[0].lower() in lexicon().accompanying and not _has_own_clause(piece):
             carried = piece  # "…, with HR and the BU head, identifies the custodians": how the clause after acts
             continue
-        if merged and (piece.split()[0].lower() in ("who", "whom", "which") or _details(piece)):
+        if merged and (piece.split()[0].lower() in ("who", "whom", "which") or (
+                _details(piece) and not merged[-1].lower().startswith(_CONDITION_START))):
             merged[-1] = f"{merged[-1]}, {piece}"  # a relative clause stays with the noun it is about
             continue
         if merged and merged[-1].lower().startswith(_CONDITION_START) and len(merged[-1].split()) <= 12 \

@@ -162,3 +162,21 @@ def test_a_phrase_detailing_a_step_is_part_of_it(text: str, words: tuple[str, ..
     names = _names(text)
     assert _no_step_with(names, *words), names
     assert any("send" in n for n in names), names
+
+
+@pytest.mark.parametrize("text, words", [
+    ("The coach books the trip and the parent signs the form. A signed waiver is needed for minors.",
+     ("need", "waiver")),
+    ("The site lead inspects the scaffold. Weekly safety logs are required for every site. The lead files the log.",
+     ("require",)),
+])
+def test_a_requirement_said_of_no_one_is_a_rule_not_a_step(text: str, words: tuple[str, ...]) -> None:
+    names = _names(text)
+    assert _no_step_with(names, *words), names
+    assert len(names) >= 2, names
+
+
+def test_a_deduction_detailing_a_step_is_part_of_it() -> None:
+    names = _names("member asks to leave, clerk calculates the refund, minus a 10$ admin charge, sends the letter")
+    assert _no_step_with(names, "charge", "admin"), names
+    assert any("refund" in n for n in names), names

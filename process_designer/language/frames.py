@@ -1809,29 +1809,34 @@ def _set_aside_remarks(sentence: Span, frames: list[Frame]) -> None:
     promised ("customers get a first response within 4 hours"), a deadline ("cut off 3pm") and a requirement
     said of no one ("reports are required for long studies"). What they say
     stays: the sentence goes to the context, a time limit to the constraints (``language.constraints``)."""
-    complaint = _complains(sentence)
+    complaint = _complaining(sentence, frames)
     for frame in frames:
-        if frame.kind == "step" and (complaint or _about_nobody(frame) or _target(frame) or _promised(frame)
-                                     or _at_a_time(frame) or _required(frame)):
+        if frame.kind == "step" and (frame.head.i in complaint or _remark(frame)):
             frame.kind = "context"
         if frame.kind in ("step", "rework") and _moves_only(frame):
             frame.kind = "context"
 
 
+def _remark(frame: Frame) -> bool:
+    return _about_nobody(frame) or _target(frame) or _promised(frame) or _at_a_time(frame) or _required(frame) \
+        or _moves_only(frame)
+
+
 def _said_no_work(frames: list[Frame]) -> bool:
     """Whether the parse read a clause of the sentence and found it is no work: a subject with a verb that
     describes ("suppliers have 4 weeks to respond"), a negated command ("don't let people pay unverified
-    vendors"), a target ("aim to reply within 10 days") or a thing moving where no one works; not "the refund
-    goes out", which may say what is done to it. Its words are then no steps by word forms or by nouns either ("Run week", "Let people pay")."""
+    vendors"), a complaint or a remark (see :func:`_set_aside_remarks`); not "the refund goes out", which may
+    say what is done to it. Its words are then no steps by word forms or by nouns either
+    ("Run week", "Let people pay")."""
     lex = lexicon()
     for frame in frames:
         head = frame.head
         if frame.kind != "context" or head.pos_ not in ("VERB", "AUX"):
             continue
         lemma = head.lemma_.lower()
-        if frame.negated or lemma in lex.remarks.aspiring or _moves_only(frame):
+        if frame.negated or _remark(frame) or lemma in lex.remarks.habitual | lex.remarks.complaining:
             return True
-        described = lemma in lex.not_actions and lemma not in lex.light_with_object | lex.requirement | lex.routing
+        described = lemma in lex.remarks.describing
         if described and head.tag_ in ("VBZ", "VBP", "VBD") and _subject(head) is not None and not _mark(head):
             return True  # a clause under "when" or "if" says when, and may name the work it waits for
     return False
@@ -1848,20 +1853,26 @@ def _moves_only(frame: Frame) -> bool:
         and not any(c.lower_ == "out" for c in head.children)
 
 
-def _complains(sentence: Span) -> bool:
-    """A problem statement: a habit told with "keep" and an -ing verb, a verb of loss or waste in the active
-    voice, or a word of a complaint about the state of the cases."""
+def _complaining(sentence: Span, frames: list[Frame]) -> set[int]:
+    """The frames (by head) of a problem statement: the clause of a habit told with "keep" and an -ing verb, of a
+    verb of loss or waste with a subject of its own, or of a word of complaint about the state of the cases
+    ("stuck", "forever"). A sentence that sets such a clause against the rest with "yet" ("surgery is scheduled
+    weeks in advance, yet theatres lose a great deal of time") is a problem statement as a whole."""
     remarks = lexicon().remarks
+    signals: list[Token] = []
     for token in sentence:
         lemma = token.lemma_.lower()
-        if lemma in remarks.habitual and any(c.dep_ == "xcomp" and c.tag_ == "VBG" for c in token.children):
-            return True
-        if lemma in remarks.complaining and token.pos_ == "VERB" and token.tag_ in ("VB", "VBZ", "VBP", "VBD") \
+        if lemma in remarks.habitual:
+            signals += [c for c in token.children if c.dep_ == "xcomp" and c.tag_ == "VBG"]
+        elif lemma in remarks.complaining and token.pos_ == "VERB" and token.tag_ in ("VB", "VBZ", "VBP", "VBD") \
                 and not _is_passive(token) and _subject(token) is not None:
-            return True  # not "the bag is declared lost"
-        if token.lower_ in remarks.complaint_words:
-            return True
-    return False
+            signals.append(token)  # not "the bag is declared lost"
+        elif token.lower_ in remarks.complaint_words:
+            signals.append(token)
+    heads = {f.head.i for f in frames}
+    if signals and any(t.lower_ == "yet" and t.dep_ == "cc" for t in sentence):
+        return heads
+    return {owner.i for t in signals if (owner := next((a for a in (t, *t.ancestors) if a.i in heads), None))}
 
 
 def _about_nobody(frame: Frame) -> bool:
@@ -2277,15 +2288,15 @@ def _telegraphic(chunk: Span, index: int, reader: Reader) -> list[Frame]:
 
 
 def _describes(verb: str) -> bool:
-    """A verb that describes or relates rather than does ("be", "have"), and makes no step with an object."""
-    lex = lexicon()
-    return verb in lex.not_actions and verb not in lex.light_with_object
+    """A verb that describes or relates rather than does ("be", "have")."""
+    return verb in lexicon().remarks.describing
 
 
 def _counts_cases(sentence: Span) -> bool:
-    """"lots of returns w/out the label", "plenty of no-shows on fridays": a note that counts cases."""
-    first = next((t for t in sentence if not t.is_punct), None)
-    return first is not None and first.lower_ in lexicon().remarks.quantity_nouns
+    """"lots of returns w/out the label", "plenty of no-shows on fridays": a note that counts cases (not "lots
+    rejected at inspection", batches)."""
+    words = [t for t in sentence if not t.is_punct]
+    return len(words) > 1 and words[0].lower_ in lexicon().remarks.quantity_nouns and words[1].lower_ == "of"
 
 
 def _details(piece: str) -> bool:

@@ -24,6 +24,7 @@ class Remarks:
     quantity_nouns: frozenset[str]
     detailing: frozenset[str]
     clock: frozenset[str]
+    describing: frozenset[str]
     recurring: frozenset[str]
 
 

@@ -1411,7 +1411,7 @@ def _nominal_frames(sentence: Span, index: int, reader: Reader, lend_verb: str, 
     """A sentence with no clause that acts names its steps by nouns: a list line ("Manager approval"),
     the parts a title lists ("reviews with self assessment and manager rating"), or bare nouns a
     heading's verb applies to ("laptop, accounts, buddy")."""
-    if len(sentence) > 30:
+    if len(sentence) > 30 or _counts_cases(sentence):
         return []
     heads = [t for t in sentence if t.pos_ in ("NOUN", "PROPN") and (
         t.dep_ in ("conj", "appos") or (t.dep_ == "pobj" and t.head.lower_ in ("with", "including"))
@@ -1727,12 +1727,14 @@ def read_frames(text: str, reader: Reader | None = None, lend_verb: str = "") ->
                 found = chunked
             else:
                 reader.last_performer, reader.last_object, reader.last_object_head = after_whole
+        _set_aside_remarks(sentence, found)
         if not _acts(found):
             found = [*found, *_conditional_command(sentence, index, reader)]
-        if not _acts(found):
+        if not _acts(found) and not _said_no_work(found):
             found = [*found, *_telegraphic(sentence, index, reader)]
-        if not _acts(found):
+        if not _acts(found) and not _said_no_work(found):
             found = [*found, *_nominal_frames(sentence, index, reader, lend_verb, listed)]
+        _set_aside_remarks(sentence, found)
         _share_subjects(found)
         found = _with_moments(found, frames, index, reader.topic)
         _place_beside(sentence, found)
@@ -1798,6 +1800,132 @@ def _moment_frame(noun: Token, frame: Frame, index: int, topic: str) -> Frame | 
     if role:
         moment.performer, moment.performer_how = role, "agent"
     return moment
+# ----------------------------------------------------------------------------------------- remarks
+
+def _set_aside_remarks(sentence: Span, frames: list[Frame]) -> None:
+    """Clauses that say something about the process without being work in it become context: a sentence that
+    complains ("QC keeps finding bad parts", "theatres lose a great deal of time"), a wish about no one ("make
+    it so nobody gets forgotten"), a target ("aim to decide within 30 days"), a service level a party is
+    promised ("customers get a first response within 4 hours"), a deadline ("cut off 3pm") and a requirement
+    said of no one ("reports are required for long studies"). What they say
+    stays: the sentence goes to the context, a time limit to the constraints (``language.constraints``)."""
+    complaint = _complaining(sentence, frames)
+    for frame in frames:
+        if frame.kind == "step" and (frame.head.i in complaint or _remark(frame)):
+            frame.kind = "context"
+        if frame.kind in ("step", "rework") and _moves_only(frame):
+            frame.kind = "context"
+
+
+def _remark(frame: Frame) -> bool:
+    return _about_nobody(frame) or _target(frame) or _promised(frame) or _at_a_time(frame) or _required(frame) \
+        or _moves_only(frame)
+
+
+def _said_no_work(frames: list[Frame]) -> bool:
+    """Whether the parse read a clause of the sentence and found it is no work: a subject with a verb that
+    describes ("suppliers have 4 weeks to respond"), a negated command ("don't let people pay unverified
+    vendors"), a complaint or a remark (see :func:`_set_aside_remarks`); not "the refund goes out", which may
+    say what is done to it. Its words are then no steps by word forms or by nouns either
+    ("Run week", "Let people pay")."""
+    lex = lexicon()
+    for frame in frames:
+        head = frame.head
+        if frame.kind != "context" or head.pos_ not in ("VERB", "AUX"):
+            continue
+        lemma = head.lemma_.lower()
+        if frame.negated or _remark(frame) or lemma in lex.remarks.habitual | lex.remarks.complaining:
+            return True
+        described = lemma in lex.remarks.describing
+        if described and head.tag_ in ("VBZ", "VBP", "VBD") and _subject(head) is not None and not _mark(head):
+            return True  # a clause under "when" or "if" says when, and may name the work it waits for
+    return False
+
+
+def _moves_only(frame: Frame) -> bool:
+    """"before it goes back on sale", "rejected leads go back to nurture": a thing that moves somewhere no role
+    works is routed, which the flow shows; no one does a step "Go". Not "moves the guest to another room" nor
+    "the stock is moved by planning" (work on a thing), nor "the refund goes out" (sent)."""
+    lex = lexicon()
+    head = frame.head
+    return head.lemma_.lower() in lex.routing and frame.verb in lex.routing and not frame.recipient \
+        and not frame.back_to and not frame.passive and not any(c.dep_ in ("dobj", "obj") for c in head.children) \
+        and not any(c.lower_ == "out" for c in head.children)
+
+
+def _complaining(sentence: Span, frames: list[Frame]) -> set[int]:
+    """The frames (by head) of a problem statement: the clause of a habit told with "keep" and an -ing verb, of a
+    verb of loss or waste with a subject of its own, or of a word of complaint about the state of the cases
+    ("stuck", "forever"). A sentence that sets such a clause against the rest with "yet" ("surgery is scheduled
+    weeks in advance, yet theatres lose a great deal of time") is a problem statement as a whole."""
+    remarks = lexicon().remarks
+    signals: list[Token] = []
+    for token in sentence:
+        lemma = token.lemma_.lower()
+        if lemma in remarks.habitual:
+            signals += [c for c in token.children if c.dep_ == "xcomp" and c.tag_ == "VBG"]
+        elif lemma in remarks.complaining and token.pos_ == "VERB" and token.tag_ in ("VB", "VBZ", "VBP", "VBD") \
+                and not _is_passive(token) and _subject(token) is not None:
+            signals.append(token)  # not "the bag is declared lost"
+        elif token.lower_ in remarks.complaint_words:
+            signals.append(token)
+    heads = {f.head.i for f in frames}
+    if signals and any(t.lower_ == "yet" and t.dep_ == "cc" for t in sentence):
+        return heads
+    return {owner.i for t in signals if (owner := next((a for a in (t, *t.ancestors) if a.i in heads), None))}
+
+
+def _about_nobody(frame: Frame) -> bool:
+    """"pls make it so nobody gets forgotten", "make sure no one is left waiting": a clause whose subject is no
+    one, outside a condition ("if nobody answers, escalate" is a step under its condition)."""
+    for token in frame.head.subtree:
+        if token.dep_ not in ("nsubj", "nsubjpass") or not _no_one(token):
+            continue
+        path = [a for a in token.ancestors if a != frame.head and frame.head in a.ancestors]
+        if not any(a.dep_ == "advcl" and _mark(a) in lexicon().conditions for a in path):
+            return True
+    return False
+
+
+def _no_one(token: Token) -> bool:
+    return token.lower_ in lexicon().remarks.nobody or (
+        token.lower_ == "one" and any(c.lower_ == "no" for c in token.children))
+
+
+def _target(frame: Frame) -> bool:
+    """"aim to decide within 30 days", "we strive to close every case in a week": what is aimed at is a target."""
+    head = frame.head
+    return head.dep_ == "xcomp" and head.head.lemma_.lower() in lexicon().remarks.aspiring
+
+
+def _promised(frame: Frame) -> bool:
+    """"customers get a first response within 4 hours", "candidates should hear back within 5 days": a party
+    promised something within a time states the service level of the work that gives it."""
+    head = frame.head
+    if head.lemma_.lower() not in lexicon().remarks.promised or frame.passive:
+        return False
+    subject = _subject(head)
+    if subject is None or subject.lemma_.lower() not in lexicon().requesters:
+        return False
+    return any(t.lower_ in ("within", "in") and any(c.like_num or c.lower_ in lexicon().units for c in t.subtree)
+               for t in head.subtree if t.dep_ == "prep")
+
+
+def _required(frame: Frame) -> bool:
+    """"annual progress reports are required for long studies", "a signed waiver is needed for minors": what is
+    required, said of no one, is a rule the process keeps, not a step (who provides it says the step)."""
+    return frame.passive and frame.performer is None and frame.head.lemma_.lower() in lexicon().requirement
+
+
+def _at_a_time(frame: Frame) -> bool:
+    """"cut off 3pm": a clause whose only object is a time of day gives a deadline, not work on a thing."""
+    head = frame.head
+    objects = [c for c in head.children if c.dep_ in ("dobj", "obj", "npadvmod")]
+    return bool(objects) and all(_clock_time(o) for o in objects)
+
+
+def _clock_time(token: Token) -> bool:
+    return token.lower_ in lexicon().remarks.clock or bool(re.fullmatch(r"\d{1,2}(?::\d{2}|am|pm)", token.lower_))
 
 
 def _own_names(frames: list[Frame]) -> None:
@@ -1884,7 +2012,8 @@ def _read_chunks(sentence: Span, index: int, listed: bool, reader: Reader) -> li
         if piece.split()[0].lower() in lexicon().accompanying and not _has_own_clause(piece):
             carried = piece  # "…, with HR and the BU head, identifies the custodians": how the clause after acts
             continue
-        if merged and piece.split()[0].lower() in ("who", "whom", "which"):
+        if merged and (piece.split()[0].lower() in ("who", "whom", "which") or (
+                _details(piece) and not merged[-1].lower().startswith(_CONDITION_START))):
             merged[-1] = f"{merged[-1]}, {piece}"  # a relative clause stays with the noun it is about
             continue
         if merged and merged[-1].lower().startswith(_CONDITION_START) and len(merged[-1].split()) <= 12 \
@@ -2140,6 +2269,8 @@ def _telegraphic(chunk: Span, index: int, reader: Reader) -> list[Frame]:
         if performer is None:
             return []
         verb, rest = _verb_form(words[found]) or "", words[found + 1:]
+        if _describes(verb):
+            return []  # "carrier is DHL", "supplier has 10 days": a role described, not at work
     rest = [t for t in rest if t.pos_ not in ("DET",) and t.tag_ != "PRP$"]
     if rest and rest[0].pos_ == "ADP" and rest[0].lower_ in lexicon().time_prepositions:
         rest = []  # "SDR calls within 1h": when, not what
@@ -2154,6 +2285,24 @@ def _telegraphic(chunk: Span, index: int, reader: Reader) -> list[Frame]:
         frame.performer, frame.performer_how = performer, "subject"
         reader.last_performer = performer
     return [frame]
+
+
+def _describes(verb: str) -> bool:
+    """A verb that describes or relates rather than does ("be", "have")."""
+    return verb in lexicon().remarks.describing
+
+
+def _counts_cases(sentence: Span) -> bool:
+    """"lots of returns w/out the label", "plenty of no-shows on fridays": a note that counts cases (not "lots
+    rejected at inspection", batches)."""
+    words = [t for t in sentence if not t.is_punct]
+    return len(words) > 1 and words[0].lower_ in lexicon().remarks.quantity_nouns and words[1].lower_ == "of"
+
+
+def _details(piece: str) -> bool:
+    """"including ombudsman rights": a piece of a sentence that details what the clause before it handles."""
+    low = piece.lower()
+    return any(low == word or low.startswith(word + " ") for word in lexicon().remarks.detailing)
 
 
 def _has_own_clause(text: str) -> bool:

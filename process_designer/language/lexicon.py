@@ -8,7 +8,24 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["Lexicon", "expand_abbreviations", "lexicon"]
+__all__ = ["Lexicon", "Remarks", "expand_abbreviations", "lexicon"]
+
+
+@dataclass(frozen=True)
+class Remarks:
+    """Words of clauses that are no work steps (``[remarks]`` of the data): complaints, wishes, targets."""
+
+    habitual: frozenset[str]
+    complaining: frozenset[str]
+    complaint_words: frozenset[str]
+    nobody: frozenset[str]
+    aspiring: frozenset[str]
+    promised: frozenset[str]
+    quantity_nouns: frozenset[str]
+    detailing: frozenset[str]
+    clock: frozenset[str]
+    describing: frozenset[str]
+    recurring: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -101,6 +118,7 @@ class Lexicon:
     deliverable_verb: str
     moment_prepositions: frozenset[str]
     detail_prepositions: frozenset[str]
+    remarks: Remarks
 
 
 @lru_cache(maxsize=1)
@@ -196,6 +214,7 @@ def lexicon() -> Lexicon:
         deliverable_verb=str(raw["nominals"]["deliverable_verb"]),
         moment_prepositions=frozenset(raw["nominals"]["moment_prepositions"]),
         detail_prepositions=frozenset(raw["nominals"]["detail_prepositions"]),
+        remarks=Remarks(**{key: frozenset(words) for key, words in raw["remarks"].items()}),
     )
 
 

@@ -133,11 +133,19 @@ def _owned_by_adjective(root: Token) -> Token | None:
 
 
 def _in_general(thing: Token) -> bool:
-    """Things of a kind ("meeting room bookings", "all invoices"), not particular ones ("the timesheets")."""
+    """Things of a kind ("meeting room bookings", "all invoices", "a monthly webinar"), not particular ones ("the
+    timesheets")."""
     determiners = [c for c in thing.children if c.dep_ in ("det", "poss")]
     if any(c.lower_ in ("all", "every", "any") for c in determiners):
         return True
-    return thing.tag_ in ("NNS", "NNPS") and not determiners
+    return (thing.tag_ in ("NNS", "NNPS") and not determiners) or _recurring(thing)
+
+
+def _recurring(thing: Token) -> bool:
+    """"a monthly customer webinar", "an annual engagement survey": an event that recurs is the process itself."""
+    indefinite = any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in thing.children)
+    return indefinite and any(c.dep_ in ("amod", "compound", "nmod") and c.lower_ in lexicon().remarks.recurring
+                              for c in thing.children)
 
 
 def _lists_steps(sentence: Span) -> bool:

@@ -55,6 +55,7 @@ class Lexicon:
     approval: frozenset[str]
     sign_off: frozenset[str]
     arrival: frozenset[str]
+    aspectual: frozenset[str]
     parallel: tuple[str, ...]
     sequence: frozenset[str]
     otherwise: tuple[str, ...]
@@ -77,6 +78,7 @@ class Lexicon:
     heads_of: frozenset[str]
     idioms: tuple[str, ...]
     process_nouns: frozenset[str]
+    doings: frozenset[str]
     framing_verbs: frozenset[str]
     gerunds: frozenset[str]
     topic_prepositions: frozenset[str]
@@ -150,6 +152,7 @@ def lexicon() -> Lexicon:
         approval=frozenset(verbs["approval"]),
         sign_off=frozenset(verbs["sign_off"]),
         arrival=frozenset(verbs["arrival"]),
+        aspectual=frozenset(verbs["aspectual"]),
         parallel=tuple(markers["parallel"]),
         sequence=frozenset(markers["sequence"]),
         otherwise=tuple(markers["otherwise"]),
@@ -172,6 +175,7 @@ def lexicon() -> Lexicon:
         heads_of=frozenset(roles["heads_of"]),
         idioms=tuple(markers["idioms"]),
         process_nouns=frozenset(raw["topic"]["process_nouns"]),
+        doings=frozenset(raw["topic"]["doings"]),
         framing_verbs=frozenset(raw["topic"]["framing_verbs"]),
         gerunds=frozenset(raw["topic"]["gerunds"]),
         topic_prepositions=frozenset(raw["topic"]["prepositions"]),

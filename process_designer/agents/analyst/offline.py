@@ -34,6 +34,7 @@ from process_designer.domain.models import (
 )
 from process_designer.integration import integration_requirement, is_mapping_sentence
 from process_designer.knowledge.template_model import ProcessTemplate
+from process_designer.language import wordforms
 from process_designer.language.constraints import find_constraints
 from process_designer.language.forms import title_case
 from process_designer.language.frames import Frame, Reader, read_frames
@@ -159,9 +160,14 @@ def _without_mappings(text: str) -> str:
 
 
 def _main_object(frames: list[Frame]) -> str:
+    return _main_object_count(frames)[0]
+
+
+def _main_object_count(frames: list[Frame]) -> tuple[str, int]:
+    """The thing the steps act on most, and how many act on it."""
     heads = Counter(f.obj_head for f in frames if f.kind == "step" and f.obj_head.isalpha() and not f.obj.startswith(
         ("from ", "to ", "on ")))
-    return heads.most_common(1)[0][0] if heads else ""
+    return heads.most_common(1)[0] if heads else ("", 0)
 
 
 def _topic_phrase(topic: str) -> str:
@@ -182,8 +188,13 @@ def _topic_head(topic: str) -> str:
 
 
 def _lend_objects(frames: list[Frame], topic: str) -> None:
-    """"the team lead approves": a step without an object acts on what the process is about."""
-    lent = _main_object(frames) or _topic_head(topic) or "request"
+    """A step without an object of its own ("the team lead approves", "the customer signs", "schedule it"
+    with nothing named before) acts on, in this order: the thing the clause before acted on, unless that was
+    a person ("pages the engineer; they must acknowledge") or the process itself; the thing several steps
+    act on; the thing the process's title names ("Line changeover" → changeover); the thing one step acts
+    on; and, for a decision about the case only, a request."""
+    thing, (most, times) = _process_thing(topic), _main_object_count(frames)
+    lent = (most if times > 1 else "") or thing or most or _topic_head(topic) or "request"
     named = _topic_phrase(topic)
     for frame in frames:  # "the request" of "employee leave requests" is the leave request
         if named and frame.obj == frame.obj_head and frame.obj_head == named.split()[-1] \
@@ -193,12 +204,44 @@ def _lend_objects(frames: list[Frame], topic: str) -> None:
     for frame in frames:
         if frame.kind not in ("step", "rework") or frame.obj:
             continue
-        antecedent = frame.antecedent if frame.antecedent and frame.antecedent.split()[-1].isalpha() else ""
-        if antecedent:
-            frame.obj = antecedent
-        elif frame.verb.split()[0] in deciding or frame.listed:  # "the team lead approves" acts on the case
-            frame.obj = lent
-        frame.obj_head = frame.obj.split()[-1] if frame.obj else ""
+        if any(c.dep_ in ("dobj", "obj") and c.lower_.endswith(("one", "body")) for c in frame.head.children):
+            continue  # "warn everyone", "tell somebody": it acts on people the name leaves out
+        antecedent = frame.antecedent if frame.antecedent and frame.antecedent.split()[-1].isalpha() \
+            and not _a_person(frame.antecedent) and frame.antecedent not in lexicon().process_nouns else ""
+        if antecedent or lent != "request" or frame.verb.split()[0] in deciding or frame.listed:
+            frame.obj = antecedent or lent  # a made-up "request" only for a decision about the case
+            frame.obj_head = frame.obj.split()[-1]
+
+
+def _a_person(phrase: str) -> bool:
+    """Whether a phrase names a person or a team ("the nearest driver", "legal"), never what is worked on."""
+    lex = lexicon()
+    head = noun_lemma(phrase.split()[-1].lower())
+    return head in lex.role_heads or head in lex.departments or head in lex.requesters
+
+
+def _process_thing(topic: str) -> str:
+    """The thing a process's title names, in the singular: "Mortgage applications" → mortgage application,
+    "Major incident handling" → incident, "Line changeover" → changeover; the doing of something at the end
+    of the title ("handling", "scheduling", "launch") is not the thing, the word before it is."""
+    lex = lexicon()
+    words = re.findall(r"[A-Za-z][A-Za-z-]*", topic)
+    while len(words) > 1 and (_a_doing(words[-1]) or noun_lemma(words[-1].lower()) in lex.approval_nouns):
+        words = words[:-1]
+    if not words or (len(words) == 1 and _a_doing(words[0])) or lex.process_nouns & {w.lower() for w in words}:
+        return ""
+    head = words[-1] if words[-1].isupper() else noun_lemma(words[-1].lower())
+    before = words[-2] if len(words) > 1 else ""
+    kept = before if before.isupper() or (before and "ADJ" not in wordforms.all_lemmas(before.lower())
+                                           and "NOUN" in wordforms.all_lemmas(before.lower())) else ""
+    return " ".join(w for w in (kept if kept.isupper() else kept.lower(), head) if w)
+
+
+def _a_doing(word: str) -> bool:
+    """"handling", "scheduling", "launch": a word for doing something to the thing before it."""
+    lex = lexicon()
+    low = word.lower()
+    return low in lex.gerunds or low.endswith("ing") or low in lex.doings
 
 
 def _name_sign_offs(frames: list[Frame]) -> None:

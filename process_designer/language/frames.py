@@ -450,6 +450,28 @@ def _partner(token: Token) -> bool:
                                             or lemma in lex.role_heads)
 
 
+def _verb_inside_object(token: Token) -> bool:
+    """"renew the lease and issue invoices", "close the order and archive documents": a verb after "and",
+    right before a noun, that the parser read into the object of the verb before (as a noun joined to a
+    modifier of the object, or as an adjective of a noun joined to the object)."""
+    if token.i == 0 or token.doc[token.i - 1].lower_ != "and" or token.i + 1 >= len(token.doc) \
+            or token.pos_ not in ("NOUN", "ADJ") or _verb_form(token) is None:
+        return False
+    head, after = token.head, token.doc[token.i + 1]
+    into_modifier = token.dep_ == "conj" and head.dep_ in ("nmod", "compound") and head.head == after \
+        and after.dep_ in ("dobj", "obj")
+    into_joined = token.dep_ == "amod" and head == after and after.dep_ == "conj" and after.head.dep_ in ("dobj", "obj")
+    verb = after.head if into_modifier else after.head.head if into_joined else None
+    return verb is not None and verb.pos_ == "VERB"
+
+
+def _object_before_verb(target: Token) -> Token | None:
+    """The object of a verb when the parser read "the lease and issue invoices" as one noun phrase: the
+    modifier before the verb taken for a noun."""
+    return next((c for c in target.children if c.dep_ in ("nmod", "compound") and c.i < target.i
+                 and any(_verb_inside_object(j) for j in c.conjuncts)), None)
+
+
 def _misread_arrival(token: Token) -> bool:
     """"Warranty claims arrive …" parsed with "claims" as the verb and "arrive" under it."""
     head = token.head
@@ -548,6 +570,9 @@ class _SentenceReader:
                 continue  # "when housekeeping spots a fault": what sets the work off, not work
             if any(_misread_arrival(c) for c in token.children):
                 continue  # "warranty claims arrive": the plural taken for a verb is what arrives
+            if _verb_inside_object(token):
+                found.append(token)  # "renew the lease and issue invoices", with "issue" read into the object
+                continue
             if _verb_taken_for_noun(token) or _finite_verb_misattached(token) or _bare_passive(token) \
                     or _root_verb_taken_for_noun(token) or _misread_arrival(token) \
                     or (token.dep_ == "ccomp" and _arriving(token) is not None):
@@ -845,9 +870,6 @@ class _SentenceReader:
                 frame.recipient, target = role_name(target) or title_case(target.lemma_.lower()), given
             if target is None and verb.dep_ == "conj":
                 target = next((c for c in verb.head.children if c.dep_ == "nsubjpass"), None)
-            if target is None and verb.dep_ == "xcomp":  # "vulnerabilities need to be triaged"
-                target = next((c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")
-                               and c.pos_ in ("NOUN", "PROPN") and role_name(c) is None), None)
         else:
             objects = [c for c in verb.children if c.dep_ in ("dobj", "obj")]
             taken = _particle_taken_for_preposition(verb)
@@ -864,6 +886,11 @@ class _SentenceReader:
                 frame.obj = f"whether to {whether.lemma_.lower()}"
                 frame.obj_head = whether.lemma_.lower()
                 return
+            inside = _verb_inside_object(verb)
+            if target is None and inside:
+                target = _following_noun(verb)
+            if target is not None and not inside and (first := _object_before_verb(target)) is not None:
+                target = first  # "renew the lease and issue invoices": the lease, and "issue invoices" a step
             if target is None and verb.pos_ == "NOUN":
                 target = next((c for c in verb.rights if c.pos_ in ("NOUN", "PROPN")), None) or _following_noun(verb)
             if target is None and verb.dep_ == "compound" and verb.head.pos_ in ("NOUN", "PROPN"):
@@ -1111,7 +1138,7 @@ class _SentenceReader:
                 and frame.performer_how != "narrator"):
             frame.kind = "context"
         if lemma in lex.light_with_object and not any(c.dep_ in ("dobj", "nsubjpass") for c in verb.children) \
-                and frame.verb == lemma and not (frame.passive and frame.obj):
+                and frame.verb == lemma and not (frame.passive and frame.obj) and not _verb_inside_object(verb):
             frame.kind = "context"  # "discharge takes way too long on the ward"
         if subject is not None and _generalisation(subject):
             frame.kind = "context"  # "most owners avoid changes": a habit, not a step

@@ -92,6 +92,7 @@ class Lexicon:
     deciding: frozenset[str]
     checking: frozenset[str]
     generic_objects: frozenset[str]
+    passing: frozenset[str]
     integration_cues: tuple[str, ...]
     accompanying: frozenset[str]
     role_determiners: frozenset[str]
@@ -189,6 +190,7 @@ def lexicon() -> Lexicon:
         deciding=frozenset(raw["analysis"]["deciding"]),
         checking=frozenset(raw["analysis"]["checking"]),
         generic_objects=frozenset(raw["analysis"]["generic_objects"]),
+        passing=frozenset(raw["analysis"]["passing"]),
         integration_cues=tuple(raw["analysis"]["integration_cues"]),
         accompanying=frozenset(markers["accompanying"]),
         role_determiners=frozenset(roles["determiners"]),

@@ -76,3 +76,31 @@ def test_a_verb_with_nothing_to_act_on_acts_on_what_the_process_is_about(text: s
 def test_a_noun_in_ing_after_a_verb_is_its_object(text: str, expected: str) -> None:
     names = _names(text)
     assert expected in names, names
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The clerk stamps the form and files copies.", ["Stamp form", "File copy"]),
+    ("At month end:\n1. Renew the lease and issue invoices.\n2. Update the ledger.", ["Renew lease", "Issue invoice"]),
+    ("Once paid, close the order and archive documents.", ["Close order", "Archive document"]),
+])
+def test_a_verb_after_and_read_into_the_object_is_a_step_of_its_own(text: str, expected: list[str]) -> None:
+    names = _names(text)
+    assert all(name in names for name in expected), names
+
+
+
+@pytest.mark.parametrize(("text", "wrong", "expected"), [
+    ("Supplier contracts: the buyer drafts the contract, the auditor checks the delivery terms, and the supplier "
+     "signs in DocuSign.", "Sign delivery term", "Sign supplier contract"),
+    ("Grant applications: the applicant submits the proposal, the officer reviews the budget lines, and the "
+     "panel approves.", "Approve budget line", "Approve grant application"),
+])
+def test_a_part_someone_else_looked_at_is_not_what_the_next_role_acts_on(text: str, wrong: str,
+                                                                       expected: str) -> None:
+    names = _names(text)
+    assert wrong not in names and expected in names, names
+
+
+def test_a_thing_handed_on_is_what_the_next_role_acts_on() -> None:
+    names = _names("The clerk prepares the invoice and the customer pays. The manager signs the receipt.")
+    assert "Pay invoice" in names, names

@@ -160,14 +160,9 @@ def _without_mappings(text: str) -> str:
 
 
 def _main_object(frames: list[Frame]) -> str:
-    return _main_object_count(frames)[0]
-
-
-def _main_object_count(frames: list[Frame]) -> tuple[str, int]:
-    """The thing the steps act on most, and how many act on it."""
     heads = Counter(f.obj_head for f in frames if f.kind == "step" and f.obj_head.isalpha() and not f.obj.startswith(
         ("from ", "to ", "on ")))
-    return heads.most_common(1)[0] if heads else ("", 0)
+    return heads.most_common(1)[0][0] if heads else ""
 
 
 def _topic_phrase(topic: str) -> str:
@@ -189,28 +184,46 @@ def _topic_head(topic: str) -> str:
 
 def _lend_objects(frames: list[Frame], topic: str) -> None:
     """A step without an object of its own ("the team lead approves", "the customer signs", "schedule it"
-    with nothing named before) acts on, in this order: the thing the clause before acted on, unless that was
-    a person ("pages the engineer; they must acknowledge") or the process itself; the thing several steps
-    act on; the thing the process's title names ("Line changeover" → changeover); the thing one step acts
-    on; and, for a decision about the case only, a request."""
-    thing, (most, times) = _process_thing(topic), _main_object_count(frames)
-    lent = (most if times > 1 else "") or thing or most or _topic_head(topic) or "request"
+    with nothing named before) acts on, in this order: the thing the clause before acted on, when it was
+    passed on to this step (see :func:`_passed_on`) and is neither a person ("pages the engineer; they must
+    acknowledge") nor the process itself; the thing several steps act on; the thing the process's title
+    names ("Line changeover" → changeover); the thing the clause before acted on anyway; the thing one step
+    acts on most; and, for a decision about the case only, a request."""
+    thing, most = _process_thing(topic), _main_object(frames)
+    shared = Counter(f.obj for f in frames if f.kind == "step" and f.obj.replace(" ", "").isalpha())
+    several = next((obj for obj, n in shared.most_common(1) if n > 1), "")  # "Ask refund" … "Issue refund"
+    lent = several or thing or most or _topic_head(topic) or "request"
     named = _topic_phrase(topic)
     for frame in frames:  # "the request" of "employee leave requests" is the leave request
         if named and frame.obj == frame.obj_head and frame.obj_head == named.split()[-1] \
                 and frame.obj_head in lexicon().generic_objects:
             frame.obj = named
     deciding = lexicon().approval | lexicon().terminal | lexicon().deciding
-    for frame in frames:
+    for at, frame in enumerate(frames):
         if frame.kind not in ("step", "rework") or frame.obj:
             continue
         if any(c.dep_ in ("dobj", "obj") and c.lower_.endswith(("one", "body")) for c in frame.head.children):
             continue  # "warn everyone", "tell somebody": it acts on people the name leaves out
         antecedent = frame.antecedent if frame.antecedent and frame.antecedent.split()[-1].isalpha() \
             and not _a_person(frame.antecedent) and frame.antecedent not in lexicon().process_nouns else ""
-        if antecedent or lent != "request" or frame.verb.split()[0] in deciding or frame.listed:
-            frame.obj = antecedent or lent  # a made-up "request" only for a decision about the case
-            frame.obj_head = frame.obj.split()[-1]
+        if antecedent and not _passed_on(frames[:at], frame):
+            chosen = several or thing or antecedent  # "finance checks the payment terms, the customer signs"
+        else:
+            chosen = antecedent or lent
+        if chosen != "request" or frame.verb.split()[0] in deciding or frame.listed:
+            frame.obj = chosen  # a made-up "request" only for a decision about the case
+            frame.obj_head = chosen.split()[-1]
+
+
+def _passed_on(earlier: list[Frame], frame: Frame) -> bool:
+    """Whether the thing the clause before acted on comes on to this step: the same performer goes on with
+    it ("checks the form and signs"), or it was made or handed on ("legal sends our template, the
+    counterparty signs"); a part someone else looked at ("finance checks the payment terms, and the
+    customer signs") is not what the next one acts on."""
+    before = next((f for f in earlier if f.obj == frame.antecedent), None)  # the step that brought it in
+    if before is None or before.performer == frame.performer:
+        return True
+    return before.verb.split()[0] in lexicon().passing
 
 
 def _a_person(phrase: str) -> bool:

@@ -88,9 +88,17 @@ class Reader:
 
     def remember(self, token: Token, phrase: tuple[str, str] | None = None) -> None:
         """``token`` (read as ``phrase``) is what the text is now about."""
-        self.last_object, self.last_object_head = phrase or object_phrase(token)
+        self.last_object, self.last_object_head = self.standing_for(phrase or object_phrase(token))
         if token.tag_ in ("NNS", "NNPS"):
             self.plural_object = (self.last_object, self.last_object_head)
+
+    def standing_for(self, phrase: tuple[str, str]) -> tuple[str, str]:
+        """What "strong ones" or "the rest" stand for: the things named before (in the plural, if any)."""
+        if phrase[1].lower() not in lexicon().substitutes:
+            return phrase
+        earlier = self.plural_object if self.plural_object[0] else (self.last_object, self.last_object_head)
+        return earlier if earlier[0] and earlier[1] not in lexicon().substitutes else phrase
+
     trigger: str = ""
     trigger_object: str = ""  # what arrives or is raised when the process starts ("refund request")
     context: list[str] = field(default_factory=list)
@@ -949,7 +957,7 @@ class _SentenceReader:
         if nominal and target.lemma_.lower() != nominal and target.pos_ == "NOUN" and self._nominal_action(
                 frame, verb, target, nominal):
             return
-        frame.obj, frame.obj_head = object_phrase(target)
+        frame.obj, frame.obj_head = self.reader.standing_for(object_phrase(target))
         words = frame.obj.split()
         if verb.i < target.i and verb.lower_ in words[:-1]:  # "legal reviews non-standard terms" read as one noun
             frame.obj = " ".join(words[words.index(verb.lower_) + 1:])

@@ -89,6 +89,7 @@ class Lexicon:
     foreign_words: frozenset[str]
     email_verb_followers: tuple[str, ...]
     indefinite: frozenset[str]
+    substitutes: frozenset[str]
     deciding: frozenset[str]
     checking: frozenset[str]
     generic_objects: frozenset[str]
@@ -187,6 +188,7 @@ def lexicon() -> Lexicon:
         foreign_words=frozenset(raw["text"]["foreign"]),
         email_verb_followers=tuple(raw["text"]["email_verb_followers"]),
         indefinite=frozenset(raw["text"]["indefinite"]),
+        substitutes=frozenset(raw["text"]["substitutes"]),
         deciding=frozenset(raw["analysis"]["deciding"]),
         checking=frozenset(raw["analysis"]["checking"]),
         generic_objects=frozenset(raw["analysis"]["generic_objects"]),

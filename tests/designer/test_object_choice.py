@@ -104,3 +104,13 @@ def test_a_part_someone_else_looked_at_is_not_what_the_next_role_acts_on(text: s
 def test_a_thing_handed_on_is_what_the_next_role_acts_on() -> None:
     names = _names("The clerk prepares the invoice and the customer pays. The manager signs the receipt.")
     assert "Pay invoice" in names, names
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Suppliers send invoices to the AP team. Urgent ones are paid the same day by the treasurer, the rest are "
+     "batched weekly.", ["Pay invoice", "Batch invoice"]),
+    ("The editor sorts the submissions; promising ones go to the reviewer, who scores them.", ["Score submission"]),
+])
+def test_ones_and_the_rest_stand_for_the_things_named_before(text: str, expected: list[str]) -> None:
+    names = _names(text)
+    assert all(name in names for name in expected), names

@@ -376,7 +376,7 @@ def _role_before_verb_form(subject: Token) -> Token | None:
     verb's -s form is who acts, the -s form no part of its name."""
     if subject.tag_ != "NNS" or subject.i == 0 or not _verb_s_form(subject) or role_name(subject) is not None:
         return None  # "department heads request …": a role's own plural
-    if "NOUN" not in wordforms.all_lemmas(subject.head.lower_):
+    if set(wordforms.all_lemmas(subject.head.lower_)) == {"VERB"}:
         return None  # "support tickets arrive": a word that is only a verb is the verb
     if subject.i + 1 < len(subject.doc) and subject.doc[subject.i + 1].pos_ == "DET":
         return None  # "Legal drafts the agreement and both parties sign it": the -s form's own object follows
@@ -461,7 +461,8 @@ def _partner(token: Token) -> bool:
 def _verb_inside_object(token: Token) -> bool:
     """"renew the lease and issue invoices", "close the order and archive documents": a verb after "and",
     right before a noun, that the parser read into the object of the verb before (as a noun joined to a
-    modifier of the object, or as an adjective of a noun joined to the object)."""
+    modifier of the object, or as an adjective of a noun joined to the object). The noun before "and" has a
+    determiner of its own and the word after none: "configures repo access and tool list" is one list."""
     if token.i == 0 or token.doc[token.i - 1].lower_ != "and" or token.i + 1 >= len(token.doc) \
             or token.pos_ not in ("NOUN", "ADJ") or _verb_form(token) is None:
         return False
@@ -470,7 +471,9 @@ def _verb_inside_object(token: Token) -> bool:
         and after.dep_ in ("dobj", "obj")
     into_joined = token.dep_ == "amod" and head == after and after.dep_ == "conj" and after.head.dep_ in ("dobj", "obj")
     verb = after.head if into_modifier else after.head.head if into_joined else None
-    return verb is not None and verb.pos_ == "VERB"
+    first = head if into_modifier else after.head
+    opening = first.doc[first.i - 1] if first.i > 0 else first  # "the lease", wherever "the" is hung
+    return verb is not None and verb.pos_ == "VERB" and (opening.pos_ == "DET" or opening.tag_ == "PRP$")
 
 
 def _object_before_verb(target: Token) -> Token | None:

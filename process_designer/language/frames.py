@@ -411,12 +411,13 @@ def _following_noun(verb: Token) -> Token | None:
     return nouns[-1] if nouns else None
 
 
-def _object_read_as_adverb(verb: Token) -> Token | None:
-    """"rejects each abstract" parsed with "each abstract" as an adverb: a noun after the verb with a
-    determiner of its own is what the verb acts on, unless it says when ("every month") or how much."""
+def _object_misread(verb: Token) -> Token | None:
+    """"rejects each abstract" parsed with "each abstract" as an adverb, "drafts the quote in the CRM, …"
+    with "the quote" as an apposition of the verb: a noun after the verb with a determiner of its own is
+    what the verb acts on, unless it says when ("every month") or how much."""
     lex = lexicon()
     shared = verb.head.children if verb.dep_ == "conj" else ()  # "accepts or rejects each abstract"
-    return next((c for c in [*verb.children, *shared] if c.dep_ in ("advmod", "npadvmod") and c.pos_ == "NOUN"
+    return next((c for c in [*verb.children, *shared] if c.dep_ in ("advmod", "npadvmod", "appos") and c.pos_ == "NOUN"
                  and c.i > verb.i and any(d.dep_ == "det" for d in c.children) and c.lemma_.lower() not in lex.time_nouns
                  and all(t in set(c.subtree) or t.dep_ in ("cc", "conj") for t in verb.doc[verb.i + 1: c.i])
                  and c.lower_ not in lex.units and not _measure(c) and role_name(c) is None), None)
@@ -432,7 +433,7 @@ def _object_of_next_conjunct(verb: Token) -> Token | None:
     for joined in following:
         if any(c.dep_ in ("nsubj", "nsubjpass", "aux") for c in joined.children):
             return None  # "the customer pays and the clerk files the receipt": a clause of its own
-        found = next((c for c in joined.children if c.dep_ in ("dobj", "obj")), None) or _object_read_as_adverb(joined)
+        found = next((c for c in joined.children if c.dep_ in ("dobj", "obj")), None) or _object_misread(joined)
         if found is not None:
             return found
         if any(c.dep_ not in ("cc", "punct", "conj", "advmod", "prt") for c in joined.children):
@@ -907,7 +908,7 @@ class _SentenceReader:
             if target is None and verb.dep_ == "compound" and verb.head.pos_ in ("NOUN", "PROPN"):
                 target = verb.head
             if target is None:
-                target = _object_read_as_adverb(verb) or _object_of_next_conjunct(verb) or _gerund_object(verb)
+                target = _object_misread(verb) or _object_of_next_conjunct(verb) or _gerund_object(verb)
             taken_noun = next((c for c in verb.children if _noun_taken_for_verb(c)), None)
             if target is None and taken_noun is not None:  # "applies the MEL placards"
                 words = object_phrase(taken_noun)[0].split()

@@ -962,6 +962,10 @@ class _SentenceReader:
                 frame, verb, target, nominal):
             return
         frame.obj, frame.obj_head = self.reader.standing_for(object_phrase(target))
+        last = self.reader.last_object
+        if frame.obj == frame.obj_head == self.reader.last_object_head and " " in last and target.head != verb \
+                and target.head.dep_ == "conj" and not frame.passive:
+            frame.obj = last  # "raise access requests … approves or rejects the request": the one named before
         words = frame.obj.split()
         if verb.i < target.i and verb.lower_ in words[:-1]:  # "legal reviews non-standard terms" read as one noun
             frame.obj = " ".join(words[words.index(verb.lower_) + 1:])

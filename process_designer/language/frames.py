@@ -88,9 +88,17 @@ class Reader:
 
     def remember(self, token: Token, phrase: tuple[str, str] | None = None) -> None:
         """``token`` (read as ``phrase``) is what the text is now about."""
-        self.last_object, self.last_object_head = phrase or object_phrase(token)
+        self.last_object, self.last_object_head = self.standing_for(phrase or object_phrase(token))
         if token.tag_ in ("NNS", "NNPS"):
             self.plural_object = (self.last_object, self.last_object_head)
+
+    def standing_for(self, phrase: tuple[str, str]) -> tuple[str, str]:
+        """What "strong ones" or "the rest" stand for: the things named before (in the plural, if any)."""
+        if phrase[1].lower() not in lexicon().substitutes:
+            return phrase
+        earlier = self.plural_object if self.plural_object[0] else (self.last_object, self.last_object_head)
+        return earlier if earlier[0] and earlier[1] not in lexicon().substitutes else phrase
+
     trigger: str = ""
     trigger_object: str = ""  # what arrives or is raised when the process starts ("refund request")
     context: list[str] = field(default_factory=list)
@@ -368,6 +376,8 @@ def _role_before_verb_form(subject: Token) -> Token | None:
     verb's -s form is who acts, the -s form no part of its name."""
     if subject.tag_ != "NNS" or subject.i == 0 or not _verb_s_form(subject) or role_name(subject) is not None:
         return None  # "department heads request …": a role's own plural
+    if set(wordforms.all_lemmas(subject.head.lower_)) == {"VERB"}:
+        return None  # "support tickets arrive": a word that is only a verb is the verb
     if subject.i + 1 < len(subject.doc) and subject.doc[subject.i + 1].pos_ == "DET":
         return None  # "Legal drafts the agreement and both parties sign it": the -s form's own object follows
     before = subject.doc[subject.i - 1]
@@ -399,6 +409,113 @@ def _following_noun(verb: Token) -> Token | None:
         run.append(token)
     nouns = [t for t in run if t.pos_ in ("NOUN", "PROPN")]
     return nouns[-1] if nouns else None
+
+
+def _object_misread(verb: Token) -> Token | None:
+    """"rejects each abstract" parsed with "each abstract" as an adverb, "drafts the quote in the CRM, …"
+    with "the quote" as an apposition of the verb: a noun after the verb with a determiner of its own is
+    what the verb acts on, unless it says when ("every month") or how much."""
+    lex = lexicon()
+    shared = verb.head.children if verb.dep_ == "conj" else ()  # "accepts or rejects each abstract"
+    return next((c for c in [*verb.children, *shared] if c.dep_ in ("advmod", "npadvmod", "appos") and c.pos_ == "NOUN"
+                 and c.i > verb.i and any(d.dep_ == "det" for d in c.children) and c.lemma_.lower() not in lex.time_nouns
+                 and all(t in set(c.subtree) or t.dep_ in ("cc", "conj") for t in verb.doc[verb.i + 1: c.i])
+                 and c.lower_ not in lex.units and not _measure(c) and role_name(c) is None), None)
+
+
+def _object_of_next_conjunct(verb: Token) -> Token | None:
+    """"mitigate and restore service", "wraps and labels the parcels": a verb joined by "and" or "or" to the
+    verbs after it, with nothing of its own, acts on the object of the first of them that names one."""
+    following = sorted((c for c in verb.conjuncts if c.i > verb.i and c.pos_ == "VERB"), key=lambda t: t.i)
+    if not following or not all(t.dep_ in ("cc", "punct") or t.text in ("+", "&")
+                                for t in verb.doc[verb.i + 1: following[0].i]):
+        return None
+    for joined in following:
+        if any(c.dep_ in ("nsubj", "nsubjpass", "aux") for c in joined.children):
+            return None  # "the customer pays and the clerk files the receipt": a clause of its own
+        found = next((c for c in joined.children if c.dep_ in ("dobj", "obj")), None) or _object_misread(joined)
+        if found is not None:
+            return found
+        if any(c.dep_ not in ("cc", "punct", "conj", "advmod", "prt") for c in joined.children):
+            return None  # "checks the form and approves if complete": the later verb's own words
+    return None
+
+
+def _gerund_object(verb: Token) -> Token | None:
+    """"the crew swaps tooling" parsed with "tooling" as a second verb: a bare word in -ing right after a
+    verb with nothing else to act on is its object, unless the verb takes a second action ("keeps waiting")."""
+    after = verb.doc[verb.i + 1] if verb.i + 1 < verb.sent.end else None
+    if after is None or after.tag_ != "VBG" or after.head != verb or after.dep_ not in ("xcomp", "dobj", "ccomp") \
+            or any(True for _ in after.children) or verb.lemma_.lower() in lexicon().aspectual:
+        return None
+    return after
+
+
+def _partner(token: Token) -> bool:
+    """Whether a noun after "with" names whom the work is done with (a role, a team, a department); the
+    one the work is for is what it acts on ("teaching with the patient")."""
+    lex, lemma = lexicon(), token.lemma_.lower()
+    return lemma not in lex.requesters and (role_name(token) is not None or lemma in lex.departments
+                                            or lemma in lex.role_heads)
+
+
+def _verb_inside_object(token: Token) -> bool:
+    """"renew the lease and issue invoices", "close the order and archive documents": a verb after "and",
+    right before a noun, that the parser read into the object of the verb before (as a noun joined to a
+    modifier of the object, or as an adjective of a noun joined to the object). The noun before "and" has a
+    determiner of its own and the word after none: "configures repo access and tool list" is one list."""
+    if token.i == 0 or token.doc[token.i - 1].lower_ != "and" or token.i + 1 >= len(token.doc) \
+            or token.pos_ not in ("NOUN", "ADJ") or _verb_form(token) is None:
+        return False
+    head, after = token.head, token.doc[token.i + 1]
+    into_modifier = token.dep_ == "conj" and head.dep_ in ("nmod", "compound") and head.head == after \
+        and after.dep_ in ("dobj", "obj")
+    into_joined = token.dep_ == "amod" and head == after and after.dep_ == "conj" and after.head.dep_ in ("dobj", "obj")
+    verb = after.head if into_modifier else after.head.head if into_joined else None
+    first = head if into_modifier else after.head
+    opening = first.doc[first.i - 1] if first.i > 0 else first  # "the lease", wherever "the" is hung
+    return verb is not None and verb.pos_ == "VERB" and (opening.pos_ == "DET" or opening.tag_ == "PRP$")
+
+
+def _object_before_verb(target: Token) -> Token | None:
+    """The object of a verb when the parser read "the lease and issue invoices" as one noun phrase: the
+    modifier before the verb taken for a noun."""
+    return next((c for c in target.children if c.dep_ in ("nmod", "compound") and c.i < target.i
+                 and any(_verb_inside_object(j) for j in c.conjuncts)), None)
+
+
+def _misread_arrival(token: Token) -> bool:
+    """"Warranty claims arrive …" parsed with "claims" as the verb and "arrive" under it."""
+    head = token.head
+    return (token.lemma_.lower() in lexicon().arrival and token.dep_ in ("xcomp", "ccomp") and head.i == token.i - 1
+            and head.tag_ == "VBZ" and "NOUN" in wordforms.all_lemmas(head.lower_)
+            and not any(c.dep_ in ("aux", "nsubj") for c in token.children))
+
+
+def _arriving(verb: Token) -> tuple[str, str] | None:
+    """The thing that arrives or comes in ("support tickets arrive", "invoices come into the mailbox"), as
+    (phrase, head) in the singular: something from outside that the process receives; None for a person
+    ("the patient arrives") or for the process itself ("the process begins when …")."""
+    lex = lexicon()
+    if verb.lemma_.lower() not in lex.arrival or verb.dep_ not in ("ROOT", "ccomp", "xcomp", "conj"):
+        return None
+    if _misread_arrival(verb):
+        words = object_phrase(verb.head)[0].split()
+        noun = wordforms.all_lemmas(verb.head.lower_)["NOUN"][0]
+        return " ".join([*words[:-1], noun]), noun
+    if verb.dep_ == "xcomp":
+        return None
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.pos_ not in ("NOUN", "PROPN") or role_name(subject) is not None \
+            or subject.lemma_.lower() in lex.process_nouns or subject.lemma_.lower() in lex.time_nouns:
+        return None
+    return object_phrase(subject)
+
+
+def _worked_with(verb: Token) -> bool:
+    """"investigate with the service partner": the role after "with" helps; nothing is handed to it."""
+    return any(c.dep_ == "prep" and c.lower_ == "with" for c in verb.children) and not any(
+        c.dep_ in ("prep", "dative") and c.lower_ == "to" for c in verb.children)
 
 
 def _pronoun(token: Token) -> bool:
@@ -463,8 +580,14 @@ class _SentenceReader:
             if token.dep_ == "advcl" and _mark(token) in ("when", "whenever", "once", "as soon as", "if") \
                     and token.lemma_.lower() in self.lex.perceiving:
                 continue  # "when housekeeping spots a fault": what sets the work off, not work
+            if any(_misread_arrival(c) for c in token.children):
+                continue  # "warranty claims arrive": the plural taken for a verb is what arrives
+            if _verb_inside_object(token):
+                found.append(token)  # "renew the lease and issue invoices", with "issue" read into the object
+                continue
             if _verb_taken_for_noun(token) or _finite_verb_misattached(token) or _bare_passive(token) \
-                    or _root_verb_taken_for_noun(token):
+                    or _root_verb_taken_for_noun(token) or _misread_arrival(token) \
+                    or (token.dep_ == "ccomp" and _arriving(token) is not None):
                 found.append(token)
                 continue
             if token.pos_ not in ("VERB", "AUX") or token.dep_ not in _PREDICATE_DEPS:
@@ -675,7 +798,8 @@ class _SentenceReader:
         self._performer(frame, verb)
         self._object(frame, verb)
         self._recipient(frame, verb)
-        if not frame.obj and frame.recipient and not frame.back_to and not frame.passive and lemma not in lex.receive:
+        if not frame.obj and frame.recipient and not frame.back_to and not frame.passive and lemma not in lex.receive \
+                and not _worked_with(verb):
             frame.obj, frame.obj_head = f"to {frame.recipient}", frame.recipient.split()[-1].lower()  # hand over to carrier
         self._flow_words(frame, verb, clause, particle, antecedent)
         self._kind(frame, verb, lemma)
@@ -774,10 +898,17 @@ class _SentenceReader:
                 frame.obj = f"whether to {whether.lemma_.lower()}"
                 frame.obj_head = whether.lemma_.lower()
                 return
+            inside = _verb_inside_object(verb)
+            if target is None and inside:
+                target = _following_noun(verb)
+            if target is not None and not inside and (first := _object_before_verb(target)) is not None:
+                target = first  # "renew the lease and issue invoices": the lease, and "issue invoices" a step
             if target is None and verb.pos_ == "NOUN":
                 target = next((c for c in verb.rights if c.pos_ in ("NOUN", "PROPN")), None) or _following_noun(verb)
             if target is None and verb.dep_ == "compound" and verb.head.pos_ in ("NOUN", "PROPN"):
                 target = verb.head
+            if target is None:
+                target = _object_misread(verb) or _object_of_next_conjunct(verb) or _gerund_object(verb)
             taken_noun = next((c for c in verb.children if _noun_taken_for_verb(c)), None)
             if target is None and taken_noun is not None:  # "applies the MEL placards"
                 words = object_phrase(taken_noun)[0].split()
@@ -801,6 +932,9 @@ class _SentenceReader:
                         if target is not None and prep.lower_ == "in" and (target.pos_ == "PROPN" or detect_systems(
                                 target.text)):
                             target = None  # "enters it in SAP": where, not what
+                            continue
+                        if target is not None and prep.lower_ == "with" and _partner(target):
+                            target = None  # "investigate with the relevant department": who helps, not what
                             continue
                         if target is not None and not (prep.lower_ == "to" and role_name(target)):
                             if prep.lower_ in ("from", "to", "on", "in"):
@@ -827,7 +961,11 @@ class _SentenceReader:
         if nominal and target.lemma_.lower() != nominal and target.pos_ == "NOUN" and self._nominal_action(
                 frame, verb, target, nominal):
             return
-        frame.obj, frame.obj_head = object_phrase(target)
+        frame.obj, frame.obj_head = self.reader.standing_for(object_phrase(target))
+        last = self.reader.last_object
+        if frame.obj == frame.obj_head == self.reader.last_object_head and " " in last and target.head != verb \
+                and target.head.dep_ == "conj" and not frame.passive:
+            frame.obj = last  # "raise access requests … approves or rejects the request": the one named before
         words = frame.obj.split()
         if verb.i < target.i and verb.lower_ in words[:-1]:  # "legal reviews non-standard terms" read as one noun
             frame.obj = " ".join(words[words.index(verb.lower_) + 1:])
@@ -998,11 +1136,12 @@ class _SentenceReader:
                 and role_name(subject) is None and subject.lemma_.lower() in lex.process_nouns:
             frame.kind = "context"  # "the process begins when …": the process itself is nothing received
             return
-        if lemma in lex.arrival and verb.dep_ == "ROOT" and subject is not None and subject.pos_ in ("NOUN", "PROPN") \
-                and role_name(subject) is None:  # "support tickets arrive in Zendesk": the process receives them
+        arriving = _arriving(verb) if verb.dep_ != "advcl" else None
+        if arriving is not None:  # "support tickets arrive in Zendesk": the process receives them
             frame.verb = "receive"
-            frame.obj, frame.obj_head = object_phrase(subject)
-            self.reader.last_object, self.reader.last_object_head = frame.obj, frame.obj_head
+            frame.obj, frame.obj_head = arriving
+            self.reader.last_object, self.reader.last_object_head = arriving
+            self.reader.plural_object = arriving
             return
         if lemma in lex.routing and (subject is None or role_name(subject) is None) and _routed_to(verb, frame):
             self._routed(frame, subject)
@@ -1015,7 +1154,7 @@ class _SentenceReader:
                 and frame.performer_how != "narrator"):
             frame.kind = "context"
         if lemma in lex.light_with_object and not any(c.dep_ in ("dobj", "nsubjpass") for c in verb.children) \
-                and frame.verb == lemma and not (frame.passive and frame.obj):
+                and frame.verb == lemma and not (frame.passive and frame.obj) and not _verb_inside_object(verb):
             frame.kind = "context"  # "discharge takes way too long on the ward"
         if subject is not None and _generalisation(subject):
             frame.kind = "context"  # "most owners avoid changes": a habit, not a step

@@ -72,6 +72,7 @@ class Lexicon:
     approval: frozenset[str]
     sign_off: frozenset[str]
     arrival: frozenset[str]
+    aspectual: frozenset[str]
     parallel: tuple[str, ...]
     sequence: frozenset[str]
     otherwise: tuple[str, ...]
@@ -94,6 +95,7 @@ class Lexicon:
     heads_of: frozenset[str]
     idioms: tuple[str, ...]
     process_nouns: frozenset[str]
+    doings: frozenset[str]
     framing_verbs: frozenset[str]
     gerunds: frozenset[str]
     topic_prepositions: frozenset[str]
@@ -104,9 +106,11 @@ class Lexicon:
     foreign_words: frozenset[str]
     email_verb_followers: tuple[str, ...]
     indefinite: frozenset[str]
+    substitutes: frozenset[str]
     deciding: frozenset[str]
     checking: frozenset[str]
     generic_objects: frozenset[str]
+    passing: frozenset[str]
     integration_cues: tuple[str, ...]
     accompanying: frozenset[str]
     role_determiners: frozenset[str]
@@ -168,6 +172,7 @@ def lexicon() -> Lexicon:
         approval=frozenset(verbs["approval"]),
         sign_off=frozenset(verbs["sign_off"]),
         arrival=frozenset(verbs["arrival"]),
+        aspectual=frozenset(verbs["aspectual"]),
         parallel=tuple(markers["parallel"]),
         sequence=frozenset(markers["sequence"]),
         otherwise=tuple(markers["otherwise"]),
@@ -190,6 +195,7 @@ def lexicon() -> Lexicon:
         heads_of=frozenset(roles["heads_of"]),
         idioms=tuple(markers["idioms"]),
         process_nouns=frozenset(raw["topic"]["process_nouns"]),
+        doings=frozenset(raw["topic"]["doings"]),
         framing_verbs=frozenset(raw["topic"]["framing_verbs"]),
         gerunds=frozenset(raw["topic"]["gerunds"]),
         topic_prepositions=frozenset(raw["topic"]["prepositions"]),
@@ -200,9 +206,11 @@ def lexicon() -> Lexicon:
         foreign_words=frozenset(raw["text"]["foreign"]),
         email_verb_followers=tuple(raw["text"]["email_verb_followers"]),
         indefinite=frozenset(raw["text"]["indefinite"]),
+        substitutes=frozenset(raw["text"]["substitutes"]),
         deciding=frozenset(raw["analysis"]["deciding"]),
         checking=frozenset(raw["analysis"]["checking"]),
         generic_objects=frozenset(raw["analysis"]["generic_objects"]),
+        passing=frozenset(raw["analysis"]["passing"]),
         integration_cues=tuple(raw["analysis"]["integration_cues"]),
         accompanying=frozenset(markers["accompanying"]),
         role_determiners=frozenset(roles["determiners"]),

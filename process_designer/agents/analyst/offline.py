@@ -34,6 +34,7 @@ from process_designer.domain.models import (
 )
 from process_designer.integration import integration_requirement, is_mapping_sentence
 from process_designer.knowledge.template_model import ProcessTemplate
+from process_designer.language import wordforms
 from process_designer.language.constraints import find_constraints
 from process_designer.language.forms import title_case
 from process_designer.language.frames import Frame, Reader, read_frames
@@ -182,23 +183,78 @@ def _topic_head(topic: str) -> str:
 
 
 def _lend_objects(frames: list[Frame], topic: str) -> None:
-    """"the team lead approves": a step without an object acts on what the process is about."""
-    lent = _main_object(frames) or _topic_head(topic) or "request"
+    """A step without an object of its own ("the team lead approves", "the customer signs", "schedule it"
+    with nothing named before) acts on, in this order: the thing the clause before acted on, when it was
+    passed on to this step (see :func:`_passed_on`) and is neither a person ("pages the engineer; they must
+    acknowledge") nor the process itself; the thing several steps act on; the thing the process's title
+    names ("Line changeover" → changeover); the thing the clause before acted on anyway; the thing one step
+    acts on most; and, for a decision about the case only, a request."""
+    thing, most = _process_thing(topic), _main_object(frames)
+    shared = Counter(f.obj for f in frames if f.kind == "step" and f.obj.replace(" ", "").isalpha())
+    several = next((obj for obj, n in shared.most_common(1) if n > 1), "")  # "Ask refund" … "Issue refund"
+    lent = several or thing or most or _topic_head(topic) or "request"
     named = _topic_phrase(topic)
     for frame in frames:  # "the request" of "employee leave requests" is the leave request
         if named and frame.obj == frame.obj_head and frame.obj_head == named.split()[-1] \
                 and frame.obj_head in lexicon().generic_objects:
             frame.obj = named
     deciding = lexicon().approval | lexicon().terminal | lexicon().deciding
-    for frame in frames:
+    for at, frame in enumerate(frames):
         if frame.kind not in ("step", "rework") or frame.obj:
             continue
-        antecedent = frame.antecedent if frame.antecedent and frame.antecedent.split()[-1].isalpha() else ""
-        if antecedent:
-            frame.obj = antecedent
-        elif frame.verb.split()[0] in deciding or frame.listed:  # "the team lead approves" acts on the case
-            frame.obj = lent
-        frame.obj_head = frame.obj.split()[-1] if frame.obj else ""
+        if any(c.dep_ in ("dobj", "obj") and c.lower_.endswith(("one", "body")) for c in frame.head.children):
+            continue  # "warn everyone", "tell somebody": it acts on people the name leaves out
+        antecedent = frame.antecedent if frame.antecedent and frame.antecedent.split()[-1].isalpha() \
+            and not _a_person(frame.antecedent) and frame.antecedent not in lexicon().process_nouns else ""
+        if antecedent and not _passed_on(frames[:at], frame):
+            chosen = several or thing or antecedent  # "finance checks the payment terms, the customer signs"
+        else:
+            chosen = antecedent or lent
+        if chosen != "request" or frame.verb.split()[0] in deciding or frame.listed:
+            frame.obj = chosen  # a made-up "request" only for a decision about the case
+            frame.obj_head = chosen.split()[-1]
+
+
+def _passed_on(earlier: list[Frame], frame: Frame) -> bool:
+    """Whether the thing the clause before acted on comes on to this step: the same performer goes on with
+    it ("checks the form and signs"), or it was made or handed on ("legal sends our template, the
+    counterparty signs"); a part someone else looked at ("finance checks the payment terms, and the
+    customer signs") is not what the next one acts on."""
+    before = next((f for f in earlier if f.obj == frame.antecedent), None)  # the step that brought it in
+    if before is None or before.performer == frame.performer:
+        return True
+    return before.verb.split()[0] in lexicon().passing
+
+
+def _a_person(phrase: str) -> bool:
+    """Whether a phrase names a person or a team ("the nearest driver", "legal"), never what is worked on."""
+    lex = lexicon()
+    head = noun_lemma(phrase.split()[-1].lower())
+    return head in lex.role_heads or head in lex.departments or head in lex.requesters
+
+
+def _process_thing(topic: str) -> str:
+    """The thing a process's title names, in the singular: "Mortgage applications" → mortgage application,
+    "Major incident handling" → incident, "Line changeover" → changeover; the doing of something at the end
+    of the title ("handling", "scheduling", "launch") is not the thing, the word before it is."""
+    lex = lexicon()
+    words = re.findall(r"[A-Za-z][A-Za-z-]*", topic)
+    while len(words) > 1 and (_a_doing(words[-1]) or noun_lemma(words[-1].lower()) in lex.approval_nouns):
+        words = words[:-1]
+    if not words or (len(words) == 1 and _a_doing(words[0])) or lex.process_nouns & {w.lower() for w in words}:
+        return ""
+    head = words[-1] if words[-1].isupper() else noun_lemma(words[-1].lower())
+    before = words[-2] if len(words) > 1 else ""
+    kept = before if before.isupper() or (before and "ADJ" not in wordforms.all_lemmas(before.lower())
+                                           and "NOUN" in wordforms.all_lemmas(before.lower())) else ""
+    return " ".join(w for w in (kept if kept.isupper() else kept.lower(), head) if w)
+
+
+def _a_doing(word: str) -> bool:
+    """"handling", "scheduling", "launch": a word for doing something to the thing before it."""
+    lex = lexicon()
+    low = word.lower()
+    return low in lex.gerunds or low.endswith("ing") or low in lex.doings
 
 
 def _name_sign_offs(frames: list[Frame]) -> None:

@@ -160,8 +160,8 @@ def _without_mappings(text: str) -> str:
 
 
 def _main_object(frames: list[Frame]) -> str:
-    heads = Counter(f.obj_head for f in frames if f.kind == "step" and f.obj_head.isalpha() and not f.obj.startswith(
-        ("from ", "to ", "on ")))
+    heads = Counter(f.obj_head for f in frames if f.kind == "step" and f.obj_head.isalpha() and " - " not in f.obj
+                    and not f.obj.startswith(("from ", "to ", "on ")))  # not a phrase the parse broke ("token - based")
     return heads.most_common(1)[0][0] if heads else ""
 
 

@@ -68,7 +68,9 @@ def _share(lines: Sequence[str], names: Sequence[str]) -> list[list[str]]:
         hits = [len(_words(line) & words) for words in own]
         part = (0 if hits[0] > hits[1] else 1) if hits[0] != hits[1] else int(index >= len(lines) / 2)
         shares[part].append(line)
-    if all(shares) or len(lines) < 2:
-        return shares if all(shares) else [list(lines), list(lines)]
+    if all(shares):
+        return shares
+    if len(lines) < 2:  # nothing to divide: both parts keep what there is
+        return [list(lines), list(lines)]
     middle = (len(lines) + 1) // 2
     return [list(lines[:middle]), list(lines[middle:])]

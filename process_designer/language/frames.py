@@ -1846,9 +1846,11 @@ def read_frames(text: str, reader: Reader | None = None, lend_verb: str = "") ->
         reader.narrator = min(named)[2]
     reader.narrator_sentences = {index for rank, index, _ in named if rank < 4}
     # several people who each say who they are ("I am the bed manager. I allocate …") speak in turn
-    speakers = sorted((index, role) for rank, index, role in named if rank <= 1)
+    turns = sorted((index, role) for rank, index, role in named if rank <= 1)
+    if len({role for _, role in turns}) < 2:
+        turns = []
     for index, sentence in enumerate(sentences):
-        if len({role for _, role in speakers}) > 1 and (spoken := [r for i, r in speakers if i <= index]):
+        if spoken := [role for at, role in turns if at <= index]:
             reader.narrator = spoken[-1]
         listed = units[0][1] if len(units) == 1 else _listed(sentence, units, docs)
         if (_statistic(sentence) or _definition(sentence)) and not listed:

@@ -281,10 +281,15 @@ def _consequence(text: str) -> str | None:
     return None
 
 
-def _yes_no(question: str) -> bool:
-    words = question.strip().lower().split()
-    while words and (words[0] + " " in _JOINERS or words[:2] == ["what", "if"]):
+def _without_joiners(words: list[str]) -> list[str]:
+    """``words`` without the conjunctions that join a question to what came before ("and if …", "what if …")."""
+    while words and (words[0].lower() + " " in _JOINERS or [w.lower() for w in words[:2]] == ["what", "if"]):
         words = words[1:]
+    return words
+
+
+def _yes_no(question: str) -> bool:
+    words = _without_joiners(question.strip().lower().split())
     if len(words) > 1 and words[1] == "you":  # "can you add a step?": a request to the reader, not a condition
         return False
     return bool(words) and words[0] not in _words().wh_words and len(words) <= 14
@@ -325,9 +330,7 @@ def _lower_first(text: str) -> str:
 def _declarative(question: str) -> str:
     """A yes/no question as the condition it asks about: "Is the form complete" → "if the form is complete";
     "Out of tolerance" → "if out of tolerance"; "and if there's nothing free" → "if there's nothing free"."""
-    words = question.strip().split()
-    while words and (words[0].lower() + " " in _JOINERS or [w.lower() for w in words[:2]] == ["what", "if"]):
-        words = words[1:]
+    words = _without_joiners(question.strip().split())
     if not words:
         return "if"
     first = words[0].lower()

@@ -93,7 +93,7 @@ def _storied(line: str) -> str:
 
 _KEYCAP = re.compile(r"^(\s*)(\d{1,2})\ufe0f?\u20e3\s*")
 _POINTING = frozenset("\U0001f449\u27a1\u2794\u279c\u27a4")  # 👉 ➡ ➔ ➜ ➤
-_TRAILING_TAGS = re.compile(r"(?:\s+#\w+)+\s*$")
+_TRAILING_TAGS = re.compile(r"(?:\s+#[^\W\d]\w*)+\s*$")  # hashtags, not numbers ("ticket #4521")
 
 
 def _pictograph(char: str) -> bool:
@@ -340,7 +340,7 @@ def _declarative(question: str) -> str:
         return "if " + " ".join(words[1:])
     if first in _AUXILIARIES:
         return "if " + _subject_first(first, words[1:])
-    return "if " + words[0][:1].lower() + " ".join(words)[1:]
+    return "if " + _lower_first(" ".join(words))
 
 
 def _subject_first(auxiliary: str, rest: list[str]) -> str:

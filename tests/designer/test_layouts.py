@@ -81,6 +81,7 @@ def test_a_question_and_its_answer_on_one_line_are_a_condition() -> None:
     ("Is the form complete? Then file it.", "if the form is complete, file it."),
     ("Does the guest have a booking? Check them in.", "if the guest have a booking, check them in."),
     ("Is the pressure too low? Then top it up.", "if the pressure is too low, top it up."),
+    ("QC hold released? Ship the batch.", "if QC hold released, ship the batch."),  # an acronym stays one
     ("Has the colour of the sample changed? Reject it.", "if the colour of the sample has changed, reject it."),
     ("Are the goods from a new supplier? Inspect them all.", "if the goods are from a new supplier, inspect them all."),
 ])
@@ -94,6 +95,7 @@ def test_a_yes_no_question_before_an_answer_is_written_as_a_condition(question: 
     "The clerk files the form. The manager signs it.",
     "Manager: approve the request\nClerk: file it",  # lines labelled with roles, not speakers
     "Totals | subtotal | tax",  # a bar that is no table
+    "The buyer raises the purchase order in SAP, see ticket #4521",  # a number after '#' is no hashtag
     "damage? -> photograph it",
     "Q: Are there checks? A: Yes. Compliance screens the supplier.",
     "Can you add a fraud check? Then send me the new version.",  # a request to the designer  # a FAQ's question introduces its answer  # an arrow after a question is read as the arrow's condition and action

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from process_designer.language.frames import role_name
 from process_designer.language.lexicon import lexicon
 from process_designer.language.pipeline import english
+from process_designer.language.roles import role_name
 
 __all__ = ["Topic", "read_topic"]
 

@@ -30,7 +30,7 @@ from process_designer.language.lexicon import lexicon
 from process_designer.language.pipeline import english
 
 __all__ = ["FALLBACK_TEMPLATE", "draft_from_template", "names_a_process", "names_only", "request_object",
-           "retrieval_queries"]
+           "retrieval_queries", "work_query"]
 
 # The library's generic starting point: no request is drafted from its stock steps; it stands first in the
 # templates an analyst gets when none is relevant, before the nearest one.
@@ -76,6 +76,20 @@ def retrieval_queries(text: str) -> list[str]:
             words.append(lemma)
     query = " ".join(words)
     return [query] if query and query != text.lower().strip() else []
+
+
+def work_query(text: str) -> str:
+    """The kind of work a request names, as its head verb and the thing it acts on, without the words that
+    only say which one ("organising the annual chess tournament" → "organise tournament"; "fire
+    extinguisher inspections" → "inspection"): a query for the nearest kind of process when nothing in
+    the library is about the request itself."""
+    if len(_words_in(text)) > _QUERY_WORDS:
+        return ""
+    skipped = _words()["weak_verbs"] | _words()["framing_verbs"]
+    verb = next((token.lemma_.lower() for token in english()(text)
+                 if token.pos_ == "VERB" and token.lemma_.lower() not in skipped), "")
+    things = request_object(text)
+    return " ".join(word for word in (verb, things[0] if things else "") if word)
 
 
 def request_object(phrase: str) -> list[str]:
@@ -158,9 +172,11 @@ def draft_from_template(template: ProcessTemplate, named: int, stated: Sequence[
     carried = [_carry(frame, steps, flow) for frame in stated]
     _adapt_object(steps, flow, things, template, said)
     because = {0: "names no steps", 1: "names one step"}.get(named, "names the process, not its steps")
-    which = (f"No template fits this request closely; I drafted the steps from the nearest, '{template.title}',"
-             if nearest else f"I drafted the steps from the '{template.title}' template")
-    questions = [f"{which} because the request {because}. Which steps does your organisation do differently?"]
+    questions = [f"No template fits this request closely, so I drafted the steps from the nearest kind of work, "
+                 f"'{template.title}', as a general base: the request {because}. Tell me your real steps in "
+                 "order, who does each one and the limits your decisions use, and I will replace the draft's."
+                 if nearest else f"I drafted the steps from the '{template.title}' template because the request "
+                 f"{because}. Which steps does your organisation do differently?"]
     stated_rules = {rule.text() for rules in carried for rule in rules}
     questions.extend(_assumed(steps, flow, template, stated_rules, set(systems)))
     for step in steps:

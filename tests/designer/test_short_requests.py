@@ -112,6 +112,7 @@ def test_a_named_process_no_template_is_near_is_drafted_from_the_nearest_kind_of
     assert FALLBACK_TEMPLATE not in document.templates_used
     stock = {step.name for step in _template(FALLBACK_TEMPLATE).document.steps}
     assert not stock & {step.name for step in document.steps} and len(document.steps) >= 5
+    assert "Run the tournament" in {step.name for step in document.steps}  # the event it organises is the request's
     first = document.open_questions[0]
     assert "general base" in first and "real steps" in first and "limits" in first
     assert any(q.startswith("Who performs the steps?") for q in document.open_questions)

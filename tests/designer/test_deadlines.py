@@ -28,6 +28,8 @@ def test_a_deadline_is_read_as_its_own_kind(text: str, phrase: str, state: str) 
     "check the stock before shipping",
     "the parcel is ready for collection",
     "before the manager approves it, the clerk checks the form",
+    "the clerk files the forms sorted by date received",  # how work is sorted, not when it is due
+    "defects are reported by day and shift",
 ])
 def test_order_and_performers_are_no_deadline(text: str) -> None:
     assert not [c for c in find_constraints(text) if c.kind == "deadline"]

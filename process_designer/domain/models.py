@@ -78,10 +78,11 @@ class Decision(_Model):
 
 
 class Constraint(_Model):
-    """An SLA, threshold or rule the process must respect."""
+    """An SLA, threshold, deadline or rule the process must respect (a deadline is the point in time or the
+    event a case must be done by: "ready for day one", "before the audit")."""
 
     text: str
-    kind: Literal["sla", "threshold", "rule", "frequency"] = "rule"
+    kind: Literal["sla", "threshold", "rule", "frequency", "deadline"] = "rule"
     value: float | None = None
     unit: str = ""
 

@@ -108,11 +108,12 @@ class DesignerDeps:
         return chosen
 
     def nearest_template(self, text: str, alternates: Sequence[str] = (), *,
-                         skip: str = "") -> ProcessTemplate | None:
+                         skip: str = "", floor: float = _NEAR) -> ProcessTemplate | None:
         """The closest template to ``text`` (other than ``skip``) when none is relevant but one is near
         (from 0.30: "code of conduct attestation" → policy-review at 0.37; "the annual chess tournament"
-        finds strategic planning at 0.29 by the word "annual" alone)."""
-        near = [hit for hit in self._hits(text, 3, alternates) if hit.score >= _NEAR and hit.template.id != skip]
+        finds strategic planning at 0.29 by the word "annual" alone). A lower ``floor`` takes the closest
+        at any score: for a query that names the kind of work alone ("organise tournament")."""
+        near = [hit for hit in self._hits(text, 3, alternates) if hit.score >= floor and hit.template.id != skip]
         return near[0].template if near else None
 
     def _hits(self, text: str, top: int, alternates: Sequence[str]) -> list[TemplateHit]:

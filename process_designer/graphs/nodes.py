@@ -10,7 +10,7 @@ from langgraph.graph import END
 from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
 
-from process_designer.agents.analyst.draft import FALLBACK_TEMPLATE, retrieval_queries
+from process_designer.agents.analyst.draft import FALLBACK_TEMPLATE, retrieval_queries, work_query
 from process_designer.agents.engines import OfflineWriter
 from process_designer.agents.reviewer import (
     ReviewSource,
@@ -113,7 +113,7 @@ def requirement_analyst(state: DesignerState, runtime: Runtime[DesignerDeps]) ->
     alternates = retrieval_queries(text)
     templates = deps.templates_for(query, alternates=alternates) if text.strip() else []
     if text.strip() and not templates:  # the generic template, and the nearest the analyst may draft from
-        nearest = deps.nearest_template(query, alternates, skip=FALLBACK_TEMPLATE)
+        nearest = deps.nearest_template(query, alternates, skip=FALLBACK_TEMPLATE) or _nearest_kind(deps, text)
         templates = [t for t in (deps.template(FALLBACK_TEMPLATE), nearest) if t is not None]
     requirement = deps.engines.analyst.analyze(text, context, templates, state.get("title") or None)
     if requirement.questions:
@@ -126,6 +126,15 @@ def requirement_analyst(state: DesignerState, runtime: Runtime[DesignerDeps]) ->
             f"{parallel} parallel split(s), {loops} loop(s), systems: {', '.join(requirement.systems) or 'none'}"
             + (f"; templates: {', '.join(requirement.templates)}" if requirement.templates else ""))
     return _stage("requirement_analyst", note, "process_writer", requirement=requirement.model_dump(mode="json"))
+
+
+def _nearest_kind(deps: DesignerDeps, text: str) -> ProcessTemplate | None:
+    """With no template near the whole request, the closest to the kind of work it names, at any score:
+    its head verb and thing ("organising the annual chess tournament" → "organise tournament": an event
+    organised), else the closest to the request itself."""
+    kind = work_query(text)
+    found = deps.nearest_template(kind, skip=FALLBACK_TEMPLATE, floor=0.0) if kind else None
+    return found or deps.nearest_template(text, skip=FALLBACK_TEMPLATE, floor=0.0)
 
 
 def process_writer(state: DesignerState, runtime: Runtime[DesignerDeps]) -> Command[

@@ -1,9 +1,13 @@
 """Time constraints stated in a requirement: service levels ("within 24 hours"), cut-off times ("cut off
-3pm") and how often a process runs ("every night", "monthly")."""
+3pm"), deadlines ("ready for day one", "before the audit") and how often a process runs ("every night",
+"monthly")."""
 
 from __future__ import annotations
 
 import re
+import tomllib
+from functools import lru_cache
+from importlib import resources
 
 from process_designer.domain.models import Constraint
 
@@ -18,7 +22,8 @@ _CUT_OFF = re.compile(
 
 _SLA = re.compile(
     r"\b(?:within|in under|in less than|no later than|inside|in)\s+(?P<num>\d+(?:\.\d+)?)\s*"
-    r"(?P<unit>business days?|working days?|days?|hours?|hrs?|minutes?|mins?|weeks?)\b",
+    r"(?P<unit>business days?|working days?|days?|hours?|hrs?|minutes?|mins?|weeks?)\b"
+    r"(?:\s+(?:of|after|from)\s+(?:the|a|an|their|its|each)\s+[a-z-]+)?",  # "… of the request": what it counts from
     re.IGNORECASE,
 )
 _FREQUENCY = re.compile(
@@ -28,8 +33,26 @@ _FREQUENCY = re.compile(
 )
 
 
+_DETERMINERS = r"(?:(?:the|their|his|her|its|our|your|each|every|a|an|next)\s+)?"
+
+
+@lru_cache(maxsize=1)
+def _deadline() -> re.Pattern[str]:
+    """A deadline: a milestone (``data/deadlines.toml``) after "by", "before" and the like, or after a word of
+    readiness and "for" ("ready for day one"), with up to two words that say which ("their first day")."""
+    data = tomllib.loads(resources.files("process_designer.language").joinpath("data/deadlines.toml")
+                         .read_text(encoding="utf-8"))
+    def either(words: list[str]) -> str:
+        return "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in sorted(words, key=len, reverse=True))
+    lead = rf"(?:(?P<ready>(?:{either(data['readiness'])}))\s+(?:for|by|before)|by|before|ahead\s+of|in\s+time\s+for|" \
+           r"no\s+later\s+than|prior\s+to)"
+    return re.compile(rf"\b(?P<phrase>{lead}\s+{_DETERMINERS}(?:[a-z0-9-]+\s+){{0,2}}?(?:{either(data['milestones'])}))"
+                      r"(?![\w-])", re.IGNORECASE)
+
+
 def find_constraints(text: str) -> list[Constraint]:
-    """SLAs ("within 24 hours"), cut-offs ("cutoff at 14:00") and frequencies ("every night") stated in ``text``."""
+    """SLAs ("within 24 hours"), cut-offs ("cutoff at 14:00"), deadlines ("by their first day") and
+    frequencies ("every night") stated in ``text``."""
     found: list[Constraint] = []
     for match in _SLA.finditer(text):
         start = text.rfind(" ", 0, max(0, match.start() - 40))
@@ -39,6 +62,10 @@ def find_constraints(text: str) -> list[Constraint]:
     for match in _CUT_OFF.finditer(text):
         time = re.sub(r"\s+", "", match.group("after") or match.group("before")).lower()
         found.append(Constraint(text=f"Cut-off {time}", kind="rule"))
+    for match in _deadline().finditer(text):
+        phrase = " ".join(match.group("phrase").split())
+        state = phrase if match.group("ready") else f"done {phrase}"  # what a case is when it meets the deadline
+        found.append(Constraint(text=f"Deadline: {phrase}", kind="deadline", unit=state.lower()))
     for match in _FREQUENCY.finditer(text):
         found.append(Constraint(text=f"Runs {match.group('freq').lower()}", kind="frequency",
                                 unit=match.group("freq").lower()))

@@ -6,11 +6,16 @@ from __future__ import annotations
 
 import pytest
 
-from process_designer.agents.analyst.draft import names_a_process, request_object, retrieval_queries
+from process_designer.agents.analyst.draft import (
+    FALLBACK_TEMPLATE,
+    names_a_process,
+    request_object,
+    retrieval_queries,
+    work_query,
+)
 from process_designer.agents.analyst.offline import analyze_requirements
 from process_designer.designer import Designer
 from process_designer.domain.models import Step
-from process_designer.errors import InputError
 from process_designer.knowledge import CURATED_TEMPLATES_DIR
 from process_designer.knowledge.step_parts import step_parts
 from process_designer.knowledge.template_model import ProcessTemplate, load_template
@@ -94,14 +99,27 @@ def test_a_named_process_with_only_a_near_template_is_drafted_from_it_and_says_s
     assert document.templates_used == ["conflict-of-interest-declaration"]
     template = designer.deps.template("conflict-of-interest-declaration")
     assert template is not None and len(document.steps) == len(_drafted(template))
-    assert any(q.startswith("No template fits this request closely; I drafted the steps from the nearest, "
-                            f"'{template.title}'") for q in document.open_questions)
+    assert any(q.startswith("No template fits this request closely, so I drafted the steps from the nearest kind "
+                            f"of work, '{template.title}', as a general base") for q in document.open_questions)
 
 
-def test_a_named_process_no_template_is_near_gets_a_question_not_stock_steps(designer: Designer) -> None:
-    with pytest.raises(InputError, match="None of my process templates is close to that"):
-        designer.design("organising the annual chess tournament")
-    generic = _template("standard-process")
+def test_a_named_process_no_template_is_near_is_drafted_from_the_nearest_kind_of_work(designer: Designer) -> None:
+    # nothing scores 0.30 against the whole request (strategic planning 0.29, by "annual" alone); its head
+    # verb and thing, "organise tournament", find an event organised
+    assert work_query("organising the annual chess tournament") == "organise tournament"
+    document = designer.design("organising the annual chess tournament")
+    assert document.templates_used == ["event-booking"]
+    assert FALLBACK_TEMPLATE not in document.templates_used
+    stock = {step.name for step in _template(FALLBACK_TEMPLATE).document.steps}
+    assert not stock & {step.name for step in document.steps} and len(document.steps) >= 5
+    assert "Run the tournament" in {step.name for step in document.steps}  # the event it organises is the request's
+    first = document.open_questions[0]
+    assert "general base" in first and "real steps" in first and "limits" in first
+    assert any(q.startswith("Who performs the steps?") for q in document.open_questions)
+
+
+def test_with_only_the_generic_template_a_named_process_gets_a_question_not_stock_steps() -> None:
+    generic = _template(FALLBACK_TEMPLATE)
     requirement = analyze_requirements("organising the annual chess tournament", templates=[generic])
     assert not requirement.steps and requirement.questions
 

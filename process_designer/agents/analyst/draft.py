@@ -30,7 +30,7 @@ from process_designer.language.lexicon import lexicon
 from process_designer.language.pipeline import english
 
 __all__ = ["FALLBACK_TEMPLATE", "draft_from_template", "names_a_process", "names_only", "request_object",
-           "retrieval_queries"]
+           "retrieval_queries", "work_query"]
 
 # The library's generic starting point: no request is drafted from its stock steps; it stands first in the
 # templates an analyst gets when none is relevant, before the nearest one.
@@ -76,6 +76,20 @@ def retrieval_queries(text: str) -> list[str]:
             words.append(lemma)
     query = " ".join(words)
     return [query] if query and query != text.lower().strip() else []
+
+
+def work_query(text: str) -> str:
+    """The kind of work a request names, as its head verb and the thing it acts on, without the words that
+    only say which one ("organising the annual chess tournament" → "organise tournament"; "fire
+    extinguisher inspections" → "inspection"): a query for the nearest kind of process when nothing in
+    the library is about the request itself."""
+    if len(_words_in(text)) > _QUERY_WORDS:
+        return ""
+    skipped = _words()["weak_verbs"] | _words()["framing_verbs"]
+    verb = next((token.lemma_.lower() for token in english()(text)
+                 if token.pos_ == "VERB" and token.lemma_.lower() not in skipped), "")
+    things = request_object(text)
+    return " ".join(word for word in (verb, things[0] if things else "") if word)
 
 
 def request_object(phrase: str) -> list[str]:
@@ -156,11 +170,13 @@ def draft_from_template(template: ProcessTemplate, named: int, stated: Sequence[
     """
     steps, flow = _one_action_each(template)
     carried = [_carry(frame, steps, flow) for frame in stated]
-    _adapt_object(steps, flow, things, template, said)
+    _adapt_object(steps, flow, things, template, said, nearest)
     because = {0: "names no steps", 1: "names one step"}.get(named, "names the process, not its steps")
-    which = (f"No template fits this request closely; I drafted the steps from the nearest, '{template.title}',"
-             if nearest else f"I drafted the steps from the '{template.title}' template")
-    questions = [f"{which} because the request {because}. Which steps does your organisation do differently?"]
+    questions = [f"No template fits this request closely, so I drafted the steps from the nearest kind of work, "
+                 f"'{template.title}', as a general base: the request {because}. Tell me your real steps in "
+                 "order, who does each one and the limits your decisions use, and I will replace the draft's."
+                 if nearest else f"I drafted the steps from the '{template.title}' template because the request "
+                 f"{because}. Which steps does your organisation do differently?"]
     stated_rules = {rule.text() for rules in carried for rule in rules}
     questions.extend(_assumed(steps, flow, template, stated_rules, set(systems)))
     for step in steps:
@@ -280,19 +296,25 @@ def _replace_number(text: str, old: str, new: str) -> str:
 
 
 def _adapt_object(steps: list[RequirementStep], flow: ProcessFlow, things: Sequence[str],
-                  template: ProcessTemplate, said: str) -> None:
+                  template: ProcessTemplate, said: str, nearest: bool = False) -> None:
     """Call the template's generic object by the request's name for it: "Log the request" → "Log the
     ticket" for "IT helpdesk tickets", "Check the item back in" → "… the equipment …" for equipment
     loans. The name is the first of the request's ``things`` the steps never use and the template's
     title, description or tags do (one of the kinds it handles); the generic word (``draft_words.json``:
-    adaptable_objects) is the one most of its steps act on."""
+    adaptable_objects) is the one most of its steps act on. A template that is only the ``nearest`` is
+    about another thing of the same kind of work: the word of its title most steps act on ("Run the
+    event") is the request's thing ("Run the tournament"), when the template never names that thing."""
     names = " ".join(step.name.lower() for step in steps)
     about = f"{template.title} {template.description} {' '.join(template.tags)}".lower()
-    thing = next((t for t in things if t.isalpha() and t not in _words()["adaptable_objects"]
+    generics = set(_words()["adaptable_objects"])
+    if nearest:  # a template about another thing of the same kind: its own thing is the request's
+        generics |= {word for word in _words_in(template.title.lower()) if len(word) > 3}
+        about = " ".join(things[:1]) if things and not re.search(rf"\b{re.escape(things[0])}", about) else ""
+    thing = next((t for t in things if t.isalpha() and t not in generics
                   and not re.search(rf"\b{re.escape(t)}", names) and re.search(rf"\b{re.escape(t)}", about)), "")
     if not thing:
         return
-    counts = {word: len(re.findall(rf"\b{word}s?\b", names)) for word in _words()["adaptable_objects"]}
+    counts = {word: len(re.findall(rf"\b{word}s?\b", names)) for word in generics}
     generic, count = max(counts.items(), key=lambda item: (item[1], item[0]))
     if count < 2 or re.search(rf"\b{generic}s?\b", said, re.IGNORECASE):
         return  # the object most steps act on, unless the request calls it so too ("information requests")

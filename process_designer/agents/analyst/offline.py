@@ -110,7 +110,7 @@ def analyze_requirements(
         flow = _sequential_flow(steps)
     if best is not None and naming:
         steps, flow, drafted = draft_from_template(best, len(model.steps), model.steps,
-                                                   request_object(topic or clean), detect_systems(clean), clean,
+                                                   request_object(topic or clean) or request_object(clean), detect_systems(clean), clean,
                                                    nearest=best is nearest)
         # the template's gateways replace the request's own reading of its conditions
         labels = [f.condition.label for f in model.steps if f.condition is not None and f.condition.label]

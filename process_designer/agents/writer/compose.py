@@ -243,6 +243,9 @@ def default_monitoring(steps: Sequence[Step], requirement: Requirement, flow: Pr
         sla = _sla_text(constraint.text) if constraint.kind == "sla" else None
         if sla:
             kpis.append(f"SLA adherence: at least 95% of cases meet '{sla}'")
+        elif constraint.kind == "deadline":
+            kpis.append(f"Deadline adherence: at least 95% of cases {constraint.unit or constraint.text}; "
+                        "a case at risk of missing it is escalated to the process owner")
     if flow is not None and _has_decisions(flow):
         for node in flow.nodes:
             if node.kind == "exclusive":

@@ -121,12 +121,19 @@ def _quote(verb: Token) -> str:
 
 def _objects(verb: Token) -> list[Token]:
     """What ``verb`` acts on in the text: its objects, its passive subject, the objects of its prepositions."""
-    found = [c for c in verb.children if c.dep_ in _OBJECTS]
-    found += [g for c in verb.children if c.dep_ in ("prep", "prt") for g in c.children if g.dep_ == "pobj"]
+    found = [c for c in verb.children if c.dep_ in _OBJECTS and not (c.dep_ == "pobj" and _measure(c))]
+    found += [g for c in verb.children if c.dep_ in ("prep", "prt") for g in c.children
+              if g.dep_ == "pobj" and not _measure(g)]
     if verb.dep_ == "conj" and not any(c.dep_.startswith("nsubj") for c in verb.children):
         # "checks and approves the request", "is declared a loss and sold": the object is shared
         found += [c for c in verb.head.children if c.dep_ == "nsubjpass" or (not found and c.dep_ in _OBJECTS)]
     return found
+
+
+def _measure(noun: Token) -> bool:
+    """Whether a preposition's object is an amount, a deadline or a threshold ("decides above 50k", "refunds within
+    14 days"), which says when or how much, not what is acted on."""
+    return any(ch.isdigit() for ch in noun.text) or noun.like_num or any(c.dep_ == "nummod" for c in noun.children)
 
 
 def _acts_on(verb: Token, nouns: Sequence[str]) -> bool | None:

@@ -6,7 +6,13 @@ from __future__ import annotations
 from process_designer.agents.reviewer import ReviewSource, review_document
 from process_designer.agents.reviewer.grounding import grounding_findings
 from process_designer.agents.reviewer.model_checks import name_findings
-from process_designer.domain.models import Overview, ProcessDocument, Requirement, RequirementStep, Step
+from process_designer.domain.models import (
+    Overview,
+    ProcessDocument,
+    Requirement,
+    RequirementStep,
+    Step,
+)
 
 
 def _step(number: int, name: str) -> Step:
@@ -44,3 +50,35 @@ def test_an_amount_or_a_deadline_is_not_what_a_step_acts_on() -> None:
 def test_the_particle_of_a_phrasal_verb_or_a_hyphenated_modifier_is_no_adverb_in_a_name() -> None:
     document = _document("Roll back release", "Pull out-of-date stock", "Sign off budget", "Record sometimes payment")
     assert [(f.step, f.code) for f in name_findings(document)] == [(4, "fragment_name")]
+
+
+_DRAFTED = ("Log the complaint", "Investigate the complaint", "Reply to the customer", "Close the complaint")
+
+
+def test_a_template_whose_steps_do_none_of_the_work_the_text_names_is_foreign() -> None:
+    source = _source("refunding damaged deliveries", _DRAFTED)
+    document = _document(*_DRAFTED, templates=("complaint-handling",))
+    findings = [f for f in grounding_findings(document, source) if f.code == "foreign_template"]
+    assert len(findings) == 1
+    assert "no step does 'refund'" in findings[0].text and "complaint-handling" in findings[0].text
+    fitting = _source("investigating customer complaints", _DRAFTED)
+    assert review_document(document, source=source).score < review_document(document, source=fitting).score
+
+
+def test_a_template_named_after_the_work_or_a_step_doing_the_same_work_fits() -> None:
+    document = _document(*_DRAFTED, templates=("complaint-handling",))
+    for text in ("customers who complain about late orders",  # a relative clause says who, not the work
+                 "handling unhappy customers"):  # a verb naming any process
+        assert "foreign_template" not in [c for c, _ in _codes(document, _source(text, _DRAFTED))], text
+    asked = "customers asking for a callback"
+    assert "foreign_template" in [c for c, _ in _codes(document, _source(asked, _DRAFTED))]
+    named = _document(*_DRAFTED, templates=("callback-request",))  # the template is named after the work
+    assert "foreign_template" not in [c for c, _ in _codes(named, _source(asked, _DRAFTED))]
+    steps = ("Request a callback", *_DRAFTED[1:])  # a step does the asking
+    assert "foreign_template" not in [c for c, _ in _codes(_document(*steps), _source(asked, steps))]
+
+
+def test_a_thing_that_arrives_grounds_the_step_that_receives_it() -> None:
+    text = "Tenants report a leak online, the plumber's invoice arrives by post and the clerk pays the invoice."
+    document = _document("Report leak", "Receive invoice", "Pay invoice")
+    assert "ungrounded_step" not in [c for c, _ in _codes(document, _source(text))]

@@ -12,6 +12,9 @@ step names with it. Each check gives typed :class:`~process_designer.domain.mode
   open") that no step carries, read only while the design is as first read (after the user's own
   edits, what they removed is theirs to remove);
 - ``drafted_step`` — a step the requirements do not state, drafted from a template: to confirm;
+- ``foreign_template`` — most steps are drafted from a template, and none of them does the work the text
+  names ("replacing broken laptops" drafted from a template that orders new ones): the template may be
+  another process (read only while the design is as first read);
 - ``thin_process`` — fewer than :data:`MIN_STEPS` steps: nothing says how the case starts or ends.
 
 How much each finding lowers the score is in ``model_checks.DEDUCTIONS``.
@@ -19,10 +22,12 @@ How much each finding lowers the score is in ``model_checks.DEDUCTIONS``.
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from importlib import resources
+from typing import TYPE_CHECKING, Any
 
 from process_designer.agents.analyst.draft import FALLBACK_TEMPLATE
 from process_designer.domain.models import Finding, ProcessDocument, Requirement, Step
@@ -35,15 +40,27 @@ from process_designer.wording import NameParts, name_parts
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-__all__ = ["GROUNDING_CODES", "MIN_STEPS", "ReviewSource", "grounding_findings"]
+__all__ = ["GROUNDING_CODES", "MIN_STEPS", "ReviewSource", "grounding_findings", "review_words"]
 
-GROUNDING_CODES = ("ungrounded_step", "unsaid_action", "uncovered_action", "drafted_step", "thin_process")
+GROUNDING_CODES = ("ungrounded_step", "unsaid_action", "uncovered_action", "drafted_step", "foreign_template",
+                   "thin_process")
 
 MIN_STEPS = 4  # a process with fewer steps rarely says how the case arrives and how it is closed
 _PREDICATES = frozenset({"ROOT", "conj", "advcl", "xcomp"})  # not the verbs of relative or reported clauses
 _OBJECTS = frozenset({"dobj", "pobj", "nsubjpass", "attr", "oprd", "dative"})
 _PRONOUNS = frozenset({"PRP", "WDT", "WP", "DT", "EX"})
 _QUOTE_WORDS = 12  # words of the requirements a finding quotes
+
+
+@lru_cache(maxsize=1)
+def review_words() -> dict[str, Any]:
+    """The reviewer's word lists (``review_words.toml``)."""
+    return tomllib.loads(resources.files(__package__).joinpath("review_words.toml").read_text(encoding="utf-8"))
+
+
+def _same_work() -> dict[str, list[str]]:
+    same: dict[str, list[str]] = review_words()["same_work"]
+    return same
 
 
 @dataclass(frozen=True)
@@ -97,6 +114,7 @@ def _doings(words: frozenset[str]) -> set[str]:
     doings |= {lex.approval_nouns[word].split()[0] for word in words if word in lex.approval_nouns}
     if words & lex.conversion:
         doings.add("create")
+    doings |= {same for word in words | doings for same in _same_work().get(word, ())}  # "arrives" → receive
     return doings
 
 
@@ -222,6 +240,45 @@ def _drafted(document: ProcessDocument, source: ReviewSource, flagged: set[int |
             for s in document.steps if s.name in source.drafted and s.number not in flagged]
 
 
+def _describing(verb: Token) -> bool:
+    """A verb that says who or what, not the work asked for: "broken laptops", "patients who miss appointments",
+    "parts found on the line"."""
+    return verb.dep_ in ("amod", "relcl") or (verb.dep_ == "acl" and verb.tag_ == "VBN")
+
+
+DRAFTED_SHARE = 0.5  # a design with at least this share of template-drafted steps is read as the template's
+
+
+def _step_words(names: Sequence[str]) -> set[str]:
+    """Every word of the step names, its lemmas, the verb a noun names the doing of, and the verbs of the same work."""
+    words = {w.strip(".,:;()'").lower() for name in names for w in name.replace("-", " ").split()}
+    found = set(words) | {lemma for w in words for group in wordforms.all_lemmas(w).values() for lemma in group}
+    found |= {v for w in words if (v := verb_of_noun(w))}
+    return found | {verb for verb, same in _same_work().items() if found & set(same)}
+
+
+def _foreign_template(document: ProcessDocument, reading: _Reading, source: ReviewSource) -> list[Finding]:
+    """A design mostly drafted from a template whose steps (and name) do none of the work the text names."""
+    drafted = [s for s in document.steps if s.name in source.drafted]
+    # the generic template's steps are each held against the text already (``ungrounded_step``)
+    if source.edited or source.generic or len(drafted) < DRAFTED_SHARE * len(document.steps):
+        return []
+    skip = (lexicon().not_actions | lexicon().weak_verbs | lexicon().support_verbs
+            | frozenset(review_words()["process_verbs"]["verbs"]))
+    named = [t for t in reading.doc if t.pos_ == "VERB" and t.is_alpha and len(t) > 2 and not _describing(t)
+             and t.lemma_.lower() not in skip]
+    # the template's own name counts: "click-and-collect" is the process "click and collect orders" asks for
+    steps = _step_words([*(s.name for s in document.steps), *document.templates_used])
+    if not named or any(t.lemma_.lower() in steps for t in named):
+        return []
+    verbs = " or ".join(dict.fromkeys(f"'{t.lemma_.lower()}'" for t in named))
+    template = ", ".join(document.templates_used) or "library"
+    return [Finding(code="foreign_template",
+                    text=f"The requirements ask for '{_quote(named[0])}', but no step does {verbs}: {len(drafted)} of "
+                         f"{len(document.steps)} steps are drafted from the template {template}, which may be another "
+                         "process; check it fits, or describe the steps")]
+
+
 def _thin(document: ProcessDocument) -> list[Finding]:
     count = len(document.steps)
     if not count or count >= MIN_STEPS:
@@ -245,5 +302,6 @@ def grounding_findings(document: ProcessDocument, source: ReviewSource | None) -
              for f in _step_findings(step, p, reading, source)]
     if not source.edited:
         found += _uncovered(parts, reading)
+    found += _foreign_template(document, reading, source)
     flagged = {f.step for f in found}
     return [*found, *_drafted(document, source, flagged), *_thin(document)]

@@ -21,6 +21,8 @@ and, when the review knows the requirements the design was made from (``groundin
 - steps whose verb the requirements never use — 0.6 times their share of the steps;
 - steps that do a stated action to something else than the text does it to — 0.3 times their share;
 - steps drafted from a template, not stated — 0.1 times their share;
+- a design mostly drafted from a template none of whose steps does the work the text names — 0.3 (at least
+  half the steps are in doubt);
 - actions the requirements state that no step carries — 0.6 times their number over the steps;
 - a process of fewer than four steps — 0.2 for each step it is short.
 
@@ -33,13 +35,16 @@ A finding the tenant keeps dismissing (see ``process_designer.feedback``) deduct
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
-from process_designer.agents.reviewer.grounding import MIN_STEPS, ReviewSource, grounding_findings
+from process_designer.agents.reviewer.grounding import (
+    MIN_STEPS,
+    ReviewSource,
+    grounding_findings,
+    review_words,
+)
 from process_designer.domain.flow import ProcessFlow
 from process_designer.domain.models import Finding, ProcessDocument, Step
 from process_designer.feedback.profile import finding_key
@@ -56,6 +61,7 @@ DEDUCTIONS: dict[str, float] = {
     "ungrounded_step": 0.6,
     "unsaid_action": 0.3,
     "drafted_step": 0.1,
+    "foreign_template": 0.3,  # once: at least half the steps are in doubt
     "uncovered_action": 0.6,  # times the actions of the requirements no step carries, per step
     "thin_process": 0.2,  # per step short of grounding.MIN_STEPS
 }
@@ -85,7 +91,7 @@ class _Words:
 
 @lru_cache(maxsize=1)
 def _words() -> _Words:
-    data = tomllib.loads(resources.files(__package__).joinpath("review_words.toml").read_text(encoding="utf-8"))
+    data = review_words()
     return _Words(
         stock=tuple(re.compile(rf"^\s*{p}\s*\.?\s*$", re.IGNORECASE) for p in data["stock_actions"]),
         four_eyes=tuple(re.compile(p, re.IGNORECASE) for p in data["four_eyes"]),

@@ -82,3 +82,16 @@ def test_a_thing_that_arrives_grounds_the_step_that_receives_it() -> None:
     text = "Tenants report a leak online, the plumber's invoice arrives by post and the clerk pays the invoice."
     document = _document("Report leak", "Receive invoice", "Pay invoice")
     assert "ungrounded_step" not in [c for c, _ in _codes(document, _source(text))]
+
+
+def test_where_or_with_what_is_not_what_a_step_acts_on() -> None:
+    text = "Members phone to end their membership; the clerk cancels in the booking system and posts a farewell card."
+    document = _document("Phone membership desk", "Cancel membership", "Post farewell card")
+    assert [c for c, _ in _codes(document, _source(text))] == ["thin_process"]
+
+
+def test_the_options_of_a_choice_and_a_gerund_coordinated_with_a_noun_are_no_actions() -> None:
+    text = ("The warden logs each hall booking with the date, head count and seating plan. The bursar decides whether "
+            "to accept, reprice or let the booking lapse, and the warden confirms the booking.")
+    document = _document("Log hall booking", "Decide on booking", "Confirm booking")
+    assert "uncovered_action" not in [c for c, _ in _codes(document, _source(text))]

@@ -120,7 +120,11 @@ def _doings(words: frozenset[str]) -> set[str]:
 
 def _subordinate(verb: Token) -> bool:
     """A clause opened by "if", "when", "where", "once" or "because" is a condition or a trigger, not an action;
-    one under "can" or "may" is a permission or a rule ("customers can return unworn items within 30 days")."""
+    one under "can" or "may" is a permission or a rule ("customers can return unworn items within 30 days"). A verb
+    coordinated with such a clause shares its opener ("whether to renew, renegotiate or let it lapse"), and one
+    the parse coordinates with a noun ("room count and meeting space") is no verb."""
+    if verb.dep_ == "conj" and ((verb.tag_ == "VBG" and verb.head.pos_ in ("NOUN", "PROPN")) or _subordinate(verb.head)):
+        return True
     return any(c.dep_ == "mark" or (c.dep_ == "advmod" and c.tag_ == "WRB")
                or (c.dep_ == "aux" and c.lower_ in lexicon().optional_modals) for c in verb.children)
 
@@ -140,12 +144,17 @@ def _quote(verb: Token) -> str:
 def _objects(verb: Token) -> list[Token]:
     """What ``verb`` acts on in the text: its objects, its passive subject, the objects of its prepositions."""
     found = [c for c in verb.children if c.dep_ in _OBJECTS and not (c.dep_ == "pobj" and _measure(c))]
-    found += [g for c in verb.children if c.dep_ in ("prep", "prt") for g in c.children
-              if g.dep_ == "pobj" and not _measure(g)]
+    found += [g for c in verb.children if c.dep_ in ("prep", "prt") and c.lower_ not in _settings()
+              for g in c.children if g.dep_ == "pobj" and not _measure(g)]
     if verb.dep_ == "conj" and not any(c.dep_.startswith("nsubj") for c in verb.children):
         # "checks and approves the request", "is declared a loss and sold": the object is shared
         found += [c for c in verb.head.children if c.dep_ == "nsubjpass" or (not found and c.dep_ in _OBJECTS)]
     return found
+
+
+def _settings() -> frozenset[str]:
+    """Prepositions whose object says where, when or with what the work is done ("cancels in Guidewire")."""
+    return frozenset(review_words()["setting_prepositions"]["words"])
 
 
 def _measure(noun: Token) -> bool:

@@ -11,8 +11,9 @@ the first rule that fails is the reason it is a fragment:
    hyphenated first word counts by its last part after a word-forming prefix (``re-triage`` →
    ``triage``).
 2. ``object`` — a noun, pronoun or number follows the verb, or a word the parse makes the verb's
-   (prepositional) object ("Escalate to secondary"); ``Approve`` alone and ``Ensure that`` are
-   fragments.
+   (prepositional) object ("Escalate to secondary"), or a clause of choice ("Decide whether to renew"),
+   or a last word that is a noun too, which the parse took for a second verb ("Troubleshoot defect");
+   ``Approve`` alone and ``Ensure that`` are fragments.
 3. ``adverb`` — no adverb stands between the verb and its object ("Receive sometimes driver"); the particle
    of a phrasal verb the parse takes for an adverb ("Roll back agent") and a hyphenated modifier
    ("Pull out-of-tolerance gauge") are no such adverb.
@@ -33,6 +34,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from process_designer.language import wordforms
 from process_designer.language.lexicon import lexicon
 from process_designer.language.pipeline import english, is_verb_base
 from process_designer.wording.roles import normalise_role
@@ -129,6 +131,18 @@ def _framed(names: tuple[str, ...]) -> tuple[Doc, ...]:
     return tuple(english().pipe(framed))
 
 
+def _object_taken_for_verb(token: Token, after: Sequence[Token]) -> bool:
+    """The name's last word, tagged a verb but a noun too, that the parse hangs on the first verb: "Troubleshoot
+    defect" read as two verbs."""
+    return (token is after[-1] and token.tag_ == "VB" and token.dep_ == "xcomp" and len(after) == 1
+            and "NOUN" in wordforms.all_lemmas(token.lower_))
+
+
+def _choice(token: Token) -> bool:
+    """A clause of choice after the verb is its object: "Decide whether to renew"."""
+    return token.dep_ in ("xcomp", "ccomp") and any(c.dep_ == "mark" and c.lower_ == "whether" for c in token.children)
+
+
 def _particle_or_compound(verb: Token, adverb: Token) -> bool:
     """Whether ``adverb`` is no adverb of manner between verb and object: the particle of a phrasal verb the parse
     took for one ("Roll back agent"), or part of a hyphenated modifier ("Pull out-of-tolerance gauge")."""
@@ -156,6 +170,8 @@ def _reason(name: str, doc: Doc, performer: str) -> str | None:
         for t in after
         if t.tag_ in _NOUNISH or (t.tag_ not in _NOT_OBJECTS and t.dep_ in _OBJECT_DEPS)
     ]
+    clauses = [t for t in after if _object_taken_for_verb(t, after) or _choice(t)]
+    objects += clauses
     if not objects:
         return "object"
     if any(t.tag_.startswith("RB") and t.i < objects[0].i and not _particle_or_compound(verb, t) for t in after):
@@ -164,7 +180,7 @@ def _reason(name: str, doc: Doc, performer: str) -> str | None:
         if token.tag_ == "DT" and following.tag_ in {"IN", "CC", "TO"}:
             return "dangling"
     last = after[-1]
-    if last.tag_ in _ENDERS or (last.tag_.startswith("VB") and last.dep_ not in _OBJECT_DEPS):
+    if last.tag_ in _ENDERS or (last.tag_.startswith("VB") and last.dep_ not in _OBJECT_DEPS and last not in clauses):
         return "dangling"
     role = normalise_role(performer)
     named = normalise_role(name)

@@ -52,6 +52,11 @@ def test_the_particle_of_a_phrasal_verb_or_a_hyphenated_modifier_is_no_adverb_in
     assert [(f.step, f.code) for f in name_findings(document)] == [(4, "fragment_name")]
 
 
+def test_a_clause_of_choice_or_a_noun_the_parse_took_for_a_verb_is_an_object() -> None:
+    document = _document("Decide whether to renew", "Approve leave", "Troubleshoot defect", "Decide whether", "Approve")
+    assert [(f.step, f.code) for f in name_findings(document)] == [(4, "fragment_name"), (5, "fragment_name")]
+
+
 _DRAFTED = ("Log the complaint", "Investigate the complaint", "Reply to the customer", "Close the complaint")
 
 

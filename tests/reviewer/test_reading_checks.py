@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from process_designer.agents.reviewer import ReviewSource, review_document
 from process_designer.agents.reviewer.grounding import grounding_findings
-from process_designer.agents.reviewer.model_checks import name_findings
+from process_designer.agents.reviewer.model_checks import name_findings, weak_verb_findings
 from process_designer.domain.models import (
     Overview,
     ProcessDocument,
@@ -100,3 +100,13 @@ def test_the_options_of_a_choice_and_a_gerund_coordinated_with_a_noun_are_no_act
             "to accept, reprice or let the booking lapse, and the warden confirms the booking.")
     document = _document("Log hall booking", "Decide on booking", "Confirm booking")
     assert "uncovered_action" not in [c for c, _ in _codes(document, _source(text))]
+
+
+def test_a_step_named_with_a_verb_that_states_no_work_is_found() -> None:
+    document = _document("Send voucher", "Get voucher", "Want feedback form", "Record feedback")
+    findings = weak_verb_findings(document)
+    assert [(f.step, f.code) for f in findings] == [(2, "weak_verb"), (3, "weak_verb")]
+    assert "'get' states no work" in findings[0].text
+    sound = _document("Send voucher", "Redeem voucher", "Collect feedback form", "Record feedback")
+    assert weak_verb_findings(sound) == []
+    assert review_document(document).score < review_document(sound).score

@@ -12,6 +12,7 @@ Weights (:data:`DEDUCTIONS`):
 - each approval done by the role that did the work it approves, where the document asks for four
   eyes — 0.15;
 - fragment step names — 0.4 times their share of the steps;
+- step names whose verb states no work ("Get label", "Want sample") — 0.3 times their share;
 - assumed performers — 0.1 times their share of the steps (an open question more than a defect);
 - steps with stock actions (an action line that fits any step, or one repeated across three or
   more steps) — 0.1 times their share of the steps;
@@ -56,6 +57,7 @@ DEDUCTIONS: dict[str, float] = {
     "graph": 0.15,  # per problem
     "four_eyes": 0.15,  # per approval
     "fragment_name": 0.4,  # times the share of steps
+    "weak_verb": 0.3,
     "assumed_performer": 0.1,
     "stock_action": 0.1,
     "ungrounded_step": 0.6,
@@ -65,7 +67,7 @@ DEDUCTIONS: dict[str, float] = {
     "uncovered_action": 0.6,  # times the actions of the requirements no step carries, per step
     "thin_process": 0.2,  # per step short of grounding.MIN_STEPS
 }
-SHARE_CODES = ("fragment_name", "assumed_performer", "stock_action", "ungrounded_step", "unsaid_action", "drafted_step",
+SHARE_CODES = ("fragment_name", "weak_verb", "assumed_performer", "stock_action", "ungrounded_step", "unsaid_action", "drafted_step",
                "uncovered_action")
 TEMPLATE_BLOCKERS = ("fragment_name", "assumed_performer")
 """Findings that keep a design out of the template library unless the user insists."""
@@ -143,6 +145,19 @@ def name_findings(document: ProcessDocument) -> list[Finding]:
             for s, reason in zip(steps, reasons, strict=True) if reason is not None]
 
 
+def weak_verb_findings(document: ProcessDocument) -> list[Finding]:
+    """Steps named with a verb that states no work ("Get label", "Want sample"): the work is someone else's doing."""
+    weak = frozenset(review_words()["weak_step_verbs"]["words"])
+    found: list[Finding] = []
+    for step in document.steps:
+        verb = step.name.split()[0].lower() if step.name.split() else ""
+        if verb in weak:
+            found.append(Finding(code="weak_verb", step=step.number, node=f"step_{step.number}",
+                                 text=f"{_label(step)}: '{verb}' states no work (a receipt, a wish or a need); name the "
+                                      "step after what its performer does, e.g. 'Send label' for 'Get label'"))
+    return found
+
+
 def _plain(line: str) -> str:
     return " ".join(line.lower().split()).rstrip(".")
 
@@ -213,6 +228,7 @@ def review_model(document: ProcessDocument, dismissed: Collection[str] = (),
     With the ``source`` the design was made from, the findings include those of ``grounding``.
     """
     issues = [*graph_findings(document), *four_eyes_findings(document), *name_findings(document),
+              *weak_verb_findings(document),
               *performer_findings(document), *stock_findings(document), *grounding_findings(document, source)]
     return ModelReview(issues=issues, soundness=soundness(issues, len(document.steps), dismissed))
 

@@ -110,3 +110,12 @@ def test_a_step_named_with_a_verb_that_states_no_work_is_found() -> None:
     sound = _document("Send voucher", "Redeem voucher", "Collect feedback form", "Record feedback")
     assert weak_verb_findings(sound) == []
     assert review_document(document).score < review_document(sound).score
+
+
+def test_an_opening_request_or_a_condition_once_done_is_no_action_a_step_must_carry() -> None:
+    text = ("Open our spring grant round. The officer publishes the call and scores each application. "
+            "Once scored, the board approves the shortlist and the treasurer pays the grants.")
+    document = _document("Publish call", "Score application", "Approve shortlist", "Pay grant")
+    assert _codes(document, _source(text)) == []
+    listed = "Open the spring grant round. Publish the call. Score each application. Approve the shortlist. Pay the grants."
+    assert [c for c, _ in _codes(document, _source(listed))] == ["uncovered_action"]  # one instruction among others

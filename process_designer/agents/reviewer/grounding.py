@@ -38,7 +38,7 @@ from process_designer.language.pipeline import english
 from process_designer.wording import NameParts, name_parts
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc, Span, Token
 
 __all__ = ["GROUNDING_CODES", "MIN_STEPS", "ReviewSource", "grounding_findings", "review_words"]
 
@@ -99,10 +99,28 @@ def _read(text: str) -> _Reading:
     words = {t.lemma_.lower() for t in doc if t.is_alpha} | {t.lower_ for t in doc if t.is_alpha}
     words |= _doings(frozenset(words))
     skip = lexicon().not_actions | lexicon().weak_verbs | lexicon().support_verbs
+    request = _request(doc)  # a token index
     actions = tuple(t for t in doc if t.pos_ == "VERB" and t.dep_ in _PREDICATES and t.lemma_.lower() not in skip
-                    and t.is_alpha and len(t) > 2 and not _subordinate(t)
+                    and t.is_alpha and len(t) > 2 and not _subordinate(t) and t.i != request
                     and not (t.tag_ == "VBG" and t.dep_ == "ROOT"))  # a heading: "Civil claim filing"
     return _Reading(doc, frozenset(words), actions)
+
+
+def _imperative(sentence: Span) -> bool:
+    root = sentence.root
+    return root.tag_ == "VB" and not any(c.dep_.startswith("nsubj") for c in root.children)
+
+
+def _request(doc: Doc) -> int | None:
+    """The verb of an opening imperative that asks for the whole process ("Deploy our customer service chatbot.")
+    when the sentences after it say who does the work, not more instructions."""
+    sentences = list(doc.sents)
+    first = sentences[0]
+    if len(sentences) < 2 or not _imperative(first) or any(_imperative(s) for s in sentences[1:]):
+        return None
+    if any(c.dep_ == "advcl" for c in first.root.children):  # "if we get a breach: contain it" is an instruction
+        return None
+    return sentences[0].root.i
 
 
 def _doings(words: frozenset[str]) -> set[str]:
@@ -125,6 +143,9 @@ def _subordinate(verb: Token) -> bool:
     the parse coordinates with a noun ("room count and meeting space") is no verb."""
     if verb.dep_ == "conj" and ((verb.tag_ == "VBG" and verb.head.pos_ in ("NOUN", "PROPN")) or _subordinate(verb.head)):
         return True
+    if verb.tag_ == "VBN" and not any(c.dep_.startswith("nsubj") for c in verb.children) and any(
+            c.dep_ == "advmod" and c.lower_ == "once" and c.i < verb.i for c in verb.children):
+        return True  # "Once rectified, ..." (not "once a week I check")
     return any(c.dep_ == "mark" or (c.dep_ == "advmod" and c.tag_ == "WRB")
                or (c.dep_ == "aux" and c.lower_ in lexicon().optional_modals) for c in verb.children)
 

@@ -119,3 +119,12 @@ def test_an_opening_request_or_a_condition_once_done_is_no_action_a_step_must_ca
     assert _codes(document, _source(text)) == []
     listed = "Open the spring grant round. Publish the call. Score each application. Approve the shortlist. Pay the grants."
     assert [c for c, _ in _codes(document, _source(listed))] == ["uncovered_action"]  # one instruction among others
+
+
+def test_a_step_whose_action_the_text_states_in_a_condition_is_said() -> None:
+    text = ("The courier returns the empty crate to the depot. If the buyer returns the parcel, the clerk refunds "
+            "the buyer and logs the refund.")
+    document = _document("Return empty crate", "Return parcel", "Refund buyer", "Log refund")
+    assert "unsaid_action" not in [c for c, _ in _codes(document, _source(text))]
+    wrong = _document("Return empty crate", "Return invoice", "Refund buyer", "Log refund")
+    assert ("unsaid_action", 2) in _codes(wrong, _source(text))

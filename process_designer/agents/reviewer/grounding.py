@@ -206,7 +206,7 @@ def _step_findings(step: Step, parts: NameParts, reading: _Reading, source: Revi
         return [Finding(code="ungrounded_step", step=step.number, node=f"step_{step.number}",
                         text=f"{_label(step)}: the requirements never say '{verb}'; say where this step comes from "
                              "or remove it")]
-    uses = [t for t in reading.actions if t.lemma_.lower() == verb]
+    uses = [t for t in reading.doc if t.pos_ == "VERB" and t.lemma_.lower() == verb]  # said anywhere, conditions too
     said = [_acts_on(t, parts.nouns) for t in uses] if parts.nouns else []
     if said and all(s is False for s in said) and not _said_later(source, parts.nouns):
         objects = [o for t in uses for o in _objects(t)]

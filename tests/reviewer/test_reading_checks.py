@@ -128,3 +128,13 @@ def test_a_step_whose_action_the_text_states_in_a_condition_is_said() -> None:
     assert "unsaid_action" not in [c for c, _ in _codes(document, _source(text))]
     wrong = _document("Return empty crate", "Return invoice", "Refund buyer", "Log refund")
     assert ("unsaid_action", 2) in _codes(wrong, _source(text))
+
+
+def test_a_noun_the_tagger_took_for_a_verb_gives_its_verb_back() -> None:
+    text = "Cardholder disputes a fee; provisional refund within 5 days."
+    document = _document("Dispute fee", "Investigate fee", "Refund fee", "Notify cardholder")
+    uncovered = [f.text for f in grounding_findings(document, _source(text)) if f.code == "uncovered_action"]
+    assert uncovered == []
+    without = _document("Investigate fee", "Refund fee", "Notify cardholder", "Close case")
+    uncovered = [f.text for f in grounding_findings(without, _source(text)) if f.code == "uncovered_action"]
+    assert len(uncovered) == 1 and "disputes a fee" in uncovered[0]

@@ -100,10 +100,22 @@ def _read(text: str) -> _Reading:
     words |= _doings(frozenset(words))
     skip = lexicon().not_actions | lexicon().weak_verbs | lexicon().support_verbs
     request = _request(doc)  # a token index
-    actions = tuple(t for t in doc if t.pos_ == "VERB" and t.dep_ in _PREDICATES and t.lemma_.lower() not in skip
+    predicates = [t for t in doc if t.pos_ == "VERB" and t.dep_ in _PREDICATES]
+    # a noun taken for a verb ("Cardholder disputes a fee"): the verb is the word it took for its object
+    predicates = [taken or t for t in predicates for taken in [_subject_taken(t)]]
+    actions = tuple(t for t in predicates if t.lemma_.lower() not in skip
                     and t.is_alpha and len(t) > 2 and not _subordinate(t) and t.i != request
                     and not (t.tag_ == "VBG" and t.dep_ == "ROOT"))  # a heading: "Civil claim filing"
     return _Reading(doc, frozenset(words), actions)
+
+
+def _subject_taken(verb: Token) -> Token | None:
+    """The real verb when ``verb`` is a noun the tagger took for one, and its verb for its object: "Cardholder
+    disputes a fee" (a word the dictionary knows as no verb, whose object is a verb's third person)."""
+    if "VERB" in wordforms.all_lemmas(verb.lower_):
+        return None
+    return next((c for c in verb.children if c.dep_ == "dobj" and c.lower_.endswith("s")
+                 and any(lemma != c.lower_ for lemma in wordforms.all_lemmas(c.lower_).get("VERB", ()))), None)
 
 
 def _imperative(sentence: Span) -> bool:

@@ -46,6 +46,7 @@ GROUNDING_CODES = ("ungrounded_step", "unsaid_action", "uncovered_action", "draf
                    "thin_process")
 
 MIN_STEPS = 4  # a process with fewer steps rarely says how the case arrives and how it is closed
+DRAFTED_SHARE = 0.5  # a design with at least this share of template-drafted steps is read as the template's
 _PREDICATES = frozenset({"ROOT", "conj", "advcl", "xcomp"})  # not the verbs of relative or reported clauses
 _OBJECTS = frozenset({"dobj", "pobj", "nsubjpass", "attr", "oprd", "dative"})
 _PRONOUNS = frozenset({"PRP", "WDT", "WP", "DT", "EX"})
@@ -56,6 +57,11 @@ _QUOTE_WORDS = 12  # words of the requirements a finding quotes
 def review_words() -> dict[str, Any]:
     """The reviewer's word lists (``review_words.toml``)."""
     return tomllib.loads(resources.files(__package__).joinpath("review_words.toml").read_text(encoding="utf-8"))
+
+
+def _no_work() -> frozenset[str]:
+    """Verbs that describe, help or lend their place, never the work of a step."""
+    return lexicon().not_actions | lexicon().weak_verbs | lexicon().support_verbs
 
 
 def _same_work() -> dict[str, list[str]]:
@@ -98,7 +104,7 @@ def _read(text: str) -> _Reading:
     doc = english()(expand_abbreviations(text))
     words = {t.lemma_.lower() for t in doc if t.is_alpha} | {t.lower_ for t in doc if t.is_alpha}
     words |= _doings(frozenset(words))
-    skip = lexicon().not_actions | lexicon().weak_verbs | lexicon().support_verbs
+    skip = _no_work()
     request = _request(doc)  # a token index
     predicates = [t for t in doc if t.pos_ == "VERB" and t.dep_ in _PREDICATES]
     # a noun taken for a verb ("Cardholder disputes a fee"): the verb is the word it took for its object
@@ -127,12 +133,10 @@ def _request(doc: Doc) -> int | None:
     """The verb of an opening imperative that asks for the whole process ("Deploy our customer service chatbot.")
     when the sentences after it say who does the work, not more instructions."""
     sentences = list(doc.sents)
-    first = sentences[0]
-    if len(sentences) < 2 or not _imperative(first) or any(_imperative(s) for s in sentences[1:]):
+    if len(sentences) < 2 or not _imperative(sentences[0]) or any(_imperative(s) for s in sentences[1:]):
         return None
-    if any(c.dep_ == "advcl" for c in first.root.children):  # "if we get a breach: contain it" is an instruction
-        return None
-    return sentences[0].root.i
+    root = sentences[0].root
+    return None if any(c.dep_ == "advcl" for c in root.children) else root.i  # "if X: contain it" is an instruction
 
 
 def _doings(words: frozenset[str]) -> set[str]:
@@ -288,9 +292,6 @@ def _describing(verb: Token) -> bool:
     return verb.dep_ in ("amod", "relcl") or (verb.dep_ == "acl" and verb.tag_ == "VBN")
 
 
-DRAFTED_SHARE = 0.5  # a design with at least this share of template-drafted steps is read as the template's
-
-
 def _step_words(names: Sequence[str]) -> set[str]:
     """Every word of the step names, its lemmas, the verb a noun names the doing of, and the verbs of the same work."""
     words = {w.strip(".,:;()'").lower() for name in names for w in name.replace("-", " ").split()}
@@ -305,8 +306,7 @@ def _foreign_template(document: ProcessDocument, reading: _Reading, source: Revi
     # the generic template's steps are each held against the text already (``ungrounded_step``)
     if source.edited or source.generic or len(drafted) < DRAFTED_SHARE * len(document.steps):
         return []
-    skip = (lexicon().not_actions | lexicon().weak_verbs | lexicon().support_verbs
-            | frozenset(review_words()["process_verbs"]["verbs"]))
+    skip = _no_work() | frozenset(review_words()["process_verbs"]["verbs"])
     named = [t for t in reading.doc if t.pos_ == "VERB" and t.is_alpha and len(t) > 2 and not _describing(t)
              and t.lemma_.lower() not in skip]
     # the template's own name counts: "click-and-collect" is the process "click and collect orders" asks for

@@ -134,7 +134,7 @@ def _framed(names: tuple[str, ...]) -> tuple[Doc, ...]:
 def _object_taken_for_verb(token: Token, after: Sequence[Token]) -> bool:
     """The name's last word, tagged a verb but a noun too, that the parse hangs on the first verb: "Troubleshoot
     defect" read as two verbs."""
-    return (token is after[-1] and token.tag_ == "VB" and token.dep_ == "xcomp" and len(after) == 1
+    return (len(after) == 1 and token.tag_ == "VB" and token.dep_ == "xcomp"
             and "NOUN" in wordforms.all_lemmas(token.lower_))
 
 
@@ -170,8 +170,8 @@ def _reason(name: str, doc: Doc, performer: str) -> str | None:
         for t in after
         if t.tag_ in _NOUNISH or (t.tag_ not in _NOT_OBJECTS and t.dep_ in _OBJECT_DEPS)
     ]
-    clauses = [t for t in after if _object_taken_for_verb(t, after) or _choice(t)]
-    objects += clauses
+    clauses = {t.i for t in after if _object_taken_for_verb(t, after) or _choice(t)}
+    objects += [t for t in after if t.i in clauses]
     if not objects:
         return "object"
     if any(t.tag_.startswith("RB") and t.i < objects[0].i and not _particle_or_compound(verb, t) for t in after):
@@ -180,7 +180,7 @@ def _reason(name: str, doc: Doc, performer: str) -> str | None:
         if token.tag_ == "DT" and following.tag_ in {"IN", "CC", "TO"}:
             return "dangling"
     last = after[-1]
-    if last.tag_ in _ENDERS or (last.tag_.startswith("VB") and last.dep_ not in _OBJECT_DEPS and last not in clauses):
+    if last.tag_ in _ENDERS or (last.tag_.startswith("VB") and last.dep_ not in _OBJECT_DEPS and last.i not in clauses):
         return "dangling"
     role = normalise_role(performer)
     named = normalise_role(name)

@@ -150,7 +150,8 @@ def weak_verb_findings(document: ProcessDocument) -> list[Finding]:
     weak = frozenset(review_words()["weak_step_verbs"]["words"])
     found: list[Finding] = []
     for step in document.steps:
-        verb = step.name.split()[0].lower() if step.name.split() else ""
+        words = step.name.split()
+        verb = words[0].lower() if words else ""
         if verb in weak:
             found.append(Finding(code="weak_verb", step=step.number, node=f"step_{step.number}",
                                  text=f"{_label(step)}: '{verb}' states no work (a receipt, a wish or a need); name the "

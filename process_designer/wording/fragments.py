@@ -11,9 +11,12 @@ the first rule that fails is the reason it is a fragment:
    hyphenated first word counts by its last part after a word-forming prefix (``re-triage`` →
    ``triage``).
 2. ``object`` — a noun, pronoun or number follows the verb, or a word the parse makes the verb's
-   (prepositional) object ("Escalate to secondary"); ``Approve`` alone and ``Ensure that`` are
-   fragments.
-3. ``adverb`` — no adverb stands between the verb and its object ("Receive sometimes driver").
+   (prepositional) object ("Escalate to secondary"), or a clause of choice ("Decide whether to renew"),
+   or a last word that is a noun too, which the parse took for a second verb ("Troubleshoot defect");
+   ``Approve`` alone and ``Ensure that`` are fragments.
+3. ``adverb`` — no adverb stands between the verb and its object ("Receive sometimes driver"); the particle
+   of a phrasal verb the parse takes for an adverb ("Roll back agent") and a hyphenated modifier
+   ("Pull out-of-tolerance gauge") are no such adverb.
 4. ``dangling`` — no article is left without its noun ("Confirm the by senior claims officer"),
    and the name ends neither in an article, preposition or conjunction nor in a second verb that
    is not coordinated with the first ("Record fail validation go").
@@ -31,11 +34,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from process_designer.language import wordforms
+from process_designer.language.lexicon import lexicon
 from process_designer.language.pipeline import english, is_verb_base
 from process_designer.wording.roles import normalise_role
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 __all__ = ["FragmentCheck", "NameParts", "check_names", "fragment_reason", "name_parts"]
 
@@ -126,6 +131,27 @@ def _framed(names: tuple[str, ...]) -> tuple[Doc, ...]:
     return tuple(english().pipe(framed))
 
 
+def _object_taken_for_verb(token: Token, after: Sequence[Token]) -> bool:
+    """The name's last word, tagged a verb but a noun too, that the parse hangs on the first verb: "Troubleshoot
+    defect" read as two verbs."""
+    return (len(after) == 1 and token.tag_ == "VB" and token.dep_ == "xcomp"
+            and "NOUN" in wordforms.all_lemmas(token.lower_))
+
+
+def _choice(token: Token) -> bool:
+    """A clause of choice after the verb is its object: "Decide whether to renew"."""
+    return token.dep_ in ("xcomp", "ccomp") and any(c.dep_ == "mark" and c.lower_ == "whether" for c in token.children)
+
+
+def _particle_or_compound(verb: Token, adverb: Token) -> bool:
+    """Whether ``adverb`` is no adverb of manner between verb and object: the particle of a phrasal verb the parse
+    took for one ("Roll back agent"), or part of a hyphenated modifier ("Pull out-of-tolerance gauge")."""
+    if adverb.i == verb.i + 1 and f"{verb.lower_} {adverb.lower_}" in lexicon().phrasal:
+        return True
+    following = adverb.nbor(1) if adverb.i + 1 < len(adverb.doc) else None
+    return not adverb.whitespace_ and following is not None and following.tag_ == "HYPH"
+
+
 def _reason(name: str, doc: Doc, performer: str) -> str | None:
     words = name.split()
     if not words:
@@ -144,15 +170,17 @@ def _reason(name: str, doc: Doc, performer: str) -> str | None:
         for t in after
         if t.tag_ in _NOUNISH or (t.tag_ not in _NOT_OBJECTS and t.dep_ in _OBJECT_DEPS)
     ]
+    clauses = {t.i for t in after if _object_taken_for_verb(t, after) or _choice(t)}
+    objects += [t for t in after if t.i in clauses]
     if not objects:
         return "object"
-    if any(t.tag_.startswith("RB") and t.i < objects[0].i for t in after):
+    if any(t.tag_.startswith("RB") and t.i < objects[0].i and not _particle_or_compound(verb, t) for t in after):
         return "adverb"
     for token, following in itertools.pairwise(after):
         if token.tag_ == "DT" and following.tag_ in {"IN", "CC", "TO"}:
             return "dangling"
     last = after[-1]
-    if last.tag_ in _ENDERS or (last.tag_.startswith("VB") and last.dep_ not in _OBJECT_DEPS):
+    if last.tag_ in _ENDERS or (last.tag_.startswith("VB") and last.dep_ not in _OBJECT_DEPS and last.i not in clauses):
         return "dangling"
     role = normalise_role(performer)
     named = normalise_role(name)

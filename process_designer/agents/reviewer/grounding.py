@@ -12,6 +12,9 @@ step names with it. Each check gives typed :class:`~process_designer.domain.mode
   open") that no step carries, read only while the design is as first read (after the user's own
   edits, what they removed is theirs to remove);
 - ``drafted_step`` — a step the requirements do not state, drafted from a template: to confirm;
+- ``foreign_template`` — most steps are drafted from a template, and none of them does the work the text
+  names ("replacing broken laptops" drafted from a template that orders new ones): the template may be
+  another process (read only while the design is as first read);
 - ``thin_process`` — fewer than :data:`MIN_STEPS` steps: nothing says how the case starts or ends.
 
 How much each finding lowers the score is in ``model_checks.DEDUCTIONS``.
@@ -19,10 +22,12 @@ How much each finding lowers the score is in ``model_checks.DEDUCTIONS``.
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from importlib import resources
+from typing import TYPE_CHECKING, Any
 
 from process_designer.agents.analyst.draft import FALLBACK_TEMPLATE
 from process_designer.domain.models import Finding, ProcessDocument, Requirement, Step
@@ -33,17 +38,35 @@ from process_designer.language.pipeline import english
 from process_designer.wording import NameParts, name_parts
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc, Span, Token
 
-__all__ = ["GROUNDING_CODES", "MIN_STEPS", "ReviewSource", "grounding_findings"]
+__all__ = ["GROUNDING_CODES", "MIN_STEPS", "ReviewSource", "grounding_findings", "review_words"]
 
-GROUNDING_CODES = ("ungrounded_step", "unsaid_action", "uncovered_action", "drafted_step", "thin_process")
+GROUNDING_CODES = ("ungrounded_step", "unsaid_action", "uncovered_action", "drafted_step", "foreign_template",
+                   "thin_process")
 
 MIN_STEPS = 4  # a process with fewer steps rarely says how the case arrives and how it is closed
+DRAFTED_SHARE = 0.5  # a design with at least this share of template-drafted steps is read as the template's
 _PREDICATES = frozenset({"ROOT", "conj", "advcl", "xcomp"})  # not the verbs of relative or reported clauses
 _OBJECTS = frozenset({"dobj", "pobj", "nsubjpass", "attr", "oprd", "dative"})
 _PRONOUNS = frozenset({"PRP", "WDT", "WP", "DT", "EX"})
 _QUOTE_WORDS = 12  # words of the requirements a finding quotes
+
+
+@lru_cache(maxsize=1)
+def review_words() -> dict[str, Any]:
+    """The reviewer's word lists (``review_words.toml``)."""
+    return tomllib.loads(resources.files(__package__).joinpath("review_words.toml").read_text(encoding="utf-8"))
+
+
+def _no_work() -> frozenset[str]:
+    """Verbs that describe, help or lend their place, never the work of a step."""
+    return lexicon().not_actions | lexicon().weak_verbs | lexicon().support_verbs
+
+
+def _same_work() -> dict[str, list[str]]:
+    same: dict[str, list[str]] = review_words()["same_work"]
+    return same
 
 
 @dataclass(frozen=True)
@@ -81,11 +104,39 @@ def _read(text: str) -> _Reading:
     doc = english()(expand_abbreviations(text))
     words = {t.lemma_.lower() for t in doc if t.is_alpha} | {t.lower_ for t in doc if t.is_alpha}
     words |= _doings(frozenset(words))
-    skip = lexicon().not_actions | lexicon().weak_verbs | lexicon().support_verbs
-    actions = tuple(t for t in doc if t.pos_ == "VERB" and t.dep_ in _PREDICATES and t.lemma_.lower() not in skip
-                    and t.is_alpha and len(t) > 2 and not _subordinate(t)
+    skip = _no_work()
+    request = _request(doc)  # a token index
+    predicates = [t for t in doc if t.pos_ == "VERB" and t.dep_ in _PREDICATES]
+    # a noun taken for a verb ("Cardholder disputes a fee"): the verb is the word it took for its object
+    predicates = [taken or t for t in predicates for taken in [_subject_taken(t)]]
+    actions = tuple(t for t in predicates if t.lemma_.lower() not in skip
+                    and t.is_alpha and len(t) > 2 and not _subordinate(t) and t.i != request
                     and not (t.tag_ == "VBG" and t.dep_ == "ROOT"))  # a heading: "Civil claim filing"
     return _Reading(doc, frozenset(words), actions)
+
+
+def _subject_taken(verb: Token) -> Token | None:
+    """The real verb when ``verb`` is a noun the tagger took for one, and its verb for its object: "Cardholder
+    disputes a fee" (a word the dictionary knows as no verb, whose object is a verb's third person)."""
+    if "VERB" in wordforms.all_lemmas(verb.lower_):
+        return None
+    return next((c for c in verb.children if c.dep_ == "dobj" and c.lower_.endswith("s")
+                 and any(lemma != c.lower_ for lemma in wordforms.all_lemmas(c.lower_).get("VERB", ()))), None)
+
+
+def _imperative(sentence: Span) -> bool:
+    root = sentence.root
+    return root.tag_ == "VB" and not any(c.dep_.startswith("nsubj") for c in root.children)
+
+
+def _request(doc: Doc) -> int | None:
+    """The verb of an opening imperative that asks for the whole process ("Deploy our customer service chatbot.")
+    when the sentences after it say who does the work, not more instructions."""
+    sentences = list(doc.sents)
+    if len(sentences) < 2 or not _imperative(sentences[0]) or any(_imperative(s) for s in sentences[1:]):
+        return None
+    root = sentences[0].root
+    return None if any(c.dep_ == "advcl" for c in root.children) else root.i  # "if X: contain it" is an instruction
 
 
 def _doings(words: frozenset[str]) -> set[str]:
@@ -97,12 +148,20 @@ def _doings(words: frozenset[str]) -> set[str]:
     doings |= {lex.approval_nouns[word].split()[0] for word in words if word in lex.approval_nouns}
     if words & lex.conversion:
         doings.add("create")
+    doings |= {same for word in words | doings for same in _same_work().get(word, ())}  # "arrives" → receive
     return doings
 
 
 def _subordinate(verb: Token) -> bool:
     """A clause opened by "if", "when", "where", "once" or "because" is a condition or a trigger, not an action;
-    one under "can" or "may" is a permission or a rule ("customers can return unworn items within 30 days")."""
+    one under "can" or "may" is a permission or a rule ("customers can return unworn items within 30 days"). A verb
+    coordinated with such a clause shares its opener ("whether to renew, renegotiate or let it lapse"), and one
+    the parse coordinates with a noun ("room count and meeting space") is no verb."""
+    if verb.dep_ == "conj" and ((verb.tag_ == "VBG" and verb.head.pos_ in ("NOUN", "PROPN")) or _subordinate(verb.head)):
+        return True
+    if verb.tag_ == "VBN" and not any(c.dep_.startswith("nsubj") for c in verb.children) and any(
+            c.dep_ == "advmod" and c.lower_ == "once" and c.i < verb.i for c in verb.children):
+        return True  # "Once rectified, ..." (not "once a week I check")
     return any(c.dep_ == "mark" or (c.dep_ == "advmod" and c.tag_ == "WRB")
                or (c.dep_ == "aux" and c.lower_ in lexicon().optional_modals) for c in verb.children)
 
@@ -121,12 +180,24 @@ def _quote(verb: Token) -> str:
 
 def _objects(verb: Token) -> list[Token]:
     """What ``verb`` acts on in the text: its objects, its passive subject, the objects of its prepositions."""
-    found = [c for c in verb.children if c.dep_ in _OBJECTS]
-    found += [g for c in verb.children if c.dep_ in ("prep", "prt") for g in c.children if g.dep_ == "pobj"]
+    found = [c for c in verb.children if c.dep_ in _OBJECTS and not (c.dep_ == "pobj" and _measure(c))]
+    found += [g for c in verb.children if c.dep_ in ("prep", "prt") and c.lower_ not in _settings()
+              for g in c.children if g.dep_ == "pobj" and not _measure(g)]
     if verb.dep_ == "conj" and not any(c.dep_.startswith("nsubj") for c in verb.children):
         # "checks and approves the request", "is declared a loss and sold": the object is shared
         found += [c for c in verb.head.children if c.dep_ == "nsubjpass" or (not found and c.dep_ in _OBJECTS)]
     return found
+
+
+def _settings() -> frozenset[str]:
+    """Prepositions whose object says where, when or with what the work is done ("cancels in Guidewire")."""
+    return frozenset(review_words()["setting_prepositions"]["words"])
+
+
+def _measure(noun: Token) -> bool:
+    """Whether a preposition's object is an amount, a deadline or a threshold ("decides above 50k", "refunds within
+    14 days"), which says when or how much, not what is acted on."""
+    return any(ch.isdigit() for ch in noun.text) or noun.like_num or any(c.dep_ == "nummod" for c in noun.children)
 
 
 def _acts_on(verb: Token, nouns: Sequence[str]) -> bool | None:
@@ -151,7 +222,7 @@ def _step_findings(step: Step, parts: NameParts, reading: _Reading, source: Revi
         return [Finding(code="ungrounded_step", step=step.number, node=f"step_{step.number}",
                         text=f"{_label(step)}: the requirements never say '{verb}'; say where this step comes from "
                              "or remove it")]
-    uses = [t for t in reading.actions if t.lemma_.lower() == verb]
+    uses = [t for t in reading.doc if t.pos_ == "VERB" and t.lemma_.lower() == verb]  # said anywhere, conditions too
     said = [_acts_on(t, parts.nouns) for t in uses] if parts.nouns else []
     if said and all(s is False for s in said) and not _said_later(source, parts.nouns):
         objects = [o for t in uses for o in _objects(t)]
@@ -215,6 +286,41 @@ def _drafted(document: ProcessDocument, source: ReviewSource, flagged: set[int |
             for s in document.steps if s.name in source.drafted and s.number not in flagged]
 
 
+def _describing(verb: Token) -> bool:
+    """A verb that says who or what, not the work asked for: "broken laptops", "patients who miss appointments",
+    "parts found on the line"."""
+    return verb.dep_ in ("amod", "relcl") or (verb.dep_ == "acl" and verb.tag_ == "VBN")
+
+
+def _step_words(names: Sequence[str]) -> set[str]:
+    """Every word of the step names, its lemmas, the verb a noun names the doing of, and the verbs of the same work."""
+    words = {w.strip(".,:;()'").lower() for name in names for w in name.replace("-", " ").split()}
+    found = set(words) | {lemma for w in words for group in wordforms.all_lemmas(w).values() for lemma in group}
+    found |= {v for w in words if (v := verb_of_noun(w))}
+    return found | {verb for verb, same in _same_work().items() if found & set(same)}
+
+
+def _foreign_template(document: ProcessDocument, reading: _Reading, source: ReviewSource) -> list[Finding]:
+    """A design mostly drafted from a template whose steps (and name) do none of the work the text names."""
+    drafted = [s for s in document.steps if s.name in source.drafted]
+    # the generic template's steps are each held against the text already (``ungrounded_step``)
+    if source.edited or source.generic or len(drafted) < DRAFTED_SHARE * len(document.steps):
+        return []
+    skip = _no_work() | frozenset(review_words()["process_verbs"]["verbs"])
+    named = [t for t in reading.doc if t.pos_ == "VERB" and t.is_alpha and len(t) > 2 and not _describing(t)
+             and t.lemma_.lower() not in skip]
+    # the template's own name counts: "click-and-collect" is the process "click and collect orders" asks for
+    steps = _step_words([*(s.name for s in document.steps), *document.templates_used])
+    if not named or any(t.lemma_.lower() in steps for t in named):
+        return []
+    verbs = " or ".join(dict.fromkeys(f"'{t.lemma_.lower()}'" for t in named))
+    template = ", ".join(document.templates_used) or "library"
+    return [Finding(code="foreign_template",
+                    text=f"The requirements ask for '{_quote(named[0])}', but no step does {verbs}: {len(drafted)} of "
+                         f"{len(document.steps)} steps are drafted from the template {template}, which may be another "
+                         "process; check it fits, or describe the steps")]
+
+
 def _thin(document: ProcessDocument) -> list[Finding]:
     count = len(document.steps)
     if not count or count >= MIN_STEPS:
@@ -238,5 +344,6 @@ def grounding_findings(document: ProcessDocument, source: ReviewSource | None) -
              for f in _step_findings(step, p, reading, source)]
     if not source.edited:
         found += _uncovered(parts, reading)
+    found += _foreign_template(document, reading, source)
     flagged = {f.step for f in found}
     return [*found, *_drafted(document, source, flagged), *_thin(document)]

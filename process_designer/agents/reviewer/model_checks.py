@@ -12,6 +12,7 @@ Weights (:data:`DEDUCTIONS`):
 - each approval done by the role that did the work it approves, where the document asks for four
   eyes — 0.15;
 - fragment step names — 0.4 times their share of the steps;
+- step names whose verb states no work ("Get label", "Want sample") — 0.3 times their share;
 - assumed performers — 0.1 times their share of the steps (an open question more than a defect);
 - steps with stock actions (an action line that fits any step, or one repeated across three or
   more steps) — 0.1 times their share of the steps;
@@ -21,6 +22,8 @@ and, when the review knows the requirements the design was made from (``groundin
 - steps whose verb the requirements never use — 0.6 times their share of the steps;
 - steps that do a stated action to something else than the text does it to — 0.3 times their share;
 - steps drafted from a template, not stated — 0.1 times their share;
+- a design mostly drafted from a template none of whose steps does the work the text names — 0.3 (at least
+  half the steps are in doubt);
 - actions the requirements state that no step carries — 0.6 times their number over the steps;
 - a process of fewer than four steps — 0.2 for each step it is short.
 
@@ -33,13 +36,16 @@ A finding the tenant keeps dismissing (see ``process_designer.feedback``) deduct
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
-from process_designer.agents.reviewer.grounding import MIN_STEPS, ReviewSource, grounding_findings
+from process_designer.agents.reviewer.grounding import (
+    MIN_STEPS,
+    ReviewSource,
+    grounding_findings,
+    review_words,
+)
 from process_designer.domain.flow import ProcessFlow
 from process_designer.domain.models import Finding, ProcessDocument, Step
 from process_designer.feedback.profile import finding_key
@@ -51,15 +57,17 @@ DEDUCTIONS: dict[str, float] = {
     "graph": 0.15,  # per problem
     "four_eyes": 0.15,  # per approval
     "fragment_name": 0.4,  # times the share of steps
+    "weak_verb": 0.3,
     "assumed_performer": 0.1,
     "stock_action": 0.1,
     "ungrounded_step": 0.6,
     "unsaid_action": 0.3,
     "drafted_step": 0.1,
+    "foreign_template": 0.3,  # once: at least half the steps are in doubt
     "uncovered_action": 0.6,  # times the actions of the requirements no step carries, per step
     "thin_process": 0.2,  # per step short of grounding.MIN_STEPS
 }
-SHARE_CODES = ("fragment_name", "assumed_performer", "stock_action", "ungrounded_step", "unsaid_action", "drafted_step",
+SHARE_CODES = ("fragment_name", "weak_verb", "assumed_performer", "stock_action", "ungrounded_step", "unsaid_action", "drafted_step",
                "uncovered_action")
 TEMPLATE_BLOCKERS = ("fragment_name", "assumed_performer")
 """Findings that keep a design out of the template library unless the user insists."""
@@ -85,7 +93,7 @@ class _Words:
 
 @lru_cache(maxsize=1)
 def _words() -> _Words:
-    data = tomllib.loads(resources.files(__package__).joinpath("review_words.toml").read_text(encoding="utf-8"))
+    data = review_words()
     return _Words(
         stock=tuple(re.compile(rf"^\s*{p}\s*\.?\s*$", re.IGNORECASE) for p in data["stock_actions"]),
         four_eyes=tuple(re.compile(p, re.IGNORECASE) for p in data["four_eyes"]),
@@ -135,6 +143,20 @@ def name_findings(document: ProcessDocument) -> list[Finding]:
                     text=f"{_label(s)}: the name is not an action on an object ({_WHY_FRAGMENT.get(reason, reason)}); "
                          "name it as 'Verb object', e.g. 'Examine claim'")
             for s, reason in zip(steps, reasons, strict=True) if reason is not None]
+
+
+def weak_verb_findings(document: ProcessDocument) -> list[Finding]:
+    """Steps named with a verb that states no work ("Get label", "Want sample"): the work is someone else's doing."""
+    weak = frozenset(review_words()["weak_step_verbs"]["words"])
+    found: list[Finding] = []
+    for step in document.steps:
+        words = step.name.split()
+        verb = words[0].lower() if words else ""
+        if verb in weak:
+            found.append(Finding(code="weak_verb", step=step.number, node=f"step_{step.number}",
+                                 text=f"{_label(step)}: '{verb}' states no work (a receipt, a wish or a need); name the "
+                                      "step after what its performer does, e.g. 'Send label' for 'Get label'"))
+    return found
 
 
 def _plain(line: str) -> str:
@@ -207,6 +229,7 @@ def review_model(document: ProcessDocument, dismissed: Collection[str] = (),
     With the ``source`` the design was made from, the findings include those of ``grounding``.
     """
     issues = [*graph_findings(document), *four_eyes_findings(document), *name_findings(document),
+              *weak_verb_findings(document),
               *performer_findings(document), *stock_findings(document), *grounding_findings(document, source)]
     return ModelReview(issues=issues, soundness=soundness(issues, len(document.steps), dismissed))
 

@@ -5,11 +5,10 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import lru_cache
-from importlib import resources
 
 from process_designer.domain.models import Constraint
+from process_designer.language.lexicon import data_file
 
 __all__ = ["find_constraints"]
 
@@ -40,8 +39,7 @@ _DETERMINERS = r"(?:(?:the|their|his|her|its|our|your|each|every|a|an|next)\s+)?
 def _deadline() -> re.Pattern[str]:
     """A deadline: a milestone (``data/deadlines.toml``) after "by", "before" and the like, or after a word of
     readiness and "for" ("ready for day one"), with up to two words that say which ("their first day")."""
-    data = tomllib.loads(resources.files("process_designer.language").joinpath("data/deadlines.toml")
-                         .read_text(encoding="utf-8"))
+    data = data_file("deadlines.toml")
     def either(words: list[str]) -> str:
         return "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in sorted(words, key=len, reverse=True))
     lead = rf"(?:(?P<ready>(?:{either(data['readiness'])}))\s+(?:for|by|before)|by|before|ahead\s+of|in\s+time\s+for|" \

@@ -22,14 +22,12 @@ turns those forms into them, keeping what they say about the work:
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from process_designer.language import wordforms
-from process_designer.language.lexicon import lexicon
+from process_designer.language.lexicon import data_file, lexicon
 from process_designer.language.pipeline import english
 
 __all__ = ["plain"]
@@ -46,7 +44,7 @@ class _Words:
 
 @lru_cache(maxsize=1)
 def _words() -> _Words:
-    data = tomllib.loads(resources.files("process_designer.language").joinpath("data/layout.toml").read_text("utf-8"))
+    data = data_file("layout.toml")
     table, questions = data["table"], data["questions"]
     return _Words(
         step_headers=frozenset(table["step"]),

@@ -7,6 +7,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 __all__ = ["Lexicon", "Remarks", "expand_abbreviations", "lexicon"]
 
@@ -125,9 +126,14 @@ class Lexicon:
     remarks: Remarks
 
 
+def data_file(name: str) -> dict[str, Any]:
+    """The TOML word list ``language/data/<name>`` as read, for the modules that keep their words there."""
+    return tomllib.loads(resources.files("process_designer.language").joinpath(f"data/{name}").read_text("utf-8"))
+
+
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
-    raw = tomllib.loads(resources.files("process_designer.language").joinpath("data/lexicon.toml").read_text("utf-8"))
+    raw = data_file("lexicon.toml")
     roles, verbs, markers = raw["roles"], raw["verbs"], raw["markers"]
     return Lexicon(
         role_heads=frozenset(roles["heads"]),

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import lru_cache
-from importlib import resources
 from typing import Any
+
+from process_designer.language.lexicon import data_file
 
 __all__ = ["SYSTEM_LABELS", "detect_systems", "system_phrases"]
 
 
 @lru_cache(maxsize=1)
 def _data() -> dict[str, dict[str, Any]]:
-    text = resources.files("process_designer.language").joinpath("data/systems.toml").read_text("utf-8")
-    return tomllib.loads(text)
+    return data_file("systems.toml")
 
 
 def system_phrases() -> dict[str, tuple[str, ...]]:
